@@ -1,0 +1,51 @@
+"""The ``planner`` command line: parse, load, compute, render, return an exit code.
+
+One error boundary: the project's own errors become a short message on stderr and exit 2; with
+``--debug`` (anywhere on the command line) they are re-raised with their traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import click
+
+from planner.cli.app import cli
+from planner.errors import PlannerError
+
+EXIT_OK = 0
+EXIT_NO = 1
+EXIT_BAD_INPUT = 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI with ``argv`` (default: ``sys.argv[1:]``) and return the exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    args = [a for a in args if a != "--debug"]
+    try:
+        result = cli.main(args=args, prog_name="planner", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.Abort:
+        click.echo("Aborted.", err=True)
+        return EXIT_BAD_INPUT
+    except click.ClickException as exc:
+        if debug:
+            raise
+        exc.show()
+        return EXIT_BAD_INPUT
+    except PlannerError as exc:
+        if debug:
+            raise
+        click.echo(f"error: {exc}", err=True)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        return EXIT_OK
+    return int(result or 0)
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

@@ -1,0 +1,202 @@
+"""Load a plan file into models, reporting every structural and referential problem at once."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from models.plan import RULE_IDS, Exercise, Person, Plan, Policy, Roles, Scenario, Service, Team, Workaround
+from planner.errors import PlanError, Problem
+from planner.messages import did_you_mean, kind_word, translate
+from planner.references import check_references
+from planner.source import Source, parse, read_source
+
+_ID_COLLECTIONS = ("people", "teams", "services", "scenarios", "workarounds")
+
+
+@dataclass
+class LoadedPlan:
+    """A structurally valid plan, with any referential problems it still has."""
+
+    plan: Plan
+    """The validated models."""
+    source: Source
+    """Where it came from, for locating findings."""
+    problems: list[Problem] = field(default_factory=list)
+    """Referential problems (unknown ids, self-dependencies, cycles), located."""
+
+    def require_valid(self) -> Plan:
+        """The plan, or :class:`PlanError` when it has referential problems."""
+        if self.problems:
+            raise PlanError(self.problems)
+        return self.plan
+
+
+@contextmanager
+def _bulk() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small objects (2-3x faster)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def load_plan(path: str | Path) -> LoadedPlan:
+    """Read, parse and validate the plan at ``path`` (``-`` for stdin).
+
+    Raises
+    ------
+    PlanError
+        For structural problems: the file is unusable, and every problem is listed.
+    """
+    return load_source(read_source(path))
+
+
+def load_valid_plan(path: str | Path) -> Plan:
+    """Load a plan and refuse it if it has referential problems too."""
+    return load_plan(path).require_valid()
+
+
+def load_source(source: Source) -> LoadedPlan:
+    """Validate an already-read source; see :func:`load_plan`."""
+    with _bulk():
+        data = parse(source)
+        if not isinstance(data, dict):
+            raise PlanError(
+                [
+                    Problem(
+                        "a plan is a mapping with 'version', 'name' and 'services' at the top level, "
+                        f"not {'a list' if isinstance(data, list) else repr(data)}",
+                        file=source.name,
+                        line=1,
+                        column=1,
+                    )
+                ]
+            )
+        problems = _raw_problems(data)
+        plan: Plan | None = None
+        try:
+            plan = Plan.model_validate(data)
+        except ValidationError as exc:
+            problems.extend(_from_validation(exc))
+        if problems or plan is None:
+            problems.extend(check_references(_lenient_plan(data)))
+            raise PlanError(_located(source, problems))
+        referential = check_references(plan)
+    return LoadedPlan(plan=plan, source=source, problems=_located(source, referential))
+
+
+_ITEM_MODELS: dict[str, type[BaseModel]] = {
+    "people": Person,
+    "teams": Team,
+    "services": Service,
+    "scenarios": Scenario,
+    "workarounds": Workaround,
+    "exercises": Exercise,
+}
+
+
+def _lenient_plan(data: dict[str, Any]) -> Plan:
+    """A best-effort plan from data that failed validation, so references can still be checked.
+
+    Every list item that validates is kept; one that does not is replaced by a bare stand-in
+    keeping its id (so nothing that refers to it is reported as unknown) and nothing else (so
+    its own references wait until its structural problems are fixed). Indices stay aligned.
+    """
+    parts: dict[str, Any] = {}
+    for collection, model in _ITEM_MODELS.items():
+        items = data.get(collection)
+        kept: list[BaseModel] = []
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            try:
+                kept.append(model.model_validate(item))
+            except ValidationError:
+                ident = item.get("id") if isinstance(item, dict) else None
+                stand_in = ident if isinstance(ident, str) else f"<item {index}>"
+                if model is Exercise:  # no id; keep its scenario reference when it is text
+                    scenario = item.get("scenario") if isinstance(item, dict) else None
+                    kept.append(
+                        Exercise.model_construct(
+                            scenario=scenario if isinstance(scenario, str) else "", date=date.min
+                        )
+                    )
+                    continue
+                extra: dict[str, Any] = {"failed": []} if model is Scenario else {}
+                kept.append(model.model_construct(id=stand_in, **extra))
+        parts[collection] = kept
+    try:
+        parts["roles"] = Roles.model_validate(data.get("roles") or {})
+    except ValidationError:
+        parts["roles"] = Roles()
+    return Plan.model_construct(version=1, name="", policy=Policy(), **parts)
+
+
+def _from_validation(exc: ValidationError) -> list[Problem]:
+    out = []
+    for error in exc.errors(include_url=False):
+        path, message = translate(error)
+        out.append(Problem(message, path=path))
+    return out
+
+
+def _raw_problems(data: dict[str, Any]) -> list[Problem]:
+    """Checks pydantic cannot express per item: duplicate ids, unknown rule ids."""
+    problems: list[Problem] = []
+    for collection in _ID_COLLECTIONS:
+        items = data.get(collection)
+        if not isinstance(items, list):
+            continue
+        first: dict[str, int] = {}
+        for index, item in enumerate(items):
+            if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+                continue
+            ident = item["id"]
+            if ident in first:
+                problems.append(
+                    Problem(
+                        f"duplicate {kind_word(collection)} id '{ident}' "
+                        f"(first defined at {collection}[{first[ident]}]); ids must be unique",
+                        path=(collection, index, "id"),
+                    )
+                )
+            else:
+                first[ident] = index
+    policy = data.get("policy")
+    rules = policy.get("rules") if isinstance(policy, dict) else None
+    if isinstance(rules, dict):
+        for rule in rules:
+            if rule not in RULE_IDS:
+                problems.append(
+                    Problem(
+                        f"unknown audit rule '{rule}'{did_you_mean(str(rule), RULE_IDS)}",
+                        path=("policy", "rules", rule),
+                    )
+                )
+    return problems
+
+
+def _located(source: Source, problems: list[Problem]) -> list[Problem]:
+    if not problems:
+        return []
+    positions = source.locate({p.path for p in problems})
+    out = []
+    for problem in problems:
+        pos = positions.get(problem.path)
+        key_level = problem.message.startswith(("unknown key", "missing required key", "unknown audit"))
+        if pos is None:
+            out.append(replace(problem, file=source.name, line=1))
+        elif key_level:
+            out.append(replace(problem, file=source.name, line=pos.line, column=pos.column))
+        else:
+            out.append(replace(problem, file=source.name, line=pos.value_line, column=pos.value_column))
+    return sorted(out, key=lambda p: (p.line or 0, p.column or 0, p.message))

@@ -1,0 +1,176 @@
+"""Referential checks: ids that name nothing, self-dependencies and hard-dependency cycles."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from models.plan import Plan
+from planner.cycles import find_cycles
+from planner.errors import Problem, YamlPath
+from planner.messages import did_you_mean
+
+
+def check_references(plan: Plan) -> list[Problem]:
+    """Every referential problem of ``plan``, unlocated (paths only).
+
+    Examples
+    --------
+    >>> from models import Plan
+    >>> plan = Plan.model_validate({"version": 1, "name": "x", "services": [
+    ...     {"id": "a", "depends_on": ["db"]}, {"id": "db-primary"}]})
+    >>> [p.message for p in check_references(plan)]
+    ["dependency 'db' names no service; did you mean 'db-primary'?"]
+    """
+    services = {s.id: s for s in plan.services}
+    teams = {t.id for t in plan.teams}
+    people = {p.id for p in plan.people}
+    scenarios = {s.id for s in plan.scenarios}
+    problems: list[Problem] = []
+
+    def ref(
+        ident: str,
+        known: Collection[str],
+        what: str,
+        path: YamlPath,
+        *,
+        service: str | None = None,
+        dependency: str | None = None,
+    ) -> None:
+        if ident not in known:
+            message = f"{what} '{ident}' names no {_noun(what)}{did_you_mean(ident, set(known))}"
+            problems.append(
+                Problem(
+                    message,
+                    path,
+                    "referential",
+                    "unknown-reference",
+                    service=service,
+                    dependency=dependency,
+                )
+            )
+
+    for i, service in enumerate(plan.services):
+        base: YamlPath = ("services", i)
+        if service.owner is not None:
+            ref(service.owner, teams, "owner", (*base, "owner"), service=service.id)
+        seen: set[str] = set()
+        for j, dep in enumerate(service.depends_on):
+            path = (*base, "depends_on", j)
+            if dep.service == service.id:
+                problems.append(
+                    Problem(
+                        f"service '{service.id}' depends on itself; remove this dependency",
+                        path,
+                        "referential",
+                        "dependency-cycle",
+                        service=service.id,
+                        dependency=dep.service,
+                    )
+                )
+            elif dep.service in seen:
+                problems.append(
+                    Problem(
+                        f"'{service.id}' lists dependency '{dep.service}' twice; keep one entry",
+                        path,
+                        "referential",
+                        "unknown-reference",
+                        service=service.id,
+                        dependency=dep.service,
+                    )
+                )
+            else:
+                ref(
+                    dep.service,
+                    services,
+                    "dependency",
+                    path,
+                    service=service.id,
+                    dependency=dep.service,
+                )
+            seen.add(dep.service)
+    for i, team in enumerate(plan.teams):
+        for j, member in enumerate(team.members):
+            ref(member, people, "member", ("teams", i, "members", j))
+        for j, person in enumerate(team.escalation):
+            ref(person, people, "escalation contact", ("teams", i, "escalation", j))
+    for role, person in plan.roles.assigned().items():
+        ref(person, people, f"role {role}", ("roles", role))
+    for i, scenario in enumerate(plan.scenarios):
+        for j, failed in enumerate(scenario.failed):
+            ref(failed, services, "failed service", ("scenarios", i, "failed", j))
+    for i, exercise in enumerate(plan.exercises):
+        if exercise.scenario:  # empty only in the stand-in for an exercise that failed validation
+            ref(exercise.scenario, scenarios, "scenario", ("exercises", i, "scenario"))
+    for i, wa in enumerate(plan.workarounds):
+        base = ("workarounds", i)
+        ref(wa.service, services, "service", (*base, "service"))
+        ref(wa.bypasses, services, "bypassed dependency", (*base, "bypasses"))
+        if wa.owner is not None:
+            ref(wa.owner, teams, "owner", (*base, "owner"))
+        if wa.applied_by is not None:
+            ref(wa.applied_by, people, "applied_by", (*base, "applied_by"))
+        target = services.get(wa.service)
+        if (
+            target is not None
+            and wa.bypasses in services
+            and all(d.service != wa.bypasses for d in target.depends_on)
+        ):
+            problems.append(
+                Problem(
+                    f"workaround {wa.id} bypasses '{wa.bypasses}', but '{wa.service}' does not "
+                    "depend on it; name one of its dependencies",
+                    (*base, "bypasses"),
+                    "referential",
+                    "unknown-reference",
+                    service=wa.service,
+                    dependency=wa.bypasses,
+                )
+            )
+    problems.extend(_cycle_problems(plan))
+    return problems
+
+
+def _noun(what: str) -> str:
+    if what in ("owner",):
+        return "team"
+    if what.startswith("role") or what in ("member", "escalation contact", "applied_by"):
+        return "person"
+    if what == "scenario":
+        return "scenario"
+    return "service"
+
+
+def _cycle_problems(plan: Plan) -> list[Problem]:
+    index = {s.id: i for i, s in enumerate(plan.services)}
+    edges = {s.id: [d.service for d in s.depends_on if d.hard and d.service in index] for s in plan.services}
+    soft = {
+        (s.id, d.service)
+        for s in plan.services
+        for d in s.depends_on
+        if d.hard
+        and d.service in index
+        and plan.services[index[d.service]].criticality.rank > s.criticality.rank
+    }
+    problems = []
+    for cycle in find_cycles(edges, soft):
+        dependent, dependency = cycle.cut
+        service = plan.services[index[dependent]]
+        j = next(k for k, d in enumerate(service.depends_on) if d.service == dependency)
+        breaks = (
+            f"it breaks {cycle.cut_breaks} of {cycle.component_cycles} cycles here"
+            if cycle.component_cycles > 1
+            else "it closes this cycle"
+        )
+        problems.append(
+            Problem(
+                f"hard dependencies form a cycle: {cycle.render()}; cut '{dependent} -> {dependency}' "
+                f"or make it 'kind: soft' ({breaks})",
+                ("services", index[dependent], "depends_on", j),
+                "referential",
+                "dependency-cycle",
+                service=dependent,
+                dependency=dependency,
+                data={"cycle": list(cycle.path), "cut": list(cycle.cut)},
+            )
+        )
+    return problems
