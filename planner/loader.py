@@ -6,7 +6,7 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +106,13 @@ _ITEM_MODELS: dict[str, type[BaseModel]] = {
 }
 
 
+# Required fields of a stand-in; empty ids are never checked as references.
+_STAND_IN: dict[str, dict[str, Any]] = {
+    "scenarios": {"failed": []},
+    "workarounds": {"service": "", "bypasses": "", "description": "", "applied": datetime.min},
+}
+
+
 def _lenient_plan(data: dict[str, Any]) -> Plan:
     """A best-effort plan from data that failed validation, so references can still be checked.
 
@@ -123,16 +130,11 @@ def _lenient_plan(data: dict[str, Any]) -> Plan:
             except ValidationError:
                 ident = item.get("id") if isinstance(item, dict) else None
                 stand_in = ident if isinstance(ident, str) else f"<item {index}>"
+                fill: dict[str, Any] = {"id": stand_in, **_STAND_IN.get(collection, {})}
                 if model is Exercise:  # no id; keep its scenario reference when it is text
                     scenario = item.get("scenario") if isinstance(item, dict) else None
-                    kept.append(
-                        Exercise.model_construct(
-                            scenario=scenario if isinstance(scenario, str) else "", date=date.min
-                        )
-                    )
-                    continue
-                extra: dict[str, Any] = {"failed": []} if model is Scenario else {}
-                kept.append(model.model_construct(id=stand_in, **extra))
+                    fill = {"scenario": scenario if isinstance(scenario, str) else "", "date": date.min}
+                kept.append(model.model_construct(**fill))
         parts[collection] = kept
     try:
         parts["roles"] = Roles.model_validate(data.get("roles") or {})

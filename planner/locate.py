@@ -35,8 +35,8 @@ class ScanResult:
     """Position of each requested path that exists in the document."""
     duplicates: list[tuple[YamlPath, int, int]] = field(default_factory=list)
     """Each repeated mapping key: its path, line and column."""
-    documents: int = 0
-    """How many YAML documents the stream holds."""
+    documents: list[int] = field(default_factory=list)
+    """The line where each YAML document of the stream starts."""
 
 
 @dataclass
@@ -80,7 +80,8 @@ def scan(text: str, targets: set[YamlPath], *, duplicates: bool = False) -> Scan
         for event in yaml.parse(text, Loader=_Loader):
             kind = type(event)
             if kind is yaml.DocumentStartEvent:
-                result.documents += 1
+                start = event.start_mark
+                result.documents.append(start.line + 1 if start is not None else 1)
                 continue
             if kind in (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent):
                 continue

@@ -31,7 +31,10 @@ def did_you_mean(word: str, choices: list[str] | set[str] | tuple[str, ...]) -> 
     >>> did_you_mean("zzz", ["services"])
     ''
     """
-    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    ordered = sorted(choices)
+    close = difflib.get_close_matches(word, ordered, n=1, cutoff=0.6)
+    if not close and len(word) >= 2:
+        close = [c for c in ordered if c.startswith(word) or word.startswith(c)][:1]
     return f"; did you mean '{close[0]}'?" if close else ""
 
 

@@ -36,7 +36,7 @@ def check_references(plan: Plan) -> list[Problem]:
         service: str | None = None,
         dependency: str | None = None,
     ) -> None:
-        if ident not in known:
+        if ident and ident not in known:  # empty: a stand-in for an item that failed validation
             message = f"{what} '{ident}' names no {_noun(what)}{did_you_mean(ident, set(known))}"
             problems.append(
                 Problem(

@@ -137,22 +137,27 @@ def _parse_yaml(source: Source) -> Any:
         raise PlanError([_yaml_syntax_problem(source, message)]) from None
     except Exception as exc:  # noqa: BLE001 - a third-party parser: any failure is a syntax error
         raise PlanError([Problem(f"cannot parse YAML: {exc}", file=source.name, line=1)]) from None
-    if isinstance(data, list) and _documents(source) > 1:
+    if isinstance(data, list):
+        starts = scan(source.text, set()).documents
+        if len(starts) > 1:
+            problem = Problem(
+                f"the file holds {len(starts)} YAML documents; a plan is one document "
+                "(remove the '---' separator here and split the file)",
+                file=source.name,
+                line=starts[1],
+            )
+            raise PlanError([problem])
+    if data is None:
         raise PlanError(
             [
                 Problem(
-                    f"the file holds {_documents(source)} YAML documents; a plan is one document "
-                    "(remove the extra '---' separators)",
+                    "the file has no content (only comments); a plan needs 'version: 1' and 'name'",
                     file=source.name,
                     line=1,
                 )
             ]
         )
     return data
-
-
-def _documents(source: Source) -> int:
-    return max(1, scan(source.text, set()).documents) if source.text else 0
 
 
 def _yaml_syntax_problem(source: Source, message: str) -> Problem:

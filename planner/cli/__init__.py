@@ -25,7 +25,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = "--debug" in args
     args = [a for a in args if a != "--debug"]
     try:
-        result = cli.main(args=args, prog_name="planner", standalone_mode=False)
+        result = cli.main(args=args, prog_name="planner", standalone_mode=False, obj={"debug": debug})
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.Abort:

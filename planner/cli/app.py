@@ -8,6 +8,13 @@ import click
 
 from planner.errors import PlanError, Problem
 
+
+def debugging() -> bool:
+    """True when the user asked for tracebacks with ``--debug``."""
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and isinstance(ctx.obj, dict) and ctx.obj.get("debug"))
+
+
 PLAN = click.argument("plan", metavar="PLAN", type=click.Path(dir_okay=False, allow_dash=True))
 
 
@@ -55,6 +62,8 @@ def validate(plan: str, fmt: str) -> int:
         loaded = load_plan(plan)
         loaded.require_valid()
     except PlanError as exc:
+        if debugging():
+            raise
         _report_problems(exc.problems, fmt)
         return 2
     p = loaded.plan

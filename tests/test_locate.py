@@ -1,0 +1,58 @@
+"""Locating YAML paths for error messages."""
+
+from __future__ import annotations
+
+from planner.locate import nearest, scan
+
+DOC = """\
+version: 1
+name: x
+services:
+  - id: a
+    depends_on:
+      - b
+      - service: c
+        check: foo
+  - id: d
+    owner: t
+    owner: u
+"""
+
+
+def test_positions_of_keys_and_values() -> None:
+    found = scan(DOC, {("services", 0, "depends_on", 1, "check"), ("services", 1, "owner")}).positions
+    check = found[("services", 0, "depends_on", 1, "check")]
+    assert (check.line, check.column, check.value_line, check.value_column) == (8, 9, 8, 16)
+    assert found[("services", 1, "owner")].line == 10
+
+
+def test_sequence_items() -> None:
+    found = scan(DOC, {("services", 0, "depends_on", 0), ("services", 1)}).positions
+    assert found[("services", 0, "depends_on", 0)].value_line == 6
+    assert found[("services", 1)].value_line == 9
+
+
+def test_duplicates() -> None:
+    assert scan(DOC, set(), duplicates=True).duplicates == [(("services", 1, "owner"), 11, 5)]
+
+
+def test_missing_path_falls_back_to_nearest_ancestor() -> None:
+    path, pos = nearest(DOC, ("services", 1, "rto"))
+    assert path == ("services", 1)
+    assert pos is not None
+    assert pos.line == 9
+
+
+def test_flow_style_and_json() -> None:
+    found = scan('{"a": [1, {"b": 2}]}', {("a", 1, "b")}).positions
+    assert found[("a", 1, "b")].value_column == 17
+
+
+def test_unparseable_text_returns_what_was_found() -> None:
+    result = scan("a: 1\nb: [\n", {("a",), ("b", 0)})
+    assert ("a",) in result.positions
+    assert ("b", 0) not in result.positions
+
+
+def test_documents() -> None:
+    assert scan("a: 1\n---\nb: 2\n", set()).documents == [1, 2]

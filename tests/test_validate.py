@@ -1,0 +1,112 @@
+"""``planner validate`` and ``planner schema`` on good input, JSON and stdin."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+
+import jsonschema
+import pytest
+import yaml
+
+from tests.conftest import EXAMPLES, ROOT
+
+
+@pytest.mark.parametrize("name", ["small.yaml", "enterprise.yaml"])
+def test_examples_are_valid(name: str, run_cli) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("validate", EXAMPLES / name)
+    assert result.code == 0, result.err
+    assert "valid plan" in result.out
+
+
+def test_enterprise_example_has_what_the_issue_asks() -> None:
+    from planner.loader import load_valid_plan
+
+    plan = load_valid_plan(EXAMPLES / "enterprise.yaml")
+    assert len(plan.services) >= 25
+    tags = " ".join(s.id for s in plan.services)
+    for word in ("network", "dns", "storage", "db", "sso", "api", "payments", "service-desk", "metrics"):
+        assert word in tags
+    assert "status-page" in tags
+    assert len(plan.teams) >= 5
+    assert all(t.escalation for t in plan.teams)
+    scenario_ids = {s.id for s in plan.scenarios}
+    assert {"storage-outage", "dns-eu-outage"} <= scenario_ids
+    open_expired = [w for w in plan.workarounds if w.removed is None and w.expires is not None]
+    assert open_expired
+
+
+def test_small_example_size() -> None:
+    from planner.loader import load_valid_plan
+
+    plan = load_valid_plan(EXAMPLES / "small.yaml")
+    assert 5 <= len(plan.services) <= 8
+
+
+def test_json_plan_and_json_output(run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    data = yaml.safe_load((EXAMPLES / "small.yaml").read_text(encoding="utf-8"))
+    path = tmp_path / "small.json"
+    path.write_text(json.dumps(data, default=str), encoding="utf-8")
+    result = run_cli("validate", path, "--format", "json")
+    assert result.code == 0, result.err
+    summary = json.loads(result.out)
+    assert summary["valid"] is True
+    assert summary["counts"]["services"] == 7
+
+
+def test_invalid_plan_json_output(run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "p.yaml"
+    path.write_text("version: 1\nname: x\nservices:\n  - id: a\n    owner: nobody\n", encoding="utf-8")
+    result = run_cli("validate", path, "--format", "json")
+    assert result.code == 2
+    out = json.loads(result.out)
+    assert out["valid"] is False
+    assert out["problems"][0]["line"] == 5
+    assert out["problems"][0]["rule"] == "unknown-reference"
+
+
+def test_stdin(monkeypatch, run_cli) -> None:  # type: ignore[no-untyped-def]
+    text = (EXAMPLES / "small.yaml").read_bytes()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text)))
+    result = run_cli("validate", "-")
+    assert result.code == 0, result.err
+    assert "<stdin>" in result.out
+
+
+def test_schema_is_a_valid_json_schema_that_accepts_the_examples(run_cli) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("schema")
+    assert result.code == 0
+    schema = json.loads(result.out)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    for name in ("small.yaml", "enterprise.yaml"):
+        data = yaml.safe_load((EXAMPLES / name).read_text(encoding="utf-8"))
+        data = json.loads(json.dumps(data, default=str))
+        errors = list(validator.iter_errors(data))
+        assert not errors, errors[:3]
+    bad = {"version": 1, "name": "x", "services": [{"id": "a", "depnds_on": []}]}
+    assert list(validator.iter_errors(bad))
+
+
+def test_schema_documents_every_field(run_cli) -> None:  # type: ignore[no-untyped-def]
+    schema = json.loads(run_cli("schema").out)
+    for name, definition in schema["$defs"].items():
+        for field, spec in definition.get("properties", {}).items():
+            assert spec.get("description"), f"{name}.{field} has no description"
+
+
+def test_committed_schema_is_current(run_cli) -> None:  # type: ignore[no-untyped-def]
+    committed = json.loads((ROOT / "docs" / "plan.schema.json").read_text(encoding="utf-8"))
+    assert committed == json.loads(run_cli("schema").out), "run: planner schema > docs/plan.schema.json"
+
+
+def test_python_dash_m_works() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "planner", "validate", str(EXAMPLES / "small.yaml")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
