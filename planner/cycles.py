@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
@@ -40,14 +40,15 @@ def nodes_on_cycles(edges: Mapping[str, Sequence[str]]) -> set[str]:
     >>> sorted(nodes_on_cycles({"a": ["b"], "b": ["a"], "c": ["a"], "d": []}))
     ['a', 'b', 'c']
     """
-    indegree: dict[str, int] = {}
+    indegree: dict[str, int] = {node: len(deps) for node, deps in edges.items()}
     reverse: dict[str, list[str]] = {}
     for node, deps in edges.items():
-        indegree.setdefault(node, 0)
         for dep in deps:
-            indegree[node] += 1
-            indegree.setdefault(dep, 0)
-            reverse.setdefault(dep, []).append(node)
+            if dep in reverse:
+                reverse[dep].append(node)
+            else:
+                reverse[dep] = [node]
+                indegree.setdefault(dep, 0)
     ready = [n for n, d in indegree.items() if d == 0]
     while ready:
         node = ready.pop()
@@ -59,7 +60,8 @@ def nodes_on_cycles(edges: Mapping[str, Sequence[str]]) -> set[str]:
 
 
 def find_cycles(
-    edges: Mapping[str, Sequence[str]], soft_candidates: Iterable[tuple[str, str]] = ()
+    edges: Mapping[str, Sequence[str]],
+    soft_candidates: Callable[[], Iterable[tuple[str, str]]] | Iterable[tuple[str, str]] = (),
 ) -> list[Cycle]:
     """Every elementary cycle of ``edges`` (dependent -> its hard dependencies), deterministic.
 
@@ -69,7 +71,8 @@ def find_cycles(
         Each service's hard dependencies. Self-loops are ignored (reported separately).
     soft_candidates
         Edges that would be good to make soft (e.g. a dependency less critical than its
-        dependent); preferred as the cut when they lie on the cycle.
+        dependent); preferred as the cut when they lie on the cycle. A callable is called only
+        when there is a cycle.
 
     Examples
     --------
@@ -85,7 +88,7 @@ def find_cycles(
         for dep in sorted(clean.get(node, ())):
             if dep in suspects:
                 graph.add_edge(node, dep)
-    soft = set(soft_candidates)
+    soft = set(soft_candidates() if callable(soft_candidates) else soft_candidates)
     out: list[Cycle] = []
     components = [sorted(c) for c in nx.strongly_connected_components(graph) if len(c) > 1]
     for component in sorted(components):

@@ -143,14 +143,18 @@ def _noun(what: str) -> str:
 def _cycle_problems(plan: Plan) -> list[Problem]:
     index = {s.id: i for i, s in enumerate(plan.services)}
     edges = {s.id: [d.service for d in s.depends_on if d.hard and d.service in index] for s in plan.services}
-    soft = {
-        (s.id, d.service)
-        for s in plan.services
-        for d in s.depends_on
-        if d.hard
-        and d.service in index
-        and plan.services[index[d.service]].criticality.rank > s.criticality.rank
-    }
+
+    def soft() -> set[tuple[str, str]]:
+        # hard edges to a less critical service: the natural ones to make soft
+        return {
+            (s.id, d.service)
+            for s in plan.services
+            for d in s.depends_on
+            if d.hard
+            and d.service in index
+            and plan.services[index[d.service]].criticality.rank > s.criticality.rank
+        }
+
     problems = []
     for cycle in find_cycles(edges, soft):
         dependent, dependency = cycle.cut
