@@ -31,7 +31,8 @@ def _plain_is_safe(text: str) -> bool:
     if not text or "\n" in text or text != text.strip():
         return False
     try:
-        return bool(yaml_rs.loads(f"k: {text}\n").get("k") == text)
+        loaded = yaml_rs.loads(f"k: {text}\n")
+        return isinstance(loaded, dict) and loaded.get("k") == text
     except Exception:  # noqa: BLE001 - anything it cannot read plain must be quoted
         return False
 

@@ -93,17 +93,7 @@ def scan(text: str, targets: set[YamlPath], *, duplicates: bool = False) -> Scan
             assert mark is not None  # the C and pure parsers always set marks on node events
             top = stack[-1] if stack else None
             if top is not None and top.is_map and top.expecting_key:
-                key: str | int = (
-                    event.value if isinstance(event, yaml.ScalarEvent) else f"<complex key {mark.line + 1}>"
-                )
-                if duplicates and key in top.seen:
-                    result.duplicates.append(((*top.path, key), mark.line + 1, mark.column + 1))
-                top.seen.add(key)
-                top.key = key
-                top.expecting_key = False
-                key_marks[(*top.path, key)] = (mark.line + 1, mark.column + 1)
-                if kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-                    stack.append(_Frame(path=(*top.path, key, "<key>"), is_map=False))
+                _read_key(event, top, stack, key_marks, result if duplicates else None)
                 continue
             if top is None:
                 path: YamlPath = ()
@@ -126,6 +116,27 @@ def scan(text: str, targets: set[YamlPath], *, duplicates: bool = False) -> Scan
     except yaml.YAMLError:
         pass
     return result
+
+
+def _read_key(
+    event: yaml.Event,
+    top: _Frame,
+    stack: list[_Frame],
+    key_marks: dict[YamlPath, tuple[int, int]],
+    result: ScanResult | None,
+) -> None:
+    """Take ``event`` as the next key of the mapping ``top``."""
+    mark = event.start_mark
+    assert mark is not None
+    key: str | int = event.value if isinstance(event, yaml.ScalarEvent) else f"<complex key {mark.line + 1}>"
+    if result is not None and key in top.seen:
+        result.duplicates.append(((*top.path, key), mark.line + 1, mark.column + 1))
+    top.seen.add(key)
+    top.key = key
+    top.expecting_key = False
+    key_marks[(*top.path, key)] = (mark.line + 1, mark.column + 1)
+    if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+        stack.append(_Frame(path=(*top.path, key, "<key>"), is_map=False))
 
 
 def _advance(stack: list[_Frame]) -> None:
