@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 from models.plan import RULE_IDS, Exercise, Person, Plan, Policy, Roles, Scenario, Service, Team, Workaround
 from planner.errors import PlanError, Problem
 from planner.messages import did_you_mean, kind_word, translate
+from planner.perf import gc_paused
 from planner.references import check_references
 from planner.source import Source, parse, read_source
 
@@ -41,14 +42,15 @@ class LoadedPlan:
 
 @contextmanager
 def _bulk() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many small objects (2-3x faster)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    """Pause the cyclic garbage collector while building the plan's many small objects.
+
+    Afterwards the objects built are frozen (``gc.freeze``): a loaded plan lives as long as the
+    process, and without this every later full collection walks millions of model objects (on a
+    100,000-service plan that cost seconds in each planning pass).
+    """
+    with gc_paused():
         yield
-    finally:
-        if enabled:
-            gc.enable()
+    gc.freeze()
 
 
 def load_plan(path: str | Path) -> LoadedPlan:

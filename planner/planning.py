@@ -1,0 +1,60 @@
+"""One call from a plan to everything the planning commands show: impact, waves, schedule, RTOs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from models.plan import Plan
+from planner.graph import RecoveryGraph
+from planner.impact import Impact, compute_impact
+from planner.perf import gc_paused
+from planner.rto import RtoAnalysis, analyse
+from planner.scenario import Selection, select
+from planner.schedule import Schedule, build_problem, schedule
+from planner.waves import restore_waves
+
+
+@dataclass
+class Planning:
+    """The answers for one scenario."""
+
+    graph: RecoveryGraph
+    """The plan's graph."""
+    impact: Impact
+    """What is down."""
+    waves: list[list[str]]
+    """Restore waves."""
+    schedule: Schedule
+    """Capacity-aware timeline."""
+    rto: RtoAnalysis
+    """RTO misses and their levers."""
+
+    @property
+    def selection(self) -> Selection:
+        """The scenario."""
+        return self.impact.selection
+
+
+def plan_recovery(
+    plan: Plan,
+    scenario: str | None = None,
+    failed: Sequence[str] | None = None,
+    graph: RecoveryGraph | None = None,
+) -> Planning:
+    """Compute impact, waves, schedule and RTO analysis for a scenario of a valid plan.
+
+    Examples
+    --------
+    >>> from models import Plan
+    >>> plan = Plan.model_validate({"version": 1, "name": "x", "services": [
+    ...     {"id": "db", "restore_time": "30m"}, {"id": "api", "depends_on": ["db"]}]})
+    >>> plan_recovery(plan, failed=["db"]).waves
+    [['db'], ['api']]
+    """
+    with gc_paused():
+        graph = graph or RecoveryGraph.from_plan(plan)
+        impact = compute_impact(graph, select(plan, scenario, failed))
+        waves = restore_waves(graph, impact.impacted)
+        timeline = schedule(graph, impact, build_problem(graph, impact, waves))
+        return Planning(graph, impact, waves, timeline, analyse(graph, impact, timeline))

@@ -1,0 +1,217 @@
+"""RTO analysis: which RTOs cannot be met at all, which the schedule misses, and the cheapest
+lever that would fix each miss (shorten one task on its chain, or raise one team's capacity)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from planner.graph import RecoveryGraph
+from planner.impact import Impact
+from planner.schedule import Problem, Schedule, critical_chain, earliest_finish, schedule
+
+VERIFY_LIMIT_TASKS = 5000
+"""Levers are verified by re-running the schedule only for scenarios up to this many tasks."""
+MAX_ANALYSED = 25
+"""Levers are worked out for the worst misses only (most late first)."""
+MAX_CAPACITY_STEP = 3
+
+
+@dataclass(frozen=True)
+class Lever:
+    """One change that would make a service meet its RTO."""
+
+    kind: Literal["shorten", "capacity", "relax-rto"]
+    """Shorten a task, raise a team's capacity, or (when no single change can) relax the RTO."""
+    target: str
+    """The service whose task to shorten, the team, or the service whose RTO to relax."""
+    amount: int
+    """Seconds to cut, slots to add, or the smallest achievable RTO in seconds."""
+    verified: bool
+    """True when re-running the plan with the lever applied showed the RTO met."""
+
+    def describe(self) -> str:
+        """A sentence for people."""
+        if self.kind == "capacity":
+            text = f"raise team {self.target}'s capacity by {self.amount}"
+        elif self.kind == "relax-rto":
+            text = (
+                f"no single task can absorb it: cut work across the chain, or set {self.target}'s "
+                f"RTO to at least {_minutes(self.amount)}"
+            )
+        else:
+            text = f"shorten {self.target}'s task by {_minutes(self.amount)}"
+        return text if self.verified else text + " (estimate)"
+
+
+@dataclass(frozen=True)
+class RtoMiss:
+    """A service whose RTO is not met."""
+
+    service: str
+    """The service."""
+    rto: int
+    """Its RTO, seconds from incident start."""
+    finish: int
+    """Its finish in the capacity-bound schedule."""
+    earliest_finish: int
+    """Its finish with unlimited staff."""
+    unachievable: bool
+    """True when even unlimited staff cannot meet the RTO."""
+    chain: tuple[str, ...] = ()
+    """The chain that decides it: the earliest-finish chain when unachievable, else the
+    schedule's chain (each task the dependency that finished last). Filled for the analysed
+    (worst) misses; :meth:`RtoAnalysis.chain` gives it for any."""
+    levers: tuple[Lever, ...] = ()
+    """Cheapest fixes found, best first (empty when not analysed)."""
+
+    @property
+    def late_by(self) -> int:
+        """Seconds past the RTO in the schedule."""
+        return self.finish - self.rto
+
+
+@dataclass
+class RtoAnalysis:
+    """Every RTO problem of a scenario."""
+
+    unachievable: list[RtoMiss] = field(default_factory=list)
+    """RTOs no staffing can meet (earliest restore > RTO)."""
+    missed: list[RtoMiss] = field(default_factory=list)
+    """RTOs the capacity-bound schedule misses but more staff could meet."""
+    schedule: Schedule | None = None
+    """The schedule analysed, for chains on demand."""
+
+    def chain(self, miss: RtoMiss) -> tuple[str, ...]:
+        """The chain that decides ``miss`` (see :attr:`RtoMiss.chain`)."""
+        if miss.chain or self.schedule is None:
+            return miss.chain
+        times = self.schedule.earliest if miss.unachievable else self.schedule.finish
+        return tuple(critical_chain(self.schedule.problem, times, miss.service))
+
+    @property
+    def all(self) -> list[RtoMiss]:
+        """Both kinds, worst first."""
+        return sorted(self.unachievable + self.missed, key=lambda m: (-m.late_by, m.service))
+
+
+def _minutes(seconds: int) -> str:
+    minutes, rest = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    text = (f"{hours}h" if hours else "") + (f"{minutes}m" if minutes else "")
+    return text + (f"{rest}s" if rest else "") or "0m"
+
+
+def analyse(graph: RecoveryGraph, impact: Impact, plan_schedule: Schedule) -> RtoAnalysis:
+    """Classify every RTO miss of ``plan_schedule`` and find levers for the worst ones.
+
+    Examples
+    --------
+    >>> from models import Plan
+    >>> from planner.impact import compute_impact
+    >>> from planner.scenario import select
+    >>> plan = Plan.model_validate({"version": 1, "name": "x", "services": [
+    ...     {"id": "db", "restore_time": "50m", "rto": "40m"}]})
+    >>> graph = RecoveryGraph.from_plan(plan)
+    >>> impact = compute_impact(graph, select(plan))
+    >>> result = analyse(graph, impact, schedule(graph, impact))
+    >>> miss = result.unachievable[0]
+    >>> miss.service, miss.late_by // 60, miss.levers[0].describe()
+    ('db', 10, "shorten db's task by 10m")
+    """
+    problem = plan_schedule.problem
+    ef = plan_schedule.earliest
+    result = RtoAnalysis(schedule=plan_schedule)
+    misses = plan_schedule.misses()
+    worst = sorted(misses, key=lambda s: (-(plan_schedule.finish[s] - (graph.rto[s] or 0)), s))
+    analysed = set(worst[:MAX_ANALYSED])
+    verify_budget = [40 if len(problem.order) <= VERIFY_LIMIT_TASKS else 0]
+    for service in misses:
+        rto = graph.rto[service]
+        assert rto is not None
+        unachievable = ef[service] > rto
+        miss = RtoMiss(service, rto, plan_schedule.finish[service], ef[service], unachievable)
+        if service in analysed:
+            miss = replace(miss, chain=result.chain(miss))
+            levers = (
+                _shorten_levers(problem, ef, miss)
+                if unachievable
+                else _capacity_levers(graph, impact, plan_schedule, miss, verify_budget)
+            )
+            miss = replace(miss, levers=tuple(levers))
+        (result.unachievable if unachievable else result.missed).append(miss)
+    return result
+
+
+def _shorten_levers(problem: Problem, ef: Mapping[str, int], miss: RtoMiss) -> list[Lever]:
+    """Unachievable RTO: which single task on the chain, cut by how much, brings it in."""
+    needed = miss.earliest_finish - miss.rto
+    ancestors = _ancestors(problem, miss.service, VERIFY_LIMIT_TASKS)
+    candidates = sorted(
+        (s for s in miss.chain if problem.duration[s] >= needed),
+        key=lambda s: (-problem.duration[s], s),
+    )
+    for candidate in candidates:
+        if ancestors is None:  # too many to re-check cheaply: a cut there is necessary, maybe enough
+            return [Lever("shorten", candidate, needed, verified=False)]
+        trial = replace(
+            problem, duration={**problem.duration, candidate: problem.duration[candidate] - needed}
+        )
+        if _ef_of(trial, ancestors, miss.service) <= miss.rto:
+            return [Lever("shorten", candidate, needed, verified=True)]
+    return [Lever("relax-rto", miss.service, miss.earliest_finish, verified=True)]
+
+
+def _capacity_levers(
+    graph: RecoveryGraph,
+    impact: Impact,
+    plan_schedule: Schedule,
+    miss: RtoMiss,
+    budget: list[int],
+) -> list[Lever]:
+    """A capacity-bound miss: which team on the chain waited, and how many slots fix it."""
+    problem = plan_schedule.problem
+    waited: dict[str, int] = {}
+    for s in miss.chain:
+        wait = plan_schedule.start[s] - plan_schedule.ready[s]
+        if wait > 0:
+            waited[problem.team[s]] = waited.get(problem.team[s], 0) + wait
+    teams = sorted(waited, key=lambda t: (-waited[t], t))[:3]
+    levers: list[Lever] = []
+    for team in teams:
+        for step in range(1, MAX_CAPACITY_STEP + 1):
+            if budget[0] <= 0:
+                levers.append(Lever("capacity", team, 1, verified=False))
+                break
+            budget[0] -= 1
+            trial = replace(problem, capacity={**problem.capacity, team: problem.capacity[team] + step})
+            if schedule(graph, impact, trial).finish[miss.service] <= miss.rto:
+                levers.append(Lever("capacity", team, step, verified=True))
+                break
+        if levers:
+            break
+    if not levers and miss.chain:
+        longest = max(miss.chain, key=lambda s: (problem.duration[s], s))
+        if problem.duration[longest] >= miss.late_by:
+            levers.append(Lever("shorten", longest, miss.late_by, verified=False))
+    return levers
+
+
+def _ancestors(problem: Problem, service: str, limit: int) -> set[str] | None:
+    """``service`` and everything it transitively depends on, or None past ``limit``."""
+    seen = {service}
+    stack = [service]
+    while stack:
+        for dep in problem.deps[stack.pop()]:
+            if dep not in seen:
+                seen.add(dep)
+                if len(seen) > limit:
+                    return None
+                stack.append(dep)
+    return seen
+
+
+def _ef_of(problem: Problem, members: set[str], service: str) -> int:
+    sub = replace(problem, order=[s for s in problem.order if s in members])
+    return earliest_finish(sub)[service]

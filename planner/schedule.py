@@ -1,0 +1,309 @@
+"""Capacity-aware restore schedule: list scheduling on team slots, RTO deadlines first.
+
+Times are whole seconds from incident start (minute 0). Each impacted service is one task:
+``restore_time`` if it failed itself, ``restart_time`` if it is down through a dependency.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from planner.graph import RecoveryGraph
+from planner.impact import Impact
+from planner.waves import restore_waves
+
+INF = float("inf")
+PriorityFn = Callable[[str, int], tuple[float, ...]]
+
+
+@dataclass(slots=True)
+class Task:
+    """One service's recovery task, placed on the timeline."""
+
+    service: str
+    """Service restored."""
+    team: str
+    """Team that runs it (``(unowned)`` for services without an owner)."""
+    wave: int
+    """1-based restore wave."""
+    duration: int
+    """Seconds of work."""
+    ready: int
+    """When its last impacted hard dependency finished."""
+    start: int
+    """When the team starts it."""
+    finish: int
+    """When it is restored."""
+    earliest_finish: int
+    """Finish with unlimited staff: the longest chain of durations ending at it."""
+    rto: int | None
+    """RTO in seconds from incident start."""
+    deadline: int | None
+    """Latest finish that lets it and everything waiting on it meet their RTOs."""
+
+    @property
+    def meets_rto(self) -> bool | None:
+        """Finished within its RTO (None without an RTO)."""
+        return None if self.rto is None else self.finish <= self.rto
+
+    @property
+    def slack(self) -> int | None:
+        """Seconds to spare before the RTO (negative: late by that much)."""
+        return None if self.rto is None else self.rto - self.finish
+
+
+@dataclass
+class Problem:
+    """The inputs of one scheduling run, so it can be re-run with a lever applied."""
+
+    order: list[str]
+    """Impacted services in topological order (waves flattened)."""
+    deps: dict[str, list[str]]
+    """Impacted hard dependencies of each task."""
+    dependents: dict[str, list[str]]
+    """Impacted hard dependents of each task."""
+    duration: dict[str, int]
+    """Task durations."""
+    team: dict[str, str]
+    """Team of each task."""
+    capacity: dict[str, int]
+    """Slots per team."""
+    wave: dict[str, int] = field(default_factory=dict)
+    """Wave of each task."""
+
+
+@dataclass
+class Schedule:
+    """A complete schedule, stored by column (a task object is built only when asked for)."""
+
+    problem: Problem
+    """The inputs, for re-running."""
+    ready: dict[str, int]
+    """When each task's last impacted hard dependency finished."""
+    start: dict[str, int]
+    """When each task starts."""
+    finish: dict[str, int]
+    """When each task finishes."""
+    earliest: dict[str, int]
+    """Earliest finish of each task with unlimited staff."""
+    rto: Mapping[str, int | None]
+    """RTO of each service, seconds."""
+    due: dict[str, int | None]
+    """Propagated deadline of each task."""
+    makespan: int
+    """When the last task finishes."""
+    critical_path: list[str]
+    """The chain of tasks that ends last, each the dependency that held the next one back."""
+
+    def task(self, service: str) -> Task:
+        """The task of ``service``."""
+        p = self.problem
+        return Task(
+            service=service,
+            team=p.team[service],
+            wave=p.wave.get(service, 0),
+            duration=p.duration[service],
+            ready=self.ready[service],
+            start=self.start[service],
+            finish=self.finish[service],
+            earliest_finish=self.earliest[service],
+            rto=self.rto[service],
+            deadline=self.due[service],
+        )
+
+    def tasks(self) -> list[Task]:
+        """Every task, by start time then id."""
+        return [self.task(s) for s in sorted(self.start, key=lambda s: (self.start[s], s))]
+
+    def misses(self) -> list[str]:
+        """Services that finish after their RTO, sorted."""
+        return sorted(s for s, f in self.finish.items() if (r := self.rto[s]) is not None and f > r)
+
+    def lower_bound(self) -> float:
+        """No schedule can beat max(longest chain, heaviest team load / capacity)."""
+        chain = max(self.earliest.values(), default=0)
+        load: dict[str, int] = {}
+        for s, team in self.problem.team.items():
+            if s in self.start:
+                load[team] = load.get(team, 0) + self.problem.duration[s]
+        team_bound = max((load[k] / self.problem.capacity[k] for k in load), default=0.0)
+        return max(float(chain), team_bound)
+
+
+def build_problem(graph: RecoveryGraph, impact: Impact, waves: list[list[str]] | None = None) -> Problem:
+    """The scheduling inputs of a scenario (``waves`` if already computed)."""
+    members = set(impact.impacted)
+    failed = set(impact.selection.failed)
+    if waves is None:
+        waves = restore_waves(graph, members)
+    order = [s for wave in waves for s in wave]
+    if len(members) == len(graph.services):  # full outage: every edge stays, no filtering
+        deps, dependents = graph.hard_deps, graph.hard_dependents
+    else:
+        deps = {s: [d for d in graph.hard_deps[s] if d in members] for s in order}
+        dependents = {s: [d for d in graph.hard_dependents[s] if d in members] for s in order}
+    duration = {}
+    for s in order:
+        svc = graph.services[s]
+        value = svc.restore_time if s in failed else svc.restart_time
+        duration[s] = 0 if value is None else round(value.total_seconds())
+    team = {s: graph.team[s] for s in order}
+    wave_of = {s: i + 1 for i, wave in enumerate(waves) for s in wave}
+    return Problem(order, deps, dependents, duration, team, dict(graph.capacity), wave_of)
+
+
+def earliest_finish(problem: Problem) -> dict[str, int]:
+    """Finish times with unlimited staff: one pass in topological order."""
+    ef: dict[str, int] = {}
+    for s in problem.order:
+        ef[s] = problem.duration[s] + max((ef[d] for d in problem.deps[s]), default=0)
+    return ef
+
+
+def deadlines(problem: Problem, rto: Mapping[str, int | None]) -> dict[str, int | None]:
+    """Each task's RTO tightened by its dependents': it must finish in time for them to finish."""
+    out: dict[str, int | None] = {}
+    for s in reversed(problem.order):
+        best = rto.get(s)
+        for d in problem.dependents[s]:
+            inherited = out[d]
+            if inherited is not None:
+                candidate = inherited - problem.duration[d]
+                best = candidate if best is None or candidate < best else best
+        out[s] = best
+    return out
+
+
+Times = dict[str, int]
+
+
+def list_schedule(
+    problem: Problem, priority: PriorityFn | Mapping[str, tuple[float, ...]]
+) -> tuple[Times, Times, Times]:
+    """Work-conserving list scheduling: whenever a team has a free slot and a ready task, it
+    starts the ready task with the smallest priority: ``priority[service]``, or
+    ``priority(service, ready_time)`` for a priority that depends on when the task became ready.
+
+    Returns ready, start and finish times by service.
+    """
+    keys = priority if isinstance(priority, Mapping) else None
+    key_fn = priority if callable(priority) else None
+    waiting = {s: len(problem.deps[s]) for s in problem.order}
+    ready_at: dict[str, int] = {}
+    start: dict[str, int] = {}
+    finish: dict[str, int] = {}
+    free = dict(problem.capacity)
+    queues: dict[str, list[tuple[tuple[float, ...], str]]] = {}
+    dirty: set[str] = set()
+
+    def release(service: str, now: int) -> None:
+        ready_at[service] = now
+        team = problem.team[service]
+        key = keys[service] if keys is not None else key_fn(service, now)  # type: ignore[misc]
+        heapq.heappush(queues.setdefault(team, []), (key, service))
+        dirty.add(team)
+
+    for s in problem.order:
+        if waiting[s] == 0:
+            release(s, 0)
+    running: list[tuple[int, str]] = []
+    now = 0
+    while True:
+        # Teams do not interact within one instant, so the order they are served in is irrelevant.
+        for team in dirty:
+            queue = queues.get(team)
+            while queue and free[team] > 0:
+                _, service = heapq.heappop(queue)
+                free[team] -= 1
+                start[service] = now
+                finish[service] = now + problem.duration[service]
+                heapq.heappush(running, (finish[service], service))
+        dirty.clear()
+        if not running:
+            break
+        now = running[0][0]
+        while running and running[0][0] == now:
+            _, service = heapq.heappop(running)
+            team = problem.team[service]
+            free[team] += 1
+            dirty.add(team)
+            for dependent in problem.dependents[service]:
+                waiting[dependent] -= 1
+                if waiting[dependent] == 0:
+                    release(dependent, now)
+    return ready_at, start, finish
+
+
+def deadline_keys(
+    problem: Problem, graph: RecoveryGraph, due: Mapping[str, int | None] | None = None
+) -> dict[str, tuple[float, ...]]:
+    """Earliest propagated RTO deadline first, then the longest work still behind the task
+    (keeps the makespan short when deadlines tie or are absent), then criticality."""
+    if due is None:
+        due = deadlines(problem, graph.rto)
+    tail: dict[str, int] = {}
+    for s in reversed(problem.order):
+        tail[s] = problem.duration[s] + max((tail[d] for d in problem.dependents[s]), default=0)
+    rank = graph.rank
+    return {
+        s: (INF if (d := due[s]) is None else float(d), float(-tail[s]), float(rank[s]))
+        for s in problem.order
+    }
+
+
+def fcfs_priority(problem: Problem) -> PriorityFn:
+    """Plain first-come-first-served: the task that became ready first (then wave order)."""
+    position = {s: i for i, s in enumerate(problem.order)}
+
+    def key(service: str, ready: int) -> tuple[float, ...]:
+        return (float(ready), float(position[service]))
+
+    return key
+
+
+def schedule(graph: RecoveryGraph, impact: Impact, problem: Problem | None = None) -> Schedule:
+    """The capacity-aware schedule of a scenario (or of ``problem``, e.g. with a lever applied).
+
+    Examples
+    --------
+    >>> from models import Plan
+    >>> from planner.impact import compute_impact
+    >>> from planner.scenario import select
+    >>> plan = Plan.model_validate({"version": 1, "name": "x", "services": [
+    ...     {"id": "db", "restore_time": "30m"},
+    ...     {"id": "api", "restore_time": "10m", "depends_on": ["db"]}]})
+    >>> graph = RecoveryGraph.from_plan(plan)
+    >>> result = schedule(graph, compute_impact(graph, select(plan)))
+    >>> result.makespan // 60, result.critical_path
+    (40, ['db', 'api'])
+    """
+    problem = problem or build_problem(graph, impact)
+    due = deadlines(problem, graph.rto)
+    ready, start, finish = list_schedule(problem, deadline_keys(problem, graph, due))
+    makespan = max(finish.values(), default=0)
+    return Schedule(
+        problem=problem,
+        ready=ready,
+        start=start,
+        finish=finish,
+        earliest=earliest_finish(problem),
+        rto=graph.rto,
+        due=due,
+        makespan=makespan,
+        critical_path=critical_chain(problem, finish),
+    )
+
+
+def critical_chain(problem: Problem, finish: Mapping[str, int], end: str | None = None) -> list[str]:
+    """Walk back from ``end`` (default: the task that finishes last) through the dependency
+    that finished last at each step."""
+    if not finish:
+        return []
+    node = end or max(sorted(finish), key=lambda s: finish[s])
+    chain = [node]
+    while problem.deps[node]:
+        node = max(problem.deps[node], key=lambda d: (finish[d], d))
+        chain.append(node)
+    return list(reversed(chain))
