@@ -101,3 +101,47 @@ def plans(draw: st.DrawFn, max_services: int = 12) -> Plan:
             }
         ]
     return Plan.model_validate(data)
+
+
+@st.composite
+def dag_plans(draw: st.DrawFn, max_services: int = 150) -> tuple[Plan, list[str] | None]:
+    """A random DAG plan (layered by index) with random teams, capacities, durations and RTOs,
+    and a random scenario: None for the full outage, or a list of failed services."""
+    n = draw(st.integers(1, max_services))
+    team_count = draw(st.integers(1, 6))
+    teams = [{"id": f"t{i}", "capacity": draw(st.integers(1, 4))} for i in range(team_count)]
+    services: list[dict[str, Any]] = []
+    for i in range(n):
+        deps: list[dict[str, Any]] = []
+        if i:
+            count = draw(st.integers(0, min(4, i)))
+            picks = draw(st.lists(st.integers(0, i - 1), min_size=count, max_size=count, unique=True))
+            deps = [
+                {"service": f"s{j}", "kind": draw(st.sampled_from(["hard", "hard", "hard", "soft"]))}
+                for j in picks
+            ]
+        services.append(
+            {
+                "id": f"s{i}",
+                "owner": draw(st.none() | st.sampled_from([t["id"] for t in teams])),
+                "criticality": draw(st.sampled_from(["critical", "high", "medium", "low"])),
+                "rto": draw(st.none() | st.integers(1, 600).map(lambda m: f"{m}m")),
+                "restore_time": draw(st.none() | st.integers(0, 90).map(lambda m: f"{m}m")),
+                "restart_time": draw(st.integers(0, 20).map(lambda m: f"{m}m")),
+                "depends_on": deps,
+            }
+        )
+    plan = Plan.model_validate(
+        {
+            "version": 1,
+            "name": "random",
+            "policy": {"default_team_capacity": draw(st.integers(1, 3))},
+            "teams": teams,
+            "services": services,
+        }
+    )
+    failed = draw(
+        st.none()
+        | st.lists(st.sampled_from([s["id"] for s in services]), min_size=1, max_size=5, unique=True)
+    )
+    return plan, failed

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
 
 from planner.errors import PlanError, Problem
+from planner.render_plan import Style, plain
+
+if TYPE_CHECKING:
+    from planner.planning import Planning
 
 
 def debugging() -> bool:
@@ -131,4 +136,120 @@ def schema() -> int:
     from planner.schema import plan_schema
 
     click.echo(json.dumps(plan_schema(), indent=2))
+    return 0
+
+
+# --- planning commands -------------------------------------------------------------------
+
+SCENARIO = click.option(
+    "--scenario", metavar="ID", help="a scenario of the plan (default: every service failed)"
+)
+FAILED = click.option(
+    "--failed",
+    metavar="A,B",
+    multiple=True,
+    help="failed service ids, comma-separated or repeated (instead of --scenario)",
+)
+FORMAT = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for machines",
+)
+
+
+def styler() -> Style:
+    """Colour for a terminal that has it; plain text when piped or with NO_COLOR set."""
+    import os
+    import sys
+
+    if os.environ.get("NO_COLOR") or not sys.stdout.isatty():
+        return plain
+    colours = {"error": "red", "warning": "yellow", "success": "green"}
+
+    def style(text: str, role: str) -> str:
+        if role == "bold":
+            return click.style(text, bold=True)
+        if role == "dim":
+            return click.style(text, dim=True)
+        return click.style(text, fg=colours.get(role))
+
+    return style
+
+
+def _planning(plan: str, scenario: str | None, failed: tuple[str, ...]) -> Planning:
+    from planner.loader import load_valid_plan
+    from planner.planning import plan_recovery
+
+    return plan_recovery(load_valid_plan(plan), scenario, list(failed) or None)
+
+
+def _emit_json(data: object) -> None:
+    click.echo(json.dumps(data, indent=2))
+
+
+@cli.command()
+@PLAN
+@click.argument("services", nargs=-1, required=True)
+@FORMAT
+def impact(plan: str, services: tuple[str, ...], fmt: str) -> int:
+    """What failing SERVICES takes down: impacted, degraded and critical services, and the chain
+    of hard dependencies by which each is reached.
+
+    \b
+    Example:
+      planner impact examples/enterprise.yaml storage-cluster
+    """
+    from planner.render_plan import impact_json, render_impact
+
+    result = _planning(plan, None, services)
+    if fmt == "json":
+        _emit_json(impact_json(result))
+    else:
+        click.echo(render_impact(result, styler()))
+    return 0
+
+
+@cli.command()
+@PLAN
+@SCENARIO
+@FAILED
+@FORMAT
+def order(plan: str, scenario: str | None, failed: tuple[str, ...], fmt: str) -> int:
+    """Restore waves: what to restore first.
+
+    Wave 1 has no down hard dependency; each later wave waits on the one before. Within a wave:
+    most critical first, then tightest RTO, then id.
+    """
+    from planner.render_plan import order_json, render_order
+
+    result = _planning(plan, scenario, failed)
+    if fmt == "json":
+        _emit_json(order_json(result))
+    else:
+        click.echo(render_order(result, styler()), nl=False)
+    return 0
+
+
+@cli.command(name="schedule")
+@PLAN
+@SCENARIO
+@FAILED
+@FORMAT
+def schedule_cmd(plan: str, scenario: str | None, failed: tuple[str, ...], fmt: str) -> int:
+    """Capacity-aware timeline: start and finish of every task, RTO met or missed, the critical
+    path, and for each miss the cheapest lever (shorten a task, raise a team's capacity).
+
+    Teams run as many tasks at once as their `capacity`; services without an owner share one
+    slot. Times are from incident start. Exit 0 even when RTOs are missed (audit gates on that).
+    """
+    from planner.render_plan import render_schedule, schedule_json
+
+    result = _planning(plan, scenario, failed)
+    if fmt == "json":
+        _emit_json(schedule_json(result))
+    else:
+        click.echo(render_schedule(result, styler()), nl=False)
     return 0

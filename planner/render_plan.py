@@ -1,0 +1,280 @@
+"""Text and JSON renderings of impact, restore order and schedule: pure functions returning data.
+
+Text is for a tired person at 2 a.m.: numbered waves, one line per service, misses flagged in
+words (not only colour). ``style`` adds colour where the caller knows the terminal has it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from planner.planning import Planning
+from planner.rto import RtoMiss
+
+Style = Callable[[str, str], str]
+"""``style(text, role)`` with role one of error, warning, success, dim, bold."""
+
+
+def plain(text: str, _role: str) -> str:
+    """No styling (piped output, NO_COLOR)."""
+    return text
+
+
+def fmt_duration(seconds: float | None) -> str:
+    """``5400`` -> ``1h30m``; ``None`` -> ``-``.
+
+    Examples
+    --------
+    >>> fmt_duration(5400), fmt_duration(90), fmt_duration(0), fmt_duration(None)
+    ('1h30m', '1m30s', '0m', '-')
+    """
+    if seconds is None:
+        return "-"
+    total = round(seconds)
+    sign = "-" if total < 0 else ""
+    total = abs(total)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    text = (f"{hours}h" if hours else "") + (f"{minutes}m" if minutes or not (hours or secs) else "")
+    return sign + text + (f"{secs}s" if secs else "")
+
+
+def fmt_clock(seconds: int) -> str:
+    """Time since incident start as ``H:MM``.
+
+    Examples
+    --------
+    >>> fmt_clock(5400)
+    '1:30'
+    """
+    minutes = int(seconds) // 60
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def minutes(seconds: int | None) -> float | int | None:
+    """Seconds as minutes for JSON: whole numbers stay integers."""
+    if seconds is None:
+        return None
+    value = seconds / 60
+    return int(value) if value == int(value) else round(value, 2)
+
+
+# --- impact ------------------------------------------------------------------------------
+
+
+def impact_json(p: Planning) -> dict[str, Any]:
+    """``planner impact --format json``."""
+    impact = p.impact
+    return {
+        "failed": list(impact.selection.failed),
+        "impacted": list(impact.impacted),
+        "degraded": list(impact.degraded),
+        "critical": list(impact.critical),
+        "paths": {s: list(impact.path(s)) for s in impact.impacted},
+    }
+
+
+def render_impact(p: Planning, style: Style = plain) -> str:
+    """What failing the selected services takes down, and why."""
+    g, impact = p.graph, p.impact
+    failed = ", ".join(impact.selection.failed)
+    down = len(impact.impacted)
+    lines = [
+        style(f"Impact of failing {failed}", "bold"),
+        f"  {down} service{'s' if down != 1 else ''} down ({len(impact.critical)} critical), "
+        f"{len(impact.degraded)} degraded",
+        "",
+        "Down, most critical first (chain of hard dependencies from the failure):",
+    ]
+    width = max((len(s) for s in impact.impacted), default=10)
+    for s in sorted(impact.impacted, key=lambda s: (g.rank[s], s)):
+        svc = g.services[s]
+        chain = " -> ".join(impact.path(s))
+        crit = svc.criticality.value
+        lines.append(
+            f"  {style(f'{crit:<8}', 'error' if crit == 'critical' else 'warning')}  {s:<{width}}  "
+            f"{svc.owner or 'NO OWNER':<14}  {chain}"
+        )
+    if impact.degraded:
+        lines += ["", "Degraded (running without a soft dependency that is down):"]
+        down_set = set(impact.impacted)
+        for s in impact.degraded:
+            via = sorted(
+                d.service for d in g.services[s].depends_on if d.kind == "soft" and d.service in down_set
+            )
+            lines.append(f"  {s:<{width}}  needs {', '.join(via)}")
+    return "\n".join(lines)
+
+
+# --- order -------------------------------------------------------------------------------
+
+
+def order_json(p: Planning) -> dict[str, Any]:
+    """``planner order --format json`` (SPEC section 6)."""
+    sel = p.selection
+    return {
+        "scenario": sel.id,
+        "name": sel.name,
+        "failed": list(sel.failed),
+        "impacted": list(p.impact.impacted),
+        "degraded": list(p.impact.degraded),
+        "waves": p.waves,
+    }
+
+
+def _header(p: Planning) -> str:
+    sel = p.selection
+    title = sel.name if sel.id in ("custom", "full-outage") else f"{sel.name} ({sel.id})"
+    return (
+        f"{title}: {len(sel.failed)} failed, {len(p.impact.impacted)} to restore, "
+        f"{len(p.impact.degraded)} degraded"
+    )
+
+
+def render_order(p: Planning, style: Style = plain) -> str:
+    """Restore waves as numbered groups with owner and RTO per service."""
+    g = p.graph
+    failed = set(p.selection.failed)
+    lines = [style("Restore order — " + _header(p), "bold"), ""]
+    width = max((len(s) for s in p.impact.impacted), default=10)
+    for number, wave in enumerate(p.waves, start=1):
+        lines.append(
+            style(f"Wave {number}", "bold") + f"  ({len(wave)} service{'s' if len(wave) != 1 else ''})"
+        )
+        for s in wave:
+            svc = g.services[s]
+            owner = svc.owner or style("NO OWNER", "error")
+            note = "failed" if s in failed else "restart after dependencies"
+            lines.append(
+                f"  {s:<{width}}  {svc.criticality.value:<8}  owner {owner:<14}  "
+                f"RTO {fmt_duration(g.rto[s]):<7}  {style(note, 'dim')}"
+            )
+        lines.append("")
+    if p.impact.degraded:
+        lines.append(
+            "Degraded, not restored (they run without a soft dependency): " + ", ".join(p.impact.degraded)
+        )
+    return "\n".join(lines).rstrip() + "\n"
+
+
+# --- schedule ----------------------------------------------------------------------------
+
+
+def schedule_json(p: Planning) -> dict[str, Any]:
+    """``planner schedule --format json`` (SPEC section 6), times in minutes from incident start."""
+    sched = p.schedule
+    misses = {m.service: m for m in p.rto.all}
+    return {
+        "scenario": p.selection.id,
+        "makespan": minutes(sched.makespan),
+        "lower_bound": minutes(round(sched.lower_bound())),
+        "critical_path": sched.critical_path,
+        "tasks": [
+            {
+                "service": t.service,
+                "team": t.team,
+                "wave": t.wave,
+                "duration": minutes(t.duration),
+                "start": minutes(t.start),
+                "finish": minutes(t.finish),
+                "rto": minutes(t.rto),
+                "meets_rto": t.meets_rto,
+                "slack": minutes(t.slack),
+                "earliest_finish": minutes(t.earliest_finish),
+                "rto_achievable": None if t.rto is None else t.earliest_finish <= t.rto,
+            }
+            for t in sched.tasks()
+        ],
+        "rto_misses": [_miss_json(p, m) for m in misses.values()],
+    }
+
+
+def _miss_json(p: Planning, miss: RtoMiss) -> dict[str, Any]:
+    return {
+        "service": miss.service,
+        "rto": minutes(miss.rto),
+        "finish": minutes(miss.finish),
+        "late_by": minutes(miss.late_by),
+        "earliest_finish": minutes(miss.earliest_finish),
+        "unachievable": miss.unachievable,
+        "chain": list(p.rto.chain(miss)),
+        "levers": [
+            {
+                "kind": lv.kind,
+                "target": lv.target,
+                "amount": lv.amount if lv.kind == "capacity" else minutes(lv.amount),
+                "verified": lv.verified,
+                "text": lv.describe(),
+            }
+            for lv in miss.levers
+        ],
+    }
+
+
+BAR_WIDTH = 32
+
+
+def _bar(start: int, finish: int, makespan: int) -> str:
+    if makespan <= 0:
+        return ""
+    scale = BAR_WIDTH / makespan
+    left = int(start * scale)
+    length = max(1, round(finish * scale) - left) if finish > start else 0
+    return " " * left + ("█" * length if length else "▏")
+
+
+def render_schedule(p: Planning, style: Style = plain) -> str:
+    """The schedule as a table with a time bar per task, then RTO misses with their levers."""
+    sched = p.schedule
+    tasks = sched.tasks()
+    lines = [
+        style("Schedule — " + _header(p), "bold"),
+        f"Makespan {fmt_duration(sched.makespan)} (no schedule can beat "
+        f"{fmt_duration(sched.lower_bound())}); critical path: {' -> '.join(sched.critical_path) or '-'}",
+        "",
+    ]
+    width = max([len(t.service) for t in tasks] + [7])
+    team_w = max([len(t.team) for t in tasks] + [4])
+    lines.append(
+        f"  {'service':<{width}}  {'team':<{team_w}}  start  finish  RTO      slack    "
+        f"0{' ' * (BAR_WIDTH - 1 - len(fmt_duration(sched.makespan)))}{fmt_duration(sched.makespan)}"
+    )
+    for t in tasks:
+        if t.slack is None:
+            slack = style("no RTO", "dim")
+        elif t.slack >= 0:
+            slack = f"+{fmt_duration(t.slack)}"
+        else:
+            slack = style(f"LATE {fmt_duration(-t.slack)}", "error")
+        bar = _bar(t.start, t.finish, sched.makespan)
+        if t.slack is not None and t.slack < 0:
+            bar = style(bar, "error")
+        lines.append(
+            f"  {t.service:<{width}}  {t.team:<{team_w}}  {fmt_clock(t.start):>5}  "
+            f"{fmt_clock(t.finish):>6}  {fmt_duration(t.rto):<7}  {slack:<7}  {bar}"
+        )
+    misses = p.rto.all
+    lines.append("")
+    if not misses:
+        lines.append(style("Every RTO is met.", "success"))
+        return "\n".join(lines) + "\n"
+    lines.append(
+        style(
+            f"RTO misses: {len(misses)} ({len(p.rto.unachievable)} unachievable even with "
+            f"unlimited staff, {len(p.rto.missed)} from team capacity)",
+            "error",
+        )
+    )
+    for miss in misses:
+        kind = "UNACHIEVABLE" if miss.unachievable else "missed"
+        lines.append(
+            f"  {style('✗', 'error')} {miss.service}: RTO {fmt_duration(miss.rto)}, restored at "
+            f"{fmt_duration(miss.finish)} ({fmt_duration(miss.late_by)} late) — {kind}"
+        )
+        chain = p.rto.chain(miss) if miss.levers else ()
+        if chain:
+            total = fmt_duration(miss.earliest_finish) if miss.unachievable else fmt_duration(miss.finish)
+            lines.append(f"      chain: {' -> '.join(chain)} = {total}")
+        lines.extend(f"      fix: {lever.describe()}" for lever in miss.levers)
+    return "\n".join(lines) + "\n"
