@@ -74,7 +74,8 @@ def main(count: int) -> None:
     print(f"makespan / lower bound over {count} random plans (20-300 services):")
     print(
         f"  mean {statistics.mean(ratios):.3f}  median {statistics.median(ratios):.3f}  "
-        f"p90 {sorted(ratios)[int(0.9 * count) - 1]:.3f}  max {max(ratios):.3f}  within 1.15x: {within}/{count}"
+        f"p90 {sorted(ratios)[int(0.9 * count) - 1]:.3f}  max {max(ratios):.3f}  "
+        f"within 1.15x: {within}/{count}"
     )
     total_deadline = total_fcfs = better = worse = 0
     for seed in range(count):
