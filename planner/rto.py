@@ -103,7 +103,9 @@ def _minutes(seconds: int) -> str:
     return text + (f"{rest}s" if rest else "") or "0m"
 
 
-def analyse(graph: RecoveryGraph, impact: Impact, plan_schedule: Schedule) -> RtoAnalysis:
+def analyse(
+    graph: RecoveryGraph, impact: Impact, plan_schedule: Schedule, find_levers: bool = True
+) -> RtoAnalysis:
     """Classify every RTO miss of ``plan_schedule`` and find levers for the worst ones.
 
     Examples
@@ -125,7 +127,7 @@ def analyse(graph: RecoveryGraph, impact: Impact, plan_schedule: Schedule) -> Rt
     result = RtoAnalysis(schedule=plan_schedule)
     misses = plan_schedule.misses()
     worst = sorted(misses, key=lambda s: (-(plan_schedule.finish[s] - (graph.rto[s] or 0)), s))
-    analysed = set(worst[:MAX_ANALYSED])
+    analysed = set(worst[:MAX_ANALYSED]) if find_levers else set()
     verify_budget = [40 if len(problem.order) <= VERIFY_LIMIT_TASKS else 0]
     for service in misses:
         rto = graph.rto[service]

@@ -22,11 +22,28 @@ def test_storage_outage_impact(plan) -> None:  # type: ignore[no-untyped-def]
     p = plan_recovery(plan, scenario="storage-outage")
     # everything with a volume on the cluster, and what hard-depends on those
     assert set(p.impact.impacted) == {
-        "storage-cluster", "object-store", "file-share", "backup-vault", "db-primary", "db-replica",
-        "message-queue", "secrets-vault", "ldap-directory", "sso-idp", "api-gateway", "app-api",
-        "orders-service", "payments-gateway", "fraud-scoring", "billing-batch", "service-desk",
-        "metrics-tsdb", "log-pipeline", "web-frontend", "mobile-bff",
-    }  # fmt: skip
+        "storage-cluster",
+        "object-store",
+        "file-share",
+        "backup-vault",
+        "db-primary",
+        "db-replica",
+        "message-queue",
+        "secrets-vault",
+        "ldap-directory",
+        "sso-idp",
+        "api-gateway",
+        "app-api",
+        "orders-service",
+        "payments-gateway",
+        "fraud-scoring",
+        "billing-batch",
+        "service-desk",
+        "metrics-tsdb",
+        "log-pipeline",
+        "web-frontend",
+        "mobile-bff",
+    }
     # alerting only soft-depends on metrics-tsdb: it keeps paging, without graphs
     assert p.impact.degraded == ("alerting",)
     assert p.impact.path("web-frontend") == ("storage-cluster", "db-primary", "app-api", "web-frontend")
@@ -38,13 +55,21 @@ def test_storage_outage_waves(plan) -> None:  # type: ignore[no-untyped-def]
     assert p.waves == [
         ["storage-cluster"],
         # critical by RTO (45m, 1h30m, 2h, 2h), then high (2h, 3h, 12h), then medium
-        ["secrets-vault", "ldap-directory", "db-primary", "message-queue",
-         "metrics-tsdb", "object-store", "backup-vault", "file-share"],
+        [
+            "secrets-vault",
+            "ldap-directory",
+            "db-primary",
+            "message-queue",
+            "metrics-tsdb",
+            "object-store",
+            "backup-vault",
+            "file-share",
+        ],
         ["sso-idp", "payments-gateway", "orders-service", "db-replica", "log-pipeline"],
         ["api-gateway", "fraud-scoring", "service-desk", "billing-batch"],
         ["app-api"],
         ["web-frontend", "mobile-bff"],
-    ]  # fmt: skip
+    ]
 
 
 def test_storage_outage_schedule(plan) -> None:  # type: ignore[no-untyped-def]
@@ -62,8 +87,13 @@ def test_storage_outage_schedule(plan) -> None:  # type: ignore[no-untyped-def]
     assert minutes["sso-idp"] == (55, 60)
     assert p.schedule.makespan == 75 * 60
     assert p.schedule.critical_path == [
-        "storage-cluster", "ldap-directory", "sso-idp", "api-gateway", "app-api", "mobile-bff",
-    ]  # fmt: skip
+        "storage-cluster",
+        "ldap-directory",
+        "sso-idp",
+        "api-gateway",
+        "app-api",
+        "mobile-bff",
+    ]
     # the vault's RTO (45m) is below storage restore + its own restart (45m + 5m)
     [miss] = p.rto.all
     assert (miss.service, miss.unachievable, miss.late_by) == ("secrets-vault", True, 5 * 60)
@@ -126,8 +156,12 @@ def test_schedule_json_shape(run_cli) -> None:  # type: ignore[no-untyped-def]
     task = next(t for t in data["tasks"] if t["service"] == "db-primary")
     assert set(task) >= {"service", "team", "start", "finish", "rto", "meets_rto", "earliest_finish"}
     assert (task["team"], task["start"], task["finish"], task["rto"], task["meets_rto"]) == (
-        "dba", 45, 55, 120, True,
-    )  # fmt: skip
+        "dba",
+        45,
+        55,
+        120,
+        True,
+    )
     assert data["rto_misses"][0]["service"] == "secrets-vault"
 
 

@@ -1,0 +1,85 @@
+"""Audit findings and the report that holds them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from planner.errors import YamlPath
+
+Answer = Literal["yes", "no", "unknown"]
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing an audit found, and what to do about it."""
+
+    rule: str
+    """Stable rule id (SPEC section 5)."""
+    severity: str
+    """error | warning | info (after ``policy.rules`` overrides)."""
+    message: str
+    """What is wrong and what to do."""
+    service: str | None = None
+    """Service concerned."""
+    dependency: str | None = None
+    """Dependency concerned."""
+    team: str | None = None
+    """Team concerned."""
+    person: str | None = None
+    """Person concerned."""
+    path: YamlPath = ()
+    """Where in the plan, for the location."""
+    location: str | None = None
+    """``plan.yaml:42:7`` once located."""
+    line: int | None = None
+    """1-based line once located."""
+    column: int | None = None
+    """1-based column once located."""
+
+
+@dataclass(frozen=True)
+class ReadinessAnswer:
+    """One question of the readiness checklist."""
+
+    question: str
+    """The question."""
+    answer: Answer
+    """yes / no / unknown."""
+    detail: str
+    """The reason."""
+
+
+@dataclass
+class AuditReport:
+    """Everything ``planner audit`` says."""
+
+    plan_name: str
+    """The plan's name."""
+    file: str
+    """The plan file."""
+    as_of: str
+    """The date audited as of (ISO)."""
+    scenario: str | None
+    """Scenario the audit was restricted to, if any."""
+    findings: list[Finding] = field(default_factory=list)
+    """Sorted by severity, then service, then rule."""
+    readiness: list[ReadinessAnswer] = field(default_factory=list)
+    """The six questions."""
+    coverage: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Name -> (covered, total): checks on hard dependencies, owners, runbooks, verify, RTO."""
+    notes: list[str] = field(default_factory=list)
+    """Things the audit could not do (e.g. RTO rules on a plan with cycles)."""
+
+    def summary(self) -> dict[str, int]:
+        """Count of findings per severity."""
+        out = {"error": 0, "warning": 0, "info": 0}
+        for finding in self.findings:
+            out[finding.severity] += 1
+        return out
+
+    @property
+    def needs_work(self) -> bool:
+        """More than two "no" answers: the plan needs work before the next exercise."""
+        return sum(1 for a in self.readiness if a.answer == "no") > 2

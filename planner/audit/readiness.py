@@ -1,0 +1,167 @@
+"""The readiness checklist (SPEC section 5) and the coverage figures."""
+
+from __future__ import annotations
+
+from planner.audit.context import AuditContext
+from planner.audit.findings import Answer, ReadinessAnswer
+
+QUESTIONS = (
+    "Are incident roles clearly assigned?",
+    "Are escalation paths tested quarterly?",
+    "Are recovery playbooks reviewed every 90 days?",
+    "Are monitoring alerts regularly tuned?",
+    "Are post-incident reviews mandatory (done for every resolved incident in the journal)?",
+    "Can critical systems be restored within target RTOs?",
+)
+
+
+def readiness(ctx: AuditContext, reviews: tuple[int, int] | None = None) -> list[ReadinessAnswer]:
+    """Answer the six questions; ``reviews`` is (resolved incidents reviewed, resolved incidents)
+    from an incident store, or None when the audit has no journal."""
+    return [
+        _roles(ctx),
+        _escalation(ctx),
+        _playbooks(ctx),
+        _alerts(ctx),
+        _reviews(reviews),
+        _rtos(ctx),
+    ]
+
+
+def _roles(ctx: AuditContext) -> ReadinessAnswer:
+    roles = ctx.plan.roles
+    people = {p.id for p in ctx.plan.people}
+    missing = [
+        label
+        for attr, label in (
+            ("incident_commander", "incident commander"),
+            ("communications_lead", "communications lead"),
+        )
+        if getattr(roles, attr) not in people
+    ]
+    if missing:
+        return ReadinessAnswer(QUESTIONS[0], "no", "not assigned to a known person: " + ", ".join(missing))
+    return ReadinessAnswer(
+        QUESTIONS[0],
+        "yes",
+        f"commander {roles.incident_commander}, communications {roles.communications_lead}",
+    )
+
+
+def _escalation(ctx: AuditContext) -> ReadinessAnswer:
+    teams = ctx.owner_teams()
+    if not teams:
+        return ReadinessAnswer(QUESTIONS[1], "unknown", "no team owns a service")
+    limit = ctx.plan.policy.escalation_test_days
+    stale = [t.id for t in teams if (age := ctx.days_since(t.escalation_tested)) is None or age > limit]
+    if stale:
+        return ReadinessAnswer(
+            QUESTIONS[1],
+            "no",
+            f"{len(stale)} of {len(teams)} owner teams not tested within {limit} days: "
+            + ", ".join(stale[:10])
+            + (" ..." if len(stale) > 10 else ""),
+        )
+    return ReadinessAnswer(QUESTIONS[1], "yes", f"all {len(teams)} owner teams tested within {limit} days")
+
+
+def _playbooks(ctx: AuditContext) -> ReadinessAnswer:
+    services = ctx.services()
+    if not services:
+        return ReadinessAnswer(QUESTIONS[2], "unknown", "no services")
+    limit = ctx.plan.policy.runbook_review_days
+    current = sum(
+        1
+        for s in services
+        if s.runbook and (age := ctx.days_since(s.runbook.reviewed)) is not None and age <= limit
+    )
+    if current == len(services):
+        return ReadinessAnswer(QUESTIONS[2], "yes", f"all {current} runbooks reviewed within {limit} days")
+    return ReadinessAnswer(
+        QUESTIONS[2],
+        "no",
+        f"{len(services) - current} of {len(services)} services lack a runbook reviewed within {limit} days",
+    )
+
+
+def _alerts(ctx: AuditContext) -> ReadinessAnswer:
+    services = ctx.services()
+    recorded = [s for s in services if s.alerts_reviewed is not None]
+    if not recorded:
+        return ReadinessAnswer(QUESTIONS[3], "unknown", "no service records `alerts_reviewed`")
+    limit = 90
+    stale = [s.id for s in services if (age := ctx.days_since(s.alerts_reviewed)) is None or age > limit]
+    critical_stale = [
+        s for s in stale if ctx.plan.services[ctx.service_index[s]].criticality.value == "critical"
+    ]
+    if critical_stale:
+        return ReadinessAnswer(
+            QUESTIONS[3],
+            "no",
+            f"{len(critical_stale)} critical services without alerts tuned in {limit} days: "
+            + ", ".join(critical_stale[:10])
+            + (" ..." if len(critical_stale) > 10 else ""),
+        )
+    return ReadinessAnswer(
+        QUESTIONS[3],
+        "yes",
+        f"every critical service's alerts tuned within {limit} days ({len(recorded)} services record it)",
+    )
+
+
+def _reviews(reviews: tuple[int, int] | None) -> ReadinessAnswer:
+    if reviews is None:
+        return ReadinessAnswer(QUESTIONS[4], "unknown", "no incident journal given (--store)")
+    done, resolved = reviews
+    if resolved == 0:
+        return ReadinessAnswer(QUESTIONS[4], "unknown", "no resolved incident in the journal yet")
+    answer: Answer = "yes" if done == resolved else "no"
+    return ReadinessAnswer(QUESTIONS[4], answer, f"{done} of {resolved} resolved incidents have a review")
+
+
+def _rtos(ctx: AuditContext) -> ReadinessAnswer:
+    if ctx.planning is None:
+        return ReadinessAnswer(QUESTIONS[5], "unknown", "the dependency graph is invalid (see the errors)")
+    critical = [s for s in ctx.services() if s.criticality.value == "critical"]
+    if not critical:
+        return ReadinessAnswer(QUESTIONS[5], "unknown", "no critical services in scope")
+    without = [s.id for s in critical if s.rto is None or s.restore_time is None]
+    misses = {m.service for m in ctx.planning.rto.all}
+    late = [s.id for s in critical if s.id in misses]
+    if late:
+        return ReadinessAnswer(
+            QUESTIONS[5],
+            "no",
+            f"{len(late)} of {len(critical)} critical services miss their RTO: " + ", ".join(late[:10]),
+        )
+    if without:
+        return ReadinessAnswer(
+            QUESTIONS[5],
+            "unknown",
+            f"{len(without)} critical services lack an RTO or restore time: " + ", ".join(without[:10]),
+        )
+    return ReadinessAnswer(
+        QUESTIONS[5], "yes", f"all {len(critical)} critical services meet their RTO in the schedule"
+    )
+
+
+def coverage(ctx: AuditContext) -> dict[str, tuple[int, int]]:
+    """(covered, total) per figure: hard dependencies with a check, services with an owner,
+    a runbook reviewed in time, a verify command, an RTO."""
+    services = ctx.services()
+    limit = ctx.plan.policy.runbook_review_days
+    hard = [d for s in services for d in s.depends_on if d.kind == "hard" and ctx.in_scope(d.service)]
+    return {
+        "checked hard dependencies": (sum(1 for d in hard if d.check), len(hard)),
+        "services with an owner": (sum(1 for s in services if s.owner), len(services)),
+        "runbooks reviewed in time": (
+            sum(
+                1
+                for s in services
+                if s.runbook and (a := ctx.days_since(s.runbook.reviewed)) is not None and a <= limit
+            ),
+            len(services),
+        ),
+        "services with verify": (sum(1 for s in services if s.verify), len(services)),
+        "services with an RTO": (sum(1 for s in services if s.rto), len(services)),
+    }

@@ -1,0 +1,139 @@
+"""Audit output: text for people (grouped by severity, then service), JSON, and SARIF 2.1.0."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from pathlib import Path
+from typing import Any
+
+import planner
+from planner.audit.findings import AuditReport, Finding
+from planner.audit.rules import RULES
+from planner.render_plan import Style, plain
+
+_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+_HEADING = {"error": "ERRORS", "warning": "WARNINGS", "info": "INFO"}
+
+
+def audit_json(report: AuditReport) -> dict[str, Any]:
+    """The SPEC section 6 shape, plus coverage and the verdict."""
+    return {
+        "plan": report.plan_name,
+        "file": report.file,
+        "as_of": report.as_of,
+        "scenario": report.scenario,
+        "findings": [_finding_json(f) for f in report.findings],
+        "summary": report.summary(),
+        "readiness": [
+            {"question": a.question, "answer": a.answer, "detail": a.detail} for a in report.readiness
+        ],
+        "needs_work": report.needs_work,
+        "coverage": {
+            name: {"covered": c, "total": t, "share": round(c / t, 4) if t else None}
+            for name, (c, t) in report.coverage.items()
+        },
+        "notes": report.notes,
+    }
+
+
+def _finding_json(f: Finding) -> dict[str, Any]:
+    out: dict[str, Any] = {"rule": f.rule, "severity": f.severity}
+    for key in ("service", "dependency", "team", "person"):
+        value = getattr(f, key)
+        if value is not None:
+            out[key] = value
+    out["message"] = f.message
+    out["location"] = f.location
+    return out
+
+
+def render_audit(report: AuditReport, style: Style = plain) -> str:
+    """Findings grouped by severity then service, a one-line summary, coverage, the checklist."""
+    counts = report.summary()
+    scope = f", scenario {report.scenario}" if report.scenario else ""
+    lines = [style(f"Audit of '{report.plan_name}' ({report.file}) as of {report.as_of}{scope}", "bold"), ""]
+    role = {"error": "error", "warning": "warning", "info": "dim"}
+    for severity, group in groupby(report.findings, key=lambda f: f.severity):
+        items = list(group)
+        lines.append(style(f"{_HEADING[severity]} ({len(items)})", role[severity]))
+        for subject, per in groupby(items, key=lambda f: f.service or f.team or "(plan)"):
+            lines.append(f"  {subject}")
+            for f in per:
+                lines.append(f"    {style(f.rule, role[severity])}  {f.location}")
+                lines.append(f"      {f.message}")
+        lines.append("")
+    lines.extend(f"note: {n}" for n in report.notes)
+    lines.append("Coverage:")
+    for name, (covered, total) in report.coverage.items():
+        share = f"{100 * covered / total:.0f}%" if total else "-"
+        lines.append(f"  {name:<28} {covered:>6} / {total:<6} {share:>5}")
+    lines += ["", "Readiness checklist:"]
+    mark = {"yes": style("yes", "success"), "no": style("NO ", "error"), "unknown": style("?  ", "warning")}
+    for answer in report.readiness:
+        lines.append(f"  [{mark[answer.answer]}] {answer.question}")
+        lines.append(f"        {answer.detail}")
+    noes = sum(1 for a in report.readiness if a.answer == "no")
+    lines.append("")
+    if report.needs_work:
+        lines.append(
+            style(
+                f"Verdict: {noes} of 6 answers are 'no': the plan needs work before the next exercise.",
+                "error",
+            )
+        )
+    else:
+        lines.append(f"Verdict: {noes} of 6 answers are 'no'.")
+    lines.append(
+        f"Summary: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} info "
+        f"({len(report.findings)} findings)"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def audit_sarif(report: AuditReport) -> dict[str, Any]:
+    """SARIF 2.1.0: one run, every rule described, every result located in the plan file."""
+    rule_ids = list(RULES)
+    uri = Path(report.file).as_posix() if report.file != "<stdin>" else "stdin"
+    results = []
+    for f in report.findings:
+        region: dict[str, int] = {"startLine": f.line or 1}
+        if f.column:
+            region["startColumn"] = f.column
+        results.append(
+            {
+                "ruleId": f.rule,
+                "ruleIndex": rule_ids.index(f.rule),
+                "level": _LEVEL[f.severity],
+                "message": {"text": f.message},
+                "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}, "region": region}}],
+                "properties": {
+                    k: v for k in ("service", "dependency", "team", "person") if (v := getattr(f, k))
+                },
+            }
+        )
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "recovery-planner",
+                        "version": planner.__version__,
+                        "informationUri": "https://github.com/recovery-planner/recovery-planner",
+                        "rules": [
+                            {
+                                "id": r.id,
+                                "name": r.id,
+                                "shortDescription": {"text": r.summary},
+                                "defaultConfiguration": {"level": _LEVEL[r.severity]},
+                            }
+                            for r in RULES.values()
+                        ],
+                    }
+                },
+                "results": results,
+                "artifacts": [{"location": {"uri": uri}}],
+            }
+        ],
+    }
