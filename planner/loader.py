@@ -13,7 +13,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from models.plan import RULE_IDS, Exercise, Person, Plan, Policy, Roles, Scenario, Service, Team, Workaround
-from planner.errors import PlanError, Problem
+from planner.blocklocate import ExpectedLength
+from planner.errors import PlanError, Problem, YamlPath
 from planner.messages import did_you_mean, kind_word, translate
 from planner.perf import gc_paused
 from planner.references import check_references
@@ -95,7 +96,7 @@ def load_source(source: Source) -> LoadedPlan:
             problems.extend(check_references(_lenient_plan(data)))
             raise PlanError(_located(source, problems))
         referential = check_references(plan)
-    return LoadedPlan(plan=plan, source=source, problems=_located(source, referential))
+    return LoadedPlan(plan=plan, source=source, problems=_located(source, referential, list_lengths(plan)))
 
 
 _ITEM_MODELS: dict[str, type[BaseModel]] = {
@@ -189,10 +190,28 @@ def _raw_problems(data: dict[str, Any]) -> list[Problem]:
     return problems
 
 
-def _located(source: Source, problems: list[Problem]) -> list[Problem]:
+def list_lengths(plan: Plan) -> ExpectedLength:
+    """The length of the list at each path of ``plan`` (None where there is no list), for the
+    block locator to check its reading of the text against."""
+
+    def length(path: YamlPath) -> int | None:
+        node: Any = plan
+        for part in path:
+            try:
+                node = node[part] if isinstance(part, int) else getattr(node, part)
+            except (AttributeError, IndexError, TypeError):
+                return None
+        return len(node) if isinstance(node, list) else None
+
+    return length
+
+
+def _located(
+    source: Source, problems: list[Problem], expected: ExpectedLength | None = None
+) -> list[Problem]:
     if not problems:
         return []
-    positions = source.locate({p.path for p in problems})
+    positions = source.locate({p.path for p in problems}, expected)
     out = []
     for problem in problems:
         pos = positions.get(problem.path)

@@ -9,7 +9,7 @@ from typing import Literal
 
 from planner.graph import RecoveryGraph
 from planner.impact import Impact
-from planner.schedule import Problem, Schedule, critical_chain, earliest_finish, schedule
+from planner.schedule import Problem, Schedule, earliest_finish, schedule
 
 VERIFY_LIMIT_TASKS = 5000
 """Levers are verified by re-running the schedule only for scenarios up to this many tasks."""
@@ -83,17 +83,74 @@ class RtoAnalysis:
     schedule: Schedule | None = None
     """The schedule analysed, for chains on demand."""
 
+    _links: dict[bool, _ChainLinks] = field(default_factory=dict, repr=False)
+
     def chain(self, miss: RtoMiss) -> tuple[str, ...]:
         """The chain that decides ``miss`` (see :attr:`RtoMiss.chain`)."""
         if miss.chain or self.schedule is None:
             return miss.chain
-        times = self.schedule.earliest if miss.unachievable else self.schedule.finish
-        return tuple(critical_chain(self.schedule.problem, times, miss.service))
+        links = self._chain_links(miss.unachievable)
+        out = [miss.service]
+        node = links.pred[miss.service]
+        while node is not None:
+            out.append(node)
+            node = links.pred[node]
+        return tuple(reversed(out))
+
+    def brief(self, miss: RtoMiss, keep: int = 3) -> tuple[list[str], int, list[str]]:
+        """The chain of ``miss`` shortened for a message: its first ``keep`` services, how many
+        are left out, and its last ``keep``; without walking long chains (100,000-service plans
+        have thousands of misses with chains a hundred long)."""
+        if self.schedule is None:
+            return [], 0, list(miss.chain)
+        links = self._chain_links(miss.unachievable)
+        depth = links.depth[miss.service]
+        if depth <= 2 * keep:
+            return list(self.chain(miss)), 0, []
+        last = [miss.service]
+        while len(last) < keep:
+            parent = links.pred[last[-1]]
+            assert parent is not None
+            last.append(parent)
+        first = [links.root[miss.service]]
+        return first, depth - keep - 1, list(reversed(last))
+
+    def _chain_links(self, unachievable: bool) -> _ChainLinks:
+        if unachievable not in self._links:
+            assert self.schedule is not None
+            times = self.schedule.earliest if unachievable else self.schedule.finish
+            self._links[unachievable] = _ChainLinks.build(self.schedule.problem, times)
+        return self._links[unachievable]
 
     @property
     def all(self) -> list[RtoMiss]:
         """Both kinds, worst first."""
         return sorted(self.unachievable + self.missed, key=lambda m: (-m.late_by, m.service))
+
+
+@dataclass
+class _ChainLinks:
+    """For every task: the dependency that finished last (its link in a critical chain), the
+    chain's first task and the chain's length; one pass in topological order."""
+
+    pred: dict[str, str | None]
+    root: dict[str, str]
+    depth: dict[str, int]
+
+    @classmethod
+    def build(cls, problem: Problem, times: Mapping[str, int]) -> _ChainLinks:
+        pred: dict[str, str | None] = {}
+        root: dict[str, str] = {}
+        depth: dict[str, int] = {}
+        for node in problem.order:
+            best: str | None = None
+            for dep in problem.deps[node]:
+                if best is None or (times[dep], dep) > (times[best], best):
+                    best = dep
+            pred[node] = best
+            root[node] = node if best is None else root[best]
+            depth[node] = 1 if best is None else depth[best] + 1
+        return cls(pred, root, depth)
 
 
 def _minutes(seconds: int) -> str:

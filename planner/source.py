@@ -15,9 +15,12 @@ from typing import Any, Literal
 
 import yaml_rs
 
+from planner.blocklocate import BlockLocator, ExpectedLength
 from planner.errors import PlanError, Problem, YamlPath
 from planner.locate import Position, scan
 
+EXACT_SCAN_LIMIT = 2_000_000
+"""Characters above which located findings may point at the nearest enclosing node."""
 _YAML_RS_POSITION = re.compile(r"line (\d+), column (\d+)")
 
 
@@ -32,10 +35,30 @@ class Source:
     format: Literal["yaml", "json"]
     """Which parser reads it."""
     _positions: dict[YamlPath, Position | None] = field(default_factory=dict, repr=False)
+    _block: BlockLocator | None = field(default=None, repr=False)
 
-    def locate(self, paths: set[YamlPath]) -> dict[YamlPath, Position | None]:
-        """Positions of ``paths`` (or of their nearest existing ancestors), one scan for all."""
+    def locate(
+        self, paths: set[YamlPath], expected: ExpectedLength | None = None
+    ) -> dict[YamlPath, Position | None]:
+        """Positions of ``paths`` (or of their nearest existing ancestors), one scan for all.
+
+        With ``expected`` (the length of each list in the loaded document), block-style text is
+        read line by line first (:mod:`planner.blocklocate`); the rest go through the exact scan.
+        """
         missing = {p for p in paths if p not in self._positions}
+        if missing and expected is not None:
+            if self._block is None:
+                self._block = BlockLocator(self.text, expected)
+            # A large document's exact scan costs seconds (30 s at 100,000 services): there, a
+            # path the block reader cannot resolve gets its nearest resolvable ancestor instead.
+            nearest_ok = len(self.text) > EXACT_SCAN_LIMIT
+            for path in list(missing):
+                for cut in range(len(path), -1 if nearest_ok else len(path) - 1, -1):
+                    position = self._block.locate(path[:cut])
+                    if position is not None:
+                        self._positions[path] = position
+                        missing.discard(path)
+                        break
         if missing:
             wanted = {p[:i] for p in missing for i in range(len(p) + 1)}
             found = scan(self.text, wanted).positions

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, date, datetime, time
 
 from planner.audit import spof as _spof  # noqa: F401 - registers the single-point-of-failure rule
@@ -10,7 +9,7 @@ from planner.audit.context import AuditContext
 from planner.audit.findings import SEVERITY_ORDER, AuditReport, Finding
 from planner.audit.readiness import coverage, readiness
 from planner.audit.rules import RULES
-from planner.loader import LoadedPlan
+from planner.loader import LoadedPlan, list_lengths
 from planner.perf import gc_paused
 from planner.planning import plan_recovery
 from planner.workarounds import WorkaroundSource, open_workarounds
@@ -65,7 +64,9 @@ def run_audit(
             setting = overrides.get(rule.id, rule.severity)
             if setting == "off":
                 continue
-            findings.extend(replace(f, severity=setting) for f in rule.check(ctx))
+            for finding in rule.check(ctx):
+                finding.severity = setting
+                findings.append(finding)
     findings = _locate(loaded, findings)
     findings.sort(
         key=lambda f: (SEVERITY_ORDER[f.severity], f.service or "~", f.rule, f.dependency or "", f.message)
@@ -83,19 +84,12 @@ def run_audit(
 
 
 def _locate(loaded: LoadedPlan, findings: list[Finding]) -> list[Finding]:
-    positions = loaded.source.locate({f.path for f in findings})
-    out = []
+    positions = loaded.source.locate({f.path for f in findings}, list_lengths(loaded.plan))
+    name = loaded.source.name
     for f in findings:
         pos = positions.get(f.path)
         if pos is None:
-            out.append(replace(f, location=f"{loaded.source.name}:1", line=1))
+            f.location, f.line = f"{name}:1", 1
         else:
-            out.append(
-                replace(
-                    f,
-                    location=f"{loaded.source.name}:{pos.line}:{pos.column}",
-                    line=pos.line,
-                    column=pos.column,
-                )
-            )
-    return out
+            f.location, f.line, f.column = f"{name}:{pos.line}:{pos.column}", pos.line, pos.column
+    return findings

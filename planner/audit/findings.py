@@ -11,7 +11,7 @@ Answer = Literal["yes", "no", "unknown"]
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Finding:
     """One thing an audit found, and what to do about it."""
 

@@ -186,9 +186,13 @@ def rto_unachievable(ctx: AuditContext) -> Iterator[Finding]:
         return
     analysis = ctx.planning.rto
     for miss in analysis.unachievable:
-        chain = analysis.chain(miss)
+        first, hidden, last = analysis.brief(miss)
         durations = ctx.planning.schedule.problem.duration
-        steps = " -> ".join(f"{s} ({fmt_duration(durations[s])})" for s in chain)
+        parts = [f"{s} ({fmt_duration(durations[s])})" for s in first]
+        if hidden:
+            parts.append(f"... {hidden} more ...")
+        parts += [f"{s} ({fmt_duration(durations[s])})" for s in last]
+        steps = " -> ".join(parts)
         lever = f"; {miss.levers[0].describe()}" if miss.levers else ""
         yield Finding(
             "rto-unachievable",

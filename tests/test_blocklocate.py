@@ -1,0 +1,60 @@
+"""The block-style locator agrees with the exact event scan wherever it answers."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+
+from models.plan import Plan
+from planner.blocklocate import BlockLocator
+from planner.dump import dump_yaml
+from planner.errors import YamlPath
+from planner.loader import list_lengths, load_plan
+from planner.locate import scan
+from tests.conftest import EXAMPLES
+from tests.strategies import plans
+
+
+def _paths(plan: Plan) -> set[YamlPath]:
+    out: set[YamlPath] = {("services",), ("teams",), ("roles",), ("exercises",)}
+    for i, s in enumerate(plan.services):
+        out |= {("services", i), ("services", i, "id"), ("services", i, "rto"), ("services", i, "runbook")}
+        for j in range(len(s.depends_on)):
+            out |= {("services", i, "depends_on", j), ("services", i, "depends_on", j, "check")}
+    for k in range(len(plan.teams)):
+        out |= {("teams", k), ("teams", k, "escalation")}
+    for w in range(len(plan.workarounds)):
+        out |= {("workarounds", w), ("workarounds", w, "expires")}
+    return out
+
+
+def _agree(text: str, plan: Plan) -> int:
+    paths = _paths(plan)
+    exact = scan(text, paths).positions
+    block = BlockLocator(text, list_lengths(plan))
+    answered = 0
+    for path in paths:
+        found = block.locate(path)
+        if found is None:
+            continue
+        answered += 1
+        assert path in exact, path
+        assert (found.line, found.column) == (exact[path].line, exact[path].column), path
+    return answered
+
+
+def test_examples() -> None:
+    for name in ("small.yaml", "enterprise.yaml"):
+        loaded = load_plan(EXAMPLES / name)
+        assert _agree(loaded.source.text, loaded.plan) > 30
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plans())
+def test_dumped_plans(plan: Plan) -> None:
+    _agree(dump_yaml(plan), plan)
+
+
+def test_gives_up_on_flow_style() -> None:
+    text = "version: 1\nname: x\nservices: [{id: a}, {id: b}]\n"
+    plan = Plan.model_validate({"version": 1, "name": "x", "services": [{"id": "a"}, {"id": "b"}]})
+    assert BlockLocator(text, list_lengths(plan)).locate(("services", 1)) is None
