@@ -1,0 +1,174 @@
+"""Graphviz: DOT text (no program needed) and SVG/PNG/PDF through Graphviz's ``dot``."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import graphviz
+
+from planner.errors import PlannerError
+from planner.export.view import Edge, View
+from planner.render_plan import fmt_duration
+
+Cluster = Literal["team", "wave", "none"]
+
+CRITICALITY_FILL = {"critical": "#f4cccc", "high": "#fce5cd", "medium": "#fff2cc", "low": "#d9ead3"}
+STATE_FILL = {"failed": "#e06666", "impacted": "#f6b26b", "degraded": "#ffe599", "unaffected": "#f3f3f3"}
+EDGE_STYLE: dict[str, dict[str, str]] = {
+    "hard": {"style": "solid", "color": "#333333"},
+    "unchecked": {"style": "dashed", "color": "#333333"},
+    "soft": {"style": "dotted", "color": "#777777"},
+    "bypassed": {"style": "bold", "color": "#cc0000", "fontcolor": "#cc0000"},
+    "indirect": {"style": "dashed", "color": "#999999", "fontcolor": "#999999"},
+}
+INSTALL_HINT = (
+    "Graphviz's 'dot' program is needed to render {fmt}: install it (Debian/Ubuntu: "
+    "apt-get install graphviz; macOS: brew install graphviz); --format dot and mermaid work without it"
+)
+
+
+def render_dot(view: View, cluster: Cluster = "team") -> str:
+    """The diagram as DOT text; byte-identical for the same plan whatever its order."""
+    g = view.planning.graph
+    dot = graphviz.Digraph(
+        "recovery",
+        graph_attr={
+            "rankdir": "LR",
+            "fontname": "Helvetica",
+            "newrank": "true",
+            "nodesep": "0.3",
+            "label": _title(view),
+            "labelloc": "t",
+        },
+        node_attr={"shape": "box", "style": "rounded,filled", "fontname": "Helvetica", "fontsize": "10"},
+        edge_attr={"fontname": "Helvetica", "fontsize": "9"},
+    )
+    groups: dict[str, list[str]] = {}
+    for s in view.nodes:
+        if cluster == "team":
+            key = g.services[s].owner or "(no owner)"
+        elif cluster == "wave":
+            number = view.wave(s)
+            key = f"wave {number}" if number else "not restored"
+        else:
+            key = ""
+        groups.setdefault(key, []).append(s)
+    for key in sorted(groups):
+        if key:
+            with dot.subgraph(name=f"cluster_{_safe(key)}") as sub:
+                sub.attr(label=key, style="rounded,dashed", color="#999999", fontcolor="#555555")
+                for s in groups[key]:
+                    _node(sub, view, s)
+        else:
+            for s in groups[key]:
+                _node(dot, view, s)
+    if cluster == "none":
+        for i, wave in enumerate(view.planning.waves, start=1):
+            members = [s for s in wave if s in view.state]
+            if members:
+                with dot.subgraph(name=f"wave_{i}") as rank:
+                    rank.attr(rank="same")
+                    for s in sorted(members):
+                        rank.node(_id(s))
+    for edge in view.edges:
+        _edge(dot, edge)
+    _legend(dot, view)
+    return str(dot.source)
+
+
+def render_binary(dot_source: str, fmt: str) -> bytes:
+    """SVG, PNG or PDF bytes from DOT text, through Graphviz's ``dot``.
+
+    Raises
+    ------
+    PlannerError
+        When ``dot`` is not installed (with how to install it) or fails.
+    """
+    try:
+        return bytes(graphviz.pipe("dot", fmt, dot_source.encode("utf-8")))
+    except graphviz.ExecutableNotFound:
+        raise PlannerError(INSTALL_HINT.format(fmt=fmt)) from None
+    except graphviz.CalledProcessError as exc:
+        detail = exc.stderr.decode("utf-8", "replace").strip() if exc.stderr else str(exc)
+        raise PlannerError(f"dot could not render the diagram: {detail}") from None
+
+
+def _title(view: View) -> str:
+    plan = view.planning.graph.plan.name
+    if view.scenario:
+        return f"{plan} — {view.planning.selection.name}"
+    return plan
+
+
+def _id(service: str) -> str:
+    return service
+
+
+def _safe(text: str) -> str:
+    return "".join(c if c.isalnum() else "_" for c in text)
+
+
+def _node(dot: graphviz.Digraph, view: View, s: str) -> None:
+    svc = view.planning.graph.services[s]
+    owner = svc.owner or "NO OWNER"
+    rto = fmt_duration(svc.rto.total_seconds()) if svc.rto else "no RTO"
+    label = f"{svc.label}\n{s} · {owner}\nRTO {rto} · {svc.criticality.value}"
+    attrs: dict[str, str] = {"label": label, "tooltip": svc.description or svc.label}
+    state = view.state[s]
+    if view.scenario:
+        attrs["fillcolor"] = STATE_FILL[state]
+        if state == "unaffected":
+            attrs.update(fontcolor="#999999", color="#cccccc")
+        if state == "failed":
+            attrs.update(penwidth="2", color="#990000")
+    else:
+        attrs["fillcolor"] = CRITICALITY_FILL[svc.criticality.value]
+    if s in view.errors:
+        attrs.update(color="#cc0000", penwidth="3", peripheries="2")
+    dot.node(_id(s), **attrs)
+
+
+def _edge(dot: graphviz.Digraph, edge: Edge) -> None:
+    attrs = dict(EDGE_STYLE[edge.kind])
+    if edge.label:
+        attrs["label"] = edge.label
+    if edge.kind == "unchecked":
+        attrs.setdefault("label", "no check")
+    dot.edge(_id(edge.source), _id(edge.target), **attrs)
+
+
+def _legend(dot: graphviz.Digraph, view: View) -> None:
+    with dot.subgraph(name="cluster_legend") as leg:
+        leg.attr(
+            label="Legend — arrows point the way restoration flows: dependency → dependent",
+            style="rounded",
+            color="#bbbbbb",
+            fontsize="9",
+        )
+        leg.attr("node", shape="box", style="rounded,filled", fontsize="9")
+        if view.scenario:
+            fills = [(f"legend_{k}", k, v) for k, v in STATE_FILL.items()]
+        else:
+            fills = [(f"legend_{k}", k, v) for k, v in CRITICALITY_FILL.items()]
+        for name, label, colour in fills:
+            leg.node(name, label=label, fillcolor=colour)
+        leg.node(
+            "legend_error",
+            label="has audit errors",
+            fillcolor="#ffffff",
+            color="#cc0000",
+            penwidth="3",
+            peripheries="2",
+        )
+        leg.attr("node", shape="plaintext", style="", fontsize="9")
+        samples = (
+            ("hard", "hard, checked"),
+            ("unchecked", "hard, NO CHECK"),
+            ("soft", "soft"),
+            ("bypassed", "bypassed (open workaround)"),
+            ("indirect", "indirect (hidden services)"),
+        )
+        for kind, text in samples:
+            leg.node(f"legend_{kind}_a", label="")
+            leg.node(f"legend_{kind}_b", label=text)
+            leg.edge(f"legend_{kind}_a", f"legend_{kind}_b", **EDGE_STYLE[kind])

@@ -1,0 +1,130 @@
+"""The Markdown recovery runbook: the document a responder prints before an exercise."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from planner.audit.findings import AuditReport
+from planner.export.mermaid import render_flowchart, render_gantt
+from planner.export.view import View
+from planner.planning import Planning
+from planner.render_plan import fmt_clock, fmt_duration
+from planner.workarounds import OpenWorkaround
+
+
+def _anchor(text: str) -> str:
+    return "".join(c for c in text.lower().replace(" ", "-") if c.isalnum() or c == "-")
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _service_section(
+    planning: Planning, s: str, impacted: set[str], workarounds: list[OpenWorkaround]
+) -> list[str]:
+    plan = planning.graph.plan
+    svc = planning.graph.services[s]
+    task = planning.schedule.task(s)
+    people = {p.id: p for p in plan.people}
+    team = next((t for t in plan.teams if t.id == svc.owner), None)
+    out = ["", f"### {s}", "", f"**{svc.label}** · {svc.criticality.value}"]
+    if team is None:
+        out.append("- **Owner: NONE** — nobody is accountable for this step")
+    else:
+        channel = f", {team.channel}" if team.channel else ""
+        out.append(f"- Owner: **{team.name or team.id}** ({team.id}){channel}")
+        ladder = [
+            f"{n}. {people[p].name or p} — {people[p].contact or 'NO CONTACT'}"
+            if p in people
+            else f"{n}. {p}"
+            for n, p in enumerate(team.escalation, start=1)
+        ]
+        out.append("- Escalation, in order: " + ("; ".join(ladder) if ladder else "**none**"))
+    rto = fmt_duration(svc.rto.total_seconds()) if svc.rto else "none set"
+    verdict = "" if task.meets_rto is None else (" ✅ meets RTO" if task.meets_rto else " ❌ **misses RTO**")
+    out.append(
+        f"- RTO {rto}; projected start T+{fmt_clock(task.start)}, back at T+{fmt_clock(task.finish)}{verdict}"
+    )
+    if svc.runbook:
+        reviewed = svc.runbook.reviewed.isoformat() if svc.runbook.reviewed else "never reviewed"
+        out.append(f"- Restore steps: [{svc.runbook.url}]({svc.runbook.url}) (reviewed {reviewed})")
+    else:
+        out.append("- Restore steps: **NO RUNBOOK**")
+    if svc.verify:
+        out.append(f"- Verify: `{svc.verify}`")
+    else:
+        out.append("- Verify: **NO VERIFY COMMAND** — nobody can say when it is restored")
+    if svc.depends_on:
+        out.append("- Dependencies:")
+    for d in svc.depends_on:
+        state = "down in this scenario" if d.service in impacted else "up"
+        if d.kind == "soft":
+            out.append(f"  - {d.service} (soft, {state}): runs degraded without it")
+        elif d.check:
+            out.append(f"  - {d.service} ({state}): check `{d.check}`")
+        else:
+            out.append(f"  - {d.service} ({state}): ⚠️ **NO CHECK** — add one to the plan")
+    for w in workarounds:
+        if s in (w.service, w.bypasses):
+            out.append(
+                f"- ⚠️ Open workaround **{w.id}**: {w.service} bypasses its {w.bypasses} check "
+                f"since {w.applied:%Y-%m-%d} ({_cell(w.reason)}); owner {w.owner or 'NONE'}"
+            )
+    return out
+
+
+def render_runbook(
+    planning: Planning, view: View, report: AuditReport, workarounds: list[OpenWorkaround], today: date
+) -> str:
+    """Title, readiness checklist, then per wave and per service: owner, contacts and escalation
+    in order, RTO and projected finish, restore steps, verify command, each dependency with its
+    check (or a visible NO CHECK), open workarounds; the Mermaid flowchart and Gantt; a TOC."""
+    plan = planning.graph.plan
+    impacted = set(planning.impact.impacted)
+    title = f"Recovery runbook: {plan.name}"
+    out = [f"# {title}", ""]
+    out.append(
+        f"Scenario: **{planning.selection.name}** · generated {today.isoformat()} by recovery-planner · "
+        f"{len(impacted)} services to restore in {len(planning.waves)} waves · projected makespan "
+        f"{fmt_duration(planning.schedule.makespan)}"
+    )
+    roles = plan.roles.assigned()
+    if roles:
+        out += [
+            "",
+            "Incident roles: "
+            + ", ".join(f"{r.replace('_', ' ')} **{p}**" for r, p in sorted(roles.items())),
+        ]
+    out += ["", "## Contents", ""]
+    out.append("- [Readiness checklist](#readiness-checklist)")
+    out.append("- [Dependency diagram](#dependency-diagram)")
+    out.append("- [Schedule](#schedule)")
+    for i, wave in enumerate(planning.waves, start=1):
+        out.append(f"- [Wave {i}](#wave-{i})")
+        out.extend(f"  - [{s}](#{_anchor(s)})" for s in wave)
+    out += ["", "## Readiness checklist", "", "| Question | Answer | Why |", "|---|---|---|"]
+    for a in report.readiness:
+        out.append(f"| {_cell(a.question)} | **{a.answer}** | {_cell(a.detail)} |")
+    if report.needs_work:
+        out += ["", "> **More than two answers are 'no': this plan needs work before the next exercise.**"]
+    out += [
+        "",
+        "## Dependency diagram",
+        "",
+        "Arrows point the way restoration flows (dependency → dependent);",
+        "dotted: soft, labelled 'no check': a hard dependency nobody can confirm.",
+        "",
+        "```mermaid",
+        render_flowchart(view).rstrip(),
+        "```",
+    ]
+    out += ["", "## Schedule", "", "```mermaid", render_gantt(planning).rstrip(), "```"]
+    for i, wave in enumerate(planning.waves, start=1):
+        out += ["", f"## Wave {i}"]
+        for s in wave:
+            out += _service_section(planning, s, impacted, workarounds)
+    if planning.impact.degraded:
+        out += ["", "## Degraded, not restored", ""]
+        out.extend(f"- {s}" for s in planning.impact.degraded)
+    return "\n".join(out) + "\n"

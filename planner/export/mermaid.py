@@ -1,0 +1,98 @@
+"""Mermaid: a flowchart with the same semantics as the DOT export, and a Gantt of the schedule.
+Both render on GitHub and with mermaid-cli as they are."""
+
+from __future__ import annotations
+
+import re
+
+from planner.export.dot import CRITICALITY_FILL, STATE_FILL
+from planner.export.view import View
+from planner.planning import Planning
+from planner.render_plan import fmt_duration
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9_]")
+_ESCAPES = {'"': "#quot;", "<": "#lt;", ">": "#gt;", "#": "#35;", "&": "#amp;", "|": "#124;", "`": "#96;"}
+
+
+def escape(text: str) -> str:
+    """Text for inside a quoted Mermaid label: Mermaid syntax characters as entity codes.
+
+    Examples
+    --------
+    >>> escape('say "hi" <now>')
+    'say #quot;hi#quot; #lt;now#gt;'
+    """
+    return "".join(_ESCAPES.get(c, c) for c in text)
+
+
+def node_ids(services: list[str]) -> dict[str, str]:
+    """A Mermaid-safe, unique id per service (``db-primary`` -> ``s3_db_primary``)."""
+    return {s: f"s{i}_{_UNSAFE.sub('_', s)}" for i, s in enumerate(sorted(services))}
+
+
+def render_flowchart(view: View) -> str:
+    """``flowchart LR`` with a subgraph per owner team and classDefs for criticality or state."""
+    g = view.planning.graph
+    ids = node_ids(view.nodes)
+    lines = ["flowchart LR"]
+    fills = STATE_FILL if view.scenario else CRITICALITY_FILL
+    for name, colour in fills.items():
+        extra = ",color:#999999" if name == "unaffected" else ""
+        lines.append(f"  classDef {name} fill:{colour},stroke:#333333{extra}")
+    lines.append("  classDef auditError stroke:#cc0000,stroke-width:3px")
+    teams: dict[str, list[str]] = {}
+    for s in view.nodes:
+        teams.setdefault(g.services[s].owner or "(no owner)", []).append(s)
+    for t_index, team in enumerate(sorted(teams)):
+        lines.append(f'  subgraph team{t_index}["{escape(team)}"]')
+        for s in teams[team]:
+            svc = g.services[s]
+            rto = fmt_duration(svc.rto.total_seconds()) if svc.rto else "no RTO"
+            label = f"{escape(svc.label)}<br/>{escape(s)} · RTO {rto}"
+            cls = view.state[s] if view.scenario else svc.criticality.value
+            lines.append(f'    {ids[s]}["{label}"]:::{cls}')
+        lines.append("  end")
+    styles: list[str] = []
+    for index, edge in enumerate(view.edges):
+        a, b = ids[edge.source], ids[edge.target]
+        if edge.kind == "hard":
+            lines.append(f"  {a} --> {b}")
+        elif edge.kind == "soft":
+            lines.append(f"  {a} -.-> {b}")
+        elif edge.kind == "unchecked":
+            lines.append(f'  {a} -. "no check" .-> {b}')
+        elif edge.kind == "bypassed":
+            lines.append(f'  {a} == "{escape(edge.label)}" ==> {b}')
+            styles.append(f"  linkStyle {index} stroke:#cc0000,stroke-width:3px")
+        else:
+            lines.append(f'  {a} -. "{escape(edge.label)}" .-> {b}')
+            styles.append(f"  linkStyle {index} stroke:#999999")
+    lines.extend(styles)
+    for s in sorted(view.errors):
+        lines.append(f"  class {ids[s]} auditError")
+    return "\n".join(lines) + "\n"
+
+
+def render_gantt(planning: Planning, by: str = "team") -> str:
+    """``gantt`` of the schedule, a section per team (or per wave); RTO misses marked ``crit``."""
+    title = f"{planning.graph.plan.name} — {planning.selection.name}"
+    lines = [
+        "gantt",
+        f"  title {escape(title).replace(':', ' ')}",
+        "  dateFormat X",
+        "  axisFormat %H:%M",
+    ]
+    tasks = planning.schedule.tasks()
+    sections: dict[str, list[str]] = {}
+    for t in tasks:
+        key = t.team if by == "team" else f"Wave {t.wave}"
+        tag = "crit, " if t.meets_rto is False else ""
+        name = t.service.replace(":", "_")
+        if t.duration == 0:
+            sections.setdefault(key, []).append(f"  {name} :{tag}milestone, {t.start}, 0s")
+        else:
+            sections.setdefault(key, []).append(f"  {name} :{tag}{t.start}, {t.duration}s")
+    for key in sorted(sections, key=lambda k: (len(k), k) if by == "wave" else k):
+        lines.append(f"  section {escape(key).replace(':', ' ')}")
+        lines.extend(sections[key])
+    return "\n".join(lines) + "\n"

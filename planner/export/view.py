@@ -1,0 +1,133 @@
+"""What every diagram shows, computed once: which services, their state in the scenario, which
+edges, and how each edge is styled. The DOT and Mermaid renderers only format this."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from planner.planning import Planning
+from planner.workarounds import OpenWorkaround
+
+State = Literal["failed", "impacted", "degraded", "unaffected"]
+EdgeKind = Literal["hard", "soft", "unchecked", "bypassed", "indirect"]
+
+
+@dataclass(frozen=True)
+class Edge:
+    """An edge in the direction restoration flows: dependency -> dependent."""
+
+    source: str
+    """The dependency."""
+    target: str
+    """The dependent."""
+    kind: EdgeKind
+    """How it is drawn."""
+    label: str = ""
+    """Workaround id for bypassed edges; hop count for indirect ones."""
+
+
+@dataclass
+class View:
+    """The services and edges of a diagram."""
+
+    planning: Planning
+    """The scenario's planning."""
+    nodes: list[str]
+    """Services shown, sorted."""
+    edges: list[Edge]
+    """Edges shown, sorted."""
+    state: dict[str, State]
+    """Each shown service's state in the scenario (``unaffected`` everywhere without one)."""
+    errors: set[str] = field(default_factory=set)
+    """Services with audit errors (outlined)."""
+    scenario: bool = False
+    """True when a scenario narrows the picture (the rest is faded)."""
+
+    def wave(self, service: str) -> int | None:
+        """1-based restore wave of an impacted service."""
+        for i, wave in enumerate(self.planning.waves, start=1):
+            if service in wave:
+                return i
+        return None
+
+
+def build_view(
+    planning: Planning,
+    workarounds: list[OpenWorkaround],
+    errors: set[str],
+    *,
+    scenario: bool,
+    focus: str | None = None,
+    depth: int = 2,
+) -> View:
+    """The diagram's content; ``focus`` keeps the services within ``depth`` hops of a service and
+    collapses hidden intermediate services into indirect edges, so the picture stays true."""
+    graph = planning.graph
+    impact = planning.impact
+    failed = set(impact.selection.failed)
+    impacted = set(impact.impacted)
+    degraded = set(impact.degraded)
+    state: dict[str, State] = {}
+    for s in graph.services:
+        if scenario and s in failed:
+            state[s] = "failed"
+        elif scenario and s in impacted:
+            state[s] = "impacted"
+        elif scenario and s in degraded:
+            state[s] = "degraded"
+        else:
+            state[s] = "unaffected"
+    bypassed = {(w.bypasses, w.service): w.id for w in workarounds}
+    edges: list[Edge] = []
+    for s in sorted(graph.services):
+        for dep in graph.services[s].depends_on:
+            if dep.service not in graph.services:
+                continue
+            if (dep.service, s) in bypassed:
+                edges.append(Edge(dep.service, s, "bypassed", bypassed[(dep.service, s)]))
+            elif dep.kind == "soft":
+                edges.append(Edge(dep.service, s, "soft"))
+            elif dep.check:
+                edges.append(Edge(dep.service, s, "hard"))
+            else:
+                edges.append(Edge(dep.service, s, "unchecked"))
+    nodes = sorted(graph.services)
+    if focus is not None:
+        nodes, edges = _focus(nodes, edges, focus, depth)
+    edges.sort(key=lambda e: (e.source, e.target))
+    return View(planning, nodes, edges, {s: state[s] for s in nodes}, errors & set(nodes), scenario)
+
+
+def _focus(nodes: list[str], edges: list[Edge], focus: str, depth: int) -> tuple[list[str], list[Edge]]:
+    neighbours: dict[str, set[str]] = {n: set() for n in nodes}
+    for e in edges:
+        neighbours[e.source].add(e.target)
+        neighbours[e.target].add(e.source)
+    keep = {focus}
+    frontier = {focus}
+    for _ in range(depth):
+        frontier = {n for f in frontier for n in neighbours[f]} - keep
+        keep |= frontier
+    kept_edges = [e for e in edges if e.source in keep and e.target in keep]
+    # hidden paths between kept services (through hidden ones) become indirect edges
+    forward: dict[str, list[str]] = {n: [] for n in nodes}
+    for e in edges:
+        if e.kind != "soft":
+            forward[e.source].append(e.target)
+    direct = {(e.source, e.target) for e in kept_edges}
+    indirect: list[Edge] = []
+    for start in sorted(keep):
+        hops = {n: 1 for n in forward[start] if n not in keep}
+        stack = list(hops)
+        while stack:
+            node = stack.pop()
+            for nxt in forward[node]:
+                if nxt in keep:
+                    if nxt != start and (start, nxt) not in direct:
+                        direct.add((start, nxt))
+                        indirect.append(Edge(start, nxt, "indirect", f"via {hops[node]} hidden"))
+                elif nxt not in hops:
+                    hops[nxt] = hops[node] + 1
+                    stack.append(nxt)
+    return sorted(keep), kept_edges + indirect
