@@ -112,7 +112,7 @@ def _node(dot: graphviz.Digraph, view: View, s: str) -> None:
     svc = view.planning.graph.services[s]
     owner = svc.owner or "NO OWNER"
     rto = fmt_duration(svc.rto.total_seconds()) if svc.rto else "no RTO"
-    label = f"{svc.label}\n{s} · {owner}\nRTO {rto} · {svc.criticality.value}"
+    label = f"{svc.label}\\n{s} · {owner}\\nRTO {rto} · {svc.criticality.value}"
     attrs: dict[str, str] = {"label": label, "tooltip": svc.description or svc.label}
     state = view.state[s]
     if view.scenario:

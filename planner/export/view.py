@@ -130,4 +130,30 @@ def _focus(nodes: list[str], edges: list[Edge], focus: str, depth: int) -> tuple
                 elif nxt not in hops:
                     hops[nxt] = hops[node] + 1
                     stack.append(nxt)
-    return sorted(keep), kept_edges + indirect
+    return sorted(keep), kept_edges + _without_redundant(kept_edges, indirect)
+
+
+def _without_redundant(kept: list[Edge], indirect: list[Edge]) -> list[Edge]:
+    """Drop an indirect edge a -> c when c is already reachable from a through shown edges:
+    the picture stays true (every dependency path is still visible) with less clutter."""
+    forward: dict[str, set[str]] = {}
+    for e in kept:
+        if e.kind != "soft":
+            forward.setdefault(e.source, set()).add(e.target)
+    out = []
+    for edge in sorted(indirect, key=lambda e: (e.source, e.target)):
+        seen = {edge.source}
+        stack = [edge.source]
+        reachable = False
+        while stack and not reachable:
+            for nxt in forward.get(stack.pop(), ()):
+                if nxt == edge.target:
+                    reachable = True
+                    break
+                if nxt not in seen:
+                    seen.add(nxt)
+                    stack.append(nxt)
+        if not reachable:
+            out.append(edge)
+            forward.setdefault(edge.source, set()).add(edge.target)
+    return out
