@@ -76,13 +76,13 @@ def render_dot(view: View, cluster: Cluster = "team") -> str:
     ids: dict[str, str] = {}
     attr_lists: dict[tuple[str, str], str] = {}
     for edge in view.edges:
-        key = (edge.kind, edge.label)
-        if key not in attr_lists:
-            attr_lists[key] = _edge_attrs(edge)
+        style_key = (edge.kind, edge.label)
+        if style_key not in attr_lists:
+            attr_lists[style_key] = _edge_attrs(edge)
         for name in (edge.source, edge.target):
             if name not in ids:
                 ids[name] = quote(_id(name))
-        dot.body.append(f"\t{ids[edge.source]} -> {ids[edge.target]}{attr_lists[key]}\n")
+        dot.body.append(f"\t{ids[edge.source]} -> {ids[edge.target]}{attr_lists[style_key]}\n")
     _legend(dot, view)
     return str(dot.source)
 
