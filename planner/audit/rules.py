@@ -116,7 +116,8 @@ def bypassed_check(ctx: AuditContext) -> Iterator[Finding]:
             "bypassed-check",
             "error",
             f"{w.id} ({w.origin}) bypasses the {w.service} -> {w.bypasses} check since "
-            f"{w.applied:%Y-%m-%d %H:%M}Z (applied{who}: {w.reason}); {owner}, then set `removed:`",
+            f"{w.applied:%Y-%m-%d %H:%M}Z (applied{who}: {w.reason.rstrip('.')}); {owner}, "
+            "then set `removed:`",
             service=w.service,
             dependency=w.bypasses,
             team=w.owner,
@@ -137,7 +138,7 @@ def expired_workaround(ctx: AuditContext) -> Iterator[Finding]:
             "error",
             f"{w.id} expired {w.expires:%Y-%m-%d %H:%M}Z ({days} days ago) and is still in place: "
             f"{w.service} runs without its {w.bypasses} check (applied{who} {w.applied:%Y-%m-%d}: "
-            f"{w.reason}); {('team ' + w.owner) if w.owner else 'someone'} must remove it now",
+            f"{w.reason.rstrip('.')}); {('team ' + w.owner) if w.owner else 'someone'} must remove it now",
             service=w.service,
             dependency=w.bypasses,
             team=w.owner,
