@@ -136,6 +136,8 @@ def _node(dot: graphviz.Digraph, view: View, s: str) -> None:
         attrs["fillcolor"] = CRITICALITY_FILL[svc.criticality.value]
     if s in view.errors:
         attrs.update(color="#cc0000", penwidth="3", peripheries="2")
+    if s == view.focus:
+        attrs.update(style="rounded,filled,bold", fontname="Helvetica-Bold", xlabel="focus")
     dot.node(_id(s), **attrs)
 
 

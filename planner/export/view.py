@@ -43,6 +43,8 @@ class View:
     """Services with audit errors (outlined)."""
     scenario: bool = False
     """True when a scenario narrows the picture (the rest is faded)."""
+    focus: str | None = None
+    """The service a ``--focus`` picture is centred on."""
 
     def wave(self, service: str) -> int | None:
         """1-based restore wave of an impacted service."""
@@ -96,7 +98,7 @@ def build_view(
     if focus is not None:
         nodes, edges = _focus(nodes, edges, focus, depth)
     edges.sort(key=lambda e: (e.source, e.target))
-    return View(planning, nodes, edges, {s: state[s] for s in nodes}, errors & set(nodes), scenario)
+    return View(planning, nodes, edges, {s: state[s] for s in nodes}, errors & set(nodes), scenario, focus)
 
 
 def _focus(nodes: list[str], edges: list[Edge], focus: str, depth: int) -> tuple[list[str], list[Edge]]:
