@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -493,3 +494,79 @@ def _write(output: str | None, text: str | None, data: bytes | None) -> None:
 
         raise UsageError(f"cannot write {output}: {exc.strerror}") from None
     click.echo(f"wrote {output}", err=True)
+
+
+# --- import ------------------------------------------------------------------------------
+
+
+@cli.group(name="import")
+def import_group() -> None:
+    """Start a plan from what you already have: Docker Compose files (Backstage: planned)."""
+
+
+@import_group.command(name="compose")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="plan file to write (default: stdout)",
+)
+@click.option("--name", help="the plan's name (default: the first file's directory)")
+@click.option(
+    "--env-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="variables (default: .env beside the first file)",
+)
+@click.option(
+    "--profile", "profiles", multiple=True, metavar="NAME", help="activate a Compose profile (repeatable)"
+)
+@click.option("--all-profiles", is_flag=True, help="include services behind every profile")
+@click.option(
+    "--owner-label",
+    default="com.recovery-planner.owner",
+    show_default=True,
+    help="label naming the owner team",
+)
+@click.option(
+    "--keep-going", is_flag=True, help="drop depends_on entries that name no service, with a warning"
+)
+def import_compose(  # noqa: PLR0917 - click passes every option by name
+    files: tuple[Path, ...],
+    output: Path | None,
+    name: str | None,
+    env_file: Path | None,
+    profiles: tuple[str, ...],
+    all_profiles: bool,
+    owner_label: str,
+    keep_going: bool,
+) -> int:
+    """Docker Compose FILES (merged in order, like `docker compose -f a -f b`) to a plan.
+
+    Each service becomes a plan service and its healthcheck its `verify`; `depends_on` becomes
+    dependencies: `service_healthy` gates get the target's healthcheck as their `check`,
+    `service_completed_successfully` a completion check, `service_started` and the list form stay
+    unchecked (with a note where the target has a healthcheck to use), `required: false` is soft.
+    Owners come from the --owner-label label. Variables are substituted from the environment and
+    .env; services behind inactive profiles are left out.
+
+    \b
+    Example:
+      planner import compose compose.yaml compose.override.yaml -o plan.yaml
+    """
+    from planner.importers.compose import load_project, to_plan_yaml
+    from planner.loader import load_source
+    from planner.source import Source
+
+    project = load_project(list(files), env_file=env_file, profiles=profiles, all_profiles=all_profiles)
+    plan_name = name or (files[0].resolve().parent.name or "imported")
+    text, warnings = to_plan_yaml(project, plan_name, owner_label=owner_label, keep_going=keep_going)
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+    load_source(Source(str(output or "<import>"), text, "yaml")).require_valid()  # never write a broken plan
+    if project.skipped_by_profile:
+        skipped = ", ".join(project.skipped_by_profile)
+        click.echo(f"left out behind inactive profiles: {skipped} (--profile/--all-profiles)", err=True)
+    _write(str(output) if output else None, text, None)
+    click.echo(f"{len(project.services)} services imported; next: planner audit on the plan", err=True)
+    return 0

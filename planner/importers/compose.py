@@ -1,0 +1,363 @@
+"""Docker Compose files to a plan.
+
+Follows the Compose specification where it matters for recovery: several ``-f`` files merged in
+order (later ones override and extend; ``depends_on`` entries combine), YAML anchors and merge
+keys, ``extends``, variable substitution from the environment and ``.env``, and ``profiles``.
+Each service becomes a plan service; ``depends_on`` becomes dependencies whose checks come from
+the target's healthcheck when the gate is ``service_healthy``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from planner.errors import PlanError, PlannerError, Problem
+from planner.importers.interpolate import interpolate, interpolate_all, read_env_file
+from planner.messages import did_you_mean
+
+DEFAULT_OWNER_LABEL = "com.recovery-planner.owner"
+
+
+@dataclass
+class ComposeService:
+    """One service of the merged configuration, with where it was defined."""
+
+    name: str
+    config: dict[str, Any]
+    file: str
+    line: int
+    dep_lines: dict[str, tuple[str, int]] = field(default_factory=dict)
+
+
+@dataclass
+class ComposeProject:
+    """The merged configuration of several Compose files."""
+
+    services: dict[str, ComposeService]
+    skipped_by_profile: list[str]
+    warnings: list[str]
+
+
+def _load(path: Path) -> tuple[dict[str, Any], yaml.Node | None]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PlanError([Problem(f"no such file: {path}", file=str(path))]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PlanError([Problem(f"cannot read {path}: {exc}", file=str(path))]) from None
+    try:
+        data = yaml.load(text, Loader=yaml.SafeLoader)  # SafeLoader handles anchors and merge keys
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        raise PlanError(
+            [Problem(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=str(path), line=line)]
+        ) from None
+    if data is None:
+        return {}, None
+    if not isinstance(data, dict):
+        raise PlanError([Problem("a Compose file is a mapping with 'services'", file=str(path), line=1)])
+    return data, node
+
+
+def _mapping_get(node: yaml.Node | None, key: str) -> tuple[yaml.Node, yaml.Node] | None:
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    for k, v in node.value:
+        if isinstance(k, yaml.ScalarNode) and k.value == key:
+            return k, v
+    return None
+
+
+def _lines(
+    node: yaml.Node | None, env: Mapping[str, str], file: str
+) -> dict[str, tuple[int, dict[str, int]]]:
+    """Service name -> (line of its key, {dependency name: line of its entry})."""
+    out: dict[str, tuple[int, dict[str, int]]] = {}
+    services = _mapping_get(node, "services")
+    if services is None or not isinstance(services[1], yaml.MappingNode):
+        return out
+    for key, value in services[1].value:
+        if not isinstance(key, yaml.ScalarNode):
+            continue
+        deps: dict[str, int] = {}
+        found = _mapping_get(value, "depends_on")
+        if found is not None:
+            seq = found[1]
+            if isinstance(seq, yaml.SequenceNode):
+                for item in seq.value:
+                    if isinstance(item, yaml.ScalarNode):
+                        deps[interpolate(item.value, env, file)] = item.start_mark.line + 1
+            elif isinstance(seq, yaml.MappingNode):
+                for k, _ in seq.value:
+                    if isinstance(k, yaml.ScalarNode):
+                        deps[interpolate(k.value, env, file)] = k.start_mark.line + 1
+        out[key.value] = (key.start_mark.line + 1, deps)
+    return out
+
+
+def normalize_depends_on(value: Any) -> dict[str, dict[str, Any]]:
+    """List or mapping form of ``depends_on`` as ``{name: {condition, required}}``.
+
+    Examples
+    --------
+    >>> normalize_depends_on(["db"])
+    {'db': {'condition': 'service_started', 'required': True}}
+    """
+    if value is None:
+        return {}
+    if isinstance(value, list):
+        return {str(v): {"condition": "service_started", "required": True} for v in value}
+    if isinstance(value, dict):
+        out = {}
+        for name, raw in value.items():
+            spec = raw if isinstance(raw, dict) else {}
+            out[str(name)] = {
+                "condition": spec.get("condition", "service_started"),
+                "required": spec.get("required", True) is not False,
+            }
+        return out
+    return {}
+
+
+def _merge(base: Any, override: Any) -> Any:
+    """Compose's merge: mappings merge key by key, ``depends_on`` entries combine, other values
+    from the later file win."""
+    if isinstance(base, dict) and isinstance(override, dict):
+        out = dict(base)
+        for key, value in override.items():
+            if key == "depends_on":
+                merged = normalize_depends_on(base.get(key))
+                merged.update(normalize_depends_on(value))
+                out[key] = merged
+            elif key in out:
+                out[key] = _merge(out[key], value)
+            else:
+                out[key] = value
+        return out
+    return override
+
+
+def load_project(
+    files: Sequence[Path],
+    env: Mapping[str, str] | None = None,
+    env_file: Path | None = None,
+    profiles: Iterable[str] = (),
+    all_profiles: bool = False,
+) -> ComposeProject:
+    """Load, interpolate and merge Compose files in order, then apply ``extends`` and profiles."""
+    if not files:
+        raise PlannerError("give at least one Compose file")
+    variables = dict(os.environ if env is None else env)
+    dotenv = env_file or files[0].parent / ".env"
+    if dotenv.exists():
+        variables = {**read_env_file(dotenv), **variables}
+    elif env_file is not None:
+        raise PlannerError(f"no such env file: {env_file}")
+    services: dict[str, ComposeService] = {}
+    for path in files:
+        data, node = _load(path)
+        data = interpolate_all(data, variables, str(path))
+        lines = _lines(node, variables, str(path))
+        for name, raw in (data.get("services") or {}).items():
+            config = raw or {}
+            line, dep_lines = lines.get(name, (1, {}))
+            if name in services:
+                svc = services[name]
+                svc.config = _merge(svc.config, config)
+            else:
+                svc = ComposeService(name, _merge({}, config), str(path), line)
+                services[name] = svc
+            for dep, dep_line in dep_lines.items():
+                svc.dep_lines[dep] = (str(path), dep_line)
+    for name in list(services):
+        services[name].config = _resolve_extends(name, services, files[0].parent, variables, set())
+    wanted = set(profiles)
+    skipped = sorted(
+        n
+        for n, s in services.items()
+        if s.config.get("profiles") and not all_profiles and not (wanted & set(s.config["profiles"]))
+    )
+    kept = {n: s for n, s in services.items() if n not in skipped}
+    return ComposeProject(kept, skipped, [])
+
+
+def _resolve_extends(
+    name: str, services: dict[str, ComposeService], base_dir: Path, env: Mapping[str, str], seen: set[str]
+) -> dict[str, Any]:
+    config = services[name].config
+    ext = config.get("extends")
+    if not ext:
+        return config
+    if name in seen:
+        raise PlannerError(f"{services[name].file}:{services[name].line}: 'extends' loops through {name}")
+    target, file = (ext, None) if isinstance(ext, str) else (ext.get("service"), ext.get("file"))
+    if file:
+        data, _ = _load(base_dir / file)
+        data = interpolate_all(data, env, file)
+        base = (data.get("services") or {}).get(target)
+        if base is None:
+            raise PlannerError(
+                f"{services[name].file}:{services[name].line}: extends names no service '{target}' in {file}"
+            )
+    else:
+        if target not in services:
+            raise PlannerError(
+                f"{services[name].file}:{services[name].line}: extends names no service '{target}'"
+                + did_you_mean(str(target), set(services))
+            )
+        base = _resolve_extends(target, services, base_dir, env, seen | {name})
+    merged = _merge(base or {}, {k: v for k, v in config.items() if k != "extends"})
+    return merged if isinstance(merged, dict) else config
+
+
+def healthcheck_command(config: Mapping[str, Any]) -> str | None:
+    """The shell command of a service's healthcheck, or None without one.
+
+    Examples
+    --------
+    >>> healthcheck_command({"healthcheck": {"test": ["CMD-SHELL", "pg_isready -U postgres"]}})
+    'pg_isready -U postgres'
+    >>> healthcheck_command({"healthcheck": {"test": ["CMD", "curl", "-f", "http://x/health"]}})
+    'curl -f http://x/health'
+    """
+    check = config.get("healthcheck")
+    if not isinstance(check, dict) or check.get("disable") is True:
+        return None
+    test = check.get("test")
+    if isinstance(test, str):
+        return test or None
+    if isinstance(test, list) and test:
+        head, rest = str(test[0]), [str(t) for t in test[1:]]
+        if head == "NONE":
+            return None
+        if head == "CMD-SHELL":
+            return " ".join(rest) or None
+        if head == "CMD":
+            return " ".join(rest) or None
+        return " ".join([head, *rest])
+    return None
+
+
+def to_plan_yaml(
+    project: ComposeProject,
+    name: str,
+    owner_label: str = DEFAULT_OWNER_LABEL,
+    keep_going: bool = False,
+) -> tuple[str, list[str]]:
+    """The plan as YAML text with comments, and warnings for the user.
+
+    Raises
+    ------
+    PlanError
+        For a ``depends_on`` naming no service after merging (unless ``keep_going``).
+    """
+    services = project.services
+    warnings: list[str] = []
+    problems: list[Problem] = []
+    deps: dict[str, dict[str, dict[str, Any]]] = {}
+    for svc in services.values():
+        entries = normalize_depends_on(svc.config.get("depends_on"))
+        kept = {}
+        for dep, spec in entries.items():
+            if dep in services:
+                kept[dep] = spec
+                continue
+            file, line = svc.dep_lines.get(dep, (svc.file, svc.line))
+            hint = did_you_mean(dep, set(services))
+            if dep in project.skipped_by_profile:
+                hint = f" (it is behind an inactive profile: add --profile or --all-profiles){hint}"
+            message = f"service '{svc.name}' depends on '{dep}', which names no service{hint}"
+            if keep_going:
+                warnings.append(f"{file}:{line}: {message}; dropped (--keep-going)")
+            else:
+                problems.append(Problem(message, file=file, line=line))
+        deps[svc.name] = kept
+    if problems:
+        raise PlanError(problems)
+    gated = {
+        d
+        for entries in deps.values()
+        for d, spec in entries.items()
+        if spec["condition"] == "service_healthy"
+    }
+    depth: dict[str, int] = {}
+
+    def depth_of(n: str, trail: frozenset[str] = frozenset()) -> int:
+        if n not in depth:
+            parents = [d for d in deps[n] if d not in trail]
+            depth[n] = 1 + max((depth_of(d, trail | {n}) for d in parents), default=0)
+        return depth[n]
+
+    order = sorted(services, key=lambda n: (depth_of(n), n))
+    owners = sorted({str(o) for s in services.values() if (o := _labels(s.config).get(owner_label))})
+    out = [
+        "# Imported by `planner import compose` from: "
+        + ", ".join(sorted({s.file for s in services.values()})),
+        "# Fill in owners, RTOs and restore times; `planner audit` lists what is still missing.",
+        "version: 1",
+        f"name: {json.dumps(name)}",
+    ]
+    if owners:
+        out += ["teams:"] + [f"  - id: {o}" for o in owners]
+    out.append("services:")
+    for n in order:
+        out += _service_lines(services[n], deps[n], services, gated, owner_label)
+    return "\n".join(out) + "\n", warnings
+
+
+def _service_lines(
+    svc: ComposeService,
+    deps: dict[str, dict[str, Any]],
+    services: Mapping[str, ComposeService],
+    gated: set[str],
+    owner_label: str,
+) -> list[str]:
+    config = svc.config
+    image = f" (image: {config['image']})" if config.get("image") else ""
+    out = [f"  # from {svc.file}:{svc.line}{image}", f"  - id: {svc.name}"]
+    owner = _labels(config).get(owner_label)
+    out.append(f"    owner: {owner}" if owner else f"    # owner: TODO (no '{owner_label}' label)")
+    restart = config.get("restart")
+    if restart is False or restart == "no":
+        out.append('    description: "one-shot job (restart: no): it runs to completion, it is not kept up"')
+    out += ["    # rto: TODO", "    # restore_time: TODO"]
+    verify = healthcheck_command(config)
+    if verify:
+        out.append(f"    verify: {json.dumps(verify)}")
+    if deps:
+        out.append("    depends_on:")
+    for dep, spec in sorted(deps.items()):
+        condition = spec["condition"]
+        lines = [f"      - service: {dep}"]
+        check = healthcheck_command(services[dep].config)
+        if condition == "service_healthy" and check:
+            lines.append(f"        check: {json.dumps(check)}")
+        elif condition == "service_completed_successfully":
+            lines.append(f"        check: {json.dumps(f'{dep} completed successfully (exit 0)')}")
+        if not spec["required"]:
+            lines.append("        kind: soft")
+        if len(lines) == 1:
+            note = f"  # {condition}: unchecked"
+            if dep not in gated and check:
+                note += f"; {dep} has a healthcheck nobody gates on, free to add as `check:`"
+            lines[0] += note
+        out += lines
+    return out
+
+
+def _labels(config: Mapping[str, Any]) -> dict[str, str]:
+    labels = config.get("labels")
+    if isinstance(labels, dict):
+        return {str(k): str(v) for k, v in labels.items()}
+    if isinstance(labels, list):
+        return dict(str(item).split("=", 1) for item in labels if "=" in str(item))
+    return {}
