@@ -122,7 +122,8 @@ def test_free_gate_comment_and_one_shot_description(run_cli, tmp_path: Path) -> 
         "  db:\n    image: postgres\n    healthcheck:\n      test: [CMD-SHELL, pg_isready]\n"
         "    labels:\n      com.recovery-planner.owner: dba\n"
         '  migrate:\n    image: app\n    restart: "no"\n    depends_on: [db]\n'
-        "  api:\n    image: app\n    depends_on:\n      migrate:\n        condition: service_completed_successfully\n"
+        "  api:\n    image: app\n    depends_on:\n"
+        "      migrate:\n        condition: service_completed_successfully\n"
         "      cache:\n        condition: service_started\n        required: false\n"
         "  cache:\n    image: redis\n",
         encoding="utf-8",
