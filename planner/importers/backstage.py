@@ -1,0 +1,300 @@
+"""Backstage catalog entities to a plan.
+
+Component, Resource, System and API entities become services; Groups become teams and Users
+people. ``spec.owner`` gives the owner team, ``spec.dependsOn`` hard dependencies (entity refs
+resolved the way Backstage resolves them: ``[kind:][namespace/]name``, the namespace defaulting to
+the referring entity's), ``consumesApis`` a dependency on each API's providers. Location entities
+are followed, relative to their file.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from planner.errors import PlanError, Problem
+
+SERVICE_KINDS = ("component", "resource", "system", "api")
+
+
+@dataclass
+class Entity:
+    """One catalog entity and where it was read."""
+
+    kind: str
+    namespace: str
+    name: str
+    data: dict[str, Any]
+    file: str
+    line: int
+
+    @property
+    def ref(self) -> str:
+        """``kind:namespace/name``, lower case, as Backstage writes refs."""
+        return f"{self.kind}:{self.namespace}/{self.name}".lower()
+
+    @property
+    def spec(self) -> dict[str, Any]:
+        """The entity's spec (empty when absent)."""
+        spec = self.data.get("spec")
+        return spec if isinstance(spec, dict) else {}
+
+
+@dataclass
+class Catalog:
+    """Every entity read, by ref, with the problems met on the way."""
+
+    entities: dict[str, Entity] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
+def parse_ref(ref: str, default_kind: str, default_namespace: str) -> str:
+    """A full ``kind:namespace/name`` ref.
+
+    Examples
+    --------
+    >>> parse_ref("resource:pgdb", "component", "default")
+    'resource:default/pgdb'
+    >>> parse_ref("user:guest", "group", "default")
+    'user:default/guest'
+    >>> parse_ref("other/team-a", "group", "default")
+    'group:other/team-a'
+    """
+    kind, _, rest = ref.rpartition(":") if ":" in ref else (default_kind, "", ref)
+    namespace, _, name = rest.rpartition("/") if "/" in rest else (default_namespace, "", rest)
+    return f"{kind or default_kind}:{namespace or default_namespace}/{name}".lower()
+
+
+def read_catalog(files: list[Path]) -> Catalog:
+    """Read entity files (multi-document YAML), following Location targets."""
+    catalog = Catalog()
+    seen: set[Path] = set()
+    queue = list(files)
+    while queue:
+        path = queue.pop(0)
+        resolved = path.resolve()
+        if resolved in seen:
+            continue
+        seen.add(resolved)
+        try:
+            text = path.read_text(encoding="utf-8")
+            docs = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+            values = list(yaml.safe_load_all(text))
+        except FileNotFoundError:
+            raise PlanError([Problem(f"no such file: {path}", file=str(path))]) from None
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            raise PlanError(
+                [
+                    Problem(
+                        f"not valid YAML: {getattr(exc, 'problem', exc)}",
+                        file=str(path),
+                        line=(mark.line + 1) if mark else 1,
+                    )
+                ]
+            ) from None
+        for node, data in zip(docs, values, strict=False):
+            if not isinstance(data, dict):
+                continue
+            line = node.start_mark.line + 1 if node is not None else 1
+            kind = str(data.get("kind", "")).lower()
+            meta: dict[str, Any] = data["metadata"] if isinstance(data.get("metadata"), dict) else {}
+            name = meta.get("name")
+            if not kind or not name:
+                catalog.problems.append(f"{path}:{line}: entity without kind or metadata.name, skipped")
+                continue
+            if kind == "location":
+                spec: dict[str, Any] = data["spec"] if isinstance(data.get("spec"), dict) else {}
+                targets = list(spec.get("targets") or []) + ([spec["target"]] if spec.get("target") else [])
+                for target in targets:
+                    if "://" in str(target):
+                        catalog.problems.append(
+                            f"{path}:{line}: remote location target {target} not followed"
+                        )
+                    else:
+                        queue.append(path.parent / str(target))
+                continue
+            entity = Entity(kind, str(meta.get("namespace") or "default"), str(name), data, str(path), line)
+            catalog.entities[entity.ref] = entity
+    return catalog
+
+
+def _service_ids(catalog: Catalog) -> dict[str, str]:
+    """A plan id per service entity: its name, with the namespace when not default, and with the
+    kind when two kinds share a name (a Component and the API it provides often do)."""
+    services = [e for e in catalog.entities.values() if e.kind in SERVICE_KINDS]
+    base = {e.ref: e.name if e.namespace == "default" else f"{e.namespace}.{e.name}" for e in services}
+    counts: dict[str, int] = {}
+    for value in base.values():
+        counts[value] = counts.get(value, 0) + 1
+    return {
+        ref: (
+            value
+            if counts[value] == 1 or catalog.entities[ref].kind == "component"
+            else f"{value}.{catalog.entities[ref].kind}"
+        )
+        for ref, value in base.items()
+    }
+
+
+def to_plan_yaml(catalog: Catalog, name: str) -> tuple[str, list[str]]:
+    """The plan as YAML text with comments, and what was reported along the way."""
+    ids = _service_ids(catalog)
+    warnings = list(catalog.problems)
+    groups = {ref: e for ref, e in catalog.entities.items() if e.kind == "group"}
+    users = {ref: e for ref, e in catalog.entities.items() if e.kind == "user"}
+    team_id = {
+        ref: e.name if e.namespace == "default" else f"{e.namespace}.{e.name}" for ref, e in groups.items()
+    }
+    person_id = {
+        ref: e.name if e.namespace == "default" else f"{e.namespace}.{e.name}" for ref, e in users.items()
+    }
+    members: dict[str, set[str]] = {ref: set() for ref in groups}
+    for ref, group in groups.items():
+        for member in group.spec.get("members") or []:
+            target = parse_ref(str(member), "user", group.namespace)
+            if target in users:
+                members[ref].add(person_id[target])
+    for ref, user in users.items():
+        for group in user.spec.get("memberOf") or []:
+            target = parse_ref(str(group), "group", user.namespace)
+            if target in members:
+                members[target].add(person_id[ref])
+    providers: dict[str, list[str]] = {}
+    for ref, e in catalog.entities.items():
+        for api in e.spec.get("providesApis") or []:
+            providers.setdefault(parse_ref(str(api), "api", e.namespace), []).append(ref)
+    services = {ref: e for ref, e in catalog.entities.items() if ref in ids}
+    deps: dict[str, dict[str, str]] = {}
+    owners: dict[str, str | None] = {}
+    for ref, e in services.items():
+        owners[ref] = _owner(e, groups, users, team_id, warnings)
+        deps[ref] = _dependencies(e, ids, providers, warnings)
+    depth: dict[str, int] = {}
+    by_id = {ids[r]: r for r in services}
+
+    def depth_of(ref: str, trail: frozenset[str] = frozenset()) -> int:
+        if ref not in depth:
+            parents = [by_id[d] for d in deps[ref] if by_id[d] not in trail]
+            depth[ref] = 1 + max((depth_of(p, trail | {ref}) for p in parents), default=0)
+        return depth[ref]
+
+    out = [
+        "# Imported by `planner import backstage` from: "
+        + ", ".join(sorted({e.file for e in catalog.entities.values()})),
+        "# Fill in RTOs, restore times and checks; `planner audit` lists what is still missing.",
+        "version: 1",
+        f"name: {json.dumps(name)}",
+    ]
+    out += _people_and_teams(users, groups, person_id, team_id, members)
+    out.append("services:")
+    for ref in sorted(services, key=lambda r: (depth_of(r), ids[r])):
+        e = services[ref]
+        meta = e.data.get("metadata") or {}
+        out.append(f"  # from {e.file}:{e.line} ({e.ref})")
+        out.append(f"  - id: {ids[ref]}")
+        out.append(f"    name: {json.dumps(str(meta.get('title') or e.name))}")
+        if meta.get("description"):
+            out.append(f"    description: {json.dumps(str(meta['description']).strip())}")
+        out.append(
+            f"    owner: {owners[ref]}" if owners[ref] else "    # owner: TODO (unresolved in the catalog)"
+        )
+        out += [
+            "    # rto: TODO",
+            "    # restore_time: TODO",
+            "    # verify: TODO (how to confirm it is back)",
+        ]
+        tags = [f"kind:{e.kind}"] + [
+            f"{k}:{e.spec[k]}" for k in ("type", "lifecycle", "system") if e.spec.get(k)
+        ]
+        out.append(f"    tags: [{', '.join(json.dumps(t) for t in tags)}]")
+        if deps[ref]:
+            out.append("    depends_on:")
+            for dep, why in sorted(deps[ref].items()):
+                out.append(f"      - {dep}  # {why}")
+    return "\n".join(out) + "\n", warnings
+
+
+def _people_and_teams(
+    users: dict[str, Entity],
+    groups: dict[str, Entity],
+    person_id: dict[str, str],
+    team_id: dict[str, str],
+    members: dict[str, set[str]],
+) -> list[str]:
+    out: list[str] = []
+    if users:
+        out.append("people:")
+        for ref in sorted(users, key=lambda r: person_id[r]):
+            profile = users[ref].spec.get("profile") or {}
+            out.append(f"  - id: {person_id[ref]}")
+            if profile.get("displayName"):
+                out.append(f"    name: {json.dumps(str(profile['displayName']))}")
+            if profile.get("email"):
+                out.append(f"    contact: {json.dumps(str(profile['email']))}")
+    if groups:
+        out.append("teams:")
+        for ref in sorted(groups, key=lambda r: team_id[r]):
+            profile = groups[ref].spec.get("profile") or {}
+            out.append(f"  # from {groups[ref].file}:{groups[ref].line}")
+            out.append(f"  - id: {team_id[ref]}")
+            if profile.get("displayName"):
+                out.append(f"    name: {json.dumps(str(profile['displayName']))}")
+            if members[ref]:
+                out.append(f"    members: [{', '.join(sorted(members[ref]))}]")
+            out.append("    # escalation: TODO (ordered person ids)")
+    return out
+
+
+def _owner(
+    e: Entity,
+    groups: dict[str, Entity],
+    users: dict[str, Entity],
+    team_id: dict[str, str],
+    warnings: list[str],
+) -> str | None:
+    owner = e.spec.get("owner")
+    if not owner:
+        return None
+    target = parse_ref(str(owner), "group", e.namespace)
+    if target in groups:
+        return team_id[target]
+    is_user = target in users or target.startswith("user:")
+    what = "a User, where a Group is expected" if is_user else "not in the catalog"
+    warnings.append(
+        f"{e.file}:{e.line}: {e.ref}: spec.owner '{owner}' refers to {target}, which is {what}; "
+        "imported without an owner"
+    )
+    return None
+
+
+def _dependencies(
+    e: Entity, ids: dict[str, str], providers: dict[str, list[str]], warnings: list[str]
+) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for dep in e.spec.get("dependsOn") or []:
+        target = parse_ref(str(dep), "component", e.namespace)
+        if target in ids:
+            found[ids[target]] = f"dependsOn {dep}"
+        else:
+            warnings.append(
+                f"{e.file}:{e.line}: {e.ref}: spec.dependsOn '{dep}' refers to {target}, "
+                "which is not in the catalog; dropped"
+            )
+    for api in e.spec.get("consumesApis") or []:
+        target = parse_ref(str(api), "api", e.namespace)
+        provided_by = providers.get(target, [])
+        if not provided_by:
+            warnings.append(f"{e.file}:{e.line}: {e.ref}: consumes {target}, which no entity provides")
+        for provider in provided_by:
+            if provider in ids and provider != e.ref:
+                found[ids[provider]] = f"consumesApis {api} (provided by {provider})"
+    if e.kind == "api":
+        for provider in providers.get(e.ref, []):
+            if provider in ids:
+                found[ids[provider]] = f"provided by {provider}"
+    return found
