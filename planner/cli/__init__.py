@@ -43,6 +43,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as exc:  # the last resort: a bug must not greet a responder with a traceback
+        if debug:
+            raise
+        click.echo(
+            f"internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in recovery-planner; run the same command with --debug for the "
+            "traceback and report it.",
+            err=True,
+        )
+        return EXIT_BAD_INPUT
     return int(result or 0)
 
 

@@ -499,6 +499,12 @@ def _write(output: str | None, text: str | None, data: bytes | None) -> None:
 # --- import ------------------------------------------------------------------------------
 
 
+MERGE_HELP = (
+    "update this existing plan in place instead: keeps owners, RTOs, checks and comments, adds new "
+    "services, brings dependencies in line, marks services the source no longer has"
+)
+
+
 @cli.group(name="import")
 def import_group() -> None:
     """Start a plan from what you already have: Docker Compose files (Backstage: planned)."""
@@ -531,6 +537,7 @@ def import_group() -> None:
 @click.option(
     "--keep-going", is_flag=True, help="drop depends_on entries that name no service, with a warning"
 )
+@click.option("--merge", "merge", type=click.Path(dir_okay=False, path_type=Path), help=MERGE_HELP)
 def import_compose(  # noqa: PLR0917 - click passes every option by name
     files: tuple[Path, ...],
     output: Path | None,
@@ -540,6 +547,7 @@ def import_compose(  # noqa: PLR0917 - click passes every option by name
     all_profiles: bool,
     owner_label: str,
     keep_going: bool,
+    merge: Path | None,
 ) -> int:
     """Docker Compose FILES (merged in order, like `docker compose -f a -f b`) to a plan.
 
@@ -555,21 +563,35 @@ def import_compose(  # noqa: PLR0917 - click passes every option by name
       planner import compose compose.yaml compose.override.yaml -o plan.yaml
     """
     from planner.importers.compose import load_project, to_plan_yaml
-    from planner.loader import load_source
-    from planner.source import Source
 
     project = load_project(list(files), env_file=env_file, profiles=profiles, all_profiles=all_profiles)
     plan_name = name or (files[0].resolve().parent.name or "imported")
     text, warnings = to_plan_yaml(project, plan_name, owner_label=owner_label, keep_going=keep_going)
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
-    load_source(Source(str(output or "<import>"), text, "yaml")).require_valid()  # never write a broken plan
     if project.skipped_by_profile:
         skipped = ", ".join(project.skipped_by_profile)
         click.echo(f"left out behind inactive profiles: {skipped} (--profile/--all-profiles)", err=True)
-    _write(str(output) if output else None, text, None)
+    _finish_import(text, output, merge)
     click.echo(f"{len(project.services)} services imported; next: planner audit on the plan", err=True)
     return 0
+
+
+def _finish_import(text: str, output: Path | None, merge: Path | None) -> None:
+    from planner.importers.merge import merge_into_file
+    from planner.loader import load_source
+    from planner.source import Source
+
+    load_source(Source(str(output or "<import>"), text, "yaml")).require_valid()  # never write a broken plan
+    if merge is None:
+        _write(str(output) if output else None, text, None)
+        return
+    merged, report = merge_into_file(merge, text)
+    target = output or merge
+    load_source(Source(str(target), merged, "yaml")).require_valid()
+    for line in report.lines():
+        click.echo(line, err=True)
+    _write(str(target), merged, None)
 
 
 @import_group.command(name="backstage")
@@ -581,7 +603,10 @@ def import_compose(  # noqa: PLR0917 - click passes every option by name
     help="plan file to write (default: stdout)",
 )
 @click.option("--name", help="the plan's name (default: the first file's directory)")
-def import_backstage(files: tuple[Path, ...], output: Path | None, name: str | None) -> int:
+@click.option("--merge", "merge", type=click.Path(dir_okay=False, path_type=Path), help=MERGE_HELP)
+def import_backstage(
+    files: tuple[Path, ...], output: Path | None, name: str | None, merge: Path | None
+) -> int:
     """Backstage catalog FILES (multi-document YAML; Location targets are followed) to a plan.
 
     Component, Resource, System and API entities become services (tags keep kind, type,
@@ -594,16 +619,13 @@ def import_backstage(files: tuple[Path, ...], output: Path | None, name: str | N
       planner import backstage catalog-info.yaml -o plan.yaml
     """
     from planner.importers.backstage import read_catalog, to_plan_yaml
-    from planner.loader import load_source
-    from planner.source import Source
 
     catalog = read_catalog(list(files))
     plan_name = name or (files[0].resolve().parent.name or "imported")
     text, warnings = to_plan_yaml(catalog, plan_name)
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
-    load_source(Source(str(output or "<import>"), text, "yaml")).require_valid()  # never write a broken plan
-    _write(str(output) if output else None, text, None)
+    _finish_import(text, output, merge)
     count = sum(1 for e in catalog.entities.values() if e.kind in ("component", "resource", "system", "api"))
     click.echo(f"{count} services imported; next: planner audit on the plan", err=True)
     return 0

@@ -195,8 +195,7 @@ def to_plan_yaml(catalog: Catalog, name: str) -> tuple[str, list[str]]:
     for ref in sorted(services, key=lambda r: (depth_of(r), ids[r])):
         e = services[ref]
         meta = e.data.get("metadata") or {}
-        out.append(f"  # from {e.file}:{e.line} ({e.ref})")
-        out.append(f"  - id: {ids[ref]}")
+        out.append(f"  - id: {ids[ref]}  # from {e.file}:{e.line} ({e.ref})")
         out.append(f"    name: {json.dumps(str(meta.get('title') or e.name))}")
         if meta.get("description"):
             out.append(f"    description: {json.dumps(str(meta['description']).strip())}")
@@ -240,8 +239,7 @@ def _people_and_teams(
         out.append("teams:")
         for ref in sorted(groups, key=lambda r: team_id[r]):
             profile = groups[ref].spec.get("profile") or {}
-            out.append(f"  # from {groups[ref].file}:{groups[ref].line}")
-            out.append(f"  - id: {team_id[ref]}")
+            out.append(f"  - id: {team_id[ref]}  # from {groups[ref].file}:{groups[ref].line}")
             if profile.get("displayName"):
                 out.append(f"    name: {json.dumps(str(profile['displayName']))}")
             if members[ref]:

@@ -323,7 +323,7 @@ def _service_lines(
 ) -> list[str]:
     config = svc.config
     image = f" (image: {config['image']})" if config.get("image") else ""
-    out = [f"  # from {svc.file}:{svc.line}{image}", f"  - id: {svc.name}"]
+    out = [f"  - id: {svc.name}  # from {svc.file}:{svc.line}{image}"]
     owner = _labels(config).get(owner_label)
     out.append(f"    owner: {owner}" if owner else f"    # owner: TODO (no '{owner_label}' label)")
     restart = config.get("restart")
