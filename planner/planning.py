@@ -16,8 +16,8 @@ from planner.waves import restore_waves
 
 
 @dataclass
-class Planning:
-    """The answers for one scenario."""
+class Ordering:
+    """What is down and the order to restore it (all ``order`` and ``impact`` need)."""
 
     graph: RecoveryGraph
     """The plan's graph."""
@@ -25,15 +25,29 @@ class Planning:
     """What is down."""
     waves: list[list[str]]
     """Restore waves."""
-    schedule: Schedule
-    """Capacity-aware timeline."""
-    rto: RtoAnalysis
-    """RTO misses and their levers."""
 
     @property
     def selection(self) -> Selection:
         """The scenario."""
         return self.impact.selection
+
+
+@dataclass
+class Planning(Ordering):
+    """The answers for one scenario, schedule and RTO analysis included."""
+
+    schedule: Schedule
+    """Capacity-aware timeline."""
+    rto: RtoAnalysis
+    """RTO misses and their levers."""
+
+
+def plan_order(plan: Plan, scenario: str | None = None, failed: Sequence[str] | None = None) -> Ordering:
+    """Impact and waves only: a third of the work of :func:`plan_recovery` at 100,000 services."""
+    with gc_paused():
+        graph = RecoveryGraph.from_plan(plan)
+        impact = compute_impact(graph, select(plan, scenario, failed))
+        return Ordering(graph, impact, restore_waves(graph, impact.impacted))
 
 
 def plan_recovery(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from planner.planning import Planning
+from planner.planning import Ordering, Planning
 from planner.rto import RtoMiss
 
 Style = Callable[[str, str], str]
@@ -63,7 +63,7 @@ def minutes(seconds: int | None) -> float | int | None:
 # --- impact ------------------------------------------------------------------------------
 
 
-def impact_json(p: Planning) -> dict[str, Any]:
+def impact_json(p: Ordering) -> dict[str, Any]:
     """``planner impact --format json``."""
     impact = p.impact
     return {
@@ -75,7 +75,7 @@ def impact_json(p: Planning) -> dict[str, Any]:
     }
 
 
-def render_impact(p: Planning, style: Style = plain) -> str:
+def render_impact(p: Ordering, style: Style = plain) -> str:
     """What failing the selected services takes down, and why."""
     g, impact = p.graph, p.impact
     failed = ", ".join(impact.selection.failed)
@@ -110,7 +110,7 @@ def render_impact(p: Planning, style: Style = plain) -> str:
 # --- order -------------------------------------------------------------------------------
 
 
-def order_json(p: Planning) -> dict[str, Any]:
+def order_json(p: Ordering) -> dict[str, Any]:
     """``planner order --format json`` (SPEC section 6)."""
     sel = p.selection
     return {
@@ -123,7 +123,7 @@ def order_json(p: Planning) -> dict[str, Any]:
     }
 
 
-def _header(p: Planning) -> str:
+def _header(p: Ordering) -> str:
     sel = p.selection
     title = sel.name if sel.id in ("custom", "full-outage") else f"{sel.name} ({sel.id})"
     return (
@@ -132,7 +132,7 @@ def _header(p: Planning) -> str:
     )
 
 
-def render_order(p: Planning, style: Style = plain) -> str:
+def render_order(p: Ordering, style: Style = plain) -> str:
     """Restore waves as numbered groups with owner and RTO per service."""
     g = p.graph
     failed = set(p.selection.failed)

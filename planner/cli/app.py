@@ -14,7 +14,7 @@ from planner.render_plan import Style, plain
 
 if TYPE_CHECKING:
     from planner.loader import LoadedPlan
-    from planner.planning import Planning
+    from planner.planning import Ordering, Planning
 
 
 def debugging() -> bool:
@@ -189,6 +189,13 @@ def _planning(plan: str, scenario: str | None, failed: tuple[str, ...]) -> Plann
     return plan_recovery(load_valid_plan(plan), scenario, list(failed) or None)
 
 
+def _ordering(plan: str, scenario: str | None, failed: tuple[str, ...]) -> Ordering:
+    from planner.loader import load_valid_plan
+    from planner.planning import plan_order
+
+    return plan_order(load_valid_plan(plan), scenario, list(failed) or None)
+
+
 def _emit_json(data: object) -> None:
     click.echo(json.dumps(data, indent=2))
 
@@ -207,7 +214,7 @@ def impact(plan: str, services: tuple[str, ...], fmt: str) -> int:
     """
     from planner.render_plan import impact_json, render_impact
 
-    result = _planning(plan, None, services)
+    result = _ordering(plan, None, services)
     if fmt == "json":
         _emit_json(impact_json(result))
     else:
@@ -228,7 +235,7 @@ def order(plan: str, scenario: str | None, failed: tuple[str, ...], fmt: str) ->
     """
     from planner.render_plan import order_json, render_order
 
-    result = _planning(plan, scenario, failed)
+    result = _ordering(plan, scenario, failed)
     if fmt == "json":
         _emit_json(order_json(result))
     else:
