@@ -236,3 +236,23 @@ def test_export_errors(run_cli) -> None:  # type: ignore[no-untyped-def]
     bad = run_cli("export", PLAN, "--format", "dot", "--focus", "db-primry")
     assert bad.code == 2
     assert "did you mean 'db-primary'?" in bad.err
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz's dot (installed by .ci/run)")
+def test_names_with_dot_syntax_characters_render() -> None:
+    from planner.export.dot import render_binary
+
+    plan = Plan.model_validate(
+        {
+            "version": 1,
+            "name": 'Plan "quoted" {braces}',
+            "services": [
+                {"id": "edge", "name": 'Edge "proxy" [v2] {blue}; a->b', "description": 'say "hi"'},
+                {"id": "app.1", "name": "App\\ backslash", "depends_on": ["edge"]},
+            ],
+        }
+    )
+    svg = render_binary(render_dot(build_view(plan_recovery(plan), [], set(), scenario=False)), "svg")
+    text = html.unescape(svg.decode("utf-8"))
+    assert 'Edge "proxy" [v2] {blue}; a->b' in text
+    assert "<title>app.1</title>" in text

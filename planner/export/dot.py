@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Literal
 
 import graphviz
@@ -81,7 +82,7 @@ def render_dot(view: View, cluster: Cluster = "team") -> str:
             attr_lists[style_key] = _edge_attrs(edge)
         for name in (edge.source, edge.target):
             if name not in ids:
-                ids[name] = quote(_id(name))
+                ids[name] = _quoted_cached(_id(name))
         dot.body.append(f"\t{ids[edge.source]} -> {ids[edge.target]}{attr_lists[style_key]}\n")
     _legend(dot, view)
     return str(dot.source)
@@ -138,7 +139,22 @@ def _node(dot: graphviz.Digraph, view: View, s: str) -> None:
         attrs.update(color="#cc0000", penwidth="3", peripheries="2")
     if s == view.focus:
         attrs.update(style="rounded,filled,bold", fontname="Helvetica-Bold", xlabel="focus")
-    dot.node(_id(s), **attrs)
+    # written as a pre-quoted line (as the edges are): repeated values are quoted once
+    pairs = " ".join(f"{_quoted(k)}={_quoted(v)}" for k, v in attrs.items())
+    dot.body.append(f"\t{_quoted_cached(_id(s))} [{pairs}]\n")
+
+
+@lru_cache(maxsize=65536)
+def _quoted_cached(text: str) -> str:
+    return str(quote(text))
+
+
+def _quoted(text: str) -> str:
+    if len(text) < 24:
+        return _quoted_cached(text)
+    # long values are labels and tooltips, unique per node: always a quoted escString, where
+    # only '"' needs escaping ('\\n' line breaks are meant), as graphviz.quoting.quote does
+    return '"' + text.replace('"', '\\"') + '"'
 
 
 def _edge_attrs(edge: Edge) -> str:
