@@ -256,3 +256,13 @@ def test_names_with_dot_syntax_characters_render() -> None:
     text = html.unescape(svg.decode("utf-8"))
     assert 'Edge "proxy" [v2] {blue}; a->b' in text
     assert "<title>app.1</title>" in text
+
+
+def test_restore_waves_are_ranks() -> None:
+    plan = load_valid_plan(PLAN)
+    planning = plan_recovery(plan, "storage-outage")
+    dot = render_dot(build_view(planning, [], set(), scenario=True))
+    rank_lines = [line for line in dot.splitlines() if "rank=same" in line]
+    multi = [w for w in planning.waves if len(w) > 1]
+    assert len(rank_lines) == len(multi)
+    assert all(f'"{s}"' in rank_lines[1] for s in planning.waves[1])  # wave 2 is one rank
