@@ -151,10 +151,10 @@ _FLOW_LINE = [
 _GANTT_LINE = [
     re.compile(r"^gantt$"),
     re.compile(r"^  title [^:\n]+$"),
-    re.compile(r"^  dateFormat X$"),
-    re.compile(r"^  axisFormat %H:%M$"),
+    re.compile(r"^  dateFormat YYYY-MM-DD HH:mm:ss$"),
+    re.compile(r"^  axisFormat (day %-d )?%H:%M$"),
     re.compile(r"^  section [^:\n]+$"),
-    re.compile(r"^  [A-Za-z0-9._-]+ :(crit, )?(milestone, )?\d+, \d+s$"),
+    re.compile(r"^  [A-Za-z0-9._-]+ :(crit, )?(milestone, )?t\d+, \d{4}-\d\d-\d\d \d\d:\d\d:\d\d, \d+s$"),
 ]
 
 

@@ -69,8 +69,8 @@ def render_dot(view: View, cluster: Cluster = "team") -> str:
         for i, wave in enumerate(view.planning.waves, start=1):
             members = sorted(s for s in wave if s in view.state)
             if len(members) > 1:
-                ids = " ".join(_quoted_cached(_id(s)) for s in members)
-                dot.body.append(f"\t{{rank=same; {ids}}}  // wave {i}\n")
+                ranked = " ".join(_quoted_cached(_id(s)) for s in members)
+                dot.body.append(f"\t{{rank=same; {ranked}}}  // wave {i}\n")
     # Edges go in as pre-quoted lines: graphviz's per-call quoting of every id and attribute was
     # 70% of the DOT time at 10,000 services; ids and attribute lists are quoted once each here.
     ids: dict[str, str] = {}

@@ -4,12 +4,14 @@ Both render on GitHub and with mermaid-cli as they are."""
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 
 from planner.export.dot import CRITICALITY_FILL, STATE_FILL
 from planner.export.view import View
 from planner.planning import Planning
 from planner.render_plan import fmt_duration
 
+_EPOCH = datetime(2000, 1, 1)
 _UNSAFE = re.compile(r"[^A-Za-z0-9_]")
 _ESCAPES = {'"': "#quot;", "<": "#lt;", ">": "#gt;", "#": "#35;", "&": "#amp;", "|": "#124;", "`": "#96;"}
 
@@ -76,22 +78,26 @@ def render_flowchart(view: View) -> str:
 def render_gantt(planning: Planning, by: str = "team") -> str:
     """``gantt`` of the schedule, a section per team (or per wave); RTO misses marked ``crit``."""
     title = f"{planning.graph.plan.name} — {planning.selection.name}"
+    # Incident start is drawn as midnight of 2000-01-01 (mermaid needs calendar dates; its
+    # epoch-seconds format "X" ignored the starts when rendered with mermaid-cli).
+    long = planning.schedule.makespan >= 86400
     lines = [
         "gantt",
         f"  title {escape(title).replace(':', ' ')}",
-        "  dateFormat X",
-        "  axisFormat %H:%M",
+        "  dateFormat YYYY-MM-DD HH:mm:ss",
+        "  axisFormat " + ("day %-d %H:%M" if long else "%H:%M"),
     ]
     tasks = planning.schedule.tasks()
     sections: dict[str, list[str]] = {}
-    for t in tasks:
+    for index, t in enumerate(tasks, start=1):
         key = t.team if by == "team" else f"Wave {t.wave}"
         tag = "crit, " if t.meets_rto is False else ""
         name = t.service.replace(":", "_")
+        start = (_EPOCH + timedelta(seconds=t.start)).strftime("%Y-%m-%d %H:%M:%S")
         if t.duration == 0:
-            sections.setdefault(key, []).append(f"  {name} :{tag}milestone, {t.start}, 0s")
+            sections.setdefault(key, []).append(f"  {name} :{tag}milestone, t{index}, {start}, 0s")
         else:
-            sections.setdefault(key, []).append(f"  {name} :{tag}{t.start}, {t.duration}s")
+            sections.setdefault(key, []).append(f"  {name} :{tag}t{index}, {start}, {t.duration}s")
     for key in sorted(sections, key=lambda k: (len(k), k) if by == "wave" else k):
         lines.append(f"  section {escape(key).replace(':', ' ')}")
         lines.extend(sections[key])
