@@ -512,20 +512,34 @@ MERGE_HELP = (
 )
 
 
-@cli.group(name="import")
-def import_group() -> None:
-    """Start a plan from what you already have: Docker Compose files (Backstage: planned)."""
-
-
-@import_group.command(name="compose")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
+IMPORT_FILES = click.argument(
+    "files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path)
+)
+IMPORT_OUTPUT = click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     help="plan file to write (default: stdout)",
 )
-@click.option("--name", help="the plan's name (default: the first file's directory)")
+IMPORT_NAME = click.option("--name", help="the plan's name (default: the first file's directory)")
+IMPORT_MERGE = click.option(
+    "--merge", "merge", type=click.Path(dir_okay=False, path_type=Path), help=MERGE_HELP
+)
+
+
+@cli.group(name="import")
+def import_group() -> None:
+    """Start a plan from what you already have: Docker Compose files or a Backstage catalog.
+
+    The plan written validates; owners, RTOs and restore times are left for a person (as
+    `# TODO` comments), and `planner audit` on the result lists what is still missing.
+    """
+
+
+@import_group.command(name="compose")
+@IMPORT_FILES
+@IMPORT_OUTPUT
+@IMPORT_NAME
 @click.option(
     "--env-file",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -544,7 +558,7 @@ def import_group() -> None:
 @click.option(
     "--keep-going", is_flag=True, help="drop depends_on entries that name no service, with a warning"
 )
-@click.option("--merge", "merge", type=click.Path(dir_okay=False, path_type=Path), help=MERGE_HELP)
+@IMPORT_MERGE
 def import_compose(  # noqa: PLR0917 - click passes every option by name
     files: tuple[Path, ...],
     output: Path | None,
@@ -602,15 +616,10 @@ def _finish_import(text: str, output: Path | None, merge: Path | None) -> None:
 
 
 @import_group.command(name="backstage")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="plan file to write (default: stdout)",
-)
-@click.option("--name", help="the plan's name (default: the first file's directory)")
-@click.option("--merge", "merge", type=click.Path(dir_okay=False, path_type=Path), help=MERGE_HELP)
+@IMPORT_FILES
+@IMPORT_OUTPUT
+@IMPORT_NAME
+@IMPORT_MERGE
 def import_backstage(
     files: tuple[Path, ...], output: Path | None, name: str | None, merge: Path | None
 ) -> int:
