@@ -41,8 +41,11 @@ def cli() -> None:
 
     \b
     Start with:
-      planner validate examples/small.yaml
-      planner schema > plan.schema.json
+      planner validate examples/enterprise.yaml
+      planner schedule examples/enterprise.yaml --scenario storage-outage
+      planner audit examples/enterprise.yaml
+      planner export examples/enterprise.yaml --format markdown -o runbook.md
+      planner import compose docker-compose.yml -o plan.yaml
     """
 
 
