@@ -591,7 +591,7 @@ def import_compose(  # noqa: PLR0917 - click passes every option by name
     project = load_project(list(files), env_file=env_file, profiles=profiles, all_profiles=all_profiles)
     plan_name = name or (files[0].resolve().parent.name or "imported")
     text, warnings = to_plan_yaml(project, plan_name, owner_label=owner_label, keep_going=keep_going)
-    for warning in warnings:
+    for warning in project.warnings + warnings:
         click.echo(f"warning: {warning}", err=True)
     if project.skipped_by_profile:
         skipped = ", ".join(project.skipped_by_profile)

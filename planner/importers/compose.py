@@ -163,9 +163,18 @@ def load_project(
     elif env_file is not None:
         raise PlannerError(f"no such env file: {env_file}")
     services: dict[str, ComposeService] = {}
+    warnings: list[str] = []
     for path in files:
         data, node = _load(path)
-        data = interpolate_all(data, variables, str(path))
+        unset: set[str] = set()
+        data = interpolate_all(data, variables, str(path), unset)
+        if unset:
+            names = sorted(unset)
+            shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
+            warnings.append(
+                f"{path}: {len(names)} variable{'s' if len(names) != 1 else ''} not set ({shown}); "
+                "substituted empty strings, as docker compose does: set them or add a .env"
+            )
         lines = _lines(node, variables, str(path))
         for name, raw in (data.get("services") or {}).items():
             config = raw or {}
@@ -187,7 +196,7 @@ def load_project(
         if s.config.get("profiles") and not all_profiles and not (wanted & set(s.config["profiles"]))
     )
     kept = {n: s for n, s in services.items() if n not in skipped}
-    return ComposeProject(kept, skipped, [])
+    return ComposeProject(kept, skipped, warnings)
 
 
 def _resolve_extends(

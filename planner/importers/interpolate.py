@@ -20,7 +20,7 @@ class InterpolationError(PlannerError):
     """A required variable (``${VAR:?message}``) is not set."""
 
 
-def interpolate(text: str, env: Mapping[str, str], where: str = "") -> str:
+def interpolate(text: str, env: Mapping[str, str], where: str = "", missing: set[str] | None = None) -> str:
     """Substitute variables in one string, as Docker Compose does.
 
     Examples
@@ -52,19 +52,24 @@ def interpolate(text: str, env: Mapping[str, str], where: str = "") -> str:
         if op in (":+", "+"):
             present = value is not None and (op == "+" or value != "")
             return interpolate(arg, env, where) if present else ""
+        if value is None and missing is not None:
+            missing.add(name)
         return "" if value is None else str(value)
 
     return _PATTERN.sub(replace, text)
 
 
-def interpolate_all(value: Any, env: Mapping[str, str], where: str = "") -> Any:
-    """Substitute in every string value (not keys) of a loaded Compose document."""
+def interpolate_all(
+    value: Any, env: Mapping[str, str], where: str = "", missing: set[str] | None = None
+) -> Any:
+    """Substitute in every string value (not keys) of a loaded Compose document; names of unset
+    variables without a default go into ``missing``."""
     if isinstance(value, str):
-        return interpolate(value, env, where)
+        return interpolate(value, env, where, missing)
     if isinstance(value, list):
-        return [interpolate_all(v, env, where) for v in value]
+        return [interpolate_all(v, env, where, missing) for v in value]
     if isinstance(value, dict):
-        return {k: interpolate_all(v, env, where) for k, v in value.items()}
+        return {k: interpolate_all(v, env, where, missing) for k, v in value.items()}
     return value
 
 
