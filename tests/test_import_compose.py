@@ -185,3 +185,15 @@ def test_bad_compose_input(run_cli, tmp_path: Path) -> None:  # type: ignore[no-
     assert f"{broken}:" in result.err
     assert "Traceback" not in result.err
     assert run_cli("import", "compose", tmp_path / "missing.yaml").code == 2
+
+
+def test_unset_variables_are_reported_once_per_file(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    compose = tmp_path / "compose.yaml"
+    compose.write_text(
+        'services:\n  api:\n    image: ${REGISTRY}/api:${TAG:-latest}\n    depends_on: ["${DB}"]\n'
+        "  db:\n    image: pg\n",
+        encoding="utf-8",
+    )
+    result = run_cli("import", "compose", compose, "--keep-going")
+    assert "2 variables not set (DB, REGISTRY)" in result.err
+    assert "TAG" not in result.err  # it has a default
