@@ -38,6 +38,7 @@ class BlockLocator:
         self.expected = expected
         self._items: dict[YamlPath, list[int] | None] = {}
         self._keys: dict[tuple[_Block, str], tuple[Position, _Block] | None] = {}
+        self._resolved: dict[YamlPath, tuple[Position, _Block] | None] = {}
         # indentation of each line; -1 for blank and comment lines (they belong to their block)
         self._indent = [
             len(line) - len(stripped) if (stripped := line.lstrip(" ")) and stripped[0] != "#" else -1
@@ -46,22 +47,27 @@ class BlockLocator:
 
     def locate(self, path: YamlPath) -> Position | None:
         """The position of ``path``, or None when this text is not plain block style there."""
-        block = _Block(0, len(self.lines), 0)
-        position: Position | None = Position(1, 1, 1, 1) if not path else None
-        for depth, part in enumerate(path):
-            if block is None:
-                return None
-            if isinstance(part, str):
-                found = self._key(block, part)
-                if found is None:
-                    return None
-                position, block = found
-            else:
-                found_item = self._item(path[:depth], block, part)
-                if found_item is None:
-                    return None
-                position, block = found_item
-        return position
+        if not path:
+            return Position(1, 1, 1, 1)
+        found = self._resolve(path)
+        return None if found is None else found[0]
+
+    def _resolve(self, path: YamlPath) -> tuple[Position, _Block] | None:
+        # Memoised by path: findings share prefixes (services[i], its depends_on), so each
+        # step is read once however many findings sit below it.
+        if path in self._resolved:
+            return self._resolved[path]
+        if len(path) == 1:
+            parent: tuple[Position, _Block] | None = (Position(1, 1, 1, 1), _Block(0, len(self.lines), 0))
+        else:
+            parent = self._resolve(path[:-1])
+        result = None
+        if parent is not None:
+            part = path[-1]
+            block = parent[1]
+            result = self._key(block, part) if isinstance(part, str) else self._item(path[:-1], block, part)
+        self._resolved[path] = result
+        return result
 
     def _key(self, block: _Block, key: str) -> tuple[Position, _Block] | None:
         cache_key = (block, key)
