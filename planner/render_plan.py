@@ -7,6 +7,7 @@ words (not only colour). ``style`` adds colour where the caller knows the termin
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from planner.planning import Ordering, Planning
@@ -21,6 +22,7 @@ def plain(text: str, _role: str) -> str:
     return text
 
 
+@lru_cache(maxsize=8192)
 def fmt_duration(seconds: float | None) -> str:
     """``5400`` -> ``1h30m``; ``None`` -> ``-``.
 
