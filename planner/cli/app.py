@@ -24,6 +24,14 @@ def debugging() -> bool:
 
 
 PLAN = click.argument("plan", metavar="PLAN", type=click.Path(dir_okay=False, allow_dash=True))
+FORMAT = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for machines",
+)
 
 
 @click.group(
@@ -51,14 +59,7 @@ def cli() -> None:
 
 @cli.command()
 @PLAN
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for machines",
-)
+@FORMAT
 def validate(plan: str, fmt: str) -> int:
     """Check PLAN and list every problem, none hidden behind the first.
 
@@ -155,14 +156,6 @@ FAILED = click.option(
     metavar="A,B",
     multiple=True,
     help="failed service ids, comma-separated or repeated (instead of --scenario)",
-)
-FORMAT = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for machines",
 )
 
 
