@@ -12,6 +12,8 @@ from collections.abc import Sequence
 
 import click
 
+# importing the command modules registers their commands on the group
+from planner.cli import audit_command, export_command, import_commands, plan_commands  # noqa: F401
 from planner.cli.app import cli
 from planner.errors import PlannerError
 

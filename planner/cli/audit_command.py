@@ -1,0 +1,122 @@
+"""``planner audit``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from planner.cli.app import PLAN, cli, emit_json, styler
+
+if TYPE_CHECKING:
+    from planner.loader import LoadedPlan
+
+
+_FAIL_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+@cli.command()
+@PLAN
+@click.option("--scenario", metavar="ID", help="restrict findings to the services this scenario impacts")
+@click.option(
+    "--all-scenarios",
+    is_flag=True,
+    help="also run every scenario and every single-service failure and list the worst",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="DATE",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="audit as of this date (default: now), e.g. the day of the next exercise",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "sarif"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for machines, sarif for code-scanning UIs",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info", "never"]),
+    default="error",
+    show_default=True,
+    help="exit 1 when a finding is at or above this severity",
+)
+def audit(  # noqa: PLR0917 - click passes every option positionally by name
+    plan: str, scenario: str | None, all_scenarios: bool, as_of: object, fmt: str, fail_on: str
+) -> int:
+    """Audit PLAN before an exercise: every rule, the readiness checklist and coverage.
+
+    Finds missing owners, unchecked dependencies, RTOs that cannot be met, stale runbooks,
+    untested escalation paths, unassigned incident roles and workarounds that bypass dependency
+    checks. Rule severities can be changed per plan under `policy.rules`. Exit 1 when a finding
+    is at or above --fail-on (default: error), 0 otherwise, 2 for a plan that cannot be read.
+
+    \b
+    Examples:
+      planner audit examples/enterprise.yaml
+      planner audit plan.yaml --as-of 2027-01-15 --fail-on warning
+      planner audit plan.yaml --format sarif > audit.sarif
+    """
+    from datetime import datetime
+
+    from planner.audit import as_of_moment, run_audit
+    from planner.audit.render import audit_json, audit_sarif, render_audit
+    from planner.loader import load_plan
+
+    loaded = load_plan(plan)
+    day = as_of.date() if isinstance(as_of, datetime) else None
+    report = run_audit(loaded, as_of_moment(day), scenario)
+    if fmt == "json":
+        data = audit_json(report)
+        if all_scenarios:
+            data["scenarios"] = _scenario_table(loaded, json_out=True)
+        emit_json(data)
+    elif fmt == "sarif":
+        emit_json(audit_sarif(report))
+    else:
+        click.echo(render_audit(report, styler()), nl=False)
+        if all_scenarios:
+            click.echo(_scenario_table(loaded, json_out=False))
+    if fail_on == "never":
+        return 0
+    threshold = _FAIL_RANK[fail_on]
+    return 1 if any(_FAIL_RANK[f.severity] <= threshold for f in report.findings) else 0
+
+
+def _scenario_table(loaded: LoadedPlan, json_out: bool) -> Any:
+    from planner.audit.scenarios import all_scenarios
+    from planner.render_plan import fmt_duration
+
+    if loaded.problems:
+        if json_out:
+            return []
+        return "\nScenarios: not run, the dependency graph has errors."
+    outcomes, covered = all_scenarios(loaded.plan)
+    if json_out:
+        return [
+            {
+                "id": o.id,
+                "name": o.name,
+                "impacted": o.impacted,
+                "rto_misses": o.rto_misses,
+                "unachievable": o.unachievable,
+                "unowned": o.unowned,
+                "makespan": o.makespan / 60,
+            }
+            for o in outcomes
+        ]
+    lines = [f"\nWorst scenarios ({covered}; top 10 by RTO misses, then unowned tasks):"]
+    lines.append(
+        f"  {'scenario':<32} {'impacted':>8} {'misses':>7} {'unachievable':>13} {'unowned':>8} "
+        f"{'back after':>11}"
+    )
+    for o in outcomes[:10]:
+        lines.append(
+            f"  {o.id[:32]:<32} {o.impacted:>8} {o.rto_misses:>7} {o.unachievable:>13} {o.unowned:>8} "
+            f"{fmt_duration(o.makespan):>11}"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,154 @@
+"""``planner import compose`` and ``planner import backstage``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from planner.cli.app import cli, write_output
+
+if TYPE_CHECKING:
+    pass
+
+
+MERGE_HELP = (
+    "update this existing plan in place instead: keeps owners, RTOs, checks and comments, adds new "
+    "services, brings dependencies in line, marks services the source no longer has"
+)
+
+
+IMPORT_FILES = click.argument(
+    "files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path)
+)
+IMPORT_OUTPUT = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="plan file to write (default: stdout)",
+)
+IMPORT_NAME = click.option("--name", help="the plan's name (default: the first file's directory)")
+IMPORT_MERGE = click.option(
+    "--merge", "merge", type=click.Path(dir_okay=False, path_type=Path), help=MERGE_HELP
+)
+
+
+@cli.group(name="import")
+def import_group() -> None:
+    """Start a plan from what you already have: Docker Compose files or a Backstage catalog.
+
+    The plan written validates; owners, RTOs and restore times are left for a person (as
+    `# TODO` comments), and `planner audit` on the result lists what is still missing.
+    """
+
+
+@import_group.command(name="compose")
+@IMPORT_FILES
+@IMPORT_OUTPUT
+@IMPORT_NAME
+@click.option(
+    "--env-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="variables (default: .env beside the first file)",
+)
+@click.option(
+    "--profile", "profiles", multiple=True, metavar="NAME", help="activate a Compose profile (repeatable)"
+)
+@click.option("--all-profiles", is_flag=True, help="include services behind every profile")
+@click.option(
+    "--owner-label",
+    default="com.recovery-planner.owner",
+    show_default=True,
+    help="label naming the owner team",
+)
+@click.option(
+    "--keep-going", is_flag=True, help="drop depends_on entries that name no service, with a warning"
+)
+@IMPORT_MERGE
+def import_compose(  # noqa: PLR0917 - click passes every option by name
+    files: tuple[Path, ...],
+    output: Path | None,
+    name: str | None,
+    env_file: Path | None,
+    profiles: tuple[str, ...],
+    all_profiles: bool,
+    owner_label: str,
+    keep_going: bool,
+    merge: Path | None,
+) -> int:
+    """Docker Compose FILES (merged in order, like `docker compose -f a -f b`) to a plan.
+
+    Each service becomes a plan service and its healthcheck its `verify`; `depends_on` becomes
+    dependencies: `service_healthy` gates get the target's healthcheck as their `check`,
+    `service_completed_successfully` a completion check, `service_started` and the list form stay
+    unchecked (with a note where the target has a healthcheck to use), `required: false` is soft.
+    Owners come from the --owner-label label. Variables are substituted from the environment and
+    .env; services behind inactive profiles are left out.
+
+    \b
+    Example:
+      planner import compose compose.yaml compose.override.yaml -o plan.yaml
+    """
+    from planner.importers.compose import load_project, to_plan_yaml
+
+    project = load_project(list(files), env_file=env_file, profiles=profiles, all_profiles=all_profiles)
+    plan_name = name or (files[0].resolve().parent.name or "imported")
+    text, warnings = to_plan_yaml(project, plan_name, owner_label=owner_label, keep_going=keep_going)
+    for warning in project.warnings + warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if project.skipped_by_profile:
+        skipped = ", ".join(project.skipped_by_profile)
+        click.echo(f"left out behind inactive profiles: {skipped} (--profile/--all-profiles)", err=True)
+    _finish_import(text, output, merge)
+    click.echo(f"{len(project.services)} services imported; next: planner audit on the plan", err=True)
+    return 0
+
+
+def _finish_import(text: str, output: Path | None, merge: Path | None) -> None:
+    from planner.importers.merge import merge_into_file
+    from planner.loader import load_source
+    from planner.source import Source
+
+    load_source(Source(str(output or "<import>"), text, "yaml")).require_valid()  # never write a broken plan
+    if merge is None:
+        write_output(str(output) if output else None, text, None)
+        return
+    merged, report = merge_into_file(merge, text)
+    target = output or merge
+    load_source(Source(str(target), merged, "yaml")).require_valid()
+    for line in report.lines():
+        click.echo(line, err=True)
+    write_output(str(target), merged, None)
+
+
+@import_group.command(name="backstage")
+@IMPORT_FILES
+@IMPORT_OUTPUT
+@IMPORT_NAME
+@IMPORT_MERGE
+def import_backstage(
+    files: tuple[Path, ...], output: Path | None, name: str | None, merge: Path | None
+) -> int:
+    """Backstage catalog FILES (multi-document YAML; Location targets are followed) to a plan.
+
+    Component, Resource, System and API entities become services (tags keep kind, type,
+    lifecycle and system), Groups teams and Users people. spec.owner gives the owner team;
+    spec.dependsOn hard dependencies; consumesApis a dependency on each API's providers.
+    Owners that resolve to no Group are reported, and the service is kept without an owner.
+
+    \b
+    Example:
+      planner import backstage catalog-info.yaml -o plan.yaml
+    """
+    from planner.importers.backstage import read_catalog, to_plan_yaml
+
+    catalog = read_catalog(list(files))
+    plan_name = name or (files[0].resolve().parent.name or "imported")
+    text, warnings = to_plan_yaml(catalog, plan_name)
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+    _finish_import(text, output, merge)
+    count = sum(1 for e in catalog.entities.values() if e.kind in ("component", "resource", "system", "api"))
+    click.echo(f"{count} services imported; next: planner audit on the plan", err=True)
+    return 0
