@@ -1,0 +1,217 @@
+"""The incident journal: one pydantic model per event, discriminated by ``kind``.
+
+The journal is append-only; the state of an incident is the fold of its events (the tracking
+engine builds on these). Every event carries who did it, when it happened (``--at`` lets a scribe
+log after the fact) and its sequence number in the store.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, TypeAdapter
+
+from models.common import Id, StrictModel, UtcDatetime
+
+
+class EventBase(StrictModel):
+    """What every journal event records."""
+
+    seq: int = 0
+    """Position in the store's journal (assigned when stored; 0 before)."""
+    incident: str
+    """Incident id."""
+    at: UtcDatetime
+    """When it happened (not when it was typed in)."""
+    actor: str
+    """Who did it (``--as``, default the login name)."""
+
+
+class IncidentStarted(EventBase):
+    """An incident (or an exercise) was declared."""
+
+    kind: Literal["incident_started"] = "incident_started"
+    title: str
+    """What happened, in a line."""
+    plan_hash: str
+    """SHA-256 of the plan text the incident started from (the store keeps the text)."""
+    scenario: str
+    """Scenario id, ``custom`` or ``full-outage``."""
+    failed: list[Id]
+    """Services that failed."""
+    exercise: bool = False
+    """True for a drill."""
+    detected: UtcDatetime | None = None
+    """When the failure was first detected, if before the declaration (for MTTD)."""
+
+
+class ServiceEvent(EventBase):
+    """An event about one service."""
+
+    service: Id
+    """The service concerned."""
+
+
+class TaskBegun(ServiceEvent):
+    """Someone started restoring a service."""
+
+    kind: Literal["task_begun"] = "task_begun"
+
+
+class CheckPassed(ServiceEvent):
+    """A dependency check of a service passed."""
+
+    kind: Literal["check_passed"] = "check_passed"
+    dependency: Id
+    """The dependency checked."""
+    observed: str | None = None
+    """What the responder looked at (needed when the plan has no check command)."""
+
+
+class CheckFailed(ServiceEvent):
+    """A dependency check of a service failed."""
+
+    kind: Literal["check_failed"] = "check_failed"
+    dependency: Id
+    """The dependency checked."""
+    observed: str | None = None
+    """What was seen."""
+
+
+class Verified(ServiceEvent):
+    """The service's own verify command was confirmed."""
+
+    kind: Literal["verified"] = "verified"
+
+
+class Restored(ServiceEvent):
+    """The service was declared restored."""
+
+    kind: Literal["restored"] = "restored"
+
+
+class Bypassed(ServiceEvent):
+    """A dependency check was bypassed: a workaround now exists until removed."""
+
+    kind: Literal["bypassed"] = "bypassed"
+    dependency: Id
+    """The dependency whose check is bypassed."""
+    reason: str = Field(min_length=1)
+    """Why (required)."""
+    workaround: str
+    """Id of the workaround record created."""
+    expires: UtcDatetime | None = None
+    """When it must be gone."""
+
+
+class FailedAgain(ServiceEvent):
+    """A restored (or restoring) service failed again."""
+
+    kind: Literal["failed_again"] = "failed_again"
+
+
+class Escalated(ServiceEvent):
+    """The next person on the owner team's escalation path was paged."""
+
+    kind: Literal["escalated"] = "escalated"
+    person: str
+    """Who was paged."""
+
+
+class Note(EventBase):
+    """A free-text journal entry."""
+
+    kind: Literal["note"] = "note"
+    text: str
+    """The note."""
+
+
+class StakeholderUpdate(EventBase):
+    """A stakeholder update was sent."""
+
+    kind: Literal["stakeholder_update"] = "stakeholder_update"
+    audience: Literal["technical", "executive", "customer"]
+    """Who it was for."""
+    text: str
+    """What was sent."""
+
+
+class RoleAssigned(EventBase):
+    """An incident role was (re)assigned."""
+
+    kind: Literal["role_assigned"] = "role_assigned"
+    role: str
+    """incident_commander, communications_lead, scribe, ..."""
+    person: str
+    """Who holds it now."""
+
+
+class WorkaroundRemoved(EventBase):
+    """A workaround was taken out."""
+
+    kind: Literal["workaround_removed"] = "workaround_removed"
+    workaround: str
+    """Its id."""
+
+
+class Resolved(EventBase):
+    """The incident was resolved."""
+
+    kind: Literal["resolved"] = "resolved"
+    accepted_workarounds: list[str] = Field(default_factory=list)
+    """Workarounds still open at resolution, each now an action item."""
+
+
+Event = Annotated[
+    IncidentStarted
+    | TaskBegun
+    | CheckPassed
+    | CheckFailed
+    | Verified
+    | Restored
+    | Bypassed
+    | FailedAgain
+    | Escalated
+    | Note
+    | StakeholderUpdate
+    | RoleAssigned
+    | WorkaroundRemoved
+    | Resolved,
+    Field(discriminator="kind"),
+]
+"""Any journal event."""
+
+EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
+"""Validates and serialises any event by its ``kind``."""
+
+
+def event_from_json(text: str) -> Event:
+    """An event from its stored JSON."""
+    return EVENT_ADAPTER.validate_json(text)
+
+
+def event_to_json(event: Event) -> str:
+    """The stored JSON of an event."""
+    return EVENT_ADAPTER.dump_json(event).decode("utf-8")
+
+
+__all__ = [
+    "EVENT_ADAPTER",
+    "Bypassed",
+    "CheckFailed",
+    "CheckPassed",
+    "Escalated",
+    "Event",
+    "FailedAgain",
+    "IncidentStarted",
+    "Note",
+    "Resolved",
+    "Restored",
+    "RoleAssigned",
+    "StakeholderUpdate",
+    "TaskBegun",
+    "Verified",
+    "WorkaroundRemoved",
+    "event_from_json",
+    "event_to_json",
+]

@@ -1,0 +1,1 @@
+"""Incident tracking: the crash-safe journal store (more to come: guards, fold, updates)."""
