@@ -14,9 +14,9 @@ import planner
 ENGINE = sorted(
     [f"models.{m.name}" for m in pkgutil.iter_modules(models.__path__)]
     + [
-        f"planner.{m.name}"
-        for m in pkgutil.iter_modules(planner.__path__)
-        if m.name not in {"cli", "tui", "__main__"}
+        m.name
+        for m in pkgutil.walk_packages(planner.__path__, prefix="planner.")
+        if not m.name.startswith(("planner.cli", "planner.tui", "planner.__main__"))
     ]
 )
 
