@@ -1,22 +1,17 @@
 """The recovery graph, built once from a validated plan: hard and soft edges apart, owners attached.
 
 Edges are kept as plain adjacency lists (sorted, so every traversal is deterministic), which the
-planning passes walk in linear time; :meth:`RecoveryGraph.nx_hard` gives the same hard edges as a
-networkx graph for the algorithms that want one. Building a networkx graph of 100,000 services
-costs about 2.5 s here, more than the whole schedule, so the hot path does without it.
+planning passes walk in linear time. Building a networkx graph of 100,000 services costs about
+2.5 s here, more than the whole schedule, so the hot path does without it (networkx serves the
+cycle search, on the few services Kahn's algorithm leaves over).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import TYPE_CHECKING
 
 from models.plan import Plan, Service
-
-if TYPE_CHECKING:
-    import networkx as nx
 
 UNOWNED = "(unowned)"
 """Pool name for tasks of services without an owner: they share one slot."""
@@ -81,16 +76,6 @@ class RecoveryGraph:
         team = {sid: s.owner or UNOWNED for sid, s in services.items()}
         return cls(plan, services, hard_deps, hard_dependents, soft_dependents, capacity, rto, rank, team)
 
-    @cached_property
-    def nx_hard(self) -> nx.DiGraph:
-        """Hard edges as a networkx graph, dependency -> dependent (restoration flow)."""
-        import networkx as nx
-
-        graph = nx.DiGraph()
-        graph.add_nodes_from(sorted(self.services))
-        graph.add_edges_from((dep, sid) for sid, deps in self.hard_deps.items() for dep in deps)
-        return graph
-
     def dependents_closure(self, sources: Iterable[str]) -> dict[str, str | None]:
         """Every service reachable from ``sources`` through hard dependents, with its parent.
 
@@ -109,3 +94,32 @@ class RecoveryGraph:
                         nxt.append(dependent)
             frontier = nxt
         return parent
+
+
+def depths(deps: Mapping[str, Iterable[str]]) -> dict[str, int]:
+    """Dependency depth of every node: 1 without dependencies, else one more than its deepest
+    dependency. Iterative (no recursion limit); nodes on a cycle come one past all the others.
+
+    Examples
+    --------
+    >>> depths({"db": [], "api": ["db"], "web": ["api", "db"]})
+    {'db': 1, 'api': 2, 'web': 3}
+    """
+    dependents: dict[str, list[str]] = {n: [] for n in deps}
+    waiting = dict.fromkeys(deps, 0)
+    for node, parents in deps.items():
+        for parent in parents:
+            if parent in dependents:
+                dependents[parent].append(node)
+                waiting[node] += 1
+    depth = {n: 1 for n, count in waiting.items() if count == 0}
+    ready = list(depth)
+    while ready:
+        node = ready.pop()
+        for child in dependents[node]:
+            depth[child] = max(depth.get(child, 1), depth[node] + 1)
+            waiting[child] -= 1
+            if waiting[child] == 0:
+                ready.append(child)
+    beyond = max(depth.values(), default=0) + 1
+    return {n: depth[n] if waiting[n] == 0 else beyond for n in deps}

@@ -148,20 +148,3 @@ def _advance(stack: list[_Frame]) -> None:
         top.key = None
     else:
         top.index += 1
-
-
-def nearest(text: str, path: YamlPath) -> tuple[YamlPath, Position | None]:
-    """Locate ``path``, or its closest existing ancestor when it is absent (a missing key).
-
-    Examples
-    --------
-    >>> found, pos = nearest("a:\\n  b: 1\\n", ("a", "c"))
-    >>> found, pos.line
-    (('a',), 1)
-    """
-    prefixes = {path[:i] for i in range(len(path) + 1)}
-    positions = scan(text, prefixes).positions
-    for i in range(len(path), -1, -1):
-        if path[:i] in positions:
-            return path[:i], positions[path[:i]]
-    return (), None

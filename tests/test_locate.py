@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from planner.locate import nearest, scan
+from planner.locate import scan
+from planner.source import Source
 
 DOC = """\
 version: 1
@@ -37,8 +38,8 @@ def test_duplicates() -> None:
 
 
 def test_missing_path_falls_back_to_nearest_ancestor() -> None:
-    path, pos = nearest(DOC, ("services", 1, "rto"))
-    assert path == ("services", 1)
+    source = Source("plan.yaml", DOC, "yaml")
+    pos = source.locate({("services", 1, "rto")})[("services", 1, "rto")]
     assert pos is not None
     assert pos.line == 9
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from planner.audit.context import AuditContext
 from planner.audit.findings import Finding
 from planner.audit.rules import rule
+from planner.waves import restore_waves
 
 SHARE = 0.5
 """A service is a single point of failure when its failure impacts at least this share..."""
@@ -27,9 +28,12 @@ def single_point_of_failure(ctx: AuditContext) -> Iterator[Finding]:
         return
     bit = {s: 1 << i for i, s in enumerate(critical)}
     reach: dict[str, int] = {}
-    # every service, dependents before their dependencies: the reverse of the full outage's waves
-    full_order = _topological(graph.hard_deps, graph.hard_dependents)
-    for node in reversed(full_order):
+    # every service, dependents before their dependencies: the reverse of the full outage's
+    # waves, which the audit's planning already has unless it was narrowed to a scenario
+    waves = ctx.planning.waves
+    if len(ctx.planning.impact.impacted) != len(graph.services):
+        waves = restore_waves(graph, graph.services)
+    for node in reversed([s for wave in waves for s in wave]):
         value = bit.get(node, 0)
         for d in graph.hard_dependents[node]:
             value |= reach[d]
@@ -48,14 +52,3 @@ def single_point_of_failure(ctx: AuditContext) -> Iterator[Finding]:
                 service=s.id,
                 path=("services", ctx.service_index[s.id]),
             )
-
-
-def _topological(deps: dict[str, list[str]], dependents: dict[str, list[str]]) -> list[str]:
-    waiting = {s: len(d) for s, d in deps.items()}
-    order = [s for s, n in waiting.items() if n == 0]
-    for s in order:  # appending while iterating walks the whole graph breadth-first
-        for d in dependents[s]:
-            waiting[d] -= 1
-            if waiting[d] == 0:
-                order.append(d)
-    return order

@@ -73,16 +73,13 @@ def render_dot(view: View, cluster: Cluster = "team") -> str:
                 dot.body.append(f"\t{{rank=same; {ranked}}}  // wave {i}\n")
     # Edges go in as pre-quoted lines: graphviz's per-call quoting of every id and attribute was
     # 70% of the DOT time at 10,000 services; ids and attribute lists are quoted once each here.
-    ids: dict[str, str] = {}
     attr_lists: dict[tuple[str, str], str] = {}
     for edge in view.edges:
         style_key = (edge.kind, edge.label)
         if style_key not in attr_lists:
             attr_lists[style_key] = _edge_attrs(edge)
-        for name in (edge.source, edge.target):
-            if name not in ids:
-                ids[name] = _quoted_cached(_id(name))
-        dot.body.append(f"\t{ids[edge.source]} -> {ids[edge.target]}{attr_lists[style_key]}\n")
+        source, target = _quoted_cached(_id(edge.source)), _quoted_cached(_id(edge.target))
+        dot.body.append(f"\t{source} -> {target}{attr_lists[style_key]}\n")
     _legend(dot, view)
     return str(dot.source)
 

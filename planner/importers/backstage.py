@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from planner.errors import PlanError, Problem
+from planner.graph import depths
 
 SERVICE_KINDS = ("component", "resource", "system", "api")
 
@@ -174,14 +175,8 @@ def to_plan_yaml(catalog: Catalog, name: str) -> tuple[str, list[str]]:
     for ref, e in services.items():
         owners[ref] = _owner(e, groups, users, team_id, warnings)
         deps[ref] = _dependencies(e, ids, providers, warnings)
-    depth: dict[str, int] = {}
     by_id = {ids[r]: r for r in services}
-
-    def depth_of(ref: str, trail: frozenset[str] = frozenset()) -> int:
-        if ref not in depth:
-            parents = [by_id[d] for d in deps[ref] if by_id[d] not in trail]
-            depth[ref] = 1 + max((depth_of(p, trail | {ref}) for p in parents), default=0)
-        return depth[ref]
+    depth = depths({ref: [by_id[d] for d in deps[ref]] for ref in services})
 
     out = [
         "# Imported by `planner import backstage` from: "
@@ -192,7 +187,7 @@ def to_plan_yaml(catalog: Catalog, name: str) -> tuple[str, list[str]]:
     ]
     out += _people_and_teams(users, groups, person_id, team_id, members)
     out.append("services:")
-    for ref in sorted(services, key=lambda r: (depth_of(r), ids[r])):
+    for ref in sorted(services, key=lambda r: (depth[r], ids[r])):
         e = services[ref]
         meta = e.data.get("metadata") or {}
         out.append(f"  - id: {ids[ref]}  # from {e.file}:{e.line} ({e.ref})")

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from planner.errors import PlanError, PlannerError, Problem
+from planner.graph import depths
 from planner.importers.interpolate import interpolate, interpolate_all, read_env_file
 from planner.messages import did_you_mean
 
@@ -298,15 +299,8 @@ def to_plan_yaml(
         for d, spec in entries.items()
         if spec["condition"] == "service_healthy"
     }
-    depth: dict[str, int] = {}
-
-    def depth_of(n: str, trail: frozenset[str] = frozenset()) -> int:
-        if n not in depth:
-            parents = [d for d in deps[n] if d not in trail]
-            depth[n] = 1 + max((depth_of(d, trail | {n}) for d in parents), default=0)
-        return depth[n]
-
-    order = sorted(services, key=lambda n: (depth_of(n), n))
+    depth = depths(deps)
+    order = sorted(services, key=lambda n: (depth[n], n))
     owners = sorted({str(o) for s in services.values() if (o := _labels(s.config).get(owner_label))})
     out = [
         "# Imported by `planner import compose` from: "
