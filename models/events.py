@@ -39,6 +39,8 @@ class IncidentStarted(EventBase):
     """Scenario id, ``custom`` or ``full-outage``."""
     failed: list[Id]
     """Services that failed."""
+    plan_name: str = ""
+    """The plan's ``name``."""
     exercise: bool = False
     """True for a drill."""
     detected: UtcDatetime | None = None
@@ -82,6 +84,8 @@ class Verified(ServiceEvent):
     """The service's own verify command was confirmed."""
 
     kind: Literal["verified"] = "verified"
+    observed: str | None = None
+    """What the responder looked at (needed when the plan has no verify command)."""
 
 
 class Restored(ServiceEvent):
@@ -102,12 +106,16 @@ class Bypassed(ServiceEvent):
     """Id of the workaround record created."""
     expires: UtcDatetime | None = None
     """When it must be gone."""
+    owner: str | None = None
+    """Team accountable for removing it (the service's owner)."""
 
 
 class FailedAgain(ServiceEvent):
     """A restored (or restoring) service failed again."""
 
     kind: Literal["failed_again"] = "failed_again"
+    reopened: list[Id] = Field(default_factory=list)
+    """Restored services that depend on it (directly or not) and are down again with it."""
 
 
 class Escalated(ServiceEvent):
@@ -122,7 +130,7 @@ class Note(EventBase):
     """A free-text journal entry."""
 
     kind: Literal["note"] = "note"
-    text: str
+    text: str = Field(min_length=1)
     """The note."""
 
 

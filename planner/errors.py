@@ -66,7 +66,12 @@ class Problem:
 
 
 class PlannerError(Exception):
-    """Base of every error the CLI turns into a message and exit code 2."""
+    """Base of every error the CLI turns into a one-line message and an exit code (2: bad input)."""
+
+    exit_code: int = 2
+    """What the command exits with."""
+    label: str = "error"
+    """The word before the message on stderr."""
 
 
 class PlanError(PlannerError):

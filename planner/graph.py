@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from models.plan import Plan, Service
+if TYPE_CHECKING:
+    from models.plan import Plan, Service
 
 UNOWNED = "(unowned)"
 """Pool name for tasks of services without an owner: they share one slot."""

@@ -9,10 +9,11 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from planner.graph import RecoveryGraph
-from planner.impact import Impact
-from planner.waves import restore_waves
+if TYPE_CHECKING:  # the tracking commands schedule without loading a plan: keep this module light
+    from planner.graph import RecoveryGraph
+    from planner.impact import Impact
 
 INF = float("inf")
 PriorityFn = Callable[[str, int], tuple[float, ...]]
@@ -137,6 +138,8 @@ def build_problem(graph: RecoveryGraph, impact: Impact, waves: list[list[str]] |
     members = set(impact.impacted)
     failed = set(impact.selection.failed)
     if waves is None:
+        from planner.waves import restore_waves
+
         waves = restore_waves(graph, members)
     order = [s for wave in waves for s in wave]
     if len(members) == len(graph.services):  # full outage: every edge stays, no filtering
@@ -267,8 +270,14 @@ def deadline_priority(
     """
     if due is None:
         due = deadlines(problem, graph.rto)
+    return priority_keys(problem, due, graph.rank)
+
+
+def priority_keys(
+    problem: Problem, due: Mapping[str, int | None], rank: Mapping[str, int]
+) -> dict[str, tuple[float, ...]]:
+    """(propagated deadline, longest chain of work behind, criticality rank) for each task."""
     tail = _longest_chains(reversed(problem.order), problem.dependents, problem.duration)
-    rank = graph.rank
     return {
         s: (INF if (d := due[s]) is None else float(d), float(-tail[s]), float(rank[s]))
         for s in problem.order
@@ -291,6 +300,7 @@ def schedule(graph: RecoveryGraph, impact: Impact, problem: Problem | None = Non
     Examples
     --------
     >>> from models import Plan
+    >>> from planner.graph import RecoveryGraph
     >>> from planner.impact import compute_impact
     >>> from planner.scenario import select
     >>> plan = Plan.model_validate({"version": 1, "name": "x", "services": [

@@ -13,7 +13,13 @@ from collections.abc import Sequence
 import click
 
 # importing the command modules registers their commands on the group
-from planner.cli import audit_command, export_command, import_commands, plan_commands  # noqa: F401
+from planner.cli import (  # noqa: F401
+    audit_command,
+    export_command,
+    import_commands,
+    incident_commands,
+    plan_commands,
+)
 from planner.cli.app import cli
 from planner.errors import PlannerError
 
@@ -56,8 +62,8 @@ def _main(args: list[str]) -> int:
     except PlannerError as exc:
         if debug:
             raise
-        click.echo(f"error: {exc}", err=True)
-        return EXIT_BAD_INPUT
+        click.echo(f"{exc.label}: {exc}", err=True)
+        return exc.exit_code
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:  # the last resort: a bug must not greet a responder with a traceback

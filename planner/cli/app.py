@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from planner.errors import PlanError, Problem
-from planner.render_plan import Style, plain
+
+if TYPE_CHECKING:
+    from planner.render_plan import Style
 
 
 def debugging() -> bool:
@@ -155,6 +158,8 @@ def styler() -> Style:
     """Colour for a terminal that has it; plain text when piped or with NO_COLOR set."""
     import os
     import sys
+
+    from planner.render_plan import plain
 
     if os.environ.get("NO_COLOR") or not sys.stdout.isatty():
         return plain

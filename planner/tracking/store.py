@@ -16,10 +16,23 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from models.events import Event, event_from_json, event_to_json
 from planner.errors import PlannerError
+from planner.tracking.state import IncidentRow, MemoryView, WorkaroundRow, apply
+from planner.tracking.tables import (
+    SqlView,
+    find_workaround,
+    incident_row,
+    incident_rows,
+    insert_incident,
+    open_workaround_rows,
+    snapshot,
+)
+
+if TYPE_CHECKING:
+    from planner.workarounds import OpenWorkaround
 
 DEFAULT_STORE = Path(".planner") / "incidents.db"
 """Relative to the current directory, as the spec says."""
@@ -39,6 +52,69 @@ MIGRATIONS: list[str] = [
         data TEXT NOT NULL
     );
     CREATE INDEX events_incident ON events (incident, seq);
+    """,
+    # version 2: the live state of each incident, kept beside the journal so that an action reads
+    # and writes only the rows it concerns (see planner.tracking.state)
+    """
+    CREATE TABLE incidents (
+        id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        scenario TEXT NOT NULL,
+        plan_hash TEXT NOT NULL REFERENCES plans (hash),
+        plan_name TEXT NOT NULL,
+        exercise INTEGER NOT NULL,
+        started TEXT NOT NULL,
+        detected TEXT,
+        roles TEXT NOT NULL,
+        state TEXT NOT NULL,
+        resolved TEXT,
+        last_update TEXT,
+        updates INTEGER NOT NULL,
+        meta TEXT NOT NULL
+    );
+    CREATE TABLE tasks (
+        incident TEXT NOT NULL REFERENCES incidents (id),
+        service TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        wave INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        owner TEXT,
+        criticality TEXT NOT NULL,
+        rto INTEGER,
+        duration INTEGER NOT NULL,
+        verify TEXT,
+        runbook TEXT,
+        state TEXT NOT NULL,
+        verified INTEGER NOT NULL,
+        reopened INTEGER NOT NULL,
+        begun TEXT,
+        restored TEXT,
+        escalations INTEGER NOT NULL,
+        PRIMARY KEY (incident, service)
+    ) WITHOUT ROWID;
+    CREATE TABLE checks (
+        incident TEXT NOT NULL REFERENCES incidents (id),
+        service TEXT NOT NULL,
+        dependency TEXT NOT NULL,
+        command TEXT,
+        state TEXT NOT NULL,
+        PRIMARY KEY (incident, service, dependency)
+    ) WITHOUT ROWID;
+    CREATE INDEX checks_dependency ON checks (incident, dependency, service);
+    CREATE TABLE workarounds (
+        id TEXT PRIMARY KEY,
+        incident TEXT NOT NULL REFERENCES incidents (id),
+        service TEXT NOT NULL,
+        dependency TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        applied TEXT NOT NULL,
+        expires TEXT,
+        owner TEXT,
+        removed TEXT,
+        removed_by TEXT
+    );
+    CREATE INDEX workarounds_incident ON workarounds (incident, id);
     """,
 ]
 
@@ -152,12 +228,73 @@ class Store:
         assert cursor.lastrowid is not None
         return event.model_copy(update={"seq": int(cursor.lastrowid)})
 
-    def act(self, decide: Callable[[list[Event]], list[Event]], incident: str) -> list[Event]:
-        """Read an incident's journal and append what ``decide`` returns, in one transaction:
-        ``decide`` is where guards run, on a journal nobody else can change meanwhile."""
+    def act(self, incident: str, decide: Callable[[SqlView], list[Event]]) -> list[Event]:
+        """One action, in one transaction: ``decide`` runs the guard on the incident's rows (which
+        nobody else can change meanwhile) and returns the events to record, or raises to refuse;
+        each event is appended to the journal and applied to the rows before the commit."""
         with self.transaction() as db:
-            journal = self._events(db, incident)
-            return [self.append(e, db) for e in decide(journal)]
+            view = SqlView(db, incident)
+            stored = []
+            for decided in decide(view):
+                event = self.append(decided, db)
+                apply(view, event)
+                stored.append(event)
+            return stored
+
+    def start(self, prefix: str, build: Callable[[str], tuple[MemoryView, Event]]) -> Event:
+        """Open a new incident: ``build(id)`` gives its initial rows and its first event; the id is
+        ``PREFIX-N``, N one more than the incidents the store holds."""
+        with self.transaction() as db:
+            count = int(db.execute("SELECT COUNT(*) FROM incidents").fetchone()[0])
+            number = count + 1
+            while db.execute("SELECT 1 FROM incidents WHERE id = ?", (f"{prefix}-{number}",)).fetchone():
+                number += 1
+            state, started = build(f"{prefix}-{number}")
+            insert_incident(db, state)
+            return self.append(started, db)
+
+    def snapshot(self, incident: str) -> MemoryView | None:
+        """A whole incident's rows (None for an unknown id), read in one consistent transaction."""
+        self.db.execute("BEGIN")
+        try:
+            return snapshot(self.db, incident)
+        finally:
+            self.db.execute("COMMIT")
+
+    def incident(self, incident: str) -> IncidentRow | None:
+        """One incident's row."""
+        return incident_row(self.db, incident)
+
+    def incident_rows(self) -> list[IncidentRow]:
+        """Every incident, oldest first."""
+        return incident_rows(self.db)
+
+    def find_workaround(self, wid: str) -> WorkaroundRow | None:
+        """A workaround of any incident."""
+        return find_workaround(self.db, wid)
+
+    def open_workarounds(self) -> list[OpenWorkaround]:
+        """Workarounds left open by tracked incidents (the audit's ``--store``)."""
+        from planner.workarounds import OpenWorkaround
+
+        return [
+            OpenWorkaround(
+                id=w.id,
+                service=w.service,
+                bypasses=w.dependency,
+                reason=w.reason,
+                owner=w.owner,
+                applied_by=w.actor,
+                applied=w.applied,
+                expires=w.expires,
+                origin=f"incident {w.incident}",
+            )
+            for w in open_workaround_rows(self.db)
+        ]
+
+    def last_seq(self) -> int:
+        """The newest event's sequence number (0 for none): cheap to poll for changes."""
+        return int(self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()[0])
 
     def events(self, incident: str) -> list[Event]:
         """An incident's journal, oldest first."""

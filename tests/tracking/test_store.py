@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from models.events import Bypassed, Event, IncidentStarted, Note, TaskBegun
+from planner.tracking.state import View
 from planner.tracking.store import MIGRATIONS, Store, StoreError, default_store_path
 
 AT = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
@@ -65,16 +66,13 @@ def test_action_is_atomic(tmp_path: Path) -> None:
     store = Store(tmp_path / "s.db")
     store.append(_start())
 
-    def decide(journal: list[Event]) -> list[Event]:
-        assert len(journal) == 1
+    def decide(view: View) -> list[Event]:
         raise RuntimeError("guard refused")
 
     with pytest.raises(RuntimeError):
-        store.act(decide, "INC-1")
+        store.act("INC-1", decide)
     assert len(store.events("INC-1")) == 1
-    added = store.act(
-        lambda journal: [Note(incident="INC-1", at=AT, actor="c", text=f"{len(journal)}")], "INC-1"
-    )
+    added = store.act("INC-1", lambda view: [Note(incident="INC-1", at=AT, actor="c", text="after")])
     assert added[0].seq == 2
 
 
@@ -99,6 +97,7 @@ WRITER = """
 import sys
 from datetime import datetime, UTC
 from models.events import Note
+from planner.tracking.state import View
 from planner.tracking.store import Store
 store = Store(__import__("pathlib").Path(sys.argv[1]))
 name = sys.argv[2]

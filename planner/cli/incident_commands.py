@@ -1,0 +1,585 @@
+"""``planner incident ...``: the tracking actions, scriptable (SPEC section 7).
+
+Every action is one transaction on the store with its guard inside; a refusal exits 1 and names
+what blocks. Only ``start`` reads the plan: later actions work on what the incident copied into
+the store, so they cost the same whatever the plan's size (and nothing heavy is imported).
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from planner.cli.app import FAILED, SCENARIO, cli, emit_json, styler
+from planner.errors import UsageError
+
+if TYPE_CHECKING:
+    from models.events import Event
+    from planner.tracking.state import MemoryView, View
+    from planner.tracking.store import Store
+
+FUTURE_SLACK = timedelta(minutes=5)
+"""How far ahead of this machine's clock ``--at`` may be (clocks drift)."""
+
+
+def _default_actor() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name in a container: say so in the journal
+        return "unknown"
+
+
+def parse_when(text: str | None, now: datetime | None = None) -> datetime:
+    """``--at``: an ISO 8601 date-time (UTC when it has no offset), ``HH:MM`` (today, UTC) or a
+    time ago (``15m``, ``-15m``, ``1h30m ago``).
+
+    Examples
+    --------
+    >>> now = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)
+    >>> parse_when("02:40", now).isoformat()
+    '2026-11-28T02:40:00+00:00'
+    >>> parse_when("20m ago", now).isoformat()
+    '2026-11-28T02:40:00+00:00'
+    >>> parse_when("2026-11-28T02:40:00+01:00", now).isoformat()
+    '2026-11-28T01:40:00+00:00'
+    """
+    now = now or datetime.now(UTC)
+    if text is None:
+        return now
+    raw = text.strip()
+    try:
+        if len(raw) == 5 and raw[2] == ":":
+            hour, minute = int(raw[:2]), int(raw[3:])
+            return now.replace(hour=hour, minute=minute, second=0, microsecond=0)
+        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except ValueError:
+        pass
+    from models.duration import DurationError, parse_duration
+
+    ago = raw.removesuffix("ago").strip().removeprefix("-")
+    try:
+        return now - parse_duration(ago)
+    except DurationError:
+        raise UsageError(
+            f"--at {text!r}: give a time like 2026-11-28T02:40Z, 02:40 (today, UTC) or 15m ago"
+        ) from None
+
+
+def _parse_expiry(text: str | None) -> timedelta | None:
+    if text is None:
+        return None
+    from models.duration import DurationError, parse_duration
+
+    try:
+        return parse_duration(text)
+    except DurationError as exc:
+        raise UsageError(f"--expires {text!r}: {exc}") from None
+
+
+def _store(path: str | None) -> Store:
+    from planner.tracking.store import Store, default_store_path
+
+    return Store(Path(path) if path else default_store_path())
+
+
+STORE = click.option(
+    "--store",
+    "store_path",
+    metavar="DB",
+    envvar="PLANNER_STORE",
+    help="incident store (default: $PLANNER_STORE, else .planner/incidents.db here)",
+)
+AS = click.option("--as", "actor", metavar="NAME", help="who did it (default: your login name)")
+AT = click.option(
+    "--at", "at", metavar="TIME", help="when it happened, for logging after the fact (default: now)"
+)
+STATE_FORMAT = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="text for a terminal, json for machines, markdown for a ticket",
+)
+
+
+def _when(at: str | None) -> datetime:
+    now = datetime.now(UTC)
+    when = parse_when(at, now)
+    if when > now + FUTURE_SLACK:
+        raise UsageError(f"--at {at}: {when:%Y-%m-%d %H:%M} UTC is in the future")
+    return when
+
+
+def _act(store_path: str | None, incident: str, decide: Callable[[View], list[Event]]) -> list[Event]:
+    store = _store(store_path)
+    try:
+        if store.incident(incident) is None:
+            known = [r.id for r in store.incident_rows()]
+            from planner.messages import did_you_mean
+
+            raise UsageError(
+                f"no incident {incident} in {store.path}{did_you_mean(incident, known)}"
+                + ("" if known else " (the store has no incidents: `planner incident start PLAN`)")
+            )
+        return store.act(incident, decide)
+    finally:
+        store.close()
+
+
+def _done(events: list[Event]) -> int:
+    from planner.tracking.progress import describe
+
+    for event in events:
+        click.echo(f"{event.incident} #{event.seq} {event.at:%H:%M} {event.actor}: {describe(event)}")
+    return 0
+
+
+@cli.group()
+def incident() -> None:
+    """Track an incident from the shell: the same actions as `planner track`, scriptable.
+
+    Every action is written to the journal (an SQLite store, crash-safe) before it is shown;
+    guards refuse what would skip a dependency check (exit 1, naming what blocks). All actions
+    take --store DB, --as NAME and --at TIME (for a scribe logging after the fact).
+
+    \b
+    A recovery from the shell:
+      id=$(planner incident start examples/enterprise.yaml --scenario storage-outage | tail -1)
+      planner incident begin $id storage-cluster
+      planner incident verify $id storage-cluster
+      planner incident restored $id storage-cluster
+      planner incident check $id db-primary storage-cluster --pass
+      planner incident status $id
+      planner incident update $id --audience executive
+      planner incident resolve $id
+    """
+
+
+@incident.command()
+@click.argument("plan", metavar="PLAN", type=click.Path(dir_okay=False, allow_dash=True))
+@SCENARIO
+@FAILED
+@click.option("--title", help="what happened, in a line (default: the scenario's name)")
+@click.option("--exercise", is_flag=True, help="a drill: kept apart in KPIs, counts as an exercise")
+@click.option("--detected", metavar="TIME", help="when the failure was first detected, if earlier (for MTTD)")
+@STORE
+@AS
+@AT
+def start(  # noqa: PLR0917 - click passes every option
+    plan: str,
+    scenario: str | None,
+    failed: tuple[str, ...],
+    title: str | None,
+    exercise: bool,
+    detected: str | None,
+    store_path: str | None,
+    actor: str | None,
+    at: str | None,
+) -> int:
+    """Declare an incident (or, with --exercise, a drill) on PLAN; prints its id last.
+
+    The store keeps a copy of the plan, so the incident stays readable when the file changes.
+    """
+    from planner.loader import load_plan
+    from planner.tracking.opening import initial_state
+    from planner.tracking.store import plan_hash
+
+    loaded = load_plan(plan)
+    valid = loaded.require_valid()
+    when = _when(at)
+    seen = parse_when(detected, when) if detected else None
+    if seen is not None and seen > when:
+        raise UsageError("--detected is after the declaration (--at); detection comes first")
+    failed_ids = [f.strip() for chunk in failed for f in chunk.split(",") if f.strip()] or None
+    who = actor or _default_actor()
+    text = loaded.source.text
+    store = _store(store_path)
+    try:
+        digest = store.keep_plan(valid.name, text, when.isoformat())
+        assert digest == plan_hash(text)
+        first = store.start(
+            "DRILL" if exercise else "INC",
+            lambda new_id: initial_state(
+                valid,
+                digest,
+                new_id,
+                scenario=scenario,
+                failed=failed_ids,
+                title=title,
+                exercise=exercise,
+                actor=who,
+                at=when,
+                detected=seen,
+            ),
+        )
+        snap = store.snapshot(first.incident)
+    finally:
+        store.close()
+    assert snap is not None
+    counts = len(snap.tasks)
+    waves = max((t.wave for t in snap.tasks.values()), default=0)
+    click.echo(
+        f"{'exercise' if exercise else 'incident'} '{snap.row.title}': {counts} services to restore in "
+        f"{waves} waves, {len(snap.check_rows)} dependency checks; store {store.path}"
+    )
+    click.echo(first.incident)
+    return 0
+
+
+def _load(store_path: str | None, incident_id: str) -> tuple[MemoryView, list[Event]]:
+    store = _store(store_path)
+    try:
+        state = store.snapshot(incident_id)
+        if state is None:
+            from planner.messages import did_you_mean
+
+            known = [r.id for r in store.incident_rows()]
+            raise UsageError(f"no incident {incident_id} in {store.path}{did_you_mean(incident_id, known)}")
+        return state, store.events(incident_id)
+    finally:
+        store.close()
+
+
+@incident.command("list")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@STORE
+def list_incidents(fmt: str, store_path: str | None) -> int:
+    """Every incident in the store, oldest first."""
+    store = _store(store_path)
+    try:
+        rows = store.incident_rows()
+    finally:
+        store.close()
+    if fmt == "json":
+        emit_json(
+            {
+                "incidents": [
+                    {
+                        "id": r.id,
+                        "title": r.title,
+                        "scenario": r.scenario,
+                        "state": r.state,
+                        "started": r.started.isoformat(),
+                        "resolved": r.resolved.isoformat() if r.resolved else None,
+                        "exercise": r.exercise,
+                        "plan": r.plan_name,
+                    }
+                    for r in rows
+                ]
+            }
+        )
+        return 0
+    if not rows:
+        click.echo(f"no incidents in {store.path}")
+    for r in rows:
+        kind = "drill" if r.exercise else "real"
+        click.echo(f"{r.id:<10} {r.state:<9} {kind:<6} {r.started:%Y-%m-%d %H:%M}  {r.title}")
+    return 0
+
+
+@incident.command()
+@click.argument("incident_id", metavar="ID")
+@STATE_FORMAT
+@STORE
+def status(incident_id: str, fmt: str, store_path: str | None) -> int:
+    """Where the recovery of incident ID stands: progress, next update due, projected finish,
+    each task in wave order with its checks and what blocks it, open workarounds, the journal."""
+    from planner.tracking.progress import project
+    from planner.tracking.render import status_json, status_markdown, status_text
+
+    state, journal = _load(store_path, incident_id)
+    now = datetime.now(UTC)
+    projection = project(state, now)
+    if fmt == "json":
+        emit_json(status_json(state, journal, projection, now))
+    elif fmt == "markdown":
+        click.echo(status_markdown(state, journal, projection, now), nl=False)
+    else:
+        click.echo(status_text(state, journal, projection, now, styler()), nl=False)
+    return 0
+
+
+def _service_action(name: str, doc: str, action: str) -> None:
+    @incident.command(name, help=doc)
+    @click.argument("incident_id", metavar="ID")
+    @click.argument("service")
+    @STORE
+    @AS
+    @AT
+    def command(
+        incident_id: str, service: str, store_path: str | None, actor: str | None, at: str | None
+    ) -> int:
+        who, when = actor or _default_actor(), _when(at)
+        from planner.tracking import actions
+
+        fn: Callable[..., list[Event]] = getattr(actions, action)
+        return _done(_act(store_path, incident_id, lambda view: fn(view, service, who, when)))
+
+
+def _register() -> None:
+    _service_action("begin", "Start restoring SERVICE.", "begin")
+    _service_action(
+        "restored",
+        "Declare SERVICE restored. Refused unless every impacted hard dependency is restored with its "
+        "check passed (or bypassed) and the service's own verify is confirmed.",
+        "restored",
+    )
+    _service_action(
+        "fail",
+        "SERVICE failed again: it goes back to down, and every restored service that depends on it is "
+        "reopened with its checks pending.",
+        "fail",
+    )
+    _service_action(
+        "escalate", "Page the next person on the escalation path of SERVICE's owner team.", "escalate"
+    )
+
+
+_register()
+
+
+@incident.command()
+@click.argument("incident_id", metavar="ID")
+@click.argument("service")
+@click.option("--observed", metavar="TEXT", help="what you looked at (needed when the plan has no verify)")
+@STORE
+@AS
+@AT
+def verify(  # noqa: PLR0917 - click passes every option
+    incident_id: str,
+    service: str,
+    observed: str | None,
+    store_path: str | None,
+    actor: str | None,
+    at: str | None,
+) -> int:
+    """Confirm SERVICE's own verify command succeeded."""
+    from planner.tracking import actions
+
+    who, when = actor or _default_actor(), _when(at)
+    return _done(_act(store_path, incident_id, lambda v: actions.verify(v, service, observed, who, when)))
+
+
+@incident.command()
+@click.argument("incident_id", metavar="ID")
+@click.argument("service")
+@click.argument("dependency")
+@click.option("--pass", "passed", flag_value=True, default=None, help="the check succeeded")
+@click.option("--fail", "passed", flag_value=False, help="the check failed")
+@click.option(
+    "--observed", metavar="TEXT", help="what you saw (needed to pass a check the plan has no command for)"
+)
+@STORE
+@AS
+@AT
+def check(  # noqa: PLR0917 - click passes every option
+    incident_id: str,
+    service: str,
+    dependency: str,
+    passed: bool | None,
+    observed: str | None,
+    store_path: str | None,
+    actor: str | None,
+    at: str | None,
+) -> int:
+    """Record the check of DEPENDENCY for SERVICE: --pass or --fail.
+
+    A check passes only once DEPENDENCY is restored. The command to run is the dependency's
+    `check:` in the plan (`planner incident status ID` shows it).
+    """
+    from planner.tracking import actions
+
+    if passed is None:
+        raise UsageError("say --pass or --fail")
+    who, when = actor or _default_actor(), _when(at)
+    return _done(
+        _act(
+            store_path,
+            incident_id,
+            lambda v: actions.check(v, service, dependency, passed, observed, who, when),
+        )
+    )
+
+
+@incident.command()
+@click.argument("incident_id", metavar="ID")
+@click.argument("service")
+@click.argument("dependency")
+@click.option("--reason", required=True, metavar="TEXT", help="why the check is skipped (required)")
+@click.option("--expires", metavar="DURATION", help="how long the workaround may stay (default 24h)")
+@STORE
+@AS
+@AT
+def bypass(  # noqa: PLR0917 - click passes every option
+    incident_id: str,
+    service: str,
+    dependency: str,
+    reason: str,
+    expires: str | None,
+    store_path: str | None,
+    actor: str | None,
+    at: str | None,
+) -> int:
+    """Skip the check of DEPENDENCY for SERVICE, with a reason.
+
+    This creates a workaround record (who, why, when, expiry, owner team) that stays open until
+    `planner incident remove-workaround` takes it out: every audit reports it (bypassed-check),
+    the post-incident review lists it, and resolving the incident needs --accept-workarounds
+    while it is open.
+    """
+    from planner.tracking import actions
+
+    lasting = _parse_expiry(expires)
+    who, when = actor or _default_actor(), _when(at)
+    events = _act(
+        store_path,
+        incident_id,
+        lambda v: actions.bypass(v, service, dependency, reason, lasting, who, when),
+    )
+    _done(events)
+    click.echo(
+        f"workaround {getattr(events[0], 'workaround', '?')} is open until removed: "
+        f"planner incident remove-workaround {getattr(events[0], 'workaround', '?')}",
+        err=True,
+    )
+    return 0
+
+
+@incident.command()
+@click.argument("incident_id", metavar="ID")
+@click.argument("text")
+@STORE
+@AS
+@AT
+def note(incident_id: str, text: str, store_path: str | None, actor: str | None, at: str | None) -> int:
+    """Add a note to the journal."""
+    from planner.tracking import actions
+
+    who, when = actor or _default_actor(), _when(at)
+    return _done(_act(store_path, incident_id, lambda v: actions.note(v, text, who, when)))
+
+
+@incident.command()
+@click.argument("incident_id", metavar="ID")
+@click.argument("role")
+@click.argument("person")
+@STORE
+@AS
+@AT
+def role(  # noqa: PLR0917 - click passes every option
+    incident_id: str, role: str, person: str, store_path: str | None, actor: str | None, at: str | None
+) -> int:
+    """Assign ROLE (incident_commander, communications_lead, scribe, ...) to PERSON."""
+    from planner.tracking import actions
+
+    who, when = actor or _default_actor(), _when(at)
+    return _done(_act(store_path, incident_id, lambda v: actions.assign_role(v, role, person, who, when)))
+
+
+@incident.command()
+@click.argument("incident_id", metavar="ID")
+@click.option(
+    "--audience",
+    type=click.Choice(["technical", "executive", "customer"]),
+    default="technical",
+    show_default=True,
+)
+@click.option("--message", metavar="TEXT", help="send this text instead of the draft ('-' reads stdin)")
+@click.option("--draft", is_flag=True, help="print the draft only; log nothing")
+@STORE
+@AS
+@AT
+def update(  # noqa: PLR0917 - click passes every option
+    incident_id: str,
+    audience: str,
+    message: str | None,
+    draft: bool,
+    store_path: str | None,
+    actor: str | None,
+    at: str | None,
+) -> int:
+    """Draft a stakeholder update from the state and log it as sent.
+
+    The draft says what is down and the customer impact by criticality, what is being restored
+    and by whom, what is blocked and on whom, what is restored, and the ETA from the schedule
+    re-run on the current state. Review it with --draft, send your own text with --message.
+    """
+    import sys
+
+    from planner.tracking import actions
+    from planner.tracking.progress import project
+    from planner.tracking.render import draft_update
+
+    who, when = actor or _default_actor(), _when(at)
+    if message == "-":
+        message = sys.stdin.read()
+    if message is None:
+        state, _ = _load(store_path, incident_id)
+        message = draft_update(state, project(state, when), when, audience)
+    if draft:
+        click.echo(message, nl=False)
+        return 0
+    events = _act(
+        store_path,
+        incident_id,
+        lambda v: actions.update(v, audience, message or "", who, when),  # type: ignore[arg-type]
+    )
+    click.echo(message, nl=False)
+    click.echo("---", err=True)
+    _done(events)
+    return 0
+
+
+@incident.command("remove-workaround")
+@click.argument("workaround")
+@STORE
+@AS
+@AT
+def remove_workaround(workaround: str, store_path: str | None, actor: str | None, at: str | None) -> int:
+    """Record that WORKAROUND (e.g. INC-3-WA1) was taken out."""
+    from planner.tracking import actions
+
+    store = _store(store_path)
+    try:
+        found = store.find_workaround(workaround)
+    finally:
+        store.close()
+    if found is None:
+        raise UsageError(
+            f"no workaround {workaround} in the store; a workaround in the plan file is removed by "
+            "setting its `removed:` date there"
+        )
+    who, when = actor or _default_actor(), _when(at)
+    return _done(
+        _act(store_path, found.incident, lambda v: actions.remove_workaround(v, workaround, who, when))
+    )
+
+
+@incident.command()
+@click.argument("incident_id", metavar="ID")
+@click.option(
+    "--accept-workarounds",
+    is_flag=True,
+    help="resolve although workarounds are open; each becomes an action item in the report",
+)
+@STORE
+@AS
+@AT
+def resolve(
+    incident_id: str, accept_workarounds: bool, store_path: str | None, actor: str | None, at: str | None
+) -> int:
+    """Resolve incident ID. Refused while workarounds are open, unless --accept-workarounds."""
+    from planner.tracking import actions
+
+    who, when = actor or _default_actor(), _when(at)
+    events = _act(store_path, incident_id, lambda v: actions.resolve(v, accept_workarounds, who, when))
+    _done(events)
+    click.echo(f"review it: planner report {incident_id}", err=True)
+    return 0

@@ -1,0 +1,316 @@
+"""The tracking actions and their guards (SPEC section 7).
+
+Each action reads the rows it needs through a :class:`~planner.tracking.state.View`, refuses with
+:class:`RefusedError` (exit 1, naming what blocks) or returns the events to record. The store runs an
+action inside one ``BEGIN IMMEDIATE`` transaction, so what the guard saw still holds when the
+events are written.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Literal
+
+from models.events import (
+    Bypassed,
+    CheckFailed,
+    CheckPassed,
+    Escalated,
+    Event,
+    FailedAgain,
+    Note,
+    Resolved,
+    Restored,
+    RoleAssigned,
+    StakeholderUpdate,
+    TaskBegun,
+    Verified,
+    WorkaroundRemoved,
+)
+from planner.errors import PlannerError, UsageError
+from planner.tracking.state import (
+    BYPASSED,
+    DOWN,
+    OPEN,
+    RESTORED,
+    RESTORING,
+    IncidentRow,
+    TaskRow,
+    View,
+    restore_blockers,
+)
+
+Audience = Literal["technical", "executive", "customer"]
+DEFAULT_BYPASS_EXPIRY = timedelta(hours=24)
+"""How long a bypass may stay before it counts as expired, unless ``--expires`` says."""
+
+
+class RefusedError(PlannerError):
+    """A guard refused the action; nothing was written. The message names what blocks."""
+
+    exit_code = 1
+    label = "refused"
+
+
+def _hhmm(when: datetime | None) -> str:
+    return "?" if when is None else when.strftime("%H:%M")
+
+
+def _open(view: View, at: datetime) -> IncidentRow:
+    row = view.incident()
+    if row.state != OPEN:
+        raise RefusedError(f"{row.id} was resolved at {row.resolved:%Y-%m-%d %H:%M}; start a new incident")
+    if at < row.started:
+        raise RefusedError(
+            f"{at:%Y-%m-%d %H:%M} is before {row.id} started ({row.started:%Y-%m-%d %H:%M}); check --at"
+        )
+    return row
+
+
+def _task(view: View, service: str) -> TaskRow:
+    task = view.task(service)
+    if task is None:
+        from planner.messages import did_you_mean
+
+        ids: list[str] = getattr(view, "task_ids", list)()
+        hint = did_you_mean(service, ids)
+        raise UsageError(
+            f"{service} is not a recovery task of {view.incident().id} (it is not impacted, or not in "
+            f"the plan){hint}"
+        )
+    return task
+
+
+def _check_of(view: View, task: TaskRow, dependency: str) -> None:
+    deps = [c.dependency for c in view.checks(task.service)]
+    if dependency not in deps:
+        from planner.messages import did_you_mean
+
+        listed = ", ".join(deps) if deps else "none"
+        raise UsageError(
+            f"{dependency} is not an impacted hard dependency of {task.service}"
+            f"{did_you_mean(dependency, deps)}; its dependencies to check in this incident: {listed}"
+        )
+
+
+def begin(view: View, service: str, actor: str, at: datetime) -> list[Event]:
+    """Someone starts restoring ``service``."""
+    row = _open(view, at)
+    task = _task(view, service)
+    if task.state == RESTORING:
+        raise RefusedError(f"{service} is already being restored (since {_hhmm(task.begun)})")
+    if task.state == RESTORED:
+        raise RefusedError(f"{service} is restored; if it broke again, say so with `fail`")
+    return [TaskBegun(incident=row.id, at=at, actor=actor, service=service)]
+
+
+def check(  # noqa: PLR0917 - the action's whole input
+    view: View, service: str, dependency: str, passed: bool, observed: str | None, actor: str, at: datetime
+) -> list[Event]:
+    """A dependency check of ``service`` passed or failed."""
+    row = _open(view, at)
+    task = _task(view, service)
+    _check_of(view, task, dependency)
+    if task.state == RESTORED:
+        raise RefusedError(f"{service} is already restored; if it is broken, say so with `fail`")
+    if not passed:
+        return [
+            CheckFailed(
+                incident=row.id, at=at, actor=actor, service=service, dependency=dependency, observed=observed
+            )
+        ]
+    dep = view.task(dependency)
+    if dep is not None and dep.state != RESTORED:
+        raise RefusedError(
+            f"the check of {dependency} for {service} cannot pass: {dependency} is {dep.state}; "
+            f"restore it first"
+        )
+    command = next(c.command for c in view.checks(service) if c.dependency == dependency)
+    if command is None and not (observed and observed.strip()):
+        raise RefusedError(
+            f"the plan has no check command for {service} -> {dependency}: say what you looked at "
+            "with --observed TEXT (and add a `check:` to the plan)"
+        )
+    return [
+        CheckPassed(
+            incident=row.id, at=at, actor=actor, service=service, dependency=dependency, observed=observed
+        )
+    ]
+
+
+def verify(view: View, service: str, observed: str | None, actor: str, at: datetime) -> list[Event]:
+    """The service's own verify was confirmed."""
+    row = _open(view, at)
+    task = _task(view, service)
+    if task.state == DOWN:
+        raise RefusedError(f"{service} is down: begin restoring it before confirming its verify")
+    if task.state == RESTORED:
+        raise RefusedError(f"{service} is already restored")
+    if task.verify is None and not (observed and observed.strip()):
+        raise RefusedError(
+            f"the plan has no verify command for {service}: say what you looked at with --observed TEXT "
+            "(and add `verify:` to the plan)"
+        )
+    return [Verified(incident=row.id, at=at, actor=actor, service=service, observed=observed)]
+
+
+def restored(view: View, service: str, actor: str, at: datetime) -> list[Event]:
+    """Declare ``service`` restored: its impacted hard dependencies restored with their checks
+    passed or bypassed, and its own verify confirmed."""
+    row = _open(view, at)
+    task = _task(view, service)
+    if task.state == RESTORED:
+        raise RefusedError(f"{service} is already restored (at {_hhmm(task.restored)})")
+    why = restore_blockers(view, task)
+    if why:
+        raise RefusedError(f"{service}: " + "; ".join(why))
+    return [Restored(incident=row.id, at=at, actor=actor, service=service)]
+
+
+def bypass(  # noqa: PLR0917 - the action's whole input
+    view: View,
+    service: str,
+    dependency: str,
+    reason: str,
+    expires: timedelta | None,
+    actor: str,
+    at: datetime,
+) -> list[Event]:
+    """Skip a dependency check: allowed with a reason, and recorded as a workaround that stays open
+    (in every audit and in the report) until removed."""
+    row = _open(view, at)
+    task = _task(view, service)
+    _check_of(view, task, dependency)
+    if not reason.strip():
+        raise RefusedError("a bypass needs a reason: say why with --reason TEXT")
+    if task.state == RESTORED:
+        raise RefusedError(f"{service} is already restored")
+    for wa in view.workarounds():
+        if wa.service == service and wa.dependency == dependency and wa.removed is None:
+            raise RefusedError(f"the check of {dependency} for {service} is already bypassed by {wa.id}")
+    number = len(view.workarounds()) + 1
+    lasting = DEFAULT_BYPASS_EXPIRY if expires is None else expires
+    return [
+        Bypassed(
+            incident=row.id,
+            at=at,
+            actor=actor,
+            service=service,
+            dependency=dependency,
+            reason=reason.strip(),
+            workaround=f"{row.id}-WA{number}",
+            expires=at + lasting,
+            owner=task.owner,
+        )
+    ]
+
+
+def fail(view: View, service: str, actor: str, at: datetime) -> list[Event]:
+    """``service`` failed again: it is down, and every restored service that depends on it
+    (directly or through others) is reopened with its checks pending."""
+    row = _open(view, at)
+    task = _task(view, service)
+    if task.state == DOWN:
+        raise RefusedError(f"{service} is already down")
+    reopened: list[str] = []
+    seen = {service}
+    frontier = [service]
+    while frontier:
+        nxt = []
+        for node in frontier:
+            for held in view.dependents(node):
+                dependent = held.service
+                if dependent in seen:
+                    continue
+                seen.add(dependent)
+                other = view.task(dependent)
+                if other is not None and other.state == RESTORED:
+                    reopened.append(dependent)
+                    nxt.append(dependent)
+        frontier = nxt
+    return [FailedAgain(incident=row.id, at=at, actor=actor, service=service, reopened=reopened)]
+
+
+def escalate(view: View, service: str, actor: str, at: datetime) -> list[Event]:
+    """Page the next person on the owner team's escalation path."""
+    row = _open(view, at)
+    task = _task(view, service)
+    if task.owner is None:
+        raise RefusedError(f"{service} has no owner team, so no escalation path; page the incident commander")
+    team = view.meta().teams.get(task.owner)
+    path = team.escalation if team else []
+    if not path:
+        raise RefusedError(
+            f"team {task.owner} has no escalation path in the plan; page the incident commander"
+        )
+    if task.escalations >= len(path):
+        paged = ", ".join(p.name for p in path)
+        raise RefusedError(f"everyone on {task.owner}'s escalation path was paged for {service} ({paged})")
+    person = path[task.escalations]
+    return [Escalated(incident=row.id, at=at, actor=actor, service=service, person=person.id)]
+
+
+def note(view: View, text: str, actor: str, at: datetime) -> list[Event]:
+    """A journal note (also after the incident is resolved)."""
+    row = view.incident()
+    if not text.strip():
+        raise UsageError("a note needs some text")
+    return [Note(incident=row.id, at=at, actor=actor, text=text.strip())]
+
+
+def update(view: View, audience: Audience, text: str, actor: str, at: datetime) -> list[Event]:
+    """Log a stakeholder update (also the final one after resolution)."""
+    row = view.incident()
+    if not text.strip():
+        raise UsageError("an update needs some text")
+    return [
+        StakeholderUpdate(
+            incident=row.id,
+            at=at,
+            actor=actor,
+            audience=audience,
+            text=text.strip(),
+        )
+    ]
+
+
+def assign_role(view: View, role: str, person: str, actor: str, at: datetime) -> list[Event]:
+    """(Re)assign an incident role."""
+    row = _open(view, at)
+    return [RoleAssigned(incident=row.id, at=at, actor=actor, role=role, person=person)]
+
+
+def remove_workaround(view: View, wid: str, actor: str, at: datetime) -> list[Event]:
+    """Take a workaround out. While the incident is open, the check it bypassed must pass first."""
+    row = view.incident()
+    wa = view.workaround(wid)
+    if wa is None:
+        raise UsageError(f"{wid} is not a workaround of {row.id}")
+    if wa.removed is not None:
+        raise RefusedError(f"{wid} was already removed ({wa.removed:%Y-%m-%d %H:%M} by {wa.removed_by})")
+    if row.state == OPEN:
+        for held in view.checks(wa.service):
+            if held.dependency == wa.dependency and held.state == BYPASSED:
+                raise RefusedError(
+                    f"the check of {wa.dependency} for {wa.service} is still bypassed by {wid}: pass it "
+                    f"first (planner incident check {row.id} {wa.service} {wa.dependency} --pass)"
+                )
+    return [WorkaroundRemoved(incident=row.id, at=at, actor=actor, workaround=wid)]
+
+
+def resolve(view: View, accept_workarounds: bool, actor: str, at: datetime) -> list[Event]:
+    """Close the incident; open workarounds need ``accept_workarounds`` and become action items."""
+    row = _open(view, at)
+    left = [w for w in view.workarounds() if w.removed is None]
+    if left and not accept_workarounds:
+        listed = "; ".join(
+            f"{w.id}: {w.service} bypasses the check of {w.dependency} ({w.reason}), owner "
+            f"{w.owner or 'none'}"
+            for w in left
+        )
+        raise RefusedError(
+            f"{len(left)} workaround{'s are' if len(left) != 1 else ' is'} still open: {listed}. Remove "
+            "each (planner incident remove-workaround ID) or resolve with --accept-workarounds to "
+            "record them as action items"
+        )
+    return [Resolved(incident=row.id, at=at, actor=actor, accepted_workarounds=[w.id for w in left])]

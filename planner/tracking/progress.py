@@ -1,0 +1,149 @@
+"""Where a recovery stands: the schedule re-run from the current state (projected finish, RTOs
+at risk), when the next stakeholder update is due, and each journal event in words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from planner.schedule import Problem, deadlines, list_schedule, priority_keys
+from planner.tracking.state import RESTORED, RESTORING, MemoryView
+
+if TYPE_CHECKING:
+    from models.events import Event
+
+UNOWNED = "(unowned)"
+"""Pool of tasks without an owner team: one slot, as in the plan's schedule."""
+RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+
+
+@dataclass
+class Projection:
+    """The rest of the recovery, scheduled from now."""
+
+    now: datetime
+    """When it was computed."""
+    finish: dict[str, datetime]
+    """Projected finish of every task not restored."""
+    eta: datetime
+    """When the last one is projected to be restored (now when all are)."""
+    at_risk: list[str]
+    """Tasks not restored that are projected to finish after their RTO (wave order)."""
+    missed: list[str]
+    """Tasks restored after their RTO (wave order)."""
+
+    def late(self, state: MemoryView, service: str) -> timedelta | None:
+        """How far past its RTO ``service`` is projected to finish (None when in time or no RTO)."""
+        task = state.tasks[service]
+        if task.rto is None:
+            return None
+        end = task.restored if task.state == RESTORED else self.finish.get(service)
+        if end is None:
+            return None
+        over = end - (state.row.started + timedelta(seconds=task.rto))
+        return over if over > timedelta(0) else None
+
+
+def project(state: MemoryView, now: datetime) -> Projection:
+    """Re-run the capacity-aware schedule on what is not restored yet, from ``now``: work
+    already begun counts what is left of its estimate, and runs first."""
+    started = state.row.started
+    elapsed = max(0, int((now - started).total_seconds()))
+    order = [s for s, t in state.tasks.items() if t.state != RESTORED]
+    left = set(order)
+    deps = {s: [c.dependency for c in state.checks(s) if c.dependency in left] for s in order}
+    dependents: dict[str, list[str]] = {s: [] for s in order}
+    for s in order:
+        for d in deps[s]:
+            dependents[d].append(s)
+    duration = {}
+    team = {}
+    for s in order:
+        task = state.tasks[s]
+        work = task.duration
+        if task.state == RESTORING and task.begun is not None:
+            work = max(0, work - int((now - task.begun).total_seconds()))
+        duration[s] = work
+        team[s] = task.owner or UNOWNED
+    capacity = {t: state.info.teams[t].capacity if t in state.info.teams else 1 for t in set(team.values())}
+    for t in capacity:
+        if t != UNOWNED and t not in state.info.teams:
+            capacity[t] = state.info.default_capacity
+    problem = Problem(order, deps, dependents, duration, team, capacity)
+    rto = {s: None if (r := state.tasks[s].rto) is None else r - elapsed for s in order}
+    keys = priority_keys(
+        problem, deadlines(problem, rto), {s: RANK.get(state.tasks[s].criticality, 2) for s in order}
+    )
+    for s in order:
+        if state.tasks[s].state == RESTORING:
+            keys[s] = (float("-inf"), *keys[s][1:])
+    _, _, finish = list_schedule(problem, keys)
+    when = {s: now + timedelta(seconds=f) for s, f in finish.items()}
+    at_risk = [s for s in order if (r := rto[s]) is not None and finish[s] > r]
+    missed = [
+        s
+        for s, t in state.tasks.items()
+        if t.state == RESTORED
+        and t.rto is not None
+        and t.restored is not None
+        and t.restored > started + timedelta(seconds=t.rto)
+    ]
+    return Projection(now, when, max(when.values(), default=now), at_risk, missed)
+
+
+def next_update_due(state: MemoryView) -> datetime:
+    """When the next stakeholder update is due: the cadence after the last one (or the start)."""
+    last = state.row.last_update or state.row.started
+    return last + timedelta(seconds=state.info.update_cadence)
+
+
+def describe(event: Event) -> str:
+    """An event in words (without who and when)."""
+    from models import events as ev
+
+    match event:
+        case ev.IncidentStarted():
+            kind = "exercise" if event.exercise else "incident"
+            failed = ", ".join(event.failed[:5]) + (
+                f" and {len(event.failed) - 5} more" if len(event.failed) > 5 else ""
+            )
+            return f"declared {kind} '{event.title}' (scenario {event.scenario}; failed: {failed})"
+        case ev.TaskBegun():
+            return f"began restoring {event.service}"
+        case ev.CheckPassed():
+            seen = f" ({event.observed})" if event.observed else ""
+            return f"check of {event.dependency} for {event.service} passed{seen}"
+        case ev.CheckFailed():
+            seen = f" ({event.observed})" if event.observed else ""
+            return f"check of {event.dependency} for {event.service} FAILED{seen}"
+        case ev.Verified():
+            seen = f" ({event.observed})" if event.observed else ""
+            return f"confirmed {event.service}'s own verify{seen}"
+        case ev.Restored():
+            return f"{event.service} restored"
+        case ev.Bypassed():
+            until = f", expires {event.expires:%Y-%m-%d %H:%M}" if event.expires else ""
+            return (
+                f"BYPASSED the check of {event.dependency} for {event.service}: {event.reason} "
+                f"(workaround {event.workaround}, owner {event.owner or 'none'}{until})"
+            )
+        case ev.FailedAgain():
+            also = f"; reopened {', '.join(event.reopened)}" if event.reopened else ""
+            return f"{event.service} FAILED AGAIN{also}"
+        case ev.Escalated():
+            return f"escalated {event.service} to {event.person}"
+        case ev.Note():
+            return event.text
+        case ev.StakeholderUpdate():
+            return f"{event.audience} update sent"
+        case ev.RoleAssigned():
+            return f"{event.person} is now {event.role}"
+        case ev.WorkaroundRemoved():
+            return f"removed workaround {event.workaround}"
+        case ev.Resolved():
+            items = event.accepted_workarounds
+            return "resolved the incident" + (
+                f"; open workarounds kept as action items: {', '.join(items)}" if items else ""
+            )
+    return event.kind  # pragma: no cover - every kind is matched above

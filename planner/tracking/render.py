@@ -1,0 +1,361 @@
+"""An incident's status for people (text, Markdown) and machines (JSON), and stakeholder update
+drafts for each audience, all drawn from the same state and projection."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from planner.tracking.progress import Projection, describe, next_update_due
+from planner.tracking.state import BYPASSED, CONFIRMED, DOWN, RESTORED, RESTORING, MemoryView, TaskRow
+
+if TYPE_CHECKING:
+    from models.events import Event
+
+Style = Callable[[str, str], str]
+
+
+def _plain(text: str, _role: str) -> str:
+    return text
+
+
+def clock(delta: timedelta) -> str:
+    """``1h05m`` / ``12m`` / ``-3m`` for a span of time."""
+    minutes = int(delta.total_seconds() // 60)
+    sign = "-" if minutes < 0 else ""
+    minutes = abs(minutes)
+    hours, mins = divmod(minutes, 60)
+    return f"{sign}{hours}h{mins:02d}m" if hours else f"{sign}{mins}m"
+
+
+def state_word(task: TaskRow) -> str:
+    """down / restoring / restored, and reopened for a service that went down again."""
+    if task.state == DOWN and task.reopened:
+        return "reopened"
+    return task.state
+
+
+def rto_left(state: MemoryView, task: TaskRow, now: datetime) -> timedelta | None:
+    """Time left until the RTO (negative: late by that much); for a restored service, the
+    margin it was restored with."""
+    if task.rto is None:
+        return None
+    deadline = state.row.started + timedelta(seconds=task.rto)
+    end = task.restored if task.state == RESTORED and task.restored else now
+    return deadline - end
+
+
+def checks_summary(state: MemoryView, service: str) -> str:
+    """``passed/total``, with ``!`` per bypassed check."""
+    checks = state.checks(service)
+    if not checks:
+        return "-"
+    done = sum(1 for c in checks if c.state in CONFIRMED)
+    bypassed = sum(1 for c in checks if c.state == BYPASSED)
+    return f"{done}/{len(checks)}" + ("!" * bypassed)
+
+
+def header_lines(
+    state: MemoryView, projection: Projection, now: datetime, style: Style = _plain
+) -> list[str]:
+    """The lines above the task table (and the update's facts)."""
+    row = state.row
+    counts = state.counts()
+    total = len(state.tasks)
+    kind = "EXERCISE" if row.exercise else "INCIDENT"
+    lines = [style(f"{kind} {row.id}: {row.title}", "bold")]
+    if row.resolved:
+        lines.append(f"resolved {row.resolved:%Y-%m-%d %H:%M} UTC after {clock(row.resolved - row.started)}")
+    else:
+        lines.append(f"started {row.started:%Y-%m-%d %H:%M} UTC, {clock(now - row.started)} ago")
+    lines.append(
+        f"progress: {counts[RESTORED]}/{total} restored, {counts[RESTORING]} restoring, {counts[DOWN]} down"
+    )
+    if row.state == "open":
+        due = next_update_due(state)
+        text = f"next stakeholder update due {due:%H:%M} UTC (in {clock(due - now)})"
+        if due < now:
+            text = style(
+                f"stakeholder update OVERDUE by {clock(now - due)} (was due {due:%H:%M} UTC)", "bold"
+            )
+        lines.append(text)
+        lines.append(f"projected finish {projection.eta:%H:%M} UTC (in {clock(projection.eta - now)})")
+    risk = len(projection.at_risk)
+    if risk or projection.missed:
+        lines.append(
+            style(
+                f"RTO at risk: {risk}" + (f", missed: {len(projection.missed)}" if projection.missed else ""),
+                "error",
+            )
+        )
+    roles = ", ".join(f"{name}: {state.info.person(pid).name}" for name, pid in sorted(row.roles.items()))
+    lines.append(f"roles: {roles or 'none assigned'}")
+    return lines
+
+
+def task_lines(state: MemoryView, now: datetime, style: Style = _plain) -> list[str]:
+    """The task table in wave order."""
+    width = max((len(s) for s in state.tasks), default=7)
+    width = min(max(width, 7), 40)
+    out = [
+        f"{'wave':>4}  {'service':<{width}}  {'owner':<14} {'state':<9} {'checks':<7} {'RTO left':>9}  "
+        "blocked by"
+    ]
+    for task in state.tasks.values():
+        left = rto_left(state, task, now)
+        rto = "-" if left is None else clock(left)
+        blocked = ", ".join(state.blockers(task.service)[:3])
+        more = len(state.blockers(task.service)) - 3
+        if more > 0:
+            blocked += f" +{more}"
+        word = state_word(task)
+        ready = state.ready(task.service) and task.state != RESTORED
+        line = (
+            f"{task.wave:>4}  {task.service[:width]:<{width}}  {(task.owner or '(none)')[:14]:<14} {word:<9} "
+            f"{checks_summary(state, task.service):<7} {rto:>9}  {blocked or ('READY' if ready else '')}"
+        )
+        if left is not None and left < timedelta(0) and task.state != RESTORED:
+            line = style(line, "error")
+        elif task.state == RESTORED:
+            line = style(line, "success")
+        elif ready:
+            line = style(line, "bold")
+        out.append(line)
+    return out
+
+
+def workaround_lines(state: MemoryView, now: datetime) -> list[str]:
+    """Open workarounds of the incident."""
+    out = []
+    for w in state.open_workarounds():
+        expiry = ""
+        if w.expires:
+            expiry = (
+                f", EXPIRED {w.expires:%Y-%m-%d %H:%M}"
+                if w.expires < now
+                else f", expires {w.expires:%Y-%m-%d %H:%M}"
+            )
+        out.append(
+            f"{w.id}: {w.service} runs without the check of {w.dependency}: {w.reason} "
+            f"(by {w.actor} at {w.applied:%H:%M}, owner {w.owner or 'none'}{expiry})"
+        )
+    return out
+
+
+def journal_line(event: Event) -> str:
+    """``#12 03:10 alice: began restoring db-primary``."""
+    return f"#{event.seq} {event.at:%H:%M} {event.actor}: {describe(event)}"
+
+
+def status_text(
+    state: MemoryView, journal: Sequence[Event], projection: Projection, now: datetime, style: Style = _plain
+) -> str:
+    """The whole status for a terminal."""
+    lines = header_lines(state, projection, now, style)
+    lines += ["", *task_lines(state, now, style)]
+    was = workaround_lines(state, now)
+    if was:
+        lines += ["", style(f"Open workarounds ({len(was)}):", "warning"), *(f"  {w}" for w in was)]
+    lines += ["", "Latest events:", *(f"  {journal_line(e)}" for e in reversed(journal[-10:]))]
+    return "\n".join(lines) + "\n"
+
+
+def status_markdown(
+    state: MemoryView, journal: Sequence[Event], projection: Projection, now: datetime
+) -> str:
+    """The status as a Markdown document (for a ticket or a chat channel)."""
+    head = header_lines(state, projection, now)
+    lines = [f"# {head[0]}", "", *(f"- {line}" for line in head[1:]), ""]
+    lines += [
+        "| wave | service | owner | state | checks | RTO left | blocked by |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for task in state.tasks.values():
+        left = rto_left(state, task, now)
+        lines.append(
+            f"| {task.wave} | {task.service} | {task.owner or '(none)'} | {state_word(task)} | "
+            f"{checks_summary(state, task.service)} | {'-' if left is None else clock(left)} | "
+            f"{', '.join(state.blockers(task.service)) or ('ready' if state.ready(task.service) else '')} |"
+        )
+    was = workaround_lines(state, now)
+    if was:
+        lines += ["", "## Open workarounds", "", *(f"- {w}" for w in was)]
+    lines += ["", "## Journal", "", *(f"- {journal_line(e)}" for e in journal)]
+    return "\n".join(lines) + "\n"
+
+
+def event_json(event: Event) -> dict[str, Any]:
+    """An event as JSON, with its sentence."""
+    data: dict[str, Any] = event.model_dump(mode="json")
+    data["text"] = describe(event)
+    return data
+
+
+def status_json(
+    state: MemoryView, journal: Sequence[Event], projection: Projection, now: datetime
+) -> dict[str, Any]:
+    """The status for machines (keys may be added, never removed)."""
+    row = state.row
+    counts = state.counts()
+    services = []
+    for task in state.tasks.values():
+        left = rto_left(state, task, now)
+        services.append(
+            {
+                "service": task.service,
+                "name": task.name,
+                "wave": task.wave,
+                "owner": task.owner,
+                "criticality": task.criticality,
+                "state": task.state,
+                "reopened": task.reopened,
+                "verified": task.verified,
+                "ready": state.ready(task.service),
+                "blocked_by": state.blockers(task.service),
+                "checks": {c.dependency: c.state for c in state.checks(task.service)},
+                "rto_minutes": None if task.rto is None else task.rto / 60,
+                "rto_left_minutes": None if left is None else left.total_seconds() / 60,
+                "projected_finish": (f.isoformat() if (f := projection.finish.get(task.service)) else None),
+                "restored": task.restored.isoformat() if task.restored else None,
+            }
+        )
+    return {
+        "incident": row.id,
+        "title": row.title,
+        "scenario": row.scenario,
+        "plan": row.plan_name,
+        "plan_hash": row.plan_hash,
+        "exercise": row.exercise,
+        "state": row.state,
+        "started": row.started.isoformat(),
+        "detected": row.detected.isoformat() if row.detected else None,
+        "resolved": row.resolved.isoformat() if row.resolved else None,
+        "roles": row.roles,
+        "progress": {"impacted": len(state.tasks), **counts},
+        "next_update_due": next_update_due(state).isoformat(),
+        "update_overdue": row.state == "open" and next_update_due(state) < now,
+        "projected_finish": projection.eta.isoformat(),
+        "rto_at_risk": projection.at_risk,
+        "rto_missed": projection.missed,
+        "services": services,
+        "workarounds": [
+            {
+                "id": w.id,
+                "service": w.service,
+                "dependency": w.dependency,
+                "reason": w.reason,
+                "applied_by": w.actor,
+                "applied": w.applied.isoformat(),
+                "expires": w.expires.isoformat() if w.expires else None,
+                "owner": w.owner,
+                "removed": w.removed.isoformat() if w.removed else None,
+            }
+            for w in state.workarounds()
+        ],
+        "journal": [event_json(e) for e in journal],
+    }
+
+
+def _names(state: MemoryView, services: Sequence[str], limit: int = 6) -> str:
+    shown = [state.tasks[s].name for s in services[:limit]]
+    more = len(services) - limit
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+
+
+def draft_update(state: MemoryView, projection: Projection, now: datetime, audience: str) -> str:
+    """A stakeholder update drafted from the state: conditions, actions, needs, restored so far,
+    and the ETA from the schedule re-run on the current state."""
+    row = state.row
+    tasks = list(state.tasks.values())
+    down = [t for t in tasks if t.state != RESTORED]
+    restoring = [t for t in tasks if t.state == RESTORING]
+    restored = [t for t in tasks if t.state == RESTORED]
+    nxt = now + timedelta(seconds=state.info.update_cadence)
+    kind = "Exercise" if row.exercise else "Incident"
+    by_crit: dict[str, list[str]] = {}
+    for t in down:
+        by_crit.setdefault(t.criticality, []).append(t.service)
+    impact = "; ".join(
+        f"{crit}: {_names(state, by_crit[crit])}"
+        for crit in ("critical", "high", "medium", "low")
+        if crit in by_crit
+    )
+    eta = (
+        "all services are restored" if not down else f"all services back by about {projection.eta:%H:%M} UTC"
+    )
+    blocked = [t for t in down if state.blockers(t.service) and t.state == RESTORING]
+    failing = [
+        (c.service, c.dependency) for t in down for c in state.checks(t.service) if c.state == "failed"
+    ]
+    if audience == "customer":
+        if not down:
+            body = "Service has been restored. We are monitoring closely and will share a summary."
+        else:
+            affected = _names(
+                state,
+                [t.service for t in down if t.criticality in {"critical", "high"}]
+                or [t.service for t in down],
+            )
+            body = (
+                f"We are experiencing a disruption affecting {affected}. Our engineers are restoring "
+                "service: "
+                f"{len(restored)} of {len(tasks)} affected components are back. We expect full recovery by "
+                f"about {projection.eta:%H:%M} UTC."
+            )
+        return f"{row.title}: update {now:%H:%M} UTC\n\n{body}\nNext update by {nxt:%H:%M} UTC.\n"
+    lines = [
+        f"[{audience}] {kind} {row.id}: {row.title}: update {row.updates + 1} at {now:%H:%M} UTC "
+        f"({clock(now - row.started)} in)"
+    ]
+    lines.append("")
+    lines.append(
+        f"Conditions: {len(down)} of {len(tasks)} impacted services not restored"
+        + (f"; customer impact by criticality: {impact}" if impact else "")
+        + "."
+    )
+    if audience == "technical":
+        acts = [
+            f"{t.service} by {t.owner or '(no owner)'} since {t.begun:%H:%M}" if t.begun else t.service
+            for t in restoring[:10]
+        ]
+        more = len(restoring) - 10
+        lines.append(
+            "Actions: "
+            + (
+                "restoring " + "; ".join(acts) + (f"; and {more} more" if more > 0 else "")
+                if acts
+                else "nothing in progress"
+            )
+            + "."
+        )
+        needs = [f"{t.service} waits on {', '.join(state.blockers(t.service)[:3])}" for t in blocked[:10]]
+        needs += [f"check of {d} for {s} failed" for s, d in failing[:5]]
+        ready = [t.service for t in down if t.state == DOWN and state.ready(t.service)]
+        if ready:
+            needs.append(
+                f"ready to start, needs hands: {', '.join(ready[:8])}" + (" ..." if len(ready) > 8 else "")
+            )
+        lines.append("Needs: " + ("; ".join(needs) if needs else "none") + ".")
+    else:
+        lines.append(
+            f"Actions: {len(restoring)} services being restored by {len({t.owner for t in restoring})} teams."
+        )
+        if blocked or failing:
+            lines.append(
+                f"Needs: {len(blocked)} restorations blocked on dependencies, {len(failing)} failed checks."
+            )
+    lines.append(
+        "Restored so far: " + (_names(state, [t.service for t in restored], 10) if restored else "none") + "."
+    )
+    risk = f" RTO at risk: {_names(state, projection.at_risk)}." if projection.at_risk else ""
+    lines.append(f"ETA: {eta} (projected from the current state).{risk}")
+    open_was = state.open_workarounds()
+    if open_was:
+        lines.append(
+            f"Workarounds in place: {len(open_was)} ("
+            + "; ".join(f"{w.service} without the check of {w.dependency}" for w in open_was[:5])
+            + ")."
+        )
+    lines.append(f"Next update by {nxt:%H:%M} UTC.")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,408 @@
+"""The state of an incident, and how each journal event changes it.
+
+The state is rows: one :class:`TaskRow` per impacted service, one :class:`CheckRow` per hard
+dependency between two impacted services, one :class:`WorkaroundRow` per bypass, and the
+:class:`IncidentRow`. :func:`apply` is the only code that changes them, and it reads and writes
+through a :class:`View`, so the same transitions run over the store's tables (one action touches
+only the rows it needs, whatever the plan's size) and over an in-memory :class:`MemoryView`
+(the fold of a journal, which tests compare with the store).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from models.events import Event
+
+DOWN, RESTORING, RESTORED = "down", "restoring", "restored"
+PENDING, PASSED, FAILED, BYPASSED = "pending", "passed", "failed", "bypassed"
+OPEN, RESOLVED = "open", "resolved"
+CONFIRMED = frozenset({PASSED, BYPASSED})
+"""Check states that let the dependent be declared restored."""
+
+
+@dataclass(slots=True)
+class Person:
+    """Someone to call: id, name, contact."""
+
+    id: str
+    name: str
+    contact: str | None
+
+
+@dataclass(slots=True)
+class TeamInfo:
+    """What the incident needs to know of an owner team."""
+
+    id: str
+    name: str
+    capacity: int
+    channel: str | None
+    escalation: list[Person]
+    members: list[Person]
+
+
+@dataclass(slots=True)
+class IncidentMeta:
+    """What the incident copied from its plan at the start (it never changes)."""
+
+    update_cadence: int
+    """Seconds between stakeholder updates."""
+    default_capacity: int
+    """Capacity of teams that do not say."""
+    teams: dict[str, TeamInfo]
+    """Owner teams of impacted services."""
+    people: dict[str, Person]
+    """Everyone the plan names, for role holders."""
+
+    def to_json(self) -> str:
+        """Stored form."""
+        return json.dumps(asdict(self), separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> IncidentMeta:
+        """Parse the stored form."""
+        raw = json.loads(text)
+        teams = {
+            k: TeamInfo(
+                id=t["id"],
+                name=t["name"],
+                capacity=t["capacity"],
+                channel=t["channel"],
+                escalation=[Person(**p) for p in t["escalation"]],
+                members=[Person(**p) for p in t["members"]],
+            )
+            for k, t in raw["teams"].items()
+        }
+        people = {k: Person(**p) for k, p in raw["people"].items()}
+        return cls(raw["update_cadence"], raw["default_capacity"], teams, people)
+
+    def person(self, pid: str) -> Person:
+        """The person with this id (or someone the plan does not name)."""
+        return self.people.get(pid) or Person(pid, pid, None)
+
+
+@dataclass(slots=True)
+class IncidentRow:
+    """The incident as a whole."""
+
+    id: str
+    title: str
+    scenario: str
+    plan_hash: str
+    plan_name: str
+    exercise: bool
+    started: datetime
+    detected: datetime | None
+    roles: dict[str, str]
+    """Role name to person id (from the plan, then reassignments)."""
+    state: str = OPEN
+    resolved: datetime | None = None
+    last_update: datetime | None = None
+    updates: int = 0
+
+
+@dataclass(slots=True)
+class TaskRow:
+    """One impacted service's recovery task."""
+
+    service: str
+    position: int
+    """Place in wave order (a topological order)."""
+    wave: int
+    name: str
+    owner: str | None
+    criticality: str
+    rto: int | None
+    """Seconds from incident start."""
+    duration: int
+    """Estimated seconds of work."""
+    verify: str | None
+    runbook: str | None
+    state: str = DOWN
+    verified: bool = False
+    reopened: int = 0
+    """Times it was restored and went down again."""
+    begun: datetime | None = None
+    restored: datetime | None = None
+    escalations: int = 0
+
+
+@dataclass(slots=True)
+class CheckRow:
+    """The check of one impacted hard dependency of an impacted service."""
+
+    service: str
+    dependency: str
+    command: str | None
+    state: str = PENDING
+
+
+@dataclass(slots=True)
+class WorkaroundRow:
+    """A bypass of a dependency check, open until removed."""
+
+    id: str
+    incident: str
+    service: str
+    dependency: str
+    reason: str
+    actor: str
+    applied: datetime
+    expires: datetime | None
+    owner: str | None
+    removed: datetime | None = None
+    removed_by: str | None = None
+
+
+class View(Protocol):
+    """Read and write access to one incident's rows (the store's tables, or memory)."""
+
+    def incident(self) -> IncidentRow:
+        """The incident row."""
+        ...
+
+    def meta(self) -> IncidentMeta:
+        """What the incident copied from its plan."""
+        ...
+
+    def task(self, service: str) -> TaskRow | None:
+        """A task, or None when the service is not impacted in this incident."""
+        ...
+
+    def checks(self, service: str) -> list[CheckRow]:
+        """The checks of a service's impacted hard dependencies, by dependency id."""
+        ...
+
+    def dependents(self, service: str) -> list[CheckRow]:
+        """The checks other services hold on this one, by service id."""
+        ...
+
+    def workaround(self, wid: str) -> WorkaroundRow | None:
+        """A workaround of this incident."""
+        ...
+
+    def workarounds(self) -> list[WorkaroundRow]:
+        """Every workaround of this incident, by id."""
+        ...
+
+    def put_incident(self, row: IncidentRow) -> None:
+        """Write the incident row."""
+        ...
+
+    def put_task(self, row: TaskRow) -> None:
+        """Write a task row."""
+        ...
+
+    def put_check(self, row: CheckRow) -> None:
+        """Write a check row."""
+        ...
+
+    def put_workaround(self, row: WorkaroundRow) -> None:
+        """Write a workaround row."""
+        ...
+
+
+@dataclass
+class MemoryView:
+    """An incident's rows in memory: the fold of a journal, or a snapshot of the store."""
+
+    row: IncidentRow
+    info: IncidentMeta
+    tasks: dict[str, TaskRow]
+    """In wave order."""
+    check_rows: dict[tuple[str, str], CheckRow]
+    wa_rows: dict[str, WorkaroundRow] = field(default_factory=dict)
+    _by_service: dict[str, list[tuple[str, str]]] = field(default_factory=dict, repr=False)
+    _by_dependency: dict[str, list[tuple[str, str]]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for key in sorted(self.check_rows):
+            self._by_service.setdefault(key[0], []).append(key)
+            self._by_dependency.setdefault(key[1], []).append(key)
+        for keys in self._by_dependency.values():
+            keys.sort()
+
+    def incident(self) -> IncidentRow:
+        return self.row
+
+    def meta(self) -> IncidentMeta:
+        return self.info
+
+    def task(self, service: str) -> TaskRow | None:
+        return self.tasks.get(service)
+
+    def checks(self, service: str) -> list[CheckRow]:
+        return [self.check_rows[k] for k in self._by_service.get(service, ())]
+
+    def dependents(self, service: str) -> list[CheckRow]:
+        return [self.check_rows[k] for k in self._by_dependency.get(service, ())]
+
+    def workaround(self, wid: str) -> WorkaroundRow | None:
+        return self.wa_rows.get(wid)
+
+    def workarounds(self) -> list[WorkaroundRow]:
+        return [self.wa_rows[k] for k in sorted(self.wa_rows)]
+
+    def put_incident(self, row: IncidentRow) -> None:
+        self.row = row
+
+    def put_task(self, row: TaskRow) -> None:
+        self.tasks[row.service] = row
+
+    def put_check(self, row: CheckRow) -> None:
+        self.check_rows[row.service, row.dependency] = row
+
+    def put_workaround(self, row: WorkaroundRow) -> None:
+        self.wa_rows[row.id] = row
+
+    # Whole-incident questions (status, updates, the report), not part of View.
+
+    def open_workarounds(self) -> list[WorkaroundRow]:
+        """Workarounds not removed."""
+        return [w for w in self.workarounds() if w.removed is None]
+
+    def blockers(self, service: str) -> list[str]:
+        """Impacted hard dependencies not restored yet, by id."""
+        return [c.dependency for c in self.checks(service) if self.tasks[c.dependency].state != RESTORED]
+
+    def ready(self, service: str) -> bool:
+        """Not restored, and every impacted dependency restored with its check confirmed."""
+        task = self.tasks[service]
+        if task.state == RESTORED:
+            return False
+        return all(
+            c.state in CONFIRMED and self.tasks[c.dependency].state == RESTORED for c in self.checks(service)
+        )
+
+    def counts(self) -> dict[str, int]:
+        """Tasks per state."""
+        out = {DOWN: 0, RESTORING: 0, RESTORED: 0}
+        for task in self.tasks.values():
+            out[task.state] += 1
+        return out
+
+
+def restore_blockers(view: View, task: TaskRow) -> list[str]:
+    """Why ``task`` cannot be declared restored now (empty when it can), in words."""
+    why: list[str] = []
+    if task.state == DOWN:
+        why.append("restoring it has not begun")
+    for check in view.checks(task.service):
+        parts = []
+        dep = view.task(check.dependency)
+        if dep is not None and dep.state != RESTORED:
+            parts.append(f"waiting on {check.dependency} ({dep.state})")
+        if check.state not in CONFIRMED:
+            what = (
+                f"check '{check.command}'" if check.command else f"check of {check.dependency} (no command)"
+            )
+            parts.append(f"{what} {'failed' if check.state == FAILED else 'not passed'}")
+        if parts:
+            why.append(", ".join(parts))
+    if not task.verified:
+        what = f"'{task.verify}'" if task.verify else "(no verify command in the plan)"
+        why.append(f"own verify {what} not confirmed")
+    return why
+
+
+def apply(view: View, event: Event) -> None:
+    """Change the rows as ``event`` says. Guards ran before: this never refuses."""
+    from models import events as ev
+
+    match event:
+        case ev.StakeholderUpdate():
+            row = view.incident()
+            row.last_update = event.at
+            row.updates += 1
+            view.put_incident(row)
+        case ev.RoleAssigned():
+            row = view.incident()
+            row.roles = {**row.roles, event.role: event.person}
+            view.put_incident(row)
+        case ev.Resolved():
+            row = view.incident()
+            row.state, row.resolved = RESOLVED, event.at
+            view.put_incident(row)
+        case ev.WorkaroundRemoved():
+            wa = view.workaround(event.workaround)
+            if wa is not None:
+                wa.removed, wa.removed_by = event.at, event.actor
+                view.put_workaround(wa)
+                for check in view.checks(wa.service):  # nothing vouches for a bypassed check any more
+                    if check.dependency == wa.dependency and check.state == BYPASSED:
+                        check.state = PENDING
+                        view.put_check(check)
+        case ev.FailedAgain():
+            task = view.task(event.service)
+            if task is not None:
+                _reopen(view, task, [event.service, *event.reopened])
+        case ev.CheckPassed() | ev.CheckFailed() | ev.Bypassed():
+            state = PASSED if isinstance(event, ev.CheckPassed) else FAILED
+            if isinstance(event, ev.Bypassed):
+                state = BYPASSED
+                view.put_workaround(
+                    WorkaroundRow(
+                        id=event.workaround,
+                        incident=event.incident,
+                        service=event.service,
+                        dependency=event.dependency,
+                        reason=event.reason,
+                        actor=event.actor,
+                        applied=event.at,
+                        expires=event.expires,
+                        owner=event.owner,
+                    )
+                )
+            for check in view.checks(event.service):
+                if check.dependency == event.dependency:
+                    check.state = state
+                    view.put_check(check)
+        case ev.TaskBegun() | ev.Verified() | ev.Restored() | ev.Escalated():
+            task = view.task(event.service)
+            if task is None:
+                return
+            if isinstance(event, ev.TaskBegun):
+                task.state, task.begun = RESTORING, event.at
+            elif isinstance(event, ev.Verified):
+                task.verified = True
+            elif isinstance(event, ev.Restored):
+                task.state, task.restored = RESTORED, event.at
+            else:
+                task.escalations += 1
+            view.put_task(task)
+        case _:  # incident started, notes: nothing changes
+            pass
+
+
+def _reopen(view: View, failed: TaskRow, down: Iterable[str]) -> None:
+    """``failed`` is down again, and so is every restored dependent named in ``down``: each goes
+    back to ``down`` with its own verify to confirm again, and every check held on any of them
+    goes back to ``pending``."""
+    for service in down:
+        task = failed if service == failed.service else view.task(service)
+        if task is None:
+            continue
+        if task.state == RESTORED:
+            task.reopened += 1
+        task.state, task.verified, task.begun = DOWN, False, None
+        view.put_task(task)
+        for check in view.dependents(service):
+            check.state = PENDING
+            view.put_check(check)
+            dependent = view.task(check.service)
+            if dependent is not None and dependent.verified and dependent.state != RESTORED:
+                dependent.verified = False
+                view.put_task(dependent)
+
+
+def fold(initial: MemoryView, events: Iterable[Event]) -> MemoryView:
+    """The state after ``events``, starting from the incident's initial rows."""
+    for event in events:
+        apply(initial, event)
+    return initial

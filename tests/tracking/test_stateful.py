@@ -1,0 +1,241 @@
+"""Random action sequences against the tracking engine and its store, with the spec's invariants
+checked after every step (SPEC section 7)."""
+
+from __future__ import annotations
+
+import functools
+import json
+import shutil
+import tempfile
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+
+from models.events import Bypassed, Event, WorkaroundRemoved
+from models.plan import Plan
+from planner.tracking import actions
+from planner.tracking.actions import RefusedError
+from planner.tracking.opening import initial_state, rebuild
+from planner.tracking.state import BYPASSED, CONFIRMED, RESTORED, MemoryView, View
+from planner.tracking.store import Store
+from tests.strategies import dag_plans
+
+START = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
+SCRATCH = Path("/dev/shm") if Path("/dev/shm").is_dir() else None  # fsync-free scratch when there is one
+
+
+def rows(state: MemoryView) -> tuple[object, ...]:
+    """Everything a state holds, comparable."""
+    return (state.row, state.tasks, state.check_rows, state.wa_rows)
+
+
+class IncidentMachine(RuleBasedStateMachine):
+    """One incident on a random plan; rules are the responders' actions."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.dir = Path(tempfile.mkdtemp(dir=SCRATCH))
+        self.store = Store(self.dir / "incidents.db")
+        self.now = START
+        self.plan: Plan | None = None
+        self.id = ""
+        self.services: list[str] = []
+        self.refusals = 0
+
+    def teardown(self) -> None:
+        self.store.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    @initialize(case=dag_plans(max_services=10))
+    def start(self, case: tuple[Plan, list[str] | None]) -> None:
+        plan, failed = case
+        self.plan = plan
+        digest = self.store.keep_plan(plan.name, json.dumps(plan.model_dump(mode="json")), START.isoformat())
+        first = self.store.start(
+            "INC",
+            lambda new_id: initial_state(
+                plan,
+                digest,
+                new_id,
+                scenario=None,
+                failed=failed,
+                title=None,
+                exercise=False,
+                actor="ic",
+                at=START,
+            ),
+        )
+        self.id = first.incident
+        state = self.state()
+        self.services = list(state.tasks)
+
+    def state(self) -> MemoryView:
+        snap = self.store.snapshot(self.id)
+        assert snap is not None
+        return snap
+
+    def act(self, decide: Callable[[View], list[Event]]) -> list[Event] | None:
+        """Run an action; a refusal must leave the journal and the rows as they were."""
+        self.now += timedelta(minutes=1)
+        before, journal = self.state(), len(self.store.events(self.id))
+        try:
+            return self.store.act(self.id, decide)
+        except RefusedError as refusal:
+            said = str(refusal)
+            assert said, "a refusal says why"
+            assert len(self.store.events(self.id)) == journal
+            assert rows(self.state()) == rows(before)
+            self.refusals += 1
+            return None
+
+    def pick_check(self, data: st.DataObject) -> tuple[str, str] | None:
+        keys = sorted(self.state().check_rows)
+        return data.draw(st.sampled_from(keys)) if keys else None
+
+    @rule(data=st.data())
+    def begin(self, data: st.DataObject) -> None:
+        service = data.draw(st.sampled_from(self.services))
+        self.act(lambda v: actions.begin(v, service, "r", self.now))
+
+    @rule(data=st.data(), observed=st.none() | st.just("looked at the dashboard"))
+    def verify(self, data: st.DataObject, observed: str | None) -> None:
+        service = data.draw(st.sampled_from(self.services))
+        self.act(lambda v: actions.verify(v, service, observed, "r", self.now))
+
+    @rule(data=st.data(), passed=st.booleans(), observed=st.none() | st.just("ping ok"))
+    def check(self, data: st.DataObject, passed: bool, observed: str | None) -> None:
+        pair = self.pick_check(data)
+        if pair:
+            self.act(lambda v: actions.check(v, pair[0], pair[1], passed, observed, "r", self.now))
+
+    @rule(data=st.data(), reason=st.sampled_from(["", "  ", "check hangs, flag set"]))
+    def bypass(self, data: st.DataObject, reason: str) -> None:
+        pair = self.pick_check(data)
+        if pair:
+            done = self.act(lambda v: actions.bypass(v, pair[0], pair[1], reason, None, "r", self.now))
+            if done:
+                assert reason.strip(), "a bypass without a reason was accepted"
+
+    @rule(data=st.data())
+    def restored(self, data: st.DataObject) -> None:
+        service = data.draw(st.sampled_from(self.services))
+        self.act(lambda v: actions.restored(v, service, "r", self.now))
+
+    @rule(data=st.data())
+    def fail(self, data: st.DataObject) -> None:
+        service = data.draw(st.sampled_from(self.services))
+        before = self.state()
+        done = self.act(lambda v: actions.fail(v, service, "r", self.now))
+        if done:
+            after = self.state()
+            assert after.tasks[service].state == "down"
+            for other, task in after.tasks.items():
+                if before.tasks[other].state == RESTORED and task.state != RESTORED:
+                    assert other == service or other in done[0].reopened  # type: ignore[union-attr]
+
+    @rule(data=st.data())
+    def escalate(self, data: st.DataObject) -> None:
+        service = data.draw(st.sampled_from(self.services))
+        self.act(lambda v: actions.escalate(v, service, "r", self.now))
+
+    @rule()
+    def note(self) -> None:
+        self.act(lambda v: actions.note(v, "status call at :30", "scribe", self.now))
+
+    @rule(data=st.data())
+    def remove_workaround(self, data: st.DataObject) -> None:
+        ids = sorted(self.state().wa_rows)
+        if ids:
+            wid = data.draw(st.sampled_from(ids))
+            self.act(lambda v: actions.remove_workaround(v, wid, "r", self.now))
+
+    @rule(data=st.data())
+    def drive(self, data: st.DataObject) -> None:
+        """What a responder does next for a service (so that sequences get somewhere)."""
+        state = self.state()
+        ready = [s for s in self.services if state.tasks[s].state != RESTORED and not state.blockers(s)]
+        service = data.draw(st.sampled_from(ready or self.services))
+        task = state.tasks[service]
+        if task.state == "down":
+            self.act(lambda v: actions.begin(v, service, "r", self.now))
+        elif task.state == "restoring":
+            for dep in [c.dependency for c in state.checks(service) if c.state not in CONFIRMED]:
+                self.act(
+                    functools.partial(
+                        actions.check,
+                        service=service,
+                        dependency=dep,
+                        passed=True,
+                        observed="ok",
+                        actor="r",
+                        at=self.now,
+                    )
+                )
+            if not task.verified:
+                self.act(lambda v: actions.verify(v, service, "ok", "r", self.now))
+            self.act(lambda v: actions.restored(v, service, "r", self.now))
+
+    @rule(accept=st.booleans(), now=st.integers(0, 5))
+    def resolve(self, accept: bool, now: int) -> None:
+        if now:  # resolving ends the sequence's interest: do it rarely
+            return
+        open_before = self.state().open_workarounds()
+        done = self.act(lambda v: actions.resolve(v, accept, "ic", self.now))
+        if done:
+            assert accept or not open_before, "resolved with open workarounds and no acceptance"
+            assert done[0].accepted_workarounds == [w.id for w in open_before]  # type: ignore[union-attr]
+        elif self.state().row.state == "open":
+            assert open_before
+            assert not accept
+
+    @invariant()
+    def nothing_restored_before_its_dependencies(self) -> None:
+        if not self.id:
+            return
+        state = self.state()
+        for service, task in state.tasks.items():
+            if task.state == RESTORED:
+                assert task.verified, f"{service} restored without its verify"
+                for check in state.checks(service):
+                    assert state.tasks[check.dependency].state == RESTORED, (service, check.dependency)
+                    assert check.state in CONFIRMED, (service, check.dependency, check.state)
+
+    @invariant()
+    def every_bypass_has_a_reason_and_a_workaround_until_removed(self) -> None:
+        if not self.id:
+            return
+        state = self.state()
+        journal = self.store.events(self.id)
+        removed = {e.workaround for e in journal if isinstance(e, WorkaroundRemoved)}
+        for event in journal:
+            if isinstance(event, Bypassed):
+                assert event.reason.strip()
+                wa = state.wa_rows[event.workaround]
+                assert wa.reason == event.reason
+                assert (wa.removed is None) == (event.workaround not in removed)
+        for key, check in state.check_rows.items():
+            if check.state == BYPASSED:
+                assert any(
+                    (w.service, w.dependency) == key and w.removed is None for w in state.wa_rows.values()
+                ), f"{key} bypassed without an open workaround"
+
+    @invariant()
+    def the_fold_of_the_journal_is_the_live_state(self) -> None:
+        if not self.id:
+            return
+        assert self.plan is not None
+        folded = rebuild(self.plan, self.store.events(self.id))
+        assert rows(folded) == rows(self.state())
+
+
+IncidentMachine.TestCase.settings = settings(
+    max_examples=60,
+    stateful_step_count=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+TestIncidentMachine = IncidentMachine.TestCase
