@@ -2,32 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+from models.scalars import ID_PATTERN, Id, UtcDatetime, as_utc
 
-Id = Annotated[
-    str,
-    Field(
-        pattern=ID_PATTERN,
-        max_length=200,
-    ),
-]
-"""An identifier of a person, team, service, scenario or workaround."""
-
-
-def _as_utc(value: datetime) -> datetime:
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
-
-
-UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
-"""An ISO 8601 datetime; without an offset it is taken as UTC."""
+__all__ = ["ID_PATTERN", "Criticality", "Id", "Severity", "StrictModel", "UtcDatetime", "as_utc"]
 
 
 class Severity(StrEnum):
@@ -63,4 +44,4 @@ _CRITICALITY_RANK = {
 class StrictModel(BaseModel):
     """Base of every plan model: unknown keys are errors, so a typo fails loudly."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True, defer_build=True)

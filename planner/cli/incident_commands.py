@@ -7,7 +7,6 @@ the store, so they cost the same whatever the plan's size (and nothing heavy is 
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,6 +27,13 @@ FUTURE_SLACK = timedelta(minutes=5)
 
 
 def _default_actor() -> str:
+    import os
+
+    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):  # what getpass.getuser reads, without its imports
+        if os.environ.get(name):
+            return os.environ[name]
+    import getpass
+
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # no login name in a container: say so in the journal
@@ -134,7 +140,7 @@ def _act(store_path: str | None, incident: str, decide: Callable[[View], list[Ev
 
 
 def _done(events: list[Event]) -> int:
-    from planner.tracking.progress import describe
+    from planner.tracking.words import describe
 
     for event in events:
         click.echo(f"{event.incident} #{event.seq} {event.at:%H:%M} {event.actor}: {describe(event)}")
@@ -582,4 +588,55 @@ def resolve(
     events = _act(store_path, incident_id, lambda v: actions.resolve(v, accept_workarounds, who, when))
     _done(events)
     click.echo(f"review it: planner report {incident_id}", err=True)
+    return 0
+
+
+@cli.command()
+@click.argument("incident_id", metavar="INCIDENT")
+@click.option(
+    "--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True
+)
+@STORE
+def report(incident_id: str, fmt: str, store_path: str | None) -> int:
+    """Post-incident review of INCIDENT, from its journal.
+
+    Timeline; detection to declaration; downtime per service against its RTO; reopened services;
+    every bypass with who, why, when and whether it was removed; stakeholder update cadence kept
+    or missed; escalations; estimated vs actual restore times with the plan edits they suggest;
+    and the review questions with the data that bears on each.
+    """
+    from planner.tracking.report import review, review_json, review_markdown
+
+    state, journal = _load(store_path, incident_id)
+    result = review(state, journal)
+    if fmt == "json":
+        emit_json(review_json(result))
+    else:
+        click.echo(review_markdown(result), nl=False)
+    return 0
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@STORE
+def kpi(fmt: str, store_path: str | None) -> int:
+    """Recovery KPIs over every incident in the store: MTTD, MTTR (overall and per service),
+    share of incidents reopened, escalation frequency and exercises per quarter, with the trend
+    by quarter. Exercises are counted apart from real incidents."""
+    from planner.tracking.report import facts, kpi_text, kpis
+
+    store = _store(store_path)
+    try:
+        gathered = []
+        for row in store.incident_rows():
+            state = store.snapshot(row.id)
+            assert state is not None
+            gathered.append(facts(state, store.events(row.id)))
+    finally:
+        store.close()
+    data = kpis(gathered)
+    if fmt == "json":
+        emit_json(data)
+    else:
+        click.echo(kpi_text(data), nl=False)
     return 0

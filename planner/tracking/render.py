@@ -7,8 +7,9 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from planner.tracking.progress import Projection, describe, next_update_due
+from planner.tracking.progress import Projection, next_update_due
 from planner.tracking.state import BYPASSED, CONFIRMED, DOWN, RESTORED, RESTORING, MemoryView, TaskRow
+from planner.tracking.words import describe
 
 if TYPE_CHECKING:
     from models.events import Event

@@ -218,15 +218,21 @@ class MemoryView:
     """In wave order."""
     check_rows: dict[tuple[str, str], CheckRow]
     wa_rows: dict[str, WorkaroundRow] = field(default_factory=dict)
-    _by_service: dict[str, list[tuple[str, str]]] = field(default_factory=dict, repr=False)
-    _by_dependency: dict[str, list[tuple[str, str]]] = field(default_factory=dict, repr=False)
+    _by_service: dict[str, list[CheckRow]] = field(default_factory=dict, repr=False)
+    _by_dependency: dict[str, list[CheckRow]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        for key in sorted(self.check_rows):
-            self._by_service.setdefault(key[0], []).append(key)
-            self._by_dependency.setdefault(key[1], []).append(key)
-        for keys in self._by_dependency.values():
-            keys.sort()
+        by_service, by_dependency = self._by_service, self._by_dependency
+        for key in sorted(self.check_rows):  # by service, then dependency: both lists come out sorted
+            row = self.check_rows[key]
+            if key[0] in by_service:
+                by_service[key[0]].append(row)
+            else:
+                by_service[key[0]] = [row]
+            if key[1] in by_dependency:
+                by_dependency[key[1]].append(row)
+            else:
+                by_dependency[key[1]] = [row]
 
     def incident(self) -> IncidentRow:
         return self.row
@@ -238,10 +244,10 @@ class MemoryView:
         return self.tasks.get(service)
 
     def checks(self, service: str) -> list[CheckRow]:
-        return [self.check_rows[k] for k in self._by_service.get(service, ())]
+        return self._by_service.get(service, [])
 
     def dependents(self, service: str) -> list[CheckRow]:
-        return [self.check_rows[k] for k in self._by_dependency.get(service, ())]
+        return self._by_dependency.get(service, [])
 
     def workaround(self, wid: str) -> WorkaroundRow | None:
         return self.wa_rows.get(wid)
@@ -256,7 +262,10 @@ class MemoryView:
         self.tasks[row.service] = row
 
     def put_check(self, row: CheckRow) -> None:
-        self.check_rows[row.service, row.dependency] = row
+        held = self.check_rows.get((row.service, row.dependency))
+        if held is None:
+            raise KeyError(f"no check of {row.dependency} for {row.service} in this incident")
+        held.state = row.state  # the indexes hold the same object
 
     def put_workaround(self, row: WorkaroundRow) -> None:
         self.wa_rows[row.id] = row

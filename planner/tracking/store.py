@@ -9,7 +9,6 @@ brings an older store up to date on open.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sqlite3
 import time
@@ -133,6 +132,8 @@ def default_store_path() -> Path:
 
 def plan_hash(text: str) -> str:
     """SHA-256 of a plan's text: the key an incident refers to its plan by."""
+    import hashlib
+
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

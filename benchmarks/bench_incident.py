@@ -1,0 +1,94 @@
+"""Tracking speed (issue: tracking core): every ``planner incident`` action as a whole process on
+an incident of a generated plan (default 10,000 services, full outage).
+
+Each action is timed as a new process (what a scribe's shell pays), median and worst of several
+runs on different services. ``start`` reads the plan; every other action works on the store alone.
+
+    python -m benchmarks.bench_incident [SERVICES]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.generate import layered_plan, write_plan
+
+RUNS = 5
+
+
+def run(args: list[str], env: dict[str, str], expect: int = 0) -> tuple[float, str]:
+    """Time one CLI process."""
+    began = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "planner", *args], env=env, capture_output=True, text=True, check=False
+    )
+    took = time.perf_counter() - began
+    if proc.returncode != expect:
+        raise SystemExit(f"planner {' '.join(args)} exited {proc.returncode}: {proc.stderr.strip()}")
+    return took, proc.stdout
+
+
+def main(size: int) -> None:
+    work = Path(tempfile.mkdtemp(prefix="bench-incident-"))
+    plan_path = work / "plan.yaml"
+    write_plan(layered_plan(size), plan_path)
+    env = {**os.environ, "PLANNER_STORE": str(work / "incidents.db"), "NO_COLOR": "1"}
+    times: dict[str, list[float]] = {}
+
+    def timed(label: str, args: list[str], expect: int = 0) -> str:
+        took, out = run(args, env, expect)
+        times.setdefault(label, []).append(took)
+        return out
+
+    out = timed("start (reads the plan)", ["incident", "start", str(plan_path), "--as", "ic"])
+    incident = out.split()[-1]
+    _, status = run(["incident", "status", incident, "--format", "json"], env)
+    services = json.loads(status)["services"]
+    by_id = {s["service"]: s for s in services}
+    second = [s["service"] for s in services if 1 <= len(s["checks"]) <= 2][:RUNS]
+    restored: set[str] = set()
+    for svc in second:
+        for dep in by_id[svc]["checks"]:
+            if dep in restored or by_id[dep]["checks"]:
+                continue
+            timed("begin", ["incident", "begin", incident, dep])
+            timed("verify", ["incident", "verify", incident, dep])
+            timed("restored", ["incident", "restored", incident, dep])
+            restored.add(dep)
+        if not all(dep in restored for dep in by_id[svc]["checks"]):
+            continue
+        timed("begin", ["incident", "begin", incident, svc])
+        for dep in by_id[svc]["checks"]:
+            timed("check --pass", ["incident", "check", incident, svc, dep, "--pass", "--observed", "ok"])
+        timed("restored (refused: verify missing)", ["incident", "restored", incident, svc], expect=1)
+    blocked = [s["service"] for s in services if len(s["checks"]) >= 2][:RUNS]
+    for svc in blocked:
+        dep = next(iter(next(s for s in services if s["service"] == svc)["checks"]))
+        timed("bypass", ["incident", "bypass", incident, svc, dep, "--reason", "check tool down"])
+        timed("escalate", ["incident", "escalate", incident, svc])
+        timed("note", ["incident", "note", incident, f"looking at {svc}"])
+    for svc in sorted(restored)[:RUNS]:
+        timed("fail (reopens dependents)", ["incident", "fail", incident, svc])
+    for _ in range(3):
+        timed("update (drafts, re-runs the schedule)", ["incident", "update", incident, "--as", "comms"])
+        timed("status --format json (whole incident)", ["incident", "status", incident, "--format", "json"])
+        timed("status (text)", ["incident", "status", incident])
+    timed("report (markdown)", ["report", incident])
+    timed("resolve --accept-workarounds", ["incident", "resolve", incident, "--accept-workarounds"])
+    print(
+        f"planner incident on a full outage of {size:,} services ({len(services):,} tasks); seconds per process"
+    )
+    print(f"{'action':<42} {'runs':>5} {'median':>8} {'worst':>8}")
+    for label, values in times.items():
+        print(f"{label:<42} {len(values):>5} {statistics.median(values):>8.3f} {max(values):>8.3f}")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000)

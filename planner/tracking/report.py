@@ -1,0 +1,509 @@
+"""The post-incident review (``planner report``) and the KPIs over the journal (``planner kpi``).
+
+Both are computed from the journal and the incident rows only: a review can be written months
+later, after the plan file has changed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from itertools import pairwise
+from statistics import mean
+from typing import Any
+
+from models.events import (
+    Bypassed,
+    CheckFailed,
+    Escalated,
+    Event,
+    FailedAgain,
+    IncidentStarted,
+    Note,
+    Restored,
+    StakeholderUpdate,
+    TaskBegun,
+)
+from planner.tracking.render import clock
+from planner.tracking.state import RESTORED, MemoryView
+from planner.tracking.words import describe
+
+ESTIMATE_TOLERANCE = 0.25
+"""Estimate vs actual: suggest a plan edit when they differ by more than this share ..."""
+ESTIMATE_MIN_GAP = timedelta(minutes=5)
+"""... and by more than this much."""
+HELPFUL_WORDS = ("alert", "page", "paged", "monitor", "dashboard", "alarm")
+
+
+def _minutes(delta: timedelta | None) -> float | None:
+    return None if delta is None else round(delta.total_seconds() / 60, 1)
+
+
+def _span(delta: timedelta | None) -> str:
+    return "-" if delta is None else clock(delta)
+
+
+def _duration_text(seconds: float) -> str:
+    minutes = max(1, round(seconds / 60))
+    hours, mins = divmod(minutes, 60)
+    return (f"{hours}h" if hours else "") + (f"{mins}m" if mins or not hours else "")
+
+
+@dataclass
+class ServiceOutcome:
+    """One service's recovery, measured."""
+
+    service: str
+    owner: str | None
+    rto: timedelta | None
+    restored: datetime | None
+    """Final restoration (None: never restored)."""
+    downtime: timedelta | None
+    """From the incident's start to the final restoration."""
+    reopened: int
+    estimate: timedelta
+    actual: timedelta | None
+    """From the last time work began to the final restoration."""
+    waited: timedelta | None
+    """From the moment its last dependency was restored to the moment work began on it."""
+    met: bool | None
+    suggestion: str | None = None
+
+
+@dataclass
+class Review:
+    """Everything the post-incident review shows."""
+
+    state: MemoryView
+    journal: list[Event]
+    outcomes: list[ServiceOutcome]
+    gaps: list[tuple[datetime, datetime]]
+    """Intervals between stakeholder updates longer than the cadence."""
+    questions: list[tuple[str, list[str]]] = field(default_factory=list)
+
+    @property
+    def started(self) -> IncidentStarted:
+        """The first event."""
+        first = self.journal[0]
+        assert isinstance(first, IncidentStarted)
+        return first
+
+
+def review(state: MemoryView, journal: Sequence[Event]) -> Review:
+    """Measure an incident from its journal."""
+    events = sorted(journal, key=lambda e: (e.at, e.seq))
+    started = state.row.started
+    failed = set(events[0].failed) if isinstance(events[0], IncidentStarted) else set()
+    last_begun: dict[str, datetime] = {}
+    final_begun: dict[str, datetime] = {}
+    for event in events:
+        if isinstance(event, TaskBegun):
+            last_begun[event.service] = event.at
+        elif isinstance(event, Restored):
+            final_begun[event.service] = last_begun.get(event.service, event.at)
+    outcomes = []
+    for task in state.tasks.values():
+        done = task.restored if task.state == RESTORED else None
+        rto = None if task.rto is None else timedelta(seconds=task.rto)
+        actual = None if done is None else done - final_begun.get(task.service, done)
+        dep_times = [state.tasks[c.dependency].restored for c in state.checks(task.service)]
+        ready = max((t for t in dep_times if t is not None), default=started)
+        begun = final_begun.get(task.service)
+        waited = None if begun is None else max(timedelta(0), begun - ready)
+        outcome = ServiceOutcome(
+            service=task.service,
+            owner=task.owner,
+            rto=rto,
+            restored=done,
+            downtime=None if done is None else done - started,
+            reopened=task.reopened,
+            estimate=timedelta(seconds=task.duration),
+            actual=actual,
+            waited=waited,
+            met=None if rto is None or done is None else done - started <= rto,
+        )
+        if actual is not None:
+            gap = abs(actual - outcome.estimate)
+            if gap > ESTIMATE_MIN_GAP and gap > outcome.estimate * ESTIMATE_TOLERANCE:
+                key = "restore_time" if task.service in failed else "restart_time"
+                outcome.suggestion = (
+                    f"{task.service}: {key}: {_duration_text(actual.total_seconds())}   # was "
+                    f"{_duration_text(task.duration) if task.duration else 'not set'}, "
+                    f"measured in {state.row.id}"
+                )
+        outcomes.append(outcome)
+    gaps = _update_gaps(state, events)
+    result = Review(state, list(journal), outcomes, gaps)
+    result.questions = _questions(result)
+    return result
+
+
+def _update_gaps(state: MemoryView, events: Sequence[Event]) -> list[tuple[datetime, datetime]]:
+    cadence = timedelta(seconds=state.info.update_cadence)
+    marks = [state.row.started] + [e.at for e in events if isinstance(e, StakeholderUpdate)]
+    end = state.row.resolved
+    if end is not None:
+        marks = [m for m in marks if m <= end] + [end]
+    return [(a, b) for a, b in pairwise(marks) if b - a > cadence]
+
+
+def _questions(r: Review) -> list[tuple[str, list[str]]]:
+    events = r.journal
+    slow = sorted((o for o in r.outcomes if o.waited), key=lambda o: o.waited or timedelta(0), reverse=True)
+    decisions = [
+        f"{o.service} waited {clock(o.waited)} after its dependencies were back before work began"
+        for o in slow[:5]
+        if o.waited and o.waited >= timedelta(minutes=1)
+    ]
+    decisions += [
+        f"{describe(e)} at {e.at:%H:%M} by {e.actor}" for e in events if isinstance(e, Bypassed | FailedAgain)
+    ]
+    row = r.state.row
+    alerts = []
+    if row.detected is not None:
+        alerts.append(f"detected {clock(row.started - row.detected)} before the incident was declared")
+    else:
+        alerts.append("detection time not recorded (start incidents with --detected)")
+    alerts += [
+        f"{e.at:%H:%M} {e.actor}: {e.text}"
+        for e in events
+        if isinstance(e, Note) and any(w in e.text.lower() for w in HELPFUL_WORDS)
+    ]
+    info: dict[str, list[str]] = defaultdict(list)
+    for e in events:
+        if isinstance(e, CheckFailed):
+            info[r.state.tasks[e.service].owner or "(no owner)"].append(
+                f"check of {e.dependency} for {e.service} failed"
+            )
+        elif isinstance(e, Escalated):
+            info[r.state.tasks[e.service].owner or "(no owner)"].append(
+                f"escalated {e.service} to {e.person}"
+            )
+    for task in r.state.tasks.values():
+        if task.owner is None:
+            info["(no owner)"].append(f"{task.service} has no owner team")
+        if task.verify is None:
+            info[task.owner or "(no owner)"].append(f"{task.service} has no verify command")
+    teams = [
+        f"{team}: {'; '.join(items[:4])}" + (f" (+{len(items) - 4})" if len(items) > 4 else "")
+        for team, items in sorted(info.items())
+    ]
+    prevent = [
+        f"remove workaround {w.id} ({w.service} without the check of {w.dependency}), "
+        f"owner {w.owner or 'none'}"
+        for w in r.state.open_workarounds()
+    ]
+    prevent += [
+        f"{o.service} was reopened {o.reopened} time(s): harden what it depends on"
+        for o in r.outcomes
+        if o.reopened
+    ]
+    prevent += [
+        f"{o.service} missed its RTO by {clock((o.downtime or timedelta(0)) - (o.rto or timedelta(0)))}"
+        for o in r.outcomes
+        if o.met is False
+    ]
+    return [
+        ("Which decisions slowed recovery?", decisions or ["nothing in the journal points to one"]),
+        ("Which alerts helped?", alerts),
+        (
+            "Which teams lacked information?",
+            teams or ["no failed checks, escalations or missing commands recorded"],
+        ),
+        (
+            "What action prevents recurrence?",
+            prevent or ["no open workaround, reopening or RTO miss recorded"],
+        ),
+    ]
+
+
+def review_markdown(r: Review) -> str:
+    """The review as a Markdown document."""
+    row = r.state.row
+    kind = "Exercise" if row.exercise else "Incident"
+    lines = [f"# Post-incident review: {row.id} {row.title}", ""]
+    lines += [
+        f"- {kind}, scenario `{row.scenario}`, plan '{row.plan_name}' (sha256 {row.plan_hash[:12]})",
+        f"- detected: {row.detected:%Y-%m-%d %H:%M} UTC" if row.detected else "- detected: not recorded",
+        f"- declared: {row.started:%Y-%m-%d %H:%M} UTC"
+        + (f" ({clock(row.started - row.detected)} after detection)" if row.detected else ""),
+        f"- resolved: {row.resolved:%Y-%m-%d %H:%M} UTC after {clock(row.resolved - row.started)}"
+        if row.resolved
+        else "- resolved: not yet (this review is provisional)",
+    ]
+    restored = sum(1 for o in r.outcomes if o.restored)
+    lines.append(
+        f"- {len(r.outcomes)} services impacted, {restored} restored, "
+        f"{sum(1 for o in r.outcomes if o.reopened)} reopened, "
+        f"{sum(1 for o in r.outcomes if o.met is False)} RTOs missed"
+    )
+    lines += ["", "## Timeline", ""]
+    lines += [
+        f"- {e.at:%H:%M} {e.actor}: {describe(e)}" for e in sorted(r.journal, key=lambda e: (e.at, e.seq))
+    ]
+    lines += [
+        "",
+        "## Downtime against RTO",
+        "",
+        "| service | owner | restored | downtime | RTO | met | reopened |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for o in r.outcomes:
+        met = {True: "yes", False: "**missed**", None: "-"}[o.met]
+        lines.append(
+            f"| {o.service} | {o.owner or '(none)'} | {o.restored:%H:%M} | {_span(o.downtime)} | "
+            f"{_span(o.rto)} | {met} | {o.reopened or ''} |"
+            if o.restored
+            else f"| {o.service} | {o.owner or '(none)'} | never | - | {_span(o.rto)} | {met} | "
+            f"{o.reopened or ''} |"
+        )
+    reopened = [e for e in r.journal if isinstance(e, FailedAgain)]
+    lines += ["", "## Reopened", ""]
+    lines += [f"- {e.at:%H:%M} {describe(e)} (by {e.actor})" for e in reopened] or ["- none"]
+    lines += ["", "## Bypasses and workarounds", ""]
+    bypasses = [e for e in r.journal if isinstance(e, Bypassed)]
+    for e in bypasses:
+        wa = r.state.wa_rows.get(e.workaround)
+        status = "**still open**"
+        if wa is not None and wa.removed is not None:
+            status = f"removed {wa.removed:%Y-%m-%d %H:%M} by {wa.removed_by}"
+        lines.append(
+            f"- {e.workaround}: {e.service} ran without the check of {e.dependency}: {e.reason} "
+            f"(by {e.actor} at {e.at:%Y-%m-%d %H:%M}, owner {e.owner or 'none'}); {status}"
+        )
+    if not bypasses:
+        lines.append("- none: every dependency check was passed")
+    cadence = timedelta(seconds=r.state.info.update_cadence)
+    updates = [e for e in r.journal if isinstance(e, StakeholderUpdate)]
+    lines += ["", "## Stakeholder updates", ""]
+    lines.append(
+        f"- {len(updates)} sent, cadence {clock(cadence)}: "
+        + ("kept" if not r.gaps else f"**missed {len(r.gaps)} time(s)**")
+    )
+    lines += [f"- gap of {clock(b - a)}: {a:%H:%M} to {b:%H:%M}" for a, b in r.gaps]
+    escalations = [e for e in r.journal if isinstance(e, Escalated)]
+    lines += ["", "## Escalations", ""]
+    lines += [f"- {e.at:%H:%M} {e.actor} escalated {e.service} to {e.person}" for e in escalations] or [
+        "- none"
+    ]
+    lines += [
+        "",
+        "## Estimate vs actual",
+        "",
+        "| service | estimate | actual | difference |",
+        "|---|---|---|---|",
+    ]
+    for o in r.outcomes:
+        if o.actual is not None:
+            lines.append(
+                f"| {o.service} | {_span(o.estimate)} | {_span(o.actual)} | {_span(o.actual - o.estimate)} |"
+            )
+    edits = [o.suggestion for o in r.outcomes if o.suggestion]
+    if edits:
+        lines += ["", "Suggested plan edits (under each service):", "", "```yaml", *edits, "```"]
+    lines += ["", "## Review questions", ""]
+    for question, data in r.questions:
+        lines += [f"### {question}", "", *(f"- {d}" for d in data), ""]
+    items = [
+        f"- [ ] remove {w.id}: {w.service} without the check of {w.dependency} (owner {w.owner or 'none'})"
+        for w in r.state.open_workarounds()
+    ]
+    items += [f"- [ ] update the plan: {o.suggestion}" for o in r.outcomes if o.suggestion]
+    lines += ["## Action items", "", *(items or ["- none"])]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def review_json(r: Review) -> dict[str, Any]:
+    """The review for machines."""
+    row = r.state.row
+    return {
+        "incident": row.id,
+        "title": row.title,
+        "exercise": row.exercise,
+        "scenario": row.scenario,
+        "detected": row.detected.isoformat() if row.detected else None,
+        "declared": row.started.isoformat(),
+        "resolved": row.resolved.isoformat() if row.resolved else None,
+        "detection_to_declaration_minutes": _minutes(row.started - row.detected) if row.detected else None,
+        "services": [
+            {
+                "service": o.service,
+                "owner": o.owner,
+                "restored": o.restored.isoformat() if o.restored else None,
+                "downtime_minutes": _minutes(o.downtime),
+                "rto_minutes": _minutes(o.rto),
+                "met_rto": o.met,
+                "reopened": o.reopened,
+                "estimate_minutes": _minutes(o.estimate),
+                "actual_minutes": _minutes(o.actual),
+                "waited_minutes": _minutes(o.waited),
+                "suggested_edit": o.suggestion,
+            }
+            for o in r.outcomes
+        ],
+        "reopened": [
+            {"at": e.at.isoformat(), "service": e.service, "reopened": e.reopened}
+            for e in r.journal
+            if isinstance(e, FailedAgain)
+        ],
+        "bypasses": [
+            {
+                "workaround": e.workaround,
+                "service": e.service,
+                "dependency": e.dependency,
+                "reason": e.reason,
+                "by": e.actor,
+                "at": e.at.isoformat(),
+                "owner": e.owner,
+                "removed": (
+                    w.removed.isoformat() if (w := r.state.wa_rows.get(e.workaround)) and w.removed else None
+                ),
+            }
+            for e in r.journal
+            if isinstance(e, Bypassed)
+        ],
+        "updates": {
+            "sent": sum(1 for e in r.journal if isinstance(e, StakeholderUpdate)),
+            "cadence_minutes": r.state.info.update_cadence / 60,
+            "kept": not r.gaps,
+            "gaps": [
+                {"from": a.isoformat(), "to": b.isoformat(), "minutes": _minutes(b - a)} for a, b in r.gaps
+            ],
+        },
+        "escalations": [
+            {"at": e.at.isoformat(), "service": e.service, "person": e.person}
+            for e in r.journal
+            if isinstance(e, Escalated)
+        ],
+        "questions": [{"question": q, "data": d} for q, d in r.questions],
+        "timeline": [
+            {"seq": e.seq, "at": e.at.isoformat(), "actor": e.actor, "kind": e.kind, "text": describe(e)}
+            for e in r.journal
+        ],
+    }
+
+
+@dataclass
+class IncidentFacts:
+    """What the KPIs need of one incident."""
+
+    id: str
+    exercise: bool
+    started: datetime
+    detected: datetime | None
+    resolved: datetime | None
+    reopened: bool
+    escalations: int
+    restored_after: dict[str, timedelta]
+    """Per service: from the start to its final restoration."""
+
+
+def facts(state: MemoryView, journal: Sequence[Event]) -> IncidentFacts:
+    """One incident, reduced to its KPI inputs."""
+    row = state.row
+    return IncidentFacts(
+        id=row.id,
+        exercise=row.exercise,
+        started=row.started,
+        detected=row.detected,
+        resolved=row.resolved,
+        reopened=any(t.reopened for t in state.tasks.values()),
+        escalations=sum(1 for e in journal if isinstance(e, Escalated)),
+        restored_after={
+            t.service: t.restored - row.started
+            for t in state.tasks.values()
+            if t.state == RESTORED and t.restored
+        },
+    )
+
+
+def _quarter(when: datetime) -> str:
+    return f"{when.year}-Q{(when.month - 1) // 3 + 1}"
+
+
+def _avg(values: Sequence[timedelta]) -> float | None:
+    return None if not values else round(mean(v.total_seconds() for v in values) / 60, 1)
+
+
+def kpis(incidents: Sequence[IncidentFacts]) -> dict[str, Any]:
+    """MTTD, MTTR (overall and per service), reopened share, escalation frequency, exercises per
+    quarter, and the same by quarter for trends. Real incidents and exercises are kept apart."""
+    real = [i for i in incidents if not i.exercise]
+    drills = [i for i in incidents if i.exercise]
+
+    def block(group: Sequence[IncidentFacts]) -> dict[str, Any]:
+        resolved = [i for i in group if i.resolved]
+        per_service: dict[str, list[timedelta]] = defaultdict(list)
+        for i in group:
+            for service, after in i.restored_after.items():
+                per_service[service].append(after)
+        return {
+            "incidents": len(group),
+            "resolved": len(resolved),
+            "mttd_minutes": _avg([i.started - i.detected for i in group if i.detected]),
+            "mttr_minutes": _avg([i.resolved - i.started for i in resolved if i.resolved]),
+            "reopened_share": None if not group else round(sum(i.reopened for i in group) / len(group), 3),
+            "escalations_per_incident": None
+            if not group
+            else round(sum(i.escalations for i in group) / len(group), 2),
+            "mttr_by_service_minutes": {s: _avg(v) for s, v in sorted(per_service.items())},
+        }
+
+    quarters = sorted({_quarter(i.started) for i in incidents})
+    trend = []
+    for q in quarters:
+        in_q = [i for i in real if _quarter(i.started) == q]
+        b = block(in_q)
+        trend.append(
+            {
+                "quarter": q,
+                "incidents": b["incidents"],
+                "exercises": sum(1 for i in drills if _quarter(i.started) == q),
+                "mttd_minutes": b["mttd_minutes"],
+                "mttr_minutes": b["mttr_minutes"],
+                "reopened_share": b["reopened_share"],
+                "escalations_per_incident": b["escalations_per_incident"],
+            }
+        )
+    return {"real": block(real), "exercises": block(drills), "by_quarter": trend}
+
+
+def kpi_text(data: dict[str, Any]) -> str:
+    """The KPIs for a terminal."""
+
+    def num(value: object, unit: str = "") -> str:
+        return "-" if value is None else f"{value}{unit}"
+
+    lines = []
+    for label, key in (("Real incidents", "real"), ("Exercises", "exercises")):
+        b = data[key]
+        share = b["reopened_share"]
+        lines += [
+            f"{label}: {b['incidents']} ({b['resolved']} resolved)",
+            f"  MTTD {num(b['mttd_minutes'], ' min')}   MTTR {num(b['mttr_minutes'], ' min')}   "
+            f"reopened {num(None if share is None else round(share * 100), '%')}   "
+            f"escalations/incident {num(b['escalations_per_incident'])}",
+        ]
+        slowest = sorted(
+            ((s, m) for s, m in b["mttr_by_service_minutes"].items() if m is not None), key=lambda x: -x[1]
+        )[:5]
+        if slowest:
+            lines.append(
+                "  slowest services (mean minutes to restore): " + ", ".join(f"{s} {m}" for s, m in slowest)
+            )
+    lines += [
+        "",
+        "By quarter:",
+        f"  {'quarter':<8} {'incidents':>9} {'exercises':>9} {'MTTD':>7} {'MTTR':>7} {'reopened':>9} "
+        f"{'escal.':>7}",
+    ]
+    for t in data["by_quarter"]:
+        share = t["reopened_share"]
+        lines.append(
+            f"  {t['quarter']:<8} {t['incidents']:>9} {t['exercises']:>9} {num(t['mttd_minutes']):>7} "
+            f"{num(t['mttr_minutes']):>7} {num(None if share is None else round(share * 100), '%'):>9} "
+            f"{num(t['escalations_per_incident']):>7}"
+        )
+    return "\n".join(lines) + "\n"

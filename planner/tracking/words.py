@@ -1,0 +1,60 @@
+"""Each journal event in words, for the journal pane, status, the report and the CLI's answers
+(kept apart from the planning code: every `planner incident` action prints one)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from models.events import Event
+
+
+def describe(event: Event) -> str:
+    """An event in words (without who and when)."""
+    from models import events as ev
+
+    match event:
+        case ev.IncidentStarted():
+            kind = "exercise" if event.exercise else "incident"
+            failed = ", ".join(event.failed[:5]) + (
+                f" and {len(event.failed) - 5} more" if len(event.failed) > 5 else ""
+            )
+            return f"declared {kind} '{event.title}' (scenario {event.scenario}; failed: {failed})"
+        case ev.TaskBegun():
+            return f"began restoring {event.service}"
+        case ev.CheckPassed():
+            seen = f" ({event.observed})" if event.observed else ""
+            return f"check of {event.dependency} for {event.service} passed{seen}"
+        case ev.CheckFailed():
+            seen = f" ({event.observed})" if event.observed else ""
+            return f"check of {event.dependency} for {event.service} FAILED{seen}"
+        case ev.Verified():
+            seen = f" ({event.observed})" if event.observed else ""
+            return f"confirmed {event.service}'s own verify{seen}"
+        case ev.Restored():
+            return f"{event.service} restored"
+        case ev.Bypassed():
+            until = f", expires {event.expires:%Y-%m-%d %H:%M}" if event.expires else ""
+            return (
+                f"BYPASSED the check of {event.dependency} for {event.service}: {event.reason} "
+                f"(workaround {event.workaround}, owner {event.owner or 'none'}{until})"
+            )
+        case ev.FailedAgain():
+            also = f"; reopened {', '.join(event.reopened)}" if event.reopened else ""
+            return f"{event.service} FAILED AGAIN{also}"
+        case ev.Escalated():
+            return f"escalated {event.service} to {event.person}"
+        case ev.Note():
+            return event.text
+        case ev.StakeholderUpdate():
+            return f"{event.audience} update sent"
+        case ev.RoleAssigned():
+            return f"{event.person} is now {event.role}"
+        case ev.WorkaroundRemoved():
+            return f"removed workaround {event.workaround}"
+        case ev.Resolved():
+            items = event.accepted_workarounds
+            return "resolved the incident" + (
+                f"; open workarounds kept as action items: {', '.join(items)}" if items else ""
+            )
+    return event.kind  # pragma: no cover - every kind is matched above
