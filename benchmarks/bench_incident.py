@@ -83,7 +83,7 @@ def main(size: int) -> None:
     timed("report (markdown)", ["report", incident])
     timed("resolve --accept-workarounds", ["incident", "resolve", incident, "--accept-workarounds"])
     print(
-        f"planner incident on a full outage of {size:,} services ({len(services):,} tasks); seconds per process"
+        f"planner incident, full outage of {size:,} services ({len(services):,} tasks); seconds per process"
     )
     print(f"{'action':<42} {'runs':>5} {'median':>8} {'worst':>8}")
     for label, values in times.items():

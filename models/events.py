@@ -175,6 +175,14 @@ class Resolved(EventBase):
     """Workarounds still open at resolution, each now an action item."""
 
 
+class ReviewHeld(EventBase):
+    """The post-incident review was held (the audit's readiness question 5 counts these)."""
+
+    kind: Literal["review_held"] = "review_held"
+    summary: str | None = None
+    """Where the review lives, or its conclusion in a line."""
+
+
 Event = Annotated[
     IncidentStarted
     | TaskBegun
@@ -189,7 +197,8 @@ Event = Annotated[
     | StakeholderUpdate
     | RoleAssigned
     | WorkaroundRemoved
-    | Resolved,
+    | Resolved
+    | ReviewHeld,
     Field(discriminator="kind"),
 ]
 """Any journal event."""
@@ -226,6 +235,7 @@ __all__ = [
     "Note",
     "Resolved",
     "Restored",
+    "ReviewHeld",
     "RoleAssigned",
     "StakeholderUpdate",
     "TaskBegun",

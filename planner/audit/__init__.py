@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 
 from planner.audit import spof as _spof  # noqa: F401 - registers the single-point-of-failure rule
@@ -28,8 +29,10 @@ def run_audit(
     loaded: LoadedPlan,
     as_of: datetime,
     scenario: str | None = None,
+    *,
     sources: tuple[WorkaroundSource, ...] = (),
     reviews: tuple[int, int] | None = None,
+    drills: Sequence[date] = (),
 ) -> AuditReport:
     """Audit a structurally valid plan.
 
@@ -57,6 +60,7 @@ def run_audit(
             planning=planning,
             scope=scope,
             scenario_name=scenario_name,
+            drills=list(drills),
         )
         overrides = plan.policy.rules
         findings: list[Finding] = []

@@ -31,6 +31,8 @@ class AuditContext:
     """Position of each service in the plan file."""
     team_index: dict[str, int] = field(default_factory=dict)
     """Position of each team in the plan file."""
+    drills: list[date] = field(default_factory=list)
+    """Days of exercises tracked in the incident store (``--store``), beside the plan's own."""
 
     def __post_init__(self) -> None:
         self.service_index = {s.id: i for i, s in enumerate(self.plan.services)}

@@ -112,12 +112,14 @@ def bypassed_check(ctx: AuditContext) -> Iterator[Finding]:
             continue
         who = f" by {w.applied_by}" if w.applied_by else ""
         owner = f"team {w.owner} must remove it" if w.owner else "no team is accountable for removing it"
+        then = "then set `removed:`"
+        if w.index is None:  # left open by a tracked incident
+            then = f"then record it: `planner incident remove-workaround {w.id}`"
         yield Finding(
             "bypassed-check",
             "error",
             f"{w.id} ({w.origin}) bypasses the {w.service} -> {w.bypasses} check since "
-            f"{w.applied:%Y-%m-%d %H:%M}Z (applied{who}: {w.reason.rstrip('.')}); {owner}, "
-            "then set `removed:`",
+            f"{w.applied:%Y-%m-%d %H:%M}Z (applied{who}: {w.reason.rstrip('.')}); {owner}, {then}",
             service=w.service,
             dependency=w.bypasses,
             team=w.owner,
@@ -360,6 +362,7 @@ def unassigned_role(ctx: AuditContext) -> Iterator[Finding]:
 def exercise_overdue(ctx: AuditContext) -> Iterator[Finding]:
     limit = ctx.plan.policy.exercise_interval_days
     dates = [e.date for e in ctx.plan.exercises if e.date <= ctx.today]
+    dates += [d for d in ctx.drills if d <= ctx.today]
     if dates and (ctx.today - max(dates)).days <= limit:
         return
     last = (
@@ -370,7 +373,7 @@ def exercise_overdue(ctx: AuditContext) -> Iterator[Finding]:
     yield Finding(
         "exercise-overdue",
         "warning",
-        f"no recovery exercise within {limit} days ({last}); run one of the scenarios and record "
-        "it under `exercises:`",
+        f"no recovery exercise within {limit} days ({last}); run one of the scenarios (`planner "
+        "track PLAN --scenario ID --exercise`) or record it under `exercises:`",
         path=("exercises",) if ctx.plan.exercises else (),
     )

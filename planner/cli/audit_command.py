@@ -10,6 +10,7 @@ from planner.cli.app import PLAN, cli, emit_json, styler
 
 if TYPE_CHECKING:
     from planner.loader import LoadedPlan
+    from planner.tracking.store import PlanHistory
 
 
 _FAIL_RANK = {"error": 0, "warning": 1, "info": 2}
@@ -18,6 +19,12 @@ _FAIL_RANK = {"error": 0, "warning": 1, "info": 2}
 @cli.command()
 @PLAN
 @click.option("--scenario", metavar="ID", help="restrict findings to the services this scenario impacts")
+@click.option(
+    "--store",
+    "store_path",
+    metavar="DB",
+    help="also read the incident store: workarounds its incidents left open, drills, reviews held",
+)
 @click.option(
     "--all-scenarios",
     is_flag=True,
@@ -46,7 +53,13 @@ _FAIL_RANK = {"error": 0, "warning": 1, "info": 2}
     help="exit 1 when a finding is at or above this severity",
 )
 def audit(  # noqa: PLR0917 - click passes every option positionally by name
-    plan: str, scenario: str | None, all_scenarios: bool, as_of: object, fmt: str, fail_on: str
+    plan: str,
+    scenario: str | None,
+    store_path: str | None,
+    all_scenarios: bool,
+    as_of: object,
+    fmt: str,
+    fail_on: str,
 ) -> int:
     """Audit PLAN before an exercise: every rule, the readiness checklist and coverage.
 
@@ -69,7 +82,15 @@ def audit(  # noqa: PLR0917 - click passes every option positionally by name
 
     loaded = load_plan(plan)
     day = as_of.date() if isinstance(as_of, datetime) else None
-    report = run_audit(loaded, as_of_moment(day), scenario)
+    history = _history(store_path, loaded.plan.name) if store_path else None
+    report = run_audit(
+        loaded,
+        as_of_moment(day),
+        scenario,
+        sources=(history,) if history else (),
+        reviews=history.reviews if history else None,
+        drills=history.drills if history else (),
+    )
     if fmt == "json":
         data = audit_json(report)
         if all_scenarios:
@@ -85,6 +106,23 @@ def audit(  # noqa: PLR0917 - click passes every option positionally by name
         return 0
     threshold = _FAIL_RANK[fail_on]
     return 1 if any(_FAIL_RANK[f.severity] <= threshold for f in report.findings) else 0
+
+
+def _history(path: str, plan_name: str) -> PlanHistory:
+    from pathlib import Path
+
+    from planner.errors import UsageError
+    from planner.tracking.store import Store
+
+    if not Path(path).is_file():
+        raise UsageError(
+            f"--store {path}: no incident store there (it is created by `planner incident start`)"
+        )
+    store = Store(Path(path))
+    try:
+        return store.for_plan(plan_name)
+    finally:
+        store.close()
 
 
 def _scenario_table(loaded: LoadedPlan, json_out: bool) -> Any:

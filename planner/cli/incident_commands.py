@@ -570,6 +570,23 @@ def remove_workaround(workaround: str, store_path: str | None, actor: str | None
 
 @incident.command()
 @click.argument("incident_id", metavar="ID")
+@click.option("--summary", metavar="TEXT", help="where the review lives, or its conclusion")
+@STORE
+@AS
+@AT
+def reviewed(
+    incident_id: str, summary: str | None, store_path: str | None, actor: str | None, at: str | None
+) -> int:
+    """Record that the post-incident review of ID was held (audits count resolved incidents
+    without one)."""
+    from planner.tracking import actions
+
+    who, when = actor or _default_actor(), _when(at)
+    return _done(_act(store_path, incident_id, lambda v: actions.reviewed(v, summary, who, when)))
+
+
+@incident.command()
+@click.argument("incident_id", metavar="ID")
 @click.option(
     "--accept-workarounds",
     is_flag=True,

@@ -21,6 +21,7 @@ from models.events import (
     Note,
     Resolved,
     Restored,
+    ReviewHeld,
     RoleAssigned,
     StakeholderUpdate,
     TaskBegun,
@@ -296,6 +297,14 @@ def remove_workaround(view: View, wid: str, actor: str, at: datetime) -> list[Ev
                     f"first (planner incident check {row.id} {wa.service} {wa.dependency} --pass)"
                 )
     return [WorkaroundRemoved(incident=row.id, at=at, actor=actor, workaround=wid)]
+
+
+def reviewed(view: View, summary: str | None, actor: str, at: datetime) -> list[Event]:
+    """Record that the post-incident review was held (after resolution)."""
+    row = view.incident()
+    if row.state == OPEN:
+        raise RefusedError(f"{row.id} is still open: resolve it before its review is held")
+    return [ReviewHeld(incident=row.id, at=at, actor=actor, summary=summary)]
 
 
 def resolve(view: View, accept_workarounds: bool, actor: str, at: datetime) -> list[Event]:

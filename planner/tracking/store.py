@@ -14,6 +14,8 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -118,6 +120,20 @@ MIGRATIONS: list[str] = [
 ]
 
 T = TypeVar("T")
+
+
+@dataclass
+class PlanHistory:
+    """A plan's tracked history, as the audit reads it; also a ``WorkaroundSource``."""
+
+    workarounds: list[OpenWorkaround]
+    drills: list[date]
+    reviews: tuple[int, int]
+    """(resolved incidents whose review was held, resolved incidents)."""
+
+    def open_workarounds(self) -> list[OpenWorkaround]:
+        """Workarounds its incidents left open."""
+        return self.workarounds
 
 
 class StoreError(PlannerError):
@@ -273,6 +289,20 @@ class Store:
     def find_workaround(self, wid: str) -> WorkaroundRow | None:
         """A workaround of any incident."""
         return find_workaround(self.db, wid)
+
+    def for_plan(self, plan_name: str) -> PlanHistory:
+        """What the audit of a plan reads from the store: its incidents' open workarounds,
+        its drills, and how many resolved incidents had their review held."""
+        rows = [r for r in self.incident_rows() if r.plan_name == plan_name]
+        ids = {r.id for r in rows}
+        held = self.db.execute("SELECT DISTINCT incident FROM events WHERE kind = 'review_held'")
+        reviewed = {str(r[0]) for r in held}
+        resolved = [r.id for r in rows if r.resolved is not None]
+        return PlanHistory(
+            workarounds=[w for w in self.open_workarounds() if w.origin.split()[-1] in ids],
+            drills=[r.started.date() for r in rows if r.exercise],
+            reviews=(sum(1 for i in resolved if i in reviewed), len(resolved)),
+        )
 
     def open_workarounds(self) -> list[OpenWorkaround]:
         """Workarounds left open by tracked incidents (the audit's ``--store``)."""

@@ -121,7 +121,7 @@ def incident_row(db: sqlite3.Connection, incident: str) -> IncidentRow | None:
 
 def incident_rows(db: sqlite3.Connection) -> list[IncidentRow]:
     """Every incident, oldest first."""
-    rows = db.execute(f"SELECT {_INCIDENT_COLUMNS} FROM incidents ORDER BY started, id")
+    rows = db.execute(f"SELECT {_INCIDENT_COLUMNS} FROM incidents ORDER BY started, rowid")
     return [_incident(r) for r in rows]
 
 

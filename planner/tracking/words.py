@@ -52,6 +52,8 @@ def describe(event: Event) -> str:
             return f"{event.person} is now {event.role}"
         case ev.WorkaroundRemoved():
             return f"removed workaround {event.workaround}"
+        case ev.ReviewHeld():
+            return "post-incident review held" + (f": {event.summary}" if event.summary else "")
         case ev.Resolved():
             items = event.accepted_workarounds
             return "resolved the incident" + (
