@@ -294,14 +294,15 @@ def list_incidents(fmt: str, store_path: str | None) -> int:
 @click.argument("incident_id", metavar="ID")
 @STATE_FORMAT
 @STORE
-def status(incident_id: str, fmt: str, store_path: str | None) -> int:
+@click.option("--at", "at", metavar="TIME", help="as of this time (default: now), e.g. to review a drill")
+def status(incident_id: str, fmt: str, store_path: str | None, at: str | None) -> int:
     """Where the recovery of incident ID stands: progress, next update due, projected finish,
     each task in wave order with its checks and what blocks it, open workarounds, the journal."""
     from planner.tracking.progress import project
     from planner.tracking.render import status_json, status_markdown, status_text
 
     state, journal = _load(store_path, incident_id)
-    now = datetime.now(UTC)
+    now = _when(at)
     projection = project(state, now)
     if fmt == "json":
         emit_json(status_json(state, journal, projection, now))

@@ -112,7 +112,10 @@ def check(  # noqa: PLR0917 - the action's whole input
     row = _open(view, at)
     task = _task(view, service)
     _check_of(view, task, dependency)
-    if task.state == RESTORED:
+    held = next(c for c in view.checks(service) if c.dependency == dependency)
+    if task.state == RESTORED and not (passed and held.state == BYPASSED):
+        # a restored service's checks are settled; the one exception is a bypassed check finally
+        # passing, which is what lets its workaround be removed
         raise RefusedError(f"{service} is already restored; if it is broken, say so with `fail`")
     if not passed:
         return [
@@ -126,8 +129,7 @@ def check(  # noqa: PLR0917 - the action's whole input
             f"the check of {dependency} for {service} cannot pass: {dependency} is {dep.state}; "
             f"restore it first"
         )
-    command = next(c.command for c in view.checks(service) if c.dependency == dependency)
-    if command is None and not (observed and observed.strip()):
+    if held.command is None and not (observed and observed.strip()):
         raise RefusedError(
             f"the plan has no check command for {service} -> {dependency}: say what you looked at "
             "with --observed TEXT (and add a `check:` to the plan)"

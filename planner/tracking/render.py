@@ -81,7 +81,10 @@ def header_lines(
                 f"stakeholder update OVERDUE by {clock(now - due)} (was due {due:%H:%M} UTC)", "bold"
             )
         lines.append(text)
-        lines.append(f"projected finish {projection.eta:%H:%M} UTC (in {clock(projection.eta - now)})")
+        if counts[RESTORED] == total:
+            lines.append("every impacted service is restored: resolve when the workarounds are settled")
+        else:
+            lines.append(f"projected finish {projection.eta:%H:%M} UTC (in {clock(projection.eta - now)})")
     risk = len(projection.at_risk)
     if risk or projection.missed:
         lines.append(
@@ -258,6 +261,10 @@ def status_json(
     }
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def _names(state: MemoryView, services: Sequence[str], limit: int = 6) -> str:
     shown = [state.tasks[s].name for s in services[:limit]]
     more = len(services) - limit
@@ -340,7 +347,8 @@ def draft_update(state: MemoryView, projection: Projection, now: datetime, audie
         lines.append("Needs: " + ("; ".join(needs) if needs else "none") + ".")
     else:
         lines.append(
-            f"Actions: {len(restoring)} services being restored by {len({t.owner for t in restoring})} teams."
+            f"Actions: {_count(len(restoring), 'service')} being restored by "
+            f"{_count(len({t.owner for t in restoring}), 'team')}."
         )
         if blocked or failing:
             lines.append(

@@ -67,7 +67,7 @@ class ServiceOutcome:
     actual: timedelta | None
     """From the last time work began to the final restoration."""
     waited: timedelta | None
-    """From the moment its last dependency was restored to the moment work began on it."""
+    """From the moment its dependencies were first all restored to the moment work first began."""
     met: bool | None
     suggestion: str | None = None
 
@@ -97,20 +97,24 @@ def review(state: MemoryView, journal: Sequence[Event]) -> Review:
     started = state.row.started
     failed = set(events[0].failed) if isinstance(events[0], IncidentStarted) else set()
     last_begun: dict[str, datetime] = {}
+    first_begun: dict[str, datetime] = {}
     final_begun: dict[str, datetime] = {}
+    first_restored: dict[str, datetime] = {}
     for event in events:
         if isinstance(event, TaskBegun):
             last_begun[event.service] = event.at
+            first_begun.setdefault(event.service, event.at)
         elif isinstance(event, Restored):
             final_begun[event.service] = last_begun.get(event.service, event.at)
+            first_restored.setdefault(event.service, event.at)
     outcomes = []
     for task in state.tasks.values():
         done = task.restored if task.state == RESTORED else None
         rto = None if task.rto is None else timedelta(seconds=task.rto)
         actual = None if done is None else done - final_begun.get(task.service, done)
-        dep_times = [state.tasks[c.dependency].restored for c in state.checks(task.service)]
-        ready = max((t for t in dep_times if t is not None), default=started)
-        begun = final_begun.get(task.service)
+        dep_first = [first_restored.get(c.dependency) for c in state.checks(task.service)]
+        ready = max((t for t in dep_first if t is not None), default=started)
+        begun = first_begun.get(task.service)
         waited = None if begun is None else max(timedelta(0), begun - ready)
         outcome = ServiceOutcome(
             service=task.service,
