@@ -19,6 +19,7 @@ from planner.cli import (  # noqa: F401
     import_commands,
     incident_commands,
     plan_commands,
+    track_command,
 )
 from planner.cli.app import cli
 from planner.errors import PlannerError

@@ -340,6 +340,13 @@ class Store:
             out.append(event.model_copy(update={"seq": int(seq)}))
         return out
 
+    def events_since(self, incident: str, seq: int) -> list[Event]:
+        """An incident's events after sequence number ``seq``, oldest first."""
+        rows = self.db.execute(
+            "SELECT seq, data FROM events WHERE incident = ? AND seq > ? ORDER BY seq", (incident, seq)
+        )
+        return [event_from_json(data).model_copy(update={"seq": int(s)}) for s, data in rows]
+
     def incidents(self) -> list[str]:
         """Every incident id, in the order they started."""
         rows = self.db.execute("SELECT incident, MIN(seq) FROM events GROUP BY incident ORDER BY MIN(seq)")

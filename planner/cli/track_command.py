@@ -1,0 +1,109 @@
+"""``planner track``: the terminal UI over the tracking core."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from planner.cli.app import FAILED, PLAN, SCENARIO, cli
+from planner.errors import UsageError
+
+
+@cli.command()
+@PLAN
+@SCENARIO
+@FAILED
+@click.option(
+    "--store",
+    "store_path",
+    metavar="DB",
+    envvar="PLANNER_STORE",
+    help="incident store (default: .planner/incidents.db)",
+)
+@click.option("--incident", "incident_id", metavar="ID", help="resume this incident instead of starting one")
+@click.option("--as", "actor", metavar="NAME", help="who you are in the journal (default: your login name)")
+@click.option("--exercise", is_flag=True, help="a drill: kept apart in KPIs, counts as an exercise")
+def track(  # noqa: PLR0917 - click passes every option
+    plan: str,
+    scenario: str | None,
+    failed: tuple[str, ...],
+    store_path: str | None,
+    incident_id: str | None,
+    actor: str | None,
+    exercise: bool,
+) -> int:
+    """The recovery screen: track the incident of PLAN live.
+
+    Starts an incident for the scenario (default: every service failed), or resumes one with
+    --incident ID; with an incident of this plan still open it offers to resume it. Every key
+    goes through the same guards and journal as `planner incident`, so several terminals (and
+    scripts) can work on one incident; each sees the others' actions within a second.
+
+    \b
+    Keys: b begin  c/C pass/fail a check  v verify  r restored  x bypass  f failed again
+          n note  u stakeholder update  e escalate  / filter  g tree  ? help  q quit
+    """
+    from datetime import UTC, datetime
+
+    from planner.cli.incident_commands import _default_actor
+    from planner.loader import load_plan
+    from planner.tracking.opening import initial_state
+    from planner.tracking.session import Session
+    from planner.tracking.store import Store, default_store_path
+
+    loaded = load_plan(plan)
+    valid = loaded.require_valid()
+    path = Path(store_path) if store_path else default_store_path()
+    who = actor or _default_actor()
+    failed_ids = [f.strip() for chunk in failed for f in chunk.split(",") if f.strip()] or None
+
+    def start_new() -> str:
+        store = Store(path)
+        try:
+            digest = store.keep_plan(valid.name, loaded.source.text, datetime.now(UTC).isoformat())
+            first = store.start(
+                "DRILL" if exercise else "INC",
+                lambda new_id: initial_state(
+                    valid,
+                    digest,
+                    new_id,
+                    scenario=scenario,
+                    failed=failed_ids,
+                    title=None,
+                    exercise=exercise,
+                    actor=who,
+                    at=datetime.now(UTC),
+                ),
+            )
+            return first.incident
+        finally:
+            store.close()
+
+    offer: list[tuple[str, str]] | None = None
+    store = Store(path)
+    try:
+        if incident_id is not None:
+            if store.incident(incident_id) is None:
+                from planner.messages import did_you_mean
+
+                known = [r.id for r in store.incident_rows()]
+                raise UsageError(f"no incident {incident_id} in {path}{did_you_mean(incident_id, known)}")
+            chosen = incident_id
+        else:
+            open_ones = [r for r in store.incident_rows() if r.plan_name == valid.name and r.state == "open"]
+            offer = [
+                (r.id, f"Resume {r.id}: {r.title} (started {r.started:%Y-%m-%d %H:%M} UTC)")
+                for r in open_ones
+            ]
+            chosen = open_ones[-1].id if open_ones else ""
+    finally:
+        store.close()
+    if incident_id is None and not offer:
+        chosen = start_new()
+        offer = None
+    from planner.tui.app import TrackApp
+
+    app = TrackApp(Session(path, chosen, who), resume_offer=offer or None, starter=start_new)
+    app.run()
+    return 0

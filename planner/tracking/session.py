@@ -1,0 +1,105 @@
+"""One responder's live view of an incident: a mirror of the store's rows kept current by folding
+the journal's new events into it (never by guessing), and actions that go through the store's
+guarded transactions. The terminal UI is a thin skin over this; it holds nothing the journal
+does not have.
+
+A :class:`Session` is safe to use from worker threads: every call opens its own connection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from planner.errors import UsageError
+from planner.tracking import actions
+from planner.tracking.state import MemoryView, View, apply
+from planner.tracking.store import Store
+
+if TYPE_CHECKING:
+    from models.events import Event
+
+JOURNAL_TAIL = 200
+"""Events a session keeps for the journal pane (the store keeps them all)."""
+
+
+def utc_now() -> datetime:
+    """The real clock (tests pass a fake one)."""
+    return datetime.now(UTC)
+
+
+@dataclass
+class Session:
+    """An incident as seen from one terminal."""
+
+    store_path: Path
+    incident: str
+    actor: str
+    clock: Callable[[], datetime] = utc_now
+    state: MemoryView | None = None
+    journal: list[Event] = field(default_factory=list)
+    """The newest events, oldest first."""
+    seen: int = 0
+    """Sequence number of the newest event folded into :attr:`state`."""
+
+    def _open(self) -> Store:
+        return Store(self.store_path)
+
+    def load(self) -> MemoryView:
+        """Read the whole incident (at start, and to resynchronise)."""
+        store = self._open()
+        try:
+            state = store.snapshot(self.incident)
+            if state is None:
+                raise UsageError(f"no incident {self.incident} in {self.store_path}")
+            journal = store.events(self.incident)
+        finally:
+            store.close()
+        self.state = state
+        self.journal = journal[-JOURNAL_TAIL:]
+        self.seen = journal[-1].seq if journal else 0
+        return state
+
+    def fetch(self) -> list[Event]:
+        """What other terminals recorded since the last fold (not folded yet: see :meth:`fold`)."""
+        store = self._open()
+        try:
+            return store.events_since(self.incident, self.seen)
+        finally:
+            store.close()
+
+    def fold(self, events: list[Event]) -> None:
+        """Apply new events to the mirror, in order, each once."""
+        assert self.state is not None, "load() first"
+        for event in events:
+            if event.seq <= self.seen:
+                continue
+            apply(self.state, event)
+            self.journal.append(event)
+            self.seen = event.seq
+        del self.journal[:-JOURNAL_TAIL]
+
+    def act(self, name: str, **kwargs: Any) -> tuple[list[Event], list[Event]]:
+        """Run the action ``name`` of :mod:`planner.tracking.actions` through the store's guard.
+        Returns its events and everything new in the journal since the last fold (this action's
+        and any other terminal's before it), for :meth:`fold`; safe from a worker thread.
+
+        Raises ``RefusedError`` (nothing written) naming what blocks.
+        """
+        decide: Callable[..., list[Event]] = getattr(actions, name)
+        at = self.clock()
+        store = self._open()
+        try:
+            done = store.act(self.incident, lambda view: decide(view, **kwargs, actor=self.actor, at=at))
+            fresh = store.events_since(self.incident, self.seen)
+        finally:
+            store.close()
+        return done, fresh
+
+    def view(self) -> View:
+        """The mirror, for read-only questions."""
+        assert self.state is not None, "load() first"
+        return self.state

@@ -1,0 +1,1 @@
+"""The terminal UI (Textual): `planner track`."""
