@@ -43,6 +43,9 @@ NARROW = 110
 TREE_NODES = 400
 """The dependency tree stops growing after this many nodes."""
 
+LOUD = frozenset({"bypass", "escalate", "update", "fail"})
+"""Actions whose success is also announced (the others show in the table and journal)."""
+
 Starter = Callable[[], str]
 """Starts a new incident and returns its id (when the user declines to resume one)."""
 
@@ -63,9 +66,11 @@ class TrackApp(App[None]):
         Binding("n", "note", "Note", tooltip="Add a note to the journal"),
         Binding("u", "update", "Update", tooltip="Draft, edit and log a stakeholder update"),
         Binding("e", "escalate", "Escalate", tooltip="Page the next person on the escalation path"),
-        Binding("slash", "filter", "Filter", tooltip="Filter by text, team:ID or state:NAME"),
+        Binding(
+            "slash", "filter", "Filter", key_display="/", tooltip="Filter by text, team:ID or state:NAME"
+        ),
         Binding("g", "tree", "Tree", tooltip="Dependency tree of the selected service"),
-        Binding("question_mark", "help", "Help", tooltip="Keys and rules"),
+        Binding("question_mark", "help", "Help", key_display="?", tooltip="Keys and rules"),
         Binding("q", "leave", "Quit", tooltip="Quit (the incident stays in the store)"),
     ]
 
@@ -213,7 +218,8 @@ class TrackApp(App[None]):
             self.call_from_thread(self.notify, str(error), title="Not done", severity="error", timeout=10)
             return
         self.call_from_thread(self._fold, fresh)
-        self.call_from_thread(self.notify, done, timeout=3)
+        if name in LOUD:  # the table and the journal show the rest; these deserve a word
+            self.call_from_thread(self.notify, done, timeout=6)
 
     def _need_service(self) -> str | None:
         service = self.selected

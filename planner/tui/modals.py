@@ -23,7 +23,7 @@ ModalScreen .title { text-style: bold; margin-bottom: 1; }
 ModalScreen .warning { color: $warning; margin-bottom: 1; }
 ModalScreen Horizontal.buttons { height: auto; margin-top: 1; align-horizontal: right; }
 ModalScreen Button { margin-left: 2; }
-ModalScreen TextArea { height: 16; }
+ModalScreen TextArea { height: 12; }
 ModalScreen Input { margin-bottom: 1; }
 """
 

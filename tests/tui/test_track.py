@@ -1,0 +1,297 @@
+"""``planner track`` driven with Textual's pilot: every key reaches the journal (or is refused
+with the reason and leaves it unchanged), and the screen shows the journal's fold."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from models.events import Event
+from planner.loader import load_valid_plan
+from planner.tracking.opening import initial_state
+from planner.tracking.session import Session
+from planner.tracking.store import Store
+from planner.tui.app import TrackApp
+from planner.tui.modals import BypassScreen, HelpScreen, TreeScreen, UpdateScreen
+from planner.tui.widgets import TaskTable
+
+ENTERPRISE = Path(__file__).parents[2] / "examples" / "enterprise.yaml"
+STARTED = datetime(2026, 11, 28, 2, 10, tzinfo=UTC)
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
+def start_incident(path: Path, exercise: bool = False) -> str:
+    plan = load_valid_plan(ENTERPRISE)
+    store = Store(path)
+    digest = store.keep_plan(plan.name, ENTERPRISE.read_text(), STARTED.isoformat())
+    first = store.start(
+        "INC",
+        lambda new_id: initial_state(
+            plan,
+            digest,
+            new_id,
+            scenario="storage-outage",
+            failed=None,
+            title="Storage cluster failure",
+            exercise=exercise,
+            actor="grace",
+            at=STARTED,
+        ),
+    )
+    store.close()
+    return first.incident
+
+
+def make_app(tmp_path: Path, poll: bool = False) -> tuple[TrackApp, Clock, list[tuple[str, str]]]:
+    path = tmp_path / "incidents.db"
+    incident = start_incident(path) if not path.exists() else "INC-1"
+    clock = Clock(STARTED + timedelta(minutes=20))
+    app = TrackApp(Session(path, incident, "alice", clock=clock), clock=clock, poll=poll)
+    said: list[tuple[str, str]] = []
+
+    def notify(message: str, *, title: str = "", **_: Any) -> None:
+        said.append((title, message))
+
+    app.notify = notify  # type: ignore[method-assign]
+    return app, clock, said
+
+
+def journal(app: TrackApp) -> list[Event]:
+    store = Store(app.session.store_path)
+    try:
+        return store.events(app.session.incident)
+    finally:
+        store.close()
+
+
+async def settle(app: TrackApp, pilot: Any) -> None:
+    """Let workers finish and their results reach the screen."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def go_to(app: TrackApp, pilot: Any, service: str) -> None:
+    assert app.query_one(TaskTable).select(service)
+    await pilot.pause()
+
+
+@pytest.mark.asyncio
+async def test_begin_verify_restored_reach_the_journal_and_the_screen(tmp_path: Path) -> None:
+    app, _, said = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        table = app.query_one(TaskTable)
+        assert table.selected == "storage-cluster"
+        await pilot.press("b")
+        await settle(app, pilot)
+        assert journal(app)[-1].kind == "task_begun"
+        assert app.state.tasks["storage-cluster"].state == "restoring"
+        assert "restoring" in table.render_line(1).text
+        await pilot.press("v")
+        await settle(app, pilot)
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert [e.kind for e in journal(app)[-2:]] == ["verified", "restored"]
+        assert "restored" in table.render_line(1).text
+        assert not said, "routine actions show in the table and journal, not in toasts"
+
+
+@pytest.mark.asyncio
+async def test_a_refused_action_says_why_and_leaves_the_journal_alone(tmp_path: Path) -> None:
+    app, _, said = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await go_to(app, pilot, "db-primary")
+        before = len(journal(app))
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert len(journal(app)) == before
+        title, message = said[-1]
+        assert title == "Refused"
+        assert "waiting on storage-cluster (down)" in message
+        assert "check 'storagectl volume status orders' not passed" in message
+        assert app.state.tasks["db-primary"].state == "down"
+
+
+@pytest.mark.asyncio
+async def test_pass_and_fail_a_check_picked_with_its_command(tmp_path: Path) -> None:
+    app, _, said = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        for key in "bvr":
+            await pilot.press(key)
+            await settle(app, pilot)
+        await go_to(app, pilot, "db-primary")
+        await pilot.press("b")
+        await settle(app, pilot)
+        await pilot.press("C")
+        await pilot.pause()
+        assert "storagectl volume status orders" in str(
+            app.screen.query_one("OptionList").get_option_at_index(0).prompt
+        )
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert journal(app)[-1].kind == "check_failed"
+        assert app.state.check_rows["db-primary", "storage-cluster"].state == "failed"
+        await pilot.press("c", "enter")
+        await settle(app, pilot)
+        assert journal(app)[-1].kind == "check_passed"
+        assert app.state.check_rows["db-primary", "storage-cluster"].state == "passed"
+        assert not said
+
+
+@pytest.mark.asyncio
+async def test_bypass_asks_for_a_reason_and_creates_a_workaround(tmp_path: Path) -> None:
+    app, _, said = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await go_to(app, pilot, "db-primary")
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, BypassScreen)
+        await pilot.press("enter")  # no reason yet: refused by the form
+        await pilot.pause()
+        assert isinstance(app.screen, BypassScreen)
+        await pilot.press(*"storagectl hangs", "enter")
+        await settle(app, pilot)
+        event = journal(app)[-1]
+        assert event.kind == "bypassed"
+        assert getattr(event, "reason", "") == "storagectl hangs"
+        assert getattr(event, "workaround", "") == "INC-1-WA1"
+        assert app.state.wa_rows["INC-1-WA1"].removed is None
+        assert "workaround INC-1-WA1 is open" in said[-1][1]
+
+
+@pytest.mark.asyncio
+async def test_fail_escalate_note_update(tmp_path: Path) -> None:
+    app, clock, said = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        for key in "bvr":
+            await pilot.press(key)
+            await settle(app, pilot)
+        await pilot.press("f")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert journal(app)[-1].kind == "failed_again"
+        assert app.state.tasks["storage-cluster"].reopened == 1
+        await pilot.press("e", "y")
+        await settle(app, pilot)
+        assert getattr(journal(app)[-1], "person", "") == "carol"
+        await pilot.press("n", *"vendor ticket 4411 opened", "enter")
+        await settle(app, pilot)
+        assert getattr(journal(app)[-1], "text", "") == "vendor ticket 4411 opened"
+        clock.at += timedelta(minutes=5)
+        await pilot.press("u")
+        await pilot.pause()
+        assert isinstance(app.screen, UpdateScreen)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        update = journal(app)[-1]
+        assert update.kind == "stakeholder_update"
+        assert "Conditions:" in getattr(update, "text", "")
+        assert app.state.row.last_update == clock.at
+        assert said[-1][1] == "technical update logged"
+
+
+@pytest.mark.asyncio
+async def test_filter_tree_help_and_palette(tmp_path: Path) -> None:
+    app, _, _ = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        table = app.query_one(TaskTable)
+        await pilot.press("slash", *"team:dba", "enter")
+        await pilot.pause()
+        assert table.rows == ["db-primary", "db-replica"]
+        await pilot.press("slash", "escape")
+        await pilot.pause()
+        assert len(table.rows) == 21
+        await go_to(app, pilot, "app-api")
+        await pilot.press("g")
+        await pilot.pause()
+        assert isinstance(app.screen, TreeScreen)
+        labels = [str(n.label) for n in app.screen.dep_tree.root.children]
+        assert any(label.startswith("db-primary (down)") for label in labels)
+        await pilot.press("escape", "question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for action in ("Begin (b)", "Bypass (x)", "Update (u)", "Escalate (e)", "Tree (g)"):
+            assert action in titles
+
+
+@pytest.mark.asyncio
+async def test_another_terminal_shows_up_within_a_second(tmp_path: Path) -> None:
+    app, _, _ = make_app(tmp_path, poll=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "planner",
+                "incident",
+                "begin",
+                "INC-1",
+                "ldap-directory",
+                "--as",
+                "heidi",
+                "--store",
+                str(app.session.store_path),
+                "--at",
+                "2026-11-28T02:20Z",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        await pilot.pause(1.0)
+        await settle(app, pilot)
+        assert app.state.tasks["ldap-directory"].state == "restoring"
+        assert app.session.journal[-1].actor == "heidi"
+
+
+@pytest.mark.asyncio
+async def test_quit_asks_and_resume_restores_the_same_state(tmp_path: Path) -> None:
+    app, _, _ = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        for key in "bvr":
+            await pilot.press(key)
+            await settle(app, pilot)
+        await go_to(app, pilot, "db-primary")
+        await pilot.press("b")
+        await settle(app, pilot)
+        before = app.state
+        await pilot.press("q")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+    again, _, _ = make_app(tmp_path)
+    async with again.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert (again.state.tasks, again.state.check_rows) == (before.tasks, before.check_rows)
+        assert [e.seq for e in again.session.journal] == [e.seq for e in journal(again)]
+
+
+@pytest.mark.asyncio
+async def test_narrow_terminal_keeps_the_header_and_table(tmp_path: Path) -> None:
+    app, _, _ = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.screen.has_class("narrow")
+        assert not app.query_one("#side").display
+        table = app.query_one(TaskTable)
+        assert table.size.width == 80
+        assert "storage-cluster" in table.render_line(1).text
