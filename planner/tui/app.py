@@ -15,7 +15,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Tree
+from textual.timer import Timer
+from textual.widgets import Input, Label, Tree
 
 from planner.errors import PlannerError
 from planner.tracking import actions
@@ -34,8 +35,10 @@ from planner.tui.modals import (
     UpdateAnswer,
     UpdateScreen,
 )
-from planner.tui.widgets import DetailPane, JournalPane, TaskTable, TrackHeader
+from planner.tui.widgets import DetailPane, JournalPane, KeyBar, TaskTable, TrackHeader
 
+PROJECTION_DELAY = 1.0
+"""Seconds of quiet after a change before the projected finish is recomputed."""
 POLL_SECONDS = 0.5
 """How often the journal is checked for other terminals' actions (they show within a second)."""
 NARROW = 110
@@ -43,6 +46,22 @@ NARROW = 110
 TREE_NODES = 400
 """The dependency tree stops growing after this many nodes."""
 
+KEYBAR = [
+    ("b", "begin"),
+    ("c/C", "check pass/fail"),
+    ("v", "verify"),
+    ("r", "restored"),
+    ("x", "bypass"),
+    ("f", "failed"),
+    ("n", "note"),
+    ("u", "update"),
+    ("e", "escalate"),
+    ("/", "filter"),
+    ("g", "tree"),
+    ("?", "help"),
+    ("q", "quit"),
+]
+"""The key bar: every action key, short enough for 80 columns' worth of essentials."""
 LOUD = frozenset({"bypass", "escalate", "update", "fail"})
 """Actions whose success is also announced (the others show in the table and journal)."""
 
@@ -91,6 +110,7 @@ class TrackApp(App[None]):
         self.polling = poll
         self.projection: Projection | None = None
         self.projected_seq = -1
+        self._projection_timer: Timer | None = None
 
     # layout and lifecycle ------------------------------------------------------------------
 
@@ -105,8 +125,10 @@ class TrackApp(App[None]):
                 yield Label("Journal (newest first)", id="journal-title")
                 with VerticalScroll(id="journal"):
                     yield JournalPane(id="journal-text")
-        yield Input(placeholder="filter: words, team:ID, state:down|restoring|restored|reopened", id="filter")
-        yield Footer()
+        yield Input(
+            placeholder="/ filter: words, team:ID, state:down|restoring|restored|reopened", id="filter"
+        )
+        yield KeyBar(KEYBAR)
 
     def on_mount(self) -> None:
         self._narrow(self.size.width)
@@ -187,7 +209,14 @@ class TrackApp(App[None]):
     def _fold(self, events: list[Any]) -> None:
         self.session.fold(events)
         self._show_all()
-        self._project()
+        self._project_soon()
+
+    def _project_soon(self) -> None:
+        """Re-run the schedule once things settle: at 10,000 tasks it takes a good part of a
+        second of CPU, which must not compete with the repaint that follows a key press."""
+        if self._projection_timer is not None:
+            self._projection_timer.stop()
+        self._projection_timer = self.set_timer(PROJECTION_DELAY, self._project)
 
     @work(thread=True, exclusive=True, group="projection", exit_on_error=False)
     def _project(self) -> None:
@@ -428,9 +457,7 @@ class TrackApp(App[None]):
 
     def action_filter(self) -> None:
         """Show the filter box."""
-        box = self.query_one("#filter", Input)
-        box.add_class("shown")
-        box.focus()
+        self.query_one("#filter", Input).focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "filter":
@@ -440,14 +467,12 @@ class TrackApp(App[None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "filter":
-            event.input.remove_class("shown")
             self.query_one(TaskTable).focus()
 
     def on_key(self, event: Any) -> None:
         box = self.query_one("#filter", Input)
         if event.key == "escape" and box.has_focus:
             box.value = ""
-            box.remove_class("shown")
             self.query_one(TaskTable).focus()
             event.stop()
 

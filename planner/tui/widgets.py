@@ -97,6 +97,7 @@ class TaskTable(ScrollView, can_focus=True):
         self.state: MemoryView | None = None
         self.rows: list[str] = []
         self.filter = RowFilter()
+        self.service_width = 12
 
     @property
     def selected(self) -> str | None:
@@ -107,7 +108,11 @@ class TaskTable(ScrollView, can_focus=True):
         """Show ``state`` (after a load, a fold or a new filter), keeping the selection."""
         keep = self.selected
         self.state = state
-        self.rows = [s for s, t in state.tasks.items() if self.filter.match(t)]
+        if self.filter.text.strip():
+            self.rows = [s for s, t in state.tasks.items() if self.filter.match(t)]
+        else:
+            self.rows = list(state.tasks)
+        self.service_width = max(12, min(32, max(map(len, self.rows), default=12)))
         self.virtual_size = Size(self.size.width, len(self.rows) + 1)
         if keep in self.rows:
             self.cursor = self.rows.index(keep)
@@ -147,7 +152,7 @@ class TaskTable(ScrollView, can_focus=True):
                 self.cursor = row
 
     def _columns(self, width: int) -> tuple[int, int]:
-        service = max(12, min(32, max((len(s) for s in self.rows), default=12)))
+        service = self.service_width
         return service, max(0, width - (3 + 1 + service + 1 + 12 + 1 + 9 + 1 + 6 + 1 + 8 + 2))
 
     def render_line(self, y: int) -> Strip:
@@ -257,6 +262,19 @@ class TrackHeader(Static):
         self.update(f"{first}\n{second}")
 
 
+class KeyBar(Static):
+    """The keys, in one line (a static bar: Textual's Footer re-composes itself on every focus
+    change, a quarter of a second here, each time the filter box is entered or left)."""
+
+    DEFAULT_CSS = """
+    KeyBar { dock: bottom; height: 1; background: $panel; color: $text-muted; padding: 0 1; }
+    """
+
+    def __init__(self, keys: list[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.update("  ".join(f"[b $accent]{_escape(key)}[/] {_escape(text)}" for key, text in keys))
+
+
 class DetailPane(Static):
     """The selected service: owner and how to reach them, runbook, verify, dependencies with
     their checks, dependents waiting on it, open workarounds."""
@@ -345,4 +363,4 @@ class JournalPane(Static):
         self.update("\n".join(lines) or "(no events)")
 
 
-__all__ = ["DetailPane", "JournalPane", "RowFilter", "TaskTable", "TrackHeader"]
+__all__ = ["DetailPane", "JournalPane", "KeyBar", "RowFilter", "TaskTable", "TrackHeader"]

@@ -33,8 +33,8 @@ async def restore_storage(pilot: Any) -> None:
         await settled(pilot)
     await pilot.press("down", "down", "down", "b")
     await settled(pilot)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause(0.1)
+    await pilot.pause(1.3)  # the projected finish is recomputed a second after the last change
+    await settled(pilot)
 
 
 def test_main_screen(snap_compare: Any, tmp_path: Path) -> None:

@@ -1,0 +1,127 @@
+"""Terminal UI speed (issue: the recovery terminal UI): ``planner track`` as a whole process, run
+headless with Textual's pilot.
+
+- first screen: from launching the process (which loads and validates the plan, opens the
+  incident and paints) to the first frame with the task table filled;
+- key to updated screen: a key press until its effect is on screen (for an action, until the
+  store's transaction is done and the fold is painted), median and worst of several presses.
+
+    python -m benchmarks.bench_tui [SERVICES]     (default: the enterprise example, then 10,000)
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.generate import layered_plan, write_plan
+
+ROOT = Path(__file__).resolve().parents[1]
+
+CHILD = r"""
+import sys, time, json
+from planner.tui.app import TrackApp
+from planner.tui.widgets import TaskTable
+
+original = TrackApp.run
+timings = {}
+
+async def drive(pilot):
+    app = pilot.app
+    table = app.query_one(TaskTable)
+    while not table.rows:
+        await pilot.pause(0.01)
+    await pilot.pause()
+    print("painted", flush=True)
+
+    await app.workers.wait_for_complete()  # the first projection (ETA) runs in a thread
+    await pilot.pause()
+
+    async def timed(label, *keys, until=None):
+        began = time.perf_counter()
+        await pilot.press(*keys)
+        while until is not None and not until():
+            await pilot.pause(0.005)
+        await pilot.pause()
+        timings.setdefault(label, []).append(time.perf_counter() - began)
+
+    for _ in range(10):
+        await timed("z (unbound: the pilot's own overhead)", "z")
+    for _ in range(10):
+        await timed("down (move, detail pane)", "down")
+    for _ in range(3):
+        await timed("pagedown", "pagedown")
+    start_rows = list(table.rows)
+    for service in start_rows[:5]:
+        table.select(service)
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await timed(
+            "b (begin: store transaction, fold, repaint)",
+            "b",
+            until=lambda: app.state.tasks[service].state == "restoring",
+        )
+    await app.workers.wait_for_complete()
+    await timed("/ (open the filter box)", "slash")
+    for key in "team:team-1":
+        await timed("one key typed in the filter (re-filters)", key)
+    await timed("escape (clear filter)", "escape")
+    print(json.dumps(timings), flush=True)
+    app.exit()
+
+def run(self, **kwargs):
+    return original(self, headless=True, size=(120, 36), auto_pilot=drive)
+
+TrackApp.run = run
+from planner.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def measure(plan: Path, label: str, scenario: list[str]) -> None:
+    store = Path(tempfile.mkdtemp(prefix="bench-tui-")) / "incidents.db"
+    env = {**os.environ, "PLANNER_STORE": str(store)}
+    began = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CHILD, "track", str(plan), *scenario, "--as", "bench"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
+    assert proc.stdout is not None
+    first = None
+    timings: dict[str, list[float]] = {}
+    import json
+
+    for line in proc.stdout:
+        if line.startswith("painted") and first is None:
+            first = time.perf_counter() - began
+        elif line.startswith("{"):
+            timings = json.loads(line)
+    proc.wait()
+    if proc.returncode:
+        raise SystemExit(proc.stderr.read() if proc.stderr else "child failed")
+    print(f"\n{label}: first screen {first:.2f} s (whole process: load, validate, open the incident, paint)")
+    print(f"  {'key':<46} {'n':>3} {'median':>9} {'worst':>9}")
+    for key, values in timings.items():
+        print(f"  {key:<46} {len(values):>3} {statistics.median(values) * 1000:>7.0f} ms {max(values) * 1000:>6.0f} ms")
+
+
+def main() -> None:
+    sizes = [int(a) for a in sys.argv[1:]] or [10_000]
+    measure(ROOT / "examples" / "enterprise.yaml", "enterprise example, storage outage (21 tasks)", ["--scenario", "storage-outage"])
+    for size in sizes:
+        path = Path(tempfile.mkdtemp(prefix="bench-tui-plan-")) / "plan.yaml"
+        write_plan(layered_plan(size), path)
+        measure(path, f"{size:,} services, full outage", [])
+
+
+if __name__ == "__main__":
+    main()
