@@ -354,8 +354,11 @@ class TrackApp(App[None]):
         if not checks:
             self.notify(f"{service} has no dependency check left to bypass.", severity="warning")
             return
-        choices = [(c.dependency, f"{c.dependency}: {c.command or '(no command)'}") for c in checks]
+        choices = [
+            (c.dependency, f"{c.dependency} (check {c.state}): {c.command or '(no command)'}") for c in checks
+        ]
         next_id = f"{self.session.incident}-WA{len(self.state.wa_rows) + 1}"
+        owner = self.state.tasks[service].owner
 
         def answered(answer: BypassAnswer | None) -> None:
             if answer is None:
@@ -376,8 +379,12 @@ class TrackApp(App[None]):
                 expires=lasting,
             )
 
-        owner = self.state.tasks[service].owner
-        self.push_screen(BypassScreen(service, owner, choices, next_id), answered)
+        def picked(dependency: str | None) -> None:
+            if dependency is not None:
+                command = next(c.command for c in checks if c.dependency == dependency)
+                self.push_screen(BypassScreen(service, dependency, command, owner, next_id), answered)
+
+        self.push_screen(PickScreen(f"Which check of {service} to bypass?", choices), picked)
 
     def action_fail(self) -> None:
         """The selected service failed again (asks first: it reopens what depends on it)."""

@@ -127,26 +127,29 @@ class BypassAnswer:
 
 
 class BypassScreen(ModalScreen[BypassAnswer | None]):
-    """Skip a dependency check: which one, why, for how long; says that a workaround is created."""
+    """Skip the check of one dependency: why, and for how long; says that a workaround is created."""
 
     DEFAULT_CSS = MODAL_CSS
     SCOPED_CSS = False
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, service: str, owner: str | None, choices: list[tuple[str, str]], next_id: str) -> None:
+    def __init__(
+        self, service: str, dependency: str, command: str | None, owner: str | None, next_id: str
+    ) -> None:
         super().__init__()
-        self.service, self.owner, self.choices, self.next_id = service, owner, choices, next_id
+        self.service, self.dependency, self.command = service, dependency, command
+        self.owner, self.next_id = owner, next_id
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(f"Bypass a dependency check of {self.service}", classes="title")
+            yield Label(f"Bypass the check of {self.dependency} for {self.service}", classes="title")
+            yield Static(f"Skipped check: {self.command or '(no command in the plan)'}")
             yield Static(
                 f"This creates workaround {self.next_id}, owned by {self.owner or 'nobody (no owner team)'}. "
                 "It stays open until removed: every audit reports it, the review lists it, and "
                 "resolving the incident needs it removed or accepted.",
                 classes="warning",
             )
-            yield Select([(label, key) for key, label in self.choices], prompt="Dependency", id="dep")
             yield Input(placeholder="Reason (required): what was changed and why", id="reason")
             yield Input(value="24h", placeholder="Expires after (e.g. 24h)", id="expires")
             with Horizontal(classes="buttons"):
@@ -154,9 +157,7 @@ class BypassScreen(ModalScreen[BypassAnswer | None]):
                 yield Button("Bypass", id="ok", variant="warning")
 
     def on_mount(self) -> None:
-        if len(self.choices) == 1:
-            self.query_one("#dep", Select).value = self.choices[0][0]
-            self.query_one("#reason", Input).focus()
+        self.query_one("#reason", Input).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "cancel":
@@ -168,15 +169,12 @@ class BypassScreen(ModalScreen[BypassAnswer | None]):
         self._submit()
 
     def _submit(self) -> None:
-        dep = self.query_one("#dep", Select).value
         reason = self.query_one("#reason", Input).value.strip()
-        if not isinstance(dep, str):
-            self.notify("Pick the dependency whose check is skipped.", severity="warning")
-            return
         if not reason:
             self.notify("A bypass needs a reason.", severity="warning")
             return
-        self.dismiss(BypassAnswer(dep, reason, self.query_one("#expires", Input).value.strip() or "24h"))
+        expires = self.query_one("#expires", Input).value.strip() or "24h"
+        self.dismiss(BypassAnswer(self.dependency, reason, expires))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -158,7 +158,7 @@ async def test_bypass_asks_for_a_reason_and_creates_a_workaround(tmp_path: Path)
     app, _, said = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await go_to(app, pilot, "db-primary")
-        await pilot.press("x")
+        await pilot.press("x", "enter")
         await pilot.pause()
         assert isinstance(app.screen, BypassScreen)
         await pilot.press("enter")  # no reason yet: refused by the form
