@@ -23,7 +23,7 @@ from planner.tracking import actions
 from planner.tracking.progress import Projection, project
 from planner.tracking.render import draft_update, state_word
 from planner.tracking.session import Session, utc_now
-from planner.tracking.state import BYPASSED, MemoryView
+from planner.tracking.state import BYPASSED, CONFIRMED, MemoryView
 from planner.tui.modals import (
     BypassAnswer,
     BypassScreen,
@@ -294,7 +294,8 @@ class TrackApp(App[None]):
         service = self._need_service()
         if service is None:
             return
-        checks = self.state.checks(service)
+        # the checks still to do come first, so that c, Enter, c, Enter ... works through them
+        checks = sorted(self.state.checks(service), key=lambda c: (c.state in CONFIRMED, c.dependency))
         if not checks:
             self.notify(f"{service} has no impacted dependency to check.", severity="warning")
             return
@@ -462,6 +463,39 @@ class TrackApp(App[None]):
 
         self.push_screen(UpdateScreen(drafts), answered)
 
+    def action_resolve(self) -> None:
+        """Resolve the incident (open workarounds are listed and must be accepted)."""
+        left = self.state.open_workarounds()
+        body = "The incident is closed; the journal stays, and `planner report` writes the review."
+        if left:
+            listed = "\n".join(
+                f"  {w.id}: {w.service} without the check of {w.dependency} ({w.reason})" for w in left
+            )
+            body = f"Open workarounds, to be recorded as action items:\n{listed}\n\n{body}"
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._send("resolve", "incident resolved", accept_workarounds=bool(left))
+
+        title = "Resolve with open workarounds?" if left else "Resolve the incident?"
+        self.push_screen(ConfirmScreen(title, body, yes="Resolve"), confirmed)
+
+    def action_remove_workaround(self) -> None:
+        """Record that a workaround was taken out (its check must have passed first)."""
+        left = self.state.open_workarounds()
+        if not left:
+            self.notify("No open workaround in this incident.")
+            return
+        choices = [
+            (w.id, f"{w.id}: {w.service} without the check of {w.dependency} ({w.reason})") for w in left
+        ]
+
+        def picked(wid: str | None) -> None:
+            if wid:
+                self._send("remove_workaround", f"{wid} removed", wid=wid)
+
+        self.push_screen(PickScreen("Which workaround was taken out?", choices), picked)
+
     def action_filter(self) -> None:
         """Show the filter box."""
         self.query_one("#filter", Input).focus()
@@ -546,12 +580,17 @@ class TrackApp(App[None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        for binding in self._bindings_list():
-            action = binding.action
+        extra = [
+            ("resolve", "Resolve the incident", "Close it (open workarounds become action items)"),
+            ("remove_workaround", "Remove a workaround", "Record that a bypass was taken out"),
+        ]
+        commands = [
+            (b.action, f"{b.description} ({b.key_display or b.key})", b.tooltip or "")
+            for b in self._bindings_list()
+        ]
+        for action, title, help_text in commands + extra:
 
             def run(action: str = action) -> None:
                 self.call_later(self.run_action, action)
 
-            yield SystemCommand(
-                f"{binding.description} ({binding.key_display or binding.key})", binding.tooltip or "", run
-            )
+            yield SystemCommand(title, help_text, run)

@@ -172,6 +172,19 @@ async def test_bypass_asks_for_a_reason_and_creates_a_workaround(tmp_path: Path)
         assert getattr(event, "workaround", "") == "INC-1-WA1"
         assert app.state.wa_rows["INC-1-WA1"].removed is None
         assert "workaround INC-1-WA1 is open" in said[-1][1]
+        await app.run_action("remove_workaround")  # from the command palette
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert said[-1][0] == "Refused"
+        assert "still bypassed by INC-1-WA1: pass it first" in said[-1][1]
+        await app.run_action("resolve")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(app, pilot)
+        resolved = journal(app)[-1]
+        assert resolved.kind == "resolved"
+        assert getattr(resolved, "accepted_workarounds", []) == ["INC-1-WA1"]
+        assert app.state.row.state == "resolved"
 
 
 @pytest.mark.asyncio
@@ -228,7 +241,14 @@ async def test_filter_tree_help_and_palette(tmp_path: Path) -> None:
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        for action in ("Begin (b)", "Bypass (x)", "Update (u)", "Escalate (e)", "Tree (g)"):
+        for action in (
+            "Begin (b)",
+            "Bypass (x)",
+            "Update (u)",
+            "Escalate (e)",
+            "Tree (g)",
+            "Resolve the incident",
+        ):
             assert action in titles
 
 
