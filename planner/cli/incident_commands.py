@@ -194,8 +194,7 @@ def start(  # noqa: PLR0917 - click passes every option
     The store keeps a copy of the plan, so the incident stays readable when the file changes.
     """
     from planner.loader import load_plan
-    from planner.tracking.opening import initial_state
-    from planner.tracking.store import plan_hash
+    from planner.tracking.opening import open_incident
 
     loaded = load_plan(plan)
     valid = loaded.require_valid()
@@ -205,27 +204,21 @@ def start(  # noqa: PLR0917 - click passes every option
         raise UsageError("--detected is after the declaration (--at); detection comes first")
     failed_ids = [f.strip() for chunk in failed for f in chunk.split(",") if f.strip()] or None
     who = actor or _default_actor()
-    text = loaded.source.text
     store = _store(store_path)
     try:
-        digest = store.keep_plan(valid.name, text, when.isoformat())
-        assert digest == plan_hash(text)
-        first = store.start(
-            "DRILL" if exercise else "INC",
-            lambda new_id: initial_state(
-                valid,
-                digest,
-                new_id,
-                scenario=scenario,
-                failed=failed_ids,
-                title=title,
-                exercise=exercise,
-                actor=who,
-                at=when,
-                detected=seen,
-            ),
+        incident_id = open_incident(
+            store,
+            valid,
+            loaded.source.text,
+            scenario=scenario,
+            failed=failed_ids,
+            title=title,
+            exercise=exercise,
+            actor=who,
+            at=when,
+            detected=seen,
         )
-        snap = store.snapshot(first.incident)
+        snap = store.snapshot(incident_id)
     finally:
         store.close()
     assert snap is not None
@@ -235,7 +228,7 @@ def start(  # noqa: PLR0917 - click passes every option
         f"{'exercise' if exercise else 'incident'} '{snap.row.title}': {counts} services to restore in "
         f"{waves} waves, {len(snap.check_rows)} dependency checks; store {store.path}"
     )
-    click.echo(first.incident)
+    click.echo(incident_id)
     return 0
 
 

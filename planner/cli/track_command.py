@@ -48,7 +48,7 @@ def track(  # noqa: PLR0917 - click passes every option
 
     from planner.cli.incident_commands import _default_actor
     from planner.loader import load_plan
-    from planner.tracking.opening import initial_state
+    from planner.tracking.opening import open_incident
     from planner.tracking.session import Session
     from planner.tracking.store import Store, default_store_path
 
@@ -61,22 +61,17 @@ def track(  # noqa: PLR0917 - click passes every option
     def start_new() -> str:
         store = Store(path)
         try:
-            digest = store.keep_plan(valid.name, loaded.source.text, datetime.now(UTC).isoformat())
-            first = store.start(
-                "DRILL" if exercise else "INC",
-                lambda new_id: initial_state(
-                    valid,
-                    digest,
-                    new_id,
-                    scenario=scenario,
-                    failed=failed_ids,
-                    title=None,
-                    exercise=exercise,
-                    actor=who,
-                    at=datetime.now(UTC),
-                ),
+            return open_incident(
+                store,
+                valid,
+                loaded.source.text,
+                scenario=scenario,
+                failed=failed_ids,
+                title=None,
+                exercise=exercise,
+                actor=who,
+                at=datetime.now(UTC),
             )
-            return first.incident
         finally:
             store.close()
 

@@ -10,12 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from models.events import IncidentStarted
 from models.plan import Plan
 from planner.planning import plan_order
 from planner.scenario import FULL_OUTAGE
 from planner.schedule import build_problem
+
+if TYPE_CHECKING:
+    from planner.tracking.store import Store
+
 from planner.tracking.state import (
     CheckRow,
     IncidentMeta,
@@ -130,6 +135,40 @@ def initial_state(
         detected=detected,
     )
     return MemoryView(row, meta, tasks, checks), started
+
+
+def open_incident(
+    store: Store,
+    plan: Plan,
+    text: str,
+    *,
+    scenario: str | None,
+    failed: Sequence[str] | None,
+    title: str | None,
+    exercise: bool,
+    actor: str,
+    at: datetime,
+    detected: datetime | None = None,
+) -> str:
+    """Keep the plan's text in ``store``, start an incident (``DRILL-N`` for an exercise, else
+    ``INC-N``) and return its id."""
+    digest = store.keep_plan(plan.name, text, at.isoformat())
+    first = store.start(
+        "DRILL" if exercise else "INC",
+        lambda new_id: initial_state(
+            plan,
+            digest,
+            new_id,
+            scenario=scenario,
+            failed=failed,
+            title=title,
+            exercise=exercise,
+            actor=actor,
+            at=at,
+            detected=detected,
+        ),
+    )
+    return first.incident
 
 
 def rebuild(plan: Plan, events: Sequence[object]) -> MemoryView:
