@@ -216,7 +216,7 @@ class TrackHeader(Static):
     """Incident, clock, next update due, progress, projected finish, RTOs at risk."""
 
     DEFAULT_CSS = """
-    TrackHeader { height: 2; background: $panel; padding: 0 1; }
+    TrackHeader { height: 2; background: $panel; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
     def __init__(self, now: Callable[[], datetime], **kwargs: object) -> None:
@@ -238,9 +238,10 @@ class TrackHeader(Static):
         row, now = state.row, self.now()
         counts = state.counts()
         kind = "[b $warning]EXERCISE[/]" if row.exercise else "[b $error]INCIDENT[/]"
-        first = f"{kind} [b]{row.id}[/] {_escape(row.title)}   T+{clock(now - row.started)}"
+        first = f"{kind} [b]{row.id}[/] T+{clock(now - row.started)}"
         if row.state != "open":
-            first += f"   [b $success]resolved {row.resolved:%H:%M}[/]"
+            first += f" [b $success]resolved {row.resolved:%H:%M}[/]"
+        first += f"  {_escape(row.title)}"
         due = next_update_due(state)
         if row.state != "open":
             update = "updates: done"

@@ -315,3 +315,6 @@ async def test_narrow_terminal_keeps_the_header_and_table(tmp_path: Path) -> Non
         table = app.query_one(TaskTable)
         assert table.size.width == 80
         assert "storage-cluster" in table.render_line(1).text
+        header = str(app.query_one("#header").render())
+        assert "update due in" in header.splitlines()[1]
+        assert "restored 0/21" in header
