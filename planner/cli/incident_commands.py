@@ -320,7 +320,20 @@ def _service_action(name: str, doc: str, action: str) -> None:
         from planner.tracking import actions
 
         fn: Callable[..., list[Event]] = getattr(actions, action)
-        return _done(_act(store_path, incident_id, lambda view: fn(view, service, who, when)))
+        paged: list[str] = []
+
+        def decide(view: View) -> list[Event]:
+            events = fn(view, service, who, when)
+            for event in events:  # say how to reach whoever is paged, from the incident's copy of the plan
+                if event.kind == "escalated":
+                    person = view.meta().person(getattr(event, "person", ""))
+                    paged.append(f"page {person.name}: {person.contact or 'no contact in the plan'}")
+            return events
+
+        code = _done(_act(store_path, incident_id, decide))
+        for line in paged:
+            click.echo(line)
+        return code
 
 
 def _register() -> None:

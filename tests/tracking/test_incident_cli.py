@@ -296,7 +296,9 @@ def test_escalation_follows_the_path_then_refuses(store: Path, capsys: pytest.Ca
     for _ in path:
         code, out, _ = run(capsys, "incident", "escalate", incident, "db-primary")
         assert code == 0
-        paged.append(out.split()[-1])
+        first, how = out.splitlines()
+        paged.append(first.split()[-1])
+        assert how.startswith("page ")
     assert paged == list(path)
     code, _, err = run(capsys, "incident", "escalate", incident, "db-primary")
     assert code == 1
