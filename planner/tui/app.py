@@ -246,6 +246,10 @@ class TrackApp(App[None]):
         except PlannerError as error:
             self.call_from_thread(self.notify, str(error), title="Not done", severity="error", timeout=10)
             return
+        except Exception as bug:  # noqa: BLE001 - never silent: the action may not be recorded, say so
+            message = f"{type(bug).__name__}: {bug}. Nothing was recorded if the journal does not show it."
+            self.call_from_thread(self.notify, message, title="Internal error", severity="error", timeout=20)
+            return
         self.call_from_thread(self._fold, fresh)
         if name in LOUD:  # the table and the journal show the rest; these deserve a word
             self.call_from_thread(self.notify, done, timeout=6)
