@@ -44,6 +44,7 @@ def track(  # noqa: PLR0917 - click passes every option
     Keys: b begin  c/C pass/fail a check  v verify  r restored  x bypass  f failed again
           n note  u stakeholder update  e escalate  / filter  g tree  ? help  q quit
     """
+    import sys
     from datetime import UTC, datetime
 
     from planner.cli.incident_commands import _default_actor
@@ -52,6 +53,11 @@ def track(  # noqa: PLR0917 - click passes every option
     from planner.tracking.session import Session
     from planner.tracking.store import Store, default_store_path
 
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError(
+            "planner track is the interactive recovery screen and needs a terminal; "
+            "from scripts and pipes use `planner incident ...` (same guards, same journal)"
+        )
     loaded = load_plan(plan)
     valid = loaded.require_valid()
     path = Path(store_path) if store_path else default_store_path()

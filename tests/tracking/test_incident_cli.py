@@ -377,3 +377,10 @@ def test_report_and_kpis_after_a_resolved_drill(store: Path, capsys: pytest.Capt
         == "yes"
     )
     assert not [f for f in json.loads(out)["findings"] if f["rule"] == "exercise-overdue"]
+
+
+def test_track_needs_a_terminal(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "track", str(ENTERPRISE), "--scenario", "storage-outage")
+    assert code == 2
+    assert "needs a terminal" in err
+    assert not store.exists(), "no incident is started without a screen to track it"
