@@ -51,6 +51,8 @@ def cli() -> None:
       planner audit examples/enterprise.yaml
       planner export examples/enterprise.yaml --format markdown -o runbook.md
       planner import compose docker-compose.yml -o plan.yaml
+      planner track examples/enterprise.yaml --scenario storage-outage --exercise
+      planner incident --help
     """
 
 

@@ -556,7 +556,7 @@ def update(  # noqa: PLR0917 - click passes every option
 @AS
 @AT
 def remove_workaround(workaround: str, store_path: str | None, actor: str | None, at: str | None) -> int:
-    """Record that WORKAROUND (e.g. INC-3-WA1) was taken out."""
+    """Record that WORKAROUND (an id like INC-3-WA1) was taken out."""
     from planner.tracking import actions
 
     store = _store(store_path)
