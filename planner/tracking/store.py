@@ -164,10 +164,17 @@ class Store:
             self.db = sqlite3.connect(path, timeout=lock_wait, isolation_level=None)
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open the incident store {path}: {exc}") from None
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=FULL")
-        self.db.execute("PRAGMA foreign_keys=ON")
-        self._migrate()
+        try:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=FULL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            raise StoreError(
+                f"{path} is not an incident store ({exc}); point --store (or PLANNER_STORE) at the "
+                "right file, or at a new one to start afresh"
+            ) from None
 
     def close(self) -> None:
         """Close the connection."""

@@ -86,6 +86,14 @@ def test_schema_is_versioned_and_newer_stores_refused(tmp_path: Path) -> None:
         Store(path)
 
 
+def test_a_file_that_is_not_a_store_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("not sqlite at all\n" * 100)
+    with pytest.raises(StoreError, match="is not an incident store"):
+        Store(path)
+    assert path.read_text().startswith("not sqlite"), "the file is left as it was"
+
+
 def test_default_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("PLANNER_STORE", raising=False)
     assert default_store_path() == Path(".planner/incidents.db")
