@@ -191,12 +191,17 @@ class TrackApp(App[None]):
         self.query_one(DetailPane).show(self.session.state, self.selected, self.clock())
 
     def on_task_table_selected(self, _message: TaskTable.Selected) -> None:
-        if self.session.state is not None:
+        if self.session.state is not None and self._on_screen():
             self._show_detail()
 
+    def _on_screen(self) -> bool:
+        """False while the app is shutting down (timers and workers may still call back)."""
+        return self.is_running and bool(self.query(TaskTable))
+
     def _tick(self) -> None:
-        self.query_one(TrackHeader).tick()
-        self.query_one(TaskTable).refresh()
+        if self._on_screen():
+            self.query_one(TrackHeader).tick()
+            self.query_one(TaskTable).refresh()
 
     # the journal, from this terminal and others -------------------------------------------
 
@@ -208,8 +213,9 @@ class TrackApp(App[None]):
 
     def _fold(self, events: list[Any]) -> None:
         self.session.fold(events)
-        self._show_all()
-        self._project_soon()
+        if self._on_screen():
+            self._show_all()
+            self._project_soon()
 
     def _project_soon(self) -> None:
         """Re-run the schedule once things settle: at 10,000 tasks it takes a good part of a
@@ -228,7 +234,8 @@ class TrackApp(App[None]):
 
     def _projected(self, result: Projection, seq: int) -> None:
         self.projection, self.projected_seq = result, seq
-        self.query_one(TrackHeader).show(self.state, result)
+        if self._on_screen():
+            self.query_one(TrackHeader).show(self.state, result)
 
     # actions ------------------------------------------------------------------------------
 
