@@ -126,14 +126,7 @@ def _when(at: str | None) -> datetime:
 def _act(store_path: str | None, incident: str, decide: Callable[[View], list[Event]]) -> list[Event]:
     store = _store(store_path)
     try:
-        if store.incident(incident) is None:
-            known = [r.id for r in store.incident_rows()]
-            from planner.messages import did_you_mean
-
-            raise UsageError(
-                f"no incident {incident} in {store.path}{did_you_mean(incident, known)}"
-                + ("" if known else " (the store has no incidents: `planner incident start PLAN`)")
-            )
+        store.require(incident)
         return store.act(incident, decide)
     finally:
         store.close()
@@ -235,12 +228,9 @@ def start(  # noqa: PLR0917 - click passes every option
 def _load(store_path: str | None, incident_id: str) -> tuple[MemoryView, list[Event]]:
     store = _store(store_path)
     try:
+        store.require(incident_id)
         state = store.snapshot(incident_id)
-        if state is None:
-            from planner.messages import did_you_mean
-
-            known = [r.id for r in store.incident_rows()]
-            raise UsageError(f"no incident {incident_id} in {store.path}{did_you_mean(incident_id, known)}")
+        assert state is not None, "required above"
         return state, store.events(incident_id)
     finally:
         store.close()

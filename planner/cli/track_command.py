@@ -85,12 +85,7 @@ def track(  # noqa: PLR0917 - click passes every option
     store = Store(path)
     try:
         if incident_id is not None:
-            if store.incident(incident_id) is None:
-                from planner.messages import did_you_mean
-
-                known = [r.id for r in store.incident_rows()]
-                raise UsageError(f"no incident {incident_id} in {path}{did_you_mean(incident_id, known)}")
-            chosen = incident_id
+            chosen = store.require(incident_id).id
         else:
             open_ones = [r for r in store.incident_rows() if r.plan_name == valid.name and r.state == "open"]
             offer = [

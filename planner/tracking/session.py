@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from planner.errors import UsageError
 from planner.tracking import actions
 from planner.tracking.state import MemoryView, View, apply
 from planner.tracking.store import Store
@@ -52,9 +51,9 @@ class Session:
         """Read the whole incident (at start, and to resynchronise)."""
         store = self._open()
         try:
+            store.require(self.incident)
             state = store.snapshot(self.incident)
-            if state is None:
-                raise UsageError(f"no incident {self.incident} in {self.store_path}")
+            assert state is not None, "required above"
             journal = store.events(self.incident)
         finally:
             store.close()

@@ -289,6 +289,20 @@ class Store:
         """One incident's row."""
         return incident_row(self.db, incident)
 
+    def require(self, incident: str) -> IncidentRow:
+        """One incident's row; an unknown id is a usage error naming the closest one."""
+        row = incident_row(self.db, incident)
+        if row is None:
+            from planner.errors import UsageError
+            from planner.messages import did_you_mean
+
+            known = [r.id for r in self.incident_rows()]
+            raise UsageError(
+                f"no incident {incident} in {self.path}{did_you_mean(incident, known)}"
+                + ("" if known else " (the store has no incidents: `planner incident start PLAN`)")
+            )
+        return row
+
     def incident_rows(self) -> list[IncidentRow]:
         """Every incident, oldest first."""
         return incident_rows(self.db)
