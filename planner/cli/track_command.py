@@ -62,7 +62,7 @@ def track(  # noqa: PLR0917 - click passes every option
     valid = loaded.require_valid()
     path = Path(store_path) if store_path else default_store_path()
     who = actor or _default_actor()
-    failed_ids = [f.strip() for chunk in failed for f in chunk.split(",") if f.strip()] or None
+    failed_ids = list(failed) or None  # scenario.select splits "a,b" and checks the ids
 
     def start_new() -> str:
         store = Store(path)
