@@ -199,7 +199,7 @@ def start(  # noqa: PLR0917 - click passes every option
     who = actor or _default_actor()
     store = _store(store_path)
     try:
-        incident_id = open_incident(
+        snap = open_incident(
             store,
             valid,
             loaded.source.text,
@@ -211,27 +211,31 @@ def start(  # noqa: PLR0917 - click passes every option
             at=when,
             detected=seen,
         )
-        snap = store.snapshot(incident_id)
     finally:
         store.close()
-    assert snap is not None
     counts = len(snap.tasks)
     waves = max((t.wave for t in snap.tasks.values()), default=0)
     click.echo(
         f"{'exercise' if exercise else 'incident'} '{snap.row.title}': {counts} services to restore in "
         f"{waves} waves, {len(snap.check_rows)} dependency checks; store {store.path}"
     )
-    click.echo(incident_id)
+    click.echo(snap.row.id)
     return 0
 
 
-def _load(store_path: str | None, incident_id: str) -> tuple[MemoryView, list[Event]]:
+def _state(store_path: str | None, incident_id: str) -> MemoryView:
+    """An incident's rows, without its journal."""
+    return _load(store_path, incident_id, journal=False)[0]
+
+
+def _load(store_path: str | None, incident_id: str, journal: bool = True) -> tuple[MemoryView, list[Event]]:
+    """An incident's rows and (unless ``journal`` is False) its whole journal."""
     store = _store(store_path)
     try:
         store.require(incident_id)
         state = store.snapshot(incident_id)
         assert state is not None, "required above"
-        return state, store.events(incident_id)
+        return state, store.events(incident_id) if journal else []
     finally:
         store.close()
 
@@ -524,7 +528,7 @@ def update(  # noqa: PLR0917 - click passes every option
     if message == "-":
         message = sys.stdin.read()
     if message is None:
-        state, _ = _load(store_path, incident_id)
+        state = _state(store_path, incident_id)
         message = draft_update(state, project(state, when), when, audience)
     if draft:
         click.echo(message, nl=False)

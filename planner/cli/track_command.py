@@ -67,7 +67,7 @@ def track(  # noqa: PLR0917 - click passes every option
     def start_new() -> str:
         store = Store(path)
         try:
-            return open_incident(
+            opened = open_incident(
                 store,
                 valid,
                 loaded.source.text,
@@ -78,6 +78,7 @@ def track(  # noqa: PLR0917 - click passes every option
                 actor=who,
                 at=datetime.now(UTC),
             )
+            return opened.row.id
         finally:
             store.close()
 

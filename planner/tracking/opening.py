@@ -149,13 +149,14 @@ def open_incident(
     actor: str,
     at: datetime,
     detected: datetime | None = None,
-) -> str:
+) -> MemoryView:
     """Keep the plan's text in ``store``, start an incident (``DRILL-N`` for an exercise, else
-    ``INC-N``) and return its id."""
+    ``INC-N``) and return its first rows (its id is ``.row.id``)."""
     digest = store.keep_plan(plan.name, text, at.isoformat())
-    first = store.start(
-        "DRILL" if exercise else "INC",
-        lambda new_id: initial_state(
+    opened: list[MemoryView] = []
+
+    def build(new_id: str) -> tuple[MemoryView, IncidentStarted]:
+        state, started = initial_state(
             plan,
             digest,
             new_id,
@@ -166,9 +167,12 @@ def open_incident(
             actor=actor,
             at=at,
             detected=detected,
-        ),
-    )
-    return first.incident
+        )
+        opened.append(state)
+        return state, started
+
+    store.start("DRILL" if exercise else "INC", build)
+    return opened[-1]
 
 
 def rebuild(plan: Plan, events: Sequence[object]) -> MemoryView:

@@ -54,11 +54,11 @@ class Session:
             store.require(self.incident)
             state = store.snapshot(self.incident)
             assert state is not None, "required above"
-            journal = store.events(self.incident)
+            journal = store.events(self.incident, last=JOURNAL_TAIL)
         finally:
             store.close()
         self.state = state
-        self.journal = journal[-JOURNAL_TAIL:]
+        self.journal = journal
         self.seen = journal[-1].seq if journal else 0
         return state
 

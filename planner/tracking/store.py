@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -348,25 +348,25 @@ class Store:
         """The newest event's sequence number (0 for none): cheap to poll for changes."""
         return int(self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()[0])
 
-    def events(self, incident: str) -> list[Event]:
-        """An incident's journal, oldest first."""
-        return self._events(self.db, incident)
-
-    @staticmethod
-    def _events(db: sqlite3.Connection, incident: str) -> list[Event]:
-        rows = db.execute("SELECT seq, data FROM events WHERE incident = ? ORDER BY seq", (incident,))
-        out = []
-        for seq, data in rows:
-            event = event_from_json(data)
-            out.append(event.model_copy(update={"seq": int(seq)}))
-        return out
+    def events(self, incident: str, last: int | None = None) -> list[Event]:
+        """An incident's journal, oldest first; only its ``last`` events when given (a screen's
+        journal pane need not parse a long journal)."""
+        if last is None:
+            rows = self.db.execute(
+                "SELECT seq, data FROM events WHERE incident = ? ORDER BY seq", (incident,)
+            )
+            return _decode(rows)
+        rows = self.db.execute(
+            "SELECT seq, data FROM events WHERE incident = ? ORDER BY seq DESC LIMIT ?", (incident, last)
+        )
+        return _decode(reversed(list(rows)))
 
     def events_since(self, incident: str, seq: int) -> list[Event]:
         """An incident's events after sequence number ``seq``, oldest first."""
         rows = self.db.execute(
             "SELECT seq, data FROM events WHERE incident = ? AND seq > ? ORDER BY seq", (incident, seq)
         )
-        return [event_from_json(data).model_copy(update={"seq": int(s)}) for s, data in rows]
+        return _decode(rows)
 
     def incidents(self) -> list[str]:
         """Every incident id, in the order they started."""
@@ -376,3 +376,8 @@ class Store:
     def integrity(self) -> str:
         """``PRAGMA integrity_check``: ``ok`` for a sound file."""
         return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
+
+
+def _decode(rows: Iterable[tuple[int, str]]) -> list[Event]:
+    """Stored rows to events, each with its sequence number."""
+    return [event_from_json(data).model_copy(update={"seq": int(seq)}) for seq, data in rows]

@@ -53,6 +53,8 @@ def test_events_round_trip_in_order_with_sequence_numbers(tmp_path: Path) -> Non
     assert store.events("INC-1") == written
     assert store.incidents() == ["INC-1"]
     assert Store(tmp_path / "s.db").events("INC-1") == written  # another connection sees the same
+    assert store.events("INC-1", last=2) == written[1:]  # the tail, still oldest first
+    assert store.events_since("INC-1", 1) == written[1:]
 
 
 def test_plan_text_kept_by_hash(tmp_path: Path) -> None:
