@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from planner.planning import Ordering, Planning
-from planner.rto import RtoMiss
+if TYPE_CHECKING:  # the tracking commands use the styles without the planning modules
+    from planner.planning import Ordering, Planning
+    from planner.rto import RtoMiss
 
 Style = Callable[[str, str], str]
 """``style(text, role)`` with role one of error, warning, success, dim, bold."""

@@ -3,22 +3,17 @@ drafts for each audience, all drawn from the same state and projection."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from planner.render_plan import Style, plain
 from planner.tracking.progress import Projection, next_update_due
 from planner.tracking.state import BYPASSED, CONFIRMED, DOWN, RESTORED, RESTORING, MemoryView, TaskRow
 from planner.tracking.words import describe
 
 if TYPE_CHECKING:
     from models.events import Event
-
-Style = Callable[[str, str], str]
-
-
-def _plain(text: str, _role: str) -> str:
-    return text
 
 
 def clock(delta: timedelta) -> str:
@@ -57,9 +52,7 @@ def checks_summary(state: MemoryView, service: str) -> str:
     return f"{done}/{len(checks)}" + ("!" * bypassed)
 
 
-def header_lines(
-    state: MemoryView, projection: Projection, now: datetime, style: Style = _plain
-) -> list[str]:
+def header_lines(state: MemoryView, projection: Projection, now: datetime, style: Style = plain) -> list[str]:
     """The lines above the task table (and the update's facts)."""
     row = state.row
     counts = state.counts()
@@ -98,7 +91,7 @@ def header_lines(
     return lines
 
 
-def task_lines(state: MemoryView, now: datetime, style: Style = _plain) -> list[str]:
+def task_lines(state: MemoryView, now: datetime, style: Style = plain) -> list[str]:
     """The task table in wave order."""
     width = max((len(s) for s in state.tasks), default=7)
     width = min(max(width, 7), 40)
@@ -153,7 +146,7 @@ def journal_line(event: Event) -> str:
 
 
 def status_text(
-    state: MemoryView, journal: Sequence[Event], projection: Projection, now: datetime, style: Style = _plain
+    state: MemoryView, journal: Sequence[Event], projection: Projection, now: datetime, style: Style = plain
 ) -> str:
     """The whole status for a terminal."""
     lines = header_lines(state, projection, now, style)
