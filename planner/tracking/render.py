@@ -42,6 +42,13 @@ def rto_left(state: MemoryView, task: TaskRow, now: datetime) -> timedelta | Non
     return deadline - end
 
 
+def blocked_by(state: MemoryView, service: str, shown: int = 3) -> str:
+    """The impacted dependencies not restored yet: ``a, b, c +2``."""
+    blockers = state.blockers(service)
+    more = len(blockers) - shown
+    return ", ".join(blockers[:shown]) + (f" +{more}" if more > 0 else "")
+
+
 def checks_summary(state: MemoryView, service: str) -> str:
     """``passed/total``, with ``!`` per bypassed check."""
     checks = state.checks(service)
@@ -102,10 +109,7 @@ def task_lines(state: MemoryView, now: datetime, style: Style = plain) -> list[s
     for task in state.tasks.values():
         left = rto_left(state, task, now)
         rto = "-" if left is None else clock(left)
-        blocked = ", ".join(state.blockers(task.service)[:3])
-        more = len(state.blockers(task.service)) - 3
-        if more > 0:
-            blocked += f" +{more}"
+        blocked = blocked_by(state, task.service)
         word = state_word(task)
         ready = state.ready(task.service) and task.state != RESTORED
         line = (

@@ -18,7 +18,7 @@ from textual.strip import Strip
 from textual.widgets import Static
 
 from planner.tracking.progress import Projection, next_update_due
-from planner.tracking.render import checks_summary, clock, rto_left, state_word
+from planner.tracking.render import blocked_by, checks_summary, clock, rto_left, state_word
 from planner.tracking.state import BYPASSED, CONFIRMED, DOWN, RESTORED, MemoryView, TaskRow
 from planner.tracking.words import describe
 
@@ -182,9 +182,8 @@ class TaskTable(ScrollView, can_focus=True):
         assert state is not None
         now = self.now()
         left = rto_left(state, task, now)
-        blockers = state.blockers(task.service)
         ready = task.state != RESTORED and state.ready(task.service)
-        blocked = ", ".join(blockers[:3]) + (f" +{len(blockers) - 3}" if len(blockers) > 3 else "")
+        blocked = blocked_by(state, task.service)
         if not blocked and task.state != RESTORED:
             failed = [c.dependency for c in state.checks(task.service) if c.state == "failed"]
             pending = [c.dependency for c in state.checks(task.service) if c.state not in CONFIRMED]
