@@ -6,12 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from models.common import Criticality
+from planner.graph import UNOWNED
 from planner.schedule import Problem, deadlines, list_schedule, priority_keys
 from planner.tracking.state import RESTORED, RESTORING, MemoryView
-
-UNOWNED = "(unowned)"
-"""Pool of tasks without an owner team: one slot, as in the plan's schedule."""
-RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 
 
 @dataclass
@@ -62,14 +60,15 @@ def project(state: MemoryView, now: datetime) -> Projection:
             work = max(0, work - int((now - task.begun).total_seconds()))
         duration[s] = work
         team[s] = task.owner or UNOWNED
-    capacity = {t: state.info.teams[t].capacity if t in state.info.teams else 1 for t in set(team.values())}
-    for t in capacity:
-        if t != UNOWNED and t not in state.info.teams:
-            capacity[t] = state.info.default_capacity
+    teams = state.info.teams  # capacities as the plan resolved them; the unowned pool has one slot
+    capacity = {
+        t: 1 if t == UNOWNED else teams[t].capacity if t in teams else state.info.default_capacity
+        for t in set(team.values())
+    }
     problem = Problem(order, deps, dependents, duration, team, capacity)
     rto = {s: None if (r := state.tasks[s].rto) is None else r - elapsed for s in order}
     keys = priority_keys(
-        problem, deadlines(problem, rto), {s: RANK.get(state.tasks[s].criticality, 2) for s in order}
+        problem, deadlines(problem, rto), {s: Criticality(state.tasks[s].criticality).rank for s in order}
     )
     for s in order:
         if state.tasks[s].state == RESTORING:
