@@ -73,7 +73,7 @@ def _task(view: View, service: str) -> TaskRow:
     if task is None:
         from planner.messages import did_you_mean
 
-        ids: list[str] = getattr(view, "task_ids", list)()
+        ids = view.task_ids()
         hint = did_you_mean(service, ids)
         raise UsageError(
             f"{service} is not a recovery task of {view.incident().id} (it is not impacted, or not in "

@@ -27,17 +27,6 @@ class Projection:
     missed: list[str]
     """Tasks restored after their RTO (wave order)."""
 
-    def late(self, state: MemoryView, service: str) -> timedelta | None:
-        """How far past its RTO ``service`` is projected to finish (None when in time or no RTO)."""
-        task = state.tasks[service]
-        if task.rto is None:
-            return None
-        end = task.restored if task.state == RESTORED else self.finish.get(service)
-        if end is None:
-            return None
-        over = end - (state.row.started + timedelta(seconds=task.rto))
-        return over if over > timedelta(0) else None
-
 
 def project(state: MemoryView, now: datetime) -> Projection:
     """Re-run the capacity-aware schedule on what is not restored yet, from ``now``: work

@@ -14,6 +14,7 @@ from itertools import pairwise
 from statistics import mean
 from typing import Any
 
+from models.duration import format_duration
 from models.events import (
     Bypassed,
     CheckFailed,
@@ -45,10 +46,9 @@ def _span(delta: timedelta | None) -> str:
     return "-" if delta is None else clock(delta)
 
 
-def _duration_text(seconds: float) -> str:
-    minutes = max(1, round(seconds / 60))
-    hours, mins = divmod(minutes, 60)
-    return (f"{hours}h" if hours else "") + (f"{mins}m" if mins or not hours else "")
+def _plan_duration(seconds: float) -> str:
+    """A measured time as a plan writes durations, in whole minutes (at least one)."""
+    return format_duration(timedelta(minutes=max(1, round(seconds / 60))))
 
 
 @dataclass
@@ -133,8 +133,8 @@ def review(state: MemoryView, journal: Sequence[Event]) -> Review:
             if gap > ESTIMATE_MIN_GAP and gap > outcome.estimate * ESTIMATE_TOLERANCE:
                 key = "restore_time" if task.service in failed else "restart_time"
                 outcome.suggestion = (
-                    f"{task.service}: {key}: {_duration_text(actual.total_seconds())}   # was "
-                    f"{_duration_text(task.duration) if task.duration else 'not set'}, "
+                    f"{task.service}: {key}: {_plan_duration(actual.total_seconds())}   # was "
+                    f"{_plan_duration(task.duration) if task.duration else 'not set'}, "
                     f"measured in {state.row.id}"
                 )
         outcomes.append(outcome)

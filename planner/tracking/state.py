@@ -183,6 +183,10 @@ class View(Protocol):
         """The checks other services hold on this one, by service id."""
         ...
 
+    def task_ids(self) -> list[str]:
+        """Every task's service id (for suggestions when a name is mistyped)."""
+        ...
+
     def workaround(self, wid: str) -> WorkaroundRow | None:
         """A workaround of this incident."""
         ...
@@ -248,6 +252,9 @@ class MemoryView:
 
     def dependents(self, service: str) -> list[CheckRow]:
         return self._by_dependency.get(service, [])
+
+    def task_ids(self) -> list[str]:
+        return list(self.tasks)
 
     def workaround(self, wid: str) -> WorkaroundRow | None:
         return self.wa_rows.get(wid)

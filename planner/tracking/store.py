@@ -344,10 +344,6 @@ class Store:
             for w in open_workaround_rows(self.db)
         ]
 
-    def last_seq(self) -> int:
-        """The newest event's sequence number (0 for none): cheap to poll for changes."""
-        return int(self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()[0])
-
     def events(self, incident: str, last: int | None = None) -> list[Event]:
         """An incident's journal, oldest first; only its ``last`` events when given (a screen's
         journal pane need not parse a long journal)."""
