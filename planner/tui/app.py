@@ -424,16 +424,14 @@ class TrackApp(App[None]):
         service = self._need_service()
         if service is None:
             return
-        task = self.state.tasks[service]
-        team = self.state.info.teams.get(task.owner or "")
-        path = team.escalation if team else []
-        if task.escalations >= len(path):
-            try:
-                actions.escalate(self.state, service, self.session.actor, self.clock())
-            except PlannerError as refusal:
-                self.notify(str(refusal), title="Refused", severity="error")
+        try:  # the guard itself, on the mirror, names who is next (or why nobody is)
+            preview = actions.escalate(self.state, service, self.session.actor, self.clock())
+        except PlannerError as refusal:
+            self.notify(str(refusal), title="Refused", severity="error")
             return
-        person = path[task.escalations]
+        task = self.state.tasks[service]
+        path = self.state.info.teams[task.owner or ""].escalation
+        person = self.state.info.person(getattr(preview[0], "person", ""))
 
         def confirmed(yes: bool | None) -> None:
             if yes:
