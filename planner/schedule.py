@@ -162,6 +162,11 @@ def earliest_finish(problem: Problem) -> dict[str, int]:
     return _longest_chains(problem.order, problem.deps, problem.duration)
 
 
+def work_behind(problem: Problem) -> dict[str, int]:
+    """Each task's duration plus the longest chain of work waiting on it (its dependents')."""
+    return _longest_chains(reversed(problem.order), problem.dependents, problem.duration)
+
+
 def _longest_chains(
     order: Iterable[str], inputs: Mapping[str, list[str]], duration: Mapping[str, int]
 ) -> dict[str, int]:
@@ -277,7 +282,7 @@ def priority_keys(
     problem: Problem, due: Mapping[str, int | None], rank: Mapping[str, int]
 ) -> dict[str, tuple[float, ...]]:
     """(propagated deadline, longest chain of work behind, criticality rank) for each task."""
-    tail = _longest_chains(reversed(problem.order), problem.dependents, problem.duration)
+    tail = work_behind(problem)
     return {
         s: (INF if (d := due[s]) is None else float(d), float(-tail[s]), float(rank[s]))
         for s in problem.order
