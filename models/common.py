@@ -30,10 +30,10 @@ class Criticality(StrEnum):
     @property
     def rank(self) -> int:
         """0 for critical up to 3 for low; sorts the most critical first."""
-        return _CRITICALITY_RANK[self]
+        return CRITICALITY_RANK[self]
 
 
-_CRITICALITY_RANK = {
+CRITICALITY_RANK: dict[str, int] = {  # members are strings: look up "high" as well as Criticality.HIGH
     Criticality.CRITICAL: 0,
     Criticality.HIGH: 1,
     Criticality.MEDIUM: 2,

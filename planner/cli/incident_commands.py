@@ -223,11 +223,6 @@ def start(  # noqa: PLR0917 - click passes every option
     return 0
 
 
-def _state(store_path: str | None, incident_id: str) -> MemoryView:
-    """An incident's rows, without its journal."""
-    return _load(store_path, incident_id, journal=False)[0]
-
-
 def _load(store_path: str | None, incident_id: str, journal: bool = True) -> tuple[MemoryView, list[Event]]:
     """An incident's rows and (unless ``journal`` is False) its whole journal."""
     store = _store(store_path)
@@ -285,12 +280,13 @@ def list_incidents(fmt: str, store_path: str | None) -> int:
 def status(incident_id: str, fmt: str, store_path: str | None, at: str | None) -> int:
     """Where the recovery of incident ID stands: progress, next update due, projected finish,
     each task in wave order with its checks and what blocks it, open workarounds, the journal."""
+    from planner.tracking.outline import outline_of
     from planner.tracking.progress import project
     from planner.tracking.render import status_json, status_markdown, status_text
 
     state, journal = _load(store_path, incident_id)
     now = _when(at)
-    projection = project(state, now)
+    projection = project(outline_of(state), now)
     if fmt == "json":
         emit_json(status_json(state, journal, projection, now))
     elif fmt == "markdown":
@@ -528,8 +524,14 @@ def update(  # noqa: PLR0917 - click passes every option
     if message == "-":
         message = sys.stdin.read()
     if message is None:
-        state = _state(store_path, incident_id)
-        message = draft_update(state, project(state, when), when, audience)
+        store = _store(store_path)
+        try:
+            store.require(incident_id)
+            outline = store.outline(incident_id)
+        finally:
+            store.close()
+        assert outline is not None, "required above"
+        message = draft_update(outline, project(outline, when), when, audience)
     if draft:
         click.echo(message, nl=False)
         return 0

@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from models.common import Criticality
+from models.common import CRITICALITY_RANK
 from planner.graph import UNOWNED
 from planner.schedule import Problem, deadlines, list_schedule, priority_keys
-from planner.tracking.state import RESTORED, RESTORING, MemoryView
+from planner.tracking.outline import Outline
+from planner.tracking.state import RESTORED, IncidentRow
 
 
 @dataclass
@@ -28,55 +29,42 @@ class Projection:
     """Tasks restored after their RTO (wave order)."""
 
 
-def project(state: MemoryView, now: datetime) -> Projection:
+def project(outline: Outline, now: datetime) -> Projection:
     """Re-run the capacity-aware schedule on what is not restored yet, from ``now``: work
     already begun counts what is left of its estimate, and runs first."""
-    started = state.row.started
+    started = outline.row.started
     elapsed = max(0, int((now - started).total_seconds()))
-    order = [s for s, t in state.tasks.items() if t.state != RESTORED]
-    left = set(order)
-    deps = {s: [c.dependency for c in state.checks(s) if c.dependency in left] for s in order}
+    state = outline.state
+    order = [s for s, st in state.items() if st != RESTORED]
+    deps = {s: [d for d in outline.deps[s] if state[d] != RESTORED] for s in order}
     dependents: dict[str, list[str]] = {s: [] for s in order}
     for s in order:
         for d in deps[s]:
             dependents[d].append(s)
-    duration = {}
-    team = {}
-    for s in order:
-        task = state.tasks[s]
-        work = task.duration
-        if task.state == RESTORING and task.begun is not None:
-            work = max(0, work - int((now - task.begun).total_seconds()))
-        duration[s] = work
-        team[s] = task.owner or UNOWNED
-    teams = state.info.teams  # capacities as the plan resolved them; the unowned pool has one slot
-    capacity = {
-        t: 1 if t == UNOWNED else teams[t].capacity if t in teams else state.info.default_capacity
-        for t in set(team.values())
-    }
+    duration = {s: outline.duration[s] for s in order}
+    for s, began in outline.begun.items():
+        duration[s] = max(0, duration[s] - int((now - began).total_seconds()))
+    owner = outline.owner
+    team = {s: owner[s] or UNOWNED for s in order}
+    capacity = {**outline.capacity, UNOWNED: 1}
     problem = Problem(order, deps, dependents, duration, team, capacity)
-    rto = {s: None if (r := state.tasks[s].rto) is None else r - elapsed for s in order}
-    keys = priority_keys(
-        problem, deadlines(problem, rto), {s: Criticality(state.tasks[s].criticality).rank for s in order}
-    )
-    for s in order:
-        if state.tasks[s].state == RESTORING:
-            keys[s] = (float("-inf"), *keys[s][1:])
+    rto = {s: None if (r := outline.rto[s]) is None else r - elapsed for s in order}
+    crit = outline.criticality
+    keys = priority_keys(problem, deadlines(problem, rto), {s: CRITICALITY_RANK[crit[s]] for s in order})
+    for s in outline.begun:
+        keys[s] = (float("-inf"), *keys[s][1:])
     _, _, finish = list_schedule(problem, keys)
     when = {s: now + timedelta(seconds=f) for s, f in finish.items()}
     at_risk = [s for s in order if (r := rto[s]) is not None and finish[s] > r]
     missed = [
         s
-        for s, t in state.tasks.items()
-        if t.state == RESTORED
-        and t.rto is not None
-        and t.restored is not None
-        and t.restored > started + timedelta(seconds=t.rto)
+        for s, done in outline.restored.items()
+        if (r := outline.rto[s]) is not None and done > started + timedelta(seconds=r)
     ]
     return Projection(now, when, max(when.values(), default=now), at_risk, missed)
 
 
-def next_update_due(state: MemoryView) -> datetime:
+def next_update_due(row: IncidentRow, cadence: int) -> datetime:
     """When the next stakeholder update is due: the cadence after the last one (or the start)."""
-    last = state.row.last_update or state.row.started
-    return last + timedelta(seconds=state.info.update_cadence)
+    last = row.last_update or row.started
+    return last + timedelta(seconds=cadence)

@@ -8,8 +8,18 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from planner.render_plan import Style, plain
+from planner.tracking.outline import Outline
 from planner.tracking.progress import Projection, next_update_due
-from planner.tracking.state import BYPASSED, CONFIRMED, DOWN, RESTORED, RESTORING, MemoryView, TaskRow
+from planner.tracking.state import (
+    BYPASSED,
+    CONFIRMED,
+    DOWN,
+    FAILED,
+    RESTORED,
+    RESTORING,
+    MemoryView,
+    TaskRow,
+)
 from planner.tracking.words import describe
 
 if TYPE_CHECKING:
@@ -74,7 +84,7 @@ def header_lines(state: MemoryView, projection: Projection, now: datetime, style
         f"progress: {counts[RESTORED]}/{total} restored, {counts[RESTORING]} restoring, {counts[DOWN]} down"
     )
     if row.state == "open":
-        due = next_update_due(state)
+        due = next_update_due(state.row, state.info.update_cadence)
         text = f"next stakeholder update due {due:%H:%M} UTC (in {clock(due - now)})"
         if due < now:
             text = style(
@@ -234,8 +244,8 @@ def status_json(
         "resolved": row.resolved.isoformat() if row.resolved else None,
         "roles": row.roles,
         "progress": {"impacted": len(state.tasks), **counts},
-        "next_update_due": next_update_due(state).isoformat(),
-        "update_overdue": row.state == "open" and next_update_due(state) < now,
+        "next_update_due": next_update_due(row, state.info.update_cadence).isoformat(),
+        "update_overdue": row.state == "open" and next_update_due(row, state.info.update_cadence) < now,
         "projected_finish": projection.eta.isoformat(),
         "rto_at_risk": projection.at_risk,
         "rto_missed": projection.missed,
@@ -262,50 +272,50 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def _names(state: MemoryView, services: Sequence[str], limit: int = 6) -> str:
-    shown = [state.tasks[s].name for s in services[:limit]]
+def _names(outline: Outline, services: Sequence[str], limit: int = 6) -> str:
+    shown = [outline.name[s] for s in services[:limit]]
     more = len(services) - limit
     return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 
-def draft_update(state: MemoryView, projection: Projection, now: datetime, audience: str) -> str:
+def draft_update(outline: Outline, projection: Projection, now: datetime, audience: str) -> str:
     """A stakeholder update drafted from the state: conditions, actions, needs, restored so far,
     and the ETA from the schedule re-run on the current state."""
-    row = state.row
-    tasks = list(state.tasks.values())
-    down = [t for t in tasks if t.state != RESTORED]
-    restoring = [t for t in tasks if t.state == RESTORING]
-    restored = [t for t in tasks if t.state == RESTORED]
-    nxt = now + timedelta(seconds=state.info.update_cadence)
+    row = outline.row
+    state = outline.state
+    down = [s for s, st in state.items() if st != RESTORED]
+    restoring = [s for s, st in state.items() if st == RESTORING]
+    restored = [s for s, st in state.items() if st == RESTORED]
+    nxt = now + timedelta(seconds=outline.cadence)
     kind = "Exercise" if row.exercise else "Incident"
     by_crit: dict[str, list[str]] = {}
-    for t in down:
-        by_crit.setdefault(t.criticality, []).append(t.service)
+    for s in down:
+        by_crit.setdefault(outline.criticality[s], []).append(s)
     impact = "; ".join(
-        f"{crit}: {_names(state, by_crit[crit])}"
+        f"{crit}: {_names(outline, by_crit[crit])}"
         for crit in ("critical", "high", "medium", "low")
         if crit in by_crit
     )
     eta = (
         "all services are restored" if not down else f"all services back by about {projection.eta:%H:%M} UTC"
     )
-    blocked = [t for t in down if state.blockers(t.service) and t.state == RESTORING]
-    failing = [
-        (c.service, c.dependency) for t in down for c in state.checks(t.service) if c.state == "failed"
-    ]
+    blocked = [s for s in restoring if outline.blockers(s)]
+    failing = (
+        [(s, d) for s in down for d in outline.deps[s] if outline.check(s, d) == FAILED]
+        if FAILED in outline.checks.values()
+        else []
+    )
     if audience == "customer":
         if not down:
             body = "Service has been restored. We are monitoring closely and will share a summary."
         else:
             affected = _names(
-                state,
-                [t.service for t in down if t.criticality in {"critical", "high"}]
-                or [t.service for t in down],
+                outline, [s for s in down if outline.criticality[s] in {"critical", "high"}] or down
             )
             body = (
                 f"We are experiencing a disruption affecting {affected}. Our engineers are restoring "
                 "service: "
-                f"{len(restored)} of {len(tasks)} affected components are back. We expect full recovery by "
+                f"{len(restored)} of {len(state)} affected components are back. We expect full recovery by "
                 f"about {projection.eta:%H:%M} UTC."
             )
         return f"{row.title}: update {now:%H:%M} UTC\n\n{body}\nNext update by {nxt:%H:%M} UTC.\n"
@@ -315,14 +325,16 @@ def draft_update(state: MemoryView, projection: Projection, now: datetime, audie
     ]
     lines.append("")
     lines.append(
-        f"Conditions: {len(down)} of {len(tasks)} impacted services not restored"
+        f"Conditions: {len(down)} of {len(state)} impacted services not restored"
         + (f"; customer impact by criticality: {impact}" if impact else "")
         + "."
     )
     if audience == "technical":
         acts = [
-            f"{t.service} by {t.owner or '(no owner)'} since {t.begun:%H:%M}" if t.begun else t.service
-            for t in restoring[:10]
+            f"{s} by {outline.owner[s] or '(no owner)'} since {began:%H:%M}"
+            if (began := outline.begun.get(s))
+            else s
+            for s in restoring[:10]
         ]
         more = len(restoring) - 10
         lines.append(
@@ -334,9 +346,9 @@ def draft_update(state: MemoryView, projection: Projection, now: datetime, audie
             )
             + "."
         )
-        needs = [f"{t.service} waits on {', '.join(state.blockers(t.service)[:3])}" for t in blocked[:10]]
+        needs = [f"{s} waits on {', '.join(outline.blockers(s)[:3])}" for s in blocked[:10]]
         needs += [f"check of {d} for {s} failed" for s, d in failing[:5]]
-        ready = [t.service for t in down if t.state == DOWN and state.ready(t.service)]
+        ready = [s for s in down if state[s] == DOWN and outline.ready(s)]
         if ready:
             needs.append(
                 f"ready to start, needs hands: {', '.join(ready[:8])}" + (" ..." if len(ready) > 8 else "")
@@ -345,18 +357,16 @@ def draft_update(state: MemoryView, projection: Projection, now: datetime, audie
     else:
         lines.append(
             f"Actions: {_count(len(restoring), 'service')} being restored by "
-            f"{_count(len({t.owner for t in restoring}), 'team')}."
+            f"{_count(len({outline.owner[s] for s in restoring}), 'team')}."
         )
         if blocked or failing:
             lines.append(
                 f"Needs: {len(blocked)} restorations blocked on dependencies, {len(failing)} failed checks."
             )
-    lines.append(
-        "Restored so far: " + (_names(state, [t.service for t in restored], 10) if restored else "none") + "."
-    )
-    risk = f" RTO at risk: {_names(state, projection.at_risk)}." if projection.at_risk else ""
+    lines.append("Restored so far: " + (_names(outline, restored, 10) if restored else "none") + ".")
+    risk = f" RTO at risk: {_names(outline, projection.at_risk)}." if projection.at_risk else ""
     lines.append(f"ETA: {eta} (projected from the current state).{risk}")
-    open_was = state.open_workarounds()
+    open_was = outline.open_workarounds
     if open_was:
         lines.append(
             f"Workarounds in place: {len(open_was)} ("

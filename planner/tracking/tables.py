@@ -8,6 +8,7 @@ import sqlite3
 from datetime import datetime
 from typing import Any
 
+from planner.tracking.outline import Outline, Overlay, outline, shape_json
 from planner.tracking.state import (
     CheckRow,
     IncidentMeta,
@@ -155,6 +156,50 @@ def insert_incident(db: sqlite3.Connection, state: MemoryView) -> None:
         "INSERT INTO checks (incident, service, dependency, command, state) VALUES (?,?,?,?,?)",
         ((r.id, c.service, c.dependency, c.command, c.state) for c in state.check_rows.values()),
     )
+    db.execute("INSERT INTO shapes (incident, data) VALUES (?, ?)", (r.id, shape_json(state)))
+
+
+def add_shapes(db: sqlite3.Connection) -> None:
+    """Schema 3: the fixed shape of each incident's tasks, kept for outlines (written for the
+    incidents already in the store from their rows)."""
+    db.execute(
+        "CREATE TABLE shapes (incident TEXT PRIMARY KEY REFERENCES incidents (id), data TEXT NOT NULL)"
+    )
+    for (incident,) in db.execute("SELECT id FROM incidents").fetchall():
+        view = snapshot(db, incident)
+        assert view is not None, "listed just above"
+        db.execute("INSERT INTO shapes (incident, data) VALUES (?, ?)", (incident, shape_json(view)))
+
+
+def read_outline(db: sqlite3.Connection, incident: str) -> Outline | None:
+    """An incident in outline: its stored shape, and only the rows that changed since the start."""
+    row = incident_row(db, incident)
+    if row is None:
+        return None
+    meta_text, shape = db.execute(
+        "SELECT i.meta, s.data FROM incidents i JOIN shapes s ON s.incident = i.id WHERE i.id = ?",
+        (incident,),
+    ).fetchone()
+    meta = IncidentMeta.from_json(meta_text)
+    tasks = [
+        (r[0], r[1], _when(r[2]), _when(r[3]))
+        for r in db.execute(
+            "SELECT service, state, begun, restored FROM tasks WHERE incident = ? AND state != 'down' "
+            "ORDER BY position",
+            (incident,),
+        )
+    ]
+    checks = db.execute(
+        "SELECT service, dependency, state FROM checks WHERE incident = ? AND state != 'pending'", (incident,)
+    ).fetchall()
+    was = [
+        _workaround(r)
+        for r in db.execute(
+            f"SELECT {_WA_COLUMNS} FROM workarounds WHERE incident = ? AND removed IS NULL ORDER BY id",
+            (incident,),
+        )
+    ]
+    return outline(row, meta, shape, Overlay(tasks, checks, was))
 
 
 class SqlView:

@@ -20,6 +20,7 @@ from textual.widgets import Input, Label, Tree
 
 from planner.errors import PlannerError
 from planner.tracking import actions
+from planner.tracking.outline import outline_of
 from planner.tracking.progress import Projection, project
 from planner.tracking.render import draft_update, state_word
 from planner.tracking.session import Session, utc_now
@@ -229,7 +230,7 @@ class TrackApp(App[None]):
         seq = self.session.seen
         if seq == self.projected_seq:
             return
-        result = project(self.state, self.clock())
+        result = project(outline_of(self.state), self.clock())
         self.call_from_thread(self._projected, result, seq)
 
     def _projected(self, result: Projection, seq: int) -> None:
@@ -459,9 +460,10 @@ class TrackApp(App[None]):
     def action_update(self) -> None:
         """Draft the stakeholder update from the state, edit it, log it."""
         now = self.clock()
-        projection = self.projection or project(self.state, now)
+        outline = outline_of(self.state)
+        projection = self.projection or project(outline, now)
         drafts = {
-            a: draft_update(self.state, projection, now, a) for a in ("technical", "executive", "customer")
+            a: draft_update(outline, projection, now, a) for a in ("technical", "executive", "customer")
         }
 
         def answered(answer: UpdateAnswer | None) -> None:

@@ -241,7 +241,7 @@ class TrackHeader(Static):
         if row.state != "open":
             first += f" [b $success]resolved {row.resolved:%H:%M}[/]"
         first += f"  {_escape(row.title)}"
-        due = next_update_due(state)
+        due = next_update_due(state.row, state.info.update_cadence)
         if row.state != "open":
             update = "updates: done"
         elif due < now:

@@ -20,6 +20,7 @@ from models.plan import Plan
 from planner.tracking import actions
 from planner.tracking.actions import RefusedError
 from planner.tracking.opening import initial_state, rebuild
+from planner.tracking.outline import outline_of
 from planner.tracking.state import BYPASSED, CONFIRMED, RESTORED, MemoryView, View
 from planner.tracking.store import Store
 from tests.strategies import dag_plans
@@ -230,6 +231,16 @@ class IncidentMachine(RuleBasedStateMachine):
         assert self.plan is not None
         folded = rebuild(self.plan, self.store.events(self.id))
         assert rows(folded) == rows(self.state())
+
+    @invariant()
+    def the_stored_outline_is_the_outline_of_the_fold(self) -> None:
+        # updates read the store's compact outline; the screen makes one from its rows
+        if not self.id:
+            return
+        assert self.plan is not None
+        stored = self.store.outline(self.id)
+        folded = outline_of(rebuild(self.plan, self.store.events(self.id)))
+        assert stored == folded
 
 
 IncidentMachine.TestCase.settings = settings(

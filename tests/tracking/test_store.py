@@ -14,8 +14,12 @@ from pathlib import Path
 import pytest
 
 from models.events import Bypassed, Event, IncidentStarted, Note, TaskBegun
+from planner.loader import load_plan
+from planner.tracking import actions
+from planner.tracking.opening import open_incident
 from planner.tracking.state import View
 from planner.tracking.store import MIGRATIONS, Store, StoreError, default_store_path
+from tests.conftest import EXAMPLES
 
 AT = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
 
@@ -86,6 +90,32 @@ def test_schema_is_versioned_and_newer_stores_refused(tmp_path: Path) -> None:
     db.close()
     with pytest.raises(StoreError, match="newer recovery-planner"):
         Store(path)
+
+
+def test_a_schema_2_store_gets_the_outlines_of_its_incidents(tmp_path: Path) -> None:
+    """Opening a store written before outlines existed adds them, from the rows."""
+    path = tmp_path / "s.db"
+    store = Store(path)
+    loaded = load_plan(EXAMPLES / "enterprise.yaml")
+    first = open_incident(
+        store,
+        loaded.plan,
+        loaded.source.text,
+        scenario="storage-outage",
+        failed=None,
+        title=None,
+        exercise=False,
+        actor="ic",
+        at=AT,
+    )
+    store.act(first.row.id, lambda view: actions.begin(view, "storage-cluster", "ic", AT))
+    expected = store.outline(first.row.id)
+    store.db.execute("DROP TABLE shapes")
+    store.db.execute("PRAGMA user_version=2")
+    store.close()
+    reopened = Store(path)
+    assert reopened.version == len(MIGRATIONS)
+    assert reopened.outline(first.row.id) == expected
 
 
 def test_a_file_that_is_not_a_store_is_a_clear_error(tmp_path: Path) -> None:
