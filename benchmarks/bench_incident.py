@@ -77,7 +77,10 @@ def main(size: int) -> None:
     for svc in sorted(restored)[:RUNS]:
         timed("fail (reopens dependents)", ["incident", "fail", incident, svc])
     for _ in range(3):
-        timed("update (drafts, re-runs the schedule)", ["incident", "update", incident, "--as", "comms"])
+        timed(
+            "update (drafts from the outline, re-runs the schedule)",
+            ["incident", "update", incident, "--as", "comms"],
+        )
         timed("status --format json (whole incident)", ["incident", "status", incident, "--format", "json"])
         timed("status (text)", ["incident", "status", incident])
     timed("report (markdown)", ["report", incident])
@@ -85,9 +88,9 @@ def main(size: int) -> None:
     print(
         f"planner incident, full outage of {size:,} services ({len(services):,} tasks); seconds per process"
     )
-    print(f"{'action':<42} {'runs':>5} {'median':>8} {'worst':>8}")
+    print(f"{'action':<56} {'runs':>5} {'median':>8} {'worst':>8}")
     for label, values in times.items():
-        print(f"{label:<42} {len(values):>5} {statistics.median(values):>8.3f} {max(values):>8.3f}")
+        print(f"{label:<56} {len(values):>5} {statistics.median(values):>8.3f} {max(values):>8.3f}")
 
 
 if __name__ == "__main__":

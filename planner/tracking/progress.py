@@ -19,14 +19,19 @@ class Projection:
 
     now: datetime
     """When it was computed."""
-    finish: dict[str, datetime]
-    """Projected finish of every task not restored."""
+    offsets: dict[str, int]
+    """Projected finish of every task not restored, in seconds from :attr:`now`."""
     eta: datetime
     """When the last one is projected to be restored (now when all are)."""
     at_risk: list[str]
     """Tasks not restored that are projected to finish after their RTO (wave order)."""
     missed: list[str]
     """Tasks restored after their RTO (wave order)."""
+
+    def finish(self, service: str) -> datetime | None:
+        """When ``service`` is projected to be restored (None if it is)."""
+        offset = self.offsets.get(service)
+        return None if offset is None else self.now + timedelta(seconds=offset)
 
 
 def project(outline: Outline, now: datetime) -> Projection:
@@ -54,14 +59,14 @@ def project(outline: Outline, now: datetime) -> Projection:
     for s in outline.begun:
         keys[s] = (float("-inf"), *keys[s][1:])
     _, _, finish = list_schedule(problem, keys)
-    when = {s: now + timedelta(seconds=f) for s, f in finish.items()}
     at_risk = [s for s in order if (r := rto[s]) is not None and finish[s] > r]
     missed = [
         s
         for s, done in outline.restored.items()
         if (r := outline.rto[s]) is not None and done > started + timedelta(seconds=r)
     ]
-    return Projection(now, when, max(when.values(), default=now), at_risk, missed)
+    eta = now + timedelta(seconds=max(finish.values(), default=0))
+    return Projection(now, finish, eta, at_risk, missed)
 
 
 def next_update_due(row: IncidentRow, cadence: int) -> datetime:

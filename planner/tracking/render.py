@@ -227,7 +227,7 @@ def status_json(
                 "checks": {c.dependency: c.state for c in state.checks(task.service)},
                 "rto_minutes": None if task.rto is None else task.rto / 60,
                 "rto_left_minutes": None if left is None else left.total_seconds() / 60,
-                "projected_finish": (f.isoformat() if (f := projection.finish.get(task.service)) else None),
+                "projected_finish": (f.isoformat() if (f := projection.finish(task.service)) else None),
                 "restored": task.restored.isoformat() if task.restored else None,
             }
         )
