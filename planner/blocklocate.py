@@ -30,6 +30,11 @@ class _Block(NamedTuple):  # a tuple: hashed in C, as the key lookups' cache nee
     """Column (0-based) of the node's keys or item dashes."""
 
 
+_Found = tuple[tuple[int, int, int, int], _Block]
+"""A node's position (line, column, value line, value column) and its block."""
+_UNSEEN = object()
+
+
 class BlockLocator:
     """Resolves paths in block-style YAML text; :meth:`locate` returns None when unsure."""
 
@@ -37,8 +42,8 @@ class BlockLocator:
         self.lines = text.split("\n")
         self.expected = expected
         self._items: dict[YamlPath, list[int] | None] = {}
-        self._keys: dict[tuple[_Block, str], tuple[Position, _Block] | None] = {}
-        self._resolved: dict[YamlPath, tuple[Position, _Block] | None] = {}
+        self._keys: dict[tuple[_Block, str], _Found | None] = {}
+        self._resolved: dict[YamlPath, _Found | None] = {}
         # indentation of each line; -1 for blank and comment lines (they belong to their block)
         self._indent = [
             len(line) - len(stripped) if (stripped := line.lstrip(" ")) and stripped[0] != "#" else -1
@@ -49,16 +54,19 @@ class BlockLocator:
         """The position of ``path``, or None when this text is not plain block style there."""
         if not path:
             return Position(1, 1, 1, 1)
-        found = self._resolve(path)
-        return None if found is None else found[0]
+        found = self._resolved.get(path, _UNSEEN)
+        if found is _UNSEEN:
+            found = self._resolve(path)
+        return None if found is None else Position(*found[0])  # type: ignore[index]
 
-    def _resolve(self, path: YamlPath) -> tuple[Position, _Block] | None:
+    def _resolve(self, path: YamlPath) -> _Found | None:
         # Memoised by path: findings share prefixes (services[i], its depends_on), so each
         # step is read once however many findings sit below it.
-        if path in self._resolved:
-            return self._resolved[path]
+        resolved = self._resolved
+        if path in resolved:
+            return resolved[path]
         if len(path) == 1:
-            parent: tuple[Position, _Block] | None = (Position(1, 1, 1, 1), _Block(0, len(self.lines), 0))
+            parent: _Found | None = ((1, 1, 1, 1), _Block(0, len(self.lines), 0))
         else:
             parent = self._resolve(path[:-1])
         result = None
@@ -66,60 +74,67 @@ class BlockLocator:
             part = path[-1]
             block = parent[1]
             result = self._key(block, part) if isinstance(part, str) else self._item(path[:-1], block, part)
-        self._resolved[path] = result
+        resolved[path] = result
         return result
 
-    def _key(self, block: _Block, key: str) -> tuple[Position, _Block] | None:
+    def _key(self, block: _Block, key: str) -> _Found | None:
         cache_key = (block, key)
-        if cache_key not in self._keys:
-            self._keys[cache_key] = self._find_key(block, key)
-        return self._keys[cache_key]
+        found = self._keys.get(cache_key, _UNSEEN)
+        if found is _UNSEEN:
+            found = self._keys[cache_key] = self._find_key(block, key)
+        return found  # type: ignore[return-value]
 
-    def _find_key(self, block: _Block, key: str) -> tuple[Position, _Block] | None:
+    def _find_key(self, block: _Block, key: str) -> _Found | None:
         lines, indent = self.lines, self._indent
+        col = block.col
         for idx in range(block.start, block.end):
-            if indent[idx] == -1:
+            # keys sit at the block's column; the first key of a sequence item shares the dash's
+            # line ("- key: value")
+            if indent[idx] != col and (
+                idx != block.start or indent[idx] == -1 or lines[idx][col - 2 : col] != "- "
+            ):
                 continue
             line = lines[idx]
-            col = block.col
             if not line.startswith(key, col):  # cheap filter before the exact match
-                continue
-            # the first key of a sequence item shares the dash's line: "- key: value"
-            if not (
-                indent[idx] == col or (idx == block.start and len(line) > col and line[col - 2 : col] == "- ")
-            ):
                 continue
             match = _KEY.match(line, col)
             if match is None or match.group(1) != key:
                 continue
             rest = line[match.end() :].split(" #", 1)[0].strip()
-            value_col = match.end() + 1 if rest else col + 1
-            position = Position(idx + 1, col + 1, idx + 1, value_col)
-            if rest:
-                return position, _Block(idx, idx + 1, match.end())  # inline value: a leaf
+            if rest:  # inline value: a leaf
+                return (idx + 1, col + 1, idx + 1, match.end() + 1), _Block(idx, idx + 1, match.end())
             end = idx + 1
-            while end < block.end and (indent[end] == -1 or indent[end] > col or self._dash_at(end, col)):
+            last = block.end
+            while end < last:
+                depth = indent[end]
+                # blank and comment lines, deeper lines, and items of a sequence at this column
+                # ("key:\n- a") all belong to the key's value
+                if depth == -1 or depth > col:
+                    end += 1
+                    continue
+                if depth < col or (lines[end][col : col + 2] != "- " and lines[end][col:] != "-"):
+                    break
                 end += 1
             child_col = next((indent[i] for i in range(idx + 1, end) if indent[i] != -1), col + 2)
-            return position, _Block(idx + 1, end, child_col)
+            return (idx + 1, col + 1, idx + 1, col + 1), _Block(idx + 1, end, child_col)
         return None
 
-    def _dash_at(self, idx: int, col: int) -> bool:
-        line = self.lines[idx]
-        return self._indent[idx] == col and (line[col : col + 2] == "- " or line[col:] == "-")
-
-    def _item(self, where: YamlPath, block: _Block, index: int) -> tuple[Position, _Block] | None:
-        items = self._items.get(where)
-        if where not in self._items:
-            items = [i for i in range(block.start, block.end) if self._dash_at(i, block.col)]
+    def _item(self, where: YamlPath, block: _Block, index: int) -> _Found | None:
+        items = self._items.get(where, _UNSEEN)
+        if items is _UNSEEN:
+            lines, indent, col = self.lines, self._indent, block.col
+            items = [
+                i
+                for i in range(block.start, block.end)
+                if indent[i] == col and (lines[i][col : col + 2] == "- " or lines[i][col:] == "-")
+            ]
             expected = self.expected(where)
             if expected is None or len(items) != expected:
                 items = None  # flow style, or something this reader does not follow: give up here
             self._items[where] = items
-        if items is None or index >= len(items):
+        if items is None or index >= len(items):  # type: ignore[arg-type]
             return None
-        idx = items[index]
-        end = items[index + 1] if index + 1 < len(items) else block.end
+        idx = items[index]  # type: ignore[index]
+        end = items[index + 1] if index + 1 < len(items) else block.end  # type: ignore[index,arg-type]
         content = block.col + 2
-        position = Position(idx + 1, content + 1, idx + 1, content + 1)
-        return position, _Block(idx, end, content)
+        return (idx + 1, content + 1, idx + 1, content + 1), _Block(idx, end, content)

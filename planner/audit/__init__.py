@@ -71,10 +71,10 @@ def run_audit(
             for finding in rule.check(ctx):
                 finding.severity = setting
                 findings.append(finding)
-    findings = _locate(loaded, findings)
     findings.sort(
         key=lambda f: (SEVERITY_ORDER[f.severity], f.service or "~", f.rule, f.dependency or "", f.message)
     )
+    findings = _locate(loaded, findings)
     return AuditReport(
         plan_name=plan.name,
         file=loaded.source.name,
@@ -88,7 +88,7 @@ def run_audit(
 
 
 def _locate(loaded: LoadedPlan, findings: list[Finding]) -> list[Finding]:
-    positions = loaded.source.locate({f.path for f in findings}, list_lengths(loaded.plan))
+    positions = loaded.source.locate([f.path for f in findings], list_lengths(loaded.plan))
     name = loaded.source.name
     for f in findings:
         pos = positions.get(f.path)
