@@ -79,7 +79,8 @@ def find_cycles(
     >>> [c.render() for c in find_cycles({"a": ["b"], "b": ["c"], "c": ["a"]})]
     ['a -> b -> c -> a']
     """
-    clean = {n: [d for d in deps if d != n] for n, deps in edges.items()}
+    has_loops = any(n in deps for n, deps in edges.items())
+    clean = {n: [d for d in deps if d != n] for n, deps in edges.items()} if has_loops else edges
     suspects = nodes_on_cycles(clean)
     if not suspects:
         return []
