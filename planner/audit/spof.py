@@ -23,17 +23,21 @@ def single_point_of_failure(ctx: AuditContext) -> Iterator[Finding]:
     if ctx.planning is None:
         return
     graph = ctx.planning.graph
-    critical = sorted(s for s, r in graph.rank.items() if r == 0)
-    if len(critical) < MINIMUM + 1:
-        return
-    bit = {s: 1 << i for i, s in enumerate(critical)}
-    reach: dict[str, int] = {}
     # every service, dependents before their dependencies: the reverse of the full outage's
     # waves, which the audit's planning already has unless it was narrowed to a scenario
     waves = ctx.planning.waves
     if len(ctx.planning.impact.impacted) != len(graph.services):
         waves = restore_waves(graph, graph.services)
-    for node in reversed([s for wave in waves for s in wave]):
+    backwards = [s for wave in reversed(waves) for s in reversed(wave)]
+    # Critical services numbered from the last wave back: a service's dependents all come after
+    # it, so the late services' sets use only low bits and stay short integers (about half the
+    # work of numbering them by id at 100,000 services).
+    critical = [s for s in backwards if graph.rank[s] == 0]
+    if len(critical) < MINIMUM + 1:
+        return
+    bit = {s: 1 << i for i, s in enumerate(critical)}
+    reach: dict[str, int] = {}
+    for node in backwards:
         value = bit.get(node, 0)
         for d in graph.hard_dependents[node]:
             value |= reach[d]
