@@ -34,19 +34,18 @@ class AuditContext:
     drills: list[date] = field(default_factory=list)
     """Days of exercises tracked in the incident store (``--store``), beside the plan's own."""
 
+    today: date = field(init=False)
+    """The date audited as of (read for every runbook, alert and escalation date)."""
+
     def __post_init__(self) -> None:
         self.service_index = {s.id: i for i, s in enumerate(self.plan.services)}
         self.team_index = {t.id: i for i, t in enumerate(self.plan.teams)}
+        self.today = self.as_of.date()
 
     @property
     def plan(self) -> Plan:
         """The plan."""
         return self.loaded.plan
-
-    @property
-    def today(self) -> date:
-        """The date audited as of."""
-        return self.as_of.date()
 
     def services(self) -> list[Service]:
         """Services in scope, in file order."""

@@ -126,7 +126,8 @@ def _rtos(ctx: AuditContext) -> ReadinessAnswer:
     if not critical:
         return ReadinessAnswer(QUESTIONS[5], "unknown", "no critical services in scope")
     without = [s.id for s in critical if s.rto is None or s.restore_time is None]
-    misses = {m.service for m in ctx.planning.rto.all}
+    rto = ctx.planning.rto
+    misses = {m.service for m in rto.unachievable} | {m.service for m in rto.missed}
     late = [s.id for s in critical if s.id in misses]
     if late:
         return ReadinessAnswer(

@@ -56,11 +56,14 @@ def render_audit(report: AuditReport, style: Style = plain) -> str:
     for severity, group in groupby(report.findings, key=lambda f: f.severity):
         items = list(group)
         lines.append(style(f"{_HEADING[severity]} ({len(items)})", role[severity]))
+        tags: dict[str, str] = {}  # each rule id styled once, not once per finding
         for subject, per in groupby(items, key=lambda f: f.service or f.team or "(plan)"):
             lines.append(f"  {subject}")
             for f in per:
-                lines.append(f"    {style(f.rule, role[severity])}  {f.location}")
-                lines.append(f"      {f.message}")
+                tag = tags.get(f.rule)
+                if tag is None:
+                    tag = tags[f.rule] = style(f.rule, role[severity])
+                lines += (f"    {tag}  {f.location}", f"      {f.message}")
         lines.append("")
     lines.extend(f"note: {n}" for n in report.notes)
     lines.append("Coverage:")
