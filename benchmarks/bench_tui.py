@@ -78,6 +78,16 @@ def run(self, **kwargs):
     return original(self, headless=True, size=(120, 36), auto_pilot=drive)
 
 TrackApp.run = run
+
+class _Terminal:  # the pilot drives a headless screen: let `planner track` past its terminal check
+    def __init__(self, stream):
+        self._stream = stream
+    def isatty(self):
+        return True
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+sys.stdin, sys.stdout = _Terminal(sys.stdin), _Terminal(sys.stdout)
 from planner.cli import main
 sys.exit(main(sys.argv[1:]))
 """
