@@ -110,3 +110,17 @@ def test_python_dash_m_works() -> None:
         check=False,
     )
     assert proc.returncode == 0, proc.stderr
+
+
+def test_json_output_is_indented_and_keeps_non_ascii_text(run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """JSON is written as ``json.dumps(indent=2)`` would, with accented names readable."""
+    path = tmp_path / "plan.yaml"
+    path.write_text(
+        'version: 1\nname: "Zürich production"\nservices:\n  - id: db\n    name: "Base de données"\n',
+        encoding="utf-8",
+    )
+    result = run_cli("audit", path, "--format", "json", "--fail-on", "never")
+    assert result.code == 0
+    report = json.loads(result.out)
+    assert report["plan"] == "Zürich production"
+    assert result.out == json.dumps(report, indent=2, ensure_ascii=False) + "\n"
