@@ -6,8 +6,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-import networkx as nx
-
 MAX_CYCLES_PER_COMPONENT = 50
 """Cap on the cycles listed per strongly connected component (they can be exponential)."""
 
@@ -84,6 +82,8 @@ def find_cycles(
     suspects = nodes_on_cycles(clean)
     if not suspects:
         return []
+    import networkx as nx  # only for a plan with a cycle: importing it costs 0.2-0.35 s
+
     graph = nx.DiGraph()
     for node in sorted(suspects):
         for dep in sorted(clean.get(node, ())):
