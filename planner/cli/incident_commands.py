@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from models.events import Event
     from planner.tracking.state import MemoryView, View
     from planner.tracking.store import Store
+
+T = TypeVar("T")
 
 FUTURE_SLACK = timedelta(minutes=5)
 """How far ahead of this machine's clock ``--at`` may be (clocks drift)."""
@@ -123,13 +125,18 @@ def _when(at: str | None) -> datetime:
     return when
 
 
-def _act(store_path: str | None, incident: str, decide: Callable[[View], list[Event]]) -> list[Event]:
+def _with_incident(store_path: str | None, incident: str, use: Callable[[Store], T]) -> T:
+    """Open the store, refuse an unknown incident (naming the closest id), run ``use``, close."""
     store = _store(store_path)
     try:
         store.require(incident)
-        return store.act(incident, decide)
+        return use(store)
     finally:
         store.close()
+
+
+def _act(store_path: str | None, incident: str, decide: Callable[[View], list[Event]]) -> list[Event]:
+    return _with_incident(store_path, incident, lambda store: store.act(incident, decide))
 
 
 def _done(events: list[Event]) -> int:
@@ -223,16 +230,15 @@ def start(  # noqa: PLR0917 - click passes every option
     return 0
 
 
-def _load(store_path: str | None, incident_id: str, journal: bool = True) -> tuple[MemoryView, list[Event]]:
-    """An incident's rows and (unless ``journal`` is False) its whole journal."""
-    store = _store(store_path)
-    try:
-        store.require(incident_id)
+def _load(store_path: str | None, incident_id: str) -> tuple[MemoryView, list[Event]]:
+    """An incident's rows and its whole journal."""
+
+    def read(store: Store) -> tuple[MemoryView, list[Event]]:
         state = store.snapshot(incident_id)
-        assert state is not None, "required above"
-        return state, store.events(incident_id) if journal else []
-    finally:
-        store.close()
+        assert state is not None, "required by _with_incident"
+        return state, store.events(incident_id)
+
+    return _with_incident(store_path, incident_id, read)
 
 
 @incident.command("list")
@@ -524,13 +530,8 @@ def update(  # noqa: PLR0917 - click passes every option
     if message == "-":
         message = sys.stdin.read()
     if message is None:
-        store = _store(store_path)
-        try:
-            store.require(incident_id)
-            outline = store.outline(incident_id)
-        finally:
-            store.close()
-        assert outline is not None, "required above"
+        outline = _with_incident(store_path, incident_id, lambda store: store.outline(incident_id))
+        assert outline is not None, "required by _with_incident"
         message = draft_update(outline, project(outline, when), when, audience)
     if draft:
         click.echo(message, nl=False)
