@@ -239,8 +239,14 @@ class IncidentMachine(RuleBasedStateMachine):
             return
         assert self.plan is not None
         stored = self.store.outline(self.id)
-        folded = outline_of(rebuild(self.plan, self.store.events(self.id)))
+        rows_now = rebuild(self.plan, self.store.events(self.id))
+        folded = outline_of(rows_now)
         assert stored == folded
+        # the outline answers "what blocks it, is it ready" as the rows do (status and the screen
+        # ask the rows, update drafts ask the outline)
+        for service in rows_now.tasks:
+            assert stored.blockers(service) == rows_now.blockers(service)
+            assert stored.ready(service) == rows_now.ready(service)
 
 
 IncidentMachine.TestCase.settings = settings(
