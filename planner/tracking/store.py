@@ -288,18 +288,18 @@ class Store:
 
     def snapshot(self, incident: str) -> MemoryView | None:
         """A whole incident's rows (None for an unknown id), read in one consistent transaction."""
-        self.db.execute("BEGIN")
-        try:
-            return snapshot(self.db, incident)
-        finally:
-            self.db.execute("COMMIT")
+        return self._consistent(snapshot, incident)
 
     def outline(self, incident: str) -> Outline | None:
         """An incident in outline (None for an unknown id), read in one consistent transaction:
         what updates and the projection need, at a fraction of :meth:`snapshot`'s cost."""
+        return self._consistent(read_outline, incident)
+
+    def _consistent(self, read: Callable[[sqlite3.Connection, str], T], incident: str) -> T:
+        """``read`` inside one read transaction, so no other terminal's action lands halfway."""
         self.db.execute("BEGIN")
         try:
-            return read_outline(self.db, incident)
+            return read(self.db, incident)
         finally:
             self.db.execute("COMMIT")
 
