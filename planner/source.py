@@ -59,7 +59,7 @@ class Source:
             # A large document's exact scan costs seconds (30 s at 100,000 services): there, a
             # path the block reader cannot resolve gets its nearest resolvable ancestor instead.
             nearest_ok = len(self.text) > EXACT_SCAN_LIMIT
-            block, positions, unsure = self._block, self._positions, []
+            block, unsure = self._block, []
             for path in missing:
                 position = block.locate(path)
                 if position is None and nearest_ok:
@@ -70,16 +70,16 @@ class Source:
                 if position is None:
                     unsure.append(path)
                 else:
-                    positions[path] = position
+                    known[path] = position
             missing = unsure
         if missing:
             wanted = {p[:i] for p in missing for i in range(len(p) + 1)}
             found = scan(self.text, wanted).positions
             for path in missing:
-                self._positions[path] = next(
+                known[path] = next(
                     (found[path[:i]] for i in range(len(path), -1, -1) if path[:i] in found), None
                 )
-        return MappingProxyType(self._positions)
+        return MappingProxyType(known)
 
 
 def read_source(path: str | Path) -> Source:
