@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import NamedTuple
+from enum import Enum
+from typing import Final, NamedTuple
 
 from planner.errors import YamlPath
 from planner.locate import Position
@@ -32,7 +33,13 @@ class _Block(NamedTuple):  # a tuple: hashed in C, as the key lookups' cache nee
 
 _Found = tuple[tuple[int, int, int, int], _Block]
 """A node's position (line, column, value line, value column) and its block."""
-_UNSEEN = object()
+
+
+class _Unseen(Enum):  # a sentinel the type checker can narrow away with `is`
+    TOKEN = 0
+
+
+_UNSEEN: Final = _Unseen.TOKEN
 
 
 class BlockLocator:
@@ -57,7 +64,7 @@ class BlockLocator:
         found = self._resolved.get(path, _UNSEEN)
         if found is _UNSEEN:
             found = self._resolve(path)
-        return None if found is None else Position(*found[0])  # type: ignore[index]
+        return None if found is None else Position(*found[0])
 
     def _resolve(self, path: YamlPath) -> _Found | None:
         # Memoised by path: findings share prefixes (services[i], its depends_on), so each
@@ -82,7 +89,7 @@ class BlockLocator:
         found = self._keys.get(cache_key, _UNSEEN)
         if found is _UNSEEN:
             found = self._keys[cache_key] = self._find_key(block, key)
-        return found  # type: ignore[return-value]
+        return found
 
     def _find_key(self, block: _Block, key: str) -> _Found | None:
         lines, indent = self.lines, self._indent
@@ -132,9 +139,9 @@ class BlockLocator:
             if expected is None or len(items) != expected:
                 items = None  # flow style, or something this reader does not follow: give up here
             self._items[where] = items
-        if items is None or index >= len(items):  # type: ignore[arg-type]
+        if items is None or index >= len(items):
             return None
-        idx = items[index]  # type: ignore[index]
-        end = items[index + 1] if index + 1 < len(items) else block.end  # type: ignore[index,arg-type]
+        idx = items[index]
+        end = items[index + 1] if index + 1 < len(items) else block.end
         content = block.col + 2
         return (idx + 1, content + 1, idx + 1, content + 1), _Block(idx, end, content)
