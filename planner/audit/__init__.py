@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
+from functools import partial
 
 from planner.audit import spof as _spof  # noqa: F401 - registers the single-point-of-failure rule
 from planner.audit.context import AuditContext
-from planner.audit.findings import SEVERITY_ORDER, AuditReport, Finding
-from planner.audit.readiness import coverage, readiness
-from planner.audit.rules import RULES
+from planner.audit.findings import SEVERITY_ORDER, AuditReport, Finding, ReadinessAnswer
+from planner.audit.readiness import coverage, readiness, rto_answer
+from planner.audit.rules import RULES, Rule
+from planner.errors import YamlPath
 from planner.loader import LoadedPlan, list_lengths
-from planner.perf import gc_paused
+from planner.perf import Forked, WorkerLostError, can_fork, gc_paused
 from planner.planning import plan_recovery
 from planner.workarounds import WorkaroundSource, open_workarounds
 
@@ -23,6 +25,10 @@ def as_of_moment(day: date | None) -> datetime:
     if day is None:
         return datetime.now(UTC)
     return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+PARALLEL_FROM = 10_000
+"""Services from which a whole-plan audit runs the engine and its rules in a second process."""
 
 
 def run_audit(
@@ -39,16 +45,21 @@ def run_audit(
     Referential problems become findings beside everything that can still be checked; the RTO
     rules and single-point-of-failure need a valid graph and are skipped (with a note) without one.
     ``scenario`` restricts the findings to the services that scenario impacts.
+
+    A large valid plan audited whole is split over two processes: a forked worker runs the
+    engine and the rules that read it, while this process runs the other rules; each locates
+    its own findings. The report is the same either way.
     """
     plan = loaded.plan
     notes: list[str] = []
     planning = None
     scope = None
     scenario_name = None
+    split = not loaded.problems and scenario is None and len(plan.services) >= PARALLEL_FROM and can_fork()
     with gc_paused():
         if loaded.problems:
             notes.append("RTO rules and single-point-of-failure skipped: fix the dependency errors first")
-        else:
+        elif not split:
             planning = plan_recovery(plan, scenario)
             if scenario:
                 scope = set(planning.impact.impacted)
@@ -62,29 +73,87 @@ def run_audit(
             scenario_name=scenario_name,
             drills=list(drills),
         )
-        overrides = plan.policy.rules
-        findings: list[Finding] = []
-        for rule in RULES.values():
-            setting = overrides.get(rule.id, rule.severity)
-            if setting == "off":
-                continue
-            for finding in rule.check(ctx):
-                finding.severity = setting
-                findings.append(finding)
-    findings.sort(
-        key=lambda f: (SEVERITY_ORDER[f.severity], f.service or "~", f.rule, f.dependency or "", f.message)
-    )
-    findings = _locate(loaded, findings)
+        rtos: ReadinessAnswer | None = None
+        if split:
+            engine_side = Forked(partial(_engine_side, ctx))
+            findings = _findings(ctx, [r for r in RULES.values() if not r.planning])
+            try:
+                rows, rtos = engine_side.result()
+            except WorkerLostError:  # killed (out of memory?): do its share here instead
+                rows, rtos = _engine_side(ctx)
+            findings.extend(Finding(*row) for row in rows)
+            findings.sort(key=_report_order)
+        else:
+            findings = _findings(ctx, list(RULES.values()))
     return AuditReport(
         plan_name=plan.name,
         file=loaded.source.name,
         as_of=as_of.date().isoformat(),
         scenario=scenario,
         findings=findings,
-        readiness=readiness(ctx, reviews),
+        readiness=readiness(ctx, reviews, rtos),
         coverage=coverage(ctx),
         notes=notes,
     )
+
+
+_Row = tuple[
+    str,
+    str,
+    str,
+    str | None,
+    str | None,
+    str | None,
+    str | None,
+    YamlPath,
+    str | None,
+    int | None,
+    int | None,
+]
+
+
+def _engine_side(ctx: AuditContext) -> tuple[list[_Row], ReadinessAnswer]:
+    """The worker's share of a split audit: the engine, the rules that read it (their findings
+    located, as plain tuples that pickle fast) and the readiness question it answers."""
+    ctx.planning = plan_recovery(ctx.plan)
+    found = _findings(ctx, [r for r in RULES.values() if r.planning])
+    rows = [
+        (
+            f.rule,
+            f.severity,
+            f.message,
+            f.service,
+            f.dependency,
+            f.team,
+            f.person,
+            f.path,
+            f.location,
+            f.line,
+            f.column,
+        )
+        for f in found
+    ]
+    return rows, rto_answer(ctx)
+
+
+def _findings(ctx: AuditContext, rules: list[Rule]) -> list[Finding]:
+    """Run ``rules`` with the plan's severity overrides; the findings in report order, located."""
+    overrides = ctx.plan.policy.rules
+    findings: list[Finding] = []
+    for rule in rules:
+        setting = overrides.get(rule.id, rule.severity)
+        if setting == "off":
+            continue
+        for finding in rule.check(ctx):
+            finding.severity = setting
+            findings.append(finding)
+    # located in report order: neighbouring paths one after another read fastest
+    findings.sort(key=_report_order)
+    return _locate(ctx.loaded, findings)
+
+
+def _report_order(f: Finding) -> tuple[int, str, str, str, str]:
+    return (SEVERITY_ORDER[f.severity], f.service or "~", f.rule, f.dependency or "", f.message)
 
 
 def _locate(loaded: LoadedPlan, findings: list[Finding]) -> list[Finding]:

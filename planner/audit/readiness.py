@@ -15,16 +15,19 @@ QUESTIONS = (
 )
 
 
-def readiness(ctx: AuditContext, reviews: tuple[int, int] | None = None) -> list[ReadinessAnswer]:
+def readiness(
+    ctx: AuditContext, reviews: tuple[int, int] | None = None, rtos: ReadinessAnswer | None = None
+) -> list[ReadinessAnswer]:
     """Answer the six questions; ``reviews`` is (resolved incidents reviewed, resolved incidents)
-    from an incident store, or None when the audit has no journal."""
+    from an incident store, or None when the audit has no journal. ``rtos`` is the last answer
+    when it was worked out elsewhere (:func:`rto_answer`, by the process that ran the engine)."""
     return [
         _roles(ctx),
         _escalation(ctx),
         _playbooks(ctx),
         _alerts(ctx),
         _reviews(reviews),
-        _rtos(ctx),
+        rtos or rto_answer(ctx),
     ]
 
 
@@ -119,7 +122,8 @@ def _reviews(reviews: tuple[int, int] | None) -> ReadinessAnswer:
     return ReadinessAnswer(QUESTIONS[4], answer, f"{done} of {resolved} resolved incidents have a review")
 
 
-def _rtos(ctx: AuditContext) -> ReadinessAnswer:
+def rto_answer(ctx: AuditContext) -> ReadinessAnswer:
+    """Can critical systems be restored within target RTOs? (reads ``ctx.planning``)"""
     if ctx.planning is None:
         return ReadinessAnswer(QUESTIONS[5], "unknown", "the dependency graph is invalid (see the errors)")
     critical = [s for s in ctx.services() if s.criticality.value == "critical"]

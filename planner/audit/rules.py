@@ -25,16 +25,18 @@ class Rule:
     """One line: what it finds (for SARIF rule metadata and ``--help``)."""
     check: RuleFn
     """The rule itself."""
+    planning: bool = False
+    """Whether it reads ``ctx.planning`` (the engine's results); only such rules may."""
 
 
 RULES: dict[str, Rule] = {}
 
 
-def rule(rule_id: str, severity: str, summary: str) -> Callable[[RuleFn], RuleFn]:
-    """Register a rule function."""
+def rule(rule_id: str, severity: str, summary: str, *, planning: bool = False) -> Callable[[RuleFn], RuleFn]:
+    """Register a rule function; ``planning=True`` for one that reads the engine's results."""
 
     def register(fn: RuleFn) -> RuleFn:
-        RULES[rule_id] = Rule(rule_id, severity, summary, fn)
+        RULES[rule_id] = Rule(rule_id, severity, summary, fn, planning)
         return fn
 
     return register
@@ -183,7 +185,12 @@ def missing_restore_time(ctx: AuditContext) -> Iterator[Finding]:
     )
 
 
-@rule("rto-unachievable", "error", "earliest restore exceeds the RTO even with unlimited staff")
+@rule(
+    "rto-unachievable",
+    "error",
+    "earliest restore exceeds the RTO even with unlimited staff",
+    planning=True,
+)
 def rto_unachievable(ctx: AuditContext) -> Iterator[Finding]:
     if ctx.planning is None:
         return
@@ -207,7 +214,7 @@ def rto_unachievable(ctx: AuditContext) -> Iterator[Finding]:
         )
 
 
-@rule("rto-at-risk", "warning", "the capacity-bound schedule finishes it after its RTO")
+@rule("rto-at-risk", "warning", "the capacity-bound schedule finishes it after its RTO", planning=True)
 def rto_at_risk(ctx: AuditContext) -> Iterator[Finding]:
     if ctx.planning is None:
         return

@@ -18,7 +18,12 @@ MINIMUM = 3
 """...and at least this many critical services other than itself."""
 
 
-@rule("single-point-of-failure", "info", "a service whose failure impacts a large share of critical services")
+@rule(
+    "single-point-of-failure",
+    "info",
+    "a service whose failure impacts a large share of critical services",
+    planning=True,
+)
 def single_point_of_failure(ctx: AuditContext) -> Iterator[Finding]:
     if ctx.planning is None:
         return

@@ -1,0 +1,83 @@
+"""A large audit is split over two processes (the engine's rules in a forked worker); the report
+must be exactly the one a single process gives."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from models.plan import Plan
+from planner import audit
+from planner.audit import as_of_moment, run_audit
+from planner.dump import dump_yaml
+from planner.loader import load_source
+from planner.perf import Forked, WorkerLostError, can_fork
+from planner.source import Source
+from tests.strategies import dag_plans, plans
+
+pytestmark = pytest.mark.skipif(not can_fork(), reason="needs fork and a second CPU")
+
+
+def _report(plan: Plan, split: bool, monkeypatch: pytest.MonkeyPatch) -> Any:
+    loaded = load_source(Source("plan.yaml", dump_yaml(plan), "yaml"))
+    monkeypatch.setattr(audit, "PARALLEL_FROM", 0 if split else 10**9)
+    return dataclasses.asdict(run_audit(loaded, as_of_moment(date(2026, 11, 28))))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(plan=st.one_of(plans(), dag_plans(max_services=60).map(lambda case: case[0])))
+def test_split_audit_is_the_single_process_audit(plan: Plan, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _report(plan, True, monkeypatch) == _report(plan, False, monkeypatch)
+
+
+def test_only_planning_rules_read_the_planning(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The split's parent runs the other rules without the engine's results: a rule that reads
+    them must say so (``planning=True``) or it would quietly find nothing there."""
+    read: list[str] = []
+
+    class Watched(audit.AuditContext):
+        def __getattribute__(self, name: str) -> Any:
+            if name == "planning":
+                read.append(name)
+            return super().__getattribute__(name)
+
+    loaded = load_source(Source("plan.yaml", dump_yaml(_sample()), "yaml"))
+    for rule in audit.RULES.values():
+        read.clear()
+        ctx = Watched(loaded=loaded, as_of=as_of_moment(date(2026, 11, 28)), workarounds=[], planning=None)
+        list(rule.check(ctx))
+        assert bool(read) == rule.planning, rule.id
+
+
+def _sample() -> Plan:
+    return Plan.model_validate(
+        {
+            "version": 1,
+            "name": "x",
+            "services": [{"id": "db", "rto": "1h"}, {"id": "api", "rto": "30m", "depends_on": ["db"]}],
+        }
+    )
+
+
+def test_a_worker_exception_comes_back_with_its_traceback() -> None:
+    def fails() -> int:
+        raise ValueError("boom in the worker")
+
+    with pytest.raises(RuntimeError, match="boom in the worker"):
+        Forked(fails).result()
+
+
+def test_a_worker_that_dies_is_reported() -> None:
+    import os
+
+    with pytest.raises(WorkerLostError):
+        Forked(lambda: os._exit(3)).result()
+
+
+def test_a_worker_result_comes_back() -> None:
+    assert Forked(lambda: {"a": [1, 2, 3]}).result() == {"a": [1, 2, 3]}
