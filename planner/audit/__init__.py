@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 from functools import partial
 
+from models.plan import Plan
 from planner.audit import spof as _spof  # noqa: F401 - registers the single-point-of-failure rule
 from planner.audit.context import AuditContext
 from planner.audit.findings import SEVERITY_ORDER, AuditReport, Finding, ReadinessAnswer
-from planner.audit.readiness import coverage, readiness, rto_answer
+from planner.audit.readiness import coverage, plan_answers, readiness, rto_answer
 from planner.audit.rules import RULES, Rule
 from planner.errors import YamlPath
 from planner.loader import LoadedPlan, list_lengths
@@ -47,8 +48,8 @@ def run_audit(
     ``scenario`` restricts the findings to the services that scenario impacts.
 
     A large valid plan audited whole is split over two processes: a forked worker runs the
-    engine and the rules that read it, while this process runs the other rules; each locates
-    its own findings. The report is the same either way.
+    engine and the rules that read it, while this process runs the other rules, the checklist
+    and coverage, and locates findings. The report is the same either way.
     """
     plan = loaded.plan
     notes: list[str] = []
@@ -73,71 +74,54 @@ def run_audit(
             scenario_name=scenario_name,
             drills=list(drills),
         )
-        rtos: ReadinessAnswer | None = None
-        if split:
+        if not split:
+            findings = _findings(ctx, list(RULES.values()))
+            answers = readiness(ctx, reviews)
+            figures = coverage(ctx)
+        else:
             engine_side = Forked(partial(_engine_side, ctx))
             findings = _findings(ctx, [r for r in RULES.values() if not r.planning])
+            answers = plan_answers(ctx, reviews)
+            figures = coverage(ctx)
+            # While the worker runs the engine: locate the key its RTO rules report at.
+            _locate(loaded, [Finding("", "", "", path=p) for p in _rto_keys(plan)])
             try:
-                rows, rtos = engine_side.result()
+                rows, rto = engine_side.result()
             except WorkerLostError:  # killed (out of memory?): do its share here instead
-                rows, rtos = _engine_side(ctx)
-            findings.extend(Finding(*row) for row in rows)
+                rows, rto = _engine_side(ctx)
+            answers.append(rto)
+            findings.extend(_locate(loaded, [Finding(*row) for row in rows]))
             findings.sort(key=_report_order)
-        else:
-            findings = _findings(ctx, list(RULES.values()))
     return AuditReport(
         plan_name=plan.name,
         file=loaded.source.name,
         as_of=as_of.date().isoformat(),
         scenario=scenario,
         findings=findings,
-        readiness=readiness(ctx, reviews, rtos),
-        coverage=coverage(ctx),
+        readiness=answers,
+        coverage=figures,
         notes=notes,
     )
 
 
-_Row = tuple[
-    str,
-    str,
-    str,
-    str | None,
-    str | None,
-    str | None,
-    str | None,
-    YamlPath,
-    str | None,
-    int | None,
-    int | None,
-]
+_Row = tuple[str, str, str, str | None, str | None, str | None, str | None, YamlPath]
 
 
 def _engine_side(ctx: AuditContext) -> tuple[list[_Row], ReadinessAnswer]:
     """The worker's share of a split audit: the engine, the rules that read it (their findings
-    located, as plain tuples that pickle fast) and the readiness question it answers."""
+    as plain tuples, which pickle fast) and the readiness question it answers."""
     ctx.planning = plan_recovery(ctx.plan)
-    found = _findings(ctx, [r for r in RULES.values() if r.planning])
-    rows = [
-        (
-            f.rule,
-            f.severity,
-            f.message,
-            f.service,
-            f.dependency,
-            f.team,
-            f.person,
-            f.path,
-            f.location,
-            f.line,
-            f.column,
-        )
-        for f in found
-    ]
+    found = _run_rules(ctx, [r for r in RULES.values() if r.planning])
+    rows = [(f.rule, f.severity, f.message, f.service, f.dependency, f.team, f.person, f.path) for f in found]
     return rows, rto_answer(ctx)
 
 
-def _findings(ctx: AuditContext, rules: list[Rule]) -> list[Finding]:
-    """Run ``rules`` with the plan's severity overrides; the findings in report order, located."""
+def _rto_keys(plan: Plan) -> list[YamlPath]:
+    return [("services", i, "rto") for i, s in enumerate(plan.services) if s.rto is not None]
+
+
+def _run_rules(ctx: AuditContext, rules: list[Rule]) -> list[Finding]:
+    """Run ``rules`` with the plan's severity overrides."""
     overrides = ctx.plan.policy.rules
     findings: list[Finding] = []
     for rule in rules:
@@ -147,7 +131,13 @@ def _findings(ctx: AuditContext, rules: list[Rule]) -> list[Finding]:
         for finding in rule.check(ctx):
             finding.severity = setting
             findings.append(finding)
-    # located in report order: neighbouring paths one after another read fastest
+    return findings
+
+
+def _findings(ctx: AuditContext, rules: list[Rule]) -> list[Finding]:
+    """Run ``rules``; their findings in report order, located (in that order: neighbouring
+    paths one after another read fastest)."""
+    findings = _run_rules(ctx, rules)
     findings.sort(key=_report_order)
     return _locate(ctx.loaded, findings)
 

@@ -36,6 +36,7 @@ class AuditContext:
 
     today: date = field(init=False)
     """The date audited as of (read for every runbook, alert and escalation date)."""
+    _owner_teams: list[Team] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.service_index = {s.id: i for i, s in enumerate(self.plan.services)}
@@ -58,9 +59,12 @@ class AuditContext:
         return service is None or self.scope is None or service in self.scope
 
     def owner_teams(self) -> list[Team]:
-        """Teams that own at least one service in scope, in file order."""
-        owners = {s.owner for s in self.services() if s.owner}
-        return [t for t in self.plan.teams if t.id in owners]
+        """Teams that own at least one service in scope, in file order (worked out once: four
+        rules and the readiness checklist ask)."""
+        if self._owner_teams is None:
+            owners = {s.owner for s in self.services() if s.owner}
+            self._owner_teams = [t for t in self.plan.teams if t.id in owners]
+        return self._owner_teams
 
     def days_since(self, when: date | None) -> int | None:
         """Whole days from ``when`` to the audit date (None for never)."""

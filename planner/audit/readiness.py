@@ -15,20 +15,15 @@ QUESTIONS = (
 )
 
 
-def readiness(
-    ctx: AuditContext, reviews: tuple[int, int] | None = None, rtos: ReadinessAnswer | None = None
-) -> list[ReadinessAnswer]:
+def readiness(ctx: AuditContext, reviews: tuple[int, int] | None = None) -> list[ReadinessAnswer]:
     """Answer the six questions; ``reviews`` is (resolved incidents reviewed, resolved incidents)
-    from an incident store, or None when the audit has no journal. ``rtos`` is the last answer
-    when it was worked out elsewhere (:func:`rto_answer`, by the process that ran the engine)."""
-    return [
-        _roles(ctx),
-        _escalation(ctx),
-        _playbooks(ctx),
-        _alerts(ctx),
-        _reviews(reviews),
-        rtos or rto_answer(ctx),
-    ]
+    from an incident store, or None when the audit has no journal."""
+    return [*plan_answers(ctx, reviews), rto_answer(ctx)]
+
+
+def plan_answers(ctx: AuditContext, reviews: tuple[int, int] | None = None) -> list[ReadinessAnswer]:
+    """The first five answers: everything but the RTO question, which needs the engine."""
+    return [_roles(ctx), _escalation(ctx), _playbooks(ctx), _alerts(ctx), _reviews(reviews)]
 
 
 def _roles(ctx: AuditContext) -> ReadinessAnswer:
