@@ -83,10 +83,10 @@ class RecoveryGraph:
 
         Breadth-first, so following parents gives a shortest chain back to a source.
         """
-        parent: dict[str, str | None] = {}
         frontier = sorted(set(sources))
-        for source in frontier:
-            parent[source] = None
+        parent: dict[str, str | None] = dict.fromkeys(frontier)
+        if len(parent) == len(self.services):  # a full outage: everything is a source already
+            return parent
         while frontier:
             nxt = []
             for node in frontier:

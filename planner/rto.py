@@ -143,11 +143,14 @@ class _ChainLinks:
         pred: dict[str, str | None] = {}
         root: dict[str, str] = {}
         depth: dict[str, int] = {}
+        deps = problem.deps
         for node in problem.order:
             best: str | None = None
-            for dep in problem.deps[node]:
-                if best is None or (times[dep], dep) > (times[best], best):
-                    best = dep
+            best_time = -1
+            for dep in deps[node]:  # the latest, then the largest id (no tuples: 350,000 edges)
+                time = times[dep]
+                if time > best_time or (time == best_time and best is not None and dep > best):
+                    best, best_time = dep, time
             pred[node] = best
             root[node] = node if best is None else root[best]
             depth[node] = 1 if best is None else depth[best] + 1

@@ -233,25 +233,26 @@ def rto_at_risk(ctx: AuditContext) -> Iterator[Finding]:
 
 @rule("rto-inversion", "warning", "a hard dependency has a looser RTO than the service needing it")
 def rto_inversion(ctx: AuditContext) -> Iterator[Finding]:
-    services = {s.id: s for s in ctx.plan.services}
+    rtos = {s.id: s.rto for s in ctx.plan.services if s.rto is not None}
     for s in ctx.services():
-        if s.rto is None:
+        mine = s.rto
+        if mine is None:
             continue
         for j, dep in enumerate(s.depends_on):
-            target = services.get(dep.service)
-            if dep.kind != "hard" or target is None or target.rto is None or not ctx.in_scope(dep.service):
+            theirs = rtos.get(dep.service)
+            # the cheap test first: 150,000 findings among 350,000 dependencies at 100,000 services
+            if theirs is None or theirs <= mine or dep.kind != "hard" or not ctx.in_scope(dep.service):
                 continue
-            if target.rto > s.rto:
-                yield Finding(
-                    "rto-inversion",
-                    "warning",
-                    f"{s.id} (RTO {fmt_duration(s.rto.total_seconds())}) hard-depends on {dep.service} "
-                    f"(RTO {fmt_duration(target.rto.total_seconds())}): it cannot be back before its "
-                    f"dependency; tighten {dep.service}'s RTO or relax {s.id}'s",
-                    service=s.id,
-                    dependency=dep.service,
-                    path=_svc_path(ctx, s.id, "depends_on", j),
-                )
+            yield Finding(
+                "rto-inversion",
+                "warning",
+                f"{s.id} (RTO {fmt_duration(mine.total_seconds())}) hard-depends on {dep.service} "
+                f"(RTO {fmt_duration(theirs.total_seconds())}): it cannot be back before its "
+                f"dependency; tighten {dep.service}'s RTO or relax {s.id}'s",
+                service=s.id,
+                dependency=dep.service,
+                path=_svc_path(ctx, s.id, "depends_on", j),
+            )
 
 
 @rule("missing-runbook", "warning", "service without a runbook")
