@@ -33,10 +33,22 @@ class LoadedPlan:
     """Where it came from, for locating findings."""
     problems: list[Problem] = field(default_factory=list)
     """Referential problems (unknown ids, self-dependencies, cycles), located."""
+    checked: bool = True
+    """False while the referential checks are deferred (``references=False``): see
+    :meth:`ensure_checked`."""
+
+    def ensure_checked(self) -> list[Problem]:
+        """Run the deferred referential checks (once); the problems found."""
+        if not self.checked:
+            with gc_paused():
+                found = check_references(self.plan)
+                self.problems = _located(self.source, found, list_lengths(self.plan))
+            self.checked = True
+        return self.problems
 
     def require_valid(self) -> Plan:
         """The plan, or :class:`PlanError` when it has referential problems."""
-        if self.problems:
+        if self.ensure_checked():
             raise PlanError(self.problems)
         return self.plan
 
@@ -54,15 +66,17 @@ def _bulk() -> Iterator[None]:
     gc.freeze()
 
 
-def load_plan(path: str | Path) -> LoadedPlan:
-    """Read, parse and validate the plan at ``path`` (``-`` for stdin).
+def load_plan(path: str | Path, *, references: bool = True) -> LoadedPlan:
+    """Read, parse and validate the plan at ``path`` (``-`` for stdin). With
+    ``references=False`` the referential checks wait for :meth:`LoadedPlan.ensure_checked`
+    (an audit runs them beside the engine).
 
     Raises
     ------
     PlanError
         For structural problems: the file is unusable, and every problem is listed.
     """
-    return load_source(read_source(path))
+    return load_source(read_source(path), references=references)
 
 
 def load_valid_plan(path: str | Path) -> Plan:
@@ -70,7 +84,7 @@ def load_valid_plan(path: str | Path) -> Plan:
     return load_plan(path).require_valid()
 
 
-def load_source(source: Source) -> LoadedPlan:
+def load_source(source: Source, *, references: bool = True) -> LoadedPlan:
     """Validate an already-read source; see :func:`load_plan`."""
     with _bulk():
         data = parse(source)
@@ -95,8 +109,10 @@ def load_source(source: Source) -> LoadedPlan:
         if problems or plan is None:
             problems.extend(check_references(_lenient_plan(data)))
             raise PlanError(_located(source, problems))
-        referential = check_references(plan)
-    return LoadedPlan(plan=plan, source=source, problems=_located(source, referential, list_lengths(plan)))
+    loaded = LoadedPlan(plan=plan, source=source, checked=False)
+    if references:
+        loaded.ensure_checked()
+    return loaded
 
 
 _ITEM_MODELS: dict[str, type[BaseModel]] = {

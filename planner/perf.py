@@ -52,6 +52,12 @@ class Forked(Generic[T]):
         self._process.start()
         send.close()  # the parent's copy: EOF reaches us if the child dies before sending
 
+    def cancel(self) -> None:
+        """Stop the worker: its result is no longer wanted."""
+        self._process.terminate()
+        self._process.join()
+        self._receive.close()
+
     def result(self) -> T:
         """Wait for the worker's result; its exception is raised again here, with its traceback.
 

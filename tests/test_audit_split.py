@@ -23,8 +23,10 @@ from tests.strategies import dag_plans, plans
 pytestmark = pytest.mark.skipif(not can_fork(), reason="needs fork and a second CPU")
 
 
-def _report(plan: Plan, split: bool, monkeypatch: pytest.MonkeyPatch) -> Any:
-    loaded = load_source(Source("plan.yaml", dump_yaml(plan), "yaml"))
+def _report(text: str, split: bool, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The audit of ``text``: split (its referential checks deferred, as `planner audit` loads
+    it) or in one process (checked while loading)."""
+    loaded = load_source(Source("plan.yaml", text, "yaml"), references=not split)
     monkeypatch.setattr(audit, "PARALLEL_FROM", 0 if split else 10**9)
     return dataclasses.asdict(run_audit(loaded, as_of_moment(date(2026, 11, 28))))
 
@@ -32,7 +34,29 @@ def _report(plan: Plan, split: bool, monkeypatch: pytest.MonkeyPatch) -> Any:
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(plan=st.one_of(plans(), dag_plans(max_services=60).map(lambda case: case[0])))
 def test_split_audit_is_the_single_process_audit(plan: Plan, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert _report(plan, True, monkeypatch) == _report(plan, False, monkeypatch)
+    text = dump_yaml(plan)
+    assert _report(text, True, monkeypatch) == _report(text, False, monkeypatch)
+
+
+BROKEN = {
+    "unknown reference": "    depends_on: [dbb]\n",
+    "cycle": "    depends_on: [api]\n",
+}
+
+
+@pytest.mark.parametrize("problem", sorted(BROKEN))
+def test_a_referential_problem_stops_the_worker(problem: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine needs a valid graph: the worker started beside the deferred checks is stopped,
+    and the report is the single-process one (the problem as a finding, the RTO rules skipped)."""
+    text = (
+        "version: 1\nname: x\nservices:\n  - id: db\n    rto: 1h\n"
+        + BROKEN[problem]
+        + "  - id: api\n    rto: 30m\n    depends_on: [db]\n"
+    )
+    split = _report(text, True, monkeypatch)
+    assert split == _report(text, False, monkeypatch)
+    assert split["notes"]
+    assert {f["rule"] for f in split["findings"]} & {"unknown-reference", "dependency-cycle"}
 
 
 def test_only_planning_rules_read_the_planning(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -47,20 +47,22 @@ def run_audit(
     rules and single-point-of-failure need a valid graph and are skipped (with a note) without one.
     ``scenario`` restricts the findings to the services that scenario impacts.
 
-    A large valid plan audited whole is split over two processes: a forked worker runs the
-    engine and the rules that read it, while this process runs the other rules, the checklist
-    and coverage, and locates findings. The report is the same either way.
+    A large plan audited whole is split over two processes: a forked worker runs the engine and
+    the rules that read it, while this process runs the referential checks (when the plan was
+    loaded with them deferred), the other rules, the checklist and coverage, and locates
+    findings. A referential problem stops the worker. The report is the same either way.
     """
     plan = loaded.plan
     notes: list[str] = []
     planning = None
     scope = None
     scenario_name = None
-    split = not loaded.problems and scenario is None and len(plan.services) >= PARALLEL_FROM and can_fork()
+    split = scenario is None and len(plan.services) >= PARALLEL_FROM and can_fork()
+    if not split or loaded.problems:
+        split = False
+        loaded.ensure_checked()
     with gc_paused():
-        if loaded.problems:
-            notes.append("RTO rules and single-point-of-failure skipped: fix the dependency errors first")
-        elif not split:
+        if not loaded.problems and not split:
             planning = plan_recovery(plan, scenario)
             if scenario:
                 scope = set(planning.impact.impacted)
@@ -74,12 +76,17 @@ def run_audit(
             scenario_name=scenario_name,
             drills=list(drills),
         )
-        if not split:
+        engine_side = Forked(partial(_engine_side, ctx)) if split else None
+        if loaded.ensure_checked():
+            notes.append("RTO rules and single-point-of-failure skipped: fix the dependency errors first")
+            if engine_side is not None:  # the engine needs a valid graph: its work is void
+                engine_side.cancel()
+                engine_side = None
+        if engine_side is None:
             findings = _findings(ctx, list(RULES.values()))
             answers = readiness(ctx, reviews)
             figures = coverage(ctx)
         else:
-            engine_side = Forked(partial(_engine_side, ctx))
             findings = _findings(ctx, [r for r in RULES.values() if not r.planning])
             answers = plan_answers(ctx, reviews)
             figures = coverage(ctx)
@@ -88,6 +95,7 @@ def run_audit(
             try:
                 rows, rto = engine_side.result()
             except WorkerLostError:  # killed (out of memory?): do its share here instead
+                ctx.planning = None
                 rows, rto = _engine_side(ctx)
             answers.append(rto)
             findings.extend(_locate(loaded, [Finding(*row) for row in rows]))

@@ -80,7 +80,7 @@ def audit(  # noqa: PLR0917 - click passes every option positionally by name
     from planner.audit.render import audit_json, audit_sarif, render_audit
     from planner.loader import load_plan
 
-    loaded = load_plan(plan)
+    loaded = load_plan(plan, references=False)  # checked by the audit, beside the engine
     day = as_of.date() if isinstance(as_of, datetime) else None
     history = _history(store_path, loaded.plan.name) if store_path else None
     report = run_audit(
