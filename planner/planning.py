@@ -15,6 +15,11 @@ from planner.schedule import Schedule, build_problem, schedule
 from planner.waves import restore_waves
 
 
+class CyclicGraphError(ValueError):
+    """The plan's hard dependencies have a cycle: there is no restore order (the loader's
+    referential checks report it with the edge to cut)."""
+
+
 @dataclass
 class Ordering:
     """What is down and the order to restore it (all ``order`` and ``impact`` need)."""
@@ -70,5 +75,7 @@ def plan_recovery(
         graph = graph or RecoveryGraph.from_plan(plan)
         impact = compute_impact(graph, select(plan, scenario, failed))
         waves = restore_waves(graph, impact.impacted)
+        if sum(map(len, waves)) != len(impact.impacted):  # a cycle leaves services out
+            raise CyclicGraphError("the hard dependencies have a cycle: there is no restore order")
         timeline = schedule(graph, impact, build_problem(graph, impact, waves))
         return Planning(graph, impact, waves, timeline, analyse(graph, impact, timeline))

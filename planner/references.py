@@ -10,8 +10,9 @@ from planner.errors import Problem, YamlPath
 from planner.messages import did_you_mean
 
 
-def check_references(plan: Plan) -> list[Problem]:
-    """Every referential problem of ``plan``, unlocated (paths only).
+def check_references(plan: Plan, *, cycles: bool = True) -> list[Problem]:
+    """Every referential problem of ``plan``, unlocated (paths only); ``cycles=False`` leaves
+    out cycles longer than one service (for a caller whose engine run proves there are none).
 
     Examples
     --------
@@ -122,7 +123,8 @@ def check_references(plan: Plan) -> list[Problem]:
                     dependency=wa.bypasses,
                 )
             )
-    problems.extend(_cycle_problems(plan))
+    if cycles:
+        problems.extend(_cycle_problems(plan))
     return problems
 
 

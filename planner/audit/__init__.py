@@ -15,7 +15,8 @@ from planner.audit.rules import RULES, Rule
 from planner.errors import YamlPath
 from planner.loader import LoadedPlan, list_lengths
 from planner.perf import Forked, WorkerLostError, can_fork, gc_paused
-from planner.planning import plan_recovery
+from planner.planning import CyclicGraphError, plan_recovery
+from planner.references import check_references
 from planner.workarounds import WorkaroundSource, open_workarounds
 
 __all__ = ["RULES", "AuditReport", "Finding", "as_of_moment", "run_audit"]
@@ -49,8 +50,9 @@ def run_audit(
 
     A large plan audited whole is split over two processes: a forked worker runs the engine and
     the rules that read it, while this process runs the referential checks (when the plan was
-    loaded with them deferred), the other rules, the checklist and coverage, and locates
-    findings. A referential problem stops the worker. The report is the same either way.
+    loaded with them deferred; cycles are left to the worker, whose restore order finds them),
+    the other rules, the checklist and coverage, and locates findings. A referential problem
+    stops the worker. The report is the same either way.
     """
     plan = loaded.plan
     notes: list[str] = []
@@ -77,15 +79,13 @@ def run_audit(
             drills=list(drills),
         )
         engine_side = Forked(partial(_engine_side, ctx)) if split else None
-        if loaded.ensure_checked():
-            notes.append("RTO rules and single-point-of-failure skipped: fix the dependency errors first")
-            if engine_side is not None:  # the engine needs a valid graph: its work is void
-                engine_side.cancel()
-                engine_side = None
+        # beside the worker: the reference checks but cycles, which its engine run rules out
+        if engine_side is not None and check_references(plan, cycles=False):
+            engine_side.cancel()  # the engine needs a valid graph: its work is void
+            engine_side = None
+            loaded.ensure_checked()
         if engine_side is None:
-            findings = _findings(ctx, list(RULES.values()))
-            answers = readiness(ctx, reviews)
-            figures = coverage(ctx)
+            findings, answers, figures = _whole(ctx, reviews)
         else:
             findings = _findings(ctx, [r for r in RULES.values() if not r.planning])
             answers = plan_answers(ctx, reviews)
@@ -93,13 +93,21 @@ def run_audit(
             # While the worker runs the engine: locate the key its RTO rules report at.
             _locate(loaded, [Finding("", "", "", path=p) for p in _rto_keys(plan)])
             try:
-                rows, rto = engine_side.result()
+                result = engine_side.result()
             except WorkerLostError:  # killed (out of memory?): do its share here instead
+                result = _engine_side(ctx)
+            if result is None:  # a cycle: report it, without the engine's rules
                 ctx.planning = None
-                rows, rto = _engine_side(ctx)
-            answers.append(rto)
-            findings.extend(_locate(loaded, [Finding(*row) for row in rows]))
-            findings.sort(key=_report_order)
+                loaded.ensure_checked()
+                findings, answers, figures = _whole(ctx, reviews)
+            else:
+                loaded.problems, loaded.checked = [], True  # no reference problem, no cycle
+                rows, rto = result
+                answers.append(rto)
+                findings.extend(_locate(loaded, [Finding(*row) for row in rows]))
+                findings.sort(key=_report_order)
+        if loaded.problems:
+            notes.append("RTO rules and single-point-of-failure skipped: fix the dependency errors first")
     return AuditReport(
         plan_name=plan.name,
         file=loaded.source.name,
@@ -115,13 +123,24 @@ def run_audit(
 _Row = tuple[str, str, str, str | None, str | None, str | None, str | None, YamlPath]
 
 
-def _engine_side(ctx: AuditContext) -> tuple[list[_Row], ReadinessAnswer]:
+def _engine_side(ctx: AuditContext) -> tuple[list[_Row], ReadinessAnswer] | None:
     """The worker's share of a split audit: the engine, the rules that read it (their findings
-    as plain tuples, which pickle fast) and the readiness question it answers."""
-    ctx.planning = plan_recovery(ctx.plan)
+    as plain tuples, which pickle fast) and the readiness question it answers; None when the
+    hard dependencies have a cycle."""
+    try:
+        ctx.planning = plan_recovery(ctx.plan)
+    except CyclicGraphError:
+        return None
     found = _run_rules(ctx, [r for r in RULES.values() if r.planning])
     rows = [(f.rule, f.severity, f.message, f.service, f.dependency, f.team, f.person, f.path) for f in found]
     return rows, rto_answer(ctx)
+
+
+def _whole(
+    ctx: AuditContext, reviews: tuple[int, int] | None
+) -> tuple[list[Finding], list[ReadinessAnswer], dict[str, tuple[int, int]]]:
+    """Every rule, the checklist and coverage, in this process."""
+    return _findings(ctx, list(RULES.values())), readiness(ctx, reviews), coverage(ctx)
 
 
 def _rto_keys(plan: Plan) -> list[YamlPath]:
