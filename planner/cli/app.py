@@ -183,7 +183,13 @@ def emit_json(data: object) -> None:
     335,000 findings take 0.3 s instead of 4.8 s."""
     import orjson
 
-    click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode())
+    sys.stdout.flush()  # anything already written as text goes first
+    out = sys.stdout.buffer
+    # bytes straight out: decoding and re-encoding 127 MB (that audit as JSON) cost 0.3 s
+    out.write(
+        orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE)
+    )
+    out.flush()
 
 
 def write_output(output: str | None, text: str | None, data: bytes | None) -> None:
