@@ -91,7 +91,7 @@ def run_audit(
             answers = plan_answers(ctx, reviews)
             figures = coverage(ctx)
             # While the worker runs the engine: locate the key its RTO rules report at.
-            _locate(loaded, [Finding("", "", "", path=p) for p in _rto_keys(plan)])
+            loaded.source.locate(_rto_keys(plan), list_lengths(plan))
             try:
                 result = engine_side.result()
             except WorkerLostError:  # killed (out of memory?): do its share here instead
