@@ -59,9 +59,8 @@ def run_audit(
     planning = None
     scope = None
     scenario_name = None
-    split = scenario is None and len(plan.services) >= PARALLEL_FROM and can_fork()
-    if not split or loaded.problems:
-        split = False
+    split = scenario is None and not loaded.problems and len(plan.services) >= PARALLEL_FROM and can_fork()
+    if not split:
         loaded.ensure_checked()
     with gc_paused():
         if not loaded.problems and not split:
@@ -97,7 +96,6 @@ def run_audit(
             except WorkerLostError:  # killed (out of memory?): do its share here instead
                 result = _engine_side(ctx)
             if result is None:  # a cycle: report it, without the engine's rules
-                ctx.planning = None
                 loaded.ensure_checked()
                 findings, answers, figures = _whole(ctx, reviews)
             else:
