@@ -17,14 +17,14 @@ from pathlib import Path
 import yaml_rs
 
 from benchmarks.generate import layered_plan, write_plan
-from planner.graph import RecoveryGraph
-from planner.impact import compute_impact
-from planner.loader import load_valid_plan
-from planner.perf import gc_paused
-from planner.rto import analyse
-from planner.scenario import select
-from planner.schedule import build_problem, schedule
-from planner.waves import restore_waves
+from planner.audit.split import gc_paused
+from planner.engine.graph import RecoveryGraph
+from planner.engine.impact import compute_impact
+from planner.engine.rto import analyse
+from planner.engine.scenario import select
+from planner.engine.schedule import build_problem, schedule
+from planner.engine.waves import restore_waves
+from planner.planfile.loader import load_valid_plan
 
 OUT = Path(__file__).resolve().parent / "out"
 

@@ -17,16 +17,16 @@ from typing import TypeVar
 from benchmarks.generate import layered_plan, write_plan
 from models.plan import Plan
 from planner.audit import as_of_moment, run_audit
+from planner.engine.graph import RecoveryGraph
+from planner.engine.impact import compute_impact
+from planner.engine.planning import plan_recovery
+from planner.engine.scenario import select
+from planner.engine.schedule import Schedule, schedule
+from planner.engine.workarounds import open_workarounds
 from planner.export.dot import render_dot
 from planner.export.mermaid import render_flowchart
 from planner.export.view import build_view
-from planner.graph import RecoveryGraph
-from planner.impact import compute_impact
-from planner.loader import load_plan
-from planner.planning import plan_recovery
-from planner.scenario import select
-from planner.schedule import Schedule, schedule
-from planner.workarounds import open_workarounds
+from planner.planfile.loader import load_plan
 
 OUT = Path(__file__).resolve().parent / "out"
 T = TypeVar("T")

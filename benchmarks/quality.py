@@ -16,10 +16,10 @@ import sys
 from typing import Any
 
 from models.plan import Plan
-from planner.graph import RecoveryGraph
-from planner.impact import compute_impact
-from planner.scenario import select
-from planner.schedule import build_problem, earliest_finish, fcfs_priority, list_schedule, schedule
+from planner.engine.graph import RecoveryGraph
+from planner.engine.impact import compute_impact
+from planner.engine.scenario import select
+from planner.engine.schedule import build_problem, earliest_finish, fcfs_priority, list_schedule, schedule
 
 
 def random_plan(seed: int, n: int, tight: bool) -> Plan:

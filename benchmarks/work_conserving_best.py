@@ -18,10 +18,10 @@ import random
 import sys
 
 from benchmarks.quality import random_plan
-from planner.graph import RecoveryGraph
-from planner.impact import compute_impact
-from planner.scenario import select
-from planner.schedule import Problem, schedule, work_behind
+from planner.engine.graph import RecoveryGraph
+from planner.engine.impact import compute_impact
+from planner.engine.scenario import select
+from planner.engine.schedule import Problem, schedule, work_behind
 
 Running = tuple[tuple[int, str], ...]
 """(finish, task) of every task in progress, sorted."""

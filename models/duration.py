@@ -1,9 +1,16 @@
-"""Durations as plan authors write them: ``90s``, ``45m``, ``4h``, ``2d``, ``1h30m`` or ISO 8601."""
+"""Durations and times, read and written: the one home of every duration format.
+
+Plan authors write ``90s``, ``45m``, ``4h``, ``2d``, ``1h30m`` or ISO 8601 (:func:`parse_duration`,
+:func:`format_duration`). Output writes spans of seconds (:func:`fmt_duration`), offsets from an
+incident's start (:func:`fmt_clock`), signed spans of time (:func:`clock`) and minutes for JSON
+(:func:`json_minutes`, :func:`delta_minutes`).
+"""
 
 from __future__ import annotations
 
 import re
 from datetime import timedelta
+from functools import lru_cache
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
@@ -91,6 +98,77 @@ def format_duration(value: timedelta) -> str:
         if amount:
             out += f"{amount}{unit}"
     return out
+
+
+@lru_cache(maxsize=8192)
+def fmt_duration(seconds: float | None) -> str:
+    """Seconds for people: ``5400`` -> ``1h30m``; ``None`` -> ``-`` (no days: RTOs read in hours).
+
+    Examples
+    --------
+    >>> fmt_duration(5400), fmt_duration(90), fmt_duration(0), fmt_duration(None), fmt_duration(-60)
+    ('1h30m', '1m30s', '0m', '-', '-1m')
+    """
+    if seconds is None:
+        return "-"
+    total = round(seconds)
+    sign = "-" if total < 0 else ""
+    total = abs(total)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    text = (f"{hours}h" if hours else "") + (f"{minutes}m" if minutes or not (hours or secs) else "")
+    return sign + text + (f"{secs}s" if secs else "")
+
+
+def fmt_clock(seconds: int) -> str:
+    """Time since incident start as ``H:MM``.
+
+    Examples
+    --------
+    >>> fmt_clock(5400)
+    '1:30'
+    """
+    minutes = int(seconds) // 60
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def clock(delta: timedelta) -> str:
+    """A span of time in whole minutes, signed: ``1h05m`` / ``12m`` / ``-3m``.
+
+    Examples
+    --------
+    >>> clock(timedelta(minutes=65)), clock(timedelta(minutes=12)), clock(timedelta(minutes=-3))
+    ('1h05m', '12m', '-3m')
+    """
+    minutes = int(delta.total_seconds() // 60)
+    sign = "-" if minutes < 0 else ""
+    minutes = abs(minutes)
+    hours, mins = divmod(minutes, 60)
+    return f"{sign}{hours}h{mins:02d}m" if hours else f"{sign}{mins}m"
+
+
+def span(delta: timedelta | None) -> str:
+    """:func:`clock`, or ``-`` for no span."""
+    return "-" if delta is None else clock(delta)
+
+
+def json_minutes(seconds: int | None) -> float | int | None:
+    """Seconds as minutes for JSON: whole numbers stay integers.
+
+    Examples
+    --------
+    >>> json_minutes(5400), json_minutes(90), json_minutes(None)
+    (90, 1.5, None)
+    """
+    if seconds is None:
+        return None
+    value = seconds / 60
+    return int(value) if value == int(value) else round(value, 2)
+
+
+def delta_minutes(delta: timedelta | None) -> float | None:
+    """A span as minutes to one decimal, for JSON reports."""
+    return None if delta is None else round(delta.total_seconds() / 60, 1)
 
 
 _CACHE: dict[str, timedelta] = {}

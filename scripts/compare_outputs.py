@@ -122,23 +122,18 @@ def drill(planner: list[str], cwd: Path, env: dict[str, str]) -> str:
     out = proc.stdout.decode("utf-8", "replace") + proc.stderr.decode("utf-8", "replace")
     ids = re.findall(r"^([A-Z]+-[0-9]+)$", out, flags=re.M)
     store_env = {**env, "PLANNER_STORE": "store/drill.db"}
-    tail = ""
-    for args in (
-        ["incident", "list"],
-        ["incident", "list", "--format", "json"],
-        ["kpi"],
-        ["kpi", "--format", "json"],
-    ) + tuple(
-        extra
-        for incident in ids[:1]
-        for extra in (
+    reads = [["incident", "list"], ["incident", "list", "--format", "json"]]
+    reads += [["kpi"], ["kpi", "--format", "json"]]
+    for incident in ids[:1]:
+        reads += [
             ["incident", "status", incident, "--format", "json"],
             ["incident", "status", incident, "--format", "markdown"],
             ["report", incident, "--format", "json"],
             ["audit", "examples/enterprise.yaml", "--as-of", AS_OF, "--store", "store/drill.db"],
-        )
-    ):
-        tail += run_one(planner, list(args), cwd, store_env) + "\n"
+        ]
+    tail = ""
+    for args in reads:
+        tail += run_one(planner, args, cwd, store_env) + "\n"
     return f"drill exit {proc.returncode}\n{out}\n{tail}"
 
 
@@ -188,7 +183,9 @@ def diff(before: Path, after: Path) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("out", type=Path, nargs="+", help="folder to write (or, with --diff, two folders)")
     parser.add_argument("--planner", default="planner", help="the planner command to run")
     parser.add_argument("--sizes", default="1000,10000", help="generated plan sizes (comma-separated)")

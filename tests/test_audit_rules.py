@@ -17,7 +17,7 @@ import yaml
 from planner.audit import as_of_moment, run_audit
 from planner.audit.findings import AuditReport
 from planner.audit.rules import RULES
-from planner.loader import load_plan
+from planner.planfile.loader import load_plan
 
 AS_OF = date(2026, 11, 28)
 

@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from models.plan import Plan
 from planner import audit
 from planner.audit import as_of_moment, run_audit
-from planner.dump import dump_yaml
-from planner.loader import load_source
-from planner.perf import Forked, WorkerLostError, can_fork
-from planner.source import Source
+from planner.audit.split import Forked, WorkerLostError, can_fork
+from planner.planfile.loader import load_source
+from planner.planfile.source import Source
+from tests.dump import dump_yaml
 from tests.strategies import dag_plans, plans
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="needs fork and a second CPU")

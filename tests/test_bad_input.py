@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import DATA
+from tests.conftest import DATA, EXAMPLES
 
 BAD = DATA / "bad"
 
@@ -130,3 +130,20 @@ def test_debug_shows_the_traceback(tmp_path) -> None:
 
     with pytest.raises(PlanError):
         main(["validate", str(tmp_path / "nope.yaml"), "--debug"])
+
+
+def test_an_internal_error_exits_70_not_2(monkeypatch, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """A bug is told apart from bad input: exit 70 (EX_SOFTWARE) and one line saying it is a bug."""
+    from planner.cli import EXIT_INTERNAL
+    from planner.engine import planning
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(planning, "plan_recovery", broken)
+    result = run_cli("schedule", EXAMPLES / "small.yaml")
+    assert result.code == EXIT_INTERNAL == 70
+    assert "internal error: ZeroDivisionError: boom" in result.err
+    assert "bug in recovery-planner" in result.err
+    with pytest.raises(ZeroDivisionError):
+        run_cli("schedule", EXAMPLES / "small.yaml", "--debug")

@@ -5,12 +5,12 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 
 from models.plan import Plan
-from planner.blocklocate import BlockLocator
-from planner.dump import dump_yaml
 from planner.errors import YamlPath
-from planner.loader import list_lengths, load_plan
-from planner.locate import scan
+from planner.planfile.blocklocate import BlockLocator
+from planner.planfile.loader import list_lengths, load_plan
+from planner.planfile.locate import scan
 from tests.conftest import EXAMPLES
+from tests.dump import dump_yaml
 from tests.strategies import plans
 
 

@@ -6,7 +6,7 @@ import networkx as nx
 from hypothesis import given
 from hypothesis import strategies as st
 
-from planner.cycles import find_cycles, nodes_on_cycles
+from planner.planfile.cycles import find_cycles, nodes_on_cycles
 
 
 def test_acyclic_graph_has_no_cycles() -> None:

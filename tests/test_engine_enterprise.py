@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from planner.loader import load_valid_plan
-from planner.planning import plan_recovery
+from planner.engine.planning import plan_recovery
+from planner.planfile.loader import load_valid_plan
 from tests.conftest import EXAMPLES
 
 PLAN = EXAMPLES / "enterprise.yaml"

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from models.plan import Plan
-from planner.planning import Planning, plan_recovery
-from planner.render_plan import order_json, schedule_json
+from planner.cli.render import order_json, schedule_json
+from planner.engine.planning import Planning, plan_recovery
 from tests.strategies import dag_plans
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -6,10 +6,10 @@ import random
 import statistics
 
 from benchmarks.quality import misses, random_plan
-from planner.graph import RecoveryGraph
-from planner.impact import compute_impact
-from planner.scenario import select
-from planner.schedule import build_problem, fcfs_priority, list_schedule, schedule
+from planner.engine.graph import RecoveryGraph
+from planner.engine.impact import compute_impact
+from planner.engine.scenario import select
+from planner.engine.schedule import build_problem, fcfs_priority, list_schedule, schedule
 
 
 def test_fewer_rto_misses_than_first_come_first_served() -> None:

@@ -15,12 +15,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from models.plan import Plan
+from planner.engine.planning import plan_recovery
+from planner.engine.workarounds import open_workarounds
 from planner.export.dot import render_dot
 from planner.export.mermaid import escape, render_flowchart, render_gantt
 from planner.export.view import build_view
-from planner.loader import load_valid_plan
-from planner.planning import plan_recovery
-from planner.workarounds import open_workarounds
+from planner.planfile.loader import load_valid_plan
 from tests.conftest import EXAMPLES
 from tests.strategies import dag_plans
 

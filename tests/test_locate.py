@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from planner.locate import scan
-from planner.source import Source
+from planner.planfile.locate import scan
+from planner.planfile.source import Source
 
 DOC = """\
 version: 1

@@ -22,7 +22,7 @@ def test_examples_are_valid(name: str, run_cli) -> None:  # type: ignore[no-unty
 
 
 def test_enterprise_example_has_what_the_issue_asks() -> None:
-    from planner.loader import load_valid_plan
+    from planner.planfile.loader import load_valid_plan
 
     plan = load_valid_plan(EXAMPLES / "enterprise.yaml")
     assert len(plan.services) >= 25
@@ -39,7 +39,7 @@ def test_enterprise_example_has_what_the_issue_asks() -> None:
 
 
 def test_small_example_size() -> None:
-    from planner.loader import load_valid_plan
+    from planner.planfile.loader import load_valid_plan
 
     plan = load_valid_plan(EXAMPLES / "small.yaml")
     assert 5 <= len(plan.services) <= 8

@@ -12,12 +12,12 @@ from planner.audit.context import AuditContext
 from planner.audit.findings import SEVERITY_ORDER, AuditReport, Finding, ReadinessAnswer
 from planner.audit.readiness import coverage, plan_answers, readiness, rto_answer
 from planner.audit.rules import RULES, Rule
+from planner.audit.split import Forked, WorkerLostError, can_fork
+from planner.engine.planning import CyclicGraphError, plan_recovery
+from planner.engine.workarounds import WorkaroundSource, open_workarounds
 from planner.errors import YamlPath
-from planner.loader import LoadedPlan, list_lengths
-from planner.perf import Forked, WorkerLostError, can_fork, gc_paused
-from planner.planning import CyclicGraphError, plan_recovery
-from planner.references import check_references
-from planner.workarounds import WorkaroundSource, open_workarounds
+from planner.planfile.loader import LoadedPlan, list_lengths
+from planner.planfile.references import check_references
 
 __all__ = ["RULES", "AuditReport", "Finding", "as_of_moment", "run_audit"]
 
@@ -62,50 +62,49 @@ def run_audit(
     split = scenario is None and not loaded.problems and len(plan.services) >= PARALLEL_FROM and can_fork()
     if not split:
         loaded.ensure_checked()
-    with gc_paused():
-        if not loaded.problems and not split:
-            planning = plan_recovery(plan, scenario)
-            if scenario:
-                scope = set(planning.impact.impacted)
-                scenario_name = planning.selection.name
-        ctx = AuditContext(
-            loaded=loaded,
-            as_of=as_of,
-            workarounds=open_workarounds(plan, sources),
-            planning=planning,
-            scope=scope,
-            scenario_name=scenario_name,
-            drills=list(drills),
-        )
-        engine_side = Forked(partial(_engine_side, ctx)) if split else None
-        # beside the worker: the reference checks but cycles, which its engine run rules out
-        if engine_side is not None and check_references(plan, cycles=False):
-            engine_side.cancel()  # the engine needs a valid graph: its work is void
-            engine_side = None
+    if not loaded.problems and not split:
+        planning = plan_recovery(plan, scenario)
+        if scenario:
+            scope = set(planning.impact.impacted)
+            scenario_name = planning.selection.name
+    ctx = AuditContext(
+        loaded=loaded,
+        as_of=as_of,
+        workarounds=open_workarounds(plan, sources),
+        planning=planning,
+        scope=scope,
+        scenario_name=scenario_name,
+        drills=list(drills),
+    )
+    engine_side = Forked(partial(_engine_side, ctx)) if split else None
+    # beside the worker: the reference checks but cycles, which its engine run rules out
+    if engine_side is not None and check_references(plan, cycles=False):
+        engine_side.cancel()  # the engine needs a valid graph: its work is void
+        engine_side = None
+        loaded.ensure_checked()
+    if engine_side is None:
+        findings, answers, figures = _whole(ctx, reviews)
+    else:
+        findings = _findings(ctx, [r for r in RULES.values() if not r.planning])
+        answers = plan_answers(ctx, reviews)
+        figures = coverage(ctx)
+        # While the worker runs the engine: locate the key its RTO rules report at.
+        loaded.source.locate(_rto_keys(plan), list_lengths(plan))
+        try:
+            result = engine_side.result()
+        except WorkerLostError:  # killed (out of memory?): do its share here instead
+            result = _engine_side(ctx)
+        if result is None:  # a cycle: report it, without the engine's rules
             loaded.ensure_checked()
-        if engine_side is None:
             findings, answers, figures = _whole(ctx, reviews)
         else:
-            findings = _findings(ctx, [r for r in RULES.values() if not r.planning])
-            answers = plan_answers(ctx, reviews)
-            figures = coverage(ctx)
-            # While the worker runs the engine: locate the key its RTO rules report at.
-            loaded.source.locate(_rto_keys(plan), list_lengths(plan))
-            try:
-                result = engine_side.result()
-            except WorkerLostError:  # killed (out of memory?): do its share here instead
-                result = _engine_side(ctx)
-            if result is None:  # a cycle: report it, without the engine's rules
-                loaded.ensure_checked()
-                findings, answers, figures = _whole(ctx, reviews)
-            else:
-                loaded.problems, loaded.checked = [], True  # no reference problem, no cycle
-                rows, rto = result
-                answers.append(rto)
-                findings.extend(_locate(loaded, [Finding(*row) for row in rows]))
-                findings.sort(key=_report_order)
-        if loaded.problems:
-            notes.append("RTO rules and single-point-of-failure skipped: fix the dependency errors first")
+            loaded.problems, loaded.checked = [], True  # no reference problem, no cycle
+            rows, rto = result
+            answers.append(rto)
+            findings.extend(_locate(loaded, [Finding(*row) for row in rows]))
+            findings.sort(key=_report_order)
+    if loaded.problems:
+        notes.append("RTO rules and single-point-of-failure skipped: fix the dependency errors first")
     return AuditReport(
         plan_name=plan.name,
         file=loaded.source.name,

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from models.plan import Plan, Service, Team
-from planner.loader import LoadedPlan
-from planner.planning import Planning
-from planner.workarounds import OpenWorkaround
+from planner.engine.planning import Planning
+from planner.engine.workarounds import OpenWorkaround
+from planner.planfile.loader import LoadedPlan
 
 
 @dataclass

@@ -9,7 +9,7 @@ from typing import Any
 import planner
 from planner.audit.findings import AuditReport, Finding
 from planner.audit.rules import RULES
-from planner.render_plan import Style, plain
+from planner.style import Style, plain
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 _HEADING = {"error": "ERRORS", "warning": "WARNINGS", "info": "INFO"}

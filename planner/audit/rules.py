@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from models.duration import fmt_duration
 from planner.audit.context import AuditContext
 from planner.audit.findings import Finding
-from planner.render_plan import fmt_duration
 
 RuleFn = Callable[[AuditContext], Iterator[Finding]]
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from models.plan import Plan
-from planner.graph import RecoveryGraph
-from planner.impact import compute_impact
-from planner.perf import gc_paused
-from planner.rto import analyse
-from planner.scenario import Selection, select
-from planner.schedule import schedule
+from planner.engine.graph import RecoveryGraph
+from planner.engine.impact import compute_impact
+from planner.engine.rto import analyse
+from planner.engine.scenario import Selection, select
+from planner.engine.schedule import schedule
 
 MAX_SINGLE_FAILURES = 2000
 """Above this many services, only the services with the most hard dependents are failed alone."""
@@ -39,33 +38,32 @@ class ScenarioOutcome:
 def all_scenarios(plan: Plan) -> tuple[list[ScenarioOutcome], str]:
     """Every scenario of the plan plus single-service failures, worst first (most RTO misses,
     then most unowned tasks), and a sentence saying what was covered."""
-    with gc_paused():
-        graph = RecoveryGraph.from_plan(plan)
-        selections = [select(plan, scenario=s.id) for s in plan.scenarios]
-        singles = sorted(graph.services)
-        covered = f"{len(plan.scenarios)} scenarios and all {len(singles)} single-service failures"
-        if len(singles) > MAX_SINGLE_FAILURES:
-            singles = sorted(singles, key=lambda s: (-len(graph.hard_dependents[s]), s))[:MAX_SINGLE_FAILURES]
-            covered = (
-                f"{len(plan.scenarios)} scenarios and the {MAX_SINGLE_FAILURES} single-service failures "
-                f"with the most hard dependents (of {len(graph.services)} services)"
+    graph = RecoveryGraph.from_plan(plan)
+    selections = [select(plan, scenario=s.id) for s in plan.scenarios]
+    singles = sorted(graph.services)
+    covered = f"{len(plan.scenarios)} scenarios and all {len(singles)} single-service failures"
+    if len(singles) > MAX_SINGLE_FAILURES:
+        singles = sorted(singles, key=lambda s: (-len(graph.hard_dependents[s]), s))[:MAX_SINGLE_FAILURES]
+        covered = (
+            f"{len(plan.scenarios)} scenarios and the {MAX_SINGLE_FAILURES} single-service failures "
+            f"with the most hard dependents (of {len(graph.services)} services)"
+        )
+    selections += [Selection(f"fail:{s}", f"{s} fails alone", (s,)) for s in singles]
+    outcomes = []
+    for selection in selections:
+        impact = compute_impact(graph, selection)
+        timeline = schedule(graph, impact)
+        rto = analyse(graph, impact, timeline, find_levers=False)
+        outcomes.append(
+            ScenarioOutcome(
+                id=selection.id,
+                name=selection.name,
+                impacted=len(impact.impacted),
+                rto_misses=len(rto.unachievable) + len(rto.missed),
+                unachievable=len(rto.unachievable),
+                unowned=sum(1 for s in impact.impacted if graph.services[s].owner is None),
+                makespan=timeline.makespan,
             )
-        selections += [Selection(f"fail:{s}", f"{s} fails alone", (s,)) for s in singles]
-        outcomes = []
-        for selection in selections:
-            impact = compute_impact(graph, selection)
-            timeline = schedule(graph, impact)
-            rto = analyse(graph, impact, timeline, find_levers=False)
-            outcomes.append(
-                ScenarioOutcome(
-                    id=selection.id,
-                    name=selection.name,
-                    impacted=len(impact.impacted),
-                    rto_misses=len(rto.unachievable) + len(rto.missed),
-                    unachievable=len(rto.unachievable),
-                    unowned=sum(1 for s in impact.impacted if graph.services[s].owner is None),
-                    makespan=timeline.makespan,
-                )
-            )
+        )
     outcomes.sort(key=lambda o: (-o.rto_misses, -o.unowned, -o.impacted, o.id))
     return outcomes, covered

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from planner.audit.context import AuditContext
 from planner.audit.findings import Finding
 from planner.audit.rules import rule
-from planner.waves import restore_waves
+from planner.engine.waves import restore_waves
 
 SHARE = 0.5
 """A service is a single point of failure when its failure impacts at least this share..."""

@@ -1,7 +1,11 @@
 """The ``planner`` command line: parse, load, compute, render, return an exit code.
 
-One error boundary: the project's own errors become a short message on stderr and exit 2; with
-``--debug`` (anywhere on the command line) they are re-raised with their traceback.
+One error boundary: the project's own errors become a short message on stderr and exit 2 (or 1
+for a refusal); any other exception is a bug and exits 70 (``EX_SOFTWARE``) with one line saying
+so, kept apart from 2 so that tests can tell a crash from a refusal of bad input. With
+``--debug`` (anywhere on the command line) both are re-raised with their traceback.
+
+This is also the one place that switches the cyclic garbage collector (see :func:`main`).
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ from planner.errors import PlannerError
 EXIT_OK = 0
 EXIT_NO = 1
 EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 70
+"""A bug (``EX_SOFTWARE`` of sysexits.h): never bad input, always something to report."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -76,7 +82,7 @@ def _main(args: list[str]) -> int:
             "traceback and report it.",
             err=True,
         )
-        return EXIT_BAD_INPUT
+        return EXIT_INTERNAL
     return int(result or 0)
 
 

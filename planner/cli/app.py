@@ -11,7 +11,7 @@ import click
 from planner.errors import PlanError, Problem
 
 if TYPE_CHECKING:
-    from planner.render_plan import Style
+    from planner.style import Style
 
 
 def debugging() -> bool:
@@ -34,7 +34,8 @@ FORMAT = click.option(
 @click.group(
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog="Add --debug to any command to see a traceback instead of a short error. "
-    "Exit codes: 0 ok, 1 the answer is 'no' (findings, refused action), 2 bad input or usage.",
+    "Exit codes: 0 ok, 1 the answer is 'no' (findings, refused action), 2 bad input or usage, "
+    "70 an internal error (a bug: please report it).",
 )
 @click.version_option(package_name="recovery-planner", prog_name="planner")
 def cli() -> None:
@@ -67,7 +68,7 @@ def validate(plan: str, fmt: str) -> int:
     each as FILE:LINE:COL. Exit 0 when the plan is valid, 2 when it is not. PLAN may be '-' for
     standard input.
     """
-    from planner.loader import load_plan
+    from planner.planfile.loader import load_plan
 
     try:
         loaded = load_plan(plan)
@@ -139,7 +140,7 @@ def schema() -> int:
     Editors validate and complete plans with it: save it as plan.schema.json and put
     '# yaml-language-server: $schema=plan.schema.json' on the first line of the plan.
     """
-    from planner.schema import plan_schema
+    from planner.planfile.schema import plan_schema
 
     click.echo(json.dumps(plan_schema(), indent=2))
     return 0
@@ -161,7 +162,7 @@ def styler() -> Style:
     import os
     import sys
 
-    from planner.render_plan import plain
+    from planner.style import plain
 
     if os.environ.get("NO_COLOR") or not sys.stdout.isatty():
         return plain

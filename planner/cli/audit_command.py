@@ -9,7 +9,7 @@ import click
 from planner.cli.app import PLAN, cli, emit_json, styler
 
 if TYPE_CHECKING:
-    from planner.loader import LoadedPlan
+    from planner.planfile.loader import LoadedPlan
     from planner.tracking.store import PlanHistory
 
 
@@ -78,7 +78,7 @@ def audit(  # noqa: PLR0917 - click passes every option positionally by name
 
     from planner.audit import as_of_moment, run_audit
     from planner.audit.render import audit_json, audit_sarif, render_audit
-    from planner.loader import load_plan
+    from planner.planfile.loader import load_plan
 
     loaded = load_plan(plan, references=False)  # checked by the audit, beside the engine
     day = as_of.date() if isinstance(as_of, datetime) else None
@@ -126,8 +126,8 @@ def _history(path: str, plan_name: str) -> PlanHistory:
 
 
 def _scenario_table(loaded: LoadedPlan, json_out: bool) -> Any:
+    from models.duration import fmt_duration
     from planner.audit.scenarios import all_scenarios
-    from planner.render_plan import fmt_duration
 
     if loaded.problems:
         if json_out:

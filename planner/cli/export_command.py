@@ -74,15 +74,15 @@ def export(  # noqa: PLR0917 - click passes every option by name
     from datetime import UTC, datetime
 
     from planner.audit import as_of_moment, run_audit
+    from planner.engine.planning import plan_recovery
+    from planner.engine.workarounds import open_workarounds
     from planner.errors import UsageError
     from planner.export.dot import render_binary, render_dot
     from planner.export.markdown import render_runbook
     from planner.export.mermaid import render_flowchart, render_gantt
     from planner.export.view import build_view
-    from planner.loader import load_plan
-    from planner.messages import did_you_mean
-    from planner.planning import plan_recovery
-    from planner.workarounds import open_workarounds
+    from planner.planfile.loader import load_plan
+    from planner.planfile.messages import did_you_mean
 
     loaded = load_plan(plan)
     valid = loaded.require_valid()

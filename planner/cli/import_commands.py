@@ -107,8 +107,8 @@ def import_compose(  # noqa: PLR0917 - click passes every option by name
 
 def _finish_import(text: str, output: Path | None, merge: Path | None) -> None:
     from planner.importers.merge import merge_into_file
-    from planner.loader import load_source
-    from planner.source import Source
+    from planner.planfile.loader import load_source
+    from planner.planfile.source import Source
 
     load_source(Source(str(output or "<import>"), text, "yaml")).require_valid()  # never write a broken plan
     if merge is None:

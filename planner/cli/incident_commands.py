@@ -193,7 +193,7 @@ def start(  # noqa: PLR0917 - click passes every option
 
     The store keeps a copy of the plan, so the incident stays readable when the file changes.
     """
-    from planner.loader import load_plan
+    from planner.planfile.loader import load_plan
     from planner.tracking.opening import open_incident
 
     loaded = load_plan(plan)

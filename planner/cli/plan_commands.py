@@ -9,19 +9,19 @@ import click
 from planner.cli.app import FAILED, FORMAT, PLAN, SCENARIO, cli, emit_json, styler
 
 if TYPE_CHECKING:
-    from planner.planning import Ordering, Planning
+    from planner.engine.planning import Ordering, Planning
 
 
 def _planning(plan: str, scenario: str | None, failed: tuple[str, ...]) -> Planning:
-    from planner.loader import load_valid_plan
-    from planner.planning import plan_recovery
+    from planner.engine.planning import plan_recovery
+    from planner.planfile.loader import load_valid_plan
 
     return plan_recovery(load_valid_plan(plan), scenario, list(failed) or None)
 
 
 def _ordering(plan: str, scenario: str | None, failed: tuple[str, ...]) -> Ordering:
-    from planner.loader import load_valid_plan
-    from planner.planning import plan_order
+    from planner.engine.planning import plan_order
+    from planner.planfile.loader import load_valid_plan
 
     return plan_order(load_valid_plan(plan), scenario, list(failed) or None)
 
@@ -38,7 +38,7 @@ def impact(plan: str, services: tuple[str, ...], fmt: str) -> int:
     Example:
       planner impact examples/enterprise.yaml storage-cluster
     """
-    from planner.render_plan import impact_json, render_impact
+    from planner.cli.render import impact_json, render_impact
 
     result = _ordering(plan, None, services)
     if fmt == "json":
@@ -59,7 +59,7 @@ def order(plan: str, scenario: str | None, failed: tuple[str, ...], fmt: str) ->
     Wave 1 has no down hard dependency; each later wave waits on the one before. Within a wave:
     most critical first, then tightest RTO, then id.
     """
-    from planner.render_plan import order_json, render_order
+    from planner.cli.render import order_json, render_order
 
     result = _ordering(plan, scenario, failed)
     if fmt == "json":
@@ -81,7 +81,7 @@ def schedule_cmd(plan: str, scenario: str | None, failed: tuple[str, ...], fmt: 
     Teams run as many tasks at once as their `capacity`; services without an owner share one
     slot. Times are from incident start. Exit 0 even when RTOs are missed (audit gates on that).
     """
-    from planner.render_plan import render_schedule, schedule_json
+    from planner.cli.render import render_schedule, schedule_json
 
     result = _planning(plan, scenario, failed)
     if fmt == "json":

@@ -48,7 +48,7 @@ def track(  # noqa: PLR0917 - click passes every option
     from datetime import UTC, datetime
 
     from planner.cli.incident_commands import _default_actor
-    from planner.loader import load_plan
+    from planner.planfile.loader import load_plan
     from planner.tracking.opening import open_incident
     from planner.tracking.session import Session
     from planner.tracking.store import Store, default_store_path

@@ -8,9 +8,9 @@ from typing import Literal
 import graphviz
 from graphviz.quoting import attr_list, quote
 
+from models.duration import fmt_duration
 from planner.errors import PlannerError
 from planner.export.view import Edge, View
-from planner.render_plan import fmt_duration
 
 Cluster = Literal["team", "wave", "none"]
 

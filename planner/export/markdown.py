@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from models.duration import fmt_clock, fmt_duration
 from planner.audit.findings import AuditReport
+from planner.engine.planning import Planning
+from planner.engine.workarounds import OpenWorkaround
 from planner.export.mermaid import render_flowchart, render_gantt
 from planner.export.view import View
-from planner.planning import Planning
-from planner.render_plan import fmt_clock, fmt_duration
-from planner.workarounds import OpenWorkaround
 
 
 def _anchor(text: str) -> str:

@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
+from models.duration import fmt_duration
+from planner.engine.planning import Planning
 from planner.export.dot import CRITICALITY_FILL, STATE_FILL
 from planner.export.view import View
-from planner.planning import Planning
-from planner.render_plan import fmt_duration
 
 _EPOCH = datetime(2000, 1, 1)
 _UNSAFE = re.compile(r"[^A-Za-z0-9_]")

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from planner.planning import Planning
-from planner.workarounds import OpenWorkaround
+from planner.engine.planning import Planning
+from planner.engine.workarounds import OpenWorkaround
 
 State = Literal["failed", "impacted", "degraded", "unaffected"]
 EdgeKind = Literal["hard", "soft", "unchecked", "bypassed", "indirect"]

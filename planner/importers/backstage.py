@@ -16,8 +16,8 @@ from typing import Any
 
 import yaml
 
+from planner.engine.graph import depths
 from planner.errors import PlanError, Problem
-from planner.graph import depths
 
 SERVICE_KINDS = ("component", "resource", "system", "api")
 

@@ -71,7 +71,7 @@ def _open(view: View, at: datetime) -> IncidentRow:
 def _task(view: View, service: str) -> TaskRow:
     task = view.task(service)
     if task is None:
-        from planner.messages import did_you_mean
+        from planner.planfile.messages import did_you_mean
 
         ids = view.task_ids()
         hint = did_you_mean(service, ids)
@@ -85,7 +85,7 @@ def _task(view: View, service: str) -> TaskRow:
 def _check_of(view: View, task: TaskRow, dependency: str) -> None:
     deps = [c.dependency for c in view.checks(task.service)]
     if dependency not in deps:
-        from planner.messages import did_you_mean
+        from planner.planfile.messages import did_you_mean
 
         listed = ", ".join(deps) if deps else "none"
         raise UsageError(

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 
 from models.events import IncidentStarted
 from models.plan import Plan
-from planner.planning import plan_order
-from planner.scenario import FULL_OUTAGE
-from planner.schedule import build_problem
+from planner.engine.planning import plan_order
+from planner.engine.scenario import FULL_OUTAGE
+from planner.engine.schedule import build_problem
 
 if TYPE_CHECKING:
     from planner.tracking.store import Store

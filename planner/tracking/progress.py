@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from models.common import CRITICALITY_RANK
-from planner.graph import UNOWNED
-from planner.schedule import Problem, deadlines, list_schedule, priority_keys
+from planner.engine.graph import UNOWNED
+from planner.engine.schedule import Problem, deadlines, list_schedule, priority_keys
 from planner.tracking.outline import Outline
 from planner.tracking.state import RESTORED, IncidentRow
 

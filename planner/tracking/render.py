@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from planner.render_plan import Style, plain
+from models.duration import clock
+from planner.style import Style, plain
 from planner.tracking.outline import Outline
 from planner.tracking.progress import Projection, next_update_due
 from planner.tracking.state import (
@@ -24,15 +25,6 @@ from planner.tracking.words import describe
 
 if TYPE_CHECKING:
     from models.events import Event
-
-
-def clock(delta: timedelta) -> str:
-    """``1h05m`` / ``12m`` / ``-3m`` for a span of time."""
-    minutes = int(delta.total_seconds() // 60)
-    sign = "-" if minutes < 0 else ""
-    minutes = abs(minutes)
-    hours, mins = divmod(minutes, 60)
-    return f"{sign}{hours}h{mins:02d}m" if hours else f"{sign}{mins}m"
 
 
 def state_word(task: TaskRow) -> str:

@@ -14,7 +14,8 @@ from itertools import pairwise
 from statistics import mean
 from typing import Any
 
-from models.duration import format_duration
+from models.duration import clock, format_duration, span
+from models.duration import delta_minutes as _minutes
 from models.events import (
     Bypassed,
     CheckFailed,
@@ -27,7 +28,6 @@ from models.events import (
     StakeholderUpdate,
     TaskBegun,
 )
-from planner.tracking.render import clock
 from planner.tracking.state import RESTORED, MemoryView
 from planner.tracking.words import describe
 
@@ -36,14 +36,6 @@ ESTIMATE_TOLERANCE = 0.25
 ESTIMATE_MIN_GAP = timedelta(minutes=5)
 """... and by more than this much."""
 HELPFUL_WORDS = ("alert", "page", "paged", "monitor", "dashboard", "alarm")
-
-
-def _minutes(delta: timedelta | None) -> float | None:
-    return None if delta is None else round(delta.total_seconds() / 60, 1)
-
-
-def _span(delta: timedelta | None) -> str:
-    return "-" if delta is None else clock(delta)
 
 
 def _plan_duration(seconds: float) -> str:
@@ -257,10 +249,10 @@ def review_markdown(r: Review) -> str:
     for o in r.outcomes:
         met = {True: "yes", False: "**missed**", None: "-"}[o.met]
         lines.append(
-            f"| {o.service} | {o.owner or '(none)'} | {o.restored:%H:%M} | {_span(o.downtime)} | "
-            f"{_span(o.rto)} | {met} | {o.reopened or ''} |"
+            f"| {o.service} | {o.owner or '(none)'} | {o.restored:%H:%M} | {span(o.downtime)} | "
+            f"{span(o.rto)} | {met} | {o.reopened or ''} |"
             if o.restored
-            else f"| {o.service} | {o.owner or '(none)'} | never | - | {_span(o.rto)} | {met} | "
+            else f"| {o.service} | {o.owner or '(none)'} | never | - | {span(o.rto)} | {met} | "
             f"{o.reopened or ''} |"
         )
     reopened = [e for e in r.journal if isinstance(e, FailedAgain)]
@@ -302,7 +294,7 @@ def review_markdown(r: Review) -> str:
     for o in r.outcomes:
         if o.actual is not None:
             lines.append(
-                f"| {o.service} | {_span(o.estimate)} | {_span(o.actual)} | {_span(o.actual - o.estimate)} |"
+                f"| {o.service} | {span(o.estimate)} | {span(o.actual)} | {span(o.actual - o.estimate)} |"
             )
     edits = [o.suggestion for o in r.outcomes if o.suggestion]
     if edits:

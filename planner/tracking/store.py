@@ -35,8 +35,8 @@ from planner.tracking.tables import (
 )
 
 if TYPE_CHECKING:
+    from planner.engine.workarounds import OpenWorkaround
     from planner.tracking.outline import Outline
-    from planner.workarounds import OpenWorkaround
 
 DEFAULT_STORE = Path(".planner") / "incidents.db"
 """Relative to the current directory, as the spec says."""
@@ -312,7 +312,7 @@ class Store:
         row = incident_row(self.db, incident)
         if row is None:
             from planner.errors import UsageError
-            from planner.messages import did_you_mean
+            from planner.planfile.messages import did_you_mean
 
             known = [r.id for r in self.incident_rows()]
             raise UsageError(
@@ -345,7 +345,7 @@ class Store:
 
     def open_workarounds(self) -> list[OpenWorkaround]:
         """Workarounds left open by tracked incidents (the audit's ``--store``)."""
-        from planner.workarounds import OpenWorkaround
+        from planner.engine.workarounds import OpenWorkaround
 
         return [
             OpenWorkaround(

@@ -17,8 +17,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Static
 
+from models.duration import clock
 from planner.tracking.progress import Projection, next_update_due
-from planner.tracking.render import blocked_by, checks_summary, clock, rto_left, state_word
+from planner.tracking.render import blocked_by, checks_summary, rto_left, state_word
 from planner.tracking.state import BYPASSED, CONFIRMED, DOWN, RESTORED, MemoryView, TaskRow
 from planner.tracking.words import describe
 

@@ -9,7 +9,7 @@ import pytest
 
 from models.plan import Plan
 from planner.cli import main
-from planner.loader import load_valid_plan
+from planner.planfile.loader import load_valid_plan
 from planner.tracking.opening import rebuild
 from planner.tracking.store import Store
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from models.events import Bypassed, Event, IncidentStarted, Note, TaskBegun
-from planner.loader import load_plan
+from planner.planfile.loader import load_plan
 from planner.tracking import actions
 from planner.tracking.opening import open_incident
 from planner.tracking.state import View
@@ -174,7 +174,7 @@ for i in range(int(sys.argv[3])):
 def test_every_acknowledged_action_survives_sigkill(tmp_path: Path) -> None:
     """Kill a process in the middle of real actions, many times: every action it acknowledged
     is in the journal, the file is sound, and the rows agree with the journal's fold."""
-    from planner.loader import load_valid_plan
+    from planner.planfile.loader import load_valid_plan
     from planner.tracking.opening import rebuild
 
     path = tmp_path / "s.db"

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from models.events import Event
-from planner.loader import load_valid_plan
+from planner.planfile.loader import load_valid_plan
 from planner.tracking.opening import initial_state
 from planner.tracking.session import Session
 from planner.tracking.store import Store

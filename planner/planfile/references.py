@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from models.plan import Plan
-from planner.cycles import find_cycles
 from planner.errors import Problem, YamlPath
-from planner.messages import did_you_mean
+from planner.planfile.cycles import find_cycles
+from planner.planfile.messages import did_you_mean
 
 
 def check_references(plan: Plan, *, cycles: bool = True) -> list[Problem]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from planner.graph import RecoveryGraph
-from planner.scenario import Selection
+from planner.engine.graph import RecoveryGraph
+from planner.engine.scenario import Selection
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ def compute_impact(graph: RecoveryGraph, selection: Selection) -> Impact:
     Examples
     --------
     >>> from models import Plan
-    >>> from planner.scenario import select
+    >>> from planner.engine.scenario import select
     >>> plan = Plan.model_validate({"version": 1, "name": "x", "services": [
     ...     {"id": "db"}, {"id": "api", "depends_on": ["db"]},
     ...     {"id": "web", "depends_on": [{"service": "api", "kind": "soft"}]}]})

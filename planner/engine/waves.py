@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from planner.graph import RecoveryGraph
+from planner.engine.graph import RecoveryGraph
 
 _NO_RTO = float("inf")
 

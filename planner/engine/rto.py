@@ -8,9 +8,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from planner.graph import RecoveryGraph
-from planner.impact import Impact
-from planner.schedule import Problem, Schedule, critical_chain, earliest_finish, schedule
+from models.duration import fmt_duration
+from planner.engine.graph import RecoveryGraph
+from planner.engine.impact import Impact
+from planner.engine.schedule import Problem, Schedule, critical_chain, earliest_finish, schedule
 
 VERIFY_LIMIT_TASKS = 5000
 """Levers are verified by re-running the schedule only for scenarios up to this many tasks."""
@@ -39,10 +40,10 @@ class Lever:
         elif self.kind == "relax-rto":
             text = (
                 f"no single task can absorb it: cut work across the chain, or set {self.target}'s "
-                f"RTO to at least {_minutes(self.amount)}"
+                f"RTO to at least {fmt_duration(self.amount)}"
             )
         else:
-            text = f"shorten {self.target}'s task by {_minutes(self.amount)}"
+            text = f"shorten {self.target}'s task by {fmt_duration(self.amount)}"
         return text if self.verified else text + " (estimate)"
 
 
@@ -157,13 +158,6 @@ class _ChainLinks:
         return cls(pred, root, depth)
 
 
-def _minutes(seconds: int) -> str:
-    minutes, rest = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    text = (f"{hours}h" if hours else "") + (f"{minutes}m" if minutes else "")
-    return text + (f"{rest}s" if rest else "") or "0m"
-
-
 def analyse(
     graph: RecoveryGraph, impact: Impact, plan_schedule: Schedule, find_levers: bool = True
 ) -> RtoAnalysis:
@@ -172,8 +166,8 @@ def analyse(
     Examples
     --------
     >>> from models import Plan
-    >>> from planner.impact import compute_impact
-    >>> from planner.scenario import select
+    >>> from planner.engine.impact import compute_impact
+    >>> from planner.engine.scenario import select
     >>> plan = Plan.model_validate({"version": 1, "name": "x", "services": [
     ...     {"id": "db", "restore_time": "50m", "rto": "40m"}]})
     >>> graph = RecoveryGraph.from_plan(plan)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from models.plan import Plan
 from planner.errors import UsageError
-from planner.messages import did_you_mean
+from planner.planfile.messages import did_you_mean
 
 FULL_OUTAGE = "full-outage"
 

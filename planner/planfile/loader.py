@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -13,12 +10,11 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from models.plan import RULE_IDS, Exercise, Person, Plan, Policy, Roles, Scenario, Service, Team, Workaround
-from planner.blocklocate import ExpectedLength
 from planner.errors import PlanError, Problem, YamlPath
-from planner.messages import did_you_mean, kind_word, translate
-from planner.perf import gc_paused
-from planner.references import check_references
-from planner.source import Source, parse, read_source
+from planner.planfile.blocklocate import ExpectedLength
+from planner.planfile.messages import did_you_mean, kind_word, translate
+from planner.planfile.references import check_references
+from planner.planfile.source import Source, parse, read_source
 
 _ID_COLLECTIONS = ("people", "teams", "services", "scenarios", "workarounds")
 
@@ -40,9 +36,8 @@ class LoadedPlan:
     def ensure_checked(self) -> list[Problem]:
         """Run the deferred referential checks (once); the problems found."""
         if not self.checked:
-            with gc_paused():
-                found = check_references(self.plan)
-                self.problems = _located(self.source, found, list_lengths(self.plan))
+            found = check_references(self.plan)
+            self.problems = _located(self.source, found, list_lengths(self.plan))
             self.checked = True
         return self.problems
 
@@ -51,19 +46,6 @@ class LoadedPlan:
         if self.ensure_checked():
             raise PlanError(self.problems)
         return self.plan
-
-
-@contextmanager
-def _bulk() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building the plan's many small objects.
-
-    Afterwards the objects built are frozen (``gc.freeze``): a loaded plan lives as long as the
-    process, and without this every later full collection walks millions of model objects (on a
-    100,000-service plan that cost seconds in each planning pass).
-    """
-    with gc_paused():
-        yield
-    gc.freeze()
 
 
 def load_plan(path: str | Path, *, references: bool = True) -> LoadedPlan:
@@ -86,29 +68,28 @@ def load_valid_plan(path: str | Path) -> Plan:
 
 def load_source(source: Source, *, references: bool = True) -> LoadedPlan:
     """Validate an already-read source; see :func:`load_plan`."""
-    with _bulk():
-        data = parse(source)
-        if not isinstance(data, dict):
-            raise PlanError(
-                [
-                    Problem(
-                        "a plan is a mapping with 'version', 'name' and 'services' at the top level, "
-                        f"not {'a list' if isinstance(data, list) else repr(data)}",
-                        file=source.name,
-                        line=1,
-                        column=1,
-                    )
-                ]
-            )
-        problems = _raw_problems(data)
-        plan: Plan | None = None
-        try:
-            plan = Plan.model_validate(data)
-        except ValidationError as exc:
-            problems.extend(_from_validation(exc))
-        if problems or plan is None:
-            problems.extend(check_references(_lenient_plan(data)))
-            raise PlanError(_located(source, problems))
+    data = parse(source)
+    if not isinstance(data, dict):
+        raise PlanError(
+            [
+                Problem(
+                    "a plan is a mapping with 'version', 'name' and 'services' at the top level, "
+                    f"not {'a list' if isinstance(data, list) else repr(data)}",
+                    file=source.name,
+                    line=1,
+                    column=1,
+                )
+            ]
+        )
+    problems = _raw_problems(data)
+    plan: Plan | None = None
+    try:
+        plan = Plan.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(_from_validation(exc))
+    if problems or plan is None:
+        problems.extend(check_references(_lenient_plan(data)))
+        raise PlanError(_located(source, problems))
     loaded = LoadedPlan(plan=plan, source=source, checked=False)
     if references:
         loaded.ensure_checked()

@@ -6,62 +6,15 @@ words (not only colour). ``style`` adds colour where the caller knows the termin
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from models.duration import fmt_clock, fmt_duration
+from models.duration import json_minutes as minutes
+from planner.style import Style, plain
+
 if TYPE_CHECKING:  # the tracking commands use the styles without the planning modules
-    from planner.planning import Ordering, Planning
-    from planner.rto import RtoMiss
-
-Style = Callable[[str, str], str]
-"""``style(text, role)`` with role one of error, warning, success, dim, bold."""
-
-
-def plain(text: str, _role: str) -> str:
-    """No styling (piped output, NO_COLOR)."""
-    return text
-
-
-@lru_cache(maxsize=8192)
-def fmt_duration(seconds: float | None) -> str:
-    """``5400`` -> ``1h30m``; ``None`` -> ``-``.
-
-    Examples
-    --------
-    >>> fmt_duration(5400), fmt_duration(90), fmt_duration(0), fmt_duration(None)
-    ('1h30m', '1m30s', '0m', '-')
-    """
-    if seconds is None:
-        return "-"
-    total = round(seconds)
-    sign = "-" if total < 0 else ""
-    total = abs(total)
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    text = (f"{hours}h" if hours else "") + (f"{minutes}m" if minutes or not (hours or secs) else "")
-    return sign + text + (f"{secs}s" if secs else "")
-
-
-def fmt_clock(seconds: int) -> str:
-    """Time since incident start as ``H:MM``.
-
-    Examples
-    --------
-    >>> fmt_clock(5400)
-    '1:30'
-    """
-    minutes = int(seconds) // 60
-    return f"{minutes // 60}:{minutes % 60:02d}"
-
-
-def minutes(seconds: int | None) -> float | int | None:
-    """Seconds as minutes for JSON: whole numbers stay integers."""
-    if seconds is None:
-        return None
-    value = seconds / 60
-    return int(value) if value == int(value) else round(value, 2)
-
+    from planner.engine.planning import Ordering, Planning
+    from planner.engine.rto import RtoMiss
 
 # --- impact ------------------------------------------------------------------------------
 

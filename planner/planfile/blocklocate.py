@@ -1,6 +1,6 @@
 """A fast locator for plans written in block style (the way people and generators write them).
 
-The event scan of :mod:`planner.locate` is exact but walks the whole document through PyYAML
+The event scan of :mod:`planner.planfile.locate` is exact but walks the whole document through PyYAML
 (about 30 s for a 100,000-service plan). Audits of large plans need positions for hundreds of
 thousands of findings, so this module resolves paths from the text's lines and indentation,
 in one pass over the lines plus a short walk per path. Every sequence it walks is checked
@@ -16,7 +16,7 @@ from enum import Enum
 from typing import Final, NamedTuple
 
 from planner.errors import YamlPath
-from planner.locate import Position
+from planner.planfile.locate import Position
 
 _KEY = re.compile(r"([A-Za-z0-9_][\w.-]*)\s*:(?:\s|$)")
 ExpectedLength = Callable[[YamlPath], int | None]

@@ -17,9 +17,9 @@ from typing import Any, Literal
 
 import yaml_rs
 
-from planner.blocklocate import BlockLocator, ExpectedLength
 from planner.errors import PlanError, Problem, YamlPath
-from planner.locate import Position, scan
+from planner.planfile.blocklocate import BlockLocator, ExpectedLength
+from planner.planfile.locate import Position, scan
 
 EXACT_SCAN_LIMIT = 2_000_000
 """Characters above which located findings may point at the nearest enclosing node."""
@@ -47,7 +47,7 @@ class Source:
         for a third of a million paths).
 
         With ``expected`` (the length of each list in the loaded document), block-style text is
-        read line by line first (:mod:`planner.blocklocate`), in the order given (paths close
+        read line by line first (:mod:`planner.planfile.blocklocate`), in the order given (paths close
         together in the file, one after the other, are read several times faster than paths in
         hash order); the rest go through the exact scan.
         """

@@ -6,13 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from models.plan import Plan
-from planner.graph import RecoveryGraph
-from planner.impact import Impact, compute_impact
-from planner.perf import gc_paused
-from planner.rto import RtoAnalysis, analyse
-from planner.scenario import Selection, select
-from planner.schedule import Schedule, build_problem, schedule
-from planner.waves import restore_waves
+from planner.engine.graph import RecoveryGraph
+from planner.engine.impact import Impact, compute_impact
+from planner.engine.rto import RtoAnalysis, analyse
+from planner.engine.scenario import Selection, select
+from planner.engine.schedule import Schedule, build_problem, schedule
+from planner.engine.waves import restore_waves
 
 
 class CyclicGraphError(ValueError):
@@ -49,10 +48,9 @@ class Planning(Ordering):
 
 def plan_order(plan: Plan, scenario: str | None = None, failed: Sequence[str] | None = None) -> Ordering:
     """Impact and waves only: a third of the work of :func:`plan_recovery` at 100,000 services."""
-    with gc_paused():
-        graph = RecoveryGraph.from_plan(plan)
-        impact = compute_impact(graph, select(plan, scenario, failed))
-        return Ordering(graph, impact, restore_waves(graph, impact.impacted))
+    graph = RecoveryGraph.from_plan(plan)
+    impact = compute_impact(graph, select(plan, scenario, failed))
+    return Ordering(graph, impact, restore_waves(graph, impact.impacted))
 
 
 def plan_recovery(
@@ -71,11 +69,10 @@ def plan_recovery(
     >>> plan_recovery(plan, failed=["db"]).waves
     [['db'], ['api']]
     """
-    with gc_paused():
-        graph = graph or RecoveryGraph.from_plan(plan)
-        impact = compute_impact(graph, select(plan, scenario, failed))
-        waves = restore_waves(graph, impact.impacted)
-        if sum(map(len, waves)) != len(impact.impacted):  # a cycle leaves services out
-            raise CyclicGraphError("the hard dependencies have a cycle: there is no restore order")
-        timeline = schedule(graph, impact, build_problem(graph, impact, waves))
-        return Planning(graph, impact, waves, timeline, analyse(graph, impact, timeline))
+    graph = graph or RecoveryGraph.from_plan(plan)
+    impact = compute_impact(graph, select(plan, scenario, failed))
+    waves = restore_waves(graph, impact.impacted)
+    if sum(map(len, waves)) != len(impact.impacted):  # a cycle leaves services out
+        raise CyclicGraphError("the hard dependencies have a cycle: there is no restore order")
+    timeline = schedule(graph, impact, build_problem(graph, impact, waves))
+    return Planning(graph, impact, waves, timeline, analyse(graph, impact, timeline))

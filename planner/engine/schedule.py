@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the tracking commands schedule without loading a plan: keep this module light
-    from planner.graph import RecoveryGraph
-    from planner.impact import Impact
+    from planner.engine.graph import RecoveryGraph
+    from planner.engine.impact import Impact
 
 INF = float("inf")
 PriorityFn = Callable[[str, int], tuple[float, ...]]
@@ -138,7 +138,7 @@ def build_problem(graph: RecoveryGraph, impact: Impact, waves: list[list[str]] |
     members = set(impact.impacted)
     failed = set(impact.selection.failed)
     if waves is None:
-        from planner.waves import restore_waves
+        from planner.engine.waves import restore_waves
 
         waves = restore_waves(graph, members)
     order = [s for wave in waves for s in wave]
@@ -305,9 +305,9 @@ def schedule(graph: RecoveryGraph, impact: Impact, problem: Problem | None = Non
     Examples
     --------
     >>> from models import Plan
-    >>> from planner.graph import RecoveryGraph
-    >>> from planner.impact import compute_impact
-    >>> from planner.scenario import select
+    >>> from planner.engine.graph import RecoveryGraph
+    >>> from planner.engine.impact import compute_impact
+    >>> from planner.engine.scenario import select
     >>> plan = Plan.model_validate({"version": 1, "name": "x", "services": [
     ...     {"id": "db", "restore_time": "30m"},
     ...     {"id": "api", "restore_time": "10m", "depends_on": ["db"]}]})
