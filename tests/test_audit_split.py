@@ -88,11 +88,25 @@ def _sample() -> Plan:
     )
 
 
-def test_a_worker_exception_comes_back_with_its_traceback() -> None:
+def test_a_worker_exception_comes_back_with_its_type_and_traceback() -> None:
     def fails() -> int:
         raise ValueError("boom in the worker")
 
-    with pytest.raises(RuntimeError, match="boom in the worker"):
+    with pytest.raises(ValueError, match="boom in the worker") as caught:
+        Forked(fails).result()
+    notes = "\n".join(caught.value.__notes__)
+    assert "in a worker process" in notes
+    assert "in fails" in notes  # the worker's own frame, not only this process's
+
+
+def test_an_exception_that_cannot_be_pickled_comes_back_as_its_text() -> None:
+    class LocalError(Exception):  # a local class cannot be pickled
+        pass
+
+    def fails() -> int:
+        raise LocalError("not picklable")
+
+    with pytest.raises(RuntimeError, match="LocalError: not picklable"):
         Forked(fails).result()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import traceback
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Generic, TypeVar, cast
@@ -40,7 +41,9 @@ class Forked(Generic[T]):
         self._receive.close()
 
     def result(self) -> T:
-        """Wait for the worker's result; its exception is raised again here, with its traceback.
+        """Wait for the worker's result. An exception in the worker is raised again here, of the
+        same type, with the worker's traceback as a note (or as a ``RuntimeError`` carrying that
+        traceback when the exception cannot be pickled).
 
         Raises
         ------
@@ -56,7 +59,9 @@ class Forked(Generic[T]):
             self._receive.close()
         self._process.join()
         if not ok:
-            raise RuntimeError(f"in a worker process:\n{value}")
+            error, trace = cast("tuple[BaseException, str]", value)
+            error.add_note(f"in a worker process:\n{trace}")
+            raise error
         return cast("T", value)
 
 
@@ -68,7 +73,12 @@ def can_fork() -> bool:
 def _send_result(work: Callable[[], object], send: Connection) -> None:
     try:
         result: tuple[bool, object] = (True, work())
-    except BaseException:  # noqa: BLE001 - everything goes back to the parent, which raises it
-        result = (False, traceback.format_exc())
+    except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent, which raises it
+        trace = traceback.format_exc()
+        try:
+            pickle.dumps(exc)
+        except Exception:  # noqa: BLE001 - an exception that cannot travel: send its text instead
+            exc = RuntimeError(f"{type(exc).__name__}: {exc}")
+        result = (False, (exc, trace))
     send.send(result)
     send.close()
