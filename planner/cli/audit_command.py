@@ -118,11 +118,8 @@ def _history(path: str, plan_name: str) -> PlanHistory:
         raise UsageError(
             f"--store {path}: no incident store there (it is created by `planner incident start`)"
         )
-    store = Store(Path(path))
-    try:
+    with Store(Path(path)) as store:
         return store.for_plan(plan_name)
-    finally:
-        store.close()
 
 
 def _scenario_table(loaded: LoadedPlan, json_out: bool) -> Any:

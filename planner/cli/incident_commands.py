@@ -127,12 +127,9 @@ def _when(at: str | None) -> datetime:
 
 def _with_incident(store_path: str | None, incident: str, use: Callable[[Store], T]) -> T:
     """Open the store, refuse an unknown incident (naming the closest id), run ``use``, close."""
-    store = _store(store_path)
-    try:
+    with _store(store_path) as store:
         store.require(incident)
         return use(store)
-    finally:
-        store.close()
 
 
 def _act(store_path: str | None, incident: str, decide: Callable[[View], list[Event]]) -> list[Event]:
@@ -204,8 +201,7 @@ def start(  # noqa: PLR0917 - click passes every option
         raise UsageError("--detected is after the declaration (--at); detection comes first")
     failed_ids = list(failed) or None  # scenario.select splits "a,b" and checks the ids
     who = actor or _default_actor()
-    store = _store(store_path)
-    try:
+    with _store(store_path) as store:
         snap = open_incident(
             store,
             valid,
@@ -218,8 +214,6 @@ def start(  # noqa: PLR0917 - click passes every option
             at=when,
             detected=seen,
         )
-    finally:
-        store.close()
     counts = len(snap.tasks)
     waves = max((t.wave for t in snap.tasks.values()), default=0)
     click.echo(
@@ -246,11 +240,8 @@ def _load(store_path: str | None, incident_id: str) -> tuple[MemoryView, list[Ev
 @STORE
 def list_incidents(fmt: str, store_path: str | None) -> int:
     """Every incident in the store, oldest first."""
-    store = _store(store_path)
-    try:
+    with _store(store_path) as store:
         rows = store.incident_rows()
-    finally:
-        store.close()
     if fmt == "json":
         emit_json(
             {
@@ -556,11 +547,8 @@ def remove_workaround(workaround: str, store_path: str | None, actor: str | None
     """Record that WORKAROUND (an id like INC-3-WA1) was taken out."""
     from planner.tracking import actions
 
-    store = _store(store_path)
-    try:
+    with _store(store_path) as store:
         found = store.find_workaround(workaround)
-    finally:
-        store.close()
     if found is None:
         raise UsageError(
             f"no workaround {workaround} in the store; a workaround in the plan file is removed by "
@@ -646,15 +634,12 @@ def kpi(fmt: str, store_path: str | None) -> int:
     by quarter. Exercises are counted apart from real incidents."""
     from planner.tracking.report import facts, kpi_text, kpis
 
-    store = _store(store_path)
-    try:
+    with _store(store_path) as store:
         gathered = []
         for row in store.incident_rows():
             state = store.snapshot(row.id)
             assert state is not None
             gathered.append(facts(state, store.events(row.id)))
-    finally:
-        store.close()
     data = kpis(gathered)
     if fmt == "json":
         emit_json(data)

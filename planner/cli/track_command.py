@@ -65,8 +65,7 @@ def track(  # noqa: PLR0917 - click passes every option
     failed_ids = list(failed) or None  # scenario.select splits "a,b" and checks the ids
 
     def start_new() -> str:
-        store = Store(path)
-        try:
+        with Store(path) as store:
             opened = open_incident(
                 store,
                 valid,
@@ -79,12 +78,9 @@ def track(  # noqa: PLR0917 - click passes every option
                 at=datetime.now(UTC),
             )
             return opened.row.id
-        finally:
-            store.close()
 
     offer: list[tuple[str, str]] | None = None
-    store = Store(path)
-    try:
+    with Store(path) as store:
         if incident_id is not None:
             chosen = store.require(incident_id).id
         else:
@@ -94,8 +90,6 @@ def track(  # noqa: PLR0917 - click passes every option
                 for r in open_ones
             ]
             chosen = open_ones[-1].id if open_ones else ""
-    finally:
-        store.close()
     if incident_id is None and not offer:
         chosen = start_new()
         offer = None

@@ -49,14 +49,11 @@ class Session:
 
     def load(self) -> MemoryView:
         """Read the whole incident (at start, and to resynchronise)."""
-        store = self._open()
-        try:
+        with self._open() as store:
             store.require(self.incident)
             state = store.snapshot(self.incident)
             assert state is not None, "required above"
             journal = store.events(self.incident, last=JOURNAL_TAIL)
-        finally:
-            store.close()
         self.state = state
         self.journal = journal
         self.seen = journal[-1].seq if journal else 0
@@ -64,11 +61,8 @@ class Session:
 
     def fetch(self) -> list[Event]:
         """What other terminals recorded since the last fold (not folded yet: see :meth:`fold`)."""
-        store = self._open()
-        try:
+        with self._open() as store:
             return store.events_since(self.incident, self.seen)
-        finally:
-            store.close()
 
     def fold(self, events: list[Event]) -> None:
         """Apply new events to the mirror, in order, each once."""
@@ -90,12 +84,9 @@ class Session:
         """
         decide: Callable[..., list[Event]] = getattr(actions, name)
         at = self.clock()
-        store = self._open()
-        try:
+        with self._open() as store:
             done = store.act(self.incident, lambda view: decide(view, **kwargs, actor=self.actor, at=at))
             fresh = store.events_since(self.incident, self.seen)
-        finally:
-            store.close()
         return done, fresh
 
     def view(self) -> View:

@@ -185,19 +185,26 @@ class Store:
         """Close the connection."""
         self.db.close()
 
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
     @property
     def version(self) -> int:
         """Schema version of the store."""
         return int(self.db.execute("PRAGMA user_version").fetchone()[0])
 
     def _migrate(self) -> None:
+        """Bring the schema up to date. A current store is only read (no write lock): every
+        read and every screen's poll opens a store, and none of them may queue behind a writer."""
+        if self._current():
+            return
         with self.transaction():
-            current = self.version
-            if current > len(MIGRATIONS):
-                raise StoreError(
-                    f"{self.path} was written by a newer recovery-planner (schema {current}); upgrade"
-                )
-            for number in range(current, len(MIGRATIONS)):
+            if self._current():  # another process migrated it while we waited for the lock
+                return
+            for number in range(self.version, len(MIGRATIONS)):
                 step = MIGRATIONS[number]
                 if callable(step):
                     step(self.db)
@@ -206,6 +213,15 @@ class Store:
                         if statement.strip():
                             self.db.execute(statement)
                 self.db.execute(f"PRAGMA user_version={number + 1}")
+
+    def _current(self) -> bool:
+        """True when the schema is the newest; a store from a newer planner is refused."""
+        current = self.version
+        if current > len(MIGRATIONS):
+            raise StoreError(
+                f"{self.path} was written by a newer recovery-planner (schema {current}); upgrade"
+            )
+        return current == len(MIGRATIONS)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

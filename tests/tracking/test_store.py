@@ -92,6 +92,24 @@ def test_schema_is_versioned_and_newer_stores_refused(tmp_path: Path) -> None:
         Store(path)
 
 
+def test_opening_a_current_store_does_not_wait_for_a_writer(tmp_path: Path) -> None:
+    """Reads and screen polls open a store while another terminal holds the write lock: only a
+    store that needs migrating takes the lock on open."""
+    path = tmp_path / "s.db"
+    with Store(path) as writer:
+        writer.db.execute("BEGIN IMMEDIATE")  # another terminal's action, in flight
+        with Store(path, lock_wait=0.05) as reader:  # a migration would time out here
+            assert reader.incident_rows() == []
+        writer.db.execute("COMMIT")
+
+
+def test_a_store_closes_as_a_context_manager(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as store:
+        assert store.version == len(MIGRATIONS)
+    with pytest.raises(sqlite3.ProgrammingError):
+        store.db.execute("SELECT 1")
+
+
 def test_a_schema_2_store_gets_the_outlines_of_its_incidents(tmp_path: Path) -> None:
     """Opening a store written before outlines existed adds them, from the rows."""
     path = tmp_path / "s.db"
