@@ -126,8 +126,8 @@ def drill(planner: list[str], cwd: Path, env: dict[str, str]) -> str:
     reads += [["kpi"], ["kpi", "--format", "json"]]
     for incident in ids[:1]:
         reads += [
-            ["incident", "status", incident, "--format", "json"],
-            ["incident", "status", incident, "--format", "markdown"],
+            ["incident", "status", incident, "--format", "json", "--at", "2026-11-27T04:30:00Z"],
+            ["incident", "status", incident, "--format", "markdown", "--at", "2026-11-27T04:30:00Z"],
             ["report", incident, "--format", "json"],
             ["audit", "examples/enterprise.yaml", "--as-of", AS_OF, "--store", "store/drill.db"],
         ]
