@@ -14,8 +14,11 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
+from models.events import Bypassed, Escalated
 from planner.cli.app import FAILED, SCENARIO, cli, emit_json, styler
 from planner.errors import UsageError
+from planner.tracking import actions
+from planner.tracking.actions import Action
 
 if TYPE_CHECKING:
     from models.events import Event
@@ -132,8 +135,15 @@ def _with_incident(store_path: str | None, incident: str, use: Callable[[Store],
         return use(store)
 
 
-def _act(store_path: str | None, incident: str, decide: Callable[[View], list[Event]]) -> list[Event]:
-    return _with_incident(store_path, incident, lambda store: store.act(incident, decide))
+def _act(store_path: str | None, incident: str, action: Action, who: str, when: datetime) -> list[Event]:
+    """Record ``action`` by ``who`` at ``when`` through the store's guarded transaction."""
+    return _with_incident(
+        store_path, incident, lambda store: store.act(incident, _deciding(action, who, when))
+    )
+
+
+def _deciding(action: Action, who: str, when: datetime) -> Callable[[View], list[Event]]:
+    return lambda view: action.decide(view, who, when)
 
 
 def _done(events: list[Event]) -> int:
@@ -293,7 +303,7 @@ def status(incident_id: str, fmt: str, store_path: str | None, at: str | None) -
     return 0
 
 
-def _service_action(name: str, doc: str, action: str) -> None:
+def _service_action(name: str, doc: str, make: Callable[[str], Action]) -> None:
     @incident.command(name, help=doc)
     @click.argument("incident_id", metavar="ID")
     @click.argument("service")
@@ -304,41 +314,39 @@ def _service_action(name: str, doc: str, action: str) -> None:
         incident_id: str, service: str, store_path: str | None, actor: str | None, at: str | None
     ) -> int:
         who, when = actor or _default_actor(), _when(at)
-        from planner.tracking import actions
-
-        fn: Callable[..., list[Event]] = getattr(actions, action)
+        action = make(service)
         paged: list[str] = []
 
         def decide(view: View) -> list[Event]:
-            events = fn(view, service, who, when)
+            events = action.decide(view, who, when)
             for event in events:  # say how to reach whoever is paged, from the incident's copy of the plan
-                if event.kind == "escalated":
-                    person = view.meta().person(getattr(event, "person", ""))
+                if isinstance(event, Escalated):
+                    person = view.meta().person(event.person)
                     paged.append(f"page {person.name}: {person.contact or 'no contact in the plan'}")
             return events
 
-        code = _done(_act(store_path, incident_id, decide))
+        code = _done(_with_incident(store_path, incident_id, lambda store: store.act(incident_id, decide)))
         for line in paged:
             click.echo(line)
         return code
 
 
 def _register() -> None:
-    _service_action("begin", "Start restoring SERVICE.", "begin")
+    _service_action("begin", "Start restoring SERVICE.", actions.Begin)
     _service_action(
         "restored",
         "Declare SERVICE restored. Refused unless every impacted hard dependency is restored with its "
         "check passed (or bypassed) and the service's own verify is confirmed.",
-        "restored",
+        actions.Restore,
     )
     _service_action(
         "fail",
         "SERVICE failed again: it goes back to down, and every restored service that depends on it is "
         "reopened with its checks pending.",
-        "fail",
+        actions.Fail,
     )
     _service_action(
-        "escalate", "Page the next person on the escalation path of SERVICE's owner team.", "escalate"
+        "escalate", "Page the next person on the escalation path of SERVICE's owner team.", actions.Escalate
     )
 
 
@@ -361,10 +369,8 @@ def verify(  # noqa: PLR0917 - click passes every option
     at: str | None,
 ) -> int:
     """Confirm SERVICE's own verify command succeeded."""
-    from planner.tracking import actions
-
     who, when = actor or _default_actor(), _when(at)
-    return _done(_act(store_path, incident_id, lambda v: actions.verify(v, service, observed, who, when)))
+    return _done(_act(store_path, incident_id, actions.Verify(service, observed), who, when))
 
 
 @incident.command()
@@ -394,8 +400,6 @@ def check(  # noqa: PLR0917 - click passes every option
     A check passes only once DEPENDENCY is restored. The command to run is the dependency's
     `check:` in the plan (`planner incident status ID` shows it).
     """
-    from planner.tracking import actions
-
     if passed is None:
         raise UsageError("say --pass or --fail")
     who, when = actor or _default_actor(), _when(at)
@@ -403,7 +407,9 @@ def check(  # noqa: PLR0917 - click passes every option
         _act(
             store_path,
             incident_id,
-            lambda v: actions.check(v, service, dependency, passed, observed, who, when),
+            actions.Check(service, dependency, passed, observed),
+            who,
+            when,
         )
     )
 
@@ -434,21 +440,23 @@ def bypass(  # noqa: PLR0917 - click passes every option
     the post-incident review lists it, and resolving the incident needs --accept-workarounds
     while it is open.
     """
-    from planner.tracking import actions
-
     lasting = _parse_expiry(expires)
     who, when = actor or _default_actor(), _when(at)
     events = _act(
         store_path,
         incident_id,
-        lambda v: actions.bypass(v, service, dependency, reason, lasting, who, when),
+        actions.Bypass(service, dependency, reason, lasting),
+        who,
+        when,
     )
     _done(events)
-    click.echo(
-        f"workaround {getattr(events[0], 'workaround', '?')} is open until removed: "
-        f"planner incident remove-workaround {getattr(events[0], 'workaround', '?')}",
-        err=True,
-    )
+    for event in events:
+        if isinstance(event, Bypassed):
+            click.echo(
+                f"workaround {event.workaround} is open until removed: "
+                f"planner incident remove-workaround {event.workaround}",
+                err=True,
+            )
     return 0
 
 
@@ -460,10 +468,8 @@ def bypass(  # noqa: PLR0917 - click passes every option
 @AT
 def note(incident_id: str, text: str, store_path: str | None, actor: str | None, at: str | None) -> int:
     """Add a note to the journal."""
-    from planner.tracking import actions
-
     who, when = actor or _default_actor(), _when(at)
-    return _done(_act(store_path, incident_id, lambda v: actions.note(v, text, who, when)))
+    return _done(_act(store_path, incident_id, actions.AddNote(text), who, when))
 
 
 @incident.command()
@@ -477,10 +483,8 @@ def role(  # noqa: PLR0917 - click passes every option
     incident_id: str, role: str, person: str, store_path: str | None, actor: str | None, at: str | None
 ) -> int:
     """Assign ROLE (incident_commander, communications_lead, scribe, ...) to PERSON."""
-    from planner.tracking import actions
-
     who, when = actor or _default_actor(), _when(at)
-    return _done(_act(store_path, incident_id, lambda v: actions.assign_role(v, role, person, who, when)))
+    return _done(_act(store_path, incident_id, actions.AssignRole(role, person), who, when))
 
 
 @incident.command()
@@ -513,7 +517,6 @@ def update(  # noqa: PLR0917 - click passes every option
     """
     import sys
 
-    from planner.tracking import actions
     from planner.tracking.progress import project
     from planner.tracking.render import draft_update
 
@@ -530,7 +533,9 @@ def update(  # noqa: PLR0917 - click passes every option
     events = _act(
         store_path,
         incident_id,
-        lambda v: actions.update(v, audience, message or "", who, when),  # type: ignore[arg-type]
+        actions.SendUpdate(actions.as_audience(audience), message or ""),
+        who,
+        when,
     )
     click.echo(message, nl=False)
     click.echo("---", err=True)
@@ -545,8 +550,6 @@ def update(  # noqa: PLR0917 - click passes every option
 @AT
 def remove_workaround(workaround: str, store_path: str | None, actor: str | None, at: str | None) -> int:
     """Record that WORKAROUND (an id like INC-3-WA1) was taken out."""
-    from planner.tracking import actions
-
     with _store(store_path) as store:
         found = store.find_workaround(workaround)
     if found is None:
@@ -555,9 +558,7 @@ def remove_workaround(workaround: str, store_path: str | None, actor: str | None
             "setting its `removed:` date there"
         )
     who, when = actor or _default_actor(), _when(at)
-    return _done(
-        _act(store_path, found.incident, lambda v: actions.remove_workaround(v, workaround, who, when))
-    )
+    return _done(_act(store_path, found.incident, actions.RemoveWorkaround(workaround), who, when))
 
 
 @incident.command()
@@ -571,10 +572,8 @@ def reviewed(
 ) -> int:
     """Record that the post-incident review of ID was held (audits count resolved incidents
     without one)."""
-    from planner.tracking import actions
-
     who, when = actor or _default_actor(), _when(at)
-    return _done(_act(store_path, incident_id, lambda v: actions.reviewed(v, summary, who, when)))
+    return _done(_act(store_path, incident_id, actions.HoldReview(summary), who, when))
 
 
 @incident.command()
@@ -591,10 +590,8 @@ def resolve(
     incident_id: str, accept_workarounds: bool, store_path: str | None, actor: str | None, at: str | None
 ) -> int:
     """Resolve incident ID. Refused while workarounds are open, unless --accept-workarounds."""
-    from planner.tracking import actions
-
     who, when = actor or _default_actor(), _when(at)
-    events = _act(store_path, incident_id, lambda v: actions.resolve(v, accept_workarounds, who, when))
+    events = _act(store_path, incident_id, actions.Resolve(accept_workarounds), who, when)
     _done(events)
     click.echo(f"review it: planner report {incident_id}", err=True)
     return 0

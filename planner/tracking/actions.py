@@ -8,6 +8,8 @@ events are written.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -42,8 +44,29 @@ from planner.tracking.state import (
 )
 
 Audience = Literal["technical", "executive", "customer"]
+AUDIENCES: dict[str, Audience] = {"technical": "technical", "executive": "executive", "customer": "customer"}
+"""Who a stakeholder update is written for, by name."""
+
+
+def as_audience(name: str) -> Audience:
+    """``name`` as an :data:`Audience`; a usage error for any other word."""
+    if name not in AUDIENCES:
+        raise UsageError(f"audience {name!r}: use one of {', '.join(AUDIENCES)}")
+    return AUDIENCES[name]
+
+
 DEFAULT_BYPASS_EXPIRY = timedelta(hours=24)
 """How long a bypass may stay before it counts as expired, unless ``--expires`` says."""
+
+
+class Action(ABC):
+    """A tracking action: what a person asked for, checked by :meth:`decide` against the
+    incident's rows. The store runs ``decide`` inside the action's transaction."""
+
+    @abstractmethod
+    def decide(self, view: View, actor: str, at: datetime) -> list[Event]:
+        """The events to record for this action by ``actor`` at ``at``; raises
+        :class:`RefusedError` (nothing is written) naming what blocks."""
 
 
 class RefusedError(PlannerError):
@@ -94,234 +117,320 @@ def _check_of(view: View, task: TaskRow, dependency: str) -> None:
         )
 
 
-def begin(view: View, service: str, actor: str, at: datetime) -> list[Event]:
+@dataclass(frozen=True)
+class Begin(Action):
     """Someone starts restoring ``service``."""
-    row = _open(view, at)
-    task = _task(view, service)
-    if task.state == RESTORING:
-        raise RefusedError(f"{service} is already being restored (since {_hhmm(task.begun)})")
-    if task.state == RESTORED:
-        raise RefusedError(f"{service} is restored; if it broke again, say so with `fail`")
-    return [TaskBegun(incident=row.id, at=at, actor=actor, service=service)]
+
+    service: str
+
+    def decide(self, view: View, actor: str, at: datetime) -> list[Event]:
+        service = self.service
+        row = _open(view, at)
+        task = _task(view, service)
+        if task.state == RESTORING:
+            raise RefusedError(f"{service} is already being restored (since {_hhmm(task.begun)})")
+        if task.state == RESTORED:
+            raise RefusedError(f"{service} is restored; if it broke again, say so with `fail`")
+        return [TaskBegun(incident=row.id, at=at, actor=actor, service=service)]
 
 
-def check(  # noqa: PLR0917 - the action's whole input
-    view: View, service: str, dependency: str, passed: bool, observed: str | None, actor: str, at: datetime
-) -> list[Event]:
+@dataclass(frozen=True)
+class Check(Action):
     """A dependency check of ``service`` passed or failed."""
-    row = _open(view, at)
-    task = _task(view, service)
-    _check_of(view, task, dependency)
-    held = next(c for c in view.checks(service) if c.dependency == dependency)
-    if task.state == RESTORED and not (passed and held.state == BYPASSED):
-        # a restored service's checks are settled; the one exception is a bypassed check finally
-        # passing, which is what lets its workaround be removed
-        raise RefusedError(f"{service} is already restored; if it is broken, say so with `fail`")
-    if not passed:
+
+    service: str
+    dependency: str
+    passed: bool
+    observed: str | None
+
+    def decide(self, view: View, actor: str, at: datetime) -> list[Event]:
+        service, dependency, passed, observed = self.service, self.dependency, self.passed, self.observed
+        row = _open(view, at)
+        task = _task(view, service)
+        _check_of(view, task, dependency)
+        held = next(c for c in view.checks(service) if c.dependency == dependency)
+        if task.state == RESTORED and not (passed and held.state == BYPASSED):
+            # a restored service's checks are settled; the one exception is a bypassed check finally
+            # passing, which is what lets its workaround be removed
+            raise RefusedError(f"{service} is already restored; if it is broken, say so with `fail`")
+        if not passed:
+            return [
+                CheckFailed(
+                    incident=row.id,
+                    at=at,
+                    actor=actor,
+                    service=service,
+                    dependency=dependency,
+                    observed=observed,
+                )
+            ]
+        dep = view.task(dependency)
+        if dep is not None and dep.state != RESTORED:
+            raise RefusedError(
+                f"the check of {dependency} for {service} cannot pass: {dependency} is {dep.state}; "
+                f"restore it first"
+            )
+        if held.command is None and not (observed and observed.strip()):
+            raise RefusedError(
+                f"the plan has no check command for {service} -> {dependency}: say what you looked at "
+                "with --observed TEXT (and add a `check:` to the plan)"
+            )
         return [
-            CheckFailed(
+            CheckPassed(
                 incident=row.id, at=at, actor=actor, service=service, dependency=dependency, observed=observed
             )
         ]
-    dep = view.task(dependency)
-    if dep is not None and dep.state != RESTORED:
-        raise RefusedError(
-            f"the check of {dependency} for {service} cannot pass: {dependency} is {dep.state}; "
-            f"restore it first"
-        )
-    if held.command is None and not (observed and observed.strip()):
-        raise RefusedError(
-            f"the plan has no check command for {service} -> {dependency}: say what you looked at "
-            "with --observed TEXT (and add a `check:` to the plan)"
-        )
-    return [
-        CheckPassed(
-            incident=row.id, at=at, actor=actor, service=service, dependency=dependency, observed=observed
-        )
-    ]
 
 
-def verify(view: View, service: str, observed: str | None, actor: str, at: datetime) -> list[Event]:
+@dataclass(frozen=True)
+class Verify(Action):
     """The service's own verify was confirmed."""
-    row = _open(view, at)
-    task = _task(view, service)
-    if task.state == DOWN:
-        raise RefusedError(f"{service} is down: begin restoring it before confirming its verify")
-    if task.state == RESTORED:
-        raise RefusedError(f"{service} is already restored")
-    if task.verify is None and not (observed and observed.strip()):
-        raise RefusedError(
-            f"the plan has no verify command for {service}: say what you looked at with --observed TEXT "
-            "(and add `verify:` to the plan)"
-        )
-    return [Verified(incident=row.id, at=at, actor=actor, service=service, observed=observed)]
+
+    service: str
+    observed: str | None
+
+    def decide(self, view: View, actor: str, at: datetime) -> list[Event]:
+        service, observed = self.service, self.observed
+        row = _open(view, at)
+        task = _task(view, service)
+        if task.state == DOWN:
+            raise RefusedError(f"{service} is down: begin restoring it before confirming its verify")
+        if task.state == RESTORED:
+            raise RefusedError(f"{service} is already restored")
+        if task.verify is None and not (observed and observed.strip()):
+            raise RefusedError(
+                f"the plan has no verify command for {service}: say what you looked at with --observed TEXT "
+                "(and add `verify:` to the plan)"
+            )
+        return [Verified(incident=row.id, at=at, actor=actor, service=service, observed=observed)]
 
 
-def restored(view: View, service: str, actor: str, at: datetime) -> list[Event]:
+@dataclass(frozen=True)
+class Restore(Action):
     """Declare ``service`` restored: its impacted hard dependencies restored with their checks
     passed or bypassed, and its own verify confirmed."""
-    row = _open(view, at)
-    task = _task(view, service)
-    if task.state == RESTORED:
-        raise RefusedError(f"{service} is already restored (at {_hhmm(task.restored)})")
-    why = restore_blockers(view, task)
-    if why:
-        raise RefusedError(f"{service}: " + "; ".join(why))
-    return [Restored(incident=row.id, at=at, actor=actor, service=service)]
+
+    service: str
+
+    def decide(self, view: View, actor: str, at: datetime) -> list[Event]:
+        service = self.service
+        row = _open(view, at)
+        task = _task(view, service)
+        if task.state == RESTORED:
+            raise RefusedError(f"{service} is already restored (at {_hhmm(task.restored)})")
+        why = restore_blockers(view, task)
+        if why:
+            raise RefusedError(f"{service}: " + "; ".join(why))
+        return [Restored(incident=row.id, at=at, actor=actor, service=service)]
 
 
-def bypass(  # noqa: PLR0917 - the action's whole input
-    view: View,
-    service: str,
-    dependency: str,
-    reason: str,
-    expires: timedelta | None,
-    actor: str,
-    at: datetime,
-) -> list[Event]:
+@dataclass(frozen=True)
+class Bypass(Action):
     """Skip a dependency check: allowed with a reason, and recorded as a workaround that stays open
     (in every audit and in the report) until removed."""
-    row = _open(view, at)
-    task = _task(view, service)
-    _check_of(view, task, dependency)
-    if not reason.strip():
-        raise RefusedError("a bypass needs a reason: say why with --reason TEXT")
-    if task.state == RESTORED:
-        raise RefusedError(f"{service} is already restored")
-    for wa in view.workarounds():
-        if wa.service == service and wa.dependency == dependency and wa.removed is None:
-            raise RefusedError(f"the check of {dependency} for {service} is already bypassed by {wa.id}")
-    number = len(view.workarounds()) + 1
-    lasting = DEFAULT_BYPASS_EXPIRY if expires is None else expires
-    return [
-        Bypassed(
-            incident=row.id,
-            at=at,
-            actor=actor,
-            service=service,
-            dependency=dependency,
-            reason=reason.strip(),
-            workaround=f"{row.id}-WA{number}",
-            expires=at + lasting,
-            owner=task.owner,
-        )
-    ]
+
+    service: str
+    dependency: str
+    reason: str
+    expires: timedelta | None
+
+    def decide(self, view: View, actor: str, at: datetime) -> list[Event]:
+        service, dependency, reason, expires = self.service, self.dependency, self.reason, self.expires
+        row = _open(view, at)
+        task = _task(view, service)
+        _check_of(view, task, dependency)
+        if not reason.strip():
+            raise RefusedError("a bypass needs a reason: say why with --reason TEXT")
+        if task.state == RESTORED:
+            raise RefusedError(f"{service} is already restored")
+        for wa in view.workarounds():
+            if wa.service == service and wa.dependency == dependency and wa.removed is None:
+                raise RefusedError(f"the check of {dependency} for {service} is already bypassed by {wa.id}")
+        number = len(view.workarounds()) + 1
+        lasting = DEFAULT_BYPASS_EXPIRY if expires is None else expires
+        return [
+            Bypassed(
+                incident=row.id,
+                at=at,
+                actor=actor,
+                service=service,
+                dependency=dependency,
+                reason=reason.strip(),
+                workaround=f"{row.id}-WA{number}",
+                expires=at + lasting,
+                owner=task.owner,
+            )
+        ]
 
 
-def fail(view: View, service: str, actor: str, at: datetime) -> list[Event]:
+@dataclass(frozen=True)
+class Fail(Action):
     """``service`` failed again: it is down, and every restored service that depends on it
     (directly or through others) is reopened with its checks pending."""
-    row = _open(view, at)
-    task = _task(view, service)
-    if task.state == DOWN:
-        raise RefusedError(f"{service} is already down")
-    reopened: list[str] = []
-    seen = {service}
-    frontier = [service]
-    while frontier:
-        nxt = []
-        for node in frontier:
-            for held in view.dependents(node):
-                dependent = held.service
-                if dependent in seen:
-                    continue
-                seen.add(dependent)
-                other = view.task(dependent)
-                if other is not None and other.state == RESTORED:
-                    reopened.append(dependent)
-                    nxt.append(dependent)
-        frontier = nxt
-    return [FailedAgain(incident=row.id, at=at, actor=actor, service=service, reopened=reopened)]
+
+    service: str
+
+    def decide(self, view: View, actor: str, at: datetime) -> list[Event]:
+        service = self.service
+        row = _open(view, at)
+        task = _task(view, service)
+        if task.state == DOWN:
+            raise RefusedError(f"{service} is already down")
+        reopened: list[str] = []
+        seen = {service}
+        frontier = [service]
+        while frontier:
+            nxt = []
+            for node in frontier:
+                for held in view.dependents(node):
+                    dependent = held.service
+                    if dependent in seen:
+                        continue
+                    seen.add(dependent)
+                    other = view.task(dependent)
+                    if other is not None and other.state == RESTORED:
+                        reopened.append(dependent)
+                        nxt.append(dependent)
+            frontier = nxt
+        return [FailedAgain(incident=row.id, at=at, actor=actor, service=service, reopened=reopened)]
 
 
-def escalate(view: View, service: str, actor: str, at: datetime) -> list[Event]:
+@dataclass(frozen=True)
+class Escalate(Action):
     """Page the next person on the owner team's escalation path."""
-    row = _open(view, at)
-    task = _task(view, service)
-    if task.owner is None:
-        raise RefusedError(f"{service} has no owner team, so no escalation path; page the incident commander")
-    team = view.meta().teams.get(task.owner)
-    path = team.escalation if team else []
-    if not path:
-        raise RefusedError(
-            f"team {task.owner} has no escalation path in the plan; page the incident commander"
-        )
-    if task.escalations >= len(path):
-        paged = ", ".join(p.name for p in path)
-        raise RefusedError(f"everyone on {task.owner}'s escalation path was paged for {service} ({paged})")
-    person = path[task.escalations]
-    return [Escalated(incident=row.id, at=at, actor=actor, service=service, person=person.id)]
+
+    service: str
+
+    def decide(self, view: View, actor: str, at: datetime) -> list[Event]:
+        service = self.service
+        row = _open(view, at)
+        task = _task(view, service)
+        if task.owner is None:
+            raise RefusedError(
+                f"{service} has no owner team, so no escalation path; page the incident commander"
+            )
+        team = view.meta().teams.get(task.owner)
+        path = team.escalation if team else []
+        if not path:
+            raise RefusedError(
+                f"team {task.owner} has no escalation path in the plan; page the incident commander"
+            )
+        if task.escalations >= len(path):
+            paged = ", ".join(p.name for p in path)
+            raise RefusedError(
+                f"everyone on {task.owner}'s escalation path was paged for {service} ({paged})"
+            )
+        person = path[task.escalations]
+        return [Escalated(incident=row.id, at=at, actor=actor, service=service, person=person.id)]
 
 
-def note(view: View, text: str, actor: str, at: datetime) -> list[Event]:
+@dataclass(frozen=True)
+class AddNote(Action):
     """A journal note (also after the incident is resolved)."""
-    row = view.incident()
-    if not text.strip():
-        raise UsageError("a note needs some text")
-    return [Note(incident=row.id, at=at, actor=actor, text=text.strip())]
+
+    text: str
+
+    def decide(self, view: View, actor: str, at: datetime) -> list[Event]:
+        text = self.text
+        row = view.incident()
+        if not text.strip():
+            raise UsageError("a note needs some text")
+        return [Note(incident=row.id, at=at, actor=actor, text=text.strip())]
 
 
-def update(view: View, audience: Audience, text: str, actor: str, at: datetime) -> list[Event]:
+@dataclass(frozen=True)
+class SendUpdate(Action):
     """Log a stakeholder update (also the final one after resolution)."""
-    row = view.incident()
-    if not text.strip():
-        raise UsageError("an update needs some text")
-    return [
-        StakeholderUpdate(
-            incident=row.id,
-            at=at,
-            actor=actor,
-            audience=audience,
-            text=text.strip(),
-        )
-    ]
+
+    audience: Audience
+    text: str
+
+    def decide(self, view: View, actor: str, at: datetime) -> list[Event]:
+        audience, text = self.audience, self.text
+        row = view.incident()
+        if not text.strip():
+            raise UsageError("an update needs some text")
+        return [
+            StakeholderUpdate(
+                incident=row.id,
+                at=at,
+                actor=actor,
+                audience=audience,
+                text=text.strip(),
+            )
+        ]
 
 
-def assign_role(view: View, role: str, person: str, actor: str, at: datetime) -> list[Event]:
+@dataclass(frozen=True)
+class AssignRole(Action):
     """(Re)assign an incident role."""
-    row = _open(view, at)
-    return [RoleAssigned(incident=row.id, at=at, actor=actor, role=role, person=person)]
+
+    role: str
+    person: str
+
+    def decide(self, view: View, actor: str, at: datetime) -> list[Event]:
+        role, person = self.role, self.person
+        row = _open(view, at)
+        return [RoleAssigned(incident=row.id, at=at, actor=actor, role=role, person=person)]
 
 
-def remove_workaround(view: View, wid: str, actor: str, at: datetime) -> list[Event]:
+@dataclass(frozen=True)
+class RemoveWorkaround(Action):
     """Take a workaround out. While the incident is open, the check it bypassed must pass first."""
-    row = view.incident()
-    wa = view.workaround(wid)
-    if wa is None:
-        raise UsageError(f"{wid} is not a workaround of {row.id}")
-    if wa.removed is not None:
-        raise RefusedError(f"{wid} was already removed ({wa.removed:%Y-%m-%d %H:%M} by {wa.removed_by})")
-    if row.state == OPEN:
-        for held in view.checks(wa.service):
-            if held.dependency == wa.dependency and held.state == BYPASSED:
-                raise RefusedError(
-                    f"the check of {wa.dependency} for {wa.service} is still bypassed by {wid}: pass it "
-                    f"first (planner incident check {row.id} {wa.service} {wa.dependency} --pass)"
-                )
-    return [WorkaroundRemoved(incident=row.id, at=at, actor=actor, workaround=wid)]
+
+    wid: str
+
+    def decide(self, view: View, actor: str, at: datetime) -> list[Event]:
+        wid = self.wid
+        row = view.incident()
+        wa = view.workaround(wid)
+        if wa is None:
+            raise UsageError(f"{wid} is not a workaround of {row.id}")
+        if wa.removed is not None:
+            raise RefusedError(f"{wid} was already removed ({wa.removed:%Y-%m-%d %H:%M} by {wa.removed_by})")
+        if row.state == OPEN:
+            for held in view.checks(wa.service):
+                if held.dependency == wa.dependency and held.state == BYPASSED:
+                    raise RefusedError(
+                        f"the check of {wa.dependency} for {wa.service} is still bypassed by {wid}: pass it "
+                        f"first (planner incident check {row.id} {wa.service} {wa.dependency} --pass)"
+                    )
+        return [WorkaroundRemoved(incident=row.id, at=at, actor=actor, workaround=wid)]
 
 
-def reviewed(view: View, summary: str | None, actor: str, at: datetime) -> list[Event]:
+@dataclass(frozen=True)
+class HoldReview(Action):
     """Record that the post-incident review was held (after resolution)."""
-    row = view.incident()
-    if row.state == OPEN:
-        raise RefusedError(f"{row.id} is still open: resolve it before its review is held")
-    return [ReviewHeld(incident=row.id, at=at, actor=actor, summary=summary)]
+
+    summary: str | None
+
+    def decide(self, view: View, actor: str, at: datetime) -> list[Event]:
+        summary = self.summary
+        row = view.incident()
+        if row.state == OPEN:
+            raise RefusedError(f"{row.id} is still open: resolve it before its review is held")
+        return [ReviewHeld(incident=row.id, at=at, actor=actor, summary=summary)]
 
 
-def resolve(view: View, accept_workarounds: bool, actor: str, at: datetime) -> list[Event]:
+@dataclass(frozen=True)
+class Resolve(Action):
     """Close the incident; open workarounds need ``accept_workarounds`` and become action items."""
-    row = _open(view, at)
-    left = [w for w in view.workarounds() if w.removed is None]
-    if left and not accept_workarounds:
-        listed = "; ".join(
-            f"{w.id}: {w.service} bypasses the check of {w.dependency} ({w.reason}), owner "
-            f"{w.owner or 'none'}"
-            for w in left
-        )
-        raise RefusedError(
-            f"{len(left)} workaround{'s are' if len(left) != 1 else ' is'} still open: {listed}. Remove "
-            "each (planner incident remove-workaround ID) or resolve with --accept-workarounds to "
-            "record them as action items"
-        )
-    return [Resolved(incident=row.id, at=at, actor=actor, accepted_workarounds=[w.id for w in left])]
+
+    accept_workarounds: bool
+
+    def decide(self, view: View, actor: str, at: datetime) -> list[Event]:
+        accept_workarounds = self.accept_workarounds
+        row = _open(view, at)
+        left = [w for w in view.workarounds() if w.removed is None]
+        if left and not accept_workarounds:
+            listed = "; ".join(
+                f"{w.id}: {w.service} bypasses the check of {w.dependency} ({w.reason}), owner "
+                f"{w.owner or 'none'}"
+                for w in left
+            )
+            raise RefusedError(
+                f"{len(left)} workaround{'s are' if len(left) != 1 else ' is'} still open: {listed}. Remove "
+                "each (planner incident remove-workaround ID) or resolve with --accept-workarounds to "
+                "record them as action items"
+            )
+        return [Resolved(incident=row.id, at=at, actor=actor, accepted_workarounds=[w.id for w in left])]

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from planner.tracking import actions
+from planner.tracking.actions import Action
 from planner.tracking.state import MemoryView, View, apply
 from planner.tracking.store import Store
 
@@ -75,17 +75,16 @@ class Session:
             self.seen = event.seq
         del self.journal[:-JOURNAL_TAIL]
 
-    def act(self, name: str, **kwargs: Any) -> tuple[list[Event], list[Event]]:
-        """Run the action ``name`` of :mod:`planner.tracking.actions` through the store's guard.
+    def act(self, action: Action) -> tuple[list[Event], list[Event]]:
+        """Record ``action`` (by this session's actor, now) through the store's guard.
         Returns its events and everything new in the journal since the last fold (this action's
         and any other terminal's before it), for :meth:`fold`; safe from a worker thread.
 
         Raises ``RefusedError`` (nothing written) naming what blocks.
         """
-        decide: Callable[..., list[Event]] = getattr(actions, name)
         at = self.clock()
         with self._open() as store:
-            done = store.act(self.incident, lambda view: decide(view, **kwargs, actor=self.actor, at=at))
+            done = store.act(self.incident, lambda view: action.decide(view, self.actor, at))
             fresh = store.events_since(self.incident, self.seen)
         return done, fresh
 

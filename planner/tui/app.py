@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Label, Tree
 
+from models.events import Escalated, FailedAgain
 from planner.errors import PlannerError
 from planner.tracking import actions
 from planner.tracking.outline import outline_of
@@ -63,7 +64,7 @@ KEYBAR = [
     ("q", "quit"),
 ]
 """The key bar: every action key, short enough for 80 columns' worth of essentials."""
-LOUD = frozenset({"bypass", "escalate", "update", "fail"})
+LOUD = (actions.Bypass, actions.Escalate, actions.SendUpdate, actions.Fail)
 """Actions whose success is also announced (the others show in the table and journal)."""
 
 Starter = Callable[[], str]
@@ -240,14 +241,14 @@ class TrackApp(App[None]):
 
     # actions ------------------------------------------------------------------------------
 
-    def _send(self, name: str, done: str, **kwargs: Any) -> None:
+    def _send(self, action: actions.Action, done: str) -> None:
         """Run an action through the store's guard, off the UI thread."""
-        self._act(name, done, kwargs)
+        self._act(action, done)
 
     @work(thread=True, exit_on_error=False)
-    def _act(self, name: str, done: str, kwargs: dict[str, Any]) -> None:
+    def _act(self, action: actions.Action, done: str) -> None:
         try:
-            _, fresh = self.session.act(name, **kwargs)
+            _, fresh = self.session.act(action)
         except actions.RefusedError as refusal:
             self.call_from_thread(self.notify, str(refusal), title="Refused", severity="error", timeout=10)
             return
@@ -259,7 +260,7 @@ class TrackApp(App[None]):
             self.call_from_thread(self.notify, message, title="Internal error", severity="error", timeout=20)
             return
         self.call_from_thread(self._fold, fresh)
-        if name in LOUD:  # the table and the journal show the rest; these deserve a word
+        if isinstance(action, LOUD):  # the table and the journal show the rest; these deserve a word
             self.call_from_thread(self.notify, done, timeout=6)
 
     def _need_service(self) -> str | None:
@@ -271,12 +272,12 @@ class TrackApp(App[None]):
     def action_begin(self) -> None:
         """Start restoring the selected service."""
         if service := self._need_service():
-            self._send("begin", f"{service}: restoring", service=service)
+            self._send(actions.Begin(service), f"{service}: restoring")
 
     def action_restored(self) -> None:
         """Declare the selected service restored (refused, with the reason, when it may not be)."""
         if service := self._need_service():
-            self._send("restored", f"{service}: restored", service=service)
+            self._send(actions.Restore(service), f"{service}: restored")
 
     def action_verify(self) -> None:
         """Confirm the selected service's own verify command."""
@@ -285,12 +286,12 @@ class TrackApp(App[None]):
             return
         task = self.state.tasks[service]
         if task.verify:
-            self._send("verify", f"{service}: verify confirmed", service=service, observed=None)
+            self._send(actions.Verify(service, None), f"{service}: verify confirmed")
             return
 
         def answered(observed: str | None) -> None:
             if observed:
-                self._send("verify", f"{service}: verify confirmed", service=service, observed=observed)
+                self._send(actions.Verify(service, observed), f"{service}: verify confirmed")
 
         self.push_screen(
             TextScreen(
@@ -330,12 +331,8 @@ class TrackApp(App[None]):
                 def observed_then(observed: str | None) -> None:
                     if observed:
                         self._send(
-                            "check",
+                            actions.Check(service, dependency, True, observed),
                             f"check of {dependency} for {service} {verb}",
-                            service=service,
-                            dependency=dependency,
-                            passed=True,
-                            observed=observed,
                         )
 
                 self.push_screen(
@@ -348,12 +345,8 @@ class TrackApp(App[None]):
                 )
                 return
             self._send(
-                "check",
+                actions.Check(service, dependency, passed, None),
                 f"check of {dependency} for {service} {verb}",
-                service=service,
-                dependency=dependency,
-                passed=passed,
-                observed=None,
             )
 
         self.push_screen(PickScreen(f"Which check of {service} {verb}?", choices), picked)
@@ -384,12 +377,8 @@ class TrackApp(App[None]):
                 self.notify(f"Expiry {answer.expires!r}: {exc}", severity="error")
                 return
             self._send(
-                "bypass",
+                actions.Bypass(service, answer.dependency, answer.reason, lasting),
                 f"{service}: check of {answer.dependency} bypassed; workaround {next_id} is open",
-                service=service,
-                dependency=answer.dependency,
-                reason=answer.reason,
-                expires=lasting,
             )
 
         def picked(dependency: str | None) -> None:
@@ -405,18 +394,18 @@ class TrackApp(App[None]):
         if service is None:
             return
         try:
-            preview = actions.fail(self.state, service, self.session.actor, self.clock())
+            preview = actions.Fail(service).decide(self.state, self.session.actor, self.clock())
         except PlannerError as refusal:
             self.notify(str(refusal), title="Refused", severity="error")
             return
-        reopened = getattr(preview[0], "reopened", [])
+        reopened = [s for e in preview if isinstance(e, FailedAgain) for s in e.reopened]
         body = f"{service} goes back to down with its verify to confirm again."
         if reopened:
             body += f"\nRestored services that depend on it are reopened: {', '.join(reopened)}."
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self._send("fail", f"{service}: failed again", service=service)
+                self._send(actions.Fail(service), f"{service}: failed again")
 
         self.push_screen(ConfirmScreen(f"{service} failed again?", body, yes="It failed"), confirmed)
 
@@ -426,17 +415,17 @@ class TrackApp(App[None]):
         if service is None:
             return
         try:  # the guard itself, on the mirror, names who is next (or why nobody is)
-            preview = actions.escalate(self.state, service, self.session.actor, self.clock())
+            preview = actions.Escalate(service).decide(self.state, self.session.actor, self.clock())
         except PlannerError as refusal:
             self.notify(str(refusal), title="Refused", severity="error")
             return
         task = self.state.tasks[service]
         path = self.state.info.teams[task.owner or ""].escalation
-        person = self.state.info.person(getattr(preview[0], "person", ""))
+        person = self.state.info.person(next(e.person for e in preview if isinstance(e, Escalated)))
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self._send("escalate", f"{service}: paged {person.name}", service=service)
+                self._send(actions.Escalate(service), f"{service}: paged {person.name}")
 
         self.push_screen(
             ConfirmScreen(
@@ -453,7 +442,7 @@ class TrackApp(App[None]):
 
         def answered(text: str | None) -> None:
             if text:
-                self._send("note", "note added", text=text)
+                self._send(actions.AddNote(text), "note added")
 
         self.push_screen(TextScreen("Note for the journal", "what happened, what was decided"), answered)
 
@@ -462,15 +451,12 @@ class TrackApp(App[None]):
         now = self.clock()
         outline = outline_of(self.state)
         projection = self.projection or project(outline, now)
-        drafts = {
-            a: draft_update(outline, projection, now, a) for a in ("technical", "executive", "customer")
-        }
+        drafts = {a: draft_update(outline, projection, now, a) for a in actions.AUDIENCES}
 
         def answered(answer: UpdateAnswer | None) -> None:
             if answer is not None:
-                self._send(
-                    "update", f"{answer.audience} update logged", audience=answer.audience, text=answer.text
-                )
+                update = actions.SendUpdate(actions.as_audience(answer.audience), answer.text)
+                self._send(update, f"{answer.audience} update logged")
 
         self.push_screen(UpdateScreen(drafts), answered)
 
@@ -486,7 +472,7 @@ class TrackApp(App[None]):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self._send("resolve", "incident resolved", accept_workarounds=bool(left))
+                self._send(actions.Resolve(bool(left)), "incident resolved")
 
         title = "Resolve with open workarounds?" if left else "Resolve the incident?"
         self.push_screen(ConfirmScreen(title, body, yes="Resolve"), confirmed)
@@ -503,7 +489,7 @@ class TrackApp(App[None]):
 
         def picked(wid: str | None) -> None:
             if wid:
-                self._send("remove_workaround", f"{wid} removed", wid=wid)
+                self._send(actions.RemoveWorkaround(wid), f"{wid} removed")
 
         self.push_screen(PickScreen("Which workaround was taken out?", choices), picked)
 

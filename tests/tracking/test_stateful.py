@@ -3,11 +3,9 @@ checked after every step (SPEC section 7)."""
 
 from __future__ import annotations
 
-import functools
 import json
 import shutil
 import tempfile
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -21,7 +19,7 @@ from planner.tracking import actions
 from planner.tracking.actions import RefusedError
 from planner.tracking.opening import initial_state, rebuild
 from planner.tracking.outline import outline_of
-from planner.tracking.state import BYPASSED, CONFIRMED, PENDING, RESOLVED, RESTORED, MemoryView, View
+from planner.tracking.state import BYPASSED, CONFIRMED, PENDING, RESOLVED, RESTORED, MemoryView
 from planner.tracking.store import Store
 from tests.strategies import dag_plans
 
@@ -79,12 +77,14 @@ class IncidentMachine(RuleBasedStateMachine):
         assert snap is not None
         return snap
 
-    def act(self, decide: Callable[[View], list[Event]]) -> list[Event] | None:
-        """Run an action; a refusal must leave the journal and the rows as they were."""
+    def act(self, action: actions.Action, actor: str = "r") -> list[Event] | None:
+        """Run an action a minute after the last; a refusal must leave the journal and the rows
+        as they were."""
         self.now += timedelta(minutes=1)
+        at = self.now
         before, journal = self.state(), len(self.store.events(self.id))
         try:
-            return self.store.act(self.id, decide)
+            return self.store.act(self.id, lambda view: action.decide(view, actor, at))
         except RefusedError as refusal:
             said = str(refusal)
             assert said, "a refusal says why"
@@ -100,37 +100,37 @@ class IncidentMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def begin(self, data: st.DataObject) -> None:
         service = data.draw(st.sampled_from(self.services))
-        self.act(lambda v: actions.begin(v, service, "r", self.now))
+        self.act(actions.Begin(service))
 
     @rule(data=st.data(), observed=st.none() | st.just("looked at the dashboard"))
     def verify(self, data: st.DataObject, observed: str | None) -> None:
         service = data.draw(st.sampled_from(self.services))
-        self.act(lambda v: actions.verify(v, service, observed, "r", self.now))
+        self.act(actions.Verify(service, observed))
 
     @rule(data=st.data(), passed=st.booleans(), observed=st.none() | st.just("ping ok"))
     def check(self, data: st.DataObject, passed: bool, observed: str | None) -> None:
         pair = self.pick_check(data)
         if pair:
-            self.act(lambda v: actions.check(v, pair[0], pair[1], passed, observed, "r", self.now))
+            self.act(actions.Check(pair[0], pair[1], passed, observed))
 
     @rule(data=st.data(), reason=st.sampled_from(["", "  ", "check hangs, flag set"]))
     def bypass(self, data: st.DataObject, reason: str) -> None:
         pair = self.pick_check(data)
         if pair:
-            done = self.act(lambda v: actions.bypass(v, pair[0], pair[1], reason, None, "r", self.now))
+            done = self.act(actions.Bypass(pair[0], pair[1], reason, None))
             if done:
                 assert reason.strip(), "a bypass without a reason was accepted"
 
     @rule(data=st.data())
     def restored(self, data: st.DataObject) -> None:
         service = data.draw(st.sampled_from(self.services))
-        self.act(lambda v: actions.restored(v, service, "r", self.now))
+        self.act(actions.Restore(service))
 
     @rule(data=st.data())
     def fail(self, data: st.DataObject) -> None:
         service = data.draw(st.sampled_from(self.services))
         before = self.state()
-        done = self.act(lambda v: actions.fail(v, service, "r", self.now))
+        done = self.act(actions.Fail(service))
         if done:
             after = self.state()
             assert after.tasks[service].state == "down"
@@ -141,18 +141,18 @@ class IncidentMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def escalate(self, data: st.DataObject) -> None:
         service = data.draw(st.sampled_from(self.services))
-        self.act(lambda v: actions.escalate(v, service, "r", self.now))
+        self.act(actions.Escalate(service))
 
     @rule()
     def note(self) -> None:
-        self.act(lambda v: actions.note(v, "status call at :30", "scribe", self.now))
+        self.act(actions.AddNote("status call at :30"), "scribe")
 
     @rule(data=st.data())
     def remove_workaround(self, data: st.DataObject) -> None:
         ids = sorted(self.state().wa_rows)
         if ids:
             wid = data.draw(st.sampled_from(ids))
-            self.act(lambda v: actions.remove_workaround(v, wid, "r", self.now))
+            self.act(actions.RemoveWorkaround(wid))
 
     @rule(data=st.data())
     def drive(self, data: st.DataObject) -> None:
@@ -162,30 +162,20 @@ class IncidentMachine(RuleBasedStateMachine):
         service = data.draw(st.sampled_from(ready or self.services))
         task = state.tasks[service]
         if task.state == "down":
-            self.act(lambda v: actions.begin(v, service, "r", self.now))
+            self.act(actions.Begin(service))
         elif task.state == "restoring":
             for dep in [c.dependency for c in state.checks(service) if c.state not in CONFIRMED]:
-                self.act(
-                    functools.partial(
-                        actions.check,
-                        service=service,
-                        dependency=dep,
-                        passed=True,
-                        observed="ok",
-                        actor="r",
-                        at=self.now,
-                    )
-                )
+                self.act(actions.Check(service, dep, True, "ok"))
             if not task.verified:
-                self.act(lambda v: actions.verify(v, service, "ok", "r", self.now))
-            self.act(lambda v: actions.restored(v, service, "r", self.now))
+                self.act(actions.Verify(service, "ok"))
+            self.act(actions.Restore(service))
 
     @rule(accept=st.booleans(), now=st.integers(0, 5))
     def resolve(self, accept: bool, now: int) -> None:
         if now:  # resolving ends the sequence's interest: do it rarely
             return
         open_before = self.state().open_workarounds()
-        done = self.act(lambda v: actions.resolve(v, accept, "ic", self.now))
+        done = self.act(actions.Resolve(accept), "ic")
         if done:
             assert accept or not open_before, "resolved with open workarounds and no acceptance"
             assert done[0].accepted_workarounds == [w.id for w in open_before]  # type: ignore[union-attr]

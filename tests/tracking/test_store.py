@@ -126,7 +126,7 @@ def test_a_schema_2_store_gets_the_outlines_of_its_incidents(tmp_path: Path) -> 
         actor="ic",
         at=AT,
     )
-    store.act(first.row.id, lambda view: actions.begin(view, "storage-cluster", "ic", AT))
+    store.act(first.row.id, lambda view: actions.Begin("storage-cluster").decide(view, "ic", AT))
     expected = store.outline(first.row.id)
     store.db.execute("DROP TABLE shapes")
     store.db.execute("PRAGMA user_version=2")
@@ -180,11 +180,11 @@ store = Store(Path(sys.argv[1]))
 name = sys.argv[2]
 for i in range(int(sys.argv[3])):
     now = datetime.now(UTC)
-    store.act("INC-1", lambda v: actions.begin(v, "storage-cluster", name, now))
+    store.act("INC-1", lambda v: actions.Begin("storage-cluster").decide(v, name, now))
     print(f"ack {name}-{i}-begin", flush=True)
-    store.act("INC-1", lambda v: actions.note(v, f"{name}-{i}", name, now))
+    store.act("INC-1", lambda v: actions.AddNote(f"{name}-{i}").decide(v, name, now))
     print(f"ack {name}-{i}", flush=True)
-    store.act("INC-1", lambda v: actions.fail(v, "storage-cluster", name, now))
+    store.act("INC-1", lambda v: actions.Fail("storage-cluster").decide(v, name, now))
     print(f"ack {name}-{i}-fail", flush=True)
 """
 
