@@ -50,6 +50,9 @@ class Problem:
     """Dependency concerned, when there is one."""
     data: dict[str, object] = field(default_factory=dict, compare=False)
     """Extra facts for machines (cycle paths, suggested edge to cut)."""
+    at_key: bool = False
+    """True when the problem is the key itself (unknown, missing), so it is located at the key
+    rather than at its value."""
 
     @property
     def location(self) -> str:

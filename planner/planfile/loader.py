@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 from models.plan import RULE_IDS, Exercise, Person, Plan, Policy, Roles, Scenario, Service, Team, Workaround
 from planner.errors import PlanError, Problem, YamlPath
 from planner.planfile.blocklocate import ExpectedLength
-from planner.planfile.messages import did_you_mean, kind_word, translate
+from planner.planfile.messages import KEY_ERRORS, did_you_mean, kind_word, translate
 from planner.planfile.references import check_references
 from planner.planfile.source import Source, parse, read_source
 
@@ -147,7 +147,7 @@ def _from_validation(exc: ValidationError) -> list[Problem]:
     out = []
     for error in exc.errors(include_url=False):
         path, message = translate(error)
-        out.append(Problem(message, path=path))
+        out.append(Problem(message, path=path, at_key=error["type"] in KEY_ERRORS))
     return out
 
 
@@ -182,6 +182,7 @@ def _raw_problems(data: dict[str, Any]) -> list[Problem]:
                     Problem(
                         f"unknown audit rule '{rule}'{did_you_mean(str(rule), RULE_IDS)}",
                         path=("policy", "rules", rule),
+                        at_key=True,
                     )
                 )
     return problems
@@ -212,10 +213,9 @@ def _located(
     out = []
     for problem in problems:
         pos = positions.get(problem.path)
-        key_level = problem.message.startswith(("unknown key", "missing required key", "unknown audit"))
         if pos is None:
             out.append(replace(problem, file=source.name, line=1))
-        elif key_level:
+        elif problem.at_key:
             out.append(replace(problem, file=source.name, line=pos.line, column=pos.column))
         else:
             out.append(replace(problem, file=source.name, line=pos.value_line, column=pos.value_column))

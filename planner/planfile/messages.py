@@ -98,6 +98,10 @@ def _unwrap(annotation: Any) -> Any:
     return annotation
 
 
+KEY_ERRORS = frozenset({"extra_forbidden", "missing"})
+"""Pydantic error types about a key itself (unknown, missing) rather than its value."""
+
+
 def translate(error: ErrorDetails) -> tuple[tuple[str | int, ...], str]:
     """The path and the user-facing message for one pydantic error."""
     loc = tuple(error["loc"])
