@@ -30,15 +30,14 @@ from models.events import (
     Verified,
     WorkaroundRemoved,
 )
-from planner.errors import PlannerError, UsageError
+from planner.errors import UsageError
+from planner.tracking.guards import RefusedError, hhmm, require_check, require_open, require_task
 from planner.tracking.state import (
     BYPASSED,
     DOWN,
     OPEN,
     RESTORED,
     RESTORING,
-    IncidentRow,
-    TaskRow,
     View,
     restore_blockers,
 )
@@ -69,54 +68,6 @@ class Action(ABC):
         :class:`RefusedError` (nothing is written) naming what blocks."""
 
 
-class RefusedError(PlannerError):
-    """A guard refused the action; nothing was written. The message names what blocks."""
-
-    exit_code = 1
-    label = "refused"
-
-
-def _hhmm(when: datetime | None) -> str:
-    return "?" if when is None else when.strftime("%H:%M")
-
-
-def _open(view: View, at: datetime) -> IncidentRow:
-    row = view.incident()
-    if row.state != OPEN:
-        raise RefusedError(f"{row.id} was resolved at {row.resolved:%Y-%m-%d %H:%M}; start a new incident")
-    if at < row.started:
-        raise RefusedError(
-            f"{at:%Y-%m-%d %H:%M} is before {row.id} started ({row.started:%Y-%m-%d %H:%M}); check --at"
-        )
-    return row
-
-
-def _task(view: View, service: str) -> TaskRow:
-    task = view.task(service)
-    if task is None:
-        from planner.planfile.messages import did_you_mean
-
-        ids = view.task_ids()
-        hint = did_you_mean(service, ids)
-        raise UsageError(
-            f"{service} is not a recovery task of {view.incident().id} (it is not impacted, or not in "
-            f"the plan){hint}"
-        )
-    return task
-
-
-def _check_of(view: View, task: TaskRow, dependency: str) -> None:
-    deps = [c.dependency for c in view.checks(task.service)]
-    if dependency not in deps:
-        from planner.planfile.messages import did_you_mean
-
-        listed = ", ".join(deps) if deps else "none"
-        raise UsageError(
-            f"{dependency} is not an impacted hard dependency of {task.service}"
-            f"{did_you_mean(dependency, deps)}; its dependencies to check in this incident: {listed}"
-        )
-
-
 @dataclass(frozen=True)
 class Begin(Action):
     """Someone starts restoring ``service``."""
@@ -125,10 +76,10 @@ class Begin(Action):
 
     def decide(self, view: View, actor: str, at: datetime) -> list[Event]:
         service = self.service
-        row = _open(view, at)
-        task = _task(view, service)
+        row = require_open(view, at)
+        task = require_task(view, service)
         if task.state == RESTORING:
-            raise RefusedError(f"{service} is already being restored (since {_hhmm(task.begun)})")
+            raise RefusedError(f"{service} is already being restored (since {hhmm(task.begun)})")
         if task.state == RESTORED:
             raise RefusedError(f"{service} is restored; if it broke again, say so with `fail`")
         return [TaskBegun(incident=row.id, at=at, actor=actor, service=service)]
@@ -145,9 +96,9 @@ class Check(Action):
 
     def decide(self, view: View, actor: str, at: datetime) -> list[Event]:
         service, dependency, passed, observed = self.service, self.dependency, self.passed, self.observed
-        row = _open(view, at)
-        task = _task(view, service)
-        _check_of(view, task, dependency)
+        row = require_open(view, at)
+        task = require_task(view, service)
+        require_check(view, task, dependency)
         held = next(c for c in view.checks(service) if c.dependency == dependency)
         if task.state == RESTORED and not (passed and held.state == BYPASSED):
             # a restored service's checks are settled; the one exception is a bypassed check finally
@@ -191,8 +142,8 @@ class Verify(Action):
 
     def decide(self, view: View, actor: str, at: datetime) -> list[Event]:
         service, observed = self.service, self.observed
-        row = _open(view, at)
-        task = _task(view, service)
+        row = require_open(view, at)
+        task = require_task(view, service)
         if task.state == DOWN:
             raise RefusedError(f"{service} is down: begin restoring it before confirming its verify")
         if task.state == RESTORED:
@@ -214,10 +165,10 @@ class Restore(Action):
 
     def decide(self, view: View, actor: str, at: datetime) -> list[Event]:
         service = self.service
-        row = _open(view, at)
-        task = _task(view, service)
+        row = require_open(view, at)
+        task = require_task(view, service)
         if task.state == RESTORED:
-            raise RefusedError(f"{service} is already restored (at {_hhmm(task.restored)})")
+            raise RefusedError(f"{service} is already restored (at {hhmm(task.restored)})")
         why = restore_blockers(view, task)
         if why:
             raise RefusedError(f"{service}: " + "; ".join(why))
@@ -236,9 +187,9 @@ class Bypass(Action):
 
     def decide(self, view: View, actor: str, at: datetime) -> list[Event]:
         service, dependency, reason, expires = self.service, self.dependency, self.reason, self.expires
-        row = _open(view, at)
-        task = _task(view, service)
-        _check_of(view, task, dependency)
+        row = require_open(view, at)
+        task = require_task(view, service)
+        require_check(view, task, dependency)
         if not reason.strip():
             raise RefusedError("a bypass needs a reason: say why with --reason TEXT")
         if task.state == RESTORED:
@@ -272,8 +223,8 @@ class Fail(Action):
 
     def decide(self, view: View, actor: str, at: datetime) -> list[Event]:
         service = self.service
-        row = _open(view, at)
-        task = _task(view, service)
+        row = require_open(view, at)
+        task = require_task(view, service)
         if task.state == DOWN:
             raise RefusedError(f"{service} is already down")
         reopened: list[str] = []
@@ -303,8 +254,8 @@ class Escalate(Action):
 
     def decide(self, view: View, actor: str, at: datetime) -> list[Event]:
         service = self.service
-        row = _open(view, at)
-        task = _task(view, service)
+        row = require_open(view, at)
+        task = require_task(view, service)
         if task.owner is None:
             raise RefusedError(
                 f"{service} has no owner team, so no escalation path; page the incident commander"
@@ -370,7 +321,7 @@ class AssignRole(Action):
 
     def decide(self, view: View, actor: str, at: datetime) -> list[Event]:
         role, person = self.role, self.person
-        row = _open(view, at)
+        row = require_open(view, at)
         return [RoleAssigned(incident=row.id, at=at, actor=actor, role=role, person=person)]
 
 
@@ -420,7 +371,7 @@ class Resolve(Action):
 
     def decide(self, view: View, actor: str, at: datetime) -> list[Event]:
         accept_workarounds = self.accept_workarounds
-        row = _open(view, at)
+        row = require_open(view, at)
         left = [w for w in view.workarounds() if w.removed is None]
         if left and not accept_workarounds:
             listed = "; ".join(

@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING, TypeVar
 
 from models.events import Event, event_from_json, event_to_json
 from planner.errors import PlannerError
+from planner.tracking.schema import MIGRATIONS
 from planner.tracking.state import IncidentRow, MemoryView, WorkaroundRow, apply
 from planner.tracking.tables import (
     SqlView,
-    add_shapes,
     find_workaround,
     incident_row,
     incident_rows,
@@ -42,87 +42,6 @@ DEFAULT_STORE = Path(".planner") / "incidents.db"
 """Relative to the current directory, as the spec says."""
 LOCK_WAIT_SECONDS = 10.0
 """How long an action waits for another terminal's transaction before giving up with a message."""
-
-MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
-    # version 1
-    """
-    CREATE TABLE plans (hash TEXT PRIMARY KEY, name TEXT NOT NULL, text TEXT NOT NULL, stored TEXT NOT NULL);
-    CREATE TABLE events (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        incident TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        at TEXT NOT NULL,
-        actor TEXT NOT NULL,
-        data TEXT NOT NULL
-    );
-    CREATE INDEX events_incident ON events (incident, seq);
-    """,
-    # version 2: the live state of each incident, kept beside the journal so that an action reads
-    # and writes only the rows it concerns (see planner.tracking.state)
-    """
-    CREATE TABLE incidents (
-        id TEXT PRIMARY KEY,
-        title TEXT NOT NULL,
-        scenario TEXT NOT NULL,
-        plan_hash TEXT NOT NULL REFERENCES plans (hash),
-        plan_name TEXT NOT NULL,
-        exercise INTEGER NOT NULL,
-        started TEXT NOT NULL,
-        detected TEXT,
-        roles TEXT NOT NULL,
-        state TEXT NOT NULL,
-        resolved TEXT,
-        last_update TEXT,
-        updates INTEGER NOT NULL,
-        meta TEXT NOT NULL
-    );
-    CREATE TABLE tasks (
-        incident TEXT NOT NULL REFERENCES incidents (id),
-        service TEXT NOT NULL,
-        position INTEGER NOT NULL,
-        wave INTEGER NOT NULL,
-        name TEXT NOT NULL,
-        owner TEXT,
-        criticality TEXT NOT NULL,
-        rto INTEGER,
-        duration INTEGER NOT NULL,
-        verify TEXT,
-        runbook TEXT,
-        state TEXT NOT NULL,
-        verified INTEGER NOT NULL,
-        reopened INTEGER NOT NULL,
-        begun TEXT,
-        restored TEXT,
-        escalations INTEGER NOT NULL,
-        PRIMARY KEY (incident, service)
-    ) WITHOUT ROWID;
-    CREATE TABLE checks (
-        incident TEXT NOT NULL REFERENCES incidents (id),
-        service TEXT NOT NULL,
-        dependency TEXT NOT NULL,
-        command TEXT,
-        state TEXT NOT NULL,
-        PRIMARY KEY (incident, service, dependency)
-    ) WITHOUT ROWID;
-    CREATE INDEX checks_dependency ON checks (incident, dependency, service);
-    CREATE TABLE workarounds (
-        id TEXT PRIMARY KEY,
-        incident TEXT NOT NULL REFERENCES incidents (id),
-        service TEXT NOT NULL,
-        dependency TEXT NOT NULL,
-        reason TEXT NOT NULL,
-        actor TEXT NOT NULL,
-        applied TEXT NOT NULL,
-        expires TEXT,
-        owner TEXT,
-        removed TEXT,
-        removed_by TEXT
-    );
-    CREATE INDEX workarounds_incident ON workarounds (incident, id);
-    """,
-    # version 3: each incident's fixed task shape, so updates read an outline instead of every row
-    add_shapes,
-]
 
 T = TypeVar("T")
 

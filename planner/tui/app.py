@@ -21,6 +21,7 @@ from textual.widgets import Input, Label, Tree
 from models.events import Escalated, FailedAgain
 from planner.errors import PlannerError
 from planner.tracking import actions
+from planner.tracking.guards import RefusedError
 from planner.tracking.outline import outline_of
 from planner.tracking.progress import Projection, project
 from planner.tracking.render import draft_update, state_word
@@ -249,7 +250,7 @@ class TrackApp(App[None]):
     def _act(self, action: actions.Action, done: str) -> None:
         try:
             _, fresh = self.session.act(action)
-        except actions.RefusedError as refusal:
+        except RefusedError as refusal:
             self.call_from_thread(self.notify, str(refusal), title="Refused", severity="error", timeout=10)
             return
         except PlannerError as error:

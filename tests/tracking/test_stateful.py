@@ -16,7 +16,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from models.events import Bypassed, Event, WorkaroundRemoved
 from models.plan import Plan
 from planner.tracking import actions
-from planner.tracking.actions import RefusedError
+from planner.tracking.guards import RefusedError
 from planner.tracking.opening import initial_state, rebuild
 from planner.tracking.outline import outline_of
 from planner.tracking.state import BYPASSED, CONFIRMED, PENDING, RESOLVED, RESTORED, MemoryView

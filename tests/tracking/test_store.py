@@ -17,8 +17,9 @@ from models.events import Bypassed, Event, IncidentStarted, Note, TaskBegun
 from planner.planfile.loader import load_plan
 from planner.tracking import actions
 from planner.tracking.opening import open_incident
+from planner.tracking.schema import MIGRATIONS
 from planner.tracking.state import View
-from planner.tracking.store import MIGRATIONS, Store, StoreError, default_store_path
+from planner.tracking.store import Store, StoreError, default_store_path
 from tests.conftest import EXAMPLES
 
 AT = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
