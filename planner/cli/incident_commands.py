@@ -629,7 +629,7 @@ def kpi(fmt: str, store_path: str | None) -> int:
     """Recovery KPIs over every incident in the store: MTTD, MTTR (overall and per service),
     share of incidents reopened, escalation frequency and exercises per quarter, with the trend
     by quarter. Exercises are counted apart from real incidents."""
-    from planner.tracking.report import facts, kpi_text, kpis
+    from planner.tracking.kpi import facts, kpi_text, kpis
 
     with _store(store_path) as store:
         gathered = []

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import pairwise
-from statistics import mean
 from typing import Any
 
 from models.duration import clock, format_duration, span
@@ -145,7 +144,7 @@ def _update_gaps(state: MemoryView, events: Sequence[Event]) -> list[tuple[datet
     return [(a, b) for a, b in pairwise(marks) if b - a > cadence]
 
 
-def _questions(r: Review) -> list[tuple[str, list[str]]]:
+def _questions(r: Review) -> list[tuple[str, list[str]]]:  # long: the review's questions, one after another
     events = r.journal
     slow = sorted((o for o in r.outcomes if o.waited), key=lambda o: o.waited or timedelta(0), reverse=True)
     decisions = [
@@ -217,6 +216,44 @@ def _questions(r: Review) -> list[tuple[str, list[str]]]:
 
 def review_markdown(r: Review) -> str:
     """The review as a Markdown document."""
+    lines = _summary(r)
+    lines += ["", "## Timeline", ""]
+    lines += [
+        f"- {e.at:%H:%M} {e.actor}: {describe(e)}" for e in sorted(r.journal, key=lambda e: (e.at, e.seq))
+    ]
+    lines += _downtime(r)
+    reopened = [e for e in r.journal if isinstance(e, FailedAgain)]
+    lines += ["", "## Reopened", ""]
+    lines += [f"- {e.at:%H:%M} {describe(e)} (by {e.actor})" for e in reopened] or ["- none"]
+    lines += _bypasses(r)
+    cadence = timedelta(seconds=r.state.info.update_cadence)
+    updates = [e for e in r.journal if isinstance(e, StakeholderUpdate)]
+    lines += ["", "## Stakeholder updates", ""]
+    lines.append(
+        f"- {len(updates)} sent, cadence {clock(cadence)}: "
+        + ("kept" if not r.gaps else f"**missed {len(r.gaps)} time(s)**")
+    )
+    lines += [f"- gap of {clock(b - a)}: {a:%H:%M} to {b:%H:%M}" for a, b in r.gaps]
+    escalations = [e for e in r.journal if isinstance(e, Escalated)]
+    lines += ["", "## Escalations", ""]
+    lines += [f"- {e.at:%H:%M} {e.actor} escalated {e.service} to {e.person}" for e in escalations] or [
+        "- none"
+    ]
+    lines += _estimates(r)
+    lines += ["", "## Review questions", ""]
+    for question, data in r.questions:
+        lines += [f"### {question}", "", *(f"- {d}" for d in data), ""]
+    items = [
+        f"- [ ] remove {w.id}: {w.service} without the check of {w.dependency} (owner {w.owner or 'none'})"
+        for w in r.state.open_workarounds()
+    ]
+    items += [f"- [ ] update the plan: {o.suggestion}" for o in r.outcomes if o.suggestion]
+    lines += ["## Action items", "", *(items or ["- none"])]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _summary(r: Review) -> list[str]:
+    """The review's title and its first facts: when, how long, how many."""
     row = r.state.row
     kind = "Exercise" if row.exercise else "Incident"
     lines = [f"# Post-incident review: {row.id} {row.title}", ""]
@@ -235,11 +272,12 @@ def review_markdown(r: Review) -> str:
         f"{sum(1 for o in r.outcomes if o.reopened)} reopened, "
         f"{sum(1 for o in r.outcomes if o.met is False)} RTOs missed"
     )
-    lines += ["", "## Timeline", ""]
-    lines += [
-        f"- {e.at:%H:%M} {e.actor}: {describe(e)}" for e in sorted(r.journal, key=lambda e: (e.at, e.seq))
-    ]
-    lines += [
+    return lines
+
+
+def _downtime(r: Review) -> list[str]:
+    """Each service's downtime against its RTO, as a table."""
+    lines = [
         "",
         "## Downtime against RTO",
         "",
@@ -255,10 +293,12 @@ def review_markdown(r: Review) -> str:
             else f"| {o.service} | {o.owner or '(none)'} | never | - | {span(o.rto)} | {met} | "
             f"{o.reopened or ''} |"
         )
-    reopened = [e for e in r.journal if isinstance(e, FailedAgain)]
-    lines += ["", "## Reopened", ""]
-    lines += [f"- {e.at:%H:%M} {describe(e)} (by {e.actor})" for e in reopened] or ["- none"]
-    lines += ["", "## Bypasses and workarounds", ""]
+    return lines
+
+
+def _bypasses(r: Review) -> list[str]:
+    """Every bypass of the incident and whether its workaround is still open."""
+    lines = ["", "## Bypasses and workarounds", ""]
     bypasses = [e for e in r.journal if isinstance(e, Bypassed)]
     for e in bypasses:
         wa = r.state.wa_rows.get(e.workaround)
@@ -271,20 +311,12 @@ def review_markdown(r: Review) -> str:
         )
     if not bypasses:
         lines.append("- none: every dependency check was passed")
-    cadence = timedelta(seconds=r.state.info.update_cadence)
-    updates = [e for e in r.journal if isinstance(e, StakeholderUpdate)]
-    lines += ["", "## Stakeholder updates", ""]
-    lines.append(
-        f"- {len(updates)} sent, cadence {clock(cadence)}: "
-        + ("kept" if not r.gaps else f"**missed {len(r.gaps)} time(s)**")
-    )
-    lines += [f"- gap of {clock(b - a)}: {a:%H:%M} to {b:%H:%M}" for a, b in r.gaps]
-    escalations = [e for e in r.journal if isinstance(e, Escalated)]
-    lines += ["", "## Escalations", ""]
-    lines += [f"- {e.at:%H:%M} {e.actor} escalated {e.service} to {e.person}" for e in escalations] or [
-        "- none"
-    ]
-    lines += [
+    return lines
+
+
+def _estimates(r: Review) -> list[str]:
+    """The plan's restore estimates against what was measured, with suggested plan edits."""
+    lines = [
         "",
         "## Estimate vs actual",
         "",
@@ -299,19 +331,10 @@ def review_markdown(r: Review) -> str:
     edits = [o.suggestion for o in r.outcomes if o.suggestion]
     if edits:
         lines += ["", "Suggested plan edits (under each service):", "", "```yaml", *edits, "```"]
-    lines += ["", "## Review questions", ""]
-    for question, data in r.questions:
-        lines += [f"### {question}", "", *(f"- {d}" for d in data), ""]
-    items = [
-        f"- [ ] remove {w.id}: {w.service} without the check of {w.dependency} (owner {w.owner or 'none'})"
-        for w in r.state.open_workarounds()
-    ]
-    items += [f"- [ ] update the plan: {o.suggestion}" for o in r.outcomes if o.suggestion]
-    lines += ["## Action items", "", *(items or ["- none"])]
-    return "\n".join(lines).rstrip() + "\n"
+    return lines
 
 
-def review_json(r: Review) -> dict[str, Any]:
+def review_json(r: Review) -> dict[str, Any]:  # long: one JSON document, key by key
     """The review for machines."""
     row = r.state.row
     return {
@@ -379,127 +402,3 @@ def review_json(r: Review) -> dict[str, Any]:
             for e in r.journal
         ],
     }
-
-
-@dataclass
-class IncidentFacts:
-    """What the KPIs need of one incident."""
-
-    id: str
-    exercise: bool
-    started: datetime
-    detected: datetime | None
-    resolved: datetime | None
-    reopened: bool
-    escalations: int
-    restored_after: dict[str, timedelta]
-    """Per service: from the start to its final restoration."""
-
-
-def facts(state: MemoryView, journal: Sequence[Event]) -> IncidentFacts:
-    """One incident, reduced to its KPI inputs."""
-    row = state.row
-    return IncidentFacts(
-        id=row.id,
-        exercise=row.exercise,
-        started=row.started,
-        detected=row.detected,
-        resolved=row.resolved,
-        reopened=any(t.reopened for t in state.tasks.values()),
-        escalations=sum(1 for e in journal if isinstance(e, Escalated)),
-        restored_after={
-            t.service: t.restored - row.started
-            for t in state.tasks.values()
-            if t.state == RESTORED and t.restored
-        },
-    )
-
-
-def _quarter(when: datetime) -> str:
-    return f"{when.year}-Q{(when.month - 1) // 3 + 1}"
-
-
-def _avg(values: Sequence[timedelta]) -> float | None:
-    return None if not values else round(mean(v.total_seconds() for v in values) / 60, 1)
-
-
-def kpis(incidents: Sequence[IncidentFacts]) -> dict[str, Any]:
-    """MTTD, MTTR (overall and per service), reopened share, escalation frequency, exercises per
-    quarter, and the same by quarter for trends. Real incidents and exercises are kept apart."""
-    real = [i for i in incidents if not i.exercise]
-    drills = [i for i in incidents if i.exercise]
-
-    def block(group: Sequence[IncidentFacts]) -> dict[str, Any]:
-        resolved = [i for i in group if i.resolved]
-        per_service: dict[str, list[timedelta]] = defaultdict(list)
-        for i in group:
-            for service, after in i.restored_after.items():
-                per_service[service].append(after)
-        return {
-            "incidents": len(group),
-            "resolved": len(resolved),
-            "mttd_minutes": _avg([i.started - i.detected for i in group if i.detected]),
-            "mttr_minutes": _avg([i.resolved - i.started for i in resolved if i.resolved]),
-            "reopened_share": None if not group else round(sum(i.reopened for i in group) / len(group), 3),
-            "escalations_per_incident": None
-            if not group
-            else round(sum(i.escalations for i in group) / len(group), 2),
-            "mttr_by_service_minutes": {s: _avg(v) for s, v in sorted(per_service.items())},
-        }
-
-    quarters = sorted({_quarter(i.started) for i in incidents})
-    trend = []
-    for q in quarters:
-        in_q = [i for i in real if _quarter(i.started) == q]
-        b = block(in_q)
-        trend.append(
-            {
-                "quarter": q,
-                "incidents": b["incidents"],
-                "exercises": sum(1 for i in drills if _quarter(i.started) == q),
-                "mttd_minutes": b["mttd_minutes"],
-                "mttr_minutes": b["mttr_minutes"],
-                "reopened_share": b["reopened_share"],
-                "escalations_per_incident": b["escalations_per_incident"],
-            }
-        )
-    return {"real": block(real), "exercises": block(drills), "by_quarter": trend}
-
-
-def kpi_text(data: dict[str, Any]) -> str:
-    """The KPIs for a terminal."""
-
-    def num(value: object, unit: str = "") -> str:
-        return "-" if value is None else f"{value}{unit}"
-
-    lines = []
-    for label, key in (("Real incidents", "real"), ("Exercises", "exercises")):
-        b = data[key]
-        share = b["reopened_share"]
-        lines += [
-            f"{label}: {b['incidents']} ({b['resolved']} resolved)",
-            f"  MTTD {num(b['mttd_minutes'], ' min')}   MTTR {num(b['mttr_minutes'], ' min')}   "
-            f"reopened {num(None if share is None else round(share * 100), '%')}   "
-            f"escalations/incident {num(b['escalations_per_incident'])}",
-        ]
-        slowest = sorted(
-            ((s, m) for s, m in b["mttr_by_service_minutes"].items() if m is not None), key=lambda x: -x[1]
-        )[:5]
-        if slowest:
-            lines.append(
-                "  slowest services (mean minutes to restore): " + ", ".join(f"{s} {m}" for s, m in slowest)
-            )
-    lines += [
-        "",
-        "By quarter:",
-        f"  {'quarter':<8} {'incidents':>9} {'exercises':>9} {'MTTD':>7} {'MTTR':>7} {'reopened':>9} "
-        f"{'escal.':>7}",
-    ]
-    for t in data["by_quarter"]:
-        share = t["reopened_share"]
-        lines.append(
-            f"  {t['quarter']:<8} {t['incidents']:>9} {t['exercises']:>9} {num(t['mttd_minutes']):>7} "
-            f"{num(t['mttr_minutes']):>7} {num(None if share is None else round(share * 100), '%'):>9} "
-            f"{num(t['escalations_per_incident']):>7}"
-        )
-    return "\n".join(lines) + "\n"

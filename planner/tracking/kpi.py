@@ -1,0 +1,137 @@
+"""``planner kpi``: MTTD, MTTR, reopened share and escalation frequency over the journal."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from statistics import mean
+from typing import Any
+
+from models.events import Escalated, Event
+from planner.tracking.state import RESTORED, MemoryView
+
+
+@dataclass
+class IncidentFacts:
+    """What the KPIs need of one incident."""
+
+    id: str
+    exercise: bool
+    started: datetime
+    detected: datetime | None
+    resolved: datetime | None
+    reopened: bool
+    escalations: int
+    restored_after: dict[str, timedelta]
+    """Per service: from the start to its final restoration."""
+
+
+def facts(state: MemoryView, journal: Sequence[Event]) -> IncidentFacts:
+    """One incident, reduced to its KPI inputs."""
+    row = state.row
+    return IncidentFacts(
+        id=row.id,
+        exercise=row.exercise,
+        started=row.started,
+        detected=row.detected,
+        resolved=row.resolved,
+        reopened=any(t.reopened for t in state.tasks.values()),
+        escalations=sum(1 for e in journal if isinstance(e, Escalated)),
+        restored_after={
+            t.service: t.restored - row.started
+            for t in state.tasks.values()
+            if t.state == RESTORED and t.restored
+        },
+    )
+
+
+def _quarter(when: datetime) -> str:
+    return f"{when.year}-Q{(when.month - 1) // 3 + 1}"
+
+
+def _avg(values: Sequence[timedelta]) -> float | None:
+    return None if not values else round(mean(v.total_seconds() for v in values) / 60, 1)
+
+
+def kpis(incidents: Sequence[IncidentFacts]) -> dict[str, Any]:
+    """MTTD, MTTR (overall and per service), reopened share, escalation frequency, exercises per
+    quarter, and the same by quarter for trends. Real incidents and exercises are kept apart."""
+    real = [i for i in incidents if not i.exercise]
+    drills = [i for i in incidents if i.exercise]
+
+    def block(group: Sequence[IncidentFacts]) -> dict[str, Any]:
+        resolved = [i for i in group if i.resolved]
+        per_service: dict[str, list[timedelta]] = defaultdict(list)
+        for i in group:
+            for service, after in i.restored_after.items():
+                per_service[service].append(after)
+        return {
+            "incidents": len(group),
+            "resolved": len(resolved),
+            "mttd_minutes": _avg([i.started - i.detected for i in group if i.detected]),
+            "mttr_minutes": _avg([i.resolved - i.started for i in resolved if i.resolved]),
+            "reopened_share": None if not group else round(sum(i.reopened for i in group) / len(group), 3),
+            "escalations_per_incident": None
+            if not group
+            else round(sum(i.escalations for i in group) / len(group), 2),
+            "mttr_by_service_minutes": {s: _avg(v) for s, v in sorted(per_service.items())},
+        }
+
+    quarters = sorted({_quarter(i.started) for i in incidents})
+    trend = []
+    for q in quarters:
+        in_q = [i for i in real if _quarter(i.started) == q]
+        b = block(in_q)
+        trend.append(
+            {
+                "quarter": q,
+                "incidents": b["incidents"],
+                "exercises": sum(1 for i in drills if _quarter(i.started) == q),
+                "mttd_minutes": b["mttd_minutes"],
+                "mttr_minutes": b["mttr_minutes"],
+                "reopened_share": b["reopened_share"],
+                "escalations_per_incident": b["escalations_per_incident"],
+            }
+        )
+    return {"real": block(real), "exercises": block(drills), "by_quarter": trend}
+
+
+def kpi_text(data: dict[str, Any]) -> str:
+    """The KPIs for a terminal."""
+
+    def num(value: object, unit: str = "") -> str:
+        return "-" if value is None else f"{value}{unit}"
+
+    lines = []
+    for label, key in (("Real incidents", "real"), ("Exercises", "exercises")):
+        b = data[key]
+        share = b["reopened_share"]
+        lines += [
+            f"{label}: {b['incidents']} ({b['resolved']} resolved)",
+            f"  MTTD {num(b['mttd_minutes'], ' min')}   MTTR {num(b['mttr_minutes'], ' min')}   "
+            f"reopened {num(None if share is None else round(share * 100), '%')}   "
+            f"escalations/incident {num(b['escalations_per_incident'])}",
+        ]
+        slowest = sorted(
+            ((s, m) for s, m in b["mttr_by_service_minutes"].items() if m is not None), key=lambda x: -x[1]
+        )[:5]
+        if slowest:
+            lines.append(
+                "  slowest services (mean minutes to restore): " + ", ".join(f"{s} {m}" for s, m in slowest)
+            )
+    lines += [
+        "",
+        "By quarter:",
+        f"  {'quarter':<8} {'incidents':>9} {'exercises':>9} {'MTTD':>7} {'MTTR':>7} {'reopened':>9} "
+        f"{'escal.':>7}",
+    ]
+    for t in data["by_quarter"]:
+        share = t["reopened_share"]
+        lines.append(
+            f"  {t['quarter']:<8} {t['incidents']:>9} {t['exercises']:>9} {num(t['mttd_minutes']):>7} "
+            f"{num(t['mttr_minutes']):>7} {num(None if share is None else round(share * 100), '%'):>9} "
+            f"{num(t['escalations_per_incident']):>7}"
+        )
+    return "\n".join(lines) + "\n"
