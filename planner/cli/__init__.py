@@ -21,6 +21,7 @@ from planner.cli import (  # noqa: F401
     audit_command,
     export_command,
     import_commands,
+    incident_actions,
     incident_commands,
     plan_commands,
     track_command,

@@ -14,10 +14,8 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from models.events import Bypassed, Escalated
 from planner.cli.app import FAILED, SCENARIO, cli, emit_json, styler
 from planner.errors import UsageError
-from planner.tracking import actions
 from planner.tracking.actions import Action
 
 if TYPE_CHECKING:
@@ -31,7 +29,7 @@ FUTURE_SLACK = timedelta(minutes=5)
 """How far ahead of this machine's clock ``--at`` may be (clocks drift)."""
 
 
-def _default_actor() -> str:
+def default_actor() -> str:
     import os
 
     for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):  # what getpass.getuser reads, without its imports
@@ -45,18 +43,18 @@ def _default_actor() -> str:
         return "unknown"
 
 
-def parse_when(text: str | None, now: datetime | None = None) -> datetime:
+def parsewhen_of(text: str | None, now: datetime | None = None) -> datetime:
     """``--at``: an ISO 8601 date-time (UTC when it has no offset), ``HH:MM`` (today, UTC) or a
     time ago (``15m``, ``-15m``, ``1h30m ago``).
 
     Examples
     --------
     >>> now = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)
-    >>> parse_when("02:40", now).isoformat()
+    >>> parsewhen_of("02:40", now).isoformat()
     '2026-11-28T02:40:00+00:00'
-    >>> parse_when("20m ago", now).isoformat()
+    >>> parsewhen_of("20m ago", now).isoformat()
     '2026-11-28T02:40:00+00:00'
-    >>> parse_when("2026-11-28T02:40:00+01:00", now).isoformat()
+    >>> parsewhen_of("2026-11-28T02:40:00+01:00", now).isoformat()
     '2026-11-28T01:40:00+00:00'
     """
     now = now or datetime.now(UTC)
@@ -82,7 +80,7 @@ def parse_when(text: str | None, now: datetime | None = None) -> datetime:
         ) from None
 
 
-def _parse_expiry(text: str | None) -> timedelta | None:
+def parse_expiry(text: str | None) -> timedelta | None:
     if text is None:
         return None
     from models.duration import DurationError, parse_duration
@@ -93,7 +91,7 @@ def _parse_expiry(text: str | None) -> timedelta | None:
         raise UsageError(f"--expires {text!r}: {exc}") from None
 
 
-def _store(path: str | None) -> Store:
+def open_store(path: str | None) -> Store:
     from planner.tracking.store import Store, default_store_path
 
     return Store(Path(path) if path else default_store_path())
@@ -120,33 +118,34 @@ STATE_FORMAT = click.option(
 )
 
 
-def _when(at: str | None) -> datetime:
+def when_of(at: str | None) -> datetime:
     now = datetime.now(UTC)
-    when = parse_when(at, now)
+    when = parsewhen_of(at, now)
     if when > now + FUTURE_SLACK:
         raise UsageError(f"--at {at}: {when:%Y-%m-%d %H:%M} UTC is in the future")
     return when
 
 
-def _with_incident(store_path: str | None, incident: str, use: Callable[[Store], T]) -> T:
+def with_incident(store_path: str | None, incident: str, use: Callable[[Store], T]) -> T:
     """Open the store, refuse an unknown incident (naming the closest id), run ``use``, close."""
-    with _store(store_path) as store:
+    with open_store(store_path) as store:
         store.require(incident)
         return use(store)
 
 
-def _act(store_path: str | None, incident: str, action: Action, who: str, when: datetime) -> list[Event]:
+def act(store_path: str | None, incident: str, action: Action, who: str, when: datetime) -> list[Event]:
     """Record ``action`` by ``who`` at ``when`` through the store's guarded transaction."""
-    return _with_incident(
+    return with_incident(
         store_path, incident, lambda store: store.act(incident, _deciding(action, who, when))
     )
 
 
 def _deciding(action: Action, who: str, when: datetime) -> Callable[[View], list[Event]]:
+    """The store's decide callback for ``action`` by ``who`` at ``when``."""
     return lambda view: action.decide(view, who, when)
 
 
-def _done(events: list[Event]) -> int:
+def done(events: list[Event]) -> int:
     from planner.tracking.words import describe
 
     for event in events:
@@ -205,13 +204,13 @@ def start(  # noqa: PLR0917 - click passes every option
 
     loaded = load_plan(plan)
     valid = loaded.require_valid()
-    when = _when(at)
-    seen = parse_when(detected, when) if detected else None
+    when = when_of(at)
+    seen = parsewhen_of(detected, when) if detected else None
     if seen is not None and seen > when:
         raise UsageError("--detected is after the declaration (--at); detection comes first")
     failed_ids = list(failed) or None  # scenario.select splits "a,b" and checks the ids
-    who = actor or _default_actor()
-    with _store(store_path) as store:
+    who = actor or default_actor()
+    with open_store(store_path) as store:
         snap = open_incident(
             store,
             valid,
@@ -239,10 +238,10 @@ def _load(store_path: str | None, incident_id: str) -> tuple[MemoryView, list[Ev
 
     def read(store: Store) -> tuple[MemoryView, list[Event]]:
         state = store.snapshot(incident_id)
-        assert state is not None, "required by _with_incident"
+        assert state is not None, "required by with_incident"
         return state, store.events(incident_id)
 
-    return _with_incident(store_path, incident_id, read)
+    return with_incident(store_path, incident_id, read)
 
 
 @incident.command("list")
@@ -250,7 +249,7 @@ def _load(store_path: str | None, incident_id: str) -> tuple[MemoryView, list[Ev
 @STORE
 def list_incidents(fmt: str, store_path: str | None) -> int:
     """Every incident in the store, oldest first."""
-    with _store(store_path) as store:
+    with open_store(store_path) as store:
         rows = store.incident_rows()
     if fmt == "json":
         emit_json(
@@ -292,7 +291,7 @@ def status(incident_id: str, fmt: str, store_path: str | None, at: str | None) -
     from planner.tracking.render import status_json, status_markdown, status_text
 
     state, journal = _load(store_path, incident_id)
-    now = _when(at)
+    now = when_of(at)
     projection = project(outline_of(state), now)
     if fmt == "json":
         emit_json(status_json(state, journal, projection, now))
@@ -300,300 +299,6 @@ def status(incident_id: str, fmt: str, store_path: str | None, at: str | None) -
         click.echo(status_markdown(state, journal, projection, now), nl=False)
     else:
         click.echo(status_text(state, journal, projection, now, styler()), nl=False)
-    return 0
-
-
-def _service_action(name: str, doc: str, make: Callable[[str], Action]) -> None:
-    @incident.command(name, help=doc)
-    @click.argument("incident_id", metavar="ID")
-    @click.argument("service")
-    @STORE
-    @AS
-    @AT
-    def command(
-        incident_id: str, service: str, store_path: str | None, actor: str | None, at: str | None
-    ) -> int:
-        who, when = actor or _default_actor(), _when(at)
-        action = make(service)
-        paged: list[str] = []
-
-        def decide(view: View) -> list[Event]:
-            events = action.decide(view, who, when)
-            for event in events:  # say how to reach whoever is paged, from the incident's copy of the plan
-                if isinstance(event, Escalated):
-                    person = view.meta().person(event.person)
-                    paged.append(f"page {person.name}: {person.contact or 'no contact in the plan'}")
-            return events
-
-        code = _done(_with_incident(store_path, incident_id, lambda store: store.act(incident_id, decide)))
-        for line in paged:
-            click.echo(line)
-        return code
-
-
-def _register() -> None:
-    _service_action("begin", "Start restoring SERVICE.", actions.Begin)
-    _service_action(
-        "restored",
-        "Declare SERVICE restored. Refused unless every impacted hard dependency is restored with its "
-        "check passed (or bypassed) and the service's own verify is confirmed.",
-        actions.Restore,
-    )
-    _service_action(
-        "fail",
-        "SERVICE failed again: it goes back to down, and every restored service that depends on it is "
-        "reopened with its checks pending.",
-        actions.Fail,
-    )
-    _service_action(
-        "escalate", "Page the next person on the escalation path of SERVICE's owner team.", actions.Escalate
-    )
-
-
-_register()
-
-
-@incident.command()
-@click.argument("incident_id", metavar="ID")
-@click.argument("service")
-@click.option("--observed", metavar="TEXT", help="what you looked at (needed when the plan has no verify)")
-@STORE
-@AS
-@AT
-def verify(  # noqa: PLR0917 - click passes every option
-    incident_id: str,
-    service: str,
-    observed: str | None,
-    store_path: str | None,
-    actor: str | None,
-    at: str | None,
-) -> int:
-    """Confirm SERVICE's own verify command succeeded."""
-    who, when = actor or _default_actor(), _when(at)
-    return _done(_act(store_path, incident_id, actions.Verify(service, observed), who, when))
-
-
-@incident.command()
-@click.argument("incident_id", metavar="ID")
-@click.argument("service")
-@click.argument("dependency")
-@click.option("--pass", "passed", flag_value=True, default=None, help="the check succeeded")
-@click.option("--fail", "passed", flag_value=False, help="the check failed")
-@click.option(
-    "--observed", metavar="TEXT", help="what you saw (needed to pass a check the plan has no command for)"
-)
-@STORE
-@AS
-@AT
-def check(  # noqa: PLR0917 - click passes every option
-    incident_id: str,
-    service: str,
-    dependency: str,
-    passed: bool | None,
-    observed: str | None,
-    store_path: str | None,
-    actor: str | None,
-    at: str | None,
-) -> int:
-    """Record the check of DEPENDENCY for SERVICE: --pass or --fail.
-
-    A check passes only once DEPENDENCY is restored. The command to run is the dependency's
-    `check:` in the plan (`planner incident status ID` shows it).
-    """
-    if passed is None:
-        raise UsageError("say --pass or --fail")
-    who, when = actor or _default_actor(), _when(at)
-    return _done(
-        _act(
-            store_path,
-            incident_id,
-            actions.Check(service, dependency, passed, observed),
-            who,
-            when,
-        )
-    )
-
-
-@incident.command()
-@click.argument("incident_id", metavar="ID")
-@click.argument("service")
-@click.argument("dependency")
-@click.option("--reason", required=True, metavar="TEXT", help="why the check is skipped (required)")
-@click.option("--expires", metavar="DURATION", help="how long the workaround may stay (default 24h)")
-@STORE
-@AS
-@AT
-def bypass(  # noqa: PLR0917 - click passes every option
-    incident_id: str,
-    service: str,
-    dependency: str,
-    reason: str,
-    expires: str | None,
-    store_path: str | None,
-    actor: str | None,
-    at: str | None,
-) -> int:
-    """Skip the check of DEPENDENCY for SERVICE, with a reason.
-
-    This creates a workaround record (who, why, when, expiry, owner team) that stays open until
-    `planner incident remove-workaround` takes it out: every audit reports it (bypassed-check),
-    the post-incident review lists it, and resolving the incident needs --accept-workarounds
-    while it is open.
-    """
-    lasting = _parse_expiry(expires)
-    who, when = actor or _default_actor(), _when(at)
-    events = _act(
-        store_path,
-        incident_id,
-        actions.Bypass(service, dependency, reason, lasting),
-        who,
-        when,
-    )
-    _done(events)
-    for event in events:
-        if isinstance(event, Bypassed):
-            click.echo(
-                f"workaround {event.workaround} is open until removed: "
-                f"planner incident remove-workaround {event.workaround}",
-                err=True,
-            )
-    return 0
-
-
-@incident.command()
-@click.argument("incident_id", metavar="ID")
-@click.argument("text")
-@STORE
-@AS
-@AT
-def note(incident_id: str, text: str, store_path: str | None, actor: str | None, at: str | None) -> int:
-    """Add a note to the journal."""
-    who, when = actor or _default_actor(), _when(at)
-    return _done(_act(store_path, incident_id, actions.AddNote(text), who, when))
-
-
-@incident.command()
-@click.argument("incident_id", metavar="ID")
-@click.argument("role")
-@click.argument("person")
-@STORE
-@AS
-@AT
-def role(  # noqa: PLR0917 - click passes every option
-    incident_id: str, role: str, person: str, store_path: str | None, actor: str | None, at: str | None
-) -> int:
-    """Assign ROLE (incident_commander, communications_lead, scribe, ...) to PERSON."""
-    who, when = actor or _default_actor(), _when(at)
-    return _done(_act(store_path, incident_id, actions.AssignRole(role, person), who, when))
-
-
-@incident.command()
-@click.argument("incident_id", metavar="ID")
-@click.option(
-    "--audience",
-    type=click.Choice(["technical", "executive", "customer"]),
-    default="technical",
-    show_default=True,
-)
-@click.option("--message", metavar="TEXT", help="send this text instead of the draft ('-' reads stdin)")
-@click.option("--draft", is_flag=True, help="print the draft only; log nothing")
-@STORE
-@AS
-@AT
-def update(  # noqa: PLR0917 - click passes every option
-    incident_id: str,
-    audience: str,
-    message: str | None,
-    draft: bool,
-    store_path: str | None,
-    actor: str | None,
-    at: str | None,
-) -> int:
-    """Draft a stakeholder update from the state and log it as sent.
-
-    The draft says what is down and the customer impact by criticality, what is being restored
-    and by whom, what is blocked and on whom, what is restored, and the ETA from the schedule
-    re-run on the current state. Review it with --draft, send your own text with --message.
-    """
-    import sys
-
-    from planner.tracking.progress import project
-    from planner.tracking.render import draft_update
-
-    who, when = actor or _default_actor(), _when(at)
-    if message == "-":
-        message = sys.stdin.read()
-    if message is None:
-        outline = _with_incident(store_path, incident_id, lambda store: store.outline(incident_id))
-        assert outline is not None, "required by _with_incident"
-        message = draft_update(outline, project(outline, when), when, audience)
-    if draft:
-        click.echo(message, nl=False)
-        return 0
-    events = _act(
-        store_path,
-        incident_id,
-        actions.SendUpdate(actions.as_audience(audience), message or ""),
-        who,
-        when,
-    )
-    click.echo(message, nl=False)
-    click.echo("---", err=True)
-    _done(events)
-    return 0
-
-
-@incident.command("remove-workaround")
-@click.argument("workaround")
-@STORE
-@AS
-@AT
-def remove_workaround(workaround: str, store_path: str | None, actor: str | None, at: str | None) -> int:
-    """Record that WORKAROUND (an id like INC-3-WA1) was taken out."""
-    with _store(store_path) as store:
-        found = store.find_workaround(workaround)
-    if found is None:
-        raise UsageError(
-            f"no workaround {workaround} in the store; a workaround in the plan file is removed by "
-            "setting its `removed:` date there"
-        )
-    who, when = actor or _default_actor(), _when(at)
-    return _done(_act(store_path, found.incident, actions.RemoveWorkaround(workaround), who, when))
-
-
-@incident.command()
-@click.argument("incident_id", metavar="ID")
-@click.option("--summary", metavar="TEXT", help="where the review lives, or its conclusion")
-@STORE
-@AS
-@AT
-def reviewed(
-    incident_id: str, summary: str | None, store_path: str | None, actor: str | None, at: str | None
-) -> int:
-    """Record that the post-incident review of ID was held (audits count resolved incidents
-    without one)."""
-    who, when = actor or _default_actor(), _when(at)
-    return _done(_act(store_path, incident_id, actions.HoldReview(summary), who, when))
-
-
-@incident.command()
-@click.argument("incident_id", metavar="ID")
-@click.option(
-    "--accept-workarounds",
-    is_flag=True,
-    help="resolve although workarounds are open; each becomes an action item in the report",
-)
-@STORE
-@AS
-@AT
-def resolve(
-    incident_id: str, accept_workarounds: bool, store_path: str | None, actor: str | None, at: str | None
-) -> int:
-    """Resolve incident ID. Refused while workarounds are open, unless --accept-workarounds."""
-    who, when = actor or _default_actor(), _when(at)
-    events = _act(store_path, incident_id, actions.Resolve(accept_workarounds), who, when)
-    _done(events)
-    click.echo(f"review it: planner report {incident_id}", err=True)
     return 0
 
 
@@ -631,7 +336,7 @@ def kpi(fmt: str, store_path: str | None) -> int:
     by quarter. Exercises are counted apart from real incidents."""
     from planner.tracking.kpi import facts, kpi_text, kpis
 
-    with _store(store_path) as store:
+    with open_store(store_path) as store:
         gathered = []
         for row in store.incident_rows():
             state = store.snapshot(row.id)

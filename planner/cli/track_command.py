@@ -47,7 +47,7 @@ def track(  # noqa: PLR0917 - click passes every option
     import sys
     from datetime import UTC, datetime
 
-    from planner.cli.incident_commands import _default_actor
+    from planner.cli.incident_commands import default_actor
     from planner.planfile.loader import load_plan
     from planner.tracking.opening import open_incident
     from planner.tracking.session import Session
@@ -61,7 +61,7 @@ def track(  # noqa: PLR0917 - click passes every option
     loaded = load_plan(plan)
     valid = loaded.require_valid()
     path = Path(store_path) if store_path else default_store_path()
-    who = actor or _default_actor()
+    who = actor or default_actor()
     failed_ids = list(failed) or None  # scenario.select splits "a,b" and checks the ids
 
     def start_new() -> str:

@@ -1,0 +1,323 @@
+"""The ``planner incident`` actions: begin, check, verify, restored, bypass, fail, escalate, note,
+role, update, remove-workaround, reviewed, resolve. Each builds a typed action, records it through
+the store's guard (see :mod:`planner.cli.incident_commands` for the shared options and helpers)
+and prints the journal lines it wrote."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import click
+
+from models.events import Bypassed, Escalated, Event
+from planner.cli.incident_commands import (
+    AS,
+    AT,
+    STORE,
+    act,
+    default_actor,
+    done,
+    incident,
+    open_store,
+    parse_expiry,
+    when_of,
+    with_incident,
+)
+from planner.errors import UsageError
+from planner.tracking import actions
+from planner.tracking.actions import Action
+from planner.tracking.state import View
+
+
+def _service_action(name: str, doc: str, make: Callable[[str], Action]) -> None:
+    @incident.command(name, help=doc)
+    @click.argument("incident_id", metavar="ID")
+    @click.argument("service")
+    @STORE
+    @AS
+    @AT
+    def command(
+        incident_id: str, service: str, store_path: str | None, actor: str | None, at: str | None
+    ) -> int:
+        who, when = actor or default_actor(), when_of(at)
+        action = make(service)
+        paged: list[str] = []
+
+        def decide(view: View) -> list[Event]:
+            events = action.decide(view, who, when)
+            for event in events:  # say how to reach whoever is paged, from the incident's copy of the plan
+                if isinstance(event, Escalated):
+                    person = view.meta().person(event.person)
+                    paged.append(f"page {person.name}: {person.contact or 'no contact in the plan'}")
+            return events
+
+        code = done(with_incident(store_path, incident_id, lambda store: store.act(incident_id, decide)))
+        for line in paged:
+            click.echo(line)
+        return code
+
+
+def _register() -> None:
+    _service_action("begin", "Start restoring SERVICE.", actions.Begin)
+    _service_action(
+        "restored",
+        "Declare SERVICE restored. Refused unless every impacted hard dependency is restored with its "
+        "check passed (or bypassed) and the service's own verify is confirmed.",
+        actions.Restore,
+    )
+    _service_action(
+        "fail",
+        "SERVICE failed again: it goes back to down, and every restored service that depends on it is "
+        "reopened with its checks pending.",
+        actions.Fail,
+    )
+    _service_action(
+        "escalate", "Page the next person on the escalation path of SERVICE's owner team.", actions.Escalate
+    )
+
+
+_register()
+
+
+@incident.command()
+@click.argument("incident_id", metavar="ID")
+@click.argument("service")
+@click.option("--observed", metavar="TEXT", help="what you looked at (needed when the plan has no verify)")
+@STORE
+@AS
+@AT
+def verify(  # noqa: PLR0917 - click passes every option
+    incident_id: str,
+    service: str,
+    observed: str | None,
+    store_path: str | None,
+    actor: str | None,
+    at: str | None,
+) -> int:
+    """Confirm SERVICE's own verify command succeeded."""
+    who, when = actor or default_actor(), when_of(at)
+    return done(act(store_path, incident_id, actions.Verify(service, observed), who, when))
+
+
+@incident.command()
+@click.argument("incident_id", metavar="ID")
+@click.argument("service")
+@click.argument("dependency")
+@click.option("--pass", "passed", flag_value=True, default=None, help="the check succeeded")
+@click.option("--fail", "passed", flag_value=False, help="the check failed")
+@click.option(
+    "--observed", metavar="TEXT", help="what you saw (needed to pass a check the plan has no command for)"
+)
+@STORE
+@AS
+@AT
+def check(  # noqa: PLR0917 - click passes every option
+    incident_id: str,
+    service: str,
+    dependency: str,
+    passed: bool | None,
+    observed: str | None,
+    store_path: str | None,
+    actor: str | None,
+    at: str | None,
+) -> int:
+    """Record the check of DEPENDENCY for SERVICE: --pass or --fail.
+
+    A check passes only once DEPENDENCY is restored. The command to run is the dependency's
+    `check:` in the plan (`planner incident status ID` shows it).
+    """
+    if passed is None:
+        raise UsageError("say --pass or --fail")
+    who, when = actor or default_actor(), when_of(at)
+    return done(
+        act(
+            store_path,
+            incident_id,
+            actions.Check(service, dependency, passed, observed),
+            who,
+            when,
+        )
+    )
+
+
+@incident.command()
+@click.argument("incident_id", metavar="ID")
+@click.argument("service")
+@click.argument("dependency")
+@click.option("--reason", required=True, metavar="TEXT", help="why the check is skipped (required)")
+@click.option("--expires", metavar="DURATION", help="how long the workaround may stay (default 24h)")
+@STORE
+@AS
+@AT
+def bypass(  # noqa: PLR0917 - click passes every option
+    incident_id: str,
+    service: str,
+    dependency: str,
+    reason: str,
+    expires: str | None,
+    store_path: str | None,
+    actor: str | None,
+    at: str | None,
+) -> int:
+    """Skip the check of DEPENDENCY for SERVICE, with a reason.
+
+    This creates a workaround record (who, why, when, expiry, owner team) that stays open until
+    `planner incident remove-workaround` takes it out: every audit reports it (bypassed-check),
+    the post-incident review lists it, and resolving the incident needs --accept-workarounds
+    while it is open.
+    """
+    lasting = parse_expiry(expires)
+    who, when = actor or default_actor(), when_of(at)
+    events = act(
+        store_path,
+        incident_id,
+        actions.Bypass(service, dependency, reason, lasting),
+        who,
+        when,
+    )
+    done(events)
+    for event in events:
+        if isinstance(event, Bypassed):
+            click.echo(
+                f"workaround {event.workaround} is open until removed: "
+                f"planner incident remove-workaround {event.workaround}",
+                err=True,
+            )
+    return 0
+
+
+@incident.command()
+@click.argument("incident_id", metavar="ID")
+@click.argument("text")
+@STORE
+@AS
+@AT
+def note(incident_id: str, text: str, store_path: str | None, actor: str | None, at: str | None) -> int:
+    """Add a note to the journal."""
+    who, when = actor or default_actor(), when_of(at)
+    return done(act(store_path, incident_id, actions.AddNote(text), who, when))
+
+
+@incident.command()
+@click.argument("incident_id", metavar="ID")
+@click.argument("role")
+@click.argument("person")
+@STORE
+@AS
+@AT
+def role(  # noqa: PLR0917 - click passes every option
+    incident_id: str, role: str, person: str, store_path: str | None, actor: str | None, at: str | None
+) -> int:
+    """Assign ROLE (incident_commander, communications_lead, scribe, ...) to PERSON."""
+    who, when = actor or default_actor(), when_of(at)
+    return done(act(store_path, incident_id, actions.AssignRole(role, person), who, when))
+
+
+@incident.command()
+@click.argument("incident_id", metavar="ID")
+@click.option(
+    "--audience",
+    type=click.Choice(["technical", "executive", "customer"]),
+    default="technical",
+    show_default=True,
+)
+@click.option("--message", metavar="TEXT", help="send this text instead of the draft ('-' reads stdin)")
+@click.option("--draft", is_flag=True, help="print the draft only; log nothing")
+@STORE
+@AS
+@AT
+def update(  # noqa: PLR0917 - click passes every option
+    incident_id: str,
+    audience: str,
+    message: str | None,
+    draft: bool,
+    store_path: str | None,
+    actor: str | None,
+    at: str | None,
+) -> int:
+    """Draft a stakeholder update from the state and log it as sent.
+
+    The draft says what is down and the customer impact by criticality, what is being restored
+    and by whom, what is blocked and on whom, what is restored, and the ETA from the schedule
+    re-run on the current state. Review it with --draft, send your own text with --message.
+    """
+    import sys
+
+    from planner.tracking.progress import project
+    from planner.tracking.render import draft_update
+
+    who, when = actor or default_actor(), when_of(at)
+    if message == "-":
+        message = sys.stdin.read()
+    if message is None:
+        outline = with_incident(store_path, incident_id, lambda store: store.outline(incident_id))
+        assert outline is not None, "required by with_incident"
+        message = draft_update(outline, project(outline, when), when, audience)
+    if draft:
+        click.echo(message, nl=False)
+        return 0
+    events = act(
+        store_path,
+        incident_id,
+        actions.SendUpdate(actions.as_audience(audience), message or ""),
+        who,
+        when,
+    )
+    click.echo(message, nl=False)
+    click.echo("---", err=True)
+    done(events)
+    return 0
+
+
+@incident.command("remove-workaround")
+@click.argument("workaround")
+@STORE
+@AS
+@AT
+def remove_workaround(workaround: str, store_path: str | None, actor: str | None, at: str | None) -> int:
+    """Record that WORKAROUND (an id like INC-3-WA1) was taken out."""
+    with open_store(store_path) as store:
+        found = store.find_workaround(workaround)
+    if found is None:
+        raise UsageError(
+            f"no workaround {workaround} in the store; a workaround in the plan file is removed by "
+            "setting its `removed:` date there"
+        )
+    who, when = actor or default_actor(), when_of(at)
+    return done(act(store_path, found.incident, actions.RemoveWorkaround(workaround), who, when))
+
+
+@incident.command()
+@click.argument("incident_id", metavar="ID")
+@click.option("--summary", metavar="TEXT", help="where the review lives, or its conclusion")
+@STORE
+@AS
+@AT
+def reviewed(
+    incident_id: str, summary: str | None, store_path: str | None, actor: str | None, at: str | None
+) -> int:
+    """Record that the post-incident review of ID was held (audits count resolved incidents
+    without one)."""
+    who, when = actor or default_actor(), when_of(at)
+    return done(act(store_path, incident_id, actions.HoldReview(summary), who, when))
+
+
+@incident.command()
+@click.argument("incident_id", metavar="ID")
+@click.option(
+    "--accept-workarounds",
+    is_flag=True,
+    help="resolve although workarounds are open; each becomes an action item in the report",
+)
+@STORE
+@AS
+@AT
+def resolve(
+    incident_id: str, accept_workarounds: bool, store_path: str | None, actor: str | None, at: str | None
+) -> int:
+    """Resolve incident ID. Refused while workarounds are open, unless --accept-workarounds."""
+    who, when = actor or default_actor(), when_of(at)
+    events = act(store_path, incident_id, actions.Resolve(accept_workarounds), who, when)
+    done(events)
+    click.echo(f"review it: planner report {incident_id}", err=True)
+    return 0
