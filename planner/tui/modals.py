@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Generic, TypeVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -13,38 +13,40 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea, Tree
 from textual.widgets.option_list import Option
 
-MODAL_CSS = """
-ModalScreen { align: center middle; }
-ModalScreen > Vertical {
-    width: 90; max-width: 95%; height: auto; max-height: 90%;
-    border: thick $primary; background: $surface; padding: 1 2;
-}
-ModalScreen .title { text-style: bold; margin-bottom: 1; }
-ModalScreen .warning { color: $warning; margin-bottom: 1; }
-ModalScreen Horizontal.buttons { height: auto; margin-top: 1; align-horizontal: right; }
-ModalScreen Button { margin-left: 2; }
-ModalScreen TextArea { height: 12; }
-ModalScreen Input { margin-bottom: 1; }
-"""
+T = TypeVar("T")
 
 
-class ConfirmScreen(ModalScreen[bool]):
-    """Yes or no, with what happens either way."""
+class Dialog(ModalScreen[T | None], Generic[T]):
+    """A dialog: a title, its content, and Escape to cancel (which answers None). It answers
+    through ``dismiss`` and changes nothing itself. Its style is in ``track.tcss``."""
 
-    DEFAULT_CSS = MODAL_CSS
-    SCOPED_CSS = False
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "no", "Cancel"),
-        Binding("y", "yes", "Yes", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.title_text = title
+
+    def heading(self) -> Label:
+        """The dialog's title line."""
+        return Label(self.title_text, classes="title")
+
+    def action_cancel(self) -> None:
+        """Close without an answer."""
+        self.dismiss(None)
+
+
+class ConfirmScreen(Dialog[bool]):
+    """Yes or no, with what happens either way (Escape or Cancel: None, which means no)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("y", "yes", "Yes", show=False)]
 
     def __init__(self, title: str, body: str, yes: str = "Yes", no: str = "Cancel") -> None:
-        super().__init__()
-        self.title_text, self.body, self.yes, self.no = title, body, yes, no
+        super().__init__(title)
+        self.body, self.yes, self.no = body, yes, no
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.title_text, classes="title")
+            yield self.heading()
             yield Static(self.body)
             with Horizontal(classes="buttons"):
                 yield Button(self.no, id="no")
@@ -57,26 +59,20 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(event.button.id == "yes")
 
     def action_yes(self) -> None:
+        """Confirm."""
         self.dismiss(True)
 
-    def action_no(self) -> None:
-        self.dismiss(False)
 
-
-class PickScreen(ModalScreen[str | None]):
+class PickScreen(Dialog[str]):
     """Pick one of several (a dependency check, an incident to resume)."""
 
-    DEFAULT_CSS = MODAL_CSS
-    SCOPED_CSS = False
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
-
     def __init__(self, title: str, choices: list[tuple[str, str]], note: str = "") -> None:
-        super().__init__()
-        self.title_text, self.choices, self.note = title, choices, note
+        super().__init__(title)
+        self.choices, self.note = choices, note
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.title_text, classes="title")
+            yield self.heading()
             if self.note:
                 yield Static(self.note, classes="warning")
             yield OptionList(*[Option(label, id=key) for key, label in self.choices])
@@ -84,24 +80,17 @@ class PickScreen(ModalScreen[str | None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
-
-class TextScreen(ModalScreen[str | None]):
+class TextScreen(Dialog[str]):
     """One line of text (a note, what was observed)."""
 
-    DEFAULT_CSS = MODAL_CSS
-    SCOPED_CSS = False
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
-
     def __init__(self, title: str, placeholder: str = "", note: str = "") -> None:
-        super().__init__()
-        self.title_text, self.placeholder, self.note = title, placeholder, note
+        super().__init__(title)
+        self.placeholder, self.note = placeholder, note
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.title_text, classes="title")
+            yield self.heading()
             if self.note:
                 yield Static(self.note)
             yield Input(placeholder=self.placeholder, id="text")
@@ -113,9 +102,6 @@ class TextScreen(ModalScreen[str | None]):
         else:
             self.notify("Type something, or Escape to cancel.", severity="warning")
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
 
 @dataclass
 class BypassAnswer:
@@ -126,23 +112,19 @@ class BypassAnswer:
     expires: str
 
 
-class BypassScreen(ModalScreen[BypassAnswer | None]):
+class BypassScreen(Dialog[BypassAnswer]):
     """Skip the check of one dependency: why, and for how long; says that a workaround is created."""
-
-    DEFAULT_CSS = MODAL_CSS
-    SCOPED_CSS = False
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(
         self, service: str, dependency: str, command: str | None, owner: str | None, next_id: str
     ) -> None:
-        super().__init__()
+        super().__init__(f"Bypass the check of {dependency} for {service}")
         self.service, self.dependency, self.command = service, dependency, command
         self.owner, self.next_id = owner, next_id
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(f"Bypass the check of {self.dependency} for {self.service}", classes="title")
+            yield self.heading()
             yield Static(f"Skipped check: {self.command or '(no command in the plan)'}")
             yield Static(
                 f"This creates workaround {self.next_id}, owned by {self.owner or 'nobody (no owner team)'}. "
@@ -176,9 +158,6 @@ class BypassScreen(ModalScreen[BypassAnswer | None]):
         expires = self.query_one("#expires", Input).value.strip() or "24h"
         self.dismiss(BypassAnswer(self.dependency, reason, expires))
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
 
 @dataclass
 class UpdateAnswer:
@@ -188,23 +167,18 @@ class UpdateAnswer:
     text: str
 
 
-class UpdateScreen(ModalScreen[UpdateAnswer | None]):
+class UpdateScreen(Dialog[UpdateAnswer]):
     """The drafted stakeholder update, editable, for the chosen audience."""
 
-    DEFAULT_CSS = MODAL_CSS
-    SCOPED_CSS = False
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "send", "Log it"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "send", "Log it")]
 
     def __init__(self, drafts: dict[str, str], audience: str = "technical") -> None:
-        super().__init__()
+        super().__init__("Stakeholder update (edit, then log it: Ctrl+S)")
         self.drafts, self.audience = drafts, audience
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("Stakeholder update (edit, then log it: Ctrl+S)", classes="title")
+            yield self.heading()
             yield Select(
                 [(a.capitalize(), a) for a in ("technical", "executive", "customer")],
                 value=self.audience,
@@ -234,43 +208,33 @@ class UpdateScreen(ModalScreen[UpdateAnswer | None]):
             return
         self.dismiss(UpdateAnswer(self.audience, text))
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
-
-class TreeScreen(ModalScreen[None]):
+class TreeScreen(Dialog[None]):
     """A service's impacted dependencies, recursively, with their states; and what waits on it."""
 
-    DEFAULT_CSS = MODAL_CSS + "ModalScreen Tree { height: 24; }"
-    SCOPED_CSS = False
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,g,q", "close", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("g,q", "cancel", "Close")]
 
     def __init__(self, tree: Tree[str]) -> None:
-        super().__init__()
+        super().__init__("Dependency tree (Escape closes)")
         self.dep_tree = tree
 
     def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label("Dependency tree (Escape closes)", classes="title")
+        with Vertical(id="tree-dialog"):
+            yield self.heading()
             yield self.dep_tree
 
     def on_mount(self) -> None:
         self.dep_tree.root.expand_all()
         self.dep_tree.focus()
 
-    def action_close(self) -> None:
-        self.dismiss(None)
 
-
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """Every key, and the rules the guards enforce."""
 
-    DEFAULT_CSS = MODAL_CSS + "ModalScreen VerticalScroll { height: auto; max-height: 30; }"
-    SCOPED_CSS = False
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,question_mark,q", "close", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("question_mark,q", "cancel", "Close")]
 
     def __init__(self, keys: list[tuple[str, str]]) -> None:
-        super().__init__()
+        super().__init__("Keys (Escape closes)")
         self.keys = keys
 
     def compose(self) -> ComposeResult:
@@ -286,10 +250,7 @@ class HelpScreen(ModalScreen[None]):
             "- Every action is in the journal before the screen shows it; quitting loses nothing.\n"
             "Every action is also in the command palette (Ctrl+P)."
         )
-        with Vertical():
-            yield Label("Keys (Escape closes)", classes="title")
+        with Vertical(id="help-dialog"):
+            yield self.heading()
             with VerticalScroll():
                 yield Static("\n".join(lines) + rules)
-
-    def action_close(self) -> None:
-        self.dismiss(None)

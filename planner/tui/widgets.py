@@ -65,15 +65,6 @@ class TaskTable(ScrollView, can_focus=True):
         "tasktable--late",
         "tasktable--reopened",
     }
-    DEFAULT_CSS = """
-    TaskTable { height: 1fr; background: $surface; }
-    TaskTable > .tasktable--header { text-style: bold; background: $panel; color: $text; }
-    TaskTable > .tasktable--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
-    TaskTable > .tasktable--restored { color: $success; }
-    TaskTable > .tasktable--ready { color: $accent; text-style: bold; }
-    TaskTable > .tasktable--late { color: $error; }
-    TaskTable > .tasktable--reopened { color: $warning; text-style: bold; }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "move(-1)", "Up", show=False),
         Binding("down,j", "move(1)", "Down", show=False),
@@ -215,10 +206,6 @@ class TaskTable(ScrollView, can_focus=True):
 class TrackHeader(Static):
     """Incident, clock, next update due, progress, projected finish, RTOs at risk."""
 
-    DEFAULT_CSS = """
-    TrackHeader { height: 2; background: $panel; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
-    """
-
     def __init__(self, now: Callable[[], datetime], **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.now = now
@@ -267,10 +254,6 @@ class KeyBar(Static):
     """The keys, in one line (a static bar: Textual's Footer re-composes itself on every focus
     change, a quarter of a second here, each time the filter box is entered or left)."""
 
-    DEFAULT_CSS = """
-    KeyBar { dock: bottom; height: 1; background: $panel; color: $text-muted; padding: 0 1; }
-    """
-
     def __init__(self, keys: list[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.update("  ".join(f"[b $accent]{_escape(key)}[/] {_escape(text)}" for key, text in keys))
@@ -279,10 +262,6 @@ class KeyBar(Static):
 class DetailPane(Static):
     """The selected service: owner and how to reach them, runbook, verify, dependencies with
     their checks, dependents waiting on it, open workarounds."""
-
-    DEFAULT_CSS = """
-    DetailPane { padding: 0 1; }
-    """
 
     def show(self, state: MemoryView | None, service: str | None, now: datetime) -> None:
         """Describe ``service``."""
@@ -348,10 +327,6 @@ class DetailPane(Static):
 
 class JournalPane(Static):
     """The latest events, newest first."""
-
-    DEFAULT_CSS = """
-    JournalPane { padding: 0 1; }
-    """
 
     def show(self, journal: Sequence[Event], limit: int = 40) -> None:
         """Show the newest ``limit`` events."""

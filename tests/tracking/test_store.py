@@ -7,7 +7,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -206,10 +205,15 @@ def test_every_acknowledged_action_survives_sigkill(tmp_path: Path) -> None:
             stdout=subprocess.PIPE,
             text=True,
         )
-        time.sleep(rng.uniform(0.6, 1.4))
+        # kill it after a random number of acknowledgements, while it is writing the next ones
+        assert proc.stdout is not None
+        target, lines = rng.randint(3, 300), []
+        while len(lines) < target and (line := proc.stdout.readline()):
+            lines.append(line)
         proc.send_signal(signal.SIGKILL)
         out, _ = proc.communicate()
-        acked |= {line.split()[1] for line in out.splitlines() if line.startswith("ack ")}
+        lines += out.splitlines()
+        acked |= {line.split()[1] for line in lines if line.startswith("ack ")}
     store = Store(path)
     assert store.integrity() == "ok"
     journal = store.events("INC-1")

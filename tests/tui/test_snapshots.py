@@ -8,7 +8,7 @@ from typing import Any
 
 from planner.tracking.session import Session
 from planner.tui.app import TrackApp
-from tests.tui.test_track import STARTED, Clock, start_incident
+from tests.tui.test_track import STARTED, Clock, start_incident, wait_for
 
 SIZE = (120, 36)
 
@@ -33,7 +33,8 @@ async def restore_storage(pilot: Any) -> None:
         await settled(pilot)
     await pilot.press("down", "down", "down", "b")
     await settled(pilot)
-    await pilot.pause(1.3)  # the projected finish is recomputed a second after the last change
+    # the projected finish is recomputed a second after the last change
+    await wait_for(pilot, lambda: pilot.app.screen.projected_seq == pilot.app.session.seen)
     await settled(pilot)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -84,6 +85,16 @@ async def settle(app: TrackApp, pilot: Any) -> None:
     await pilot.pause()
     await app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def wait_for(pilot: Any, condition: Callable[[], bool], within: float = 10.0) -> None:
+    """Let the app run until ``condition`` holds (a condition, not a fixed sleep); fail after
+    ``within`` seconds."""
+    for _ in range(int(within / 0.05)):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"still not true after {within} s")
 
 
 async def go_to(app: TrackApp, pilot: Any, service: str) -> None:
@@ -172,12 +183,12 @@ async def test_bypass_asks_for_a_reason_and_creates_a_workaround(tmp_path: Path)
         assert getattr(event, "workaround", "") == "INC-1-WA1"
         assert app.state.wa_rows["INC-1-WA1"].removed is None
         assert "workaround INC-1-WA1 is open" in said[-1][1]
-        await app.run_action("remove_workaround")  # from the command palette
+        await app.screen.run_action("remove_workaround")  # from the command palette
         await pilot.press("enter")
         await settle(app, pilot)
         assert said[-1][0] == "Refused"
         assert "still bypassed by INC-1-WA1: pass it first" in said[-1][1]
-        await app.run_action("resolve")
+        await app.screen.run_action("resolve")
         await pilot.pause()
         await pilot.press("y")
         await settle(app, pilot)
@@ -277,9 +288,7 @@ async def test_another_terminal_shows_up_within_a_second(tmp_path: Path) -> None
             check=False,
         )
         assert done.returncode == 0, done.stderr
-        await pilot.pause(1.0)
-        await settle(app, pilot)
-        assert app.state.tasks["ldap-directory"].state == "restoring"
+        await wait_for(pilot, lambda: app.state.tasks["ldap-directory"].state == "restoring", within=1.0)
         assert app.session.journal[-1].actor == "heidi"
 
 
@@ -318,3 +327,51 @@ async def test_narrow_terminal_keeps_the_header_and_table(tmp_path: Path) -> Non
         header = str(app.query_one("#header").render())
         assert "update due in" in header.splitlines()[1]
         assert "restored 0/21" in header
+
+
+@pytest.mark.asyncio
+async def test_resume_offer_resumes_the_open_incident_or_starts_a_new_one(tmp_path: Path) -> None:
+    path = tmp_path / "incidents.db"
+    first = start_incident(path)
+    started: list[str] = []
+
+    def starter() -> str:
+        started.append(start_incident(path))
+        return started[-1]
+
+    for keys, expected in ((["enter"], first), (["down", "enter"], "INC-2")):
+        clock = Clock(STARTED + timedelta(minutes=20))
+        session = Session(path, "", "alice", clock=clock)
+        offer = [(first, f"Resume {first}")]
+        app = TrackApp(session, clock=clock, resume_offer=offer, starter=starter, poll=False)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.pause()
+            await pilot.press(*keys)
+            await settle(app, pilot)
+            assert app.session.incident == expected
+            assert app.screen.query_one(TaskTable).selected == "storage-cluster"
+            assert app.title == f"planner track {expected}"
+    assert started == ["INC-2"]
+
+
+@pytest.mark.asyncio
+async def test_a_failing_poll_is_reported_once_and_its_recovery_too(tmp_path: Path) -> None:
+    """A poll worker that fails must not die silently: other terminals' actions would stop
+    appearing with no notice."""
+    app, _, said = make_app(tmp_path, poll=True)
+    real_fetch = app.session.fetch
+    failures = [0]
+
+    def broken_fetch() -> list[Event]:
+        failures[0] += 1
+        raise OSError("disk went away")
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.session.fetch = broken_fetch  # type: ignore[method-assign]
+        await wait_for(pilot, lambda: failures[0] >= 3)  # several polls, one notice
+        await settle(app, pilot)
+        troubles = [(t, m) for t, m in said if t == "Internal error"]
+        assert len(troubles) == 1
+        assert "Other terminals' actions are not being read: OSError: disk went away" in troubles[0][1]
+        app.session.fetch = real_fetch  # type: ignore[method-assign]
+        await wait_for(pilot, lambda: any(t == "Back" for t, _ in said))

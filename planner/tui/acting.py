@@ -1,0 +1,291 @@
+"""What the recovery screen does: each key's dialog flow, written as a worker that awaits its
+dialogs in turn (``push_screen_wait``) and then sends one typed action through the store's
+guard. :class:`~planner.tui.recovery.RecoveryScreen` adds what the screen shows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from textual import work
+from textual.screen import Screen
+
+from models.duration import DurationError, parse_duration
+from models.events import Escalated, Event, FailedAgain
+from planner.errors import PlannerError
+from planner.tracking import actions
+from planner.tracking.guards import RefusedError
+from planner.tracking.outline import outline_of
+from planner.tracking.progress import Projection, project
+from planner.tracking.render import draft_update, state_word
+from planner.tracking.session import Session
+from planner.tracking.state import BYPASSED, CONFIRMED, MemoryView
+from planner.tui.modals import BypassScreen, ConfirmScreen, PickScreen, TextScreen, UpdateScreen
+from planner.tui.widgets import TaskTable
+
+LOUD = (actions.Bypass, actions.Escalate, actions.SendUpdate, actions.Fail)
+"""Actions whose success is also announced (the others show in the table and journal)."""
+
+
+class ActingScreen(Screen[None]):
+    """The actions of the recovery screen, each a key and a palette entry."""
+
+    def __init__(self, session: Session, clock: Callable[[], datetime]) -> None:
+        super().__init__()
+        self.session = session
+        self.clock = clock
+        self.projection: Projection | None = None
+
+    @property
+    def state(self) -> MemoryView:
+        """The fold of the journal (the session's mirror)."""
+        assert self.session.state is not None, "loaded when the screen mounts"
+        return self.session.state
+
+    @property
+    def selected(self) -> str | None:
+        """The service under the table's cursor."""
+        return self.query_one(TaskTable).selected
+
+    def fold(self, events: list[Event]) -> None:
+        """Fold new journal events into the mirror and show them (the recovery screen does)."""
+        raise NotImplementedError
+
+    # sending -------------------------------------------------------------------------------
+
+    def send(self, action: actions.Action, done: str) -> None:
+        """Record ``action`` through the store's guard, off the UI thread; ``done`` is said when
+        it is one of the :data:`LOUD` ones."""
+        self._record(action, done)
+
+    @work(thread=True, group="act", exit_on_error=False)
+    def _record(self, action: actions.Action, done: str) -> None:
+        app = self.app
+        try:
+            _, fresh = self.session.act(action)
+        except RefusedError as refusal:
+            app.call_from_thread(self.notify, str(refusal), title="Refused", severity="error", timeout=10)
+            return
+        except PlannerError as error:
+            app.call_from_thread(self.notify, str(error), title="Not done", severity="error", timeout=10)
+            return
+        app.call_from_thread(self.fold, fresh)
+        if isinstance(action, LOUD):  # the table and the journal show the rest; these deserve a word
+            app.call_from_thread(self.notify, done, timeout=6)
+
+    def need_service(self) -> str | None:
+        """The selected service, or a warning that none is."""
+        service = self.selected
+        if service is None:
+            self.notify("No service selected (is the filter hiding them all?)", severity="warning")
+        return service
+
+    # the actions ---------------------------------------------------------------------------
+
+    def action_begin(self) -> None:
+        """Start restoring the selected service."""
+        if service := self.need_service():
+            self.send(actions.Begin(service), f"{service}: restoring")
+
+    def action_restored(self) -> None:
+        """Declare the selected service restored (refused, with the reason, when it may not be)."""
+        if service := self.need_service():
+            self.send(actions.Restore(service), f"{service}: restored")
+
+    @work(exclusive=True, group="dialog")
+    async def action_verify(self) -> None:
+        """Confirm the selected service's own verify command."""
+        service = self.need_service()
+        if service is None:
+            return
+        observed = None
+        if not self.state.tasks[service].verify:
+            observed = await self.app.push_screen_wait(
+                TextScreen(
+                    f"Confirm {service} works",
+                    "what you looked at",
+                    "The plan has no verify command for it: say what shows that it works.",
+                )
+            )
+            if not observed:
+                return
+        self.send(actions.Verify(service, observed), f"{service}: verify confirmed")
+
+    @work(exclusive=True, group="dialog")
+    async def action_check(self, passed: bool) -> None:
+        """Pass or fail one of the selected service's dependency checks (picked with its command)."""
+        service = self.need_service()
+        if service is None:
+            return
+        # the checks still to do come first, so that c, Enter, c, Enter ... works through them
+        checks = sorted(self.state.checks(service), key=lambda c: (c.state in CONFIRMED, c.dependency))
+        if not checks:
+            self.notify(f"{service} has no impacted dependency to check.", severity="warning")
+            return
+        choices = [
+            (
+                c.dependency,
+                f"{c.dependency} ({state_word(self.state.tasks[c.dependency])}, check {c.state}): "
+                f"{c.command or '(no command in the plan)'}",
+            )
+            for c in checks
+        ]
+        verb = "passed" if passed else "FAILED"
+        dependency = await self.app.push_screen_wait(PickScreen(f"Which check of {service} {verb}?", choices))
+        if dependency is None:
+            return
+        observed = None
+        if passed and next(c.command for c in checks if c.dependency == dependency) is None:
+            observed = await self.app.push_screen_wait(
+                TextScreen(
+                    f"Check of {dependency} for {service}",
+                    "what you looked at",
+                    "The plan has no check command for this dependency: say what you looked at.",
+                )
+            )
+            if not observed:
+                return
+        check = actions.Check(service, dependency, passed, observed)
+        self.send(check, f"check of {dependency} for {service} {verb}")
+
+    @work(exclusive=True, group="dialog")
+    async def action_bypass(self) -> None:
+        """Skip a dependency check with a reason: a tracked workaround."""
+        service = self.need_service()
+        if service is None:
+            return
+        checks = [c for c in self.state.checks(service) if c.state != BYPASSED]
+        if not checks:
+            self.notify(f"{service} has no dependency check left to bypass.", severity="warning")
+            return
+        choices = [
+            (c.dependency, f"{c.dependency} (check {c.state}): {c.command or '(no command)'}") for c in checks
+        ]
+        dependency = await self.app.push_screen_wait(
+            PickScreen(f"Which check of {service} to bypass?", choices)
+        )
+        if dependency is None:
+            return
+        command = next(c.command for c in checks if c.dependency == dependency)
+        next_id = f"{self.session.incident}-WA{len(self.state.wa_rows) + 1}"
+        owner = self.state.tasks[service].owner
+        answer = await self.app.push_screen_wait(BypassScreen(service, dependency, command, owner, next_id))
+        if answer is None:
+            return
+        try:
+            lasting = parse_duration(answer.expires)
+        except DurationError as exc:
+            self.notify(f"Expiry {answer.expires!r}: {exc}", severity="error")
+            return
+        self.send(
+            actions.Bypass(service, answer.dependency, answer.reason, lasting),
+            f"{service}: check of {answer.dependency} bypassed; workaround {next_id} is open",
+        )
+
+    @work(exclusive=True, group="dialog")
+    async def action_fail(self) -> None:
+        """The selected service failed again (asks first: it reopens what depends on it)."""
+        service = self.need_service()
+        if service is None:
+            return
+        preview = self._preview(actions.Fail(service))
+        if preview is None:
+            return
+        reopened = [s for e in preview if isinstance(e, FailedAgain) for s in e.reopened]
+        body = f"{service} goes back to down with its verify to confirm again."
+        if reopened:
+            body += f"\nRestored services that depend on it are reopened: {', '.join(reopened)}."
+        if await self.app.push_screen_wait(ConfirmScreen(f"{service} failed again?", body, yes="It failed")):
+            self.send(actions.Fail(service), f"{service}: failed again")
+
+    @work(exclusive=True, group="dialog")
+    async def action_escalate(self) -> None:
+        """Page the next person on the owner team's escalation path."""
+        service = self.need_service()
+        if service is None:
+            return
+        preview = self._preview(actions.Escalate(service))  # the guard names who is next
+        if preview is None:
+            return
+        task = self.state.tasks[service]
+        path = self.state.info.teams[task.owner or ""].escalation
+        person = self.state.info.person(next(e.person for e in preview if isinstance(e, Escalated)))
+        body = (
+            f"Next on {task.owner}'s escalation path ({task.escalations + 1} of {len(path)}): "
+            f"{person.name}, {person.contact or 'no contact recorded'}."
+        )
+        if await self.app.push_screen_wait(ConfirmScreen(f"Escalate {service}?", body, yes="Page")):
+            self.send(actions.Escalate(service), f"{service}: paged {person.name}")
+
+    def _preview(self, action: actions.Action) -> list[Event] | None:
+        """What ``action`` would record now, by the guard itself on the mirror; None (and the
+        reason shown) when it would be refused."""
+        try:
+            return action.decide(self.state, self.session.actor, self.clock())
+        except PlannerError as refusal:
+            self.notify(str(refusal), title="Refused", severity="error")
+            return None
+
+    @work(exclusive=True, group="dialog")
+    async def action_note(self) -> None:
+        """Add a note to the journal."""
+        text = await self.app.push_screen_wait(
+            TextScreen("Note for the journal", "what happened, what was decided")
+        )
+        if text:
+            self.send(actions.AddNote(text), "note added")
+
+    @work(exclusive=True, group="dialog")
+    async def action_update(self) -> None:
+        """Draft the stakeholder update from the state, edit it, log it."""
+        now = self.clock()
+        outline = outline_of(self.state)
+        projection = self.projection or project(outline, now)
+        drafts = {a: draft_update(outline, projection, now, a) for a in actions.AUDIENCES}
+        answer = await self.app.push_screen_wait(UpdateScreen(drafts))
+        if answer is not None:
+            update = actions.SendUpdate(actions.as_audience(answer.audience), answer.text)
+            self.send(update, f"{answer.audience} update logged")
+
+    @work(exclusive=True, group="dialog")
+    async def action_resolve(self) -> None:
+        """Resolve the incident (open workarounds are listed and must be accepted)."""
+        left = self.state.open_workarounds()
+        body = "The incident is closed; the journal stays, and `planner report` writes the review."
+        if left:
+            listed = "\n".join(
+                f"  {w.id}: {w.service} without the check of {w.dependency} ({w.reason})" for w in left
+            )
+            body = f"Open workarounds, to be recorded as action items:\n{listed}\n\n{body}"
+        title = "Resolve with open workarounds?" if left else "Resolve the incident?"
+        if await self.app.push_screen_wait(ConfirmScreen(title, body, yes="Resolve")):
+            self.send(actions.Resolve(bool(left)), "incident resolved")
+
+    @work(exclusive=True, group="dialog")
+    async def action_remove_workaround(self) -> None:
+        """Record that a workaround was taken out (its check must have passed first)."""
+        left = self.state.open_workarounds()
+        if not left:
+            self.notify("No open workaround in this incident.")
+            return
+        choices = [
+            (w.id, f"{w.id}: {w.service} without the check of {w.dependency} ({w.reason})") for w in left
+        ]
+        wid = await self.app.push_screen_wait(PickScreen("Which workaround was taken out?", choices))
+        if wid:
+            self.send(actions.RemoveWorkaround(wid), f"{wid} removed")
+
+    def notify_worker_error(self, group: str, error: BaseException | None, **kwargs: Any) -> None:
+        """Say that background work failed (it is a bug), instead of letting it die silently."""
+        what = {
+            "poll": "Other terminals' actions are not being read",
+            "projection": "The projected finish is not being updated",
+            "act": "The action may not be recorded (the journal shows what was)",
+        }.get(group, "Background work failed")
+        self.notify(
+            f"{what}: {type(error).__name__}: {error}. This is a bug; please report it.",
+            title="Internal error",
+            severity="error",
+            **kwargs,
+        )

@@ -1,0 +1,275 @@
+"""The recovery screen of ``planner track``: the header, the task table, the selected service and
+the journal. It shows the journal's fold and nothing else, and picks up other terminals' actions
+by polling the journal twice a second; what each key does is in :mod:`planner.tui.acting`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import Key, Resize
+from textual.timer import Timer
+from textual.widgets import Input, Label, Tree
+from textual.worker import Worker, WorkerState
+
+from models.events import Event
+from planner.tracking.outline import outline_of
+from planner.tracking.progress import Projection, project
+from planner.tracking.render import state_word
+from planner.tracking.session import Session
+from planner.tui.acting import ActingScreen
+from planner.tui.modals import ConfirmScreen, HelpScreen, TreeScreen
+from planner.tui.widgets import DetailPane, JournalPane, KeyBar, TaskTable, TrackHeader
+
+PROJECTION_DELAY = 1.0
+"""Seconds of quiet after a change before the projected finish is recomputed."""
+POLL_SECONDS = 0.5
+"""How often the journal is checked for other terminals' actions (they show within a second)."""
+NARROW = 110
+"""Below this many columns the side panes give way to the table."""
+TREE_NODES = 400
+"""The dependency tree stops growing after this many nodes."""
+
+KEYBAR = [
+    ("b", "begin"),
+    ("c/C", "check pass/fail"),
+    ("v", "verify"),
+    ("r", "restored"),
+    ("x", "bypass"),
+    ("f", "failed"),
+    ("n", "note"),
+    ("u", "update"),
+    ("e", "escalate"),
+    ("/", "filter"),
+    ("g", "tree"),
+    ("?", "help"),
+    ("q", "quit"),
+]
+"""The key bar: every action key, short enough for 80 columns' worth of essentials."""
+
+
+class RecoveryScreen(ActingScreen):
+    """The live recovery of one incident."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("b", "begin", "Begin", tooltip="Start restoring the selected service"),
+        Binding("c", "check(True)", "Pass check", tooltip="Record a dependency check as passed"),
+        Binding("C", "check(False)", "Fail check", tooltip="Record a dependency check as failed"),
+        Binding("v", "verify", "Verify", tooltip="Confirm the service's own verify command"),
+        Binding("r", "restored", "Restored", tooltip="Declare the service restored (guarded)"),
+        Binding("x", "bypass", "Bypass", tooltip="Skip a dependency check: creates a tracked workaround"),
+        Binding("f", "fail", "Failed again", tooltip="The service failed again (reopens dependents)"),
+        Binding("n", "note", "Note", tooltip="Add a note to the journal"),
+        Binding("u", "update", "Update", tooltip="Draft, edit and log a stakeholder update"),
+        Binding("e", "escalate", "Escalate", tooltip="Page the next person on the escalation path"),
+        Binding(
+            "slash", "filter", "Filter", key_display="/", tooltip="Filter by text, team:ID or state:NAME"
+        ),
+        Binding("g", "tree", "Tree", tooltip="Dependency tree of the selected service"),
+        Binding("question_mark", "help", "Help", key_display="?", tooltip="Keys and rules"),
+        Binding("q", "leave", "Quit", tooltip="Quit (the incident stays in the store)"),
+    ]
+    EXTRA_COMMANDS: ClassVar[list[tuple[str, str, str]]] = [
+        ("resolve", "Resolve the incident", "Close it (open workarounds become action items)"),
+        ("remove_workaround", "Remove a workaround", "Record that a bypass was taken out"),
+    ]
+    """Palette entries without a key of their own: (action, title, help)."""
+
+    def __init__(self, session: Session, clock: Callable[[], datetime], *, poll: bool = True) -> None:
+        super().__init__(session, clock)
+        self.polling = poll
+        self.projected_seq = -1
+        self._projection_timer: Timer | None = None
+        self._poll_trouble: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield TrackHeader(self.clock, id="header")
+        with Horizontal(id="main"):
+            yield TaskTable(self.clock, id="tasks")
+            with Vertical(id="side"):
+                yield Label("Selected service", id="detail-title")
+                with VerticalScroll(id="detail"):
+                    yield DetailPane(id="detail-text")
+                yield Label("Journal (newest first)", id="journal-title")
+                with VerticalScroll(id="journal"):
+                    yield JournalPane(id="journal-text")
+        yield Input(
+            placeholder="/ filter: words, team:ID, state:down|restoring|restored|reopened", id="filter"
+        )
+        yield KeyBar(KEYBAR)
+
+    def on_mount(self) -> None:
+        self.set_class(self.app.size.width < NARROW, "narrow")
+        self.session.load()
+        self.app.title = f"planner track {self.session.incident}"
+        self._show_all()
+        self.query_one(TaskTable).focus()
+        self.set_interval(1.0, self._tick)
+        if self.polling:
+            self.set_interval(POLL_SECONDS, self._poll)
+        self._project()
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width < NARROW, "narrow")
+
+    def key_bindings(self) -> list[Binding]:
+        """The screen's bindings, for help and the command palette."""
+        return [b for b in self.BINDINGS if isinstance(b, Binding)]
+
+    # showing -----------------------------------------------------------------------------
+
+    def _show_all(self) -> None:
+        self.query_one(TaskTable).show(self.state)
+        self.query_one(TrackHeader).show(self.state, self.projection)
+        self._show_detail()
+        self.query_one(JournalPane).show(self.session.journal)
+
+    def _show_detail(self) -> None:
+        self.query_one(DetailPane).show(self.session.state, self.selected, self.clock())
+
+    def on_task_table_selected(self, _message: TaskTable.Selected) -> None:
+        if self.session.state is not None and self._on_screen():
+            self._show_detail()
+
+    def _on_screen(self) -> bool:
+        """False while the app is shutting down (timers and workers may still call back)."""
+        return self.app.is_running and self.is_attached
+
+    def _tick(self) -> None:
+        if self._on_screen():
+            self.query_one(TrackHeader).tick()
+            self.query_one(TaskTable).refresh()
+
+    # the journal, from this terminal and others -------------------------------------------
+
+    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
+    def _poll(self) -> None:
+        fresh = self.session.fetch()
+        self.app.call_from_thread(self._polled, fresh)
+
+    def _polled(self, fresh: list[Event]) -> None:
+        if self._poll_trouble is not None:
+            self._poll_trouble = None
+            self.notify("Reading the journal again.", title="Back", timeout=4)
+        if fresh:
+            self.fold(fresh)
+
+    def fold(self, events: list[Event]) -> None:
+        self.session.fold(events)
+        if self._on_screen():
+            self._show_all()
+            self._project_soon()
+
+    def _project_soon(self) -> None:
+        """Re-run the schedule once things settle: at 10,000 tasks it takes a good part of a
+        second of CPU, which must not compete with the repaint that follows a key press."""
+        if self._projection_timer is not None:
+            self._projection_timer.stop()
+        self._projection_timer = self.set_timer(PROJECTION_DELAY, self._project)
+
+    @work(thread=True, exclusive=True, group="projection", exit_on_error=False)
+    def _project(self) -> None:
+        seq = self.session.seen
+        if seq == self.projected_seq:
+            return
+        result = project(outline_of(self.state), self.clock())
+        self.app.call_from_thread(self._projected, result, seq)
+
+    def _projected(self, result: Projection, seq: int) -> None:
+        self.projection, self.projected_seq = result, seq
+        if self._on_screen():
+            self.query_one(TrackHeader).show(self.state, result)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that failed is a bug: say so (once per trouble for the poll, which retries
+        by itself) instead of letting it die silently."""
+        if event.state != WorkerState.ERROR:
+            return
+        worker = event.worker
+        if worker.group == "poll":
+            trouble = f"{type(worker.error).__name__}: {worker.error}"
+            if trouble == self._poll_trouble:
+                return
+            self._poll_trouble = trouble
+        self.notify_worker_error(worker.group, worker.error, timeout=20)
+
+    # filter, tree, help, quit -------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        """Show the filter box."""
+        self.query_one("#filter", Input).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "filter":
+            table = self.query_one(TaskTable)
+            table.filter.text = event.value
+            table.show(self.state)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "filter":
+            self.query_one(TaskTable).focus()
+
+    def on_key(self, event: Key) -> None:
+        box = self.query_one("#filter", Input)
+        if event.key == "escape" and box.has_focus:
+            box.value = ""
+            self.query_one(TaskTable).focus()
+            event.stop()
+
+    def action_tree(self) -> None:
+        """The selected service's dependency tree."""
+        service = self.need_service()
+        if service is None:
+            return
+        state = self.state
+        tree: Tree[str] = Tree(self._tree_label(service), data=service)
+        budget = [TREE_NODES]
+
+        def grow(node: Any, of: str, depth: int) -> None:
+            for check in state.checks(of):
+                if budget[0] <= 0:
+                    node.add_leaf("...")
+                    return
+                budget[0] -= 1
+                child = node.add(
+                    f"{self._tree_label(check.dependency)}  check {check.state}", data=check.dependency
+                )
+                if depth < 8:
+                    grow(child, check.dependency, depth + 1)
+
+        grow(tree.root, service, 1)
+        waiting = [c.service for c in state.dependents(service)]
+        if waiting:
+            up = tree.root.add(f"waiting on {service}: {len(waiting)}")
+            for other in waiting[:50]:
+                up.add_leaf(self._tree_label(other), data=other)
+        self.app.push_screen(TreeScreen(tree))
+
+    def _tree_label(self, service: str) -> str:
+        return f"{service} ({state_word(self.state.tasks[service])})"
+
+    def action_help(self) -> None:
+        """Keys and rules."""
+        keys = [(b.key_display or b.key, b.description) for b in self.key_bindings()]
+        keys += [("up/down, j/k", "Move"), ("Ctrl+P", "Command palette"), ("Ctrl+Q", "Quit at once")]
+        self.app.push_screen(HelpScreen(keys))
+
+    @work(exclusive=True, group="dialog")
+    async def action_leave(self) -> None:
+        """Quit; asks while the incident is open (nothing is lost either way)."""
+        if self.session.state is None or self.state.row.state != "open":
+            self.app.exit()
+            return
+        confirm = ConfirmScreen(
+            f"Quit? {self.session.incident} stays open",
+            "Everything is in the journal. Resume with:\n"
+            f"  planner track PLAN --incident {self.session.incident}",
+            yes="Quit",
+        )
+        if await self.app.push_screen_wait(confirm):
+            self.app.exit()
