@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from models.plan import Plan
 from planner import audit
 from planner.audit import as_of_moment, run_audit
+from planner.audit import split as split_module
 from planner.audit.split import Forked, WorkerLostError, can_fork
 from planner.planfile.loader import load_source
 from planner.planfile.source import Source
@@ -27,7 +28,7 @@ def _report(text: str, split: bool, monkeypatch: pytest.MonkeyPatch) -> Any:
     """The audit of ``text``: split (its referential checks deferred, as `planner audit` loads
     it) or in one process (checked while loading)."""
     loaded = load_source(Source("plan.yaml", text, "yaml"), references=not split)
-    monkeypatch.setattr(audit, "PARALLEL_FROM", 0 if split else 10**9)
+    monkeypatch.setattr(split_module, "PARALLEL_FROM", 0 if split else 10**9)
     return dataclasses.asdict(run_audit(loaded, as_of_moment(date(2026, 11, 28))))
 
 

@@ -1,4 +1,14 @@
-"""A forked worker, for the audit of a large plan (see :func:`planner.audit.run_audit`)."""
+"""The audit of a large plan, split over two processes (POSIX fork, two CPUs).
+
+A whole-plan audit of :data:`PARALLEL_FROM` services or more runs the engine and the rules that
+read it (``Rule.planning``) in a forked worker, while this process runs the referential checks
+(the plan was loaded with them deferred; cycles are left to the worker, whose restore order finds
+them), the other rules, the checklist and coverage, and locates findings. A referential problem
+stops the worker; a cycle found by it sends the audit back to one process. The report is the
+same either way (``tests/audit/test_split.py`` checks that on random plans).
+
+Everything the split needs is here: no other module defers checks or forks.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +16,89 @@ import os
 import pickle
 import traceback
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Generic, TypeVar, cast
+
+from models.plan import Plan
+from planner.audit.context import AuditContext
+from planner.audit.findings import Finding, ReadinessAnswer
+from planner.audit.readiness import coverage, plan_answers, rto_answer
+from planner.audit.rules import RULES
+from planner.audit.running import locate, located_findings, report_order, run_rules, whole
+from planner.engine.planning import CyclicGraphError, plan_recovery
+from planner.errors import YamlPath
+from planner.planfile.loader import LoadedPlan, list_lengths
+from planner.planfile.references import check_references
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
 T = TypeVar("T")
+
+PARALLEL_FROM = 10_000
+"""Services from which a whole-plan audit runs the engine and its rules in a second process."""
+
+Outcome = tuple[list[Finding], list[ReadinessAnswer], dict[str, tuple[int, int]]]
+"""Findings (located, in report order), readiness answers and coverage."""
+
+
+def worth_splitting(loaded: LoadedPlan, scenario: str | None) -> bool:
+    """True for a whole-plan audit of a large plan with no known problem, where fork works."""
+    return (
+        scenario is None and not loaded.problems and len(loaded.plan.services) >= PARALLEL_FROM and can_fork()
+    )
+
+
+def split_audit(ctx: AuditContext, reviews: tuple[int, int] | None) -> Outcome:
+    """The audit of ``ctx`` (whose plan's referential checks were deferred) over two processes."""
+    loaded, plan = ctx.loaded, ctx.plan
+    engine_side = Forked(partial(_engine_side, ctx))
+    # beside the worker: the reference checks but cycles, which its engine run rules out
+    if check_references(plan, cycles=False):
+        engine_side.cancel()  # the engine needs a valid graph: its work is void
+        loaded.ensure_checked()
+        return whole(ctx, reviews)
+    findings = located_findings(ctx, [r for r in RULES.values() if not r.planning])
+    answers = plan_answers(ctx, reviews)
+    figures = coverage(ctx)
+    # While the worker runs the engine: locate the key its RTO rules report at.
+    loaded.source.locate(_rto_keys(plan), list_lengths(plan))
+    try:
+        result = engine_side.result()
+    except WorkerLostError:  # killed (out of memory?): do its share here instead
+        result = _engine_side(ctx)
+    if result is None:  # a cycle: report it, without the engine's rules
+        loaded.ensure_checked()
+        return whole(ctx, reviews)
+    loaded.problems, loaded.checked = [], True  # no reference problem, no cycle
+    rows, rto = result
+    answers.append(rto)
+    findings.extend(locate(loaded, [Finding(*row) for row in rows]))
+    findings.sort(key=report_order)
+    return findings, answers, figures
+
+
+_Row = tuple[str, str, str, str | None, str | None, str | None, str | None, YamlPath]
+
+
+def _engine_side(ctx: AuditContext) -> tuple[list[_Row], ReadinessAnswer] | None:
+    """The worker's share: the engine, the rules that read it (their findings as plain tuples,
+    which pickle fast) and the readiness question it answers; None when the hard dependencies
+    have a cycle."""
+    try:
+        ctx.planning = plan_recovery(ctx.plan)
+    except CyclicGraphError:
+        return None
+    found = run_rules(ctx, [r for r in RULES.values() if r.planning])
+    rows = [(f.rule, f.severity, f.message, f.service, f.dependency, f.team, f.person, f.path) for f in found]
+    return rows, rto_answer(ctx)
+
+
+def _rto_keys(plan: Plan) -> list[YamlPath]:
+    return [("services", i, "rto") for i, s in enumerate(plan.services) if s.rto is not None]
+
+
+# --- the forked worker ---------------------------------------------------------------------
 
 
 class WorkerLostError(RuntimeError):
@@ -26,7 +113,7 @@ class Forked(Generic[T]):
     """
 
     def __init__(self, work: Callable[[], T]) -> None:
-        import multiprocessing  # only large audits fork: kept off every start-up
+        import multiprocessing  # only large audits fork: kept off every start-up (~15 ms)
 
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
