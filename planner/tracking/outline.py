@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from planner.tracking.state import (
-    CONFIRMED,
     DOWN,
     PENDING,
     RESTORED,
@@ -24,6 +23,8 @@ from planner.tracking.state import (
     IncidentRow,
     MemoryView,
     WorkaroundRow,
+    task_blockers,
+    task_ready,
 )
 
 
@@ -58,17 +59,14 @@ class Outline:
         return self.checks.get((service, dependency), PENDING)
 
     def blockers(self, service: str) -> list[str]:
-        """Impacted hard dependencies not restored yet."""
-        state = self.state
-        return [d for d in self.deps[service] if state[d] != RESTORED]
+        """Impacted hard dependencies not restored yet (see :func:`task_blockers`)."""
+        return task_blockers(self.deps[service], self.state.__getitem__)
 
     def ready(self, service: str) -> bool:
-        """Not restored, and every impacted dependency restored with its check confirmed."""
-        if self.state[service] == RESTORED:
-            return False
-        return all(
-            self.state[d] == RESTORED and self.check(service, d) in CONFIRMED for d in self.deps[service]
-        )
+        """Whether ``service`` can be finished now (see :func:`task_ready`)."""
+        state = self.state
+        links = ((state[d], self.check(service, d)) for d in self.deps[service])
+        return task_ready(state[service], links)
 
 
 def shape_json(view: MemoryView) -> str:

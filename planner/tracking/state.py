@@ -11,7 +11,7 @@ only the rows it needs, whatever the plan's size) and over an in-memory :class:`
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
@@ -284,17 +284,15 @@ class MemoryView:
         return [w for w in self.workarounds() if w.removed is None]
 
     def blockers(self, service: str) -> list[str]:
-        """Impacted hard dependencies not restored yet, by id."""
-        return [c.dependency for c in self.checks(service) if self.tasks[c.dependency].state != RESTORED]
+        """Impacted hard dependencies not restored yet, by id (see :func:`task_blockers`)."""
+        tasks = self.tasks
+        return task_blockers([c.dependency for c in self.checks(service)], lambda d: tasks[d].state)
 
     def ready(self, service: str) -> bool:
-        """Not restored, and every impacted dependency restored with its check confirmed."""
-        task = self.tasks[service]
-        if task.state == RESTORED:
-            return False
-        return all(
-            c.state in CONFIRMED and self.tasks[c.dependency].state == RESTORED for c in self.checks(service)
-        )
+        """Whether ``service`` can be finished now (see :func:`task_ready`)."""
+        tasks = self.tasks
+        links = ((tasks[c.dependency].state, c.state) for c in self.checks(service))
+        return task_ready(tasks[service].state, links)
 
     def counts(self) -> dict[str, int]:
         """Tasks per state."""
@@ -302,6 +300,30 @@ class MemoryView:
         for task in self.tasks.values():
             out[task.state] += 1
         return out
+
+
+def task_blockers(dependencies: Iterable[str], state_of: Callable[[str], str]) -> list[str]:
+    """The dependencies (impacted, hard) that block a task: those not restored yet. The one
+    definition behind every view of an incident (rows, mirror, outline).
+
+    Examples
+    --------
+    >>> task_blockers(["db", "dns"], {"db": RESTORED, "dns": DOWN}.__getitem__)
+    ['dns']
+    """
+    return [d for d in dependencies if state_of(d) != RESTORED]
+
+
+def task_ready(state: str, links: Iterable[tuple[str, str]]) -> bool:
+    """A task is ready when it is not restored and every impacted dependency is restored with its
+    check confirmed; ``links`` gives (the dependency's task state, the check's state) for each.
+
+    Examples
+    --------
+    >>> task_ready(DOWN, [(RESTORED, PASSED)]), task_ready(DOWN, [(RESTORED, PENDING)])
+    (True, False)
+    """
+    return state != RESTORED and all(dep == RESTORED and check in CONFIRMED for dep, check in links)
 
 
 def restore_blockers(view: View, task: TaskRow) -> list[str]:
