@@ -316,7 +316,8 @@ def report(incident_id: str, fmt: str, store_path: str | None) -> int:
     or missed; escalations; estimated vs actual restore times with the plan edits they suggest;
     and the review questions with the data that bears on each.
     """
-    from planner.tracking.report import review, review_json, review_markdown
+    from planner.tracking.report import review
+    from planner.tracking.review_render import review_json, review_markdown
 
     state, journal = _load(store_path, incident_id)
     result = review(state, journal)

@@ -22,13 +22,27 @@ def check_references(plan: Plan, *, cycles: bool = True) -> list[Problem]:
     >>> [p.message for p in check_references(plan)]
     ["dependency 'db' names no service; did you mean 'db-primary'?"]
     """
-    services = {s.id: s for s in plan.services}
-    teams = {t.id for t in plan.teams}
-    people = {p.id for p in plan.people}
-    scenarios = {s.id for s in plan.scenarios}
-    problems: list[Problem] = []
+    known = _Known(plan)
+    known.check_services(plan)
+    known.check_people_and_scenarios(plan)
+    known.check_workarounds(plan)
+    if cycles:
+        known.problems.extend(_cycle_problems(plan))
+    return known.problems
+
+
+class _Known:
+    """The plan's ids by kind, and the referential problems found so far."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.services = {s.id: s for s in plan.services}
+        self.teams = {t.id for t in plan.teams}
+        self.people = {p.id for p in plan.people}
+        self.scenarios = {s.id for s in plan.scenarios}
+        self.problems: list[Problem] = []
 
     def ref(
+        self,
         ident: str,
         known: Collection[str],
         what: str,
@@ -37,9 +51,10 @@ def check_references(plan: Plan, *, cycles: bool = True) -> list[Problem]:
         service: str | None = None,
         dependency: str | None = None,
     ) -> None:
+        """A problem when ``ident`` is not one of ``known`` (with the closest id)."""
         if ident and ident not in known:  # empty: a stand-in for an item that failed validation
             message = f"{what} '{ident}' names no {_noun(what)}{did_you_mean(ident, set(known))}"
-            problems.append(
+            self.problems.append(
                 Problem(
                     message,
                     path,
@@ -50,82 +65,90 @@ def check_references(plan: Plan, *, cycles: bool = True) -> list[Problem]:
                 )
             )
 
-    for i, service in enumerate(plan.services):
-        if service.owner is not None and service.owner not in teams:
-            ref(service.owner, teams, "owner", ("services", i, "owner"), service=service.id)
-        seen: set[str] = set()
-        for j, dep in enumerate(service.depends_on):
-            target = dep.service
-            if target in services and target != service.id and target not in seen:
-                seen.add(target)  # the common case, kept cheap: 350,000 of them at 100,000 services
-                continue
-            path: YamlPath = ("services", i, "depends_on", j)
-            if target == service.id:
-                problems.append(
-                    Problem(
-                        f"service '{service.id}' depends on itself; remove this dependency",
-                        path,
-                        "referential",
-                        "dependency-cycle",
-                        service=service.id,
-                        dependency=target,
+    def check_services(self, plan: Plan) -> None:
+        """Owners and dependencies: unknown, the service itself, or listed twice."""
+        services, problems = self.services, self.problems
+        for i, service in enumerate(plan.services):
+            if service.owner is not None and service.owner not in self.teams:
+                self.ref(service.owner, self.teams, "owner", ("services", i, "owner"), service=service.id)
+            seen: set[str] = set()
+            for j, dep in enumerate(service.depends_on):
+                target = dep.service
+                if target in services and target != service.id and target not in seen:
+                    seen.add(target)  # the common case, kept cheap: 350,000 of them at 100,000 services
+                    continue
+                path: YamlPath = ("services", i, "depends_on", j)
+                if target == service.id:
+                    problems.append(
+                        Problem(
+                            f"service '{service.id}' depends on itself; remove this dependency",
+                            path,
+                            "referential",
+                            "dependency-cycle",
+                            service=service.id,
+                            dependency=target,
+                        )
                     )
-                )
-            elif target in seen:
-                problems.append(
+                elif target in seen:
+                    problems.append(
+                        Problem(
+                            f"'{service.id}' lists dependency '{target}' twice; keep one entry",
+                            path,
+                            "referential",
+                            "unknown-reference",
+                            service=service.id,
+                            dependency=target,
+                        )
+                    )
+                else:
+                    self.ref(target, services, "dependency", path, service=service.id, dependency=target)
+                seen.add(target)
+
+    def check_people_and_scenarios(self, plan: Plan) -> None:
+        """Team members, escalation paths and roles name people; scenarios and exercises name
+        services and scenarios."""
+        for i, team in enumerate(plan.teams):
+            for j, member in enumerate(team.members):
+                self.ref(member, self.people, "member", ("teams", i, "members", j))
+            for j, person in enumerate(team.escalation):
+                self.ref(person, self.people, "escalation contact", ("teams", i, "escalation", j))
+        for role, person in plan.roles.assigned().items():
+            self.ref(person, self.people, f"role {role}", ("roles", role))
+        for i, scenario in enumerate(plan.scenarios):
+            for j, failed in enumerate(scenario.failed):
+                self.ref(failed, self.services, "failed service", ("scenarios", i, "failed", j))
+        for i, exercise in enumerate(plan.exercises):
+            if exercise.scenario:  # empty only in the stand-in for an exercise that failed validation
+                self.ref(exercise.scenario, self.scenarios, "scenario", ("exercises", i, "scenario"))
+
+    def check_workarounds(self, plan: Plan) -> None:
+        """A workaround names its service, a dependency of it, its owner team and who applied it."""
+        services = self.services
+        for i, wa in enumerate(plan.workarounds):
+            base: YamlPath = ("workarounds", i)
+            self.ref(wa.service, services, "service", (*base, "service"))
+            self.ref(wa.bypasses, services, "bypassed dependency", (*base, "bypasses"))
+            if wa.owner is not None:
+                self.ref(wa.owner, self.teams, "owner", (*base, "owner"))
+            if wa.applied_by is not None:
+                self.ref(wa.applied_by, self.people, "applied_by", (*base, "applied_by"))
+            bypasser = services.get(wa.service)
+            if (
+                bypasser is not None
+                and wa.bypasses in services
+                and all(d.service != wa.bypasses for d in bypasser.depends_on)
+            ):
+                self.problems.append(
                     Problem(
-                        f"'{service.id}' lists dependency '{target}' twice; keep one entry",
-                        path,
+                        f"workaround {wa.id} bypasses '{wa.bypasses}', but '{wa.service}' does not "
+                        "depend on it; name one of its dependencies",
+                        (*base, "bypasses"),
                         "referential",
                         "unknown-reference",
-                        service=service.id,
-                        dependency=target,
+                        service=wa.service,
+                        dependency=wa.bypasses,
                     )
                 )
-            else:
-                ref(target, services, "dependency", path, service=service.id, dependency=target)
-            seen.add(target)
-    for i, team in enumerate(plan.teams):
-        for j, member in enumerate(team.members):
-            ref(member, people, "member", ("teams", i, "members", j))
-        for j, person in enumerate(team.escalation):
-            ref(person, people, "escalation contact", ("teams", i, "escalation", j))
-    for role, person in plan.roles.assigned().items():
-        ref(person, people, f"role {role}", ("roles", role))
-    for i, scenario in enumerate(plan.scenarios):
-        for j, failed in enumerate(scenario.failed):
-            ref(failed, services, "failed service", ("scenarios", i, "failed", j))
-    for i, exercise in enumerate(plan.exercises):
-        if exercise.scenario:  # empty only in the stand-in for an exercise that failed validation
-            ref(exercise.scenario, scenarios, "scenario", ("exercises", i, "scenario"))
-    for i, wa in enumerate(plan.workarounds):
-        base: YamlPath = ("workarounds", i)
-        ref(wa.service, services, "service", (*base, "service"))
-        ref(wa.bypasses, services, "bypassed dependency", (*base, "bypasses"))
-        if wa.owner is not None:
-            ref(wa.owner, teams, "owner", (*base, "owner"))
-        if wa.applied_by is not None:
-            ref(wa.applied_by, people, "applied_by", (*base, "applied_by"))
-        bypasser = services.get(wa.service)
-        if (
-            bypasser is not None
-            and wa.bypasses in services
-            and all(d.service != wa.bypasses for d in bypasser.depends_on)
-        ):
-            problems.append(
-                Problem(
-                    f"workaround {wa.id} bypasses '{wa.bypasses}', but '{wa.service}' does not "
-                    "depend on it; name one of its dependencies",
-                    (*base, "bypasses"),
-                    "referential",
-                    "unknown-reference",
-                    service=wa.service,
-                    dependency=wa.bypasses,
-                )
-            )
-    if cycles:
-        problems.extend(_cycle_problems(plan))
-    return problems
 
 
 def _noun(what: str) -> str:

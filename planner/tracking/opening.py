@@ -180,7 +180,7 @@ def rebuild(plan: Plan, events: Sequence[object]) -> MemoryView:
 
     The first event must be the incident's start; the scenario it names is replayed.
     """
-    from planner.tracking.state import fold
+    from planner.tracking.fold import fold
 
     first = events[0]
     assert isinstance(first, IncidentStarted), "a journal starts with its incident"

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from planner.tracking.actions import Action
-from planner.tracking.state import MemoryView, View, apply
+from planner.tracking.fold import apply
+from planner.tracking.state import MemoryView, View
 from planner.tracking.store import Store
 
 if TYPE_CHECKING:

@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING, TypeVar
 
 from models.events import Event, event_from_json, event_to_json
 from planner.errors import PlannerError
+from planner.tracking.fold import apply
 from planner.tracking.schema import MIGRATIONS
-from planner.tracking.state import IncidentRow, MemoryView, WorkaroundRow, apply
+from planner.tracking.state import IncidentRow, MemoryView, WorkaroundRow
 from planner.tracking.tables import (
     SqlView,
     find_workaround,

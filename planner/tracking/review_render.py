@@ -1,0 +1,202 @@
+"""The post-incident review as Markdown (for a ticket or a wiki) and as JSON (for machines)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from models.duration import clock, span
+from models.duration import delta_minutes as _minutes
+from models.events import Bypassed, Escalated, FailedAgain, StakeholderUpdate
+from planner.tracking.report import Review
+from planner.tracking.words import describe
+
+
+def review_markdown(r: Review) -> str:
+    """The review as a Markdown document."""
+    lines = _summary(r)
+    lines += ["", "## Timeline", ""]
+    lines += [
+        f"- {e.at:%H:%M} {e.actor}: {describe(e)}" for e in sorted(r.journal, key=lambda e: (e.at, e.seq))
+    ]
+    lines += _downtime(r)
+    reopened = [e for e in r.journal if isinstance(e, FailedAgain)]
+    lines += ["", "## Reopened", ""]
+    lines += [f"- {e.at:%H:%M} {describe(e)} (by {e.actor})" for e in reopened] or ["- none"]
+    lines += _bypasses(r)
+    cadence = timedelta(seconds=r.state.info.update_cadence)
+    updates = [e for e in r.journal if isinstance(e, StakeholderUpdate)]
+    lines += ["", "## Stakeholder updates", ""]
+    lines.append(
+        f"- {len(updates)} sent, cadence {clock(cadence)}: "
+        + ("kept" if not r.gaps else f"**missed {len(r.gaps)} time(s)**")
+    )
+    lines += [f"- gap of {clock(b - a)}: {a:%H:%M} to {b:%H:%M}" for a, b in r.gaps]
+    escalations = [e for e in r.journal if isinstance(e, Escalated)]
+    lines += ["", "## Escalations", ""]
+    lines += [f"- {e.at:%H:%M} {e.actor} escalated {e.service} to {e.person}" for e in escalations] or [
+        "- none"
+    ]
+    lines += _estimates(r)
+    lines += ["", "## Review questions", ""]
+    for question, data in r.questions:
+        lines += [f"### {question}", "", *(f"- {d}" for d in data), ""]
+    items = [
+        f"- [ ] remove {w.id}: {w.service} without the check of {w.dependency} (owner {w.owner or 'none'})"
+        for w in r.state.open_workarounds()
+    ]
+    items += [f"- [ ] update the plan: {o.suggestion}" for o in r.outcomes if o.suggestion]
+    lines += ["## Action items", "", *(items or ["- none"])]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _summary(r: Review) -> list[str]:
+    """The review's title and its first facts: when, how long, how many."""
+    row = r.state.row
+    kind = "Exercise" if row.exercise else "Incident"
+    lines = [f"# Post-incident review: {row.id} {row.title}", ""]
+    lines += [
+        f"- {kind}, scenario `{row.scenario}`, plan '{row.plan_name}' (sha256 {row.plan_hash[:12]})",
+        f"- detected: {row.detected:%Y-%m-%d %H:%M} UTC" if row.detected else "- detected: not recorded",
+        f"- declared: {row.started:%Y-%m-%d %H:%M} UTC"
+        + (f" ({clock(row.started - row.detected)} after detection)" if row.detected else ""),
+        f"- resolved: {row.resolved:%Y-%m-%d %H:%M} UTC after {clock(row.resolved - row.started)}"
+        if row.resolved
+        else "- resolved: not yet (this review is provisional)",
+    ]
+    restored = sum(1 for o in r.outcomes if o.restored)
+    lines.append(
+        f"- {len(r.outcomes)} services impacted, {restored} restored, "
+        f"{sum(1 for o in r.outcomes if o.reopened)} reopened, "
+        f"{sum(1 for o in r.outcomes if o.met is False)} RTOs missed"
+    )
+    return lines
+
+
+def _downtime(r: Review) -> list[str]:
+    """Each service's downtime against its RTO, as a table."""
+    lines = [
+        "",
+        "## Downtime against RTO",
+        "",
+        "| service | owner | restored | downtime | RTO | met | reopened |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for o in r.outcomes:
+        met = {True: "yes", False: "**missed**", None: "-"}[o.met]
+        lines.append(
+            f"| {o.service} | {o.owner or '(none)'} | {o.restored:%H:%M} | {span(o.downtime)} | "
+            f"{span(o.rto)} | {met} | {o.reopened or ''} |"
+            if o.restored
+            else f"| {o.service} | {o.owner or '(none)'} | never | - | {span(o.rto)} | {met} | "
+            f"{o.reopened or ''} |"
+        )
+    return lines
+
+
+def _bypasses(r: Review) -> list[str]:
+    """Every bypass of the incident and whether its workaround is still open."""
+    lines = ["", "## Bypasses and workarounds", ""]
+    bypasses = [e for e in r.journal if isinstance(e, Bypassed)]
+    for e in bypasses:
+        wa = r.state.wa_rows.get(e.workaround)
+        status = "**still open**"
+        if wa is not None and wa.removed is not None:
+            status = f"removed {wa.removed:%Y-%m-%d %H:%M} by {wa.removed_by}"
+        lines.append(
+            f"- {e.workaround}: {e.service} ran without the check of {e.dependency}: {e.reason} "
+            f"(by {e.actor} at {e.at:%Y-%m-%d %H:%M}, owner {e.owner or 'none'}); {status}"
+        )
+    if not bypasses:
+        lines.append("- none: every dependency check was passed")
+    return lines
+
+
+def _estimates(r: Review) -> list[str]:
+    """The plan's restore estimates against what was measured, with suggested plan edits."""
+    lines = [
+        "",
+        "## Estimate vs actual",
+        "",
+        "| service | estimate | actual | difference |",
+        "|---|---|---|---|",
+    ]
+    for o in r.outcomes:
+        if o.actual is not None:
+            lines.append(
+                f"| {o.service} | {span(o.estimate)} | {span(o.actual)} | {span(o.actual - o.estimate)} |"
+            )
+    edits = [o.suggestion for o in r.outcomes if o.suggestion]
+    if edits:
+        lines += ["", "Suggested plan edits (under each service):", "", "```yaml", *edits, "```"]
+    return lines
+
+
+def review_json(r: Review) -> dict[str, Any]:  # long: one JSON document, key by key
+    """The review for machines."""
+    row = r.state.row
+    return {
+        "incident": row.id,
+        "title": row.title,
+        "exercise": row.exercise,
+        "scenario": row.scenario,
+        "detected": row.detected.isoformat() if row.detected else None,
+        "declared": row.started.isoformat(),
+        "resolved": row.resolved.isoformat() if row.resolved else None,
+        "detection_to_declaration_minutes": _minutes(row.started - row.detected) if row.detected else None,
+        "services": [
+            {
+                "service": o.service,
+                "owner": o.owner,
+                "restored": o.restored.isoformat() if o.restored else None,
+                "downtime_minutes": _minutes(o.downtime),
+                "rto_minutes": _minutes(o.rto),
+                "met_rto": o.met,
+                "reopened": o.reopened,
+                "estimate_minutes": _minutes(o.estimate),
+                "actual_minutes": _minutes(o.actual),
+                "waited_minutes": _minutes(o.waited),
+                "suggested_edit": o.suggestion,
+            }
+            for o in r.outcomes
+        ],
+        "reopened": [
+            {"at": e.at.isoformat(), "service": e.service, "reopened": e.reopened}
+            for e in r.journal
+            if isinstance(e, FailedAgain)
+        ],
+        "bypasses": [
+            {
+                "workaround": e.workaround,
+                "service": e.service,
+                "dependency": e.dependency,
+                "reason": e.reason,
+                "by": e.actor,
+                "at": e.at.isoformat(),
+                "owner": e.owner,
+                "removed": (
+                    w.removed.isoformat() if (w := r.state.wa_rows.get(e.workaround)) and w.removed else None
+                ),
+            }
+            for e in r.journal
+            if isinstance(e, Bypassed)
+        ],
+        "updates": {
+            "sent": sum(1 for e in r.journal if isinstance(e, StakeholderUpdate)),
+            "cadence_minutes": r.state.info.update_cadence / 60,
+            "kept": not r.gaps,
+            "gaps": [
+                {"from": a.isoformat(), "to": b.isoformat(), "minutes": _minutes(b - a)} for a, b in r.gaps
+            ],
+        },
+        "escalations": [
+            {"at": e.at.isoformat(), "service": e.service, "person": e.person}
+            for e in r.journal
+            if isinstance(e, Escalated)
+        ],
+        "questions": [{"question": q, "data": d} for q, d in r.questions],
+        "timeline": [
+            {"seq": e.seq, "at": e.at.isoformat(), "actor": e.actor, "kind": e.kind, "text": describe(e)}
+            for e in r.journal
+        ],
+    }
