@@ -10,7 +10,10 @@ import click
 from planner.cli.app import FAILED, PLAN, SCENARIO, cli, write_output
 
 if TYPE_CHECKING:
-    pass
+    from planner.audit.findings import AuditReport
+    from planner.engine.planning import Planning
+    from planner.engine.workarounds import OpenWorkaround
+    from planner.export.view import View
 
 
 EXPORT_FORMATS = ["dot", "svg", "png", "pdf", "mermaid", "gantt", "markdown"]
@@ -71,15 +74,11 @@ def export(  # noqa: PLR0917 - click passes every option by name
       planner export examples/enterprise.yaml --format markdown --scenario storage-outage -o runbook.md
       planner export big.yaml --format svg --focus db-primary --depth 2 -o db.svg
     """
-    from datetime import UTC, datetime
 
     from planner.audit import as_of_moment, run_audit
     from planner.engine.planning import plan_recovery
     from planner.engine.workarounds import open_workarounds
     from planner.errors import UsageError
-    from planner.export.dot import render_binary, render_dot
-    from planner.export.markdown import render_runbook
-    from planner.export.mermaid import render_flowchart, render_gantt
     from planner.export.view import build_view
     from planner.planfile.loader import load_plan
     from planner.planfile.messages import did_you_mean
@@ -95,20 +94,39 @@ def export(  # noqa: PLR0917 - click passes every option by name
     report = run_audit(loaded, as_of_moment(None), scenario) if fmt != "gantt" else None
     errors = {f.service for f in report.findings if f.severity == "error" and f.service} if report else set()
     view = build_view(planning, workarounds, errors, scenario=narrowed, focus=focus, depth=depth)
-    text: str | None = None
-    data: bytes | None = None
-    if fmt == "dot":
-        text = render_dot(view, cluster)  # type: ignore[arg-type]
-    elif fmt in ("svg", "png", "pdf"):
-        data = render_binary(render_dot(view, cluster), fmt)  # type: ignore[arg-type]
-    elif fmt == "mermaid":
-        text = render_flowchart(view)
-    elif fmt == "gantt":
-        text = render_gantt(planning, gantt_by)
-    else:
-        assert report is not None
-        text = render_runbook(planning, view, report, workarounds, datetime.now(UTC).date())
+    text, data = _render(
+        fmt, cluster, gantt_by, planning=planning, view=view, report=report, workarounds=workarounds
+    )
     if data is not None and output is None and sys.stdout.isatty():
         raise UsageError(f"--format {fmt} is binary: give -o FILE or redirect standard output")
     write_output(output, text, data)
     return 0
+
+
+def _render(
+    fmt: str,
+    cluster: str,
+    gantt_by: str,
+    *,
+    planning: Planning,
+    view: View,
+    report: AuditReport | None,
+    workarounds: list[OpenWorkaround],
+) -> tuple[str | None, bytes | None]:
+    """The export as text, or as bytes for the binary formats."""
+    from datetime import UTC, datetime
+
+    from planner.export.dot import render_binary, render_dot
+    from planner.export.markdown import render_runbook
+    from planner.export.mermaid import render_flowchart, render_gantt
+
+    if fmt == "dot":
+        return render_dot(view, cluster), None  # type: ignore[arg-type]
+    if fmt in ("svg", "png", "pdf"):
+        return None, render_binary(render_dot(view, cluster), fmt)  # type: ignore[arg-type]
+    if fmt == "mermaid":
+        return render_flowchart(view), None
+    if fmt == "gantt":
+        return render_gantt(planning, gantt_by), None
+    assert report is not None
+    return render_runbook(planning, view, report, workarounds, datetime.now(UTC).date()), None

@@ -44,7 +44,6 @@ def track(  # noqa: PLR0917 - click passes every option
     Keys: b begin  c/C pass/fail a check  v verify  r restored  x bypass  f failed again
           n note  u stakeholder update  e escalate  / filter  g tree  ? help  q quit
     """
-    import sys
     from datetime import UTC, datetime
 
     from planner.cli.incident_commands import default_actor
@@ -53,11 +52,7 @@ def track(  # noqa: PLR0917 - click passes every option
     from planner.tracking.session import Session
     from planner.tracking.store import Store, default_store_path
 
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise UsageError(
-            "planner track is the interactive recovery screen and needs a terminal; "
-            "from scripts and pipes use `planner incident ...` (same guards, same journal)"
-        )
+    _require_terminal()
     loaded = load_plan(plan)
     valid = loaded.require_valid()
     path = Path(store_path) if store_path else default_store_path()
@@ -79,22 +74,34 @@ def track(  # noqa: PLR0917 - click passes every option
             )
             return opened.row.id
 
-    offer: list[tuple[str, str]] | None = None
-    with Store(path) as store:
-        if incident_id is not None:
-            chosen = store.require(incident_id).id
-        else:
-            open_ones = [r for r in store.incident_rows() if r.plan_name == valid.name and r.state == "open"]
-            offer = [
-                (r.id, f"Resume {r.id}: {r.title} (started {r.started:%Y-%m-%d %H:%M} UTC)")
-                for r in open_ones
-            ]
-            chosen = open_ones[-1].id if open_ones else ""
-    if incident_id is None and not offer:
+    chosen, offer = _which_incident(path, incident_id, valid.name)
+    if not chosen:
         chosen = start_new()
-        offer = None
     from planner.tui.app import TrackApp
 
     app = TrackApp(Session(path, chosen, who), resume_offer=offer or None, starter=start_new)
     app.run()
     return 0
+
+
+def _which_incident(path: Path, incident_id: str | None, plan_name: str) -> tuple[str, list[tuple[str, str]]]:
+    """The incident to show (``--incident``, else the newest open one of this plan, else none)
+    and, without ``--incident``, the open ones to offer to resume."""
+    from planner.tracking.store import Store
+
+    with Store(path) as store:
+        if incident_id is not None:
+            return store.require(incident_id).id, []
+        open_ones = [r for r in store.incident_rows() if r.plan_name == plan_name and r.state == "open"]
+    offer = [(r.id, f"Resume {r.id}: {r.title} (started {r.started:%Y-%m-%d %H:%M} UTC)") for r in open_ones]
+    return (open_ones[-1].id if open_ones else ""), offer
+
+
+def _require_terminal() -> None:
+    import sys
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError(
+            "planner track is the interactive recovery screen and needs a terminal; "
+            "from scripts and pipes use `planner incident ...` (same guards, same journal)"
+        )

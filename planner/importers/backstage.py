@@ -142,6 +142,25 @@ def _service_ids(catalog: Catalog) -> dict[str, str]:
     }
 
 
+def _members(
+    groups: dict[str, Entity], users: dict[str, Entity], person_id: dict[str, str]
+) -> dict[str, set[str]]:
+    """Each group's members as person ids, from the group's ``members`` and each user's
+    ``memberOf`` (a catalog may say it either way)."""
+    members: dict[str, set[str]] = {ref: set() for ref in groups}
+    for ref, group in groups.items():
+        for member in group.spec.get("members") or []:
+            target = parse_ref(str(member), "user", group.namespace)
+            if target in users:
+                members[ref].add(person_id[target])
+    for ref, user in users.items():
+        for group in user.spec.get("memberOf") or []:
+            target = parse_ref(str(group), "group", user.namespace)
+            if target in members:
+                members[target].add(person_id[ref])
+    return members
+
+
 def to_plan_yaml(catalog: Catalog, name: str) -> tuple[str, list[str]]:
     """The plan as YAML text with comments, and what was reported along the way."""
     ids = _service_ids(catalog)
@@ -154,17 +173,7 @@ def to_plan_yaml(catalog: Catalog, name: str) -> tuple[str, list[str]]:
     person_id = {
         ref: e.name if e.namespace == "default" else f"{e.namespace}.{e.name}" for ref, e in users.items()
     }
-    members: dict[str, set[str]] = {ref: set() for ref in groups}
-    for ref, group in groups.items():
-        for member in group.spec.get("members") or []:
-            target = parse_ref(str(member), "user", group.namespace)
-            if target in users:
-                members[ref].add(person_id[target])
-    for ref, user in users.items():
-        for group in user.spec.get("memberOf") or []:
-            target = parse_ref(str(group), "group", user.namespace)
-            if target in members:
-                members[target].add(person_id[ref])
+    members = _members(groups, users, person_id)
     providers: dict[str, list[str]] = {}
     for ref, e in catalog.entities.items():
         for api in e.spec.get("providesApis") or []:

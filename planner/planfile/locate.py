@@ -49,7 +49,9 @@ class _Frame:
     seen: set[object] = field(default_factory=set)
 
 
-def scan(text: str, targets: set[YamlPath], *, duplicates: bool = False) -> ScanResult:
+def scan(  # long: one pass over the parser's events, a case per kind of event
+    text: str, targets: set[YamlPath], *, duplicates: bool = False
+) -> ScanResult:
     """Locate ``targets`` in ``text`` and, optionally, find repeated mapping keys.
 
     Parameters

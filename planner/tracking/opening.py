@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING
 
 from models.events import IncidentStarted
 from models.plan import Plan
-from planner.engine.planning import plan_order
+from planner.engine.planning import Ordering, plan_order
 from planner.engine.scenario import FULL_OUTAGE
 from planner.engine.schedule import build_problem
+from planner.tracking.fold import fold
 
 if TYPE_CHECKING:
     from planner.tracking.store import Store
@@ -62,52 +63,8 @@ def initial_state(
     'Recovery of x: failed: db'
     """
     ordering = plan_order(plan, scenario, failed)
-    graph, impact = ordering.graph, ordering.impact
-    problem = build_problem(graph, impact, ordering.waves)
-    members = set(impact.impacted)
-    tasks: dict[str, TaskRow] = {}
-    checks: dict[tuple[str, str], CheckRow] = {}
-    for position, service_id in enumerate(problem.order):
-        svc = graph.services[service_id]
-        tasks[service_id] = TaskRow(
-            service=service_id,
-            position=position,
-            wave=problem.wave[service_id],
-            name=svc.name or service_id,
-            owner=svc.owner,
-            criticality=str(svc.criticality),
-            rto=None if svc.rto is None else round(svc.rto.total_seconds()),
-            duration=problem.duration[service_id],
-            verify=svc.verify,
-            runbook=None if svc.runbook is None else svc.runbook.url,
-        )
-        for dep in svc.depends_on:
-            if dep.hard and dep.service in members:
-                checks[service_id, dep.service] = CheckRow(service_id, dep.service, dep.check)
-    people = {p.id: Person(p.id, p.name or p.id, p.contact) for p in plan.people}
-
-    def who(pid: str) -> Person:
-        return people.get(pid) or Person(pid, pid, None)
-
-    owners = {t.owner for t in tasks.values() if t.owner}
-    teams = {
-        t.id: TeamInfo(
-            id=t.id,
-            name=t.name or t.id,
-            capacity=t.capacity or plan.policy.default_team_capacity,
-            channel=t.channel,
-            escalation=[who(p) for p in t.escalation],
-            members=[who(p) for p in t.members],
-        )
-        for t in plan.teams
-        if t.id in owners
-    }
-    meta = IncidentMeta(
-        update_cadence=round(plan.policy.update_cadence.total_seconds()),
-        default_capacity=plan.policy.default_team_capacity,
-        teams=teams,
-        people=people,
-    )
+    tasks, checks = _tasks(ordering)
+    meta = _meta(plan, {t.owner for t in tasks.values() if t.owner})
     selection = ordering.selection
     title = title or f"Recovery of {plan.name}: {selection.name}"
     roles = plan.roles.assigned() if plan.roles else {}
@@ -135,6 +92,62 @@ def initial_state(
         detected=detected,
     )
     return MemoryView(row, meta, tasks, checks), started
+
+
+def _tasks(ordering: Ordering) -> tuple[dict[str, TaskRow], dict[tuple[str, str], CheckRow]]:
+    """One task per impacted service, in restore order; one check per hard dependency between
+    two impacted services."""
+    graph, impact = ordering.graph, ordering.impact
+    problem = build_problem(graph, impact, ordering.waves)
+    members = set(impact.impacted)
+    tasks: dict[str, TaskRow] = {}
+    checks: dict[tuple[str, str], CheckRow] = {}
+    for position, service_id in enumerate(problem.order):
+        svc = graph.services[service_id]
+        tasks[service_id] = TaskRow(
+            service=service_id,
+            position=position,
+            wave=problem.wave[service_id],
+            name=svc.name or service_id,
+            owner=svc.owner,
+            criticality=str(svc.criticality),
+            rto=None if svc.rto is None else round(svc.rto.total_seconds()),
+            duration=problem.duration[service_id],
+            verify=svc.verify,
+            runbook=None if svc.runbook is None else svc.runbook.url,
+        )
+        for dep in svc.depends_on:
+            if dep.hard and dep.service in members:
+                checks[service_id, dep.service] = CheckRow(service_id, dep.service, dep.check)
+    return tasks, checks
+
+
+def _meta(plan: Plan, owners: set[str]) -> IncidentMeta:
+    """What the incident keeps of the plan beside its tasks: the owner teams with their
+    escalation paths, the people and the update cadence."""
+    people = {p.id: Person(p.id, p.name or p.id, p.contact) for p in plan.people}
+
+    def who(pid: str) -> Person:
+        return people.get(pid) or Person(pid, pid, None)
+
+    teams = {
+        t.id: TeamInfo(
+            id=t.id,
+            name=t.name or t.id,
+            capacity=t.capacity or plan.policy.default_team_capacity,
+            channel=t.channel,
+            escalation=[who(p) for p in t.escalation],
+            members=[who(p) for p in t.members],
+        )
+        for t in plan.teams
+        if t.id in owners
+    }
+    return IncidentMeta(
+        update_cadence=round(plan.policy.update_cadence.total_seconds()),
+        default_capacity=plan.policy.default_team_capacity,
+        teams=teams,
+        people=people,
+    )
 
 
 def open_incident(
@@ -180,8 +193,6 @@ def rebuild(plan: Plan, events: Sequence[object]) -> MemoryView:
 
     The first event must be the incident's start; the scenario it names is replayed.
     """
-    from planner.tracking.fold import fold
-
     first = events[0]
     assert isinstance(first, IncidentStarted), "a journal starts with its incident"
     named = first.scenario in {s.id for s in plan.scenarios}

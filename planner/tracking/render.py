@@ -197,7 +197,7 @@ def event_json(event: Event) -> dict[str, Any]:
 
 def status_json(
     state: MemoryView, journal: Sequence[Event], projection: Projection, now: datetime
-) -> dict[str, Any]:
+) -> dict[str, Any]:  # long: one JSON document, key by key
     """The status for machines (keys may be added, never removed)."""
     row = state.row
     counts = state.counts()
@@ -270,6 +270,69 @@ def _names(outline: Outline, services: Sequence[str], limit: int = 6) -> str:
     return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 
+def _customer_update(
+    outline: Outline, projection: Projection, now: datetime, down: list[str], restored: list[str]
+) -> str:
+    """The update for customers: what is affected, how far along, when it should be over."""
+    row = outline.row
+    nxt = now + timedelta(seconds=outline.cadence)
+    if not down:
+        body = "Service has been restored. We are monitoring closely and will share a summary."
+    else:
+        affected = _names(
+            outline, [s for s in down if outline.criticality[s] in {"critical", "high"}] or down
+        )
+        body = (
+            f"We are experiencing a disruption affecting {affected}. Our engineers are restoring "
+            "service: "
+            f"{len(restored)} of {len(outline.state)} affected components are back. We expect full "
+            f"recovery by about {projection.eta:%H:%M} UTC."
+        )
+    return f"{row.title}: update {now:%H:%M} UTC\n\n{body}\nNext update by {nxt:%H:%M} UTC.\n"
+
+
+def _technical_lines(
+    outline: Outline,
+    down: list[str],
+    restoring: list[str],
+    blocked: list[str],
+    failing: list[tuple[str, str]],
+) -> list[str]:
+    """Actions and needs for responders: who restores what since when, what waits on what."""
+    acts = [
+        f"{s} by {outline.owner[s] or '(no owner)'} since {began:%H:%M}"
+        if (began := outline.begun.get(s))
+        else s
+        for s in restoring[:10]
+    ]
+    more = len(restoring) - 10
+    actions = (
+        "restoring " + "; ".join(acts) + (f"; and {more} more" if more > 0 else "")
+        if acts
+        else "nothing in progress"
+    )
+    needs = [f"{s} waits on {', '.join(outline.blockers(s)[:3])}" for s in blocked[:10]]
+    needs += [f"check of {d} for {s} failed" for s, d in failing[:5]]
+    ready = [s for s in down if outline.state[s] == DOWN and outline.ready(s)]
+    if ready:
+        needs.append(
+            f"ready to start, needs hands: {', '.join(ready[:8])}" + (" ..." if len(ready) > 8 else "")
+        )
+    return [f"Actions: {actions}.", "Needs: " + ("; ".join(needs) if needs else "none") + "."]
+
+
+def _impact(outline: Outline, down: list[str]) -> str:
+    """The services down, grouped by criticality, most critical first."""
+    by_crit: dict[str, list[str]] = {}
+    for s in down:
+        by_crit.setdefault(outline.criticality[s], []).append(s)
+    return "; ".join(
+        f"{crit}: {_names(outline, by_crit[crit])}"
+        for crit in ("critical", "high", "medium", "low")
+        if crit in by_crit
+    )
+
+
 def draft_update(outline: Outline, projection: Projection, now: datetime, audience: str) -> str:
     """A stakeholder update drafted from the state: conditions, actions, needs, restored so far,
     and the ETA from the schedule re-run on the current state."""
@@ -280,14 +343,7 @@ def draft_update(outline: Outline, projection: Projection, now: datetime, audien
     restored = [s for s, st in state.items() if st == RESTORED]
     nxt = now + timedelta(seconds=outline.cadence)
     kind = "Exercise" if row.exercise else "Incident"
-    by_crit: dict[str, list[str]] = {}
-    for s in down:
-        by_crit.setdefault(outline.criticality[s], []).append(s)
-    impact = "; ".join(
-        f"{crit}: {_names(outline, by_crit[crit])}"
-        for crit in ("critical", "high", "medium", "low")
-        if crit in by_crit
-    )
+    impact = _impact(outline, down)
     eta = (
         "all services are restored" if not down else f"all services back by about {projection.eta:%H:%M} UTC"
     )
@@ -298,19 +354,7 @@ def draft_update(outline: Outline, projection: Projection, now: datetime, audien
         else []
     )
     if audience == "customer":
-        if not down:
-            body = "Service has been restored. We are monitoring closely and will share a summary."
-        else:
-            affected = _names(
-                outline, [s for s in down if outline.criticality[s] in {"critical", "high"}] or down
-            )
-            body = (
-                f"We are experiencing a disruption affecting {affected}. Our engineers are restoring "
-                "service: "
-                f"{len(restored)} of {len(state)} affected components are back. We expect full recovery by "
-                f"about {projection.eta:%H:%M} UTC."
-            )
-        return f"{row.title}: update {now:%H:%M} UTC\n\n{body}\nNext update by {nxt:%H:%M} UTC.\n"
+        return _customer_update(outline, projection, now, down, restored)
     lines = [
         f"[{audience}] {kind} {row.id}: {row.title}: update {row.updates + 1} at {now:%H:%M} UTC "
         f"({clock(now - row.started)} in)"
@@ -322,30 +366,7 @@ def draft_update(outline: Outline, projection: Projection, now: datetime, audien
         + "."
     )
     if audience == "technical":
-        acts = [
-            f"{s} by {outline.owner[s] or '(no owner)'} since {began:%H:%M}"
-            if (began := outline.begun.get(s))
-            else s
-            for s in restoring[:10]
-        ]
-        more = len(restoring) - 10
-        lines.append(
-            "Actions: "
-            + (
-                "restoring " + "; ".join(acts) + (f"; and {more} more" if more > 0 else "")
-                if acts
-                else "nothing in progress"
-            )
-            + "."
-        )
-        needs = [f"{s} waits on {', '.join(outline.blockers(s)[:3])}" for s in blocked[:10]]
-        needs += [f"check of {d} for {s} failed" for s, d in failing[:5]]
-        ready = [s for s in down if state[s] == DOWN and outline.ready(s)]
-        if ready:
-            needs.append(
-                f"ready to start, needs hands: {', '.join(ready[:8])}" + (" ..." if len(ready) > 8 else "")
-            )
-        lines.append("Needs: " + ("; ".join(needs) if needs else "none") + ".")
+        lines += _technical_lines(outline, down, restoring, blocked, failing)
     else:
         lines.append(
             f"Actions: {_count(len(restoring), 'service')} being restored by "
