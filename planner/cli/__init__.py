@@ -16,17 +16,7 @@ from collections.abc import Sequence
 
 import click
 
-# importing the command modules registers their commands on the group
-from planner.cli import (  # noqa: F401
-    audit_command,
-    export_command,
-    import_commands,
-    incident_actions,
-    incident_commands,
-    plan_commands,
-    track_command,
-)
-from planner.cli.app import cli
+from planner.cli.app import cli  # its commands are imported when used
 from planner.errors import PlannerError
 
 EXIT_OK = 0

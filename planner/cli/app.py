@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import sys
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import click
-
-from planner.errors import PlanError, Problem
 
 if TYPE_CHECKING:
     from planner.style import Style
@@ -31,7 +29,93 @@ FORMAT = click.option(
 )
 
 
+class LazyGroup(click.Group):
+    """A command group whose commands are imported when they are used, so that each command
+    pays only for its own modules (``planner incident note`` loads neither the engine nor
+    Graphviz nor Textual). ``lazy`` maps a command name to a function that imports and returns
+    it; listing the commands (``--help``) imports them all."""
+
+    def __init__(self, *args: Any, lazy: dict[str, Callable[[], click.Command]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        load = self.lazy.get(cmd_name)
+        return load() if load is not None else super().get_command(ctx, cmd_name)
+
+
+# Each loader imports its command's module when the command runs (that is the point).
+def _plan_command(name: str) -> Callable[[], click.Command]:
+    def load() -> click.Command:
+        from planner.cli import plan_commands
+
+        return plan_commands.COMMANDS[name]
+
+    return load
+
+
+def _audit() -> click.Command:
+    from planner.cli.audit_command import audit
+
+    return audit
+
+
+def _export() -> click.Command:
+    from planner.cli.export_command import export
+
+    return export
+
+
+def _import() -> click.Command:
+    from planner.cli.import_commands import import_group
+
+    return import_group
+
+
+def _incident() -> click.Command:
+    from planner.cli import incident_actions  # noqa: F401 - adds the actions to the group
+    from planner.cli.incident_commands import incident
+
+    return incident
+
+
+def _report() -> click.Command:
+    from planner.cli.incident_commands import report
+
+    return report
+
+
+def _kpi() -> click.Command:
+    from planner.cli.incident_commands import kpi
+
+    return kpi
+
+
+def _track() -> click.Command:
+    from planner.cli.track_command import track
+
+    return track
+
+
+COMMANDS: dict[str, Callable[[], click.Command]] = {
+    **{name: _plan_command(name) for name in ("validate", "schema", "impact", "order", "schedule")},
+    "audit": _audit,
+    "export": _export,
+    "import": _import,
+    "incident": _incident,
+    "report": _report,
+    "kpi": _kpi,
+    "track": _track,
+}
+"""Every command of ``planner``, by name."""
+
+
 @click.group(
+    cls=LazyGroup,
+    lazy=COMMANDS,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog="Add --debug to any command to see a traceback instead of a short error. "
     "Exit codes: 0 ok, 1 the answer is 'no' (findings, refused action), 2 bad input or usage, "
@@ -55,95 +139,6 @@ def cli() -> None:
       planner track examples/enterprise.yaml --scenario storage-outage --exercise
       planner incident --help
     """
-
-
-@cli.command()
-@PLAN
-@FORMAT
-def validate(plan: str, fmt: str) -> int:
-    """Check PLAN and list every problem, none hidden behind the first.
-
-    Structural problems (syntax, types, unknown keys, bad durations, duplicate ids) and referential
-    ones (ids that name nothing, self-dependencies, cycles of hard dependencies) are all reported,
-    each as FILE:LINE:COL. Exit 0 when the plan is valid, 2 when it is not. PLAN may be '-' for
-    standard input.
-    """
-    from planner.planfile.loader import load_plan
-
-    try:
-        loaded = load_plan(plan)
-        loaded.require_valid()
-    except PlanError as exc:
-        if debugging():
-            raise
-        _report_problems(exc.problems, fmt)
-        return 2
-    p = loaded.plan
-    deps = [d for s in p.services for d in s.depends_on]
-    hard = sum(1 for d in deps if d.hard)
-    if fmt == "json":
-        summary = {
-            "valid": True,
-            "problems": [],
-            "counts": {
-                "services": len(p.services),
-                "teams": len(p.teams),
-                "people": len(p.people),
-                "dependencies": len(deps),
-                "hard": hard,
-                "soft": len(deps) - hard,
-                "scenarios": len(p.scenarios),
-                "workarounds": len(p.workarounds),
-            },
-        }
-        emit_json(summary)
-    else:
-        click.echo(
-            f"{loaded.source.name}: valid plan '{p.name}': {len(p.services)} services, "
-            f"{len(p.teams)} teams, {len(p.people)} people, {len(deps)} dependencies "
-            f"({hard} hard, {len(deps) - hard} soft), {len(p.scenarios)} scenarios, "
-            f"{len(p.workarounds)} workarounds"
-        )
-    return 0
-
-
-def _report_problems(problems: list[Problem], fmt: str) -> None:
-    if fmt == "json":
-        out = {
-            "valid": False,
-            "problems": [
-                {
-                    "kind": p.kind,
-                    "rule": p.rule,
-                    "message": p.message,
-                    "path": list(p.path),
-                    "location": p.location,
-                    "file": p.file,
-                    "line": p.line,
-                    "column": p.column,
-                    **p.data,
-                }
-                for p in problems
-            ],
-        }
-        emit_json(out)
-    for problem in problems:
-        click.echo(str(problem), err=True)
-    count = len(problems)
-    click.echo(f"{count} problem{'s' if count != 1 else ''}; the plan is not usable until fixed.", err=True)
-
-
-@cli.command()
-def schema() -> int:
-    """Print the JSON Schema of the plan file.
-
-    Editors validate and complete plans with it: save it as plan.schema.json and put
-    '# yaml-language-server: $schema=plan.schema.json' on the first line of the plan.
-    """
-    from planner.planfile.schema import plan_schema
-
-    click.echo(json.dumps(plan_schema(), indent=2))
-    return 0
 
 
 SCENARIO = click.option(

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from planner.cli.app import PLAN, cli, emit_json, styler
+from planner.cli.app import PLAN, emit_json, styler
 
 if TYPE_CHECKING:
     from planner.planfile.loader import LoadedPlan
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 _FAIL_RANK = {"error": 0, "warning": 1, "info": 2}
 
 
-@cli.command()
+@click.command()
 @PLAN
 @click.option("--scenario", metavar="ID", help="restrict findings to the services this scenario impacts")
 @click.option(

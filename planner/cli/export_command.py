@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from planner.cli.app import FAILED, PLAN, SCENARIO, cli, write_output
+from planner.cli.app import FAILED, PLAN, SCENARIO, write_output
 
 if TYPE_CHECKING:
     from planner.audit.findings import AuditReport
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 EXPORT_FORMATS = ["dot", "svg", "png", "pdf", "mermaid", "gantt", "markdown"]
 
 
-@cli.command()
+@click.command()
 @PLAN
 @click.option(
     "--format",

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from planner.cli.app import cli, write_output
+from planner.cli.app import write_output
 
 if TYPE_CHECKING:
     pass
@@ -34,7 +34,7 @@ IMPORT_MERGE = click.option(
 )
 
 
-@cli.group(name="import")
+@click.group(name="import")
 def import_group() -> None:
     """Start a plan from what you already have: Docker Compose files or a Backstage catalog.
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from planner.cli.app import FAILED, SCENARIO, cli, emit_json, styler
+from planner.cli.app import FAILED, SCENARIO, emit_json, styler
 from planner.errors import UsageError
 from planner.tracking.actions import Action
 
@@ -153,7 +153,7 @@ def done(events: list[Event]) -> int:
     return 0
 
 
-@cli.group()
+@click.group()
 def incident() -> None:
     """Track an incident from the shell: the same actions as `planner track`, scriptable.
 
@@ -302,7 +302,7 @@ def status(incident_id: str, fmt: str, store_path: str | None, at: str | None) -
     return 0
 
 
-@cli.command()
+@click.command()
 @click.argument("incident_id", metavar="INCIDENT")
 @click.option(
     "--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True
@@ -328,7 +328,7 @@ def report(incident_id: str, fmt: str, store_path: str | None) -> int:
     return 0
 
 
-@cli.command()
+@click.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @STORE
 def kpi(fmt: str, store_path: str | None) -> int:

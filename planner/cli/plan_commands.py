@@ -1,12 +1,14 @@
-"""``planner impact``, ``order`` and ``schedule``."""
+"""``planner validate``, ``schema``, ``impact``, ``order`` and ``schedule``."""
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 import click
 
-from planner.cli.app import FAILED, FORMAT, PLAN, SCENARIO, cli, emit_json, styler
+from planner.cli.app import FAILED, FORMAT, PLAN, SCENARIO, debugging, emit_json, styler
+from planner.errors import PlanError, Problem
 
 if TYPE_CHECKING:
     from planner.engine.planning import Ordering, Planning
@@ -26,7 +28,96 @@ def _ordering(plan: str, scenario: str | None, failed: tuple[str, ...]) -> Order
     return plan_order(load_valid_plan(plan), scenario, list(failed) or None)
 
 
-@cli.command()
+@click.command()
+@PLAN
+@FORMAT
+def validate(plan: str, fmt: str) -> int:
+    """Check PLAN and list every problem, none hidden behind the first.
+
+    Structural problems (syntax, types, unknown keys, bad durations, duplicate ids) and referential
+    ones (ids that name nothing, self-dependencies, cycles of hard dependencies) are all reported,
+    each as FILE:LINE:COL. Exit 0 when the plan is valid, 2 when it is not. PLAN may be '-' for
+    standard input.
+    """
+    from planner.planfile.loader import load_plan
+
+    try:
+        loaded = load_plan(plan)
+        loaded.require_valid()
+    except PlanError as exc:
+        if debugging():
+            raise
+        _report_problems(exc.problems, fmt)
+        return 2
+    p = loaded.plan
+    deps = [d for s in p.services for d in s.depends_on]
+    hard = sum(1 for d in deps if d.hard)
+    if fmt == "json":
+        summary = {
+            "valid": True,
+            "problems": [],
+            "counts": {
+                "services": len(p.services),
+                "teams": len(p.teams),
+                "people": len(p.people),
+                "dependencies": len(deps),
+                "hard": hard,
+                "soft": len(deps) - hard,
+                "scenarios": len(p.scenarios),
+                "workarounds": len(p.workarounds),
+            },
+        }
+        emit_json(summary)
+    else:
+        click.echo(
+            f"{loaded.source.name}: valid plan '{p.name}': {len(p.services)} services, "
+            f"{len(p.teams)} teams, {len(p.people)} people, {len(deps)} dependencies "
+            f"({hard} hard, {len(deps) - hard} soft), {len(p.scenarios)} scenarios, "
+            f"{len(p.workarounds)} workarounds"
+        )
+    return 0
+
+
+def _report_problems(problems: list[Problem], fmt: str) -> None:
+    if fmt == "json":
+        out = {
+            "valid": False,
+            "problems": [
+                {
+                    "kind": p.kind,
+                    "rule": p.rule,
+                    "message": p.message,
+                    "path": list(p.path),
+                    "location": p.location,
+                    "file": p.file,
+                    "line": p.line,
+                    "column": p.column,
+                    **p.data,
+                }
+                for p in problems
+            ],
+        }
+        emit_json(out)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    count = len(problems)
+    click.echo(f"{count} problem{'s' if count != 1 else ''}; the plan is not usable until fixed.", err=True)
+
+
+@click.command()
+def schema() -> int:
+    """Print the JSON Schema of the plan file.
+
+    Editors validate and complete plans with it: save it as plan.schema.json and put
+    '# yaml-language-server: $schema=plan.schema.json' on the first line of the plan.
+    """
+    from planner.planfile.schema import plan_schema
+
+    click.echo(json.dumps(plan_schema(), indent=2))
+    return 0
+
+
+@click.command()
 @PLAN
 @click.argument("services", nargs=-1, required=True)
 @FORMAT
@@ -48,7 +139,7 @@ def impact(plan: str, services: tuple[str, ...], fmt: str) -> int:
     return 0
 
 
-@cli.command()
+@click.command()
 @PLAN
 @SCENARIO
 @FAILED
@@ -69,7 +160,7 @@ def order(plan: str, scenario: str | None, failed: tuple[str, ...], fmt: str) ->
     return 0
 
 
-@cli.command(name="schedule")
+@click.command(name="schedule")
 @PLAN
 @SCENARIO
 @FAILED
@@ -89,3 +180,13 @@ def schedule_cmd(plan: str, scenario: str | None, failed: tuple[str, ...], fmt: 
     else:
         click.echo(render_schedule(result, styler()), nl=False)
     return 0
+
+
+COMMANDS: dict[str, click.Command] = {
+    "validate": validate,
+    "schema": schema,
+    "impact": impact,
+    "order": order,
+    "schedule": schedule_cmd,
+}
+"""This module's commands, by name (see ``planner.cli.app.COMMANDS``)."""

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from planner.cli.app import FAILED, PLAN, SCENARIO, cli
+from planner.cli.app import FAILED, PLAN, SCENARIO
 from planner.errors import UsageError
 
 
-@cli.command()
+@click.command()
 @PLAN
 @SCENARIO
 @FAILED

@@ -138,7 +138,7 @@ def build_problem(graph: RecoveryGraph, impact: Impact, waves: list[list[str]] |
     members = set(impact.impacted)
     failed = set(impact.selection.failed)
     if waves is None:
-        from planner.engine.waves import restore_waves
+        from planner.engine.waves import restore_waves  # it loads the plan models (see the top)
 
         waves = restore_waves(graph, members)
     order = [s for wave in waves for s in wave]

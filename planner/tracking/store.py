@@ -9,6 +9,7 @@ brings an older store up to date on open.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 import time
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from models.events import Event, event_from_json, event_to_json
-from planner.errors import PlannerError
+from planner.errors import PlannerError, UsageError
 from planner.tracking.fold import apply
 from planner.tracking.schema import MIGRATIONS
 from planner.tracking.state import IncidentRow, MemoryView, WorkaroundRow
@@ -73,8 +74,6 @@ def default_store_path() -> Path:
 
 def plan_hash(text: str) -> str:
     """SHA-256 of a plan's text: the key an incident refers to its plan by."""
-    import hashlib
-
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -247,8 +246,7 @@ class Store:
         """One incident's row; an unknown id is a usage error naming the closest one."""
         row = incident_row(self.db, incident)
         if row is None:
-            from planner.errors import UsageError
-            from planner.planfile.messages import did_you_mean
+            from planner.planfile.messages import did_you_mean  # it loads the plan models: ~55 ms
 
             known = [r.id for r in self.incident_rows()]
             raise UsageError(
@@ -281,7 +279,7 @@ class Store:
 
     def open_workarounds(self) -> list[OpenWorkaround]:
         """Workarounds left open by tracked incidents (the audit's ``--store``)."""
-        from planner.engine.workarounds import OpenWorkaround
+        from planner.engine.workarounds import OpenWorkaround  # it loads the plan models: ~55 ms
 
         return [
             OpenWorkaround(

@@ -3,16 +3,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from models.events import Event
+from models import events as ev
+from models.events import Event
 
 
 def describe(event: Event) -> str:
     """An event in words (without who and when)."""
-    from models import events as ev
-
     match event:
         case ev.IncidentStarted():
             kind = "exercise" if event.exercise else "incident"
