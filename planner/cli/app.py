@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
+
+from planner.style import plain
 
 if TYPE_CHECKING:
     from planner.style import Style
@@ -154,10 +158,6 @@ FAILED = click.option(
 
 def styler() -> Style:
     """Colour for a terminal that has it; plain text when piped or with NO_COLOR set."""
-    import os
-    import sys
-
-    from planner.style import plain
 
     if os.environ.get("NO_COLOR") or not sys.stdout.isatty():
         return plain
@@ -189,7 +189,6 @@ def emit_json(data: object) -> None:
 
 
 def write_output(output: str | None, text: str | None, data: bytes | None) -> None:
-    from pathlib import Path
 
     if output is None:
         if data is not None:

@@ -1,12 +1,18 @@
-"""``planner audit``."""
+"""``planner audit``.
+
+Commands import their own modules inside the function (see :mod:`planner.cli`).
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from planner.cli.app import PLAN, emit_json, styler
+from planner.errors import UsageError
 
 if TYPE_CHECKING:
     from planner.planfile.loader import LoadedPlan
@@ -74,9 +80,11 @@ def audit(  # noqa: PLR0917 - click passes every option positionally by name
       planner audit plan.yaml --as-of 2027-01-15 --fail-on warning
       planner audit plan.yaml --format sarif > audit.sarif
     """
-    from datetime import datetime
 
-    from planner.audit import as_of_moment, run_audit
+    from planner.audit import (
+        as_of_moment,
+        run_audit,
+    )
     from planner.audit.render import audit_json, audit_sarif, render_audit
     from planner.planfile.loader import load_plan
 
@@ -109,10 +117,10 @@ def audit(  # noqa: PLR0917 - click passes every option positionally by name
 
 
 def _history(path: str, plan_name: str) -> PlanHistory:
-    from pathlib import Path
 
-    from planner.errors import UsageError
-    from planner.tracking.store import Store
+    from planner.tracking.store import (
+        Store,
+    )
 
     if not Path(path).is_file():
         raise UsageError(
@@ -123,7 +131,9 @@ def _history(path: str, plan_name: str) -> PlanHistory:
 
 
 def _scenario_table(loaded: LoadedPlan, json_out: bool) -> Any:
-    from models.duration import fmt_duration
+    from models.duration import (
+        fmt_duration,
+    )
     from planner.audit.scenarios import all_scenarios
 
     if loaded.problems:

@@ -1,13 +1,18 @@
-"""``planner export``."""
+"""``planner export``.
+
+Commands import their own modules inside the function (see :mod:`planner.cli`).
+"""
 
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import click
 
 from planner.cli.app import FAILED, PLAN, SCENARIO, write_output
+from planner.errors import UsageError
 
 if TYPE_CHECKING:
     from planner.audit.findings import AuditReport
@@ -75,10 +80,12 @@ def export(  # noqa: PLR0917 - click passes every option by name
       planner export big.yaml --format svg --focus db-primary --depth 2 -o db.svg
     """
 
-    from planner.audit import as_of_moment, run_audit
+    from planner.audit import (
+        as_of_moment,
+        run_audit,
+    )
     from planner.engine.planning import plan_recovery
     from planner.engine.workarounds import open_workarounds
-    from planner.errors import UsageError
     from planner.export.view import build_view
     from planner.planfile.loader import load_plan
     from planner.planfile.messages import did_you_mean
@@ -114,9 +121,11 @@ def _render(
     workarounds: list[OpenWorkaround],
 ) -> tuple[str | None, bytes | None]:
     """The export as text, or as bytes for the binary formats."""
-    from datetime import UTC, datetime
 
-    from planner.export.dot import render_binary, render_dot
+    from planner.export.dot import (
+        render_binary,
+        render_dot,
+    )
     from planner.export.markdown import render_runbook
     from planner.export.mermaid import render_flowchart, render_gantt
 

@@ -1,10 +1,13 @@
 """The ``planner incident`` actions: begin, check, verify, restored, bypass, fail, escalate, note,
 role, update, remove-workaround, reviewed, resolve. Each builds a typed action, records it through
 the store's guard (see :mod:`planner.cli.incident_commands` for the shared options and helpers)
-and prints the journal lines it wrote."""
+and prints the journal lines it wrote.
+Commands import their own modules inside the function (see :mod:`planner.cli`).
+"""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
 import click
@@ -241,9 +244,10 @@ def update(  # noqa: PLR0917 - click passes every option
     and by whom, what is blocked and on whom, what is restored, and the ETA from the schedule
     re-run on the current state. Review it with --draft, send your own text with --message.
     """
-    import sys
 
-    from planner.tracking.progress import project
+    from planner.tracking.progress import (
+        project,
+    )
     from planner.tracking.render import draft_update
 
     who, when = actor or default_actor(), when_of(at)

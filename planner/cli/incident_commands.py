@@ -3,10 +3,12 @@
 Every action is one transaction on the store with its guard inside; a refusal exits 1 and names
 what blocks. Only ``start`` reads the plan: later actions work on what the incident copied into
 the store, so they cost the same whatever the plan's size (and nothing heavy is imported).
+Commands import their own modules inside the function (see :mod:`planner.cli`).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -30,7 +32,6 @@ FUTURE_SLACK = timedelta(minutes=5)
 
 
 def default_actor() -> str:
-    import os
 
     for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):  # what getpass.getuser reads, without its imports
         if os.environ.get(name):
@@ -43,18 +44,18 @@ def default_actor() -> str:
         return "unknown"
 
 
-def parsewhen_of(text: str | None, now: datetime | None = None) -> datetime:
+def parse_when(text: str | None, now: datetime | None = None) -> datetime:
     """``--at``: an ISO 8601 date-time (UTC when it has no offset), ``HH:MM`` (today, UTC) or a
     time ago (``15m``, ``-15m``, ``1h30m ago``).
 
     Examples
     --------
     >>> now = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)
-    >>> parsewhen_of("02:40", now).isoformat()
+    >>> parse_when("02:40", now).isoformat()
     '2026-11-28T02:40:00+00:00'
-    >>> parsewhen_of("20m ago", now).isoformat()
+    >>> parse_when("20m ago", now).isoformat()
     '2026-11-28T02:40:00+00:00'
-    >>> parsewhen_of("2026-11-28T02:40:00+01:00", now).isoformat()
+    >>> parse_when("2026-11-28T02:40:00+01:00", now).isoformat()
     '2026-11-28T01:40:00+00:00'
     """
     now = now or datetime.now(UTC)
@@ -69,7 +70,10 @@ def parsewhen_of(text: str | None, now: datetime | None = None) -> datetime:
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
     except ValueError:
         pass
-    from models.duration import DurationError, parse_duration
+    from models.duration import (
+        DurationError,
+        parse_duration,
+    )
 
     ago = raw.removesuffix("ago").strip().removeprefix("-")
     try:
@@ -83,7 +87,10 @@ def parsewhen_of(text: str | None, now: datetime | None = None) -> datetime:
 def parse_expiry(text: str | None) -> timedelta | None:
     if text is None:
         return None
-    from models.duration import DurationError, parse_duration
+    from models.duration import (
+        DurationError,
+        parse_duration,
+    )
 
     try:
         return parse_duration(text)
@@ -92,7 +99,10 @@ def parse_expiry(text: str | None) -> timedelta | None:
 
 
 def open_store(path: str | None) -> Store:
-    from planner.tracking.store import Store, default_store_path
+    from planner.tracking.store import (
+        Store,
+        default_store_path,
+    )
 
     return Store(Path(path) if path else default_store_path())
 
@@ -120,7 +130,7 @@ STATE_FORMAT = click.option(
 
 def when_of(at: str | None) -> datetime:
     now = datetime.now(UTC)
-    when = parsewhen_of(at, now)
+    when = parse_when(at, now)
     if when > now + FUTURE_SLACK:
         raise UsageError(f"--at {at}: {when:%Y-%m-%d %H:%M} UTC is in the future")
     return when
@@ -146,7 +156,9 @@ def _deciding(action: Action, who: str, when: datetime) -> Callable[[View], list
 
 
 def done(events: list[Event]) -> int:
-    from planner.tracking.words import describe
+    from planner.tracking.words import (
+        describe,
+    )
 
     for event in events:
         click.echo(f"{event.incident} #{event.seq} {event.at:%H:%M} {event.actor}: {describe(event)}")
@@ -199,13 +211,15 @@ def start(  # noqa: PLR0917 - click passes every option
 
     The store keeps a copy of the plan, so the incident stays readable when the file changes.
     """
-    from planner.planfile.loader import load_plan
+    from planner.planfile.loader import (
+        load_plan,
+    )
     from planner.tracking.opening import open_incident
 
     loaded = load_plan(plan)
     valid = loaded.require_valid()
     when = when_of(at)
-    seen = parsewhen_of(detected, when) if detected else None
+    seen = parse_when(detected, when) if detected else None
     if seen is not None and seen > when:
         raise UsageError("--detected is after the declaration (--at); detection comes first")
     failed_ids = list(failed) or None  # scenario.select splits "a,b" and checks the ids
@@ -286,7 +300,9 @@ def list_incidents(fmt: str, store_path: str | None) -> int:
 def status(incident_id: str, fmt: str, store_path: str | None, at: str | None) -> int:
     """Where the recovery of incident ID stands: progress, next update due, projected finish,
     each task in wave order with its checks and what blocks it, open workarounds, the journal."""
-    from planner.tracking.outline import outline_of
+    from planner.tracking.outline import (
+        outline_of,
+    )
     from planner.tracking.progress import project
     from planner.tracking.render import status_json, status_markdown, status_text
 
@@ -316,7 +332,9 @@ def report(incident_id: str, fmt: str, store_path: str | None) -> int:
     or missed; escalations; estimated vs actual restore times with the plan edits they suggest;
     and the review questions with the data that bears on each.
     """
-    from planner.tracking.report import review
+    from planner.tracking.report import (
+        review,
+    )
     from planner.tracking.review_render import review_json, review_markdown
 
     state, journal = _load(store_path, incident_id)
@@ -335,7 +353,11 @@ def kpi(fmt: str, store_path: str | None) -> int:
     """Recovery KPIs over every incident in the store: MTTD, MTTR (overall and per service),
     share of incidents reopened, escalation frequency and exercises per quarter, with the trend
     by quarter. Exercises are counted apart from real incidents."""
-    from planner.tracking.kpi import facts, kpi_text, kpis
+    from planner.tracking.kpi import (
+        facts,
+        kpi_text,
+        kpis,
+    )
 
     with open_store(store_path) as store:
         gathered = []

@@ -1,7 +1,12 @@
-"""``planner track``: the terminal UI over the tracking core."""
+"""``planner track``: the terminal UI over the tracking core.
+
+Commands import their own modules inside the function (see :mod:`planner.cli`).
+"""
 
 from __future__ import annotations
 
+import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -44,9 +49,10 @@ def track(  # noqa: PLR0917 - click passes every option
     Keys: b begin  c/C pass/fail a check  v verify  r restored  x bypass  f failed again
           n note  u stakeholder update  e escalate  / filter  g tree  ? help  q quit
     """
-    from datetime import UTC, datetime
 
-    from planner.cli.incident_commands import default_actor
+    from planner.cli.incident_commands import (
+        default_actor,
+    )
     from planner.planfile.loader import load_plan
     from planner.tracking.opening import open_incident
     from planner.tracking.session import Session
@@ -87,7 +93,9 @@ def track(  # noqa: PLR0917 - click passes every option
 def _which_incident(path: Path, incident_id: str | None, plan_name: str) -> tuple[str, list[tuple[str, str]]]:
     """The incident to show (``--incident``, else the newest open one of this plan, else none)
     and, without ``--incident``, the open ones to offer to resume."""
-    from planner.tracking.store import Store
+    from planner.tracking.store import (
+        Store,
+    )
 
     with Store(path) as store:
         if incident_id is not None:
@@ -98,7 +106,6 @@ def _which_incident(path: Path, incident_id: str | None, plan_name: str) -> tupl
 
 
 def _require_terminal() -> None:
-    import sys
 
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError(
