@@ -38,6 +38,16 @@ class Finding:
     column: int | None = None
     """1-based column once located."""
 
+    def subjects(self) -> dict[str, str]:
+        """What the finding is about (service, dependency, team, person), where set."""
+        named = (
+            ("service", self.service),
+            ("dependency", self.dependency),
+            ("team", self.team),
+            ("person", self.person),
+        )
+        return {key: value for key, value in named if value is not None}
+
 
 @dataclass(frozen=True)
 class ReadinessAnswer:

@@ -31,11 +31,11 @@ def _roles(ctx: AuditContext) -> ReadinessAnswer:
     people = {p.id for p in ctx.plan.people}
     missing = [
         label
-        for attr, label in (
-            ("incident_commander", "incident commander"),
-            ("communications_lead", "communications lead"),
+        for person, label in (
+            (roles.incident_commander, "incident commander"),
+            (roles.communications_lead, "communications lead"),
         )
-        if getattr(roles, attr) not in people
+        if person not in people
     ]
     if missing:
         return ReadinessAnswer(QUESTIONS[0], "no", "not assigned to a known person: " + ", ".join(missing))

@@ -38,8 +38,12 @@ def audit_json(report: AuditReport) -> dict[str, Any]:
 
 def _finding_json(f: Finding) -> dict[str, Any]:
     out: dict[str, Any] = {"rule": f.rule, "severity": f.severity}
-    for key in ("service", "dependency", "team", "person"):
-        value = getattr(f, key)
+    for key, value in (
+        ("service", f.service),
+        ("dependency", f.dependency),
+        ("team", f.team),
+        ("person", f.person),
+    ):
         if value is not None:
             out[key] = value
     out["message"] = f.message
@@ -109,9 +113,7 @@ def audit_sarif(report: AuditReport) -> dict[str, Any]:
                 "level": _LEVEL[f.severity],
                 "message": {"text": f.message},
                 "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}, "region": region}}],
-                "properties": {
-                    k: v for k in ("service", "dependency", "team", "person") if (v := getattr(f, k))
-                },
+                "properties": {k: v for k, v in f.subjects().items() if v},
             }
         )
     return {

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from models.duration import fmt_duration
+from models.plan import Service
 from planner.audit.context import AuditContext
 from planner.audit.findings import Finding
 
@@ -151,9 +152,11 @@ def expired_workaround(ctx: AuditContext) -> Iterator[Finding]:
         )
 
 
-def _missing_field(ctx: AuditContext, rule_id: str, attr: str, advice: str) -> Iterator[Finding]:
+def _missing_field(
+    ctx: AuditContext, rule_id: str, field: Callable[[Service], object], advice: str
+) -> Iterator[Finding]:
     for s in ctx.services():
-        if getattr(s, attr) is None:
+        if field(s) is None:
             yield Finding(rule_id, "warning", f"{s.id}: {advice}", service=s.id, path=_svc_path(ctx, s.id))
 
 
@@ -162,7 +165,7 @@ def missing_verification(ctx: AuditContext) -> Iterator[Finding]:
     yield from _missing_field(
         ctx,
         "missing-verification",
-        "verify",
+        lambda s: s.verify,
         "no `verify:` command, so nobody can say when it is restored; add the health check "
         "a responder runs to confirm it",
     )
@@ -171,7 +174,7 @@ def missing_verification(ctx: AuditContext) -> Iterator[Finding]:
 @rule("missing-rto", "warning", "service without rto")
 def missing_rto(ctx: AuditContext) -> Iterator[Finding]:
     yield from _missing_field(
-        ctx, "missing-rto", "rto", "no `rto:`; agree how fast it must be back (e.g. `rto: 4h`)"
+        ctx, "missing-rto", lambda s: s.rto, "no `rto:`; agree how fast it must be back (e.g. `rto: 4h`)"
     )
 
 
@@ -180,7 +183,7 @@ def missing_restore_time(ctx: AuditContext) -> Iterator[Finding]:
     yield from _missing_field(
         ctx,
         "missing-restore-time",
-        "restore_time",
+        lambda s: s.restore_time,
         "no `restore_time:`, so schedules count it as instant; measure it in the next exercise",
     )
 
@@ -260,7 +263,7 @@ def missing_runbook(ctx: AuditContext) -> Iterator[Finding]:
     yield from _missing_field(
         ctx,
         "missing-runbook",
-        "runbook",
+        lambda s: s.runbook,
         "no `runbook:`; write down the restore steps and link them (`runbook: {url: ..., reviewed: ...}`)",
     )
 
@@ -353,11 +356,11 @@ def escalation_untested(ctx: AuditContext) -> Iterator[Finding]:
 @rule("unassigned-role", "error", "no incident commander or no communications lead")
 def unassigned_role(ctx: AuditContext) -> Iterator[Finding]:
     roles = ctx.plan.roles
-    for role, label in (
-        ("incident_commander", "incident commander"),
-        ("communications_lead", "communications lead"),
+    for role, label, person in (
+        ("incident_commander", "incident commander", roles.incident_commander),
+        ("communications_lead", "communications lead", roles.communications_lead),
     ):
-        if getattr(roles, role) is None:
+        if person is None:
             yield Finding(
                 "unassigned-role",
                 "error",

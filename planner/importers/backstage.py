@@ -88,11 +88,13 @@ def read_catalog(files: list[Path]) -> Catalog:
         except FileNotFoundError:
             raise PlanError([Problem(f"no such file: {path}", file=str(path))]) from None
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
+            mark, problem = (
+                (exc.problem_mark, exc.problem) if isinstance(exc, yaml.MarkedYAMLError) else (None, exc)
+            )
             raise PlanError(
                 [
                     Problem(
-                        f"not valid YAML: {getattr(exc, 'problem', exc)}",
+                        f"not valid YAML: {problem}",
                         file=str(path),
                         line=(mark.line + 1) if mark else 1,
                     )

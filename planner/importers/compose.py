@@ -57,10 +57,18 @@ def _load(path: Path) -> tuple[dict[str, Any], yaml.Node | None]:
         data = yaml.load(text, Loader=yaml.SafeLoader)  # SafeLoader handles anchors and merge keys
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        mark, problem = (
+            (exc.problem_mark, exc.problem) if isinstance(exc, yaml.MarkedYAMLError) else (None, exc)
+        )
         line = mark.line + 1 if mark is not None else 1
         raise PlanError(
-            [Problem(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=str(path), line=line)]
+            [
+                Problem(
+                    f"not valid YAML: {problem}",
+                    file=str(path),
+                    line=line,
+                )
+            ]
         ) from None
     if data is None:
         return {}, None

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.segment import Segment
 from textual.binding import Binding, BindingType
+from textual.events import Click
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -136,8 +137,8 @@ class TaskTable(ScrollView, can_focus=True):
         if old != new:
             self.post_message(self.Selected(self.selected))
 
-    def on_click(self, event: object) -> None:
-        y = getattr(event, "y", 0)
+    def on_click(self, event: Click) -> None:
+        y = event.y
         if y >= 1:
             row = round(self.scroll_offset.y) + y - 1
             if row < len(self.rows):
