@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CHILD = r"""
 import sys, time, json
 from planner.tui.app import TrackApp
+from planner.tui.recovery import RecoveryScreen
 from planner.tui.widgets import TaskTable
 
 original = TrackApp.run
@@ -33,7 +34,9 @@ timings = {}
 
 async def drive(pilot):
     app = pilot.app
-    table = app.query_one(TaskTable)
+    while not (isinstance(app.screen, RecoveryScreen) and app.screen.query(TaskTable)):
+        await pilot.pause(0.01)
+    table = app.screen.query_one(TaskTable)
     while not table.rows:
         await pilot.pause(0.01)
     await pilot.pause()

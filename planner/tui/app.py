@@ -50,18 +50,14 @@ class TrackApp(App[None]):
         assert self.session.state is not None, "loaded when the recovery screen mounts"
         return self.session.state
 
-    def get_default_screen(self) -> Screen[Any]:
-        """The recovery screen; a blank one while the user picks which incident to resume."""
-        if self.resume_offer:
-            return Screen()
-        return self._recovery()
-
     def _recovery(self) -> RecoveryScreen:
         return RecoveryScreen(self.session, self.clock, poll=self.polling)
 
     def on_mount(self) -> None:
         if self.resume_offer:
             self._resume()
+        else:
+            self.push_screen(self._recovery())
 
     @work(exclusive=True, group="open")
     async def _resume(self) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from planner.tracking.session import Session
 from planner.tui.app import TrackApp
-from tests.tui.test_track import STARTED, Clock, start_incident, wait_for
+from tests.tui.test_track import STARTED, Clock, recovery, start_incident, started, wait_for
 
 SIZE = (120, 36)
 
@@ -23,6 +23,7 @@ def enterprise_app(tmp_path: Path) -> TrackApp:
 
 
 async def settled(pilot: Any) -> None:
+    await started(pilot.app, pilot)
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
@@ -34,7 +35,7 @@ async def restore_storage(pilot: Any) -> None:
     await pilot.press("down", "down", "down", "b")
     await settled(pilot)
     # the projected finish is recomputed a second after the last change
-    await wait_for(pilot, lambda: pilot.app.screen.projected_seq == pilot.app.session.seen)
+    await wait_for(pilot, lambda: recovery(pilot.app).projected_seq == pilot.app.session.seen)
     await settled(pilot)
 
 
@@ -43,9 +44,12 @@ def test_main_screen(snap_compare: Any, tmp_path: Path) -> None:
 
 
 def test_help_screen(snap_compare: Any, tmp_path: Path) -> None:
-    assert snap_compare(
-        enterprise_app(tmp_path), terminal_size=SIZE, press=["question_mark"], run_before=settled
-    )
+    async def open_help(pilot: Any) -> None:
+        await settled(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(enterprise_app(tmp_path), terminal_size=SIZE, run_before=open_help)
 
 
 def test_update_editor(snap_compare: Any, tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from planner.tracking.session import Session
 from planner.tracking.store import Store
 from planner.tui.app import TrackApp
 from planner.tui.modals import BypassScreen, HelpScreen, TreeScreen, UpdateScreen
+from planner.tui.recovery import RecoveryScreen
 from planner.tui.widgets import TaskTable
 
 ENTERPRISE = Path(__file__).parents[2] / "examples" / "enterprise.yaml"
@@ -97,8 +98,25 @@ async def wait_for(pilot: Any, condition: Callable[[], bool], within: float = 10
     raise AssertionError(f"still not true after {within} s")
 
 
+def recovery(app: TrackApp) -> RecoveryScreen:
+    """The app's recovery screen (under any dialog open on top of it)."""
+    return next(s for s in app.screen_stack if isinstance(s, RecoveryScreen))
+
+
+async def started(app: TrackApp, pilot: Any) -> None:
+    """Wait until the recovery screen shows the incident."""
+    await wait_for(
+        pilot,
+        lambda: (
+            any(isinstance(s, RecoveryScreen) for s in app.screen_stack)
+            and bool(recovery(app).query(TaskTable))
+            and bool(recovery(app).query_one(TaskTable).rows)
+        ),
+    )
+
+
 async def go_to(app: TrackApp, pilot: Any, service: str) -> None:
-    assert app.query_one(TaskTable).select(service)
+    assert recovery(app).query_one(TaskTable).select(service)
     await pilot.pause()
 
 
@@ -106,7 +124,8 @@ async def go_to(app: TrackApp, pilot: Any, service: str) -> None:
 async def test_begin_verify_restored_reach_the_journal_and_the_screen(tmp_path: Path) -> None:
     app, _, said = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        table = app.query_one(TaskTable)
+        await started(app, pilot)
+        table = recovery(app).query_one(TaskTable)
         assert table.selected == "storage-cluster"
         await pilot.press("b")
         await settle(app, pilot)
@@ -126,6 +145,7 @@ async def test_begin_verify_restored_reach_the_journal_and_the_screen(tmp_path: 
 async def test_a_refused_action_says_why_and_leaves_the_journal_alone(tmp_path: Path) -> None:
     app, _, said = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
+        await started(app, pilot)
         await go_to(app, pilot, "db-primary")
         before = len(journal(app))
         await pilot.press("r")
@@ -142,6 +162,7 @@ async def test_a_refused_action_says_why_and_leaves_the_journal_alone(tmp_path: 
 async def test_pass_and_fail_a_check_picked_with_its_command(tmp_path: Path) -> None:
     app, _, said = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
+        await started(app, pilot)
         for key in "bvr":
             await pilot.press(key)
             await settle(app, pilot)
@@ -168,6 +189,7 @@ async def test_pass_and_fail_a_check_picked_with_its_command(tmp_path: Path) -> 
 async def test_bypass_asks_for_a_reason_and_creates_a_workaround(tmp_path: Path) -> None:
     app, _, said = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
+        await started(app, pilot)
         await go_to(app, pilot, "db-primary")
         await pilot.press("x", "enter")
         await pilot.pause()
@@ -202,6 +224,7 @@ async def test_bypass_asks_for_a_reason_and_creates_a_workaround(tmp_path: Path)
 async def test_fail_escalate_note_update(tmp_path: Path) -> None:
     app, clock, said = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
+        await started(app, pilot)
         for key in "bvr":
             await pilot.press(key)
             await settle(app, pilot)
@@ -234,7 +257,8 @@ async def test_fail_escalate_note_update(tmp_path: Path) -> None:
 async def test_filter_tree_help_and_palette(tmp_path: Path) -> None:
     app, _, _ = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        table = app.query_one(TaskTable)
+        await started(app, pilot)
+        table = recovery(app).query_one(TaskTable)
         await pilot.press("slash", *"team:dba", "enter")
         await pilot.pause()
         assert table.rows == ["db-primary", "db-replica"]
@@ -267,6 +291,7 @@ async def test_filter_tree_help_and_palette(tmp_path: Path) -> None:
 async def test_another_terminal_shows_up_within_a_second(tmp_path: Path) -> None:
     app, _, _ = make_app(tmp_path, poll=True)
     async with app.run_test(size=(120, 36)) as pilot:
+        await started(app, pilot)
         done = subprocess.run(
             [
                 sys.executable,
@@ -296,6 +321,7 @@ async def test_another_terminal_shows_up_within_a_second(tmp_path: Path) -> None
 async def test_quit_asks_and_resume_restores_the_same_state(tmp_path: Path) -> None:
     app, _, _ = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
+        await started(app, pilot)
         for key in "bvr":
             await pilot.press(key)
             await settle(app, pilot)
@@ -309,6 +335,7 @@ async def test_quit_asks_and_resume_restores_the_same_state(tmp_path: Path) -> N
         await pilot.pause()
     again, _, _ = make_app(tmp_path)
     async with again.run_test(size=(120, 36)) as pilot:
+        await started(again, pilot)
         await pilot.pause()
         assert (again.state.tasks, again.state.check_rows) == (before.tasks, before.check_rows)
         assert [e.seq for e in again.session.journal] == [e.seq for e in journal(again)]
@@ -318,13 +345,14 @@ async def test_quit_asks_and_resume_restores_the_same_state(tmp_path: Path) -> N
 async def test_narrow_terminal_keeps_the_header_and_table(tmp_path: Path) -> None:
     app, _, _ = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
+        await started(app, pilot)
         await pilot.pause()
         assert app.screen.has_class("narrow")
-        assert not app.query_one("#side").display
-        table = app.query_one(TaskTable)
+        assert not recovery(app).query_one("#side").display
+        table = recovery(app).query_one(TaskTable)
         assert table.size.width == 80
         assert "storage-cluster" in table.render_line(1).text
-        header = str(app.query_one("#header").render())
+        header = str(recovery(app).query_one("#header").render())
         assert "update due in" in header.splitlines()[1]
         assert "restored 0/21" in header
 
@@ -333,11 +361,11 @@ async def test_narrow_terminal_keeps_the_header_and_table(tmp_path: Path) -> Non
 async def test_resume_offer_resumes_the_open_incident_or_starts_a_new_one(tmp_path: Path) -> None:
     path = tmp_path / "incidents.db"
     first = start_incident(path)
-    started: list[str] = []
+    opened: list[str] = []
 
     def starter() -> str:
-        started.append(start_incident(path))
-        return started[-1]
+        opened.append(start_incident(path))
+        return opened[-1]
 
     for keys, expected in ((["enter"], first), (["down", "enter"], "INC-2")):
         clock = Clock(STARTED + timedelta(minutes=20))
@@ -347,11 +375,11 @@ async def test_resume_offer_resumes_the_open_incident_or_starts_a_new_one(tmp_pa
         async with app.run_test(size=(120, 36)) as pilot:
             await pilot.pause()
             await pilot.press(*keys)
-            await settle(app, pilot)
+            await started(app, pilot)
             assert app.session.incident == expected
             assert app.screen.query_one(TaskTable).selected == "storage-cluster"
             assert app.title == f"planner track {expected}"
-    assert started == ["INC-2"]
+    assert opened == ["INC-2"]
 
 
 @pytest.mark.asyncio
@@ -367,6 +395,7 @@ async def test_a_failing_poll_is_reported_once_and_its_recovery_too(tmp_path: Pa
         raise OSError("disk went away")
 
     async with app.run_test(size=(120, 36)) as pilot:
+        await started(app, pilot)
         app.session.fetch = broken_fetch  # type: ignore[method-assign]
         await wait_for(pilot, lambda: failures[0] >= 3)  # several polls, one notice
         await settle(app, pilot)
