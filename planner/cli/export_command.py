@@ -88,7 +88,7 @@ def export(  # noqa: PLR0917 - click passes every option by name
     from planner.engine.workarounds import open_workarounds
     from planner.export.view import build_view
     from planner.planfile.loader import load_plan
-    from planner.planfile.messages import did_you_mean
+    from planner.suggest import did_you_mean
 
     loaded = load_plan(plan)
     valid = loaded.require_valid()

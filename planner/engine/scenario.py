@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from models.plan import Plan
 from planner.errors import UsageError
-from planner.planfile.messages import did_you_mean
+from planner.suggest import did_you_mean
 
 FULL_OUTAGE = "full-outage"
 

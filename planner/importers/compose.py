@@ -21,7 +21,7 @@ import yaml
 from planner.engine.graph import depths
 from planner.errors import PlanError, PlannerError, Problem
 from planner.importers.interpolate import interpolate, interpolate_all, read_env_file
-from planner.planfile.messages import did_you_mean
+from planner.suggest import did_you_mean
 
 DEFAULT_OWNER_LABEL = "com.recovery-planner.owner"
 

@@ -12,9 +12,10 @@ from pydantic import BaseModel, ValidationError
 from models.plan import RULE_IDS, Exercise, Person, Plan, Policy, Roles, Scenario, Service, Team, Workaround
 from planner.errors import PlanError, Problem, YamlPath
 from planner.planfile.blocklocate import ExpectedLength
-from planner.planfile.messages import KEY_ERRORS, did_you_mean, kind_word, translate
+from planner.planfile.messages import KEY_ERRORS, kind_word, translate
 from planner.planfile.references import check_references
 from planner.planfile.source import Source, parse, read_source
+from planner.suggest import did_you_mean
 
 _ID_COLLECTIONS = ("people", "teams", "services", "scenarios", "workarounds")
 

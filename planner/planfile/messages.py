@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import types
 from datetime import date, datetime
 from typing import Any, Union, get_args, get_origin
@@ -11,6 +10,7 @@ from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
 from models.plan import Plan
+from planner.suggest import did_you_mean
 
 _KIND_WORDS = {
     "services": "service",
@@ -19,23 +19,6 @@ _KIND_WORDS = {
     "scenarios": "scenario",
     "workarounds": "workaround",
 }
-
-
-def did_you_mean(word: str, choices: list[str] | set[str] | tuple[str, ...]) -> str:
-    """A ``; did you mean 'x'?`` suffix, or an empty string when nothing is close.
-
-    Examples
-    --------
-    >>> did_you_mean("servics", ["services", "teams"])
-    "; did you mean 'services'?"
-    >>> did_you_mean("zzz", ["services"])
-    ''
-    """
-    ordered = sorted(choices)
-    close = difflib.get_close_matches(word, ordered, n=1, cutoff=0.6)
-    if not close and len(word) >= 2:
-        close = [c for c in ordered if c.startswith(word) or word.startswith(c)][:1]
-    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def describe(value: Any) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Collection
 from models.plan import Plan
 from planner.errors import Problem, YamlPath
 from planner.planfile.cycles import find_cycles
-from planner.planfile.messages import did_you_mean
+from planner.suggest import did_you_mean
 
 
 def check_references(plan: Plan, *, cycles: bool = True) -> list[Problem]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from planner.errors import PlannerError, UsageError
-from planner.planfile.messages import did_you_mean
+from planner.suggest import did_you_mean
 from planner.tracking.state import OPEN, IncidentRow, TaskRow, View
 
 

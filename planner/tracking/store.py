@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from models.events import Event, event_from_json, event_to_json
 from planner.errors import PlannerError, UsageError
+from planner.suggest import did_you_mean
 from planner.tracking.fold import apply
 from planner.tracking.schema import MIGRATIONS
 from planner.tracking.state import IncidentRow, MemoryView, WorkaroundRow
@@ -246,8 +247,6 @@ class Store:
         """One incident's row; an unknown id is a usage error naming the closest one."""
         row = incident_row(self.db, incident)
         if row is None:
-            from planner.planfile.messages import did_you_mean  # it loads the plan models: ~55 ms
-
             known = [r.id for r in self.incident_rows()]
             raise UsageError(
                 f"no incident {incident} in {self.path}{did_you_mean(incident, known)}"
