@@ -36,16 +36,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI with ``argv`` (default: ``sys.argv[1:]``) and return the exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
     was_enabled = gc.isenabled()
-    if "track" not in args[:1]:
-        # A one-shot command lives seconds: the cyclic collector's rescans of a large plan's
-        # millions of objects cost ~10% of `planner schedule` at 100,000 services; reference
-        # counting still frees everything acyclic. The long-lived terminal UI keeps it on.
-        gc.disable()
+    # A one-shot command lives seconds: the cyclic collector's rescans of a large plan's
+    # millions of objects cost ~10% of `planner schedule` at 100,000 services; reference
+    # counting still frees everything acyclic. The long-lived terminal UI turns it back on once
+    # it has loaded (see collect_garbage_from_now_on).
+    gc.disable()
     try:
         return _main(args)
     finally:
         if was_enabled:
             gc.enable()
+
+
+def collect_garbage_from_now_on() -> None:
+    """For the long-lived terminal UI, once the plan is loaded: what exists now is kept out of
+    the collector's scans (``gc.freeze``, a plan's objects live as long as the process) and the
+    collector runs from here on."""
+    gc.freeze()
+    gc.enable()
 
 
 def _main(args: list[str]) -> int:

@@ -83,9 +83,11 @@ def track(  # noqa: PLR0917 - click passes every option
     chosen, offer = _which_incident(path, incident_id, valid.name)
     if not chosen:
         chosen = start_new()
+    from planner.cli import collect_garbage_from_now_on
     from planner.tui.app import TrackApp
 
     app = TrackApp(Session(path, chosen, who), resume_offer=offer or None, starter=start_new)
+    collect_garbage_from_now_on()
     app.run()
     return 0
 
