@@ -59,8 +59,7 @@ def track(  # noqa: PLR0917 - click passes every option
     from planner.tracking.store import Store, default_store_path
 
     _require_terminal()
-    loaded = load_plan(plan)
-    valid = loaded.require_valid()
+    valid = (loaded := load_plan(plan)).require_valid()
     path = Path(store_path) if store_path else default_store_path()
     who = actor or default_actor()
     failed_ids = list(failed) or None  # scenario.select splits "a,b" and checks the ids
@@ -81,8 +80,7 @@ def track(  # noqa: PLR0917 - click passes every option
             return opened.row.id
 
     chosen, offer = _which_incident(path, incident_id, valid.name)
-    if not chosen:
-        chosen = start_new()
+    chosen = chosen or start_new()
     from planner.cli import collect_garbage_from_now_on
     from planner.tui.app import TrackApp
 
