@@ -23,6 +23,10 @@ _ISO = re.compile(
 DURATION_PATTERN = r"^(\d+d)?(\d+h)?(\d+m)?(\d+s)?$|^P(\d+D)?(T(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$"
 
 
+MAX_DURATION = timedelta(days=3650)
+"""The longest duration a plan may state: more is a typo, and arithmetic on it would overflow."""
+
+
 class DurationError(ValueError):
     """A duration text that is not one of the accepted forms."""
 
@@ -74,7 +78,15 @@ def parse_duration(value: object) -> timedelta:
                 "'1h30m' or ISO 8601 'PT1H30M'"
             )
     parts = {k: float(v) if v else 0.0 for k, v in match.groupdict().items()}
-    return timedelta(days=parts["d"], hours=parts["h"], minutes=parts["m"], seconds=parts["s"])
+    try:
+        parsed = timedelta(days=parts["d"], hours=parts["h"], minutes=parts["m"], seconds=parts["s"])
+    except OverflowError:
+        parsed = None
+    if parsed is None or parsed > MAX_DURATION:
+        raise DurationError(
+            f"{value!r} is longer than ten years: no recovery takes that long (check the units)"
+        )
+    return parsed
 
 
 def format_duration(value: timedelta) -> str:

@@ -7,9 +7,9 @@ becomes its description in ``planner schema``.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, StrictInt, model_validator
 
 from models.common import Criticality, Id, StrictModel, UtcDatetime
 from models.duration import Duration
@@ -41,18 +41,25 @@ RULE_IDS: tuple[str, ...] = (
 RuleSetting = Literal["error", "warning", "info", "off"]
 
 
+def _exactly_an_int(value: Any) -> Any:
+    """Refuse what only resembles an integer: YAML's ``true`` and ``1.0`` are not 1."""
+    if type(value) is not int:
+        raise ValueError("not an integer")
+    return value
+
+
 class Policy(StrictModel):
     """Review intervals, cadences and rule overrides for the whole plan."""
 
-    runbook_review_days: int = Field(default=90, ge=1)
+    runbook_review_days: StrictInt = Field(default=90, ge=1)
     """A runbook reviewed longer ago than this many days is stale."""
-    exercise_interval_days: int = Field(default=90, ge=1)
+    exercise_interval_days: StrictInt = Field(default=90, ge=1)
     """Without an exercise within this many days, the plan is overdue for one."""
-    escalation_test_days: int = Field(default=90, ge=1)
+    escalation_test_days: StrictInt = Field(default=90, ge=1)
     """An escalation path not tested within this many days counts as untested."""
     update_cadence: Duration = timedelta(minutes=30)
     """How often stakeholder updates are due during an incident."""
-    default_team_capacity: int = Field(default=1, ge=1)
+    default_team_capacity: StrictInt = Field(default=1, ge=1)
     """Parallel recovery tasks a team can run when it does not say."""
     rules: dict[str, RuleSetting] = Field(default_factory=dict)
     """Per-rule severity override: ``{rule-id: error|warning|info|off}``."""
@@ -82,7 +89,7 @@ class Team(StrictModel):
     """Escalation path, in order: person ids."""
     escalation_tested: date | None = None
     """Date the escalation path was last tested."""
-    capacity: int | None = Field(default=None, ge=1)
+    capacity: StrictInt | None = Field(default=None, ge=1)
     """Parallel recovery tasks the team can run (default: ``policy.default_team_capacity``)."""
     channel: str | None = None
     """Chat channel of the team."""
@@ -232,8 +239,8 @@ class Exercise(StrictModel):
 class Plan(StrictModel):
     """A recovery plan: the whole file."""
 
-    version: Literal[1]
-    """Format version; only 1 exists."""
+    version: Annotated[Literal[1], BeforeValidator(_exactly_an_int)]
+    """Format version; only 1 exists (the number 1, not true, 1.0 or "1")."""
     name: str
     """Name of the plan, e.g. the environment it covers."""
     policy: Policy = Field(default_factory=Policy)

@@ -102,10 +102,9 @@ def translate(error: ErrorDetails) -> tuple[tuple[str | int, ...], str]:
     if kind == "missing":
         return loc, f"missing required key '{field}'"
     if loc == ("version",):
-        shown = (
-            value if isinstance(value, (int, float, str)) and not isinstance(value, bool) else describe(value)
-        )
-        return loc, f"unsupported version {shown}: only version 1 exists (write 'version: 1')"
+        if isinstance(value, int) and not isinstance(value, bool):
+            return loc, f"unsupported version {value}: only version 1 exists (write 'version: 1')"
+        return loc, f"'version' must be the number 1, got {describe(value)} (write 'version: 1')"
     if kind == "string_type":
         hint = " (quote it so it is read as text)" if isinstance(value, (bool, int, float, date)) else ""
         return loc, f"'{field}' must be text, got {describe(value)}{hint}"

@@ -49,6 +49,13 @@ EXPECTED: dict[str, tuple[int, list[str]]] = {
     "unsupported-version.yaml": (1, ["unsupported version 2", "only version 1 exists"]),
     "workaround-not-a-dependency.yaml": (9, ["WA-1", "does not depend on it"]),
     "wrong-type-services.yaml": (3, ["'services' must be a list"]),
+    "version-boolean.yaml": (1, ["'version' must be the number 1", "boolean true"]),
+    "version-float.yaml": (1, ["'version' must be the number 1", "1.0"]),
+    "version-text.yaml": (1, ["'version' must be the number 1", "'1'", "write 'version: 1'"]),
+    "capacity-text.yaml": (5, ["'capacity' must be a whole number", "'2'", "teams[0].capacity"]),
+    "capacity-boolean.yaml": (4, ["'default_team_capacity' must be a whole number", "boolean true"]),
+    "duration-overflow.yaml": (5, ["'9999999999d' is longer than ten years", "services[0].rto"]),
+    "duration-iso-overflow.yaml": (5, ["'P99999999999D' is longer than ten years", "restore_time"]),
 }
 
 
