@@ -173,6 +173,9 @@ def _parse_yaml(source: Source) -> Any:
         raise PlanError([_yaml_syntax_problem(source, message)]) from None
     except Exception as exc:  # noqa: BLE001 - a third-party parser: any failure is a syntax error
         raise PlanError([Problem(f"cannot parse YAML: {exc}", file=source.name, line=1)]) from None
+    tags = _unknown_tags(source)
+    if tags:
+        raise PlanError(tags)
     if isinstance(data, list):
         starts = scan(source.text, set()).documents
         if len(starts) > 1:
@@ -194,6 +197,41 @@ def _parse_yaml(source: Source) -> Any:
             ]
         )
     return data
+
+
+_TAG_CANDIDATE = re.compile(r"(?:^|[\s\[{,])!", re.MULTILINE)
+"""Where a YAML tag could start; a file without one has no tags (the common case, decided by
+one regular expression instead of a second parse)."""
+_CORE_TAGS = frozenset({"str", "int", "float", "bool", "null", "seq", "map"})
+
+
+def _unknown_tags(source: Source) -> list[Problem]:
+    """Tags other than YAML's own (``!!str``, ...): the YAML parser drops them silently, so
+    ``owner: !Ref payments`` would read as ``payments``. Refused, each where it stands."""
+    if not _TAG_CANDIDATE.search(source.text):
+        return []
+    import yaml  # only files that may hold a tag get here (it costs 25 ms to import)
+
+    problems = []
+    try:
+        for token in yaml.scan(source.text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+            if isinstance(token, yaml.TagToken):
+                handle, suffix = token.value
+                if handle == "!!" and suffix in _CORE_TAGS:
+                    continue
+                mark = token.start_mark
+                problems.append(
+                    Problem(
+                        f"YAML tag '{handle or ''}{suffix}' is not supported: a plan is plain YAML "
+                        "(remove the tag, or quote the value if the '!' is part of it)",
+                        file=source.name,
+                        line=mark.line + 1 if mark else 1,
+                        column=mark.column + 1 if mark else None,
+                    )
+                )
+    except yaml.YAMLError:
+        return problems  # the parser above accepted it; report what was found up to here
+    return problems
 
 
 def _yaml_syntax_problem(source: Source, message: str) -> Problem:

@@ -55,6 +55,8 @@ EXPECTED: dict[str, tuple[int, list[str]]] = {
     "capacity-text.yaml": (5, ["'capacity' must be a whole number", "'2'", "teams[0].capacity"]),
     "capacity-boolean.yaml": (4, ["'default_team_capacity' must be a whole number", "boolean true"]),
     "duration-overflow.yaml": (5, ["'9999999999d' is longer than ten years", "services[0].rto"]),
+    "unknown-tag.yaml": (5, ["YAML tag '!Ref' is not supported", "plain YAML"]),
+    "unknown-tag-in-list.yaml": (8, ["YAML tag '!include' is not supported"]),
     "duration-iso-overflow.yaml": (5, ["'P99999999999D' is longer than ten years", "restore_time"]),
 }
 
@@ -154,3 +156,15 @@ def test_an_internal_error_exits_70_not_2(monkeypatch, run_cli) -> None:  # type
     assert "bug in recovery-planner" in result.err
     with pytest.raises(ZeroDivisionError):
         run_cli("schedule", EXAMPLES / "small.yaml", "--debug")
+
+
+def test_yaml_core_tags_and_exclamation_marks_in_values_are_fine(run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        "version: 1\nname: bangs\nservices:\n"
+        "  - {id: a, verify: !!str curl -fsS http://a/health}\n"
+        "  - id: b\n    verify: 'echo ready!'  # a comment with a ! in it\n"
+        "  - id: c\n    verify: curl -s http://c | grep -v !maintenance\n"
+    )
+    result = run_cli("validate", plan)
+    assert result.code == 0, result.err
