@@ -81,10 +81,7 @@ def audit(  # noqa: PLR0917 - click passes every option positionally by name
       planner audit plan.yaml --format sarif > audit.sarif
     """
 
-    from planner.audit import (
-        as_of_moment,
-        run_audit,
-    )
+    from planner.audit import as_of_moment, run_audit
     from planner.audit.render import audit_json, audit_sarif, render_audit
     from planner.planfile.loader import load_plan
 
@@ -118,9 +115,7 @@ def audit(  # noqa: PLR0917 - click passes every option positionally by name
 
 def _history(path: str, plan_name: str) -> PlanHistory:
 
-    from planner.tracking.store import (
-        Store,
-    )
+    from planner.tracking.store import Store
 
     if not Path(path).is_file():
         raise UsageError(
@@ -131,9 +126,7 @@ def _history(path: str, plan_name: str) -> PlanHistory:
 
 
 def _scenario_table(loaded: LoadedPlan, json_out: bool) -> Any:
-    from models.duration import (
-        fmt_duration,
-    )
+    from models.duration import fmt_duration
     from planner.audit.scenarios import all_scenarios
 
     if loaded.problems:

@@ -80,10 +80,7 @@ def export(  # noqa: PLR0917 - click passes every option by name
       planner export big.yaml --format svg --focus db-primary --depth 2 -o db.svg
     """
 
-    from planner.audit import (
-        as_of_moment,
-        run_audit,
-    )
+    from planner.audit import as_of_moment, run_audit
     from planner.engine.planning import plan_recovery
     from planner.engine.workarounds import open_workarounds
     from planner.export.view import build_view
@@ -122,10 +119,7 @@ def _render(
 ) -> tuple[str | None, bytes | None]:
     """The export as text, or as bytes for the binary formats."""
 
-    from planner.export.dot import (
-        render_binary,
-        render_dot,
-    )
+    from planner.export.dot import render_binary, render_dot
     from planner.export.markdown import render_runbook
     from planner.export.mermaid import render_flowchart, render_gantt
 

@@ -93,10 +93,7 @@ def import_compose(  # noqa: PLR0917 - click passes every option by name
     Example:
       planner import compose compose.yaml compose.override.yaml -o plan.yaml
     """
-    from planner.importers.compose import (
-        load_project,
-        to_plan_yaml,
-    )
+    from planner.importers.compose import load_project, to_plan_yaml
 
     project = load_project(list(files), env_file=env_file, profiles=profiles, all_profiles=all_profiles)
     plan_name = name or (files[0].resolve().parent.name or "imported")
@@ -112,9 +109,7 @@ def import_compose(  # noqa: PLR0917 - click passes every option by name
 
 
 def _finish_import(text: str, output: Path | None, merge: Path | None) -> None:
-    from planner.importers.merge import (
-        merge_into_file,
-    )
+    from planner.importers.merge import merge_into_file
     from planner.planfile.loader import load_source
     from planner.planfile.source import Source
 
@@ -149,10 +144,7 @@ def import_backstage(
     Example:
       planner import backstage catalog-info.yaml -o plan.yaml
     """
-    from planner.importers.backstage import (
-        read_catalog,
-        to_plan_yaml,
-    )
+    from planner.importers.backstage import read_catalog, to_plan_yaml
 
     catalog = read_catalog(list(files))
     plan_name = name or (files[0].resolve().parent.name or "imported")

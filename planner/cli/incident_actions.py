@@ -245,9 +245,7 @@ def update(  # noqa: PLR0917 - click passes every option
     re-run on the current state. Review it with --draft, send your own text with --message.
     """
 
-    from planner.tracking.progress import (
-        project,
-    )
+    from planner.tracking.progress import project
     from planner.tracking.render import draft_update
 
     who, when = actor or default_actor(), when_of(at)

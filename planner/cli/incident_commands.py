@@ -70,10 +70,7 @@ def parse_when(text: str | None, now: datetime | None = None) -> datetime:
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
     except ValueError:
         pass
-    from models.duration import (
-        DurationError,
-        parse_duration,
-    )
+    from models.duration import DurationError, parse_duration
 
     ago = raw.removesuffix("ago").strip().removeprefix("-")
     try:
@@ -87,10 +84,7 @@ def parse_when(text: str | None, now: datetime | None = None) -> datetime:
 def parse_expiry(text: str | None) -> timedelta | None:
     if text is None:
         return None
-    from models.duration import (
-        DurationError,
-        parse_duration,
-    )
+    from models.duration import DurationError, parse_duration
 
     try:
         return parse_duration(text)
@@ -99,10 +93,7 @@ def parse_expiry(text: str | None) -> timedelta | None:
 
 
 def open_store(path: str | None) -> Store:
-    from planner.tracking.store import (
-        Store,
-        default_store_path,
-    )
+    from planner.tracking.store import Store, default_store_path
 
     return Store(Path(path) if path else default_store_path())
 
@@ -156,9 +147,7 @@ def _deciding(action: Action, who: str, when: datetime) -> Callable[[View], list
 
 
 def done(events: list[Event]) -> int:
-    from planner.tracking.words import (
-        describe,
-    )
+    from planner.tracking.words import describe
 
     for event in events:
         click.echo(f"{event.incident} #{event.seq} {event.at:%H:%M} {event.actor}: {describe(event)}")
@@ -211,9 +200,7 @@ def start(  # noqa: PLR0917 - click passes every option
 
     The store keeps a copy of the plan, so the incident stays readable when the file changes.
     """
-    from planner.planfile.loader import (
-        load_plan,
-    )
+    from planner.planfile.loader import load_plan
     from planner.tracking.opening import open_incident
 
     loaded = load_plan(plan)
@@ -300,9 +287,7 @@ def list_incidents(fmt: str, store_path: str | None) -> int:
 def status(incident_id: str, fmt: str, store_path: str | None, at: str | None) -> int:
     """Where the recovery of incident ID stands: progress, next update due, projected finish,
     each task in wave order with its checks and what blocks it, open workarounds, the journal."""
-    from planner.tracking.outline import (
-        outline_of,
-    )
+    from planner.tracking.outline import outline_of
     from planner.tracking.progress import project
     from planner.tracking.render import status_json, status_markdown, status_text
 
@@ -332,9 +317,7 @@ def report(incident_id: str, fmt: str, store_path: str | None) -> int:
     or missed; escalations; estimated vs actual restore times with the plan edits they suggest;
     and the review questions with the data that bears on each.
     """
-    from planner.tracking.report import (
-        review,
-    )
+    from planner.tracking.report import review
     from planner.tracking.review_render import review_json, review_markdown
 
     state, journal = _load(store_path, incident_id)
@@ -353,11 +336,7 @@ def kpi(fmt: str, store_path: str | None) -> int:
     """Recovery KPIs over every incident in the store: MTTD, MTTR (overall and per service),
     share of incidents reopened, escalation frequency and exercises per quarter, with the trend
     by quarter. Exercises are counted apart from real incidents."""
-    from planner.tracking.kpi import (
-        facts,
-        kpi_text,
-        kpis,
-    )
+    from planner.tracking.kpi import facts, kpi_text, kpis
 
     with open_store(store_path) as store:
         gathered = []

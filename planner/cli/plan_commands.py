@@ -18,18 +18,14 @@ if TYPE_CHECKING:
 
 
 def _planning(plan: str, scenario: str | None, failed: tuple[str, ...]) -> Planning:
-    from planner.engine.planning import (
-        plan_recovery,
-    )
+    from planner.engine.planning import plan_recovery
     from planner.planfile.loader import load_valid_plan
 
     return plan_recovery(load_valid_plan(plan), scenario, list(failed) or None)
 
 
 def _ordering(plan: str, scenario: str | None, failed: tuple[str, ...]) -> Ordering:
-    from planner.engine.planning import (
-        plan_order,
-    )
+    from planner.engine.planning import plan_order
     from planner.planfile.loader import load_valid_plan
 
     return plan_order(load_valid_plan(plan), scenario, list(failed) or None)
@@ -46,9 +42,7 @@ def validate(plan: str, fmt: str) -> int:
     each as FILE:LINE:COL. Exit 0 when the plan is valid, 2 when it is not. PLAN may be '-' for
     standard input.
     """
-    from planner.planfile.loader import (
-        load_plan,
-    )
+    from planner.planfile.loader import load_plan
 
     try:
         loaded = load_plan(plan)
@@ -120,9 +114,7 @@ def schema() -> int:
     Editors validate and complete plans with it: save it as plan.schema.json and put
     '# yaml-language-server: $schema=plan.schema.json' on the first line of the plan.
     """
-    from planner.planfile.schema import (
-        plan_schema,
-    )
+    from planner.planfile.schema import plan_schema
 
     click.echo(json.dumps(plan_schema(), indent=2))
     return 0
@@ -140,10 +132,7 @@ def impact(plan: str, services: tuple[str, ...], fmt: str) -> int:
     Example:
       planner impact examples/enterprise.yaml storage-cluster
     """
-    from planner.cli.render import (
-        impact_json,
-        render_impact,
-    )
+    from planner.cli.render import impact_json, render_impact
 
     result = _ordering(plan, None, services)
     if fmt == "json":
@@ -164,10 +153,7 @@ def order(plan: str, scenario: str | None, failed: tuple[str, ...], fmt: str) ->
     Wave 1 has no down hard dependency; each later wave waits on the one before. Within a wave:
     most critical first, then tightest RTO, then id.
     """
-    from planner.cli.render import (
-        order_json,
-        render_order,
-    )
+    from planner.cli.render import order_json, render_order
 
     result = _ordering(plan, scenario, failed)
     if fmt == "json":
@@ -189,10 +175,7 @@ def schedule_cmd(plan: str, scenario: str | None, failed: tuple[str, ...], fmt: 
     Teams run as many tasks at once as their `capacity`; services without an owner share one
     slot. Times are from incident start. Exit 0 even when RTOs are missed (audit gates on that).
     """
-    from planner.cli.render import (
-        render_schedule,
-        schedule_json,
-    )
+    from planner.cli.render import render_schedule, schedule_json
 
     result = _planning(plan, scenario, failed)
     if fmt == "json":

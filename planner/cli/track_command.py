@@ -50,9 +50,7 @@ def track(  # noqa: PLR0917 - click passes every option
           n note  u stakeholder update  e escalate  / filter  g tree  ? help  q quit
     """
 
-    from planner.cli.incident_commands import (
-        default_actor,
-    )
+    from planner.cli.incident_commands import default_actor
     from planner.planfile.loader import load_plan
     from planner.tracking.opening import open_incident
     from planner.tracking.session import Session
@@ -93,9 +91,7 @@ def track(  # noqa: PLR0917 - click passes every option
 def _which_incident(path: Path, incident_id: str | None, plan_name: str) -> tuple[str, list[tuple[str, str]]]:
     """The incident to show (``--incident``, else the newest open one of this plan, else none)
     and, without ``--incident``, the open ones to offer to resume."""
-    from planner.tracking.store import (
-        Store,
-    )
+    from planner.tracking.store import Store
 
     with Store(path) as store:
         if incident_id is not None:
