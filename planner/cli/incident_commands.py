@@ -92,10 +92,12 @@ def parse_expiry(text: str | None) -> timedelta | None:
         raise UsageError(f"--expires {text!r}: {exc}") from None
 
 
-def open_store(path: str | None) -> Store:
+def open_store(path: str | None, *, create: bool = False) -> Store:
+    """The store of ``--store`` (or the default); only ``incident start`` creates a missing one:
+    any other command on a mistyped path says so instead of answering from an empty store."""
     from planner.tracking.store import Store, default_store_path
 
-    return Store(Path(path) if path else default_store_path())
+    return Store(Path(path) if path else default_store_path(), create=create)
 
 
 STORE = click.option(
@@ -211,7 +213,7 @@ def start(  # noqa: PLR0917 - click passes every option
         raise UsageError("--detected is after the declaration (--at); detection comes first")
     failed_ids = list(failed) or None  # scenario.select splits "a,b" and checks the ids
     who = actor or default_actor()
-    with open_store(store_path) as store:
+    with open_store(store_path, create=True) as store:
         snap = open_incident(
             store,
             valid,

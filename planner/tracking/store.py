@@ -73,6 +73,24 @@ def default_store_path() -> Path:
     return Path(env) if env else DEFAULT_STORE
 
 
+def _read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection; where SQLite cannot share the store's WAL index (a read-only
+    folder), the file is read as immutable: nobody can be writing it there."""
+    uri = path.resolve().as_uri()
+    db = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None)
+    try:
+        db.execute("PRAGMA user_version").fetchone()
+    except sqlite3.OperationalError:
+        db.close()
+        db = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None)
+    return db
+
+
+def _writable(path: Path) -> bool:
+    """Whether this process may write the store file and its folder (for the WAL files)."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
 def plan_hash(text: str) -> str:
     """SHA-256 of a plan's text: the key an incident refers to its plan by."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -81,17 +99,32 @@ def plan_hash(text: str) -> str:
 class Store:
     """An open journal store."""
 
-    def __init__(self, path: Path, *, lock_wait: float = LOCK_WAIT_SECONDS) -> None:
+    def __init__(self, path: Path, *, lock_wait: float = LOCK_WAIT_SECONDS, create: bool = True) -> None:
+        """Open the store at ``path``; a missing one is created only with ``create`` (a read of a
+        mistyped path must not answer from a new, empty store). A store the user may not write
+        (an archived incident) is opened read-only: reads work, writes say why they cannot."""
         self.path = path
         self.lock_wait = lock_wait
+        if not create and not path.is_file():
+            raise StoreError(
+                f"no incident store at {path}: check --store (or PLANNER_STORE); "
+                "`planner incident start` creates one"
+            )
+        self.read_only = path.is_file() and not _writable(path)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(path, timeout=lock_wait, isolation_level=None)
+            if self.read_only:
+                self.db = sqlite3.connect(
+                    f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None
+                )
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite3.connect(path, timeout=lock_wait, isolation_level=None)
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open the incident store {path}: {exc}") from None
         try:
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=FULL")
+            if not self.read_only:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=FULL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
         except sqlite3.DatabaseError as exc:
@@ -121,6 +154,10 @@ class Store:
         read and every screen's poll opens a store, and none of them may queue behind a writer."""
         if self._current():
             return
+        if self.read_only:
+            raise StoreError(
+                f"{self.path} is read-only and from an older planner: copy it somewhere writable"
+            )
         with self.transaction():
             if self._current():  # another process migrated it while we waited for the lock
                 return
@@ -148,6 +185,8 @@ class Store:
         """``BEGIN IMMEDIATE`` ... ``COMMIT``: the write lock is taken up front, so whatever the
         caller checks inside (a guard) still holds when it writes. Waits (bounded) for another
         writer instead of failing with "database is locked"."""
+        if self.read_only:
+            raise StoreError(f"{self.path} is read-only (an archived store?): nothing can be recorded in it")
         deadline = time.monotonic() + self.lock_wait
         while True:
             try:

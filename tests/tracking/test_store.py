@@ -274,3 +274,51 @@ def test_concurrent_responders_conflict_through_the_guard(tmp_path: Path) -> Non
     journal = Store(path).events("INC-1")
     assert sum(1 for e in journal if isinstance(e, TaskBegun)) == len(services)
     assert sum(1 for e in journal if isinstance(e, Note)) == 4 * len(services)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["incident", "list"],
+        ["incident", "status", "INC-1"],
+        ["kpi"],
+        ["report", "INC-1"],
+        ["incident", "note", "INC-1", "x"],
+    ],
+)
+def test_a_mistyped_store_is_an_error_not_a_new_empty_store(
+    args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from planner.cli import main
+
+    missing = tmp_path / "incidnets.db"
+    assert main([*args, "--store", str(missing)]) == 2
+    err = capsys.readouterr().err
+    assert f"no incident store at {missing}" in err
+    assert "`planner incident start` creates one" in err
+    assert not missing.exists()
+
+
+def test_a_read_only_store_can_be_read_but_not_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An archived store (a file this user may not write): every read works, and an action
+    says why it cannot be recorded. (Tests run as root, who may write anything, so the check of
+    the file's permissions is what is replaced here.)"""
+    from planner.cli import main
+    from planner.tracking import store as store_module
+
+    path = tmp_path / "s.db"
+    incident = _enterprise_incident(path)
+    capsys.readouterr()
+    monkeypatch.setattr(store_module, "_writable", lambda _path: False)
+    with Store(path) as archived:
+        assert archived.read_only
+        assert [r.id for r in archived.incident_rows()] == [incident]
+        assert archived.snapshot(incident) is not None
+        with pytest.raises(StoreError, match="read-only"):
+            archived.act(incident, lambda view: actions.AddNote("x").decide(view, "a", datetime.now(UTC)))
+    for args in (["incident", "status", incident], ["incident", "list"], ["report", incident], ["kpi"]):
+        assert main([*args, "--store", str(path)]) == 0, capsys.readouterr().err
+    assert main(["incident", "note", incident, "late note", "--store", str(path), "--as", "a"]) == 2
+    assert "read-only" in capsys.readouterr().err
