@@ -16,7 +16,10 @@ the engine (0.1-0.7 s; Textual alone 0.45 s), which the other commands of the sa
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import gc
+import os
 import sys
 from collections.abc import Sequence
 
@@ -48,6 +51,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             gc.enable()
 
 
+_OUTPUT_ERRORS = frozenset({errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG, errno.EBADF})
+"""Writing the output failed for a reason outside the planner (a full disk, /dev/full, a closed
+stream): said in one line, not reported as a bug."""
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so that the interpreter's last flush of what could
+    not be written does not fail a second time on the way out."""
+    with contextlib.suppress(OSError):
+        sys.stdout.flush()
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no file descriptor (captured output in tests)
+        pass
+
+
 def collect_garbage_from_now_on() -> None:
     """For the long-lived terminal UI, once the plan is loaded: what exists now is kept out of
     the collector's scans (``gc.freeze``, a plan's objects live as long as the process) and the
@@ -57,6 +77,9 @@ def collect_garbage_from_now_on() -> None:
 
 
 def _main(args: list[str]) -> int:
+    if sys.stdout is None:  # started with standard output closed (`planner ... >&-`)
+        click.echo("error: standard output is closed: nothing to write the answer to", err=True)
+        return EXIT_BAD_INPUT
     debug = "--debug" in args
     args = [a for a in args if a != "--debug"]
     try:
@@ -77,7 +100,14 @@ def _main(args: list[str]) -> int:
         click.echo(f"{exc.label}: {exc}", err=True)
         return exc.exit_code
     except BrokenPipeError:
+        _silence_stdout()
         return EXIT_OK
+    except OSError as exc:
+        if exc.errno not in _OUTPUT_ERRORS:
+            raise
+        _silence_stdout()
+        click.echo(f"error: cannot write the output: {exc.strerror}", err=True)
+        return EXIT_BAD_INPUT
     except Exception as exc:  # the last resort: a bug must not greet a responder with a traceback
         if debug:
             raise

@@ -112,7 +112,11 @@ def read_catalog(files: list[Path]) -> Catalog:
                 continue
             if kind == "location":
                 spec: dict[str, Any] = data["spec"] if isinstance(data.get("spec"), dict) else {}
-                targets = list(spec.get("targets") or []) + ([spec["target"]] if spec.get("target") else [])
+                listed = spec.get("targets") or []
+                if not isinstance(listed, list):
+                    catalog.problems.append(f"{path}:{line}: Location targets must be a list, skipped")
+                    listed = []
+                targets = [*listed, *([spec["target"]] if spec.get("target") else [])]
                 for target in targets:
                     if "://" in str(target):
                         catalog.problems.append(
@@ -197,7 +201,7 @@ def to_plan_yaml(catalog: Catalog, name: str) -> tuple[str, list[str]]:
         f"name: {json.dumps(name)}",
     ]
     out += _people_and_teams(users, groups, person_id, team_id, members)
-    out.append("services:")
+    out.append("services:" if services else "services: []")
     for ref in sorted(services, key=lambda r: (depth[r], ids[r])):
         e = services[ref]
         meta = e.data.get("metadata") or {}

@@ -56,6 +56,10 @@ def _load(path: Path) -> tuple[dict[str, Any], yaml.Node | None]:
     try:
         data = yaml.load(text, Loader=yaml.SafeLoader)  # SafeLoader handles anchors and merge keys
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        raise PlanError(
+            [Problem("not valid YAML here: nested too deeply to read", file=str(path), line=1)]
+        ) from None
     except yaml.YAMLError as exc:
         mark, problem = (
             (exc.problem_mark, exc.problem) if isinstance(exc, yaml.MarkedYAMLError) else (None, exc)
@@ -74,7 +78,55 @@ def _load(path: Path) -> tuple[dict[str, Any], yaml.Node | None]:
         return {}, None
     if not isinstance(data, dict):
         raise PlanError([Problem("a Compose file is a mapping with 'services'", file=str(path), line=1)])
+    services = data.get("services")
+    if services is not None and not isinstance(services, dict):
+        raise PlanError(
+            [
+                Problem(
+                    f"'services' must be a mapping of service names to their settings, not {_kind(services)}",
+                    file=str(path),
+                    line=_line_of(node, "services"),
+                )
+            ]
+        )
+    for name, config in (services or {}).items():
+        _check_service(str(path), str(name), config, node)
     return data, node
+
+
+def _kind(value: object) -> str:
+    return {list: "a list", str: "text", int: "a number", float: "a number", bool: "a boolean"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _line_of(node: yaml.Node | None, key: str) -> int:
+    found = _mapping_get(node, key)
+    return found[0].start_mark.line + 1 if found else 1
+
+
+def _check_service(file: str, name: str, config: object, node: yaml.Node | None) -> None:
+    """The shapes the importer reads: a mapping, ``extends`` as a name or a mapping with a
+    ``service`` name, ``profiles`` as a list of names."""
+    services = _mapping_get(node, "services")
+    entry = _mapping_get(services[1] if services else None, name)
+    line = entry[0].start_mark.line + 1 if entry else 1
+    wrong = None
+    if config is not None and not isinstance(config, dict):
+        wrong = f"service '{name}' must be a mapping of settings, not {_kind(config)}"
+    elif isinstance(config, dict):
+        ext = config.get("extends")
+        if ext is not None and not (
+            isinstance(ext, str) or (isinstance(ext, dict) and isinstance(ext.get("service"), str))
+        ):
+            wrong = f"service '{name}': 'extends' must be a service name or {{service: NAME, file: FILE}}"
+        profiles = config.get("profiles")
+        if profiles is not None and not (
+            isinstance(profiles, list) and all(isinstance(p, str) for p in profiles)
+        ):
+            wrong = f"service '{name}': 'profiles' must be a list of profile names, not {_kind(profiles)}"
+    if wrong:
+        raise PlanError([Problem(wrong, file=file, line=line)])
 
 
 def _mapping_get(node: yaml.Node | None, key: str) -> tuple[yaml.Node, yaml.Node] | None:
@@ -319,7 +371,7 @@ def to_plan_yaml(
     ]
     if owners:
         out += ["teams:"] + [f"  - id: {o}" for o in owners]
-    out.append("services:")
+    out.append("services:" if order else "services: []")
     for n in order:
         out += _service_lines(services[n], deps[n], services, gated, owner_label)
     return "\n".join(out) + "\n", warnings

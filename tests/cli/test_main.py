@@ -35,3 +35,37 @@ def test_the_terminal_ui_collects_garbage_once_loaded() -> None:
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_a_full_disk_is_a_clear_error_not_a_bug(fmt: str) -> None:
+    import subprocess
+    import sys
+
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "planner", "schedule", str(EXAMPLES / "enterprise.yaml"), "--format", fmt],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    assert done.returncode == 2
+    assert done.stderr.strip() == "error: cannot write the output: No space left on device"
+
+
+def test_a_closed_standard_output_is_a_clear_error() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "planner", "validate", str(EXAMPLES / "small.yaml")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+        close_fds=True,
+        preexec_fn=lambda: __import__("os").close(1),
+    )
+    assert done.returncode == 2
+    assert "standard output is closed" in done.stderr
