@@ -1,0 +1,135 @@
+"""Reading one Compose file: YAML with anchors and merge keys (PyYAML), its node tree for line
+numbers, and the shapes the importer relies on checked, each wrong one a problem naming the file
+and line."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from planner.errors import PlanError, Problem
+from planner.importers.interpolate import interpolate
+
+
+def load_file(path: Path) -> tuple[dict[str, Any], yaml.Node | None]:
+    """The file's data and its node tree (None for an empty file)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PlanError([Problem(f"no such file: {path}", file=str(path))]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PlanError([Problem(f"cannot read {path}: {exc}", file=str(path))]) from None
+    try:
+        data = yaml.load(text, Loader=yaml.SafeLoader)  # SafeLoader handles anchors and merge keys
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        raise PlanError(
+            [Problem("not valid YAML here: nested too deeply to read", file=str(path), line=1)]
+        ) from None
+    except yaml.YAMLError as exc:
+        mark, problem = (
+            (exc.problem_mark, exc.problem) if isinstance(exc, yaml.MarkedYAMLError) else (None, exc)
+        )
+        line = mark.line + 1 if mark is not None else 1
+        raise PlanError(
+            [
+                Problem(
+                    f"not valid YAML: {problem}",
+                    file=str(path),
+                    line=line,
+                )
+            ]
+        ) from None
+    if data is None:
+        return {}, None
+    if not isinstance(data, dict):
+        raise PlanError([Problem("a Compose file is a mapping with 'services'", file=str(path), line=1)])
+    services = data.get("services")
+    if services is not None and not isinstance(services, dict):
+        raise PlanError(
+            [
+                Problem(
+                    f"'services' must be a mapping of service names to their settings, not {_kind(services)}",
+                    file=str(path),
+                    line=_line_of(node, "services"),
+                )
+            ]
+        )
+    for name, config in (services or {}).items():
+        _check_service(str(path), str(name), config, node)
+    return data, node
+
+
+def _kind(value: object) -> str:
+    return {list: "a list", str: "text", int: "a number", float: "a number", bool: "a boolean"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _line_of(node: yaml.Node | None, key: str) -> int:
+    found = mapping_get(node, key)
+    return found[0].start_mark.line + 1 if found else 1
+
+
+def _check_service(file: str, name: str, config: object, node: yaml.Node | None) -> None:
+    """The shapes the importer reads: a mapping, ``extends`` as a name or a mapping with a
+    ``service`` name, ``profiles`` as a list of names."""
+    services = mapping_get(node, "services")
+    entry = mapping_get(services[1] if services else None, name)
+    line = entry[0].start_mark.line + 1 if entry else 1
+    wrong = None
+    if config is not None and not isinstance(config, dict):
+        wrong = f"service '{name}' must be a mapping of settings, not {_kind(config)}"
+    elif isinstance(config, dict):
+        ext = config.get("extends")
+        if ext is not None and not (
+            isinstance(ext, str) or (isinstance(ext, dict) and isinstance(ext.get("service"), str))
+        ):
+            wrong = f"service '{name}': 'extends' must be a service name or {{service: NAME, file: FILE}}"
+        profiles = config.get("profiles")
+        if profiles is not None and not (
+            isinstance(profiles, list) and all(isinstance(p, str) for p in profiles)
+        ):
+            wrong = f"service '{name}': 'profiles' must be a list of profile names, not {_kind(profiles)}"
+    if wrong:
+        raise PlanError([Problem(wrong, file=file, line=line)])
+
+
+def mapping_get(node: yaml.Node | None, key: str) -> tuple[yaml.Node, yaml.Node] | None:
+    """The (key, value) nodes of ``key`` in a mapping node."""
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    for k, v in node.value:
+        if isinstance(k, yaml.ScalarNode) and k.value == key:
+            return k, v
+    return None
+
+
+def service_lines(
+    node: yaml.Node | None, env: Mapping[str, str], file: str
+) -> dict[str, tuple[int, dict[str, int]]]:
+    """Service name -> (line of its key, {dependency name: line of its entry})."""
+    out: dict[str, tuple[int, dict[str, int]]] = {}
+    services = mapping_get(node, "services")
+    if services is None or not isinstance(services[1], yaml.MappingNode):
+        return out
+    for key, value in services[1].value:
+        if not isinstance(key, yaml.ScalarNode):
+            continue
+        deps: dict[str, int] = {}
+        found = mapping_get(value, "depends_on")
+        if found is not None:
+            seq = found[1]
+            if isinstance(seq, yaml.SequenceNode):
+                for item in seq.value:
+                    if isinstance(item, yaml.ScalarNode):
+                        deps[interpolate(item.value, env, file)] = item.start_mark.line + 1
+            elif isinstance(seq, yaml.MappingNode):
+                for k, _ in seq.value:
+                    if isinstance(k, yaml.ScalarNode):
+                        deps[interpolate(k.value, env, file)] = k.start_mark.line + 1
+        out[key.value] = (key.start_mark.line + 1, deps)
+    return out
