@@ -25,7 +25,7 @@ from collections.abc import Sequence
 
 import click
 
-from planner.cli.app import cli  # its commands are imported when used
+from planner.cli.app import cli, say  # its commands are imported when used
 from planner.errors import PlannerError
 
 EXIT_OK = 0
@@ -78,7 +78,7 @@ def collect_garbage_from_now_on() -> None:
 
 def _main(args: list[str]) -> int:
     if sys.stdout is None:  # started with standard output closed (`planner ... >&-`)
-        click.echo("error: standard output is closed: nothing to write the answer to", err=True)
+        say("error: standard output is closed: nothing to write the answer to", err=True)
         return EXIT_BAD_INPUT
     debug = "--debug" in args
     args = [a for a in args if a != "--debug"]
@@ -87,7 +87,7 @@ def _main(args: list[str]) -> int:
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.Abort:
-        click.echo("Aborted.", err=True)
+        say("Aborted.", err=True)
         return EXIT_BAD_INPUT
     except click.ClickException as exc:
         if debug:
@@ -97,7 +97,7 @@ def _main(args: list[str]) -> int:
     except PlannerError as exc:
         if debug:
             raise
-        click.echo(f"{exc.label}: {exc}", err=True)
+        say(f"{exc.label}: {exc}", err=True)
         return exc.exit_code
     except BrokenPipeError:
         _silence_stdout()
@@ -106,12 +106,12 @@ def _main(args: list[str]) -> int:
         if exc.errno not in _OUTPUT_ERRORS:
             raise
         _silence_stdout()
-        click.echo(f"error: cannot write the output: {exc.strerror}", err=True)
+        say(f"error: cannot write the output: {exc.strerror}", err=True)
         return EXIT_BAD_INPUT
     except Exception as exc:  # the last resort: a bug must not greet a responder with a traceback
         if debug:
             raise
-        click.echo(
+        say(
             f"internal error: {type(exc).__name__}: {exc}\n"
             "This is a bug in recovery-planner; run the same command with --debug for the "
             "traceback and report it.",

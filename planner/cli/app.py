@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from planner.style import plain
+from planner.style import plain, terminal_safe
 
 if TYPE_CHECKING:
     from planner.style import Style
@@ -156,10 +156,22 @@ FAILED = click.option(
 )
 
 
+def _coloured() -> bool:
+    """Standard output is a terminal and NO_COLOR is not set."""
+    return not os.environ.get("NO_COLOR") and sys.stdout.isatty()
+
+
+def say(message: str = "", *, err: bool = False, nl: bool = True) -> None:
+    """Write a line for people (``click.echo``). Plans, imports and the journal are untrusted
+    text: every control character in it is written out (``\\x1b``), so nothing a plan says can
+    drive the terminal; the planner's own colours are the only escape sequences let through."""
+    click.echo(terminal_safe(message, styled=not err and _coloured()), err=err, nl=nl)
+
+
 def styler() -> Style:
     """Colour for a terminal that has it; plain text when piped or with NO_COLOR set."""
 
-    if os.environ.get("NO_COLOR") or not sys.stdout.isatty():
+    if not _coloured():
         return plain
     colours = {"error": "red", "warning": "yellow", "success": "green"}
 
@@ -195,7 +207,7 @@ def write_output(output: str | None, text: str | None, data: bytes | None) -> No
             sys.stdout.buffer.write(data)
             sys.stdout.buffer.flush()
         else:
-            click.echo(text, nl=False)
+            say(text or "", nl=False)
         return
     target = Path(output)
     try:
@@ -207,4 +219,4 @@ def write_output(output: str | None, text: str | None, data: bytes | None) -> No
         from planner.errors import UsageError
 
         raise UsageError(f"cannot write {output}: {exc.strerror}") from None
-    click.echo(f"wrote {output}", err=True)
+    say(f"wrote {output}", err=True)

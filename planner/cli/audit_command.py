@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from planner.cli.app import PLAN, emit_json, styler
+from planner.cli.app import PLAN, emit_json, say, styler
 from planner.errors import UsageError
 
 if TYPE_CHECKING:
@@ -104,9 +104,9 @@ def audit(  # noqa: PLR0917 - click passes every option positionally by name
     elif fmt == "sarif":
         emit_json(audit_sarif(report))
     else:
-        click.echo(render_audit(report, styler()), nl=False)
+        say(render_audit(report, styler()), nl=False)
         if all_scenarios:
-            click.echo(_scenario_table(loaded, json_out=False))
+            say(_scenario_table(loaded, json_out=False))
     if fail_on == "never":
         return 0
     threshold = _FAIL_RANK[fail_on]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from planner.cli.app import write_output
+from planner.cli.app import say, write_output
 
 if TYPE_CHECKING:
     pass
@@ -99,12 +99,12 @@ def import_compose(  # noqa: PLR0917 - click passes every option by name
     plan_name = name or (files[0].resolve().parent.name or "imported")
     text, warnings = to_plan_yaml(project, plan_name, owner_label=owner_label, keep_going=keep_going)
     for warning in project.warnings + warnings:
-        click.echo(f"warning: {warning}", err=True)
+        say(f"warning: {warning}", err=True)
     if project.skipped_by_profile:
         skipped = ", ".join(project.skipped_by_profile)
-        click.echo(f"left out behind inactive profiles: {skipped} (--profile/--all-profiles)", err=True)
+        say(f"left out behind inactive profiles: {skipped} (--profile/--all-profiles)", err=True)
     _finish_import(text, output, merge)
-    click.echo(f"{len(project.services)} services imported; next: planner audit on the plan", err=True)
+    say(f"{len(project.services)} services imported; next: planner audit on the plan", err=True)
     return 0
 
 
@@ -121,7 +121,7 @@ def _finish_import(text: str, output: Path | None, merge: Path | None) -> None:
     target = output or merge
     load_source(Source(str(target), merged, "yaml")).require_valid()
     for line in report.lines():
-        click.echo(line, err=True)
+        say(line, err=True)
     write_output(str(target), merged, None)
 
 
@@ -150,8 +150,8 @@ def import_backstage(
     plan_name = name or (files[0].resolve().parent.name or "imported")
     text, warnings = to_plan_yaml(catalog, plan_name)
     for warning in warnings:
-        click.echo(f"warning: {warning}", err=True)
+        say(f"warning: {warning}", err=True)
     _finish_import(text, output, merge)
     count = sum(1 for e in catalog.entities.values() if e.kind in ("component", "resource", "system", "api"))
-    click.echo(f"{count} services imported; next: planner audit on the plan", err=True)
+    say(f"{count} services imported; next: planner audit on the plan", err=True)
     return 0

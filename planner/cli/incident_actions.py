@@ -13,17 +13,19 @@ from collections.abc import Callable
 import click
 
 from models.events import Bypassed, Escalated, Event
+from planner.cli.app import say
 from planner.cli.incident_commands import (
     AS,
     AT,
     STORE,
     act,
-    default_actor,
     done,
     incident,
     open_store,
     parse_expiry,
+    plain_word,
     when_of,
+    who_is,
     with_incident,
 )
 from planner.errors import UsageError
@@ -42,7 +44,7 @@ def _service_action(name: str, doc: str, make: Callable[[str], Action]) -> None:
     def command(
         incident_id: str, service: str, store_path: str | None, actor: str | None, at: str | None
     ) -> int:
-        who, when = actor or default_actor(), when_of(at)
+        who, when = who_is(actor), when_of(at)
         action = make(service)
         paged: list[str] = []
 
@@ -56,7 +58,7 @@ def _service_action(name: str, doc: str, make: Callable[[str], Action]) -> None:
 
         code = done(with_incident(store_path, incident_id, lambda store: store.act(incident_id, decide)))
         for line in paged:
-            click.echo(line)
+            say(line)
         return code
 
 
@@ -98,7 +100,7 @@ def verify(  # noqa: PLR0917 - click passes every option
     at: str | None,
 ) -> int:
     """Confirm SERVICE's own verify command succeeded."""
-    who, when = actor or default_actor(), when_of(at)
+    who, when = who_is(actor), when_of(at)
     return done(act(store_path, incident_id, actions.Verify(service, observed), who, when))
 
 
@@ -131,7 +133,7 @@ def check(  # noqa: PLR0917 - click passes every option
     """
     if passed is None:
         raise UsageError("say --pass or --fail")
-    who, when = actor or default_actor(), when_of(at)
+    who, when = who_is(actor), when_of(at)
     return done(
         act(
             store_path,
@@ -170,7 +172,7 @@ def bypass(  # noqa: PLR0917 - click passes every option
     while it is open.
     """
     lasting = parse_expiry(expires)
-    who, when = actor or default_actor(), when_of(at)
+    who, when = who_is(actor), when_of(at)
     events = act(
         store_path,
         incident_id,
@@ -181,7 +183,7 @@ def bypass(  # noqa: PLR0917 - click passes every option
     done(events)
     for event in events:
         if isinstance(event, Bypassed):
-            click.echo(
+            say(
                 f"workaround {event.workaround} is open until removed: "
                 f"planner incident remove-workaround {event.workaround}",
                 err=True,
@@ -197,7 +199,7 @@ def bypass(  # noqa: PLR0917 - click passes every option
 @AT
 def note(incident_id: str, text: str, store_path: str | None, actor: str | None, at: str | None) -> int:
     """Add a note to the journal."""
-    who, when = actor or default_actor(), when_of(at)
+    who, when = who_is(actor), when_of(at)
     return done(act(store_path, incident_id, actions.AddNote(text), who, when))
 
 
@@ -212,8 +214,9 @@ def role(  # noqa: PLR0917 - click passes every option
     incident_id: str, role: str, person: str, store_path: str | None, actor: str | None, at: str | None
 ) -> int:
     """Assign ROLE (incident_commander, communications_lead, scribe, ...) to PERSON."""
-    who, when = actor or default_actor(), when_of(at)
-    return done(act(store_path, incident_id, actions.AssignRole(role, person), who, when))
+    who, when = who_is(actor), when_of(at)
+    assignment = actions.AssignRole(plain_word(role, "ROLE"), plain_word(person, "PERSON"))
+    return done(act(store_path, incident_id, assignment, who, when))
 
 
 @incident.command()
@@ -248,7 +251,7 @@ def update(  # noqa: PLR0917 - click passes every option
     from planner.tracking.progress import project
     from planner.tracking.render import draft_update
 
-    who, when = actor or default_actor(), when_of(at)
+    who, when = who_is(actor), when_of(at)
     if message == "-":
         message = sys.stdin.read()
     if message is None:
@@ -256,7 +259,7 @@ def update(  # noqa: PLR0917 - click passes every option
         assert outline is not None, "required by with_incident"
         message = draft_update(outline, project(outline, when), when, audience)
     if draft:
-        click.echo(message, nl=False)
+        say(message, nl=False)
         return 0
     events = act(
         store_path,
@@ -265,8 +268,8 @@ def update(  # noqa: PLR0917 - click passes every option
         who,
         when,
     )
-    click.echo(message, nl=False)
-    click.echo("---", err=True)
+    say(message, nl=False)
+    say("---", err=True)
     done(events)
     return 0
 
@@ -285,7 +288,7 @@ def remove_workaround(workaround: str, store_path: str | None, actor: str | None
             f"no workaround {workaround} in the store; a workaround in the plan file is removed by "
             "setting its `removed:` date there"
         )
-    who, when = actor or default_actor(), when_of(at)
+    who, when = who_is(actor), when_of(at)
     return done(act(store_path, found.incident, actions.RemoveWorkaround(workaround), who, when))
 
 
@@ -300,7 +303,7 @@ def reviewed(
 ) -> int:
     """Record that the post-incident review of ID was held (audits count resolved incidents
     without one)."""
-    who, when = actor or default_actor(), when_of(at)
+    who, when = who_is(actor), when_of(at)
     return done(act(store_path, incident_id, actions.HoldReview(summary), who, when))
 
 
@@ -318,8 +321,8 @@ def resolve(
     incident_id: str, accept_workarounds: bool, store_path: str | None, actor: str | None, at: str | None
 ) -> int:
     """Resolve incident ID. Refused while workarounds are open, unless --accept-workarounds."""
-    who, when = actor or default_actor(), when_of(at)
+    who, when = who_is(actor), when_of(at)
     events = act(store_path, incident_id, actions.Resolve(accept_workarounds), who, when)
     done(events)
-    click.echo(f"review it: planner report {incident_id}", err=True)
+    say(f"review it: planner report {incident_id}", err=True)
     return 0

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from planner.cli.app import FAILED, SCENARIO, emit_json, styler
+from planner.cli.app import FAILED, SCENARIO, emit_json, say, styler
 from planner.errors import UsageError
+from planner.style import visible
 from planner.tracking.actions import Action
 
 if TYPE_CHECKING:
@@ -31,7 +32,23 @@ FUTURE_SLACK = timedelta(minutes=5)
 """How far ahead of this machine's clock ``--at`` may be (clocks drift)."""
 
 
+def who_is(actor: str | None) -> str:
+    """Who did it: ``--as NAME``, else the login name. A name goes into every line of the
+    journal, so control characters (a newline would forge a journal line) are refused."""
+    name = actor if actor is not None else default_actor()
+    return plain_word(name, "--as")
+
+
+def plain_word(text: str, what: str) -> str:
+    """``text`` when it is printable, a usage error naming ``what`` when it holds control
+    characters or is empty."""
+    if not text.strip() or not text.isprintable():
+        raise UsageError(f"{what} {visible(text)!r}: give a name without control characters")
+    return text
+
+
 def default_actor() -> str:
+    """The login name (``unknown`` when there is none)."""
 
     for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):  # what getpass.getuser reads, without its imports
         if os.environ.get(name):
@@ -152,7 +169,7 @@ def done(events: list[Event]) -> int:
     from planner.tracking.words import describe
 
     for event in events:
-        click.echo(f"{event.incident} #{event.seq} {event.at:%H:%M} {event.actor}: {describe(event)}")
+        say(f"{event.incident} #{event.seq} {event.at:%H:%M} {event.actor}: {describe(event)}")
     return 0
 
 
@@ -212,7 +229,7 @@ def start(  # noqa: PLR0917 - click passes every option
     if seen is not None and seen > when:
         raise UsageError("--detected is after the declaration (--at); detection comes first")
     failed_ids = list(failed) or None  # scenario.select splits "a,b" and checks the ids
-    who = actor or default_actor()
+    who = who_is(actor)
     with open_store(store_path, create=True) as store:
         snap = open_incident(
             store,
@@ -228,11 +245,11 @@ def start(  # noqa: PLR0917 - click passes every option
         )
     counts = len(snap.tasks)
     waves = max((t.wave for t in snap.tasks.values()), default=0)
-    click.echo(
+    say(
         f"{'exercise' if exercise else 'incident'} '{snap.row.title}': {counts} services to restore in "
         f"{waves} waves, {len(snap.check_rows)} dependency checks; store {store.path}"
     )
-    click.echo(snap.row.id)
+    say(snap.row.id)
     return 0
 
 
@@ -274,10 +291,10 @@ def list_incidents(fmt: str, store_path: str | None) -> int:
         )
         return 0
     if not rows:
-        click.echo(f"no incidents in {store.path}")
+        say(f"no incidents in {store.path}")
     for r in rows:
         kind = "drill" if r.exercise else "real"
-        click.echo(f"{r.id:<10} {r.state:<9} {kind:<6} {r.started:%Y-%m-%d %H:%M}  {r.title}")
+        say(f"{r.id:<10} {r.state:<9} {kind:<6} {r.started:%Y-%m-%d %H:%M}  {r.title}")
     return 0
 
 
@@ -299,9 +316,9 @@ def status(incident_id: str, fmt: str, store_path: str | None, at: str | None) -
     if fmt == "json":
         emit_json(status_json(state, journal, projection, now))
     elif fmt == "markdown":
-        click.echo(status_markdown(state, journal, projection, now), nl=False)
+        say(status_markdown(state, journal, projection, now), nl=False)
     else:
-        click.echo(status_text(state, journal, projection, now, styler()), nl=False)
+        say(status_text(state, journal, projection, now, styler()), nl=False)
     return 0
 
 
@@ -327,7 +344,7 @@ def report(incident_id: str, fmt: str, store_path: str | None) -> int:
     if fmt == "json":
         emit_json(review_json(result))
     else:
-        click.echo(review_markdown(result), nl=False)
+        say(review_markdown(result), nl=False)
     return 0
 
 
@@ -350,5 +367,5 @@ def kpi(fmt: str, store_path: str | None) -> int:
     if fmt == "json":
         emit_json(data)
     else:
-        click.echo(kpi_text(data), nl=False)
+        say(kpi_text(data), nl=False)
     return 0

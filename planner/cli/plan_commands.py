@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from planner.cli.app import FAILED, FORMAT, PLAN, SCENARIO, debugging, emit_json, styler
+from planner.cli.app import FAILED, FORMAT, PLAN, SCENARIO, debugging, emit_json, say, styler
 from planner.errors import PlanError, Problem
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ def validate(plan: str, fmt: str) -> int:
         }
         emit_json(summary)
     else:
-        click.echo(
+        say(
             f"{loaded.source.name}: valid plan '{p.name}': {len(p.services)} services, "
             f"{len(p.teams)} teams, {len(p.people)} people, {len(deps)} dependencies "
             f"({hard} hard, {len(deps) - hard} soft), {len(p.scenarios)} scenarios, "
@@ -102,9 +102,9 @@ def _report_problems(problems: list[Problem], fmt: str) -> None:
         }
         emit_json(out)
     for problem in problems:
-        click.echo(str(problem), err=True)
+        say(str(problem), err=True)
     count = len(problems)
-    click.echo(f"{count} problem{'s' if count != 1 else ''}; the plan is not usable until fixed.", err=True)
+    say(f"{count} problem{'s' if count != 1 else ''}; the plan is not usable until fixed.", err=True)
 
 
 @click.command()
@@ -116,7 +116,7 @@ def schema() -> int:
     """
     from planner.planfile.schema import plan_schema
 
-    click.echo(json.dumps(plan_schema(), indent=2))
+    say(json.dumps(plan_schema(), indent=2))
     return 0
 
 
@@ -138,7 +138,7 @@ def impact(plan: str, services: tuple[str, ...], fmt: str) -> int:
     if fmt == "json":
         emit_json(impact_json(result))
     else:
-        click.echo(render_impact(result, styler()))
+        say(render_impact(result, styler()))
     return 0
 
 
@@ -159,7 +159,7 @@ def order(plan: str, scenario: str | None, failed: tuple[str, ...], fmt: str) ->
     if fmt == "json":
         emit_json(order_json(result))
     else:
-        click.echo(render_order(result, styler()), nl=False)
+        say(render_order(result, styler()), nl=False)
     return 0
 
 
@@ -181,7 +181,7 @@ def schedule_cmd(plan: str, scenario: str | None, failed: tuple[str, ...], fmt: 
     if fmt == "json":
         emit_json(schedule_json(result))
     else:
-        click.echo(render_schedule(result, styler()), nl=False)
+        say(render_schedule(result, styler()), nl=False)
     return 0
 
 

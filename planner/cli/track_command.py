@@ -50,7 +50,7 @@ def track(  # noqa: PLR0917 - click passes every option
           n note  u stakeholder update  e escalate  / filter  g tree  ? help  q quit
     """
 
-    from planner.cli.incident_commands import default_actor
+    from planner.cli.incident_commands import who_is
     from planner.planfile.loader import load_plan
     from planner.tracking.opening import open_incident
     from planner.tracking.session import Session
@@ -59,7 +59,7 @@ def track(  # noqa: PLR0917 - click passes every option
     _require_terminal()
     valid = (loaded := load_plan(plan)).require_valid()
     path = Path(store_path) if store_path else default_store_path()
-    who = actor or default_actor()
+    who = who_is(actor)
     failed_ids = list(failed) or None  # scenario.select splits "a,b" and checks the ids
 
     def start_new() -> str:

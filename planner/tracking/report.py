@@ -24,6 +24,7 @@ from models.events import (
     StakeholderUpdate,
     TaskBegun,
 )
+from planner.style import visible
 from planner.tracking.state import RESTORED, MemoryView
 from planner.tracking.words import describe
 
@@ -159,7 +160,7 @@ def _questions(r: Review) -> list[tuple[str, list[str]]]:  # long: the review's 
     else:
         alerts.append("detection time not recorded (start incidents with --detected)")
     alerts += [
-        f"{e.at:%H:%M} {e.actor}: {e.text}"
+        f"{e.at:%H:%M} {e.actor}: {visible(e.text)}"
         for e in events
         if isinstance(e, Note) and any(w in e.text.lower() for w in HELPFUL_WORDS)
     ]

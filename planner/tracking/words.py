@@ -5,10 +5,18 @@ from __future__ import annotations
 
 from models import events as ev
 from models.events import Event
+from planner.style import visible
 
 
 def describe(event: Event) -> str:
-    """An event in words (without who and when)."""
+    """An event in words (without who and when), on one line: what people typed into the
+    journal (notes, reasons, what they observed) has its control characters written out, so a
+    newline in a note cannot forge a journal line and an escape sequence cannot reach a
+    terminal."""
+    return visible(_words(event))
+
+
+def _words(event: Event) -> str:
     match event:
         case ev.IncidentStarted():
             kind = "exercise" if event.exercise else "incident"

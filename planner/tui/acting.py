@@ -21,6 +21,7 @@ from planner.tracking.progress import Projection, project
 from planner.tracking.render import draft_update, state_word
 from planner.tracking.session import Session
 from planner.tracking.state import BYPASSED, CONFIRMED, MemoryView
+from planner.tui import safe
 from planner.tui.modals import BypassScreen, ConfirmScreen, PickScreen, TextScreen, UpdateScreen
 from planner.tui.widgets import TaskTable
 
@@ -65,14 +66,18 @@ class ActingScreen(Screen[None]):
         try:
             _, fresh = self.session.act(action)
         except RefusedError as refusal:
-            app.call_from_thread(self.notify, str(refusal), title="Refused", severity="error", timeout=10)
+            app.call_from_thread(
+                self.notify, safe.block(str(refusal)), title="Refused", severity="error", timeout=10
+            )
             return
         except PlannerError as error:
-            app.call_from_thread(self.notify, str(error), title="Not done", severity="error", timeout=10)
+            app.call_from_thread(
+                self.notify, safe.block(str(error)), title="Not done", severity="error", timeout=10
+            )
             return
         app.call_from_thread(self.fold, fresh)
         if isinstance(action, LOUD):  # the table and the journal show the rest; these deserve a word
-            app.call_from_thread(self.notify, done, timeout=6)
+            app.call_from_thread(self.notify, safe.block(done), timeout=6)
 
     def need_service(self) -> str | None:
         """The selected service, or a warning that none is."""
@@ -176,7 +181,7 @@ class ActingScreen(Screen[None]):
         try:
             lasting = parse_duration(answer.expires)
         except DurationError as exc:
-            self.notify(f"Expiry {answer.expires!r}: {exc}", severity="error")
+            self.notify(safe.block(f"Expiry {answer.expires!r}: {exc}"), severity="error")
             return
         self.send(
             actions.Bypass(service, answer.dependency, answer.reason, lasting),
@@ -224,7 +229,7 @@ class ActingScreen(Screen[None]):
         try:
             return action.decide(self.state, self.session.actor, self.clock())
         except PlannerError as refusal:
-            self.notify(str(refusal), title="Refused", severity="error")
+            self.notify(safe.block(str(refusal)), title="Refused", severity="error")
             return None
 
     @work(exclusive=True, group="dialog")
@@ -284,7 +289,7 @@ class ActingScreen(Screen[None]):
             "act": "The action may not be recorded (the journal shows what was)",
         }.get(group, "Background work failed")
         self.notify(
-            f"{what}: {type(error).__name__}: {error}. This is a bug; please report it.",
+            safe.block(f"{what}: {type(error).__name__}: {error}. This is a bug; please report it."),
             title="Internal error",
             severity="error",
             **kwargs,

@@ -13,6 +13,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea, Tree
 from textual.widgets.option_list import Option
 
+from planner.style import terminal_safe
+from planner.tui import safe
+
 T = TypeVar("T")
 
 
@@ -28,7 +31,7 @@ class Dialog(ModalScreen[T | None], Generic[T]):
 
     def heading(self) -> Label:
         """The dialog's title line."""
-        return Label(self.title_text, classes="title")
+        return Label(safe.line(self.title_text), classes="title")
 
     def action_cancel(self) -> None:
         """Close without an answer."""
@@ -47,7 +50,7 @@ class ConfirmScreen(Dialog[bool]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield self.heading()
-            yield Static(self.body)
+            yield Static(safe.block(self.body))
             with Horizontal(classes="buttons"):
                 yield Button(self.no, id="no")
                 yield Button(self.yes, id="yes", variant="primary")
@@ -74,8 +77,8 @@ class PickScreen(Dialog[str]):
         with Vertical():
             yield self.heading()
             if self.note:
-                yield Static(self.note, classes="warning")
-            yield OptionList(*[Option(label, id=key) for key, label in self.choices])
+                yield Static(safe.block(self.note), classes="warning")
+            yield OptionList(*[Option(safe.line(label), id=key) for key, label in self.choices])
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
@@ -92,7 +95,7 @@ class TextScreen(Dialog[str]):
         with Vertical():
             yield self.heading()
             if self.note:
-                yield Static(self.note)
+                yield Static(safe.block(self.note))
             yield Input(placeholder=self.placeholder, id="text")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -125,7 +128,7 @@ class BypassScreen(Dialog[BypassAnswer]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield self.heading()
-            yield Static(f"Skipped check: {self.command or '(no command in the plan)'}")
+            yield Static(f"Skipped check: {safe.line(self.command or '(no command in the plan)')}")
             yield Static(
                 f"This creates workaround {self.next_id}, owned by {self.owner or 'nobody (no owner team)'}. "
                 "It stays open until removed: every audit reports it, the review lists it, and "
@@ -185,7 +188,7 @@ class UpdateScreen(Dialog[UpdateAnswer]):
                 allow_blank=False,
                 id="audience",
             )
-            yield TextArea(self.drafts[self.audience], id="text", soft_wrap=True)
+            yield TextArea(terminal_safe(self.drafts[self.audience]), id="text", soft_wrap=True)
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button("Log update", id="send", variant="primary")
@@ -193,7 +196,7 @@ class UpdateScreen(Dialog[UpdateAnswer]):
     def on_select_changed(self, event: Select.Changed) -> None:
         if isinstance(event.value, str) and event.value != self.audience:
             self.audience = event.value
-            self.query_one("#text", TextArea).text = self.drafts[event.value]
+            self.query_one("#text", TextArea).text = terminal_safe(self.drafts[event.value])
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "cancel":

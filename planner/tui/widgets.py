@@ -23,6 +23,7 @@ from planner.tracking.progress import Projection, next_update_due
 from planner.tracking.render import blocked_by, checks_summary, rto_left, state_word
 from planner.tracking.state import BYPASSED, CONFIRMED, DOWN, RESTORED, MemoryView, TaskRow
 from planner.tracking.words import describe
+from planner.tui import safe
 
 if TYPE_CHECKING:
     from models.events import Event
@@ -31,8 +32,7 @@ WARN_BEFORE = timedelta(minutes=5)
 """The update countdown turns to the warning colour this long before it is due."""
 
 
-def _escape(text: str) -> str:
-    return text.replace("[", r"\[")
+_escape = safe.line
 
 
 @dataclass
