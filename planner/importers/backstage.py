@@ -18,6 +18,7 @@ import yaml
 
 from planner.engine.graph import depths
 from planner.errors import PlanError, Problem
+from planner.planfile.source import read_bounded
 
 SERVICE_KINDS = ("component", "resource", "system", "api")
 
@@ -70,6 +71,32 @@ def parse_ref(ref: str, default_kind: str, default_namespace: str) -> str:
     return f"{kind or default_kind}:{namespace or default_namespace}/{name}".lower()
 
 
+def _documents(path: Path) -> tuple[list[yaml.Node], list[Any]]:
+    """A catalog file's YAML documents: nodes (for line numbers) and values."""
+    try:
+        text = read_bounded(path, "a catalog file").decode("utf-8")
+        docs = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        values = list(yaml.safe_load_all(text))
+    except UnicodeDecodeError as exc:
+        raise PlanError([Problem(f"cannot read {path}: {exc}", file=str(path))]) from None
+    except RecursionError:
+        raise PlanError([Problem("not valid YAML here: nested too deeply to read", file=str(path))]) from None
+    except yaml.YAMLError as exc:
+        mark, problem = (
+            (exc.problem_mark, exc.problem) if isinstance(exc, yaml.MarkedYAMLError) else (None, exc)
+        )
+        raise PlanError(
+            [
+                Problem(
+                    f"not valid YAML: {problem}",
+                    file=str(path),
+                    line=(mark.line + 1) if mark else 1,
+                )
+            ]
+        ) from None
+    return docs, values
+
+
 def read_catalog(files: list[Path]) -> Catalog:
     """Read entity files (multi-document YAML), following Location targets."""
     catalog = Catalog()
@@ -81,25 +108,7 @@ def read_catalog(files: list[Path]) -> Catalog:
         if resolved in seen:
             continue
         seen.add(resolved)
-        try:
-            text = path.read_text(encoding="utf-8")
-            docs = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
-            values = list(yaml.safe_load_all(text))
-        except FileNotFoundError:
-            raise PlanError([Problem(f"no such file: {path}", file=str(path))]) from None
-        except yaml.YAMLError as exc:
-            mark, problem = (
-                (exc.problem_mark, exc.problem) if isinstance(exc, yaml.MarkedYAMLError) else (None, exc)
-            )
-            raise PlanError(
-                [
-                    Problem(
-                        f"not valid YAML: {problem}",
-                        file=str(path),
-                        line=(mark.line + 1) if mark else 1,
-                    )
-                ]
-            ) from None
+        docs, values = _documents(path)
         for node, data in zip(docs, values, strict=False):
             if not isinstance(data, dict):
                 continue

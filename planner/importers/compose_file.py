@@ -12,15 +12,14 @@ import yaml
 
 from planner.errors import PlanError, Problem
 from planner.importers.interpolate import interpolate
+from planner.planfile.source import read_bounded
 
 
 def load_file(path: Path) -> tuple[dict[str, Any], yaml.Node | None]:
     """The file's data and its node tree (None for an empty file)."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PlanError([Problem(f"no such file: {path}", file=str(path))]) from None
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_bounded(path, "a Compose file").decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise PlanError([Problem(f"cannot read {path}: {exc}", file=str(path))]) from None
     try:
         data = yaml.load(text, Loader=yaml.SafeLoader)  # SafeLoader handles anchors and merge keys

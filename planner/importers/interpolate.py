@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.errors import PlannerError
+from planner.planfile.source import read_bounded
 
 _PATTERN = re.compile(
     r"\$(?:(?P<escaped>\$)|\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?+])(?P<arg>[^}]*))?\}"
@@ -76,7 +77,7 @@ def interpolate_all(
 def read_env_file(path: Path) -> dict[str, str]:
     """``KEY=value`` lines of a ``.env`` file (comments, ``export`` and quotes allowed)."""
     out: dict[str, str] = {}
-    for raw in path.read_text(encoding="utf-8").splitlines():
+    for raw in read_bounded(path, "an env file").decode("utf-8", "replace").splitlines():
         line = raw.strip()
         if not line or line.startswith("#") or "=" not in line:
             continue

@@ -18,6 +18,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from planner.errors import PlannerError
+from planner.planfile.source import read_bounded
 
 FILLABLE = ("name", "description", "owner", "verify")
 
@@ -131,7 +132,7 @@ def _merge_dependencies(sid: str, current: Any, item: Any, report: MergeReport) 
 def merge_into_file(path: Path, imported_text: str) -> tuple[str, MergeReport]:
     """Read ``path`` and merge; the caller validates and writes."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise PlannerError(f"cannot read {path}: {exc.strerror}") from None
+        text = read_bounded(path, "a plan file").decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PlannerError(f"cannot read {path}: {exc}") from None
     return merge_plans(text, imported_text, str(path))

@@ -7,7 +7,9 @@ about 15x faster than PyYAML's C loader on large plans); JSON through the standa
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 import sys
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -82,6 +84,57 @@ class Source:
         return MappingProxyType(known)
 
 
+DEFAULT_MAX_INPUT_MB = 128
+"""The largest plan or import read, in MB, unless ``PLANNER_MAX_INPUT_MB`` says otherwise (a
+100,000-service plan is 55 MB)."""
+
+
+def max_input_bytes() -> int:
+    """The input size cap in bytes (``PLANNER_MAX_INPUT_MB``, default 128)."""
+    setting = os.environ.get("PLANNER_MAX_INPUT_MB", "")
+    megabytes = int(setting) if setting.isdigit() and int(setting) > 0 else DEFAULT_MAX_INPUT_MB
+    return megabytes * 2**20
+
+
+def read_bounded(path: str | Path, what: str) -> bytes:
+    """The bytes of a regular file, or of standard input for ``-``, up to :func:`max_input_bytes`:
+    a device (``/dev/zero``), a FIFO, a directory or an endless pipe (``yes | planner validate
+    -``) is a clear problem instead of a read that never ends.
+
+    Raises
+    ------
+    PlanError
+        Naming the file and what is wrong with it.
+    """
+    name = "<stdin>" if str(path) == "-" else str(path)
+    cap = max_input_bytes()
+
+    def refuse(message: str) -> PlanError:
+        return PlanError([Problem(message, file=name)])
+
+    try:
+        if str(path) == "-":
+            data = sys.stdin.buffer.read(cap + 1)
+        else:
+            mode = os.stat(path).st_mode
+            if stat.S_ISDIR(mode):
+                raise refuse(f"{name} is a directory, not {what}")
+            if not stat.S_ISREG(mode):
+                raise refuse(f"{name} is not a regular file (a device, a pipe or a socket), not {what}")
+            with open(path, "rb") as stream:
+                data = stream.read(cap + 1)
+    except FileNotFoundError:
+        raise refuse(f"no such file: {name}") from None
+    except OSError as exc:
+        raise refuse(f"cannot read {name}: {exc.strerror}") from None
+    if len(data) > cap:
+        raise refuse(
+            f"{name} is larger than {cap // 2**20} MB, the most the planner reads "
+            "(set PLANNER_MAX_INPUT_MB to read more)"
+        )
+    return data
+
+
 def read_source(path: str | Path) -> Source:
     """Read a plan from ``path``, or from standard input when ``path`` is ``-``.
 
@@ -91,14 +144,7 @@ def read_source(path: str | Path) -> Source:
         When the file cannot be read, is not UTF-8, or is empty.
     """
     name = "<stdin>" if str(path) == "-" else str(path)
-    try:
-        data = sys.stdin.buffer.read() if str(path) == "-" else Path(path).read_bytes()
-    except FileNotFoundError:
-        raise PlanError([Problem(f"no such file: {name}", file=name)]) from None
-    except IsADirectoryError:
-        raise PlanError([Problem(f"{name} is a directory, not a plan file", file=name)]) from None
-    except OSError as exc:
-        raise PlanError([Problem(f"cannot read {name}: {exc.strerror}", file=name)]) from None
+    data = read_bounded(path, "a plan file")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -48,3 +48,22 @@ def test_a_location_whose_targets_are_not_a_list_is_skipped(tmp_path: Path, run_
     assert result.code == 0, result.err
     assert "Location targets must be a list, skipped" in result.err
     assert "services: []" in result.out
+
+
+def test_extends_file_at_a_device_is_a_clear_error(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "compose.yaml"
+    path.write_text("services:\n  a:\n    extends: {service: b, file: /dev/zero}\n")
+    result: Result = run_cli("import", "compose", path)
+    assert result.code == 2
+    assert "/dev/zero is not a regular file" in result.err
+
+
+def test_a_location_at_a_directory_is_a_clear_error(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "sub").mkdir()
+    path = tmp_path / "catalog.yaml"
+    path.write_text(
+        "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: x}\nspec: {targets: [sub]}\n"
+    )
+    result: Result = run_cli("import", "backstage", path)
+    assert result.code == 2
+    assert "is a directory" in result.err

@@ -76,4 +76,4 @@ def test_merge_into_missing_plan_is_an_error(run_cli, tmp_path: Path) -> None:  
     compose.write_text(FIRST, encoding="utf-8")
     result = run_cli("import", "compose", compose, "--merge", tmp_path / "nope.yaml")
     assert result.code == 2
-    assert "cannot read" in result.err
+    assert "no such file" in result.err

@@ -168,3 +168,37 @@ def test_yaml_core_tags_and_exclamation_marks_in_values_are_fine(run_cli, tmp_pa
     )
     result = run_cli("validate", plan)
     assert result.code == 0, result.err
+
+
+def test_a_device_or_a_pipe_is_not_read(run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    fifo = tmp_path / "plan.yaml"
+    os.mkfifo(fifo)
+    for path in ("/dev/zero", fifo):
+        result = run_cli("validate", path)
+        assert result.code == 2
+        assert "is not a regular file" in result.err
+
+
+def test_standard_input_is_read_up_to_the_cap() -> None:
+    """`yes | planner validate -` ends at once with a clear message, in bounded memory."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PLANNER_MAX_INPUT_MB": "1"}
+    with subprocess.Popen(["yes"], stdout=subprocess.PIPE) as endless:
+        done = subprocess.run(
+            [sys.executable, "-m", "planner", "validate", "-"],
+            stdin=endless.stdout,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+        endless.kill()
+    assert done.returncode == 2
+    assert "<stdin> is larger than 1 MB" in done.stderr
+    assert "PLANNER_MAX_INPUT_MB" in done.stderr
