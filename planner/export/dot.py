@@ -11,6 +11,7 @@ from graphviz.quoting import attr_list, quote
 from models.duration import fmt_duration
 from planner.errors import PlannerError
 from planner.export.view import Edge, View
+from planner.style import visible
 
 Cluster = Literal["team", "wave", "none"]
 
@@ -101,10 +102,23 @@ def render_binary(dot_source: str, fmt: str) -> bytes:
         raise PlannerError(f"dot could not render the diagram: {detail}") from None
 
 
+def literal(text: str) -> str:
+    r"""Untrusted text shown as it is inside a DOT label: backslashes doubled (``\n`` and a
+    trailing ``\`` are escapes in DOT; a description ending in one broke the SVG, PNG and PDF)
+    and control characters written out.
+
+    Examples
+    --------
+    >>> literal("C:\\backup\\")
+    'C:\\\\backup\\\\'
+    """
+    return visible(text).replace("\\", "\\\\")
+
+
 def _title(view: View) -> str:
-    plan = view.planning.graph.plan.name
+    plan = literal(view.planning.graph.plan.name)
     if view.scenario:
-        return f"{plan} — {view.planning.selection.name}"
+        return f"{plan} — {literal(view.planning.selection.name)}"
     return plan
 
 
@@ -120,8 +134,8 @@ def _node(dot: graphviz.Digraph, view: View, s: str) -> None:
     svc = view.planning.graph.services[s]
     owner = svc.owner or "NO OWNER"
     rto = fmt_duration(svc.rto.total_seconds()) if svc.rto else "no RTO"
-    label = f"{svc.label}\\n{s} · {owner}\\nRTO {rto} · {svc.criticality.value}"
-    attrs: dict[str, str] = {"label": label, "tooltip": svc.description or svc.label}
+    label = f"{literal(svc.label)}\\n{s} · {owner}\\nRTO {rto} · {svc.criticality.value}"
+    attrs: dict[str, str] = {"label": label, "tooltip": literal(svc.description or svc.label)}
     state = view.state[s]
     if view.scenario:
         attrs["fillcolor"] = STATE_FILL[state]

@@ -10,6 +10,7 @@ from models.duration import fmt_duration
 from planner.engine.planning import Planning
 from planner.export.dot import CRITICALITY_FILL, STATE_FILL
 from planner.export.view import View
+from planner.style import visible
 
 _EPOCH = datetime(2000, 1, 1)
 _UNSAFE = re.compile(r"[^A-Za-z0-9_]")
@@ -17,14 +18,18 @@ _ESCAPES = {'"': "#quot;", "<": "#lt;", ">": "#gt;", "#": "#35;", "&": "#amp;", 
 
 
 def escape(text: str) -> str:
-    """Text for inside a quoted Mermaid label: Mermaid syntax characters as entity codes.
+    r"""Text for inside a quoted Mermaid label: Mermaid syntax characters as entity codes, and
+    control characters written out (a newline would start a line of its own: a section, a
+    directive).
 
     Examples
     --------
     >>> escape('say "hi" <now>')
     'say #quot;hi#quot; #lt;now#gt;'
+    >>> escape("plan\nsection evil")
+    'plan\\x0asection evil'
     """
-    return "".join(_ESCAPES.get(c, c) for c in text)
+    return "".join(_ESCAPES.get(c, c) for c in visible(text))
 
 
 def node_ids(services: list[str]) -> dict[str, str]:

@@ -265,3 +265,22 @@ def test_restore_waves_are_ranks() -> None:
     assert len(rank_lines) == len(multi)
     ranked = rank_lines[0].replace('"', "").split("{rank=same; ")[1].split("}")[0].split()
     assert ranked == sorted(planning.waves[1])  # wave 2 is one rank (wave 1 is a single service)
+
+
+def test_backslashes_quotes_and_newlines_in_names_stay_inside_their_labels(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        'version: 1\nname: "Plan \\\\"\nservices:\n'
+        '  - {id: a, name: "Share C:\\\\data\\\\", description: "ends in \\\\"}\n'
+        '  - {id: b, name: "two\\nlines \\"quoted\\"", depends_on: [a]}\n'
+    )
+    svg = run_cli("export", plan, "--format", "svg")
+    assert svg.code == 0, svg.err
+    assert svg.out.count("<title>") >= 3  # the graph and both nodes: the labels did not swallow the rest
+    dot = run_cli("export", plan, "--format", "dot").out
+    assert "Share C:\\\\data\\\\" in dot  # each backslash doubled: shown, not an escape
+    mermaid = run_cli("export", plan, "--format", "mermaid").out
+    assert "two\\x0alines" in mermaid
+    assert all(not line.startswith("lines") for line in mermaid.splitlines())
+    gantt = run_cli("export", plan, "--format", "gantt").out
+    assert all(not line.strip().startswith("section lines") for line in gantt.splitlines())
