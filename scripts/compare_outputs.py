@@ -94,9 +94,16 @@ def large_commands(plan: str) -> list[list[str]]:
     ]
 
 
-def slug(index: int, args: list[str]) -> str:
-    words = re.sub(r"[^A-Za-z0-9.-]+", "_", " ".join(args))[:90]
-    return f"{index:04d}-{words}"
+def slug(args: list[str], taken: set[str]) -> str:
+    """A file name from the command's words (not its position: a grown corpus must not shift
+    every name after it), made unique."""
+    words = re.sub(r"[^A-Za-z0-9.-]+", "_", " ".join(args))[:120]
+    name, n = words, 1
+    while name in taken:
+        n += 1
+        name = f"{words}~{n}"
+    taken.add(name)
+    return name
 
 
 def run_one(planner: list[str], args: list[str], cwd: Path, env: dict[str, str]) -> str:
@@ -161,11 +168,12 @@ def collect(planner: list[str], out_dir: Path, sizes: list[int]) -> int:
                 capture_output=True,
             )
             cmds += large_commands(plan)
+        taken: set[str] = set()
         for index, args in enumerate(cmds):
-            (out_dir / slug(index, args)).write_text(run_one(planner, args, cwd, env), encoding="utf-8")
+            (out_dir / slug(args, taken)).write_text(run_one(planner, args, cwd, env), encoding="utf-8")
             if (index + 1) % 20 == 0:
                 print(f"{index + 1}/{len(cmds)} commands", file=sys.stderr, flush=True)
-        (out_dir / "9999-drill").write_text(drill(planner, cwd, env), encoding="utf-8")
+        (out_dir / "drill").write_text(drill(planner, cwd, env), encoding="utf-8")
     return len(cmds) + 1
 
 
