@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from planner.errors import UsageError
 from planner.style import plain, terminal_safe
 
 if TYPE_CHECKING:
@@ -200,7 +201,19 @@ def emit_json(data: object) -> None:
     out.flush()
 
 
-def write_output(output: str | None, text: str | None, data: bytes | None) -> None:
+FORCE = click.option("--force", is_flag=True, help="replace the -o file if it exists")
+
+
+def write_output(
+    output: str | None,
+    text: str | None,
+    data: bytes | None,
+    *,
+    force: bool = False,
+    inputs: tuple[str | Path, ...] = (),
+) -> None:
+    """Write to ``output`` (stdout when None). An existing file is replaced only with
+    ``force``, and never when it is one of the ``inputs`` the command read."""
 
     if output is None:
         if data is not None:
@@ -210,13 +223,15 @@ def write_output(output: str | None, text: str | None, data: bytes | None) -> No
             say(text or "", nl=False)
         return
     target = Path(output)
+    if any(target.resolve() == Path(read).resolve() for read in inputs if str(read) != "-"):
+        raise UsageError(f"-o {output} is a file this command reads: write the output elsewhere")
+    if target.exists() and not force:
+        raise UsageError(f"-o {output} exists: add --force to replace it")
     try:
         if data is not None:
             target.write_bytes(data)
         else:
             target.write_text(text or "", encoding="utf-8")
     except OSError as exc:
-        from planner.errors import UsageError
-
         raise UsageError(f"cannot write {output}: {exc.strerror}") from None
     say(f"wrote {output}", err=True)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from planner.cli.app import FAILED, PLAN, SCENARIO, write_output
+from planner.cli.app import FAILED, FORCE, PLAN, SCENARIO, write_output
 from planner.errors import UsageError
 
 if TYPE_CHECKING:
@@ -37,6 +37,7 @@ EXPORT_FORMATS = ["dot", "svg", "png", "pdf", "mermaid", "gantt", "markdown"]
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, writable=True), help="file to write (default: stdout)"
 )
+@FORCE
 @SCENARIO
 @FAILED
 @click.option(
@@ -59,6 +60,7 @@ def export(  # noqa: PLR0917 - click passes every option by name
     plan: str,
     fmt: str,
     output: str | None,
+    force: bool,
     scenario: str | None,
     failed: tuple[str, ...],
     cluster: str,
@@ -103,7 +105,7 @@ def export(  # noqa: PLR0917 - click passes every option by name
     )
     if data is not None and output is None and sys.stdout.isatty():
         raise UsageError(f"--format {fmt} is binary: give -o FILE or redirect standard output")
-    write_output(output, text, data)
+    write_output(output, text, data, force=force, inputs=(plan,))
     return 0
 
 

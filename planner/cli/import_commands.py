@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from planner.cli.app import say, write_output
+from planner.cli.app import FORCE, say, write_output
 
 if TYPE_CHECKING:
     pass
@@ -49,6 +49,7 @@ def import_group() -> None:
 @import_group.command(name="compose")
 @IMPORT_FILES
 @IMPORT_OUTPUT
+@FORCE
 @IMPORT_NAME
 @click.option(
     "--env-file",
@@ -72,6 +73,7 @@ def import_group() -> None:
 def import_compose(  # noqa: PLR0917 - click passes every option by name
     files: tuple[Path, ...],
     output: Path | None,
+    force: bool,
     name: str | None,
     env_file: Path | None,
     profiles: tuple[str, ...],
@@ -103,35 +105,39 @@ def import_compose(  # noqa: PLR0917 - click passes every option by name
     if project.skipped_by_profile:
         skipped = ", ".join(project.skipped_by_profile)
         say(f"left out behind inactive profiles: {skipped} (--profile/--all-profiles)", err=True)
-    _finish_import(text, output, merge)
+    _finish_import(text, output, merge, force, files)
     say(f"{len(project.services)} services imported; next: planner audit on the plan", err=True)
     return 0
 
 
-def _finish_import(text: str, output: Path | None, merge: Path | None) -> None:
+def _finish_import(
+    text: str, output: Path | None, merge: Path | None, force: bool, inputs: tuple[Path, ...]
+) -> None:
     from planner.importers.merge import merge_into_file
     from planner.planfile.loader import load_source
     from planner.planfile.source import Source
 
     load_source(Source(str(output or "<import>"), text, "yaml")).require_valid()  # never write a broken plan
     if merge is None:
-        write_output(str(output) if output else None, text, None)
+        write_output(str(output) if output else None, text, None, force=force, inputs=inputs)
         return
     merged, report = merge_into_file(merge, text)
     target = output or merge
     load_source(Source(str(target), merged, "yaml")).require_valid()
     for line in report.lines():
         say(line, err=True)
-    write_output(str(target), merged, None)
+    # the merge target is replaced on purpose (that is --merge); another -o follows the rules
+    write_output(str(target), merged, None, force=force or target == merge, inputs=inputs)
 
 
 @import_group.command(name="backstage")
 @IMPORT_FILES
 @IMPORT_OUTPUT
+@FORCE
 @IMPORT_NAME
 @IMPORT_MERGE
 def import_backstage(
-    files: tuple[Path, ...], output: Path | None, name: str | None, merge: Path | None
+    files: tuple[Path, ...], output: Path | None, force: bool, name: str | None, merge: Path | None
 ) -> int:
     """Backstage catalog FILES (multi-document YAML; Location targets are followed) to a plan.
 
@@ -151,7 +157,7 @@ def import_backstage(
     text, warnings = to_plan_yaml(catalog, plan_name)
     for warning in warnings:
         say(f"warning: {warning}", err=True)
-    _finish_import(text, output, merge)
+    _finish_import(text, output, merge, force, files)
     count = sum(1 for e in catalog.entities.values() if e.kind in ("component", "resource", "system", "api"))
     say(f"{count} services imported; next: planner audit on the plan", err=True)
     return 0

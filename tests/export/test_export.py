@@ -284,3 +284,29 @@ def test_backslashes_quotes_and_newlines_in_names_stay_inside_their_labels(run_c
     assert all(not line.startswith("lines") for line in mermaid.splitlines())
     gantt = run_cli("export", plan, "--format", "gantt").out
     assert all(not line.strip().startswith("section lines") for line in gantt.splitlines())
+
+
+def test_output_never_silently_replaces_a_file(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    plan = tmp_path / "plan.yaml"
+    plan.write_bytes(PLAN.read_bytes())
+    out = tmp_path / "runbook.md"
+    assert run_cli("export", plan, "--format", "markdown", "-o", out).code == 0
+    first = out.read_text()
+    again = run_cli("export", plan, "--format", "mermaid", "-o", out)
+    assert again.code == 2
+    assert "exists: add --force to replace it" in again.err
+    assert out.read_text() == first, "the file is left as it was"
+    assert run_cli("export", plan, "--format", "mermaid", "-o", out, "--force").code == 0
+    onto_plan = run_cli("export", plan, "--format", "dot", "-o", plan, "--force")
+    assert onto_plan.code == 2
+    assert "is a file this command reads" in onto_plan.err
+    assert plan.read_bytes() == PLAN.read_bytes()
+
+
+def test_an_import_never_writes_over_its_own_input(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    compose = tmp_path / "compose.yaml"
+    compose.write_text("services:\n  db: {image: postgres}\n  api: {image: api, depends_on: [db]}\n")
+    result = run_cli("import", "compose", compose, "-o", compose, "--force")
+    assert result.code == 2
+    assert "is a file this command reads" in result.err
+    assert "postgres" in compose.read_text()

@@ -31,8 +31,8 @@ SETS = {
 
 
 def _import(run_cli, tmp_path: Path, files: list[str], *extra: str) -> dict:  # type: ignore[no-untyped-def,type-arg]
-    out = tmp_path / "plan.yaml"
-    result = run_cli("import", "compose", *[COMPOSE / f for f in files], "-o", out, *extra)
+    out = tmp_path / "plan.yaml"  # the tests read it there; --force: some import twice
+    result = run_cli("import", "compose", *[COMPOSE / f for f in files], "-o", out, "--force", *extra)
     assert result.code == 0, result.err
     return yaml.safe_load(out.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
