@@ -114,20 +114,36 @@ def _finish_import(
     text: str, output: Path | None, merge: Path | None, force: bool, inputs: tuple[Path, ...]
 ) -> None:
     from planner.importers.merge import merge_into_file
-    from planner.planfile.loader import load_source
+    from planner.planfile.loader import load_plan, load_source
     from planner.planfile.source import Source
 
     load_source(Source(str(output or "<import>"), text, "yaml")).require_valid()  # never write a broken plan
     if merge is None:
-        write_output(str(output) if output else None, text, None, force=force, inputs=inputs)
+        out = _in_format_of(output, text)
+        write_output(str(output) if output else None, out, None, force=force, inputs=inputs)
         return
+    load_plan(merge)  # a file with problems is not merged into (fix it first): its problems are listed
     merged, report = merge_into_file(merge, text)
     target = output or merge
     load_source(Source(str(target), merged, "yaml")).require_valid()
     for line in report.lines():
         say(line, err=True)
     # the merge target is replaced on purpose (that is --merge); another -o follows the rules
+    merged = _in_format_of(target, merged)
     write_output(str(target), merged, None, force=force or target == merge, inputs=inputs)
+
+
+def _in_format_of(target: Path | None, text: str) -> str:
+    """The plan as JSON when it goes to a ``.json`` file (the import writes YAML; writing that
+    into ``plan.json`` made a file no JSON reader accepts), else as it is."""
+    if target is None or target.suffix.lower() != ".json":
+        return text
+    import orjson
+
+    from planner.planfile.source import Source, parse
+
+    data = parse(Source(str(target), text, "yaml"))
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE).decode("utf-8")
 
 
 @import_group.command(name="backstage")

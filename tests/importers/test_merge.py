@@ -77,3 +77,30 @@ def test_merge_into_missing_plan_is_an_error(run_cli, tmp_path: Path) -> None:  
     result = run_cli("import", "compose", compose, "--merge", tmp_path / "nope.yaml")
     assert result.code == 2
     assert "no such file" in result.err
+
+
+def test_an_import_into_a_json_plan_writes_json(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    first, second = tmp_path / "first.yaml", tmp_path / "second.yaml"
+    first.write_text("services:\n  db: {image: postgres}\n  api: {image: api, depends_on: [db]}\n")
+    second.write_text(first.read_text() + "  web: {image: web, depends_on: [api]}\n")
+    plan = tmp_path / "plan.json"
+    assert run_cli("import", "compose", first, "-o", plan).code == 0
+    assert [s["id"] for s in json.loads(plan.read_text())["services"]] == ["db", "api"]
+    merged = run_cli("import", "compose", second, "--merge", plan)
+    assert merged.code == 0, merged.err
+    services = json.loads(plan.read_text())["services"]  # JSON, not YAML in a .json file
+    assert [s["id"] for s in services] == ["db", "api", "web"]
+    assert run_cli("validate", plan).code == 0
+
+
+def test_a_merge_into_a_file_with_problems_lists_them_and_changes_nothing(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    compose = tmp_path / "compose.yaml"
+    compose.write_text("services:\n  db: {image: postgres}\n")
+    broken = tmp_path / "plan.yaml"
+    broken.write_text("services:\n  a: {image: x}\n")  # a Compose file, not a plan
+    result = run_cli("import", "compose", compose, "--merge", broken)
+    assert result.code == 2
+    assert "missing required key 'version'" in result.err
+    assert broken.read_text() == "services:\n  a: {image: x}\n"
