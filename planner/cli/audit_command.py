@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from planner.cli.app import PLAN, emit_json, say, styler
-from planner.errors import UsageError
 
 if TYPE_CHECKING:
     from planner.planfile.loader import LoadedPlan
@@ -114,14 +113,9 @@ def audit(  # noqa: PLR0917 - click passes every option positionally by name
 
 
 def _history(path: str, plan_name: str) -> PlanHistory:
-
     from planner.tracking.store import Store
 
-    if not Path(path).is_file():
-        raise UsageError(
-            f"--store {path}: no incident store there (it is created by `planner incident start`)"
-        )
-    with Store(Path(path)) as store:
+    with Store(Path(path), create=False) as store:  # a mistyped --store is an error
         return store.for_plan(plan_name)
 
 

@@ -102,7 +102,6 @@ def _which_incident(path: Path, incident_id: str | None, plan_name: str) -> tupl
 
 
 def _require_terminal() -> None:
-
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError(
             "planner track is the interactive recovery screen and needs a terminal; "

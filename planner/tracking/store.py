@@ -113,9 +113,7 @@ class Store:
         self.read_only = path.is_file() and not _writable(path)
         try:
             if self.read_only:
-                self.db = sqlite3.connect(
-                    f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None
-                )
+                self.db = _read_only(path)
             else:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 self.db = sqlite3.connect(path, timeout=lock_wait, isolation_level=None)
