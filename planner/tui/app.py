@@ -62,19 +62,18 @@ class TrackApp(App[None]):
     @work(exclusive=True, group="open")
     async def _resume(self) -> None:
         """Ask which incident to show when one is open already, then show its recovery."""
-        if self.resume_offer:
-            choices = [*self.resume_offer, ("new", "Start a new incident")]
-            answer = await self.push_screen_wait(
-                PickScreen(
-                    "An incident on this plan is still open",
-                    choices,
-                    "Resume it, or start a new one (the open one stays in the store).",
-                )
+        choices = [*(self.resume_offer or []), ("new", "Start a new incident")]
+        answer = await self.push_screen_wait(
+            PickScreen(
+                "An incident on this plan is still open",
+                choices,
+                "Resume it, or start a new one (the open one stays in the store).",
             )
-            if answer == "new" and self.starter is not None:
-                self.session.incident = self.starter()
-            elif answer and answer != "new":
-                self.session.incident = answer
+        )
+        if answer == "new" and self.starter is not None:
+            self.session.incident = self.starter()
+        elif answer and answer != "new":
+            self.session.incident = answer
         await self.push_screen(self._recovery())
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
