@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from models.duration import clock
@@ -313,7 +314,9 @@ def _technical_lines(
     )
     needs = [f"{s} waits on {', '.join(outline.blockers(s)[:3])}" for s in blocked[:10]]
     needs += [f"check of {d} for {s} failed" for s, d in failing[:5]]
-    ready = [s for s in down if outline.state[s] == DOWN and outline.ready(s)]
+    # nine at most: eight are named and a ninth says there are more (at 10,000 tasks this skips
+    # a readiness check of every task down)
+    ready = list(islice((s for s in down if outline.state[s] == DOWN and outline.ready(s)), 9))
     if ready:
         needs.append(
             f"ready to start, needs hands: {', '.join(ready[:8])}" + (" ..." if len(ready) > 8 else "")
