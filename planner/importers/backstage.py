@@ -18,7 +18,7 @@ import yaml
 
 from planner.engine.graph import depths
 from planner.errors import PlanError, Problem
-from planner.planfile.source import read_bounded
+from planner.planfile.source import read_bounded, refuse_alias_bombs
 
 SERVICE_KINDS = ("component", "resource", "system", "api")
 
@@ -75,6 +75,7 @@ def _documents(path: Path) -> tuple[list[yaml.Node], list[Any]]:
     """A catalog file's YAML documents: nodes (for line numbers) and values."""
     try:
         text = read_bounded(path, "a catalog file").decode("utf-8")
+        refuse_alias_bombs(text, str(path))
         docs = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
         values = list(yaml.safe_load_all(text))
     except UnicodeDecodeError as exc:

@@ -12,7 +12,7 @@ import yaml
 
 from planner.errors import PlanError, Problem
 from planner.importers.interpolate import interpolate
-from planner.planfile.source import read_bounded
+from planner.planfile.source import read_bounded, refuse_alias_bombs
 
 
 def load_file(path: Path) -> tuple[dict[str, Any], yaml.Node | None]:
@@ -21,6 +21,7 @@ def load_file(path: Path) -> tuple[dict[str, Any], yaml.Node | None]:
         text = read_bounded(path, "a Compose file").decode("utf-8")
     except UnicodeDecodeError as exc:
         raise PlanError([Problem(f"cannot read {path}: {exc}", file=str(path))]) from None
+    refuse_alias_bombs(text, str(path))
     try:
         data = yaml.load(text, Loader=yaml.SafeLoader)  # SafeLoader handles anchors and merge keys
         node = yaml.compose(text, Loader=yaml.SafeLoader)

@@ -20,6 +20,7 @@ from typing import Any, Literal
 import yaml_rs
 
 from planner.errors import PlanError, Problem, YamlPath
+from planner.planfile.aliases import expansion_problem
 from planner.planfile.blocklocate import BlockLocator, ExpectedLength
 from planner.planfile.locate import Position, scan
 
@@ -135,6 +136,19 @@ def read_bounded(path: str | Path, what: str) -> bytes:
     return data
 
 
+def refuse_alias_bombs(text: str, name: str) -> None:
+    """Refuse YAML whose aliases expand it past the read limit, before a parser builds it.
+
+    Raises
+    ------
+    PlanError
+        At the alias that crosses the limit.
+    """
+    problem = expansion_problem(text, name, max_input_bytes())
+    if problem is not None:
+        raise PlanError([problem])
+
+
 def read_source(path: str | Path) -> Source:
     """Read a plan from ``path``, or from standard input when ``path`` is ``-``.
 
@@ -209,6 +223,7 @@ class _DuplicateKeyError(Exception):
 
 
 def _parse_yaml(source: Source) -> Any:
+    refuse_alias_bombs(source.text, source.name)
     try:
         data = yaml_rs.loads(source.text, parse_datetime=True)
     except yaml_rs.YAMLDecodeError as exc:

@@ -58,6 +58,7 @@ EXPECTED: dict[str, tuple[int, list[str]]] = {
     "unknown-tag.yaml": (5, ["YAML tag '!Ref' is not supported", "plain YAML"]),
     "unknown-tag-in-list.yaml": (8, ["YAML tag '!include' is not supported"]),
     "duration-iso-overflow.yaml": (5, ["'P99999999999D' is longer than ten years", "restore_time"]),
+    "alias-bomb.yaml": (10, ["the alias *g takes the document past 128 MB", "PLANNER_MAX_INPUT_MB"]),
 }
 
 
