@@ -14,14 +14,16 @@ def plain(text: str, _role: str) -> str:
     return text
 
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-_CONTROL_BUT_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 and C1 controls, and the Unicode line and paragraph separators (line breaks to YAML 1.1)
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL_BUT_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 _OUR_STYLES = re.compile("\x1b\\[(?:0|1|2|22|31|32|33|39)m")
 """The only escape sequences the planner writes itself (click.style's colours, bold, dim)."""
 
 
 def _shown(match: re.Match[str]) -> str:
-    return f"\\x{ord(match.group()):02x}"
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def visible(text: str) -> str:

@@ -9,15 +9,17 @@ are followed, relative to their file.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+from ruamel.yaml.comments import CommentedMap
 
 from planner.engine.graph import depths
 from planner.errors import PlanError, Problem
+from planner.importers.compose_file import refuse_surrogates
+from planner.importers.emit import document, flow, mapping, note, sequence
 from planner.planfile.source import read_bounded, refuse_alias_bombs
 
 SERVICE_KINDS = ("component", "resource", "system", "api")
@@ -78,6 +80,7 @@ def _documents(path: Path) -> tuple[list[yaml.Node], list[Any]]:
         refuse_alias_bombs(text, str(path))
         docs = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
         values = list(yaml.safe_load_all(text))
+        refuse_surrogates(text, values, str(path))
     except UnicodeDecodeError as exc:
         raise PlanError([Problem(f"cannot read {path}: {exc}", file=str(path))]) from None
     except RecursionError:
@@ -203,68 +206,63 @@ def to_plan_yaml(catalog: Catalog, name: str) -> tuple[str, list[str]]:
     by_id = {ids[r]: r for r in services}
     depth = depths({ref: [by_id[d] for d in deps[ref]] for ref in services})
 
-    out = [
-        "# Imported by `planner import backstage` from: "
+    header = [
+        "Imported by `planner import backstage` from: "
         + ", ".join(sorted({e.file for e in catalog.entities.values()})),
-        "# Fill in RTOs, restore times and checks; `planner audit` lists what is still missing.",
-        "version: 1",
-        f"name: {json.dumps(name)}",
+        "Fill in RTOs, restore times and checks; `planner audit` lists what is still missing.",
     ]
-    out += _people_and_teams(users, groups, person_id, team_id, members)
-    out.append("services:" if services else "services: []")
-    for ref in sorted(services, key=lambda r: (depth[r], ids[r])):
-        e = services[ref]
-        meta = e.data.get("metadata") or {}
-        out.append(f"  - id: {ids[ref]}  # from {e.file}:{e.line} ({e.ref})")
-        out.append(f"    name: {json.dumps(str(meta.get('title') or e.name))}")
-        if meta.get("description"):
-            out.append(f"    description: {json.dumps(str(meta['description']).strip())}")
-        out.append(
-            f"    owner: {owners[ref]}" if owners[ref] else "    # owner: TODO (unresolved in the catalog)"
-        )
-        out += [
-            "    # rto: TODO",
-            "    # restore_time: TODO",
-            "    # verify: TODO (how to confirm it is back)",
-        ]
-        tags = [f"kind:{e.kind}"] + [
-            f"{k}:{e.spec[k]}" for k in ("type", "lifecycle", "system") if e.spec.get(k)
-        ]
-        out.append(f"    tags: [{', '.join(json.dumps(t) for t in tags)}]")
-        if deps[ref]:
-            out.append("    depends_on:")
-            for dep, why in sorted(deps[ref].items()):
-                out.append(f"      - {dep}  # {why}")
-    return "\n".join(out) + "\n", warnings
+    people = [_person(users[r], person_id[r]) for r in sorted(users, key=person_id.__getitem__)]
+    teams = [_team(groups[r], team_id[r], members[r]) for r in sorted(groups, key=team_id.__getitem__)]
+    order = sorted(services, key=lambda r: (depth[r], ids[r]))
+    plan = mapping(
+        ("version", 1),
+        ("name", name),
+        ("people", sequence(people) if people else None),
+        ("teams", sequence(teams) if teams else None),
+        ("services", sequence(_service(services[r], ids[r], owners[r], deps[r]) for r in order)),
+    )
+    return document(header, plan), warnings
 
 
-def _people_and_teams(
-    users: dict[str, Entity],
-    groups: dict[str, Entity],
-    person_id: dict[str, str],
-    team_id: dict[str, str],
-    members: dict[str, set[str]],
-) -> list[str]:
-    out: list[str] = []
-    if users:
-        out.append("people:")
-        for ref in sorted(users, key=lambda r: person_id[r]):
-            profile = users[ref].spec.get("profile") or {}
-            out.append(f"  - id: {person_id[ref]}")
-            if profile.get("displayName"):
-                out.append(f"    name: {json.dumps(str(profile['displayName']))}")
-            if profile.get("email"):
-                out.append(f"    contact: {json.dumps(str(profile['email']))}")
-    if groups:
-        out.append("teams:")
-        for ref in sorted(groups, key=lambda r: team_id[r]):
-            profile = groups[ref].spec.get("profile") or {}
-            out.append(f"  - id: {team_id[ref]}  # from {groups[ref].file}:{groups[ref].line}")
-            if profile.get("displayName"):
-                out.append(f"    name: {json.dumps(str(profile['displayName']))}")
-            if members[ref]:
-                out.append(f"    members: [{', '.join(sorted(members[ref]))}]")
-            out.append("    # escalation: TODO (ordered person ids)")
+def _service(e: Entity, service_id: str, owner: str | None, deps: dict[str, str]) -> CommentedMap:
+    meta = e.data.get("metadata") or {}
+    tags = [f"kind:{e.kind}"] + [f"{k}:{e.spec[k]}" for k in ("type", "lifecycle", "system") if e.spec.get(k)]
+    description = str(meta.get("description") or "").strip()
+    out = mapping(
+        ("id", service_id),
+        ("name", str(meta.get("title") or e.name)),
+        ("description", description or None),
+        ("owner", owner),
+        ("tags", flow(tags)),
+    )
+    todo = [] if owner else ["owner: TODO (unresolved in the catalog)"]
+    todo += ["rto: TODO", "restore_time: TODO", "verify: TODO (how to confirm it is back)"]
+    note(out, "id", f"from {e.file}:{e.line} ({e.ref})", below=todo)
+    if deps:
+        depends_on = sequence(sorted(deps))
+        for index, dep in enumerate(sorted(deps)):
+            note(depends_on, index, deps[dep])
+        out["depends_on"] = depends_on
+    return out
+
+
+def _person(user: Entity, person: str) -> CommentedMap:
+    profile = user.spec.get("profile") or {}
+    return mapping(
+        ("id", person),
+        ("name", str(profile["displayName"]) if profile.get("displayName") else None),
+        ("contact", str(profile["email"]) if profile.get("email") else None),
+    )
+
+
+def _team(group: Entity, team: str, members: set[str]) -> CommentedMap:
+    profile = group.spec.get("profile") or {}
+    out = mapping(
+        ("id", team),
+        ("name", str(profile["displayName"]) if profile.get("displayName") else None),
+        ("members", flow(sorted(members)) if members else None),
+    )
+    note(out, "id", f"from {group.file}:{group.line}", below=["escalation: TODO (ordered person ids)"])
     return out
 
 

@@ -9,16 +9,19 @@ the target's healthcheck when the gate is ``service_healthy``.
 
 from __future__ import annotations
 
-import json
 import os
+import shlex
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ruamel.yaml.comments import CommentedMap
+
 from planner.engine.graph import depths
 from planner.errors import PlanError, PlannerError, Problem
 from planner.importers.compose_file import load_file, service_lines
+from planner.importers.emit import document, mapping, note, sequence
 from planner.importers.interpolate import interpolate_all, read_env_file
 from planner.suggest import did_you_mean
 
@@ -172,29 +175,41 @@ def _resolve_extends(
 def healthcheck_command(config: Mapping[str, Any]) -> str | None:
     """The shell command of a service's healthcheck, or None without one.
 
+    ``CMD`` lists are an argv: the command is quoted so that a shell runs that same argv
+    (``["CMD", "sh", "-c", "curl x | grep -q ok"]`` stays one ``-c`` argument). ``CMD-SHELL``
+    and a plain string are shell commands already, taken as written. The command runs inside the
+    service's container (``docker compose exec``), not on the responder's machine.
+
     Examples
     --------
     >>> healthcheck_command({"healthcheck": {"test": ["CMD-SHELL", "pg_isready -U postgres"]}})
     'pg_isready -U postgres'
     >>> healthcheck_command({"healthcheck": {"test": ["CMD", "curl", "-f", "http://x/health"]}})
     'curl -f http://x/health'
+    >>> healthcheck_command({"healthcheck": {"test": ["CMD", "sh", "-c", "curl x | grep -q ok"]}})
+    "sh -c 'curl x | grep -q ok'"
     """
     check = config.get("healthcheck")
     if not isinstance(check, dict) or check.get("disable") is True:
         return None
     test = check.get("test")
     if isinstance(test, str):
-        return test or None
+        return test if test.strip() else None
     if isinstance(test, list) and test:
         head, rest = str(test[0]), [str(t) for t in test[1:]]
-        if head == "NONE":
-            return None
         if head == "CMD-SHELL":
-            return " ".join(rest) or None
-        if head == "CMD":
-            return " ".join(rest) or None
-        return " ".join([head, *rest])
-    return None
+            command = " ".join(rest)
+            return command if command.strip() else None
+        if head == "CMD" and rest:
+            return shlex.join(rest)
+    return None  # NONE, an empty CMD, or not a healthcheck Compose knows
+
+
+ONE_SHOT = "one-shot job (restart: no): it runs to completion, it is not kept up"
+HEALTHCHECK_NOTE = [
+    "verify and check commands come from Compose healthchecks: each runs inside its service's",
+    "container (docker compose exec SERVICE sh -c '...'), not on the responder's machine.",
+]
 
 
 def to_plan_yaml(
@@ -242,58 +257,68 @@ def to_plan_yaml(
     depth = depths(deps)
     order = sorted(services, key=lambda n: (depth[n], n))
     owners = sorted({str(o) for s in services.values() if (o := _labels(s.config).get(owner_label))})
-    out = [
-        "# Imported by `planner import compose` from: "
+    header = [
+        "Imported by `planner import compose` from: "
         + ", ".join(sorted({s.file for s in services.values()})),
-        "# Fill in owners, RTOs and restore times; `planner audit` lists what is still missing.",
-        "version: 1",
-        f"name: {json.dumps(name)}",
+        "Fill in owners, RTOs and restore times; `planner audit` lists what is still missing.",
+        *HEALTHCHECK_NOTE,
     ]
-    if owners:
-        out += ["teams:"] + [f"  - id: {o}" for o in owners]
-    out.append("services:" if order else "services: []")
-    for n in order:
-        out += _service_lines(services[n], deps[n], services, gated, owner_label)
-    return "\n".join(out) + "\n", warnings
+    plan = mapping(
+        ("version", 1),
+        ("name", name),
+        ("teams", sequence(mapping(("id", o)) for o in owners) if owners else None),
+        ("services", sequence(_service(services[n], deps[n], services, gated, owner_label) for n in order)),
+    )
+    return document(header, plan), warnings
 
 
-def _service_lines(
+def _service(
     svc: ComposeService,
     deps: dict[str, dict[str, Any]],
     services: Mapping[str, ComposeService],
     gated: set[str],
     owner_label: str,
-) -> list[str]:
+) -> CommentedMap:
     config = svc.config
-    image = f" (image: {config['image']})" if config.get("image") else ""
-    out = [f"  - id: {svc.name}  # from {svc.file}:{svc.line}{image}"]
     owner = _labels(config).get(owner_label)
-    out.append(f"    owner: {owner}" if owner else f"    # owner: TODO (no '{owner_label}' label)")
     restart = config.get("restart")
-    if restart is False or restart == "no":
-        out.append('    description: "one-shot job (restart: no): it runs to completion, it is not kept up"')
-    out += ["    # rto: TODO", "    # restore_time: TODO"]
-    verify = healthcheck_command(config)
-    if verify:
-        out.append(f"    verify: {json.dumps(verify)}")
+    one_shot = restart is False or restart == "no"
+    out = mapping(
+        ("id", svc.name),
+        ("owner", owner),
+        ("description", ONE_SHOT if one_shot else None),
+        ("verify", healthcheck_command(config)),
+    )
+    image = f" (image: {config['image']})" if config.get("image") else ""
+    todo = [] if owner else [f"owner: TODO (no '{owner_label}' label)"]
+    todo += ["rto: TODO", "restore_time: TODO"]
+    note(out, "id", f"from {svc.file}:{svc.line}{image}", below=todo)
+    if "verify" in out:
+        note(out, "verify", f"healthcheck: runs inside {svc.name}'s container")
     if deps:
-        out.append("    depends_on:")
-    for dep, spec in sorted(deps.items()):
-        condition = spec["condition"]
-        lines = [f"      - service: {dep}"]
-        check = healthcheck_command(services[dep].config)
-        if condition == "service_healthy" and check:
-            lines.append(f"        check: {json.dumps(check)}")
-        elif condition == "service_completed_successfully":
-            lines.append(f"        check: {json.dumps(f'{dep} completed successfully (exit 0)')}")
-        if not spec["required"]:
-            lines.append("        kind: soft")
-        if len(lines) == 1:
-            note = f"  # {condition}: unchecked"
-            if dep not in gated and check:
-                note += f"; {dep} has a healthcheck nobody gates on, free to add as `check:`"
-            lines[0] += note
-        out += lines
+        entries = sorted(deps.items())
+        out["depends_on"] = sequence(_dependency(d, spec, services, gated) for d, spec in entries)
+    return out
+
+
+def _dependency(
+    dep: str, spec: dict[str, Any], services: Mapping[str, ComposeService], gated: set[str]
+) -> CommentedMap:
+    condition = spec["condition"]
+    check = healthcheck_command(services[dep].config)
+    out = mapping(("service", dep))
+    if condition == "service_healthy" and check:
+        out["check"] = check
+        note(out, "check", f"healthcheck: runs inside {dep}'s container")
+    elif condition == "service_completed_successfully":
+        out["check"] = f"{dep} completed successfully (exit 0)"
+    if not spec["required"]:
+        out["kind"] = "soft"
+    if "check" not in out:
+        why = f"{condition}: unchecked"
+        if dep not in gated and check:
+            why += f"; {dep} has a healthcheck nobody gates on, free to add as `check:`"
+        note(out, "service", why)
     return out
 
 

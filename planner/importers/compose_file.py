@@ -4,6 +4,8 @@ and line."""
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,32 @@ import yaml
 from planner.errors import PlanError, Problem
 from planner.importers.interpolate import interpolate
 from planner.planfile.source import read_bounded, refuse_alias_bombs
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def refuse_surrogates(text: str, data: Any, name: str) -> None:
+    """Refuse a ``"\\ud83d\\ude00"`` escape: PyYAML reads each half as a character of its own, a
+    text no file can hold (the plan written would fail). One regular expression clears most files.
+
+    Raises
+    ------
+    PlanError
+        At the first such escape.
+    """
+    match = _SURROGATE_ESCAPE.search(text)
+    if match is None:
+        return
+    try:
+        json.dumps(data, ensure_ascii=False, default=str).encode("utf-8")
+    except UnicodeEncodeError:
+        problem = Problem(
+            f"'{match.group()}' is half of a UTF-16 surrogate pair, which YAML does not combine; "
+            "write the character itself, or one \\U escape (\\U0001F600)",
+            file=name,
+            line=text.count("\n", 0, match.start()) + 1,
+        )
+        raise PlanError([problem]) from None
 
 
 def load_file(path: Path) -> tuple[dict[str, Any], yaml.Node | None]:
@@ -45,6 +73,7 @@ def load_file(path: Path) -> tuple[dict[str, Any], yaml.Node | None]:
         ) from None
     if data is None:
         return {}, None
+    refuse_surrogates(text, data, str(path))
     if not isinstance(data, dict):
         raise PlanError([Problem("a Compose file is a mapping with 'services'", file=str(path), line=1)])
     services = data.get("services")
