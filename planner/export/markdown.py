@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from models.duration import fmt_clock, fmt_duration
+from planner import markdown as md
 from planner.audit.findings import AuditReport
 from planner.engine.planning import Planning
 from planner.engine.workarounds import OpenWorkaround
@@ -16,10 +17,6 @@ def _anchor(text: str) -> str:
     return "".join(c for c in text.lower().replace(" ", "-") if c.isalnum() or c == "-")
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def _service_section(
     planning: Planning, s: str, impacted: set[str], workarounds: list[OpenWorkaround]
 ) -> list[str]:
@@ -28,16 +25,16 @@ def _service_section(
     task = planning.schedule.task(s)
     people = {p.id: p for p in plan.people}
     team = next((t for t in plan.teams if t.id == svc.owner), None)
-    out = ["", f"### {s}", "", f"**{svc.label}** · {svc.criticality.value}"]
+    out = ["", f"### {md.text(s)}", "", f"**{md.text(svc.label)}** · {svc.criticality.value}"]
     if team is None:
         out.append("- **Owner: NONE** — nobody is accountable for this step")
     else:
-        channel = f", {team.channel}" if team.channel else ""
-        out.append(f"- Owner: **{team.name or team.id}** ({team.id}){channel}")
+        channel = f", {md.text(team.channel)}" if team.channel else ""
+        out.append(f"- Owner: **{md.text(team.name or team.id)}** ({md.text(team.id)}){channel}")
         ladder = [
-            f"{n}. {people[p].name or p} — {people[p].contact or 'NO CONTACT'}"
+            f"{n}. {md.text(people[p].name or p)} — {md.text(people[p].contact or 'NO CONTACT')}"
             if p in people
-            else f"{n}. {p}"
+            else f"{n}. {md.text(p)}"
             for n, p in enumerate(team.escalation, start=1)
         ]
         out.append("- Escalation, in order: " + ("; ".join(ladder) if ladder else "**none**"))
@@ -47,12 +44,12 @@ def _service_section(
         f"- RTO {rto}; projected start T+{fmt_clock(task.start)}, back at T+{fmt_clock(task.finish)}{verdict}"
     )
     if svc.runbook:
-        reviewed = svc.runbook.reviewed.isoformat() if svc.runbook.reviewed else "never reviewed"
-        out.append(f"- Restore steps: [{svc.runbook.url}]({svc.runbook.url}) (reviewed {reviewed})")
+        reviewed = f"reviewed {svc.runbook.reviewed}" if svc.runbook.reviewed else "never reviewed"
+        out.append(f"- Restore steps: {md.link(svc.runbook.url)} ({reviewed})")
     else:
         out.append("- Restore steps: **NO RUNBOOK**")
     if svc.verify:
-        out.append(f"- Verify: `{svc.verify}`")
+        out.append(f"- Verify: {md.code(svc.verify)}")
     else:
         out.append("- Verify: **NO VERIFY COMMAND** — nobody can say when it is restored")
     if svc.depends_on:
@@ -60,16 +57,17 @@ def _service_section(
     for d in svc.depends_on:
         state = "down in this scenario" if d.service in impacted else "up"
         if d.kind == "soft":
-            out.append(f"  - {d.service} (soft, {state}): runs degraded without it")
+            out.append(f"  - {md.text(d.service)} (soft, {state}): runs degraded without it")
         elif d.check:
-            out.append(f"  - {d.service} ({state}): check `{d.check}`")
+            out.append(f"  - {md.text(d.service)} ({state}): check {md.code(d.check)}")
         else:
-            out.append(f"  - {d.service} ({state}): ⚠️ **NO CHECK** — add one to the plan")
+            out.append(f"  - {md.text(d.service)} ({state}): ⚠️ **NO CHECK** — add one to the plan")
     for w in workarounds:
         if s in (w.service, w.bypasses):
             out.append(
-                f"- ⚠️ Open workaround **{w.id}**: {w.service} bypasses its {w.bypasses} check "
-                f"since {w.applied:%Y-%m-%d} ({_cell(w.reason)}); owner {w.owner or 'NONE'}"
+                f"- ⚠️ Open workaround **{md.text(w.id)}**: {md.text(w.service)} bypasses its "
+                f"{md.text(w.bypasses)} check since {w.applied:%Y-%m-%d} ({md.text(w.reason)}); "
+                f"owner {md.text(w.owner or 'NONE')}"
             )
     return out
 
@@ -82,10 +80,11 @@ def render_runbook(
     check (or a visible NO CHECK), open workarounds; the Mermaid flowchart and Gantt; a TOC."""
     plan = planning.graph.plan
     impacted = set(planning.impact.impacted)
-    title = f"Recovery runbook: {plan.name}"
+    title = f"Recovery runbook: {md.text(plan.name)}"
     out = [f"# {title}", ""]
     out.append(
-        f"Scenario: **{planning.selection.name}** · generated {today.isoformat()} by recovery-planner · "
+        f"Scenario: **{md.text(planning.selection.name)}** · generated {today.isoformat()} "
+        "by recovery-planner · "
         f"{len(impacted)} services to restore in {len(planning.waves)} waves · projected makespan "
         f"{fmt_duration(planning.schedule.makespan)}"
     )
@@ -94,7 +93,7 @@ def render_runbook(
         out += [
             "",
             "Incident roles: "
-            + ", ".join(f"{r.replace('_', ' ')} **{p}**" for r, p in sorted(roles.items())),
+            + ", ".join(f"{md.text(r.replace('_', ' '))} **{md.text(p)}**" for r, p in sorted(roles.items())),
         ]
     out += ["", "## Contents", ""]
     out.append("- [Readiness checklist](#readiness-checklist)")
@@ -102,10 +101,10 @@ def render_runbook(
     out.append("- [Schedule](#schedule)")
     for i, wave in enumerate(planning.waves, start=1):
         out.append(f"- [Wave {i}](#wave-{i})")
-        out.extend(f"  - [{s}](#{_anchor(s)})" for s in wave)
+        out.extend(f"  - [{md.text(s)}](#{_anchor(s)})" for s in wave)
     out += ["", "## Readiness checklist", "", "| Question | Answer | Why |", "|---|---|---|"]
     for a in report.readiness:
-        out.append(f"| {_cell(a.question)} | **{a.answer}** | {_cell(a.detail)} |")
+        out.append(f"| {md.text(a.question)} | **{md.text(a.answer)}** | {md.text(a.detail)} |")
     if report.needs_work:
         out += ["", "> **More than two answers are 'no': this plan needs work before the next exercise.**"]
     out += [
@@ -115,16 +114,14 @@ def render_runbook(
         "Arrows point the way restoration flows (dependency → dependent);",
         "dotted: soft, labelled 'no check': a hard dependency nobody can confirm.",
         "",
-        "```mermaid",
-        render_flowchart(view).rstrip(),
-        "```",
+        *md.fenced(render_flowchart(view), "mermaid"),
     ]
-    out += ["", "## Schedule", "", "```mermaid", render_gantt(planning).rstrip(), "```"]
+    out += ["", "## Schedule", "", *md.fenced(render_gantt(planning), "mermaid")]
     for i, wave in enumerate(planning.waves, start=1):
         out += ["", f"## Wave {i}"]
         for s in wave:
             out += _service_section(planning, s, impacted, workarounds)
     if planning.impact.degraded:
         out += ["", "## Degraded, not restored", ""]
-        out.extend(f"- {s}" for s in planning.impact.degraded)
+        out.extend(f"- {md.text(s)}" for s in planning.impact.degraded)
     return "\n".join(out) + "\n"

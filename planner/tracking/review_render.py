@@ -8,6 +8,7 @@ from typing import Any
 from models.duration import clock, span
 from models.duration import delta_minutes as _minutes
 from models.events import Bypassed, Escalated, FailedAgain, StakeholderUpdate
+from planner import markdown as md
 from planner.tracking.report import Review
 from planner.tracking.words import describe
 
@@ -17,12 +18,15 @@ def review_markdown(r: Review) -> str:
     lines = _summary(r)
     lines += ["", "## Timeline", ""]
     lines += [
-        f"- {e.at:%H:%M} {e.actor}: {describe(e)}" for e in sorted(r.journal, key=lambda e: (e.at, e.seq))
+        f"- {e.at:%H:%M} {md.text(e.actor)}: {md.text(describe(e))}"
+        for e in sorted(r.journal, key=lambda e: (e.at, e.seq))
     ]
     lines += _downtime(r)
     reopened = [e for e in r.journal if isinstance(e, FailedAgain)]
     lines += ["", "## Reopened", ""]
-    lines += [f"- {e.at:%H:%M} {describe(e)} (by {e.actor})" for e in reopened] or ["- none"]
+    lines += [f"- {e.at:%H:%M} {md.text(describe(e))} (by {md.text(e.actor)})" for e in reopened] or [
+        "- none"
+    ]
     lines += _bypasses(r)
     cadence = timedelta(seconds=r.state.info.update_cadence)
     updates = [e for e in r.journal if isinstance(e, StakeholderUpdate)]
@@ -34,18 +38,20 @@ def review_markdown(r: Review) -> str:
     lines += [f"- gap of {clock(b - a)}: {a:%H:%M} to {b:%H:%M}" for a, b in r.gaps]
     escalations = [e for e in r.journal if isinstance(e, Escalated)]
     lines += ["", "## Escalations", ""]
-    lines += [f"- {e.at:%H:%M} {e.actor} escalated {e.service} to {e.person}" for e in escalations] or [
-        "- none"
-    ]
+    lines += [
+        f"- {e.at:%H:%M} {md.text(e.actor)} escalated {md.text(e.service)} to {md.text(e.person)}"
+        for e in escalations
+    ] or ["- none"]
     lines += _estimates(r)
     lines += ["", "## Review questions", ""]
     for question, data in r.questions:
-        lines += [f"### {question}", "", *(f"- {d}" for d in data), ""]
+        lines += [f"### {md.text(question)}", "", *(f"- {md.text(d)}" for d in data), ""]
     items = [
-        f"- [ ] remove {w.id}: {w.service} without the check of {w.dependency} (owner {w.owner or 'none'})"
+        f"- [ ] remove {md.text(w.id)}: {md.text(w.service)} without the check of "
+        f"{md.text(w.dependency)} (owner {md.text(w.owner or 'none')})"
         for w in r.state.open_workarounds()
     ]
-    items += [f"- [ ] update the plan: {o.suggestion}" for o in r.outcomes if o.suggestion]
+    items += [f"- [ ] update the plan: {md.code(o.suggestion)}" for o in r.outcomes if o.suggestion]
     lines += ["## Action items", "", *(items or ["- none"])]
     return "\n".join(lines).rstrip() + "\n"
 
@@ -54,9 +60,10 @@ def _summary(r: Review) -> list[str]:
     """The review's title and its first facts: when, how long, how many."""
     row = r.state.row
     kind = "Exercise" if row.exercise else "Incident"
-    lines = [f"# Post-incident review: {row.id} {row.title}", ""]
+    lines = [f"# Post-incident review: {md.text(row.id)} {md.text(row.title)}", ""]
     lines += [
-        f"- {kind}, scenario `{row.scenario}`, plan '{row.plan_name}' (sha256 {row.plan_hash[:12]})",
+        f"- {kind}, scenario {md.code(row.scenario)}, plan '{md.text(row.plan_name)}' "
+        f"(sha256 {row.plan_hash[:12]})",
         f"- detected: {row.detected:%Y-%m-%d %H:%M} UTC" if row.detected else "- detected: not recorded",
         f"- declared: {row.started:%Y-%m-%d %H:%M} UTC"
         + (f" ({clock(row.started - row.detected)} after detection)" if row.detected else ""),
@@ -84,13 +91,9 @@ def _downtime(r: Review) -> list[str]:
     ]
     for o in r.outcomes:
         met = {True: "yes", False: "**missed**", None: "-"}[o.met]
-        lines.append(
-            f"| {o.service} | {o.owner or '(none)'} | {o.restored:%H:%M} | {span(o.downtime)} | "
-            f"{span(o.rto)} | {met} | {o.reopened or ''} |"
-            if o.restored
-            else f"| {o.service} | {o.owner or '(none)'} | never | - | {span(o.rto)} | {met} | "
-            f"{o.reopened or ''} |"
-        )
+        who = f"| {md.text(o.service)} | {md.text(o.owner or '(none)')} |"
+        back = f" {o.restored:%H:%M} | {span(o.downtime)} |" if o.restored else " never | - |"
+        lines.append(f"{who}{back} {span(o.rto)} | {met} | {o.reopened or ''} |")
     return lines
 
 
@@ -102,10 +105,11 @@ def _bypasses(r: Review) -> list[str]:
         wa = r.state.wa_rows.get(e.workaround)
         status = "**still open**"
         if wa is not None and wa.removed is not None:
-            status = f"removed {wa.removed:%Y-%m-%d %H:%M} by {wa.removed_by}"
+            status = f"removed {wa.removed:%Y-%m-%d %H:%M} by {md.text(wa.removed_by or '')}"
         lines.append(
-            f"- {e.workaround}: {e.service} ran without the check of {e.dependency}: {e.reason} "
-            f"(by {e.actor} at {e.at:%Y-%m-%d %H:%M}, owner {e.owner or 'none'}); {status}"
+            f"- {md.text(e.workaround)}: {md.text(e.service)} ran without the check of "
+            f"{md.text(e.dependency)}: {md.text(e.reason)} (by {md.text(e.actor)} at "
+            f"{e.at:%Y-%m-%d %H:%M}, owner {md.text(e.owner or 'none')}); {status}"
         )
     if not bypasses:
         lines.append("- none: every dependency check was passed")
@@ -124,11 +128,12 @@ def _estimates(r: Review) -> list[str]:
     for o in r.outcomes:
         if o.actual is not None:
             lines.append(
-                f"| {o.service} | {span(o.estimate)} | {span(o.actual)} | {span(o.actual - o.estimate)} |"
+                f"| {md.text(o.service)} | {span(o.estimate)} | {span(o.actual)} | "
+                f"{span(o.actual - o.estimate)} |"
             )
     edits = [o.suggestion for o in r.outcomes if o.suggestion]
     if edits:
-        lines += ["", "Suggested plan edits (under each service):", "", "```yaml", *edits, "```"]
+        lines += ["", "Suggested plan edits (under each service):", "", *md.fenced("\n".join(edits), "yaml")]
     return lines
 
 
