@@ -9,9 +9,37 @@ from typing import Any
 import planner
 from planner.audit.findings import AuditReport, Finding
 from planner.audit.rules import RULES
+from planner.errors import PlanError
 from planner.style import Style, plain
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+
+INVALID_PLAN = "invalid-plan"
+"""Not an audit rule: what a JSON or SARIF audit reports when the plan cannot be read at all,
+so that a CI job uploading the document still gets one (and the job fails on exit 2)."""
+_INVALID_PLAN_SUMMARY = "the plan cannot be read or is not a valid plan; nothing else was audited"
+
+
+def unreadable_report(error: PlanError, file: str, as_of: str, scenario: str | None) -> AuditReport:
+    """The audit report of a plan that could not be loaded: one ``invalid-plan`` error per
+    problem, located where the loader located it."""
+    findings = [
+        Finding(
+            rule=INVALID_PLAN,
+            severity="error",
+            message=p.message,
+            service=p.service,
+            dependency=p.dependency,
+            path=p.path,
+            location=p.location,
+            line=p.line,
+            column=p.column,
+        )
+        for p in error.problems
+    ]
+    return AuditReport(plan_name="", file=file, as_of=as_of, scenario=scenario, findings=findings)
+
+
 _HEADING = {"error": "ERRORS", "warning": "WARNINGS", "info": "INFO"}
 
 
@@ -100,6 +128,10 @@ def render_audit(report: AuditReport, style: Style = plain) -> str:
 def audit_sarif(report: AuditReport) -> dict[str, Any]:
     """SARIF 2.1.0: one run, every rule described, every result located in the plan file."""
     rule_ids = list(RULES)
+    descriptors = [(r.id, r.summary, r.severity) for r in RULES.values()]
+    if any(f.rule == INVALID_PLAN for f in report.findings):
+        rule_ids.append(INVALID_PLAN)
+        descriptors.append((INVALID_PLAN, _INVALID_PLAN_SUMMARY, "error"))
     uri = Path(report.file).as_posix() if report.file != "<stdin>" else "stdin"
     results = []
     for f in report.findings:
@@ -128,12 +160,12 @@ def audit_sarif(report: AuditReport) -> dict[str, Any]:
                         "informationUri": "https://github.com/recovery-planner/recovery-planner",
                         "rules": [
                             {
-                                "id": r.id,
-                                "name": r.id,
-                                "shortDescription": {"text": r.summary},
-                                "defaultConfiguration": {"level": _LEVEL[r.severity]},
+                                "id": rule_id,
+                                "name": rule_id,
+                                "shortDescription": {"text": summary},
+                                "defaultConfiguration": {"level": _LEVEL[severity]},
                             }
-                            for r in RULES.values()
+                            for rule_id, summary, severity in descriptors
                         ],
                     }
                 },

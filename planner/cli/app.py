@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import click
 
@@ -193,12 +194,55 @@ def emit_json(data: object) -> None:
     import orjson
 
     sys.stdout.flush()  # anything already written as text goes first
-    out = sys.stdout.buffer
     # bytes straight out: decoding and re-encoding 127 MB (that audit as JSON) cost 0.3 s
-    out.write(
-        orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE)
-    )
-    out.flush()
+    options = orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE
+    write_all(sys.stdout.buffer, orjson.dumps(data, option=options))
+    sys.stdout.buffer.flush()
+
+
+WRITE_CHUNK = 1 << 26
+"""64 MB: well under the 2 GiB the kernel writes at most in one call."""
+
+
+def write_all(stream: BinaryIO, data: bytes) -> None:
+    """Every byte of ``data`` to ``stream``. A write may take fewer bytes than it is given (the
+    kernel stops at 2 GiB, a pipe may take less) without any error, so ``data`` goes in chunks,
+    each until it is all taken.
+
+    Raises
+    ------
+    OSError
+        When the stream takes nothing (closed or non-blocking and full).
+    """
+    view = memoryview(data)
+    while view:
+        taken = stream.write(view[:WRITE_CHUNK])
+        if not taken:
+            raise OSError(errno.EIO, "the output stopped taking data")
+        view = view[taken:]
+
+
+def stdin_text(what: str) -> str:
+    """Standard input as UTF-8 text, up to the input size cap (``PLANNER_MAX_INPUT_MB``).
+
+    Raises
+    ------
+    UsageError
+        Naming ``what`` and the first byte that is not UTF-8.
+    """
+    from planner.planfile.source import max_input_bytes  # here: it loads the YAML parser
+
+    cap = max_input_bytes()
+    data = sys.stdin.buffer.read(cap + 1)
+    if len(data) > cap:
+        raise UsageError(f"{what} from standard input is over {cap // 2**20} MB")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(
+            f"{what} from standard input is not UTF-8 (byte 0x{data[exc.start]:02x} at offset "
+            f"{exc.start}); convert it, e.g. with iconv -t utf-8"
+        ) from None
 
 
 FORCE = click.option("--force", is_flag=True, help="replace the -o file if it exists")
@@ -217,7 +261,7 @@ def write_output(
 
     if output is None:
         if data is not None:
-            sys.stdout.buffer.write(data)
+            write_all(sys.stdout.buffer, data)
             sys.stdout.buffer.flush()
         else:
             say(text or "", nl=False)

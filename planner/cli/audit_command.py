@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from planner.cli.app import PLAN, emit_json, say, styler
+from planner.errors import PlanError
 
 if TYPE_CHECKING:
     from planner.planfile.loader import LoadedPlan
@@ -81,11 +82,18 @@ def audit(  # noqa: PLR0917 - click passes every option positionally by name
     """
 
     from planner.audit import as_of_moment, run_audit
-    from planner.audit.render import audit_json, audit_sarif, render_audit
+    from planner.audit.render import audit_json, audit_sarif, render_audit, unreadable_report
     from planner.planfile.loader import load_plan
 
-    loaded = load_plan(plan, references=False)  # checked by the audit, beside the engine
     day = as_of.date() if isinstance(as_of, datetime) else None
+    try:
+        loaded = load_plan(plan, references=False)  # checked by the audit, beside the engine
+    except PlanError as exc:
+        if fmt != "text":  # CI uploads the document: it must exist, and say why it is empty
+            name = "<stdin>" if plan == "-" else plan
+            report = unreadable_report(exc, name, as_of_moment(day).date().isoformat(), scenario)
+            emit_json(audit_sarif(report) if fmt == "sarif" else audit_json(report))
+        raise
     history = _history(store_path, loaded.plan.name) if store_path else None
     report = run_audit(
         loaded,

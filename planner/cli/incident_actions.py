@@ -7,13 +7,12 @@ Commands import their own modules inside the function (see :mod:`planner.cli`).
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 
 import click
 
 from models.events import Bypassed, Escalated, Event
-from planner.cli.app import say
+from planner.cli.app import say, stdin_text
 from planner.cli.incident_commands import (
     AS,
     AT,
@@ -253,7 +252,7 @@ def update(  # noqa: PLR0917 - click passes every option
 
     who, when = who_is(actor), when_of(at)
     if message == "-":
-        message = sys.stdin.read()
+        message = stdin_text("--message -")
     if message is None:
         outline = with_incident(store_path, incident_id, lambda store: store.outline(incident_id))
         assert outline is not None, "required by with_incident"

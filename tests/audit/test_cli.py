@@ -162,3 +162,32 @@ def test_unknown_scenario(run_cli, tmp_path: Path) -> None:  # type: ignore[no-u
     result = run_cli("audit", PLAN, "--scenario", "dns-outage")
     assert result.code == 2
     assert "did you mean 'dns-eu-outage'?" in result.err
+
+
+@pytest.mark.parametrize(
+    ("plan", "words"),
+    [
+        ("missing.yaml", "no such file"),
+        ("bad/not-utf8.yaml", "not valid UTF-8"),
+        ("bad/syntax-unclosed-bracket.yaml", "YAML syntax error"),
+        ("bad/alias-bomb.yaml", "alias"),
+    ],
+)
+def test_an_unreadable_plan_still_gets_a_json_and_a_sarif_document(run_cli, plan: str, words: str) -> None:  # type: ignore[no-untyped-def]
+    """CI uploads the document whatever happens: it must parse, and say why nothing was audited."""
+    path = DATA / plan
+    as_json = run_cli("audit", path, "--format", "json")
+    assert as_json.code == 2
+    assert words in as_json.err
+    data = json.loads(as_json.out)
+    assert [f["rule"] for f in data["findings"]] == ["invalid-plan"]
+    assert words in data["findings"][0]["message"]
+    as_sarif = run_cli("audit", path, "--format", "sarif")
+    assert as_sarif.code == 2
+    sarif = json.loads(as_sarif.out)
+    schema = json.loads((DATA / "sarif" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    jsonschema.Draft4Validator(schema).validate(sarif)
+    (result,) = sarif["runs"][0]["results"]
+    rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+    assert rules[result["ruleIndex"]]["id"] == result["ruleId"] == "invalid-plan"
+    assert run_cli("audit", path).out == ""  # text: the message on stderr only, as before
