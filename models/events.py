@@ -183,6 +183,32 @@ class ReviewHeld(EventBase):
     """Where the review lives, or its conclusion in a line."""
 
 
+class Amended(EventBase):
+    """A correction of what the incident's start recorded (a mistyped ``--detected`` would
+    otherwise sit in MTTD for good). The journal stays append-only: the correction is an event."""
+
+    kind: Literal["amended"] = "amended"
+    detected: UtcDatetime | None = None
+    """The corrected detection time, when it is corrected."""
+    title: str | None = None
+    """The corrected title, when it is corrected."""
+    reason: str = Field(min_length=1)
+    """Why (required)."""
+
+
+class Voided(EventBase):
+    """An earlier event is declared a mistake: the state, the report and the KPIs are computed as
+    if it had not been recorded, and the journal keeps both it and this."""
+
+    kind: Literal["voided"] = "voided"
+    target: int
+    """Sequence number of the event voided."""
+    what: str
+    """What the voided event said, for the record (``02:15 alice: db restored``)."""
+    reason: str = Field(min_length=1)
+    """Why (required)."""
+
+
 Event = Annotated[
     IncidentStarted
     | TaskBegun
@@ -198,7 +224,9 @@ Event = Annotated[
     | RoleAssigned
     | WorkaroundRemoved
     | Resolved
-    | ReviewHeld,
+    | ReviewHeld
+    | Amended
+    | Voided,
     Field(discriminator="kind"),
 ]
 """Any journal event."""
@@ -225,6 +253,7 @@ def event_to_json(event: Event) -> str:
 
 
 __all__ = [
+    "Amended",
     "Bypassed",
     "CheckFailed",
     "CheckPassed",
@@ -240,6 +269,7 @@ __all__ = [
     "StakeholderUpdate",
     "TaskBegun",
     "Verified",
+    "Voided",
     "WorkaroundRemoved",
     "event_adapter",
     "event_from_json",

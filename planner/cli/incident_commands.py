@@ -16,10 +16,12 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
+from models.duration import MAX_DURATION
 from planner.cli.app import FAILED, SCENARIO, emit_json, say, styler
 from planner.errors import UsageError
 from planner.style import visible
 from planner.tracking.actions import Action
+from planner.tracking.fold import effective
 
 if TYPE_CHECKING:
     from models.events import Event
@@ -138,11 +140,16 @@ STATE_FORMAT = click.option(
 )
 
 
-def when_of(at: str | None) -> datetime:
+def when_of(at: str | None, option: str = "--at", relative_to: datetime | None = None) -> datetime:
+    """The time ``at`` names (now without one; ``15m ago`` counts back from ``relative_to``, else
+    now): not in the future, not over ten years ago (year 1 or 1970 is a typo, and it would sit
+    in every KPI for good)."""
     now = datetime.now(UTC)
-    when = parse_when(at, now)
+    when = parse_when(at, relative_to or now)
     if when > now + FUTURE_SLACK:
-        raise UsageError(f"--at {at}: {when:%Y-%m-%d %H:%M} UTC is in the future")
+        raise UsageError(f"{option} {at}: {when:%Y-%m-%d %H:%M} UTC is in the future")
+    if when < now - MAX_DURATION:
+        raise UsageError(f"{option} {at}: {when:%Y-%m-%d %H:%M} UTC is over ten years ago; check the date")
     return when
 
 
@@ -225,7 +232,7 @@ def start(  # noqa: PLR0917 - click passes every option
     loaded = load_plan(plan)
     valid = loaded.require_valid()
     when = when_of(at)
-    seen = parse_when(detected, when) if detected else None
+    seen = when_of(detected, "--detected", relative_to=when) if detected else None
     if seen is not None and seen > when:
         raise UsageError("--detected is after the declaration (--at); detection comes first")
     failed_ids = list(failed) or None  # scenario.select splits "a,b" and checks the ids
@@ -340,7 +347,7 @@ def report(incident_id: str, fmt: str, store_path: str | None) -> int:
     from planner.tracking.review_render import review_json, review_markdown
 
     state, journal = _load(store_path, incident_id)
-    result = review(state, journal)
+    result = review(state, effective(journal))  # a voided event is not measured
     if fmt == "json":
         emit_json(review_json(result))
     else:
@@ -362,7 +369,7 @@ def kpi(fmt: str, store_path: str | None) -> int:
         for row in store.incident_rows():
             state = store.snapshot(row.id)
             assert state is not None
-            gathered.append(facts(state, store.events(row.id)))
+            gathered.append(facts(state, effective(store.events(row.id))))
     data = kpis(gathered)
     if fmt == "json":
         emit_json(data)

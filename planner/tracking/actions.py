@@ -31,7 +31,15 @@ from models.events import (
     WorkaroundRemoved,
 )
 from planner.errors import UsageError
-from planner.tracking.guards import RefusedError, hhmm, require_check, require_open, require_task
+from planner.tracking.guards import (
+    RefusedError,
+    hhmm,
+    require_check,
+    require_not_before,
+    require_open,
+    require_started,
+    require_task,
+)
 from planner.tracking.state import (
     BYPASSED,
     DOWN,
@@ -169,6 +177,7 @@ class Restore(Action):
         task = require_task(view, service)
         if task.state == RESTORED:
             raise RefusedError(f"{service} is already restored (at {hhmm(task.restored)})")
+        require_not_before(at, task.begun, f"work on {service} began")
         why = restore_blockers(view, task)
         if why:
             raise RefusedError(f"{service}: " + "; ".join(why))
@@ -283,7 +292,7 @@ class AddNote(Action):
 
     def decide(self, view: View, actor: str, at: datetime) -> list[Event]:
         text = self.text
-        row = view.incident()
+        row = require_started(view, at)
         if not text.strip():
             raise UsageError("a note needs some text")
         return [Note(incident=row.id, at=at, actor=actor, text=text.strip())]
@@ -298,7 +307,7 @@ class SendUpdate(Action):
 
     def decide(self, view: View, actor: str, at: datetime) -> list[Event]:
         audience, text = self.audience, self.text
-        row = view.incident()
+        row = require_started(view, at)
         if not text.strip():
             raise UsageError("an update needs some text")
         return [
@@ -333,10 +342,11 @@ class RemoveWorkaround(Action):
 
     def decide(self, view: View, actor: str, at: datetime) -> list[Event]:
         wid = self.wid
-        row = view.incident()
+        row = require_started(view, at)
         wa = view.workaround(wid)
         if wa is None:
             raise UsageError(f"{wid} is not a workaround of {row.id}")
+        require_not_before(at, wa.applied, f"{wid} was applied")
         if wa.removed is not None:
             raise RefusedError(f"{wid} was already removed ({wa.removed:%Y-%m-%d %H:%M} by {wa.removed_by})")
         if row.state == OPEN:
@@ -357,9 +367,10 @@ class HoldReview(Action):
 
     def decide(self, view: View, actor: str, at: datetime) -> list[Event]:
         summary = self.summary
-        row = view.incident()
+        row = require_started(view, at)
         if row.state == OPEN:
             raise RefusedError(f"{row.id} is still open: resolve it before its review is held")
+        require_not_before(at, row.resolved, f"{row.id} was resolved")
         return [ReviewHeld(incident=row.id, at=at, actor=actor, summary=summary)]
 
 
@@ -372,6 +383,7 @@ class Resolve(Action):
     def decide(self, view: View, actor: str, at: datetime) -> list[Event]:
         accept_workarounds = self.accept_workarounds
         row = require_open(view, at)
+        require_not_before(at, view.last_restored(), "the last restoration")
         left = [w for w in view.workarounds() if w.removed is None]
         if left and not accept_workarounds:
             listed = "; ".join(

@@ -17,6 +17,7 @@ from planner.tracking.state import (
     RESOLVED,
     RESTORED,
     RESTORING,
+    IncidentRow,
     MemoryView,
     TaskRow,
     View,
@@ -27,19 +28,8 @@ from planner.tracking.state import (
 def apply(view: View, event: Event) -> None:  # long: one case per kind of event
     """Change the rows as ``event`` says. Guards ran before: this never refuses."""
     match event:
-        case ev.StakeholderUpdate():
-            row = view.incident()
-            row.last_update = event.at
-            row.updates += 1
-            view.put_incident(row)
-        case ev.RoleAssigned():
-            row = view.incident()
-            row.roles = {**row.roles, event.role: event.person}
-            view.put_incident(row)
-        case ev.Resolved():
-            row = view.incident()
-            row.state, row.resolved = RESOLVED, event.at
-            view.put_incident(row)
+        case ev.StakeholderUpdate() | ev.RoleAssigned() | ev.Amended() | ev.Resolved():
+            view.put_incident(_incident_changed(view.incident(), event))
         case ev.WorkaroundRemoved():
             wa = view.workaround(event.workaround)
             if wa is not None:
@@ -87,8 +77,26 @@ def apply(view: View, event: Event) -> None:  # long: one case per kind of event
             else:
                 task.escalations += 1
             view.put_task(task)
-        case _:  # incident started, notes: nothing changes
+        case _:  # incident started, notes: nothing changes; a void is a rebuild (see below)
             pass
+
+
+def _incident_changed(
+    row: IncidentRow, event: ev.StakeholderUpdate | ev.RoleAssigned | ev.Amended | ev.Resolved
+) -> IncidentRow:
+    """The incident row after an event about the incident as a whole."""
+    match event:
+        case ev.StakeholderUpdate():
+            row.last_update = event.at
+            row.updates += 1
+        case ev.RoleAssigned():
+            row.roles = {**row.roles, event.role: event.person}
+        case ev.Amended():
+            row.detected = event.detected or row.detected
+            row.title = event.title or row.title
+        case ev.Resolved():
+            row.state, row.resolved = RESOLVED, event.at
+    return row
 
 
 def _reopen(view: View, failed: TaskRow, down: Iterable[str]) -> None:
@@ -112,8 +120,17 @@ def _reopen(view: View, failed: TaskRow, down: Iterable[str]) -> None:
                 view.put_task(dependent)
 
 
+def effective(events: Iterable[Event]) -> list[Event]:
+    """The journal as it counts: every event but those a later ``voided`` names. A void changes
+    the past, so no single step applies it: the rows are folded again from these (the store does
+    it in the voiding transaction, a session reloads)."""
+    events = list(events)
+    voided = {e.target for e in events if isinstance(e, ev.Voided)}
+    return [e for e in events if e.seq not in voided] if voided else events
+
+
 def fold(initial: MemoryView, events: Iterable[Event]) -> MemoryView:
-    """The state after ``events``, starting from the incident's initial rows."""
-    for event in events:
+    """The state after ``events`` (voided ones left out), from the incident's initial rows."""
+    for event in effective(events):
         apply(initial, event)
     return initial

@@ -22,16 +22,26 @@ def hhmm(when: datetime | None) -> str:
     return "?" if when is None else when.strftime("%H:%M")
 
 
+def require_not_before(at: datetime, earliest: datetime | None, what: str) -> None:
+    """Refuse an action dated before ``earliest`` (``what`` says what happened then): a scribe
+    logging after the fact can mistype ``--at``, and the journal must stay plausible."""
+    if earliest is not None and at < earliest:
+        raise RefusedError(f"{at:%Y-%m-%d %H:%M} is before {what} ({earliest:%Y-%m-%d %H:%M}); check --at")
+
+
+def require_started(view: View, at: datetime) -> IncidentRow:
+    """The incident's row, if ``at`` is not before it started (open or resolved)."""
+    row = view.incident()
+    require_not_before(at, row.started, f"{row.id} started")
+    return row
+
+
 def require_open(view: View, at: datetime) -> IncidentRow:
     """The incident's row, if it is open and ``at`` is not before it started."""
     row = view.incident()
     if row.state != OPEN:
         raise RefusedError(f"{row.id} was resolved at {row.resolved:%Y-%m-%d %H:%M}; start a new incident")
-    if at < row.started:
-        raise RefusedError(
-            f"{at:%Y-%m-%d %H:%M} is before {row.id} started ({row.started:%Y-%m-%d %H:%M}); check --at"
-        )
-    return row
+    return require_started(view, at)
 
 
 def require_task(view: View, service: str) -> TaskRow:

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from models.events import Voided
 from planner.tracking.actions import Action
 from planner.tracking.fold import apply
 from planner.tracking.state import MemoryView, View
@@ -68,6 +69,9 @@ class Session:
     def fold(self, events: list[Event]) -> None:
         """Apply new events to the mirror, in order, each once."""
         assert self.state is not None, "load() first"
+        if any(isinstance(e, Voided) for e in events if e.seq > self.seen):
+            self.load()  # a void changes the past: the store has folded the rows again
+            return
         for event in events:
             if event.seq <= self.seen:
                 continue

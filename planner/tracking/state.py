@@ -187,6 +187,10 @@ class View(Protocol):
         """Every task's service id (for suggestions when a name is mistyped)."""
         ...
 
+    def last_restored(self) -> datetime | None:
+        """When the latest of the tasks restored now was restored (None before any)."""
+        ...
+
     def workaround(self, wid: str) -> WorkaroundRow | None:
         """A workaround of this incident."""
         ...
@@ -255,6 +259,10 @@ class MemoryView:
 
     def task_ids(self) -> list[str]:
         return list(self.tasks)
+
+    def last_restored(self) -> datetime | None:
+        times = [t.restored for t in self.tasks.values() if t.state == RESTORED and t.restored]
+        return max(times, default=None)
 
     def workaround(self, wid: str) -> WorkaroundRow | None:
         return self.wa_rows.get(wid)

@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from models.events import Event, event_from_json, event_to_json
+from models.events import Event, Voided, event_from_json, event_to_json
 from planner.errors import PlannerError, UsageError
 from planner.suggest import did_you_mean
 from planner.tracking.fold import apply
@@ -245,7 +245,32 @@ class Store:
                 event = self.append(decided, db)
                 apply(view, event)
                 stored.append(event)
+            if any(isinstance(e, Voided) for e in stored):
+                self._refold(db, view)
             return stored
+
+    def _refold(self, db: sqlite3.Connection, view: SqlView) -> None:
+        """Rewrite an incident's rows from its plan and its journal, voided events left out (a
+        void changes the past). The plan is the copy the incident started from."""
+        from planner.planfile.loader import load_source  # only a void gets here: the plan models
+        from planner.planfile.source import Source
+        from planner.tracking.opening import rebuild
+
+        row = view.incident()
+        text = self.plan_text(row.plan_hash)
+        assert text is not None, "an incident keeps its plan"
+        plan = load_source(Source(f"<plan of {row.id}>", text, "yaml")).require_valid()
+        journal = _decode(
+            db.execute("SELECT seq, data FROM events WHERE incident = ? ORDER BY seq", (row.id,)).fetchall()
+        )
+        state = rebuild(plan, journal)
+        view.put_incident(state.row)
+        for task in state.tasks.values():
+            view.put_task(task)
+        for check in state.check_rows.values():
+            view.put_check(check)
+        for workaround in state.wa_rows.values():
+            view.put_workaround(workaround)
 
     def start(self, prefix: str, build: Callable[[str], tuple[MemoryView, Event]]) -> Event:
         """Open a new incident: ``build(id)`` gives its initial rows and its first event; the id is

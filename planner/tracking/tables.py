@@ -10,6 +10,7 @@ from typing import Any
 
 from planner.tracking.outline import Outline, Overlay, outline, shape_json
 from planner.tracking.state import (
+    RESTORED,
     CheckRow,
     IncidentMeta,
     IncidentRow,
@@ -257,9 +258,11 @@ class SqlView:
 
     def put_incident(self, row: IncidentRow) -> None:
         self.db.execute(
-            "UPDATE incidents SET roles = ?, state = ?, resolved = ?, last_update = ?, updates = ? "
-            "WHERE id = ?",
+            "UPDATE incidents SET title = ?, detected = ?, roles = ?, state = ?, resolved = ?, "
+            "last_update = ?, updates = ? WHERE id = ?",
             (
+                row.title,
+                _iso(row.detected),
                 json.dumps(row.roles),
                 row.state,
                 _iso(row.resolved),
@@ -312,6 +315,13 @@ class SqlView:
     def task_ids(self) -> list[str]:
         """Every task's service id (for suggestions when a name is mistyped)."""
         return [r[0] for r in self.db.execute("SELECT service FROM tasks WHERE incident = ?", (self.id,))]
+
+    def last_restored(self) -> datetime | None:
+        """When the latest of the tasks restored now was restored (ISO UTC text sorts by time)."""
+        (latest,) = self.db.execute(
+            "SELECT max(restored) FROM tasks WHERE incident = ? AND state = ?", (self.id, RESTORED)
+        ).fetchone()
+        return _when(latest)
 
 
 def snapshot(db: sqlite3.Connection, incident: str) -> MemoryView | None:

@@ -58,6 +58,12 @@ def _words(event: Event) -> str:
             return f"removed workaround {event.workaround}"
         case ev.ReviewHeld():
             return "post-incident review held" + (f": {event.summary}" if event.summary else "")
+        case ev.Amended():
+            fixed = [f"detected at {event.detected:%Y-%m-%d %H:%M}" if event.detected else ""]
+            fixed.append(f"title '{event.title}'" if event.title else "")
+            return f"corrected the start: {', '.join(f for f in fixed if f)} ({event.reason})"
+        case ev.Voided():
+            return f"VOIDED #{event.target} ({event.what}): {event.reason}"
         case ev.Resolved():
             items = event.accepted_workarounds
             return "resolved the incident" + (

@@ -17,14 +17,6 @@ ENTERPRISE = Path(__file__).parents[2] / "examples" / "enterprise.yaml"
 T0 = "2026-11-28T02:10:00Z"
 
 
-@pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "incidents.db"
-    monkeypatch.setenv("PLANNER_STORE", str(path))
-    monkeypatch.setenv("NO_COLOR", "1")
-    return path
-
-
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     code = main(list(args))
     out, err = capsys.readouterr()

@@ -1,0 +1,77 @@
+"""``planner incident amend`` and ``planner incident void``: corrections recorded as events (the
+journal stays append-only; see :mod:`planner.tracking.corrections`)."""
+
+from __future__ import annotations
+
+import click
+
+from models.events import Voided
+from planner.cli.incident_commands import AS, AT, STORE, act, done, incident, when_of, who_is, with_incident
+from planner.errors import UsageError
+from planner.tracking.corrections import Amend, Void
+from planner.tracking.store import Store
+
+REASON = click.option("--reason", required=True, metavar="TEXT", help="why the record was wrong (required)")
+
+
+@incident.command()
+@click.argument("incident_id", metavar="ID")
+@click.option("--detected", metavar="TIME", help="when the failure was really first detected")
+@click.option("--title", metavar="TEXT", help="the incident's right title")
+@REASON
+@STORE
+@AS
+@AT
+def amend(  # noqa: PLR0917 - click passes every option
+    incident_id: str,
+    detected: str | None,
+    title: str | None,
+    reason: str,
+    store_path: str | None,
+    actor: str | None,
+    at: str | None,
+) -> int:
+    """Correct what the start recorded: the detection time (MTTD counts from it) or the title.
+
+    The correction is a new journal event; the report, the KPIs and the screen use the corrected
+    value from then on, and the journal keeps both.
+
+      planner incident amend INC-3 --detected 2026-11-28T01:52Z --reason "typed the wrong day"
+    """
+    who, when = who_is(actor), when_of(at)
+    seen = when_of(detected, "--detected") if detected else None
+    return done(act(store_path, incident_id, Amend(reason, detected=seen, title=title), who, when))
+
+
+@incident.command()
+@click.argument("incident_id", metavar="ID")
+@click.argument("seq", metavar="EVENT", type=int)
+@REASON
+@STORE
+@AS
+@AT
+def void(  # noqa: PLR0917 - click passes every option
+    incident_id: str, seq: int, reason: str, store_path: str | None, actor: str | None, at: str | None
+) -> int:
+    """Declare journal event EVENT (its #number in status and the journal) a mistake.
+
+    The incident is worked out again as if it had not been recorded: a task wrongly marked
+    restored is back to what it was, and the report and KPIs leave it out. The journal keeps the
+    event and the void. A bypass is never voided (remove its workaround), nor an incident's start.
+
+      planner incident void INC-3 17 --reason "restored the wrong service"
+    """
+    who, when = who_is(actor), when_of(at)
+
+    def target(store: Store) -> Void:
+        journal = store.events(incident_id)
+        found = next((e for e in journal if e.seq == seq), None)
+        if found is None:
+            raise UsageError(
+                f"{incident_id} has no event #{seq} (its events are #{journal[0].seq}-#{journal[-1].seq})"
+            )
+        voided = frozenset(e.target for e in journal if isinstance(e, Voided))
+        return Void(found, reason, voided)
+
+    action = with_incident(store_path, incident_id, target)
+    return done(act(store_path, incident_id, action, who, when))

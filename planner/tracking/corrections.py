@@ -1,0 +1,79 @@
+"""Corrections: the journal is append-only, so a mistake is corrected by a new event that says
+so. ``amend`` fixes what the start recorded (the detection time, the title); ``void`` declares an
+earlier event a mistake, and the store folds the incident's rows again without it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from models.events import Amended, Bypassed, Event, IncidentStarted, Voided
+from planner.errors import UsageError
+from planner.tracking.actions import Action
+from planner.tracking.guards import RefusedError, require_started
+from planner.tracking.state import View
+from planner.tracking.words import describe
+
+UNVOIDABLE: dict[type, str] = {
+    IncidentStarted: "an incident's start cannot be voided: start a new incident (an exercise if it was one)",
+    Bypassed: (
+        "a bypass is never voided: every bypass stays on the record until its workaround is removed "
+        "(planner incident remove-workaround)"
+    ),
+    Voided: "a void cannot be voided: record the event again instead",
+}
+"""Events a void may not take back, and why."""
+
+
+def _reason(reason: str) -> str:
+    if not reason.strip():
+        raise UsageError("a correction needs a reason (--reason)")
+    return reason.strip()
+
+
+@dataclass(frozen=True)
+class Amend(Action):
+    """Correct the detection time or the title recorded at the start."""
+
+    reason: str
+    detected: datetime | None = None
+    title: str | None = None
+
+    def decide(self, view: View, actor: str, at: datetime) -> list[Event]:
+        row = require_started(view, at)
+        reason = _reason(self.reason)
+        if self.detected is None and not (self.title and self.title.strip()):
+            raise UsageError("say what to correct: --detected TIME and/or --title TEXT")
+        if self.detected is not None and self.detected > row.started:
+            raise UsageError(
+                f"--detected {self.detected:%Y-%m-%d %H:%M} is after {row.id} was declared "
+                f"({row.started:%Y-%m-%d %H:%M}); detection comes first"
+            )
+        title = self.title.strip() if self.title else None
+        return [
+            Amended(incident=row.id, at=at, actor=actor, detected=self.detected, title=title, reason=reason)
+        ]
+
+
+@dataclass(frozen=True)
+class Void(Action):
+    """Declare ``target`` (an event of this incident, read from the journal by the caller) a
+    mistake; ``voided`` is every event already voided."""
+
+    target: Event
+    reason: str
+    voided: frozenset[int] = frozenset()
+
+    def decide(self, view: View, actor: str, at: datetime) -> list[Event]:
+        row = require_started(view, at)
+        reason = _reason(self.reason)
+        target = self.target
+        if target.incident != row.id:
+            raise UsageError(f"event #{target.seq} belongs to {target.incident}, not {row.id}")
+        why = UNVOIDABLE.get(type(target))
+        if why is not None:
+            raise RefusedError(why)
+        if target.seq in self.voided:
+            raise RefusedError(f"event #{target.seq} is already voided")
+        what = f"{target.at:%H:%M} {target.actor}: {describe(target)}"
+        return [Voided(incident=row.id, at=at, actor=actor, target=target.seq, what=what, reason=reason)]
