@@ -83,7 +83,9 @@ class PlanError(PlannerError):
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = list(problems)
         count = len(self.problems)
-        head = f"{count} problem{'s' if count != 1 else ''} in the plan"
+        files = {p.file for p in self.problems}
+        where = f" in {next(iter(files))}" if len(files) == 1 else ""  # a plan, a Compose file, a catalog
+        head = f"{count} problem{'s' if count != 1 else ''}{where}"
         super().__init__(head + ":\n" + "\n".join(str(p) for p in self.problems))
 
 

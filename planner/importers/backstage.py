@@ -18,7 +18,7 @@ from ruamel.yaml.comments import CommentedMap
 
 from planner.engine.graph import depths
 from planner.errors import PlanError, Problem
-from planner.importers.compose_file import refuse_surrogates
+from planner.importers.compose_file import kind_of, refuse_surrogates
 from planner.importers.emit import document, flow, mapping, note, sequence
 from planner.planfile.source import read_bounded, refuse_alias_bombs
 
@@ -46,6 +46,16 @@ class Entity:
         """The entity's spec (empty when absent)."""
         spec = self.data.get("spec")
         return spec if isinstance(spec, dict) else {}
+
+    def refs(self, key: str) -> list[str]:
+        """The entity refs listed under ``spec.KEY`` (none unless it is a list: see
+        :data:`REF_LISTS`, checked when the entity is read)."""
+        value = self.spec.get(key)
+        return [str(v) for v in value if v is not None] if isinstance(value, list) else []
+
+
+REF_LISTS = ("dependsOn", "consumesApis", "providesApis", "members", "memberOf")
+"""The spec fields the importer reads that Backstage defines as lists of entity refs."""
 
 
 @dataclass
@@ -140,6 +150,12 @@ def read_catalog(files: list[Path]) -> Catalog:
                 continue
             entity = Entity(kind, str(meta.get("namespace") or "default"), str(name), data, str(path), line)
             catalog.entities[entity.ref] = entity
+            for key in REF_LISTS:
+                if entity.spec.get(key) is not None and not isinstance(entity.spec[key], list):
+                    catalog.problems.append(
+                        f"{path}:{line}: {entity.ref}: spec.{key} must be a list of entity refs, "
+                        f"not {kind_of(entity.spec[key])}; ignored"
+                    )
     return catalog
 
 
@@ -168,13 +184,13 @@ def _members(
     ``memberOf`` (a catalog may say it either way)."""
     members: dict[str, set[str]] = {ref: set() for ref in groups}
     for ref, group in groups.items():
-        for member in group.spec.get("members") or []:
-            target = parse_ref(str(member), "user", group.namespace)
+        for member in group.refs("members"):
+            target = parse_ref(member, "user", group.namespace)
             if target in users:
                 members[ref].add(person_id[target])
     for ref, user in users.items():
-        for group in user.spec.get("memberOf") or []:
-            target = parse_ref(str(group), "group", user.namespace)
+        for group_ref in user.refs("memberOf"):
+            target = parse_ref(group_ref, "group", user.namespace)
             if target in members:
                 members[target].add(person_id[ref])
     return members
@@ -195,7 +211,7 @@ def to_plan_yaml(catalog: Catalog, name: str) -> tuple[str, list[str]]:
     members = _members(groups, users, person_id)
     providers: dict[str, list[str]] = {}
     for ref, e in catalog.entities.items():
-        for api in e.spec.get("providesApis") or []:
+        for api in e.refs("providesApis"):
             providers.setdefault(parse_ref(str(api), "api", e.namespace), []).append(ref)
     services = {ref: e for ref, e in catalog.entities.items() if ref in ids}
     deps: dict[str, dict[str, str]] = {}
@@ -292,7 +308,7 @@ def _dependencies(
     e: Entity, ids: dict[str, str], providers: dict[str, list[str]], warnings: list[str]
 ) -> dict[str, str]:
     found: dict[str, str] = {}
-    for dep in e.spec.get("dependsOn") or []:
+    for dep in e.refs("dependsOn"):
         target = parse_ref(str(dep), "component", e.namespace)
         if target in ids:
             found[ids[target]] = f"dependsOn {dep}"
@@ -301,7 +317,7 @@ def _dependencies(
                 f"{e.file}:{e.line}: {e.ref}: spec.dependsOn '{dep}' refers to {target}, "
                 "which is not in the catalog; dropped"
             )
-    for api in e.spec.get("consumesApis") or []:
+    for api in e.refs("consumesApis"):
         target = parse_ref(str(api), "api", e.namespace)
         provided_by = providers.get(target, [])
         if not provided_by:

@@ -12,10 +12,12 @@ from typing import Any
 
 import yaml
 
+from models.scalars import ID_PATTERN
 from planner.errors import PlanError, Problem
 from planner.importers.interpolate import interpolate
 from planner.planfile.source import read_bounded, refuse_alias_bombs
 
+_ID = re.compile(ID_PATTERN)
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
@@ -41,6 +43,33 @@ def refuse_surrogates(text: str, data: Any, name: str) -> None:
             line=text.count("\n", 0, match.start()) + 1,
         )
         raise PlanError([problem]) from None
+
+
+def refuse_duplicate_keys(node: yaml.Node | None, name: str) -> None:
+    """Refuse a key given twice in one mapping, as docker compose does (PyYAML keeps the last
+    silently, so the importer would read another file than Compose runs).
+
+    Raises
+    ------
+    PlanError
+        At each repeated key.
+    """
+    problems, stack = [], [node] if node is not None else []
+    while stack:
+        current = stack.pop()
+        if isinstance(current, yaml.MappingNode):
+            seen: set[str] = set()
+            for key, value in current.value:
+                if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+                    if key.value in seen:
+                        message = f"key '{key.value}' appears twice in the same mapping; keep one"
+                        problems.append(Problem(message, file=name, line=key.start_mark.line + 1))
+                    seen.add(key.value)
+                stack.append(value)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+    if problems:
+        raise PlanError(sorted(problems, key=lambda p: p.line or 0))
 
 
 def load_file(path: Path) -> tuple[dict[str, Any], yaml.Node | None]:
@@ -74,6 +103,7 @@ def load_file(path: Path) -> tuple[dict[str, Any], yaml.Node | None]:
     if data is None:
         return {}, None
     refuse_surrogates(text, data, str(path))
+    refuse_duplicate_keys(node, str(path))
     if not isinstance(data, dict):
         raise PlanError([Problem("a Compose file is a mapping with 'services'", file=str(path), line=1)])
     services = data.get("services")
@@ -81,7 +111,8 @@ def load_file(path: Path) -> tuple[dict[str, Any], yaml.Node | None]:
         raise PlanError(
             [
                 Problem(
-                    f"'services' must be a mapping of service names to their settings, not {_kind(services)}",
+                    "'services' must be a mapping of service names to their settings, "
+                    f"not {kind_of(services)}",
                     file=str(path),
                     line=_line_of(node, "services"),
                 )
@@ -92,7 +123,8 @@ def load_file(path: Path) -> tuple[dict[str, Any], yaml.Node | None]:
     return data, node
 
 
-def _kind(value: object) -> str:
+def kind_of(value: object) -> str:
+    """What a value is, in words (``a number``, ``text``), for a message."""
     return {list: "a list", str: "text", int: "a number", float: "a number", bool: "a boolean"}.get(
         type(value), type(value).__name__
     )
@@ -110,19 +142,30 @@ def _check_service(file: str, name: str, config: object, node: yaml.Node | None)
     entry = mapping_get(services[1] if services else None, name)
     line = entry[0].start_mark.line + 1 if entry else 1
     wrong = None
-    if config is not None and not isinstance(config, dict):
-        wrong = f"service '{name}' must be a mapping of settings, not {_kind(config)}"
+    if not _ID.match(name):
+        wrong = (
+            f"service name '{name}' cannot be a plan id: ids start with a letter or digit and use only "
+            "letters, digits, '-', '_' and '.'"
+        )
+    elif config is not None and not isinstance(config, dict):
+        wrong = f"service '{name}' must be a mapping of settings, not {kind_of(config)}"
     elif isinstance(config, dict):
         ext = config.get("extends")
         if ext is not None and not (
             isinstance(ext, str) or (isinstance(ext, dict) and isinstance(ext.get("service"), str))
         ):
             wrong = f"service '{name}': 'extends' must be a service name or {{service: NAME, file: FILE}}"
+        depends = config.get("depends_on")
+        if depends is not None and not isinstance(depends, list | dict):
+            wrong = (
+                f"service '{name}': 'depends_on' must be a list or a mapping of services, "
+                f"not {kind_of(depends)}"
+            )
         profiles = config.get("profiles")
         if profiles is not None and not (
             isinstance(profiles, list) and all(isinstance(p, str) for p in profiles)
         ):
-            wrong = f"service '{name}': 'profiles' must be a list of profile names, not {_kind(profiles)}"
+            wrong = f"service '{name}': 'profiles' must be a list of profile names, not {kind_of(profiles)}"
     if wrong:
         raise PlanError([Problem(wrong, file=file, line=line)])
 

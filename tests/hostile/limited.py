@@ -14,7 +14,7 @@ ADDRESS_SPACE = 2 * 2**30
 """2 GB: what the acceptance allows any reader."""
 SECONDS = 60
 """Far above any reader's time on a hostile file (under a second each here); a loop hits it."""
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass
