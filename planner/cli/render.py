@@ -143,10 +143,12 @@ def schedule_json(p: Planning) -> dict[str, Any]:
             for t in sched.tasks()
         ],
         "rto_misses": [_miss_json(p, m) for m in misses.values()],
+        "rto_chain_links": p.rto.links(list(misses.values())),
     }
 
 
 def _miss_json(p: Planning, miss: RtoMiss) -> dict[str, Any]:
+    start, length = p.rto.start_and_length(miss)
     return {
         "service": miss.service,
         "rto": minutes(miss.rto),
@@ -154,7 +156,10 @@ def _miss_json(p: Planning, miss: RtoMiss) -> dict[str, Any]:
         "late_by": minutes(miss.late_by),
         "earliest_finish": minutes(miss.earliest_finish),
         "unachievable": miss.unachievable,
-        "chain": list(p.rto.chain(miss)),
+        # the chain itself is in rto_chain_links (follow it back from the service): a list per
+        # miss would grow with the square of a chain's length
+        "chain_start": start,
+        "chain_length": length,
         "levers": [
             {
                 "kind": lv.kind,

@@ -4,7 +4,7 @@ lever that would fix each miss (shorten one task on its chain, or raise one team
 from __future__ import annotations
 
 import heapq
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -98,6 +98,35 @@ class RtoAnalysis:
             out.append(node)
             node = links.pred[node]
         return tuple(reversed(out))
+
+    def links(self, misses: Sequence[RtoMiss]) -> dict[str, dict[str, str | None]]:
+        """The links of every chain that decides one of ``misses``, each task once: for
+        ``missed`` (the schedule's chains) and ``unachievable`` (the earliest-finish chains), each
+        task on a chain mapped to the task before it (None at the chain's start). Follow them back
+        from a miss to read its chain: the total stays linear in the tasks, where a list per miss
+        grows with the square of a chain's length.
+        """
+        out: dict[str, dict[str, str | None]] = {"missed": {}, "unachievable": {}}
+        if self.schedule is None:
+            for miss in misses:
+                kept = out["unachievable" if miss.unachievable else "missed"]
+                kept.update(zip(miss.chain, (None, *miss.chain[:-1]), strict=True))
+            return out
+        for miss in misses:
+            kept = out["unachievable" if miss.unachievable else "missed"]
+            pred = self._chain_links(miss.unachievable).pred
+            node: str | None = miss.service
+            while node is not None and node not in kept:
+                kept[node] = pred[node]
+                node = pred[node]
+        return out
+
+    def start_and_length(self, miss: RtoMiss) -> tuple[str, int]:
+        """The first task of the chain that decides ``miss``, and how many tasks it has."""
+        if self.schedule is None:
+            return (miss.chain[0] if miss.chain else miss.service), len(miss.chain) or 1
+        links = self._chain_links(miss.unachievable)
+        return links.root[miss.service], links.depth[miss.service]
 
     def brief(self, miss: RtoMiss, keep: int = 3) -> tuple[list[str], int, list[str]]:
         """The chain of ``miss`` shortened for a message: its first ``keep`` services, how many
