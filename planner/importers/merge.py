@@ -16,6 +16,8 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark
+from ruamel.yaml.tokens import CommentToken
 
 from planner.errors import PlannerError
 from planner.planfile.source import read_bounded
@@ -64,10 +66,12 @@ def _dep_name(entry: Any) -> str:
 
 
 def merge_plans(existing_text: str, imported_text: str, existing_name: str) -> tuple[str, MergeReport]:
-    """The existing plan updated from the imported one, and what changed."""
+    """The existing plan updated from the imported one, and what changed. The plan keeps its
+    line endings (CRLF stays CRLF) and its comments, those after its last service included."""
+    crlf = existing_text.count("\r\n") > existing_text.count("\n") // 2
     y = _yaml()
     try:
-        plan = y.load(existing_text)
+        plan = y.load(existing_text.replace("\r\n", "\n"))
     except Exception as exc:  # noqa: BLE001 - any parse failure of the user's file is reported
         raise PlannerError(f"{existing_name}: cannot read the plan to merge into: {exc}") from None
     fresh = y.load(imported_text)
@@ -82,7 +86,7 @@ def merge_plans(existing_text: str, imported_text: str, existing_name: str) -> t
         source_ids.add(sid)
         current = by_id.get(sid)
         if current is None:
-            services.append(item)
+            _append_keeping_trailer(services, item)
             report.added.append(sid)
             continue
         for key in FILLABLE:
@@ -104,10 +108,53 @@ def merge_plans(existing_text: str, imported_text: str, existing_name: str) -> t
         known = {str(t["id"]) for t in teams}
         for team in fresh_teams:
             if str(team["id"]) not in known:
-                teams.append(team)
+                _append_keeping_trailer(teams, team)
     out = io.StringIO()
     y.dump(plan, out)
-    return out.getvalue(), report
+    text = out.getvalue()
+    return (text.replace("\n", "\r\n") if crlf else text), report
+
+
+def _last_comment(node: Any) -> tuple[Any, Any] | None:
+    """The (collection, key or index) whose comment token ends ``node``'s text: the comment
+    after its last line, where ruamel.yaml keeps the comment lines that follow it too."""
+    while isinstance(node, CommentedMap | CommentedSeq) and len(node):
+        key: Any = list(node)[-1] if isinstance(node, CommentedMap) else len(node) - 1
+        child = node[key]
+        if isinstance(child, CommentedMap | CommentedSeq) and len(child):
+            node = child
+            continue
+        return node, key
+    return None
+
+
+def _append_keeping_trailer(items: CommentedSeq, item: Any) -> None:
+    """Append ``item`` to ``items``, moving the comment lines that followed the old last entry
+    (``# end of plan``, or a comment about the next section) after the new one: ruamel.yaml
+    keeps them on the old entry's last line, and they would end up in the middle."""
+    old = _last_comment(items[-1]) if len(items) else None
+    items.append(item)
+    if old is None:
+        return
+    holder, key = old
+    tokens = holder.ca.items.get(key)
+    slot = 2 if isinstance(holder, CommentedMap) else 0
+    token = tokens[slot] if tokens and len(tokens) > slot else None
+    if token is None or "\n" not in token.value.rstrip("\n"):
+        return
+    eol, _, trailer = token.value.partition("\n")
+    token.value = eol + "\n"
+    new = _last_comment(item)
+    if new is None:
+        return
+    new_holder, new_key = new
+    new_tokens = new_holder.ca.items.setdefault(new_key, [None, None, None, None])
+    new_slot = 2 if isinstance(new_holder, CommentedMap) else 0
+    current = new_tokens[new_slot]
+    if current is None:
+        new_tokens[new_slot] = CommentToken("\n" + trailer, CommentMark(0), None)
+    else:
+        current.value = current.value.rstrip("\n") + "\n" + trailer
 
 
 def _merge_dependencies(sid: str, current: Any, item: Any, report: MergeReport) -> None:

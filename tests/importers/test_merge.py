@@ -104,3 +104,42 @@ def test_a_merge_into_a_file_with_problems_lists_them_and_changes_nothing(run_cl
     assert result.code == 2
     assert "missing required key 'version'" in result.err
     assert broken.read_text() == "services:\n  a: {image: x}\n"
+
+
+_COMPOSE = (
+    "services:\n  db:\n    image: postgres\n    depends_on: [cache, web]\n"
+    "  cache:\n    image: redis\n  web:\n    image: nginx\n"
+)
+_PLAN = (
+    "version: 1\nname: demo\nservices:\n  - id: db  # the database\n    owner: t\n"
+    "  - id: cache\n    owner: t  # keep me\n# about the teams below\n"
+    "teams:\n  - id: t  # team\n# end of plan\n"
+)
+
+
+def _merge(tmp_path: Path, plan_text: str, run_cli) -> bytes:  # type: ignore[no-untyped-def]
+    compose, plan = tmp_path / "compose.yaml", tmp_path / "plan.yaml"
+    compose.write_text(_COMPOSE, encoding="utf-8")
+    plan.write_bytes(plan_text.encode("utf-8"))
+    result = run_cli("import", "compose", compose, "--merge", plan)
+    assert result.code == 0, result.err
+    return plan.read_bytes()
+
+
+def test_a_crlf_plan_stays_crlf(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    merged = _merge(tmp_path, _PLAN.replace("\n", "\r\n"), run_cli)
+    assert merged.count(b"\r\n") == merged.count(b"\n")  # every line, the new ones too
+    assert b"  - id: web" in merged
+
+
+def test_comments_stay_where_they_were(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A comment after the last service is about what follows: the new service goes above it."""
+    lines = _merge(tmp_path, _PLAN, run_cli).decode().splitlines()
+    comments = [line.strip() for line in lines if line.lstrip().startswith("#") and "TODO" not in line]
+    assert comments == ["# about the teams below", "# end of plan"]
+    web = next(i for i, line in enumerate(lines) if line.startswith("  - id: web  # from "))
+    assert web < lines.index("# about the teams below")
+    assert lines.index("# about the teams below") + 1 == lines.index("teams:")
+    assert lines[-1] == "# end of plan"
+    assert "    owner: t  # keep me" in lines
+    assert "  - id: db  # the database" in lines
