@@ -9,7 +9,7 @@ incident's start (:func:`fmt_clock`), signed spans of time (:func:`clock`) and m
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Annotated, Any
 
@@ -29,6 +29,23 @@ MAX_DURATION = timedelta(days=3650)
 
 class DurationError(ValueError):
     """A duration text that is not one of the accepted forms."""
+
+
+def later(when: datetime, seconds: float) -> datetime | None:
+    """``when`` plus ``seconds``, or None past the calendar's end (year 9999): a plan's restore
+    times, each up to ten years, can add up to more than eight thousand years.
+
+    Examples
+    --------
+    >>> later(datetime(2026, 1, 1), 60)
+    datetime.datetime(2026, 1, 1, 0, 1)
+    >>> later(datetime(2026, 1, 1), 3650 * 86400 * 1000) is None
+    True
+    """
+    try:
+        return when + timedelta(seconds=seconds)
+    except OverflowError:
+        return None
 
 
 def parse_duration(value: object) -> timedelta:

@@ -9,6 +9,7 @@ from planner import markdown as md
 from planner.audit.findings import AuditReport
 from planner.engine.planning import Planning
 from planner.engine.workarounds import OpenWorkaround
+from planner.errors import UsageError
 from planner.export.mermaid import render_flowchart, render_gantt
 from planner.export.view import View
 
@@ -116,7 +117,11 @@ def render_runbook(
         "",
         *md.fenced(render_flowchart(view), "mermaid"),
     ]
-    out += ["", "## Schedule", "", *md.fenced(render_gantt(planning), "mermaid")]
+    try:
+        gantt = md.fenced(render_gantt(planning), "mermaid")
+    except UsageError as exc:  # a schedule past the calendar's end: say so, keep the runbook
+        gantt = [md.text(str(exc))]
+    out += ["", "## Schedule", "", *gantt]
     for i, wave in enumerate(planning.waves, start=1):
         out += ["", f"## Wave {i}"]
         for s in wave:

@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from models.duration import fmt_duration
+from models.duration import fmt_duration, later
 from planner.engine.planning import Planning
+from planner.errors import UsageError
 from planner.export.dot import CRITICALITY_FILL, STATE_FILL
 from planner.export.view import View
 from planner.style import visible
@@ -86,6 +87,11 @@ def render_gantt(planning: Planning, by: str = "team") -> str:
     # Incident start is drawn as midnight of 2000-01-01 (mermaid needs calendar dates; its
     # epoch-seconds format "X" ignored the starts when rendered with mermaid-cli).
     long = planning.schedule.makespan >= 86400
+    if later(_EPOCH, planning.schedule.makespan) is None:
+        raise UsageError(
+            f"the schedule runs {fmt_duration(planning.schedule.makespan)}: past the year 9999, where a "
+            "Gantt chart's dates end; check the restore times (planner schedule lists them)"
+        )
     lines = [
         "gantt",
         f"  title {escape(title).replace(':', ' ')}",

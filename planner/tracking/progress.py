@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from models.common import CRITICALITY_RANK
+from models.duration import later
 from planner.engine.graph import UNOWNED
 from planner.engine.schedule import Problem, deadlines, list_schedule, priority_keys
 from planner.tracking.outline import Outline
@@ -21,17 +22,18 @@ class Projection:
     """When it was computed."""
     offsets: dict[str, int]
     """Projected finish of every task not restored, in seconds from :attr:`now`."""
-    eta: datetime
-    """When the last one is projected to be restored (now when all are)."""
+    eta: datetime | None
+    """When the last one is projected to be restored (now when all are; None past the year
+    9999, where restore times of years each can take a long chain)."""
     at_risk: list[str]
     """Tasks not restored that are projected to finish after their RTO (wave order)."""
     missed: list[str]
     """Tasks restored after their RTO (wave order)."""
 
     def finish(self, service: str) -> datetime | None:
-        """When ``service`` is projected to be restored (None if it is)."""
+        """When ``service`` is projected to be restored (None if it is, or past the year 9999)."""
         offset = self.offsets.get(service)
-        return None if offset is None else self.now + timedelta(seconds=offset)
+        return None if offset is None else later(self.now, offset)
 
 
 def project(outline: Outline, now: datetime) -> Projection:
@@ -65,7 +67,7 @@ def project(outline: Outline, now: datetime) -> Projection:
         for s, done in outline.restored.items()
         if (r := outline.rto[s]) is not None and done > started + timedelta(seconds=r)
     ]
-    eta = now + timedelta(seconds=max(finish.values(), default=0))
+    eta = later(now, max(finish.values(), default=0))
     return Projection(now, finish, eta, at_risk, missed)
 
 

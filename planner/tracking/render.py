@@ -87,7 +87,12 @@ def header_lines(state: MemoryView, projection: Projection, now: datetime, style
         if counts[RESTORED] == total:
             lines.append("every impacted service is restored: resolve when the workarounds are settled")
         else:
-            lines.append(f"projected finish {projection.eta:%H:%M} UTC (in {clock(projection.eta - now)})")
+            eta = projection.eta
+            lines.append(
+                f"projected finish {eta:%H:%M} UTC (in {clock(eta - now)})"
+                if eta
+                else f"projected finish: past the year 9999 ({NO_ETA})"
+            )
     risk = len(projection.at_risk)
     if risk or projection.missed:
         lines.append(
@@ -239,7 +244,7 @@ def status_json(
         "progress": {"impacted": len(state.tasks), **counts},
         "next_update_due": next_update_due(row, state.info.update_cadence).isoformat(),
         "update_overdue": row.state == "open" and next_update_due(row, state.info.update_cadence) < now,
-        "projected_finish": projection.eta.isoformat(),
+        "projected_finish": projection.eta.isoformat() if projection.eta else None,
         "rto_at_risk": projection.at_risk,
         "rto_missed": projection.missed,
         "services": services,
@@ -286,10 +291,17 @@ def _customer_update(
         body = (
             f"We are experiencing a disruption affecting {affected}. Our engineers are restoring "
             "service: "
-            f"{len(restored)} of {len(outline.state)} affected components are back. We expect full "
-            f"recovery by about {projection.eta:%H:%M} UTC."
+            f"{len(restored)} of {len(outline.state)} affected components are back. "
+            + (
+                f"We expect full recovery by about {projection.eta:%H:%M} UTC."
+                if projection.eta
+                else "We cannot give a time for full recovery yet."
+            )
         )
     return f"{row.title}: update {now:%H:%M} UTC\n\n{body}\nNext update by {nxt:%H:%M} UTC.\n"
+
+
+NO_ETA = "the restore times left add up to more than the calendar holds: check them in the plan"
 
 
 def _technical_lines(
@@ -347,9 +359,12 @@ def draft_update(outline: Outline, projection: Projection, now: datetime, audien
     nxt = now + timedelta(seconds=outline.cadence)
     kind = "Exercise" if row.exercise else "Incident"
     impact = _impact(outline, down)
-    eta = (
-        "all services are restored" if not down else f"all services back by about {projection.eta:%H:%M} UTC"
-    )
+    if not down:
+        eta = "all services are restored"
+    elif projection.eta:
+        eta = f"all services back by about {projection.eta:%H:%M} UTC"
+    else:
+        eta = f"no time for all services back ({NO_ETA})"
     blocked = [s for s in restoring if outline.blockers(s)]
     failing = (
         [(s, d) for s in down for d in outline.deps[s] if outline.check(s, d) == FAILED]

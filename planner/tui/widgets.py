@@ -245,7 +245,7 @@ class TrackHeader(Static):
             if counts[RESTORED] == len(state.tasks):
                 second += "   all restored"
             else:
-                second += f"   finish ~{p.eta:%H:%M}"
+                second += f"   finish ~{p.eta:%H:%M}" if p.eta else "   finish: no estimate"
             risk = len(p.at_risk)
             second += f"   [b $error]RTO at risk {risk}[/]" if risk else "   RTO at risk 0"
         self.update(f"{first}\n{second}")

@@ -91,3 +91,33 @@ def test_plan_outputs_of_hostile_plans_stay_inert(worker: Worker, tmp_path: Path
             assert "\x00" not in result["out"]
         assert worker.run("audit", HOSTILE / name, "--format", "sarif")["code"] in (0, 1)
         assert "](javascript:" not in worker.run("export", HOSTILE / name, "--format", "markdown")["out"]
+
+
+def test_a_schedule_past_the_year_9999_is_said_not_crashed(worker: Worker, tmp_path: Path) -> None:
+    """Restore times of ten years each (the most one may be) along a chain of 1,000 services:
+    8,000 years past the calendar's end. Was: exit 70 (OverflowError) in the Gantt, the runbook,
+    incident status and update."""
+    lines = ["version: 1", "name: long", "services:"]
+    lines += [
+        f"  - id: s{i}\n    restore_time: 3650d" + (f"\n    depends_on: [s{i - 1}]" if i else "")
+        for i in range(1000)
+    ]
+    plan = tmp_path / "long.yaml"
+    plan.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    gantt = worker.run("export", plan, "--format", "gantt")
+    assert gantt["code"] == 2
+    assert "past the year 9999" in gantt["err"]
+    runbook = worker.run("export", plan, "--format", "markdown", "-o", tmp_path / "runbook.md")
+    assert runbook["code"] == 0, runbook["err"]
+    assert "past the year 9999" in (tmp_path / "runbook.md").read_text(encoding="utf-8")
+    store = ["--store", str(tmp_path / "s.db")]
+    assert worker.run("incident", "start", plan, *store)["code"] == 0
+    status = worker.run("incident", "status", "INC-1", *store)
+    assert status["code"] == 0, status["err"]
+    assert "projected finish: past the year 9999" in status["out"]
+    as_json = worker.run("incident", "status", "INC-1", "--format", "json", *store)
+    assert as_json["code"] == 0, as_json["err"]
+    assert '"projected_finish": null' in as_json["out"]
+    for audience in ("technical", "executive", "customer"):
+        draft = worker.run("incident", "update", "INC-1", "--draft", "--audience", audience, *store)
+        assert draft["code"] == 0, (audience, draft["err"])
