@@ -28,7 +28,7 @@ from planner.cli.incident_commands import (
     with_incident,
 )
 from planner.errors import UsageError
-from planner.tracking import actions
+from planner.tracking import actions, comms
 from planner.tracking.actions import Action
 from planner.tracking.state import View
 
@@ -199,22 +199,34 @@ def bypass(  # noqa: PLR0917 - click passes every option
 def note(incident_id: str, text: str, store_path: str | None, actor: str | None, at: str | None) -> int:
     """Add a note to the journal."""
     who, when = who_is(actor), when_of(at)
-    return done(act(store_path, incident_id, actions.AddNote(text), who, when))
+    return done(act(store_path, incident_id, comms.AddNote(text), who, when))
 
 
 @incident.command()
 @click.argument("incident_id", metavar="ID")
 @click.argument("role")
 @click.argument("person")
+@click.option(
+    "--outside-plan", is_flag=True, help="PERSON is not one of the plan's people (a vendor, a guest)"
+)
 @STORE
 @AS
 @AT
 def role(  # noqa: PLR0917 - click passes every option
-    incident_id: str, role: str, person: str, store_path: str | None, actor: str | None, at: str | None
+    incident_id: str,
+    role: str,
+    person: str,
+    outside_plan: bool,
+    store_path: str | None,
+    actor: str | None,
+    at: str | None,
 ) -> int:
-    """Assign ROLE (incident_commander, communications_lead, scribe, ...) to PERSON."""
+    """Assign ROLE (incident_commander, communications_lead, scribe, ...) to PERSON, one of the
+    plan's people (or anyone, with --outside-plan)."""
     who, when = who_is(actor), when_of(at)
-    assignment = actions.AssignRole(plain_word(role, "ROLE"), plain_word(person, "PERSON"))
+    assignment = comms.AssignRole(
+        plain_word(role, "ROLE"), plain_word(person, "PERSON"), outside_plan=outside_plan
+    )
     return done(act(store_path, incident_id, assignment, who, when))
 
 
@@ -247,8 +259,8 @@ def update(  # noqa: PLR0917 - click passes every option
     re-run on the current state. Review it with --draft, send your own text with --message.
     """
 
+    from planner.tracking.drafting import draft_update
     from planner.tracking.progress import project
-    from planner.tracking.render import draft_update
 
     who, when = who_is(actor), when_of(at)
     if message == "-":
@@ -263,7 +275,7 @@ def update(  # noqa: PLR0917 - click passes every option
     events = act(
         store_path,
         incident_id,
-        actions.SendUpdate(actions.as_audience(audience), message or ""),
+        comms.SendUpdate(comms.as_audience(audience), message or ""),
         who,
         when,
     )
@@ -303,7 +315,7 @@ def reviewed(
     """Record that the post-incident review of ID was held (audits count resolved incidents
     without one)."""
     who, when = who_is(actor), when_of(at)
-    return done(act(store_path, incident_id, actions.HoldReview(summary), who, when))
+    return done(act(store_path, incident_id, comms.HoldReview(summary), who, when))
 
 
 @incident.command()

@@ -11,7 +11,6 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
 
 from models.events import (
     Bypassed,
@@ -20,12 +19,8 @@ from models.events import (
     Escalated,
     Event,
     FailedAgain,
-    Note,
     Resolved,
     Restored,
-    ReviewHeld,
-    RoleAssigned,
-    StakeholderUpdate,
     TaskBegun,
     Verified,
     WorkaroundRemoved,
@@ -49,18 +44,6 @@ from planner.tracking.state import (
     View,
     restore_blockers,
 )
-
-Audience = Literal["technical", "executive", "customer"]
-AUDIENCES: dict[str, Audience] = {"technical": "technical", "executive": "executive", "customer": "customer"}
-"""Who a stakeholder update is written for, by name."""
-
-
-def as_audience(name: str) -> Audience:
-    """``name`` as an :data:`Audience`; a usage error for any other word."""
-    if name not in AUDIENCES:
-        raise UsageError(f"audience {name!r}: use one of {', '.join(AUDIENCES)}")
-    return AUDIENCES[name]
-
 
 DEFAULT_BYPASS_EXPIRY = timedelta(hours=24)
 """How long a bypass may stay before it counts as expired, unless ``--expires`` says."""
@@ -285,56 +268,6 @@ class Escalate(Action):
 
 
 @dataclass(frozen=True)
-class AddNote(Action):
-    """A journal note (also after the incident is resolved)."""
-
-    text: str
-
-    def decide(self, view: View, actor: str, at: datetime) -> list[Event]:
-        text = self.text
-        row = require_started(view, at)
-        if not text.strip():
-            raise UsageError("a note needs some text")
-        return [Note(incident=row.id, at=at, actor=actor, text=text.strip())]
-
-
-@dataclass(frozen=True)
-class SendUpdate(Action):
-    """Log a stakeholder update (also the final one after resolution)."""
-
-    audience: Audience
-    text: str
-
-    def decide(self, view: View, actor: str, at: datetime) -> list[Event]:
-        audience, text = self.audience, self.text
-        row = require_started(view, at)
-        if not text.strip():
-            raise UsageError("an update needs some text")
-        return [
-            StakeholderUpdate(
-                incident=row.id,
-                at=at,
-                actor=actor,
-                audience=audience,
-                text=text.strip(),
-            )
-        ]
-
-
-@dataclass(frozen=True)
-class AssignRole(Action):
-    """(Re)assign an incident role."""
-
-    role: str
-    person: str
-
-    def decide(self, view: View, actor: str, at: datetime) -> list[Event]:
-        role, person = self.role, self.person
-        row = require_open(view, at)
-        return [RoleAssigned(incident=row.id, at=at, actor=actor, role=role, person=person)]
-
-
-@dataclass(frozen=True)
 class RemoveWorkaround(Action):
     """Take a workaround out. While the incident is open, the check it bypassed must pass first."""
 
@@ -357,21 +290,6 @@ class RemoveWorkaround(Action):
                         f"first (planner incident check {row.id} {wa.service} {wa.dependency} --pass)"
                     )
         return [WorkaroundRemoved(incident=row.id, at=at, actor=actor, workaround=wid)]
-
-
-@dataclass(frozen=True)
-class HoldReview(Action):
-    """Record that the post-incident review was held (after resolution)."""
-
-    summary: str | None
-
-    def decide(self, view: View, actor: str, at: datetime) -> list[Event]:
-        summary = self.summary
-        row = require_started(view, at)
-        if row.state == OPEN:
-            raise RefusedError(f"{row.id} is still open: resolve it before its review is held")
-        require_not_before(at, row.resolved, f"{row.id} was resolved")
-        return [ReviewHeld(incident=row.id, at=at, actor=actor, summary=summary)]
 
 
 @dataclass(frozen=True)

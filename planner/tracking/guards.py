@@ -66,3 +66,14 @@ def require_check(view: View, task: TaskRow, dependency: str) -> None:
             f"{dependency} is not an impacted hard dependency of {task.service}"
             f"{did_you_mean(dependency, deps)}; its dependencies to check in this incident: {listed}"
         )
+
+
+def require_person(view: View, person: str) -> None:
+    """A usage error unless ``person`` is one of the plan's people (when it lists any): a typo
+    must not hand a role to nobody."""
+    people = view.meta().people
+    if people and person not in people:
+        raise UsageError(
+            f"{person} is not one of the plan's people{did_you_mean(person, list(people))}; "
+            "someone from outside the plan: add --outside-plan"
+        )

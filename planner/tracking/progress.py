@@ -13,6 +13,9 @@ from planner.engine.schedule import Problem, deadlines, list_schedule, priority_
 from planner.tracking.outline import Outline
 from planner.tracking.state import RESTORED, IncidentRow
 
+NO_ETA = "the restore times left add up to more than the calendar holds: check them in the plan"
+"""Why there is no projected finish (see :attr:`Projection.eta`)."""
+
 
 @dataclass
 class Projection:

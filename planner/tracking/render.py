@@ -1,22 +1,19 @@
-"""An incident's status for people (text, Markdown) and machines (JSON), and stakeholder update
-drafts for each audience, all drawn from the same state and projection."""
+"""An incident's status for people (text, Markdown) and machines (JSON), drawn from its state
+and projection (update drafts are in :mod:`planner.tracking.drafting`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from models.duration import clock
 from planner.style import Style, plain
-from planner.tracking.outline import Outline
-from planner.tracking.progress import Projection, next_update_due
+from planner.tracking.progress import NO_ETA, Projection, next_update_due
 from planner.tracking.state import (
     BYPASSED,
     CONFIRMED,
     DOWN,
-    FAILED,
     RESTORED,
     RESTORING,
     MemoryView,
@@ -264,145 +261,3 @@ def status_json(
         ],
         "journal": [event_json(e) for e in journal],
     }
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-def _names(outline: Outline, services: Sequence[str], limit: int = 6) -> str:
-    shown = [outline.name[s] for s in services[:limit]]
-    more = len(services) - limit
-    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
-
-
-def _customer_update(
-    outline: Outline, projection: Projection, now: datetime, down: list[str], restored: list[str]
-) -> str:
-    """The update for customers: what is affected, how far along, when it should be over."""
-    row = outline.row
-    nxt = now + timedelta(seconds=outline.cadence)
-    if not down:
-        body = "Service has been restored. We are monitoring closely and will share a summary."
-    else:
-        affected = _names(
-            outline, [s for s in down if outline.criticality[s] in {"critical", "high"}] or down
-        )
-        body = (
-            f"We are experiencing a disruption affecting {affected}. Our engineers are restoring "
-            "service: "
-            f"{len(restored)} of {len(outline.state)} affected components are back. "
-            + (
-                f"We expect full recovery by about {projection.eta:%H:%M} UTC."
-                if projection.eta
-                else "We cannot give a time for full recovery yet."
-            )
-        )
-    return f"{row.title}: update {now:%H:%M} UTC\n\n{body}\nNext update by {nxt:%H:%M} UTC.\n"
-
-
-NO_ETA = "the restore times left add up to more than the calendar holds: check them in the plan"
-
-
-def _technical_lines(
-    outline: Outline,
-    down: list[str],
-    restoring: list[str],
-    blocked: list[str],
-    failing: list[tuple[str, str]],
-) -> list[str]:
-    """Actions and needs for responders: who restores what since when, what waits on what."""
-    acts = [
-        f"{s} by {outline.owner[s] or '(no owner)'} since {began:%H:%M}"
-        if (began := outline.begun.get(s))
-        else s
-        for s in restoring[:10]
-    ]
-    more = len(restoring) - 10
-    actions = (
-        "restoring " + "; ".join(acts) + (f"; and {more} more" if more > 0 else "")
-        if acts
-        else "nothing in progress"
-    )
-    needs = [f"{s} waits on {', '.join(outline.blockers(s)[:3])}" for s in blocked[:10]]
-    needs += [f"check of {d} for {s} failed" for s, d in failing[:5]]
-    # nine at most: eight are named and a ninth says there are more (at 10,000 tasks this skips
-    # a readiness check of every task down)
-    ready = list(islice((s for s in down if outline.state[s] == DOWN and outline.ready(s)), 9))
-    if ready:
-        needs.append(
-            f"ready to start, needs hands: {', '.join(ready[:8])}" + (" ..." if len(ready) > 8 else "")
-        )
-    return [f"Actions: {actions}.", "Needs: " + ("; ".join(needs) if needs else "none") + "."]
-
-
-def _impact(outline: Outline, down: list[str]) -> str:
-    """The services down, grouped by criticality, most critical first."""
-    by_crit: dict[str, list[str]] = {}
-    for s in down:
-        by_crit.setdefault(outline.criticality[s], []).append(s)
-    return "; ".join(
-        f"{crit}: {_names(outline, by_crit[crit])}"
-        for crit in ("critical", "high", "medium", "low")
-        if crit in by_crit
-    )
-
-
-def draft_update(outline: Outline, projection: Projection, now: datetime, audience: str) -> str:
-    """A stakeholder update drafted from the state: conditions, actions, needs, restored so far,
-    and the ETA from the schedule re-run on the current state."""
-    row = outline.row
-    state = outline.state
-    down = [s for s, st in state.items() if st != RESTORED]
-    restoring = [s for s, st in state.items() if st == RESTORING]
-    restored = [s for s, st in state.items() if st == RESTORED]
-    nxt = now + timedelta(seconds=outline.cadence)
-    kind = "Exercise" if row.exercise else "Incident"
-    impact = _impact(outline, down)
-    if not down:
-        eta = "all services are restored"
-    elif projection.eta:
-        eta = f"all services back by about {projection.eta:%H:%M} UTC"
-    else:
-        eta = f"no time for all services back ({NO_ETA})"
-    blocked = [s for s in restoring if outline.blockers(s)]
-    failing = (
-        [(s, d) for s in down for d in outline.deps[s] if outline.check(s, d) == FAILED]
-        if FAILED in outline.checks.values()
-        else []
-    )
-    if audience == "customer":
-        return _customer_update(outline, projection, now, down, restored)
-    lines = [
-        f"[{audience}] {kind} {row.id}: {row.title}: update {row.updates + 1} at {now:%H:%M} UTC "
-        f"({clock(now - row.started)} in)"
-    ]
-    lines.append("")
-    lines.append(
-        f"Conditions: {len(down)} of {len(state)} impacted services not restored"
-        + (f"; customer impact by criticality: {impact}" if impact else "")
-        + "."
-    )
-    if audience == "technical":
-        lines += _technical_lines(outline, down, restoring, blocked, failing)
-    else:
-        lines.append(
-            f"Actions: {_count(len(restoring), 'service')} being restored by "
-            f"{_count(len({outline.owner[s] for s in restoring}), 'team')}."
-        )
-        if blocked or failing:
-            lines.append(
-                f"Needs: {len(blocked)} restorations blocked on dependencies, {len(failing)} failed checks."
-            )
-    lines.append("Restored so far: " + (_names(outline, restored, 10) if restored else "none") + ".")
-    risk = f" RTO at risk: {_names(outline, projection.at_risk)}." if projection.at_risk else ""
-    lines.append(f"ETA: {eta} (projected from the current state).{risk}")
-    open_was = outline.open_workarounds
-    if open_was:
-        lines.append(
-            f"Workarounds in place: {len(open_was)} ("
-            + "; ".join(f"{w.service} without the check of {w.dependency}" for w in open_was[:5])
-            + ")."
-        )
-    lines.append(f"Next update by {nxt:%H:%M} UTC.")
-    return "\n".join(lines) + "\n"

@@ -14,18 +14,19 @@ from textual.screen import Screen
 from models.duration import DurationError, parse_duration
 from models.events import Escalated, Event, FailedAgain
 from planner.errors import PlannerError
-from planner.tracking import actions
+from planner.tracking import actions, comms
+from planner.tracking.drafting import draft_update
 from planner.tracking.guards import RefusedError
 from planner.tracking.outline import outline_of
 from planner.tracking.progress import Projection, project
-from planner.tracking.render import draft_update, state_word
+from planner.tracking.render import state_word
 from planner.tracking.session import Session
 from planner.tracking.state import BYPASSED, CONFIRMED, MemoryView
 from planner.tui import safe
 from planner.tui.modals import BypassScreen, ConfirmScreen, PickScreen, TextScreen, UpdateScreen
 from planner.tui.widgets import TaskTable
 
-LOUD = (actions.Bypass, actions.Escalate, actions.SendUpdate, actions.Fail)
+LOUD = (actions.Bypass, actions.Escalate, comms.SendUpdate, actions.Fail)
 """Actions whose success is also announced (the others show in the table and journal)."""
 
 
@@ -239,7 +240,7 @@ class ActingScreen(Screen[None]):
             TextScreen("Note for the journal", "what happened, what was decided")
         )
         if text:
-            self.send(actions.AddNote(text), "note added")
+            self.send(comms.AddNote(text), "note added")
 
     @work(exclusive=True, group="dialog")
     async def action_update(self) -> None:
@@ -247,10 +248,10 @@ class ActingScreen(Screen[None]):
         now = self.clock()
         outline = outline_of(self.state)
         projection = self.projection or project(outline, now)
-        drafts = {a: draft_update(outline, projection, now, a) for a in actions.AUDIENCES}
+        drafts = {a: draft_update(outline, projection, now, a) for a in comms.AUDIENCES}
         answer = await self.app.push_screen_wait(UpdateScreen(drafts))
         if answer is not None:
-            update = actions.SendUpdate(actions.as_audience(answer.audience), answer.text)
+            update = comms.SendUpdate(comms.as_audience(answer.audience), answer.text)
             self.send(update, f"{answer.audience} update logged")
 
     @work(exclusive=True, group="dialog")

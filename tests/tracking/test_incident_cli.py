@@ -376,3 +376,17 @@ def test_track_needs_a_terminal(store: Path, capsys: pytest.CaptureFixture[str])
     assert code == 2
     assert "needs a terminal" in err
     assert not store.exists(), "no incident is started without a screen to track it"
+
+
+def test_a_role_goes_to_one_of_the_plans_people_unless_outside_plan(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    incident = start(capsys)
+    code, _, err = run(capsys, "incident", "role", incident, "scribe", "alcie", "--at", at(1))
+    assert code == 2
+    assert "alcie is not one of the plan's people" in err
+    assert "did you mean 'alice'?" in err
+    code, _, err = run(
+        capsys, "incident", "role", incident, "scribe", "vendor-joe", "--outside-plan", "--at", at(2)
+    )
+    assert code == 0, err

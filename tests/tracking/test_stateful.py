@@ -15,7 +15,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from models.events import Bypassed, Event, WorkaroundRemoved
 from models.plan import Plan
-from planner.tracking import actions
+from planner.tracking import actions, comms
 from planner.tracking.guards import RefusedError
 from planner.tracking.opening import initial_state, rebuild
 from planner.tracking.outline import outline_of
@@ -145,7 +145,7 @@ class IncidentMachine(RuleBasedStateMachine):
 
     @rule()
     def note(self) -> None:
-        self.act(actions.AddNote("status call at :30"), "scribe")
+        self.act(comms.AddNote("status call at :30"), "scribe")
 
     @rule(data=st.data())
     def remove_workaround(self, data: st.DataObject) -> None:

@@ -14,7 +14,7 @@ import pytest
 
 from models.events import Bypassed, Event, IncidentStarted, Note, TaskBegun
 from planner.planfile.loader import load_plan
-from planner.tracking import actions
+from planner.tracking import actions, comms
 from planner.tracking.opening import open_incident
 from planner.tracking.schema import MIGRATIONS
 from planner.tracking.state import View
@@ -174,7 +174,7 @@ WRITER = """
 import sys
 from datetime import datetime, UTC
 from pathlib import Path
-from planner.tracking import actions
+from planner.tracking import actions, comms
 from planner.tracking.store import Store
 store = Store(Path(sys.argv[1]))
 name = sys.argv[2]
@@ -182,7 +182,7 @@ for i in range(int(sys.argv[3])):
     now = datetime.now(UTC)
     store.act("INC-1", lambda v: actions.Begin("storage-cluster").decide(v, name, now))
     print(f"ack {name}-{i}-begin", flush=True)
-    store.act("INC-1", lambda v: actions.AddNote(f"{name}-{i}").decide(v, name, now))
+    store.act("INC-1", lambda v: comms.AddNote(f"{name}-{i}").decide(v, name, now))
     print(f"ack {name}-{i}", flush=True)
     store.act("INC-1", lambda v: actions.Fail("storage-cluster").decide(v, name, now))
     print(f"ack {name}-{i}-fail", flush=True)
@@ -317,7 +317,7 @@ def test_a_read_only_store_can_be_read_but_not_written(
         assert [r.id for r in archived.incident_rows()] == [incident]
         assert archived.snapshot(incident) is not None
         with pytest.raises(StoreError, match="read-only"):
-            archived.act(incident, lambda view: actions.AddNote("x").decide(view, "a", datetime.now(UTC)))
+            archived.act(incident, lambda view: comms.AddNote("x").decide(view, "a", datetime.now(UTC)))
     for args in (["incident", "status", incident], ["incident", "list"], ["report", incident], ["kpi"]):
         assert main([*args, "--store", str(path)]) == 0, capsys.readouterr().err
     assert main(["incident", "note", incident, "late note", "--store", str(path), "--as", "a"]) == 2
