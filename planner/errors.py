@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from planner.style import visible
+
 YamlPath = tuple[str | int, ...]
 ProblemKind = Literal["structural", "referential"]
 
@@ -64,8 +66,10 @@ class Problem:
         return f"{self.file}:{self.line}:{self.column}"
 
     def __str__(self) -> str:
+        """One line, whatever the plan held: a key or a value with a newline in it is written
+        out (``\\x0a``), so that it cannot start a message of its own."""
         where = f" ({format_path(self.path)})" if self.path else ""
-        return f"{self.location}: {self.message}{where}"
+        return visible(f"{self.location}: {self.message}{where}")
 
 
 class PlannerError(Exception):

@@ -18,7 +18,7 @@ from ruamel.yaml.comments import CommentedMap
 
 from planner.engine.graph import depths
 from planner.errors import PlanError, Problem
-from planner.importers.compose_file import kind_of, refuse_surrogates
+from planner.importers.compose_file import kind_of, refuse_surrogates, yaml_problem
 from planner.importers.emit import document, flow, mapping, note, sequence
 from planner.planfile.source import read_bounded, refuse_alias_bombs
 
@@ -96,18 +96,7 @@ def _documents(path: Path) -> tuple[list[yaml.Node], list[Any]]:
     except RecursionError:
         raise PlanError([Problem("not valid YAML here: nested too deeply to read", file=str(path))]) from None
     except yaml.YAMLError as exc:
-        mark, problem = (
-            (exc.problem_mark, exc.problem) if isinstance(exc, yaml.MarkedYAMLError) else (None, exc)
-        )
-        raise PlanError(
-            [
-                Problem(
-                    f"not valid YAML: {problem}",
-                    file=str(path),
-                    line=(mark.line + 1) if mark else 1,
-                )
-            ]
-        ) from None
+        raise PlanError([yaml_problem(exc, text, str(path))]) from None
     return docs, values
 
 

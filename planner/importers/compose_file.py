@@ -45,6 +45,22 @@ def refuse_surrogates(text: str, data: Any, name: str) -> None:
         raise PlanError([problem]) from None
 
 
+def yaml_problem(exc: yaml.YAMLError, text: str, name: str) -> Problem:
+    """PyYAML's error as one line at its line: its messages span several lines (``while
+    scanning...``, ``in "<unicode string>", position 0``), and a reader error has a position
+    instead of a mark."""
+    line = 1
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark, problem = exc.problem_mark, str(exc.problem or exc.context or exc)
+        line = mark.line + 1 if mark is not None else 1
+    elif isinstance(exc, yaml.reader.ReaderError):
+        problem = f"unacceptable character #x{exc.character:04x}: {exc.reason}"
+        line = text.count("\n", 0, exc.position) + 1
+    else:
+        problem = str(exc)
+    return Problem("not valid YAML: " + " ".join(problem.split()), file=name, line=line)
+
+
 def refuse_duplicate_keys(node: yaml.Node | None, name: str) -> None:
     """Refuse a key given twice in one mapping, as docker compose does (PyYAML keeps the last
     silently, so the importer would read another file than Compose runs).
@@ -87,19 +103,7 @@ def load_file(path: Path) -> tuple[dict[str, Any], yaml.Node | None]:
             [Problem("not valid YAML here: nested too deeply to read", file=str(path), line=1)]
         ) from None
     except yaml.YAMLError as exc:
-        mark, problem = (
-            (exc.problem_mark, exc.problem) if isinstance(exc, yaml.MarkedYAMLError) else (None, exc)
-        )
-        line = mark.line + 1 if mark is not None else 1
-        raise PlanError(
-            [
-                Problem(
-                    f"not valid YAML: {problem}",
-                    file=str(path),
-                    line=line,
-                )
-            ]
-        ) from None
+        raise PlanError([yaml_problem(exc, text, str(path))]) from None
     if data is None:
         return {}, None
     refuse_surrogates(text, data, str(path))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -78,6 +79,10 @@ def _document(reader: str, body: Any, depth: int) -> Any:
     return shapes[depth]
 
 
+# What each line of a reader's messages starts with: a message is one line.
+_MESSAGE = re.compile(r"^(error: |warning: |\S+?:\d+(:\d+)?: |\S+?: |\d+ |left out |wrote )")
+
+
 def _check(result: dict[str, Any], path: Path) -> None:
     code, err = result["code"], result["err"]
     assert code in (0, 1, 2), (code, err)
@@ -85,6 +90,7 @@ def _check(result: dict[str, Any], path: Path) -> None:
     assert "internal error" not in err
     for line in err.splitlines():
         assert not any(c in line for c in "\x1b\x07\r\x9b"), line  # written out, not sent
+        assert _MESSAGE.match(line), f"not a one-line message: {line!r}"
     if code == 2:
         assert err.strip(), "a refusal says why"
 
