@@ -325,15 +325,22 @@ def reviewed(
     is_flag=True,
     help="resolve although workarounds are open; each becomes an action item in the report",
 )
+@click.option("--accept-down", is_flag=True, help="resolve although services are not restored")
 @STORE
 @AS
 @AT
-def resolve(
-    incident_id: str, accept_workarounds: bool, store_path: str | None, actor: str | None, at: str | None
+def resolve(  # noqa: PLR0917 - click passes every option
+    incident_id: str,
+    accept_workarounds: bool,
+    accept_down: bool,
+    store_path: str | None,
+    actor: str | None,
+    at: str | None,
 ) -> int:
-    """Resolve incident ID. Refused while workarounds are open, unless --accept-workarounds."""
+    """Resolve incident ID. Refused while workarounds are open, unless --accept-workarounds, and
+    while services are not restored, unless --accept-down."""
     who, when = who_is(actor), when_of(at)
-    events = act(store_path, incident_id, actions.Resolve(accept_workarounds), who, when)
+    events = act(store_path, incident_id, actions.Resolve(accept_workarounds, accept_down), who, when)
     done(events)
     say(f"review it: planner report {incident_id}", err=True)
     return 0

@@ -294,14 +294,25 @@ class RemoveWorkaround(Action):
 
 @dataclass(frozen=True)
 class Resolve(Action):
-    """Close the incident; open workarounds need ``accept_workarounds`` and become action items."""
+    """Close the incident; open workarounds need ``accept_workarounds`` and become action items,
+    services not restored need ``accept_down`` (closing with them down is a decision to record,
+    never a slip)."""
 
     accept_workarounds: bool
+    accept_down: bool = False
 
     def decide(self, view: View, actor: str, at: datetime) -> list[Event]:
         accept_workarounds = self.accept_workarounds
         row = require_open(view, at)
         require_not_before(at, view.last_restored(), "the last restoration")
+        blocks = []
+        down = view.unrestored()
+        if down and not self.accept_down:
+            shown = ", ".join(down[:8]) + (f" and {len(down) - 8} more" if len(down) > 8 else "")
+            blocks.append(
+                f"{len(down)} service{'s are' if len(down) != 1 else ' is'} not restored: {shown}; restore "
+                "them, or resolve with --accept-down if the incident is over without them"
+            )
         left = [w for w in view.workarounds() if w.removed is None]
         if left and not accept_workarounds:
             listed = "; ".join(
@@ -309,9 +320,11 @@ class Resolve(Action):
                 f"{w.owner or 'none'}"
                 for w in left
             )
-            raise RefusedError(
-                f"{len(left)} workaround{'s are' if len(left) != 1 else ' is'} still open: {listed}. Remove "
+            blocks.append(
+                f"{len(left)} workaround{'s are' if len(left) != 1 else ' is'} still open: {listed}; remove "
                 "each (planner incident remove-workaround ID) or resolve with --accept-workarounds to "
                 "record them as action items"
             )
+        if blocks:
+            raise RefusedError(". ".join(blocks))
         return [Resolved(incident=row.id, at=at, actor=actor, accepted_workarounds=[w.id for w in left])]

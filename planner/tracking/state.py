@@ -191,6 +191,10 @@ class View(Protocol):
         """When the latest of the tasks restored now was restored (None before any)."""
         ...
 
+    def unrestored(self) -> list[str]:
+        """The tasks not restored now, in wave order."""
+        ...
+
     def workaround(self, wid: str) -> WorkaroundRow | None:
         """A workaround of this incident."""
         ...
@@ -263,6 +267,9 @@ class MemoryView:
     def last_restored(self) -> datetime | None:
         times = [t.restored for t in self.tasks.values() if t.state == RESTORED and t.restored]
         return max(times, default=None)
+
+    def unrestored(self) -> list[str]:
+        return [s for s, t in sorted(self.tasks.items(), key=lambda i: i[1].position) if t.state != RESTORED]
 
     def workaround(self, wid: str) -> WorkaroundRow | None:
         return self.wa_rows.get(wid)

@@ -316,6 +316,14 @@ class SqlView:
         """Every task's service id (for suggestions when a name is mistyped)."""
         return [r[0] for r in self.db.execute("SELECT service FROM tasks WHERE incident = ?", (self.id,))]
 
+    def unrestored(self) -> list[str]:
+        """The tasks not restored now, in wave order."""
+        rows = self.db.execute(
+            "SELECT service FROM tasks WHERE incident = ? AND state != ? ORDER BY position",
+            (self.id, RESTORED),
+        )
+        return [r[0] for r in rows]
+
     def last_restored(self) -> datetime | None:
         """When the latest of the tasks restored now was restored (ISO UTC text sorts by time)."""
         (latest,) = self.db.execute(

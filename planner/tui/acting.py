@@ -23,7 +23,14 @@ from planner.tracking.render import state_word
 from planner.tracking.session import Session
 from planner.tracking.state import BYPASSED, CONFIRMED, MemoryView
 from planner.tui import safe
-from planner.tui.modals import BypassScreen, ConfirmScreen, PickScreen, TextScreen, UpdateScreen
+from planner.tui.modals import (
+    BypassScreen,
+    ConfirmScreen,
+    PickScreen,
+    TextScreen,
+    TypedConfirmScreen,
+    UpdateScreen,
+)
 from planner.tui.widgets import TaskTable
 
 LOUD = (actions.Bypass, actions.Escalate, comms.SendUpdate, actions.Fail)
@@ -265,8 +272,19 @@ class ActingScreen(Screen[None]):
             )
             body = f"Open workarounds, to be recorded as action items:\n{listed}\n\n{body}"
         title = "Resolve with open workarounds?" if left else "Resolve the incident?"
-        if await self.app.push_screen_wait(ConfirmScreen(title, body, yes="Resolve")):
-            self.send(actions.Resolve(bool(left)), "incident resolved")
+        down = self.state.unrestored()
+        if not down:
+            if await self.app.push_screen_wait(ConfirmScreen(title, body, yes="Resolve")):
+                self.send(actions.Resolve(bool(left)), "incident resolved")
+            return
+        states = {s: self.state.tasks[s].state for s in down}
+        listed = "\n".join(f"  {s} ({states[s]})" for s in down[:12])
+        more = f"\n  and {len(down) - 12} more" if len(down) > 12 else ""
+        body = f"{len(down)} of {len(self.state.tasks)} services are NOT restored:\n{listed}{more}\n\n{body}"
+        incident = self.state.row.id
+        ask = TypedConfirmScreen(f"Resolve {incident} with services down?", body, incident, "Resolve anyway")
+        if await self.app.push_screen_wait(ask):
+            self.send(actions.Resolve(bool(left), accept_down=True), "incident resolved with services down")
 
     @work(exclusive=True, group="dialog")
     async def action_remove_workaround(self) -> None:

@@ -56,7 +56,7 @@ class ConfirmScreen(Dialog[bool]):
                 yield Button(self.yes, id="yes", variant="primary")
 
     def on_mount(self) -> None:
-        self.query_one("#yes", Button).focus()
+        self.query_one("#no", Button).focus()  # Enter on a reflex never confirms: `y` does
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
@@ -64,6 +64,45 @@ class ConfirmScreen(Dialog[bool]):
     def action_yes(self) -> None:
         """Confirm."""
         self.dismiss(True)
+
+
+class TypedConfirmScreen(Dialog[bool]):
+    """A confirmation for what cannot be taken back on a reflex (resolving with services down):
+    its button stays disabled until ``word`` (the incident id) is typed, and the focus starts in
+    the field, never on the button."""
+
+    def __init__(self, title: str, body: str, word: str, yes: str) -> None:
+        super().__init__(title)
+        self.body, self.word, self.yes = body, word, yes
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield self.heading()
+            with VerticalScroll(classes="body"):
+                yield Static(safe.block(self.body))
+            yield Label(safe.line(f"Type {self.word} to confirm (Esc cancels):"))
+            yield Input(placeholder=self.word, id="word")
+            with Horizontal(classes="buttons"):
+                yield Button("Cancel", id="no")
+                yield Button(self.yes, id="yes", variant="error", disabled=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#word", Input).focus()
+
+    def _typed(self) -> bool:
+        return self.query_one("#word", Input).value.strip() == self.word
+
+    def on_input_changed(self, _event: Input.Changed) -> None:
+        self.query_one("#yes", Button).disabled = not self._typed()
+
+    def on_input_submitted(self, _event: Input.Submitted) -> None:
+        if self._typed():
+            self.dismiss(True)
+        else:
+            self.notify(safe.line(f"Type {self.word} exactly, or Esc to cancel."), severity="warning")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes" and self._typed())
 
 
 class PickScreen(Dialog[str]):

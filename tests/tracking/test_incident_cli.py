@@ -180,7 +180,12 @@ def test_bypass_is_a_tracked_workaround_until_removed(
     code, _, err = run(capsys, "incident", "resolve", incident)
     assert code == 1
     assert "INC-1-WA1: db-primary bypasses the check of storage-cluster" in err
-    code, _, _ = run(capsys, "incident", "resolve", incident, "--accept-workarounds", "--at", at(300))
+    code, _, err = run(capsys, "incident", "resolve", incident, "--accept-workarounds", "--at", at(300))
+    assert code == 1
+    assert "services are not restored" in err
+    code, _, _ = run(
+        capsys, "incident", "resolve", incident, "--accept-workarounds", "--accept-down", "--at", at(300)
+    )
     assert code == 0
     code, out, _ = run(capsys, "report", incident)
     assert "- [ ] remove INC-1-WA1: db-primary without the check of storage-cluster (owner dba)" in out
@@ -327,7 +332,7 @@ def test_report_and_kpis_after_a_resolved_drill(store: Path, capsys: pytest.Capt
     restore(capsys, incident, "storage-cluster", 50)
     run(capsys, "incident", "note", incident, "storage alert fired at 02:02, paged alice", "--at", at(1))
     run(capsys, "incident", "update", incident, "--at", at(55))
-    run(capsys, "incident", "resolve", incident, "--at", at(110))
+    run(capsys, "incident", "resolve", incident, "--accept-down", "--at", at(110))
     code, out, _ = run(capsys, "report", incident)
     assert code == 0
     for heading in (

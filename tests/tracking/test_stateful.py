@@ -170,18 +170,19 @@ class IncidentMachine(RuleBasedStateMachine):
                 self.act(actions.Verify(service, "ok"))
             self.act(actions.Restore(service))
 
-    @rule(accept=st.booleans(), now=st.integers(0, 5))
-    def resolve(self, accept: bool, now: int) -> None:
+    @rule(accept=st.booleans(), accept_down=st.booleans(), now=st.integers(0, 5))
+    def resolve(self, accept: bool, accept_down: bool, now: int) -> None:
         if now:  # resolving ends the sequence's interest: do it rarely
             return
         open_before = self.state().open_workarounds()
-        done = self.act(actions.Resolve(accept), "ic")
+        down_before = [s for s, t in self.state().tasks.items() if t.state != "restored"]
+        done = self.act(actions.Resolve(accept, accept_down), "ic")
         if done:
             assert accept or not open_before, "resolved with open workarounds and no acceptance"
+            assert accept_down or not down_before, "resolved with services down and no acceptance"
             assert done[0].accepted_workarounds == [w.id for w in open_before]  # type: ignore[union-attr]
         elif self.state().row.state == "open":
-            assert open_before
-            assert not accept
+            assert (open_before and not accept) or (down_before and not accept_down)
 
     @invariant()
     def nothing_restored_before_its_dependencies(self) -> None:

@@ -3,6 +3,7 @@ with the reason and leaves it unchanged), and the screen shows the journal's fol
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 from collections.abc import Callable
@@ -18,7 +19,7 @@ from planner.tracking.opening import initial_state
 from planner.tracking.session import Session
 from planner.tracking.store import Store
 from planner.tui.app import TrackApp
-from planner.tui.modals import BypassScreen, HelpScreen, TreeScreen, UpdateScreen
+from planner.tui.modals import BypassScreen, HelpScreen, TreeScreen, TypedConfirmScreen, UpdateScreen
 from planner.tui.recovery import RecoveryScreen
 from planner.tui.widgets import TaskTable
 
@@ -81,10 +82,11 @@ def journal(app: TrackApp) -> list[Event]:
 
 
 async def settle(app: TrackApp, pilot: Any) -> None:
-    """Let workers finish and their results reach the screen."""
-    await app.workers.wait_for_complete()
+    """Let workers finish and their results reach the screen (failing, not hanging, when one
+    waits on a dialog the test did not answer)."""
+    await asyncio.wait_for(app.workers.wait_for_complete(), 20)
     await pilot.pause()
-    await app.workers.wait_for_complete()
+    await asyncio.wait_for(app.workers.wait_for_complete(), 20)
     await pilot.pause()
 
 
@@ -212,7 +214,11 @@ async def test_bypass_asks_for_a_reason_and_creates_a_workaround(tmp_path: Path)
         assert "still bypassed by INC-1-WA1: pass it first" in said[-1][1]
         await app.screen.run_action("resolve")
         await pilot.pause()
-        await pilot.press("y")
+        assert isinstance(app.screen, TypedConfirmScreen)  # services are down: typed, not a reflex
+        await pilot.press("y", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TypedConfirmScreen)  # `y` is not the id: still asking
+        await pilot.press("backspace", *"INC-1", "enter")
         await settle(app, pilot)
         resolved = journal(app)[-1]
         assert resolved.kind == "resolved"
@@ -404,3 +410,23 @@ async def test_a_failing_poll_is_reported_once_and_its_recovery_too(tmp_path: Pa
         assert "Other terminals' actions are not being read: OSError: disk went away" in troubles[0][1]
         app.session.fetch = real_fetch  # type: ignore[method-assign]
         await wait_for(pilot, lambda: any(t == "Back" for t, _ in said))
+
+
+@pytest.mark.asyncio
+async def test_enter_on_a_reflex_never_confirms(tmp_path: Path) -> None:
+    """Confirmations open on Cancel: Enter closes them recording nothing; `y` confirms."""
+    app, _clock, _said = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await started(app, pilot)
+        for key in "bvr":
+            await pilot.press(key)
+            await settle(app, pilot)
+        before = len(journal(app))
+        await pilot.press("f")
+        await pilot.pause()
+        assert app.focused is not None
+        assert app.focused.id == "no"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert len(journal(app)) == before
+        assert app.state.tasks["storage-cluster"].state == "restored"
