@@ -8,7 +8,7 @@ import click
 from models.events import Voided
 from planner.cli.incident_commands import AS, AT, STORE, act, done, incident, when_of, who_is, with_incident
 from planner.errors import UsageError
-from planner.tracking.corrections import Amend, Void
+from planner.tracking.corrections import Amend, Void, reopen, undo
 from planner.tracking.store import Store
 
 REASON = click.option("--reason", required=True, metavar="TEXT", help="why the record was wrong (required)")
@@ -74,4 +74,34 @@ def void(  # noqa: PLR0917 - click passes every option
         return Void(found, reason, voided)
 
     action = with_incident(store_path, incident_id, target)
+    return done(act(store_path, incident_id, action, who, when))
+
+
+@incident.command("undo")
+@click.argument("incident_id", metavar="ID")
+@STORE
+@AS
+@AT
+def undo_last(incident_id: str, store_path: str | None, actor: str | None, at: str | None) -> int:
+    """Take back your own last action, if it is at most ten minutes old (a wrong begin or
+    verify). Recorded as a void, not as a failure: it does not count as a reopen. A bypass is
+    never undone (remove its workaround)."""
+    who, when = who_is(actor), when_of(at)
+    action = with_incident(store_path, incident_id, lambda store: undo(store.events(incident_id), who, when))
+    return done(act(store_path, incident_id, action, who, when))
+
+
+@incident.command("reopen")
+@click.argument("incident_id", metavar="ID")
+@REASON
+@STORE
+@AS
+@AT
+def reopen_incident(
+    incident_id: str, reason: str, store_path: str | None, actor: str | None, at: str | None
+) -> int:
+    """Reopen a wrongly resolved incident: its resolution is voided (the journal keeps both), and
+    work goes on where it stopped."""
+    who, when = who_is(actor), when_of(at)
+    action = with_incident(store_path, incident_id, lambda store: reopen(store.events(incident_id), reason))
     return done(act(store_path, incident_id, action, who, when))

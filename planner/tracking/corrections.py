@@ -4,10 +4,11 @@ earlier event a mistake, and the store folds the incident's rows again without i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from models.events import Amended, Bypassed, Event, IncidentStarted, Voided
+from models.events import Amended, Bypassed, Event, IncidentStarted, Resolved, Voided
 from planner.errors import UsageError
 from planner.tracking.actions import Action
 from planner.tracking.guards import RefusedError, require_started
@@ -77,3 +78,43 @@ class Void(Action):
             raise RefusedError(f"event #{target.seq} is already voided")
         what = f"{target.at:%H:%M} {target.actor}: {describe(target)}"
         return [Voided(incident=row.id, at=at, actor=actor, target=target.seq, what=what, reason=reason)]
+
+
+UNDO_WINDOW = timedelta(minutes=10)
+"""How long after an action its author may take it back with ``undo`` (later: ``void``)."""
+
+
+def undo(journal: Sequence[Event], actor: str, now: datetime) -> Void:
+    """The void of ``actor``'s latest event still standing, if recorded within
+    :data:`UNDO_WINDOW` of ``now``: a slip (a wrong ``begin``, ``verify``) taken back as a
+    correction, not recorded as a failure (which would count as a reopen in the KPIs).
+
+    Raises
+    ------
+    UsageError
+        When there is nothing of ``actor``'s to take back.
+    """
+    voided = frozenset(e.target for e in journal if isinstance(e, Voided))
+    mine = [e for e in journal if e.actor == actor and e.seq not in voided and not isinstance(e, Voided)]
+    if not mine or now - mine[-1].at > UNDO_WINDOW:
+        minutes = int(UNDO_WINDOW.total_seconds() // 60)
+        raise UsageError(
+            f"nothing of {actor}'s to undo in the last {minutes} minutes (planner incident void takes "
+            "back any event, with a reason)"
+        )
+    return Void(mine[-1], f"undone by {actor} (a slip)", voided)
+
+
+def reopen(journal: Sequence[Event], reason: str) -> Void:
+    """The void of the incident's resolution: it is open again, as if never resolved.
+
+    Raises
+    ------
+    UsageError
+        When the incident is not resolved.
+    """
+    voided = frozenset(e.target for e in journal if isinstance(e, Voided))
+    resolved = [e for e in journal if isinstance(e, Resolved) and e.seq not in voided]
+    if not resolved:
+        raise UsageError("the incident is not resolved: nothing to reopen")
+    return Void(resolved[-1], f"reopened: {_reason(reason)}", voided)

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from models.duration import DurationError, parse_duration
 from models.events import Escalated, Event, FailedAgain
 from planner.errors import PlannerError
-from planner.tracking import actions, comms
+from planner.tracking import actions, comms, corrections
 from planner.tracking.drafting import draft_update
 from planner.tracking.guards import RefusedError
 from planner.tracking.outline import outline_of
@@ -22,6 +22,7 @@ from planner.tracking.progress import Projection, project
 from planner.tracking.render import state_word
 from planner.tracking.session import Session
 from planner.tracking.state import BYPASSED, CONFIRMED, MemoryView
+from planner.tracking.words import describe
 from planner.tui import safe
 from planner.tui.modals import (
     BypassScreen,
@@ -248,6 +249,36 @@ class ActingScreen(Screen[None]):
         )
         if text:
             self.send(comms.AddNote(text), "note added")
+
+    @work(exclusive=True, group="dialog")
+    async def action_undo(self) -> None:
+        """Take back this terminal's person's last action (a slip), as a correction."""
+        try:
+            void = corrections.undo(self.session.journal, self.session.actor, self.clock())
+        except PlannerError as nothing:
+            self.notify(safe.block(str(nothing)), severity="warning")
+            return
+        body = (
+            f"{void.target.at:%H:%M} {describe(void.target)}\n\nRecorded as a correction (a void): the "
+            "incident is worked out again without it; it is not counted as a failure."
+        )
+        if await self.app.push_screen_wait(ConfirmScreen("Undo your last action?", body, yes="Undo")):
+            self.send(void, "undone")
+
+    @work(exclusive=True, group="dialog")
+    async def action_reopen(self) -> None:
+        """Reopen a wrongly resolved incident (its resolution is voided)."""
+        reason = await self.app.push_screen_wait(
+            TextScreen("Reopen the incident: why?", "e.g. resolved the wrong incident")
+        )
+        if not reason:
+            return
+        try:
+            void = corrections.reopen(self.session.journal, reason)
+        except PlannerError as nothing:
+            self.notify(safe.block(str(nothing)), severity="warning")
+            return
+        self.send(void, "incident reopened")
 
     @work(exclusive=True, group="dialog")
     async def action_update(self) -> None:

@@ -67,6 +67,7 @@ class RecoveryScreen(ActingScreen):
         Binding("n", "note", "Note", tooltip="Add a note to the journal"),
         Binding("u", "update", "Update", tooltip="Draft, edit and log a stakeholder update"),
         Binding("e", "escalate", "Escalate", tooltip="Page the next person on the escalation path"),
+        Binding("z", "undo", "Undo", tooltip="Take back your own last action (ten minutes; a correction)"),
         Binding(
             "slash", "filter", "Filter", key_display="/", tooltip="Filter by text, team:ID or state:NAME"
         ),
@@ -77,6 +78,7 @@ class RecoveryScreen(ActingScreen):
     EXTRA_COMMANDS: ClassVar[list[tuple[str, str, str]]] = [
         ("resolve", "Resolve the incident", "Close it (open workarounds become action items)"),
         ("remove_workaround", "Remove a workaround", "Record that a bypass was taken out"),
+        ("reopen", "Reopen the incident", "A wrongly resolved incident: its resolution is voided"),
     ]
     """Palette entries without a key of their own: (action, title, help)."""
 

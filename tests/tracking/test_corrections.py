@@ -225,3 +225,37 @@ def test_a_screen_following_the_incident_reloads_on_a_void(
     assert live is not None
     assert screen.view().task("storage-cluster") == live.tasks["storage-cluster"]
     assert live.tasks["storage-cluster"].state == "restoring"
+
+
+def test_undo_takes_back_ones_own_last_action_within_ten_minutes(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    incident = start(capsys)
+    assert run(capsys, "incident", "begin", incident, "storage-cluster", "--as", "bob", "--at", at(5))[0] == 0
+    assert run(capsys, "incident", "note", incident, "alice's note", "--as", "alice", "--at", at(6))[0] == 0
+    code, out, err = run(capsys, "incident", "undo", incident, "--as", "bob", "--at", at(7))
+    assert code == 0, err
+    assert "VOIDED" in out
+    assert "began restoring storage-cluster" in out
+    code, out, _ = run(capsys, "incident", "status", incident, "--format", "json")
+    (entry,) = [s for s in json.loads(out)["services"] if s["service"] == "storage-cluster"]
+    assert entry["state"] == "down"
+    assert entry["reopened"] == 0  # a slip, not a failure
+    code, _, err = run(capsys, "incident", "undo", incident, "--as", "bob", "--at", at(8))
+    assert code == 2
+    assert "nothing of bob's to undo" in err
+    code, _, err = run(capsys, "incident", "undo", incident, "--as", "alice", "--at", at(30))
+    assert code == 2  # over ten minutes: void it, with a reason
+    assert "planner incident void" in err
+
+
+def test_reopen_voids_the_resolution(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    incident = start(capsys)
+    code, _, err = run(capsys, "incident", "reopen", incident, "--reason", "x", "--at", at(1))
+    assert code == 2
+    assert "not resolved" in err
+    assert run(capsys, "incident", "resolve", incident, "--accept-down", "--at", at(2))[0] == 0
+    code, _, err = run(capsys, "incident", "reopen", incident, "--reason", "wrong incident", "--at", at(3))
+    assert code == 0, err
+    code, out, _ = run(capsys, "incident", "status", incident, "--format", "json")
+    assert json.loads(out)["state"] == "open"

@@ -430,3 +430,33 @@ async def test_enter_on_a_reflex_never_confirms(tmp_path: Path) -> None:
         await settle(app, pilot)
         assert len(journal(app)) == before
         assert app.state.tasks["storage-cluster"].state == "restored"
+
+
+@pytest.mark.asyncio
+async def test_a_slip_is_undone_as_a_correction_and_a_resolve_reopened(tmp_path: Path) -> None:
+    """`z` takes back one's own last action (a void, not a failure: no reopen is counted); the
+    palette's reopen voids a resolution."""
+    app, _clock, _said = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await started(app, pilot)
+        await pilot.press("b")
+        await settle(app, pilot)
+        assert app.state.tasks["storage-cluster"].state == "restoring"
+        await pilot.press("z")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(app, pilot)
+        await wait_for(pilot, lambda: app.state.tasks["storage-cluster"].state == "down")
+        assert journal(app)[-1].kind == "voided"
+        assert app.state.tasks["storage-cluster"].reopened == 0
+        await app.screen.run_action("resolve")
+        await pilot.pause()
+        await pilot.press(*app.state.row.id, "enter")
+        await settle(app, pilot)
+        await wait_for(pilot, lambda: app.state.row.state == "resolved")
+        await app.screen.run_action("reopen")
+        await pilot.pause()
+        await pilot.press(*"wrong incident", "enter")
+        await settle(app, pilot)
+        await wait_for(pilot, lambda: app.state.row.state == "open")
+        assert "reopened: wrong incident" in getattr(journal(app)[-1], "reason", "")
