@@ -212,6 +212,9 @@ class Fail(Action):
     (directly or through others) is reopened with its checks pending."""
 
     service: str
+    expected_reopen: tuple[str, ...] | None = None
+    """What the confirmation showed would be reopened: if another terminal changed it since,
+    the action is refused with the new list instead of recording what nobody saw."""
 
     def decide(self, view: View, actor: str, at: datetime) -> list[Event]:
         service = self.service
@@ -235,6 +238,12 @@ class Fail(Action):
                         reopened.append(dependent)
                         nxt.append(dependent)
             frontier = nxt
+        if self.expected_reopen is not None and tuple(reopened) != self.expected_reopen:
+            now, saw = ", ".join(reopened) or "nothing", ", ".join(self.expected_reopen) or "nothing"
+            raise RefusedError(
+                f"what {service}'s failure reopens changed since you were asked: now {now} (you saw "
+                f"{saw}); nothing recorded: look again and confirm"
+            )
         return [FailedAgain(incident=row.id, at=at, actor=actor, service=service, reopened=reopened)]
 
 

@@ -211,7 +211,7 @@ class ActingScreen(Screen[None]):
         if reopened:
             body += f"\nRestored services that depend on it are reopened: {', '.join(reopened)}."
         if await self.app.push_screen_wait(ConfirmScreen(f"{service} failed again?", body, yes="It failed")):
-            self.send(actions.Fail(service), f"{service}: failed again")
+            self.send(actions.Fail(service, tuple(reopened)), f"{service}: failed again")
 
     @work(exclusive=True, group="dialog")
     async def action_escalate(self) -> None:

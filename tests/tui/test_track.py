@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.widgets import Static
 
 from models.events import Event
 from planner.planfile.loader import load_valid_plan
+from planner.tracking import actions
 from planner.tracking.opening import initial_state
 from planner.tracking.session import Session
 from planner.tracking.store import Store
@@ -460,3 +462,34 @@ async def test_a_slip_is_undone_as_a_correction_and_a_resolve_reopened(tmp_path:
         await settle(app, pilot)
         await wait_for(pilot, lambda: app.state.row.state == "open")
         assert "reopened: wrong incident" in getattr(journal(app)[-1], "reason", "")
+
+
+@pytest.mark.asyncio
+async def test_a_fail_confirmed_after_another_app_changed_its_dependents_is_refused(tmp_path: Path) -> None:
+    """Two apps on one store. The first asks whether storage-cluster failed again (nothing to
+    reopen); meanwhile the second restores db-primary, which depends on it. The first's
+    confirmation is refused with the new list, and nothing is recorded."""
+    first, _clock, said = make_app(tmp_path)
+    second, _clock2, _said2 = make_app(tmp_path)
+    async with first.run_test(size=(120, 36)) as one, second.run_test(size=(120, 36)) as two:
+        await started(first, one)
+        await started(second, two)
+        for key in "bvr":  # storage-cluster, the first row, restored from the first app
+            await one.press(key)
+            await settle(first, one)
+        await one.press("f")
+        await one.pause()
+        assert "reopened" not in str(first.screen.query_one(Static).render())
+        other = second.session
+        other.fold(other.fetch())
+        other.act(actions.Begin("db-primary"))
+        for held in other.view().checks("db-primary"):
+            other.act(actions.Check("db-primary", held.dependency, True, "ok"))
+        other.act(actions.Verify("db-primary", "ok"))
+        other.act(actions.Restore("db-primary"))
+        before = len(journal(first))
+        await one.press("y")
+        await settle(first, one)
+        assert len(journal(first)) == before
+        assert said[-1][0] == "Refused"
+        assert "now db-primary (you saw nothing)" in said[-1][1]
