@@ -17,6 +17,13 @@ from planner.tracking.store import Store
 from tests.tracking.test_incident_cli import ENTERPRISE, at, restore, run, start
 
 
+def _bypass(capsys: pytest.CaptureFixture[str], incident: str, minute: int) -> None:
+    """db-primary goes on without the check of storage-cluster (a workaround opens)."""
+    args = ["bypass", incident, "db-primary", "storage-cluster", "--reason", "r", "--at", at(minute)]
+    code, _, err = run(capsys, "incident", *args)
+    assert code == 0, err
+
+
 def _refused(capsys: pytest.CaptureFixture[str], *args: str) -> str:
     code, _, err = run(capsys, "incident", *args)
     assert code == 1, err
@@ -29,19 +36,7 @@ def test_times_before_what_they_follow_are_refused(store: Path, capsys: pytest.C
     assert "before INC-1 started" in _refused(capsys, "update", incident, "--message", "x", "--at", at(-1))
     assert run(capsys, "incident", "begin", incident, "storage-cluster", "--at", at(20))[0] == 0
     restore(capsys, incident, "storage-cluster", 40)
-    code, _, err = run(
-        capsys,
-        "incident",
-        "bypass",
-        incident,
-        "db-primary",
-        "storage-cluster",
-        "--reason",
-        "r",
-        "--at",
-        at(41),
-    )
-    assert code == 0, err
+    _bypass(capsys, incident, 41)
     wid = next(e.workaround for e in Store(store).events(incident) if isinstance(e, Bypassed))
     assert f"before {wid} was applied" in _refused(capsys, "remove-workaround", wid, "--at", at(30))
     err = _refused(capsys, "resolve", incident, "--accept-workarounds", "--at", at(35))
@@ -181,19 +176,7 @@ def test_voiding_a_restoration_takes_it_out_of_the_report_and_kpis(
 def test_what_a_void_may_not_take_back(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
     incident = start(capsys)
     restore(capsys, incident, "storage-cluster", 40)
-    code, _, err = run(
-        capsys,
-        "incident",
-        "bypass",
-        incident,
-        "db-primary",
-        "storage-cluster",
-        "--reason",
-        "r",
-        "--at",
-        at(41),
-    )
-    assert code == 0, err
+    _bypass(capsys, incident, 41)
     events = Store(store).events(incident)
     bypass = next(e for e in events if isinstance(e, Bypassed))
     assert "never voided" in _refused(capsys, "void", incident, str(bypass.seq), "--reason", "x")
