@@ -84,7 +84,10 @@ def main(size: int) -> None:
         timed("status --format json (whole incident)", ["incident", "status", incident, "--format", "json"])
         timed("status (text)", ["incident", "status", incident])
     timed("report (markdown)", ["report", incident])
-    timed("resolve --accept-workarounds", ["incident", "resolve", incident, "--accept-workarounds"])
+    timed(
+        "resolve --accept-workarounds --accept-down",
+        ["incident", "resolve", incident, "--accept-workarounds", "--accept-down"],
+    )
     print(
         f"planner incident, full outage of {size:,} services ({len(services):,} tasks); seconds per process"
     )
