@@ -162,14 +162,17 @@ def fmt_clock(seconds: int) -> str:
 
 
 def clock(delta: timedelta) -> str:
-    """A span of time in whole minutes, signed: ``1h05m`` / ``12m`` / ``-3m``.
+    """A span of time in whole minutes, signed, cut toward zero (so that ``-7.5`` minutes shows
+    as ``-7m`` and late by ``7m`` alike): ``1h05m`` / ``12m`` / ``-3m``.
 
     Examples
     --------
     >>> clock(timedelta(minutes=65)), clock(timedelta(minutes=12)), clock(timedelta(minutes=-3))
     ('1h05m', '12m', '-3m')
+    >>> clock(timedelta(minutes=-7.5)), clock(timedelta(minutes=7.5))
+    ('-7m', '7m')
     """
-    minutes = int(delta.total_seconds() // 60)
+    minutes = int(delta.total_seconds() / 60)
     sign = "-" if minutes < 0 else ""
     minutes = abs(minutes)
     hours, mins = divmod(minutes, 60)

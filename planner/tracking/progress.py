@@ -42,7 +42,7 @@ class Projection:
 def project(outline: Outline, now: datetime) -> Projection:
     """Re-run the capacity-aware schedule on what is not restored yet, from ``now``: work
     already begun counts what is left of its estimate, and runs first."""
-    started = outline.row.started
+    started = outline.row.rto_clock  # RTOs run from the detection when recorded
     elapsed = max(0, int((now - started).total_seconds()))
     state = outline.state
     order = [s for s, st in state.items() if st != RESTORED]

@@ -37,7 +37,7 @@ def rto_left(state: MemoryView, task: TaskRow, now: datetime) -> timedelta | Non
     margin it was restored with."""
     if task.rto is None:
         return None
-    deadline = state.row.started + timedelta(seconds=task.rto)
+    deadline = state.row.rto_clock + timedelta(seconds=task.rto)
     end = task.restored if task.state == RESTORED and task.restored else now
     return deadline - end
 

@@ -83,7 +83,7 @@ class Review:
 def review(state: MemoryView, journal: Sequence[Event]) -> Review:
     """Measure an incident from its journal."""
     events = sorted(journal, key=lambda e: (e.at, e.seq))
-    started = state.row.started
+    started = state.row.rto_clock  # downtime and RTOs run from the detection when recorded
     failed = set(events[0].failed) if isinstance(events[0], IncidentStarted) else set()
     last_begun: dict[str, datetime] = {}
     first_begun: dict[str, datetime] = {}

@@ -106,6 +106,12 @@ class IncidentRow:
     last_update: datetime | None = None
     updates: int = 0
 
+    @property
+    def rto_clock(self) -> datetime:
+        """When the RTOs started to run: the detection when recorded (an outage declared late
+        has already used part of them), else the declaration."""
+        return self.detected if self.detected is not None and self.detected < self.started else self.started
+
 
 @dataclass(slots=True)
 class TaskRow:
@@ -119,7 +125,7 @@ class TaskRow:
     owner: str | None
     criticality: str
     rto: int | None
-    """Seconds from incident start."""
+    """Seconds from :attr:`IncidentRow.rto_clock` (the detection, else the declaration)."""
     duration: int
     """Estimated seconds of work."""
     verify: str | None

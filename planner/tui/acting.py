@@ -34,7 +34,7 @@ from planner.tui.modals import (
 )
 from planner.tui.widgets import TaskTable
 
-LOUD = (actions.Bypass, actions.Escalate, comms.SendUpdate, actions.Fail)
+LOUD = (actions.Bypass, actions.Escalate, comms.SendUpdate, actions.Fail, corrections.Void)
 """Actions whose success is also announced (the others show in the table and journal)."""
 
 

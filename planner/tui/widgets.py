@@ -241,7 +241,12 @@ class TrackHeader(Static):
             update = f"update due in {clock(due - now)} ({due:%H:%M})"
         second = f"{update}   restored {counts[RESTORED]}/{len(state.tasks)}"
         p = self.projection
-        if p is not None:
+        if row.state != "open":  # the outcome, not a projection of work nobody will do
+            missed = len(p.missed) if p is not None else 0
+            down = len(state.tasks) - counts[RESTORED]
+            second += f"   [b $error]{down} never restored[/]" if down else "   all restored"
+            second += f"   [b $error]RTO missed {missed}[/]" if missed else "   RTO missed 0"
+        elif p is not None:
             if counts[RESTORED] == len(state.tasks):
                 second += "   all restored"
             else:

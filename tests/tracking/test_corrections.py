@@ -242,3 +242,13 @@ def test_reopen_voids_the_resolution(store: Path, capsys: pytest.CaptureFixture[
     assert code == 0, err
     code, out, _ = run(capsys, "incident", "status", incident, "--format", "json")
     assert json.loads(out)["state"] == "open"
+
+
+def test_rtos_run_from_the_detection_when_recorded(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Declared 40 minutes after detection: storage-cluster's RTO (1h30m) has 50 minutes left at
+    the declaration, not 1h30m."""
+    incident = start(capsys, "--detected", "2026-11-28T01:30:00Z")
+    code, out, _ = run(capsys, "incident", "status", incident, "--format", "json", "--at", at(0))
+    assert code == 0
+    (entry,) = [s for s in json.loads(out)["services"] if s["service"] == "storage-cluster"]
+    assert entry["rto_left_minutes"] == 50

@@ -350,7 +350,7 @@ def test_report_and_kpis_after_a_resolved_drill(store: Path, capsys: pytest.Capt
     ):
         assert heading in out, heading
     assert "- declared: 2026-11-28 02:10 UTC (8m after detection)" in out
-    assert "| storage-cluster | storage | 03:00 | 50m | 1h30m | yes |" in out
+    assert "| storage-cluster | storage | 03:00 | 58m | 1h30m | yes |" in out  # from the detection at 02:02
     assert "gap of 55m: 02:10 to 03:05" in out
     assert "storage alert fired" in out
     code, out, _ = run(capsys, "report", incident, "--format", "json")

@@ -23,7 +23,7 @@ from planner.tracking.store import Store
 from planner.tui.app import TrackApp
 from planner.tui.modals import BypassScreen, HelpScreen, TreeScreen, TypedConfirmScreen, UpdateScreen
 from planner.tui.recovery import RecoveryScreen
-from planner.tui.widgets import TaskTable
+from planner.tui.widgets import TaskTable, TrackHeader
 
 ENTERPRISE = Path(__file__).parents[2] / "examples" / "enterprise.yaml"
 STARTED = datetime(2026, 11, 28, 2, 10, tzinfo=UTC)
@@ -493,3 +493,20 @@ async def test_a_fail_confirmed_after_another_app_changed_its_dependents_is_refu
         assert len(journal(first)) == before
         assert said[-1][0] == "Refused"
         assert "now db-primary (you saw nothing)" in said[-1][1]
+
+
+@pytest.mark.asyncio
+async def test_after_resolve_the_header_shows_the_outcome(tmp_path: Path) -> None:
+    app, _clock, _said = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await started(app, pilot)
+        await app.screen.run_action("resolve")
+        await pilot.pause()
+        await pilot.press(*app.state.row.id, "enter")
+        await settle(app, pilot)
+        await wait_for(pilot, lambda: app.state.row.state == "resolved")
+        header = recovery(app).query_one(TrackHeader)
+        await wait_for(pilot, lambda: "never restored" in str(header.render()))
+        text = str(header.render())
+        assert "finish" not in text
+        assert "RTO missed" in text
