@@ -4,6 +4,7 @@ by polling the journal twice a second; what each key does is in :mod:`planner.tu
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, ClassVar
@@ -22,6 +23,7 @@ from planner.tracking.outline import outline_of
 from planner.tracking.progress import Projection, project
 from planner.tracking.render import state_word
 from planner.tracking.session import Session
+from planner.tracking.store import default_store_path
 from planner.tui.acting import ActingScreen
 from planner.tui.modals import ConfirmScreen, HelpScreen, TreeScreen
 from planner.tui.widgets import DetailPane, JournalPane, KeyBar, TaskTable, TrackHeader
@@ -267,10 +269,14 @@ class RecoveryScreen(ActingScreen):
         if self.session.state is None or self.state.row.state != "open":
             self.app.exit()
             return
+        store = self.session.store_path
+        named = (
+            "" if store.resolve() == default_store_path().resolve() else f" --store {shlex.quote(str(store))}"
+        )
         confirm = ConfirmScreen(
             f"Quit? {self.session.incident} stays open",
             "Everything is in the journal. Resume with:\n"
-            f"  planner track PLAN --incident {self.session.incident}",
+            f"  planner track PLAN --incident {self.session.incident}{named}",
             yes="Quit",
         )
         if await self.app.push_screen_wait(confirm):

@@ -339,6 +339,8 @@ async def test_quit_asks_and_resume_restores_the_same_state(tmp_path: Path) -> N
         before = app.state
         await pilot.press("q")
         await pilot.pause()
+        shown = " ".join(str(w.render()) for w in app.screen.query(Static))
+        assert f"--incident INC-1 --store {tmp_path / 'incidents.db'}" in shown  # not the default store
         await pilot.press("y")
         await pilot.pause()
     again, _, _ = make_app(tmp_path)
