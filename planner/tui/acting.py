@@ -11,7 +11,6 @@ from typing import Any
 from textual import work
 from textual.screen import Screen
 
-from models.duration import DurationError, parse_duration
 from models.events import Escalated, Event, FailedAgain
 from planner.errors import PlannerError
 from planner.tracking import actions, comms, corrections
@@ -187,13 +186,8 @@ class ActingScreen(Screen[None]):
         answer = await self.app.push_screen_wait(BypassScreen(service, dependency, command, owner, next_id))
         if answer is None:
             return
-        try:
-            lasting = parse_duration(answer.expires)
-        except DurationError as exc:
-            self.notify(safe.block(f"Expiry {answer.expires!r}: {exc}"), severity="error")
-            return
         self.send(
-            actions.Bypass(service, answer.dependency, answer.reason, lasting),
+            actions.Bypass(service, answer.dependency, answer.reason, answer.expires),
             f"{service}: check of {answer.dependency} bypassed; workaround {next_id} is open",
         )
 

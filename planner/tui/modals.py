@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import ClassVar, Generic, TypeVar
 
 from textual.app import ComposeResult
@@ -13,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea, Tree
 from textual.widgets.option_list import Option
 
+from models.duration import DurationError, parse_duration
 from planner.style import terminal_safe
 from planner.tui import safe
 
@@ -151,7 +153,8 @@ class BypassAnswer:
 
     dependency: str
     reason: str
-    expires: str
+    expires: timedelta
+    """How long the workaround may stay (checked in the form, so a typo keeps what was typed)."""
 
 
 class BypassScreen(Dialog[BypassAnswer]):
@@ -198,7 +201,13 @@ class BypassScreen(Dialog[BypassAnswer]):
             self.notify("A bypass needs a reason.", severity="warning")
             return
         expires = self.query_one("#expires", Input).value.strip() or "24h"
-        self.dismiss(BypassAnswer(self.dependency, reason, expires))
+        try:
+            lasting = parse_duration(expires)
+        except DurationError as exc:  # said here, with what was typed kept (the reason too)
+            self.notify(safe.block(f"Expiry {expires!r}: {exc}"), severity="error")
+            self.query_one("#expires", Input).focus()
+            return
+        self.dismiss(BypassAnswer(self.dependency, reason, lasting))
 
 
 @dataclass

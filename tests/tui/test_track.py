@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from models.events import Event
 from planner.planfile.loader import load_valid_plan
@@ -512,3 +512,23 @@ async def test_after_resolve_the_header_shows_the_outcome(tmp_path: Path) -> Non
         text = str(header.render())
         assert "finish" not in text
         assert "RTO missed" in text
+
+
+@pytest.mark.asyncio
+async def test_a_bad_expiry_keeps_what_was_typed(tmp_path: Path) -> None:
+    """A typo in the expiry is said in the form, which keeps the reason and the expiry typed."""
+    app, _, said = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await started(app, pilot)
+        await go_to(app, pilot, "db-primary")
+        await pilot.press("x", "enter")
+        await pilot.pause()
+        await pilot.press(*"storagectl hangs", "tab", "ctrl+a", "ctrl+k", *"soon", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BypassScreen)
+        assert app.screen.query_one("#reason", Input).value == "storagectl hangs"
+        assert app.screen.query_one("#expires", Input).value == "soon"
+        assert "Expiry 'soon'" in said[-1][1]
+        await pilot.press("ctrl+a", "ctrl+k", *"2h", "enter")
+        await settle(app, pilot)
+        assert journal(app)[-1].kind == "bypassed"
