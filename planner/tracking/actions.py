@@ -269,8 +269,10 @@ class Escalate(Action):
             )
         if task.escalations >= len(path):
             paged = ", ".join(p.name for p in path)
+            commander = row.roles.get("incident_commander")
             raise RefusedError(
-                f"everyone on {task.owner}'s escalation path was paged for {service} ({paged})"
+                f"everyone on {task.owner}'s escalation path was paged for {service} ({paged}): page "
+                f"the incident commander{f' ({commander})' if commander else ''} and note who takes it"
             )
         person = path[task.escalations]
         return [Escalated(incident=row.id, at=at, actor=actor, service=service, person=person.id)]

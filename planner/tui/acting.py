@@ -136,6 +136,9 @@ class ActingScreen(Screen[None]):
         if not checks:
             self.notify(f"{service} has no impacted dependency to check.", severity="warning")
             return
+        if passed and all(c.state in CONFIRMED for c in checks):
+            self.notify(f"Every check of {service} is already passed or bypassed.", severity="information")
+            return
         choices = [
             (
                 c.dependency,

@@ -71,6 +71,10 @@ class RecoveryScreen(ActingScreen):
         Binding("e", "escalate", "Escalate", tooltip="Page the next person on the escalation path"),
         Binding("z", "undo", "Undo", tooltip="Take back your own last action (ten minutes; a correction)"),
         Binding(
+            "R", "resolve", "Resolve", tooltip="Resolve the incident (asks; typed id if services are down)"
+        ),
+        Binding("W", "remove_workaround", "Workaround out", tooltip="Record that a workaround was taken out"),
+        Binding(
             "slash", "filter", "Filter", key_display="/", tooltip="Filter by text, team:ID or state:NAME"
         ),
         Binding("g", "tree", "Tree", tooltip="Dependency tree of the selected service"),
@@ -78,8 +82,6 @@ class RecoveryScreen(ActingScreen):
         Binding("q", "leave", "Quit", tooltip="Quit (the incident stays in the store)"),
     ]
     EXTRA_COMMANDS: ClassVar[list[tuple[str, str, str]]] = [
-        ("resolve", "Resolve the incident", "Close it (open workarounds become action items)"),
-        ("remove_workaround", "Remove a workaround", "Record that a bypass was taken out"),
         ("reopen", "Reopen the incident", "A wrongly resolved incident: its resolution is voided"),
     ]
     """Palette entries without a key of their own: (action, title, help)."""

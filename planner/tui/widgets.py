@@ -248,7 +248,7 @@ class TrackHeader(Static):
             second += f"   [b $error]RTO missed {missed}[/]" if missed else "   RTO missed 0"
         elif p is not None:
             if counts[RESTORED] == len(state.tasks):
-                second += "   all restored"
+                second += "   [b $success]all restored: R resolves[/]"
             else:
                 second += f"   finish ~{p.eta:%H:%M}" if p.eta else "   finish: no estimate"
             risk = len(p.at_risk)

@@ -300,6 +300,7 @@ def test_escalation_follows_the_path_then_refuses(store: Path, capsys: pytest.Ca
     code, _, err = run(capsys, "incident", "escalate", incident, "db-primary")
     assert code == 1
     assert "everyone on dba's escalation path was paged" in err
+    assert "page the incident commander (" in err  # what to do next, and who that is
 
 
 def test_bad_input_is_a_clear_error(store: Path, capsys: pytest.CaptureFixture[str]) -> None:

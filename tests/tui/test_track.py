@@ -290,7 +290,10 @@ async def test_filter_tree_help_and_palette(tmp_path: Path) -> None:
             "Update (u)",
             "Escalate (e)",
             "Tree (g)",
-            "Resolve the incident",
+            "Resolve (R)",
+            "Workaround out (W)",
+            "Undo (z)",
+            "Reopen the incident",
         ):
             assert action in titles
 
