@@ -131,6 +131,8 @@ class RecoveryScreen(ActingScreen):
 
     def _show_all(self) -> None:
         self.query_one(TaskTable).show(self.state)
+        if self.projection is not None:
+            self.query_one(TaskTable).show_risk(self.projection.at_risk)
         self.query_one(TrackHeader).show(self.state, self.projection)
         self._show_detail()
         self.query_one(JournalPane).show(self.session.journal)
@@ -190,6 +192,7 @@ class RecoveryScreen(ActingScreen):
         self.projection, self.projected_seq = result, seq
         if self._on_screen():
             self.query_one(TrackHeader).show(self.state, result)
+            self.query_one(TaskTable).show_risk(result.at_risk)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that failed is a bug: say so (once per trouble for the poll, which retries

@@ -64,6 +64,7 @@ class TaskTable(ScrollView, can_focus=True):
         "tasktable--restored",
         "tasktable--ready",
         "tasktable--late",
+        "tasktable--atrisk",
         "tasktable--reopened",
     }
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -91,11 +92,19 @@ class TaskTable(ScrollView, can_focus=True):
         self.rows: list[str] = []
         self.filter = RowFilter()
         self.service_width = 12
+        self.at_risk: frozenset[str] = frozenset()
+        """Tasks the last projection finishes after their RTO (marked like the header counts)."""
 
     @property
     def selected(self) -> str | None:
         """The service under the cursor."""
         return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
+
+    def show_risk(self, at_risk: list[str]) -> None:
+        """Mark the tasks a new projection finishes after their RTO."""
+        if frozenset(at_risk) != self.at_risk:
+            self.at_risk = frozenset(at_risk)
+            self.refresh()
 
     def show(self, state: MemoryView) -> None:
         """Show ``state`` (after a load, a fold or a new filter), keeping the selection."""
@@ -188,15 +197,20 @@ class TaskTable(ScrollView, can_focus=True):
                 blocked = "READY"
             else:
                 blocked = "declare restored" if task.verified else "verify"
+        late = task.state != RESTORED and left is not None and left < timedelta(0)
+        risky = task.state != RESTORED and not late and task.service in self.at_risk
+        rto = "-" if left is None else clock(left) + ("!" if risky else "")
         text = (
             f"{task.wave:>3} {task.service[:service_w]:<{service_w}} {(task.owner or '(none)')[:12]:<12} "
             f"{state_word(task):<9} {checks_summary(state, task.service):<6} "
-            f"{'-' if left is None else clock(left):>8}  {blocked[:rest]}"
+            f"{rto:>8}  {blocked[:rest]}"
         )
         if task.state == RESTORED:
             return text, "restored"
-        if left is not None and left < timedelta(0):
+        if late:
             return text, "late"
+        if risky:
+            return text, "atrisk"
         if task.reopened and task.state == DOWN:
             return text, "reopened"
         if ready:

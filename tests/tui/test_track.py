@@ -535,3 +535,21 @@ async def test_a_bad_expiry_keeps_what_was_typed(tmp_path: Path) -> None:
         await pilot.press("ctrl+a", "ctrl+k", *"2h", "enter")
         await settle(app, pilot)
         assert journal(app)[-1].kind == "bypassed"
+
+
+@pytest.mark.asyncio
+async def test_rows_projected_to_miss_their_rto_are_marked_as_the_header_counts(tmp_path: Path) -> None:
+    app, _clock, _said = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await started(app, pilot)
+        screen = recovery(app)
+        await wait_for(pilot, lambda: screen.projection is not None)
+        projection = screen.projection
+        assert projection is not None
+        assert projection.at_risk, "the storage outage of the example misses some RTOs"
+        table = screen.query_one(TaskTable)
+        await wait_for(pilot, lambda: table.at_risk == frozenset(projection.at_risk))
+        marked = [s for s in table.rows if table._row(app.state.tasks[s], 20, 20)[1] in {"late", "atrisk"}]
+        assert sorted(marked) == sorted(projection.at_risk)
+        header = str(screen.query_one(TrackHeader).render())
+        assert f"RTO at risk {len(marked)}" in header
