@@ -92,6 +92,13 @@ async def settle(app: TrackApp, pilot: Any) -> None:
     await pilot.pause()
 
 
+async def restore_first(app: TrackApp, pilot: Any) -> None:
+    """b, v, r on the selected row (the first: storage-cluster), each let through."""
+    for key in "bvr":
+        await pilot.press(key)
+        await settle(app, pilot)
+
+
 async def wait_for(pilot: Any, condition: Callable[[], bool], within: float = 10.0) -> None:
     """Let the app run until ``condition`` holds (a condition, not a fixed sleep); fail after
     ``within`` seconds."""
@@ -167,9 +174,7 @@ async def test_pass_and_fail_a_check_picked_with_its_command(tmp_path: Path) -> 
     app, _, said = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await started(app, pilot)
-        for key in "bvr":
-            await pilot.press(key)
-            await settle(app, pilot)
+        await restore_first(app, pilot)
         await go_to(app, pilot, "db-primary")
         await pilot.press("b")
         await settle(app, pilot)
@@ -233,9 +238,7 @@ async def test_fail_escalate_note_update(tmp_path: Path) -> None:
     app, clock, said = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await started(app, pilot)
-        for key in "bvr":
-            await pilot.press(key)
-            await settle(app, pilot)
+        await restore_first(app, pilot)
         await pilot.press("f")
         await pilot.pause()
         await pilot.press("y")
@@ -333,9 +336,7 @@ async def test_quit_asks_and_resume_restores_the_same_state(tmp_path: Path) -> N
     app, _, _ = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await started(app, pilot)
-        for key in "bvr":
-            await pilot.press(key)
-            await settle(app, pilot)
+        await restore_first(app, pilot)
         await go_to(app, pilot, "db-primary")
         await pilot.press("b")
         await settle(app, pilot)
@@ -425,9 +426,7 @@ async def test_enter_on_a_reflex_never_confirms(tmp_path: Path) -> None:
     app, _clock, _said = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await started(app, pilot)
-        for key in "bvr":
-            await pilot.press(key)
-            await settle(app, pilot)
+        await restore_first(app, pilot)
         before = len(journal(app))
         await pilot.press("f")
         await pilot.pause()
