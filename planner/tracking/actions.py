@@ -252,6 +252,8 @@ class Escalate(Action):
     """Page the next person on the owner team's escalation path."""
 
     service: str
+    expected_person: str | None = None
+    """Who the confirmation said would be paged: refused if another terminal paged them since."""
 
     def decide(self, view: View, actor: str, at: datetime) -> list[Event]:
         service = self.service
@@ -275,6 +277,11 @@ class Escalate(Action):
                 f"the incident commander{f' ({commander})' if commander else ''} and note who takes it"
             )
         person = path[task.escalations]
+        if self.expected_person is not None and person.id != self.expected_person:
+            raise RefusedError(
+                f"{service} was escalated from another terminal since you were asked: the next on "
+                f"the path is now {person.name}; nothing recorded: look again and confirm"
+            )
         return [Escalated(incident=row.id, at=at, actor=actor, service=service, person=person.id)]
 
 

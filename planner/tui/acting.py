@@ -227,7 +227,7 @@ class ActingScreen(Screen[None]):
             f"{person.name}, {person.contact or 'no contact recorded'}."
         )
         if await self.app.push_screen_wait(ConfirmScreen(f"Escalate {service}?", body, yes="Page")):
-            self.send(actions.Escalate(service), f"{service}: paged {person.name}")
+            self.send(actions.Escalate(service, person.id), f"{service}: paged {person.name}")
 
     def _preview(self, action: actions.Action) -> list[Event] | None:
         """What ``action`` would record now, by the guard itself on the mirror; None (and the

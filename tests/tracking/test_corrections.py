@@ -11,6 +11,8 @@ import pytest
 
 from models.events import Bypassed, IncidentStarted, Voided
 from planner.planfile.loader import load_valid_plan
+from planner.tracking import actions
+from planner.tracking.guards import RefusedError
 from planner.tracking.opening import rebuild
 from planner.tracking.session import Session
 from planner.tracking.store import Store
@@ -252,3 +254,20 @@ def test_rtos_run_from_the_detection_when_recorded(store: Path, capsys: pytest.C
     assert code == 0
     (entry,) = [s for s in json.loads(out)["services"] if s["service"] == "storage-cluster"]
     assert entry["rto_left_minutes"] == 50
+
+
+def test_an_escalation_confirmed_after_another_terminal_paged_is_refused(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One terminal is asked to page the first on dba's path; another pages them meanwhile: the
+    first's confirmation is refused naming who is next now, and nothing is recorded."""
+    incident = start(capsys)
+    first, second = Session(store, incident, "alice"), Session(store, incident, "bob")
+    first.load()
+    second.load()
+    preview = first.view().meta().teams["dba"].escalation[0].id
+    second.act(actions.Escalate("db-primary"))
+    before = len(Store(store).events(incident))
+    with pytest.raises(RefusedError, match="the next on the path is now"):
+        first.act(actions.Escalate("db-primary", preview))
+    assert len(Store(store).events(incident)) == before
