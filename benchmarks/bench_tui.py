@@ -54,7 +54,7 @@ async def drive(pilot):
         timings.setdefault(label, []).append(time.perf_counter() - began)
 
     for _ in range(10):
-        await timed("z (unbound: the pilot's own overhead)", "z")
+        await timed("w (unbound: the pilot's own overhead)", "w")
     for _ in range(10):
         await timed("down (move, detail pane)", "down")
     for _ in range(3):

@@ -47,7 +47,8 @@ def track(  # noqa: PLR0917 - click passes every option
 
     \b
     Keys: b begin  c/C pass/fail a check  v verify  r restored  x bypass  f failed again
-          n note  u stakeholder update  e escalate  / filter  g tree  ? help  q quit
+          n note  u stakeholder update  e escalate  z undo  R resolve  W workaround out
+          / filter  g tree  ? help  q quit
     """
 
     from planner.cli.incident_commands import who_is

@@ -113,7 +113,14 @@ class ActingScreen(Screen[None]):
         if service is None:
             return
         observed = None
-        if not self.state.tasks[service].verify:
+        command = self.state.tasks[service].verify
+        if command:
+            body = f"Its verify command:\n  {command}\n\nConfirm that it passes now (z takes it back)."
+            if not await self.app.push_screen_wait(
+                ConfirmScreen(f"{service}: verify passed?", body, yes="It passed")
+            ):
+                return
+        else:
             observed = await self.app.push_screen_wait(
                 TextScreen(
                     f"Confirm {service} works",

@@ -29,9 +29,12 @@ async def settled(pilot: Any) -> None:
 
 
 async def restore_storage(pilot: Any) -> None:
-    for key in "bvr":
+    for key in ("b", "v", "y", "r"):
         await pilot.press(key)
-        await settled(pilot)
+        if key == "v":  # it asks first: its worker waits on the dialog until y
+            await pilot.pause()
+        else:
+            await settled(pilot)
     await pilot.press("down", "down", "down", "b")
     await settled(pilot)
     # the projected finish is recomputed a second after the last change

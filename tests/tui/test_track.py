@@ -93,10 +93,13 @@ async def settle(app: TrackApp, pilot: Any) -> None:
 
 
 async def restore_first(app: TrackApp, pilot: Any) -> None:
-    """b, v, r on the selected row (the first: storage-cluster), each let through."""
-    for key in "bvr":
+    """b, v (and y: it asks), r on the selected row (the first: storage-cluster)."""
+    for key in ("b", "v", "y", "r"):
         await pilot.press(key)
-        await settle(app, pilot)
+        if key == "v":  # it asks first: its worker waits on the dialog until y
+            await pilot.pause()
+        else:
+            await settle(app, pilot)
 
 
 async def wait_for(pilot: Any, condition: Callable[[], bool], within: float = 10.0) -> None:
@@ -144,6 +147,9 @@ async def test_begin_verify_restored_reach_the_journal_and_the_screen(tmp_path: 
         assert app.state.tasks["storage-cluster"].state == "restoring"
         assert "restoring" in table.render_line(1).text
         await pilot.press("v")
+        await pilot.pause()
+        assert "storagectl health --all" in " ".join(str(w.render()) for w in app.screen.query(Static))
+        await pilot.press("y")
         await settle(app, pilot)
         await pilot.press("r")
         await settle(app, pilot)
@@ -478,9 +484,7 @@ async def test_a_fail_confirmed_after_another_app_changed_its_dependents_is_refu
     async with first.run_test(size=(120, 36)) as one, second.run_test(size=(120, 36)) as two:
         await started(first, one)
         await started(second, two)
-        for key in "bvr":  # storage-cluster, the first row, restored from the first app
-            await one.press(key)
-            await settle(first, one)
+        await restore_first(first, one)  # storage-cluster, the first row
         await one.press("f")
         await one.pause()
         assert "reopened" not in str(first.screen.query_one(Static).render())
