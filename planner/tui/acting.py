@@ -169,6 +169,16 @@ class ActingScreen(Screen[None]):
             )
             if not observed:
                 return
+        if not passed:  # what it showed goes in the journal: the next person needs it
+            observed = await self.app.push_screen_wait(
+                TextScreen(
+                    f"Check of {dependency} for {service} FAILED",
+                    "what it showed (an error, the output)",
+                    "Say what the check showed: it goes in the journal with the failure.",
+                )
+            )
+            if not observed:
+                return
         check = actions.Check(service, dependency, passed, observed)
         self.send(check, f"check of {dependency} for {service} {verb}")
 

@@ -190,8 +190,11 @@ async def test_pass_and_fail_a_check_picked_with_its_command(tmp_path: Path) -> 
             app.screen.query_one("OptionList").get_option_at_index(0).prompt
         )
         await pilot.press("enter")
+        await pilot.pause()  # C asks what the check showed
+        await pilot.press(*"volume orders offline", "enter")
         await settle(app, pilot)
         assert journal(app)[-1].kind == "check_failed"
+        assert getattr(journal(app)[-1], "observed", "") == "volume orders offline"
         assert app.state.check_rows["db-primary", "storage-cluster"].state == "failed"
         await pilot.press("c", "enter")
         await settle(app, pilot)
