@@ -3,13 +3,15 @@ journal stays append-only; see :mod:`planner.tracking.corrections`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
 import click
 
-from models.events import Voided
+from models.events import Event
 from planner.cli.incident_commands import AS, AT, STORE, act, done, incident, when_of, who_is, with_incident
-from planner.errors import UsageError
-from planner.tracking.corrections import Amend, Void, reopen, undo
-from planner.tracking.store import Store
+from planner.tracking import corrections
+from planner.tracking.corrections import Amend, Void
 
 REASON = click.option("--reason", required=True, metavar="TEXT", help="why the record was wrong (required)")
 
@@ -61,20 +63,13 @@ def void(  # noqa: PLR0917 - click passes every option
 
       planner incident void INC-3 17 --reason "restored the wrong service"
     """
-    who, when = who_is(actor), when_of(at)
-
-    def target(store: Store) -> Void:
-        journal = store.events(incident_id)
-        found = next((e for e in journal if e.seq == seq), None)
-        if found is None:
-            raise UsageError(
-                f"{incident_id} has no event #{seq} (its events are #{journal[0].seq}-#{journal[-1].seq})"
-            )
-        voided = frozenset(e.target for e in journal if isinstance(e, Voided))
-        return Void(found, reason, voided)
-
-    action = with_incident(store_path, incident_id, target)
-    return done(act(store_path, incident_id, action, who, when))
+    return _correct(
+        store_path,
+        incident_id,
+        actor,
+        at,
+        lambda journal, _who, _when: corrections.void(journal, seq, reason),
+    )
 
 
 @incident.command("undo")
@@ -86,9 +81,7 @@ def undo_last(incident_id: str, store_path: str | None, actor: str | None, at: s
     """Take back your own last action, if it is at most ten minutes old (a wrong begin or
     verify). Recorded as a void, not as a failure: it does not count as a reopen. A bypass is
     never undone (remove its workaround)."""
-    who, when = who_is(actor), when_of(at)
-    action = with_incident(store_path, incident_id, lambda store: undo(store.events(incident_id), who, when))
-    return done(act(store_path, incident_id, action, who, when))
+    return _correct(store_path, incident_id, actor, at, corrections.undo)
 
 
 @incident.command("reopen")
@@ -102,6 +95,22 @@ def reopen_incident(
 ) -> int:
     """Reopen a wrongly resolved incident: its resolution is voided (the journal keeps both), and
     work goes on where it stopped."""
+    return _correct(
+        store_path, incident_id, actor, at, lambda journal, _who, _when: corrections.reopen(journal, reason)
+    )
+
+
+def _correct(
+    store_path: str | None,
+    incident_id: str,
+    actor: str | None,
+    at: str | None,
+    correction: Callable[[Sequence[Event], str, datetime], Void],
+) -> int:
+    """Record the void that ``correction`` draws from the incident's whole journal, by whom and
+    when the action is."""
     who, when = who_is(actor), when_of(at)
-    action = with_incident(store_path, incident_id, lambda store: reopen(store.events(incident_id), reason))
+    action = with_incident(
+        store_path, incident_id, lambda store: correction(store.events(incident_id), who, when)
+    )
     return done(act(store_path, incident_id, action, who, when))

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from models.events import Amended, Bypassed, Event, IncidentStarted, Resolved, Voided
 from planner.errors import UsageError
 from planner.tracking.actions import Action
+from planner.tracking.fold import voided_seqs
 from planner.tracking.guards import RefusedError, require_started
 from planner.tracking.state import View
 from planner.tracking.words import describe
@@ -80,6 +81,21 @@ class Void(Action):
         return [Voided(incident=row.id, at=at, actor=actor, target=target.seq, what=what, reason=reason)]
 
 
+def void(journal: Sequence[Event], seq: int, reason: str) -> Void:
+    """The void of event ``seq`` of ``journal`` (an incident's whole journal, never empty).
+
+    Raises
+    ------
+    UsageError
+        When the journal has no such event.
+    """
+    found = next((e for e in journal if e.seq == seq), None)
+    if found is None:  # a journal is never empty: it starts with the incident's start
+        first, last = journal[0], journal[-1]
+        raise UsageError(f"{first.incident} has no event #{seq} (its events are #{first.seq}-#{last.seq})")
+    return Void(found, reason, voided_seqs(journal))
+
+
 UNDO_WINDOW = timedelta(minutes=10)
 """How long after an action its author may take it back with ``undo`` (later: ``void``)."""
 
@@ -94,7 +110,7 @@ def undo(journal: Sequence[Event], actor: str, now: datetime) -> Void:
     UsageError
         When there is nothing of ``actor``'s to take back.
     """
-    voided = frozenset(e.target for e in journal if isinstance(e, Voided))
+    voided = voided_seqs(journal)
     mine = [e for e in journal if e.actor == actor and e.seq not in voided and not isinstance(e, Voided)]
     if not mine or now - mine[-1].at > UNDO_WINDOW:
         minutes = int(UNDO_WINDOW.total_seconds() // 60)
@@ -113,7 +129,7 @@ def reopen(journal: Sequence[Event], reason: str) -> Void:
     UsageError
         When the incident is not resolved.
     """
-    voided = frozenset(e.target for e in journal if isinstance(e, Voided))
+    voided = voided_seqs(journal)
     resolved = [e for e in journal if isinstance(e, Resolved) and e.seq not in voided]
     if not resolved:
         raise UsageError("the incident is not resolved: nothing to reopen")

@@ -120,12 +120,17 @@ def _reopen(view: View, failed: TaskRow, down: Iterable[str]) -> None:
                 view.put_task(dependent)
 
 
+def voided_seqs(events: Iterable[Event]) -> frozenset[int]:
+    """The sequence numbers of the events a ``voided`` among ``events`` names."""
+    return frozenset(e.target for e in events if isinstance(e, ev.Voided))
+
+
 def effective(events: Iterable[Event]) -> list[Event]:
     """The journal as it counts: every event but those a later ``voided`` names. A void changes
     the past, so no single step applies it: the rows are folded again from these (the store does
     it in the voiding transaction, a session reloads)."""
     events = list(events)
-    voided = {e.target for e in events if isinstance(e, ev.Voided)}
+    voided = voided_seqs(events)
     return [e for e in events if e.seq not in voided] if voided else events
 
 
