@@ -17,10 +17,8 @@ import yaml
 from ruamel.yaml.comments import CommentedMap
 
 from planner.engine.graph import depths
-from planner.errors import PlanError, Problem
-from planner.importers.compose_file import kind_of, refuse_surrogates, yaml_problem
 from planner.importers.emit import document, flow, mapping, note, sequence
-from planner.planfile.source import read_bounded, refuse_alias_bombs
+from planner.importers.reading import kind_of, read_import_text, refuse_surrogates, yaml_errors
 
 SERVICE_KINDS = ("component", "resource", "system", "api")
 
@@ -85,18 +83,11 @@ def parse_ref(ref: str, default_kind: str, default_namespace: str) -> str:
 
 def _documents(path: Path) -> tuple[list[yaml.Node], list[Any]]:
     """A catalog file's YAML documents: nodes (for line numbers) and values."""
-    try:
-        text = read_bounded(path, "a catalog file").decode("utf-8")
-        refuse_alias_bombs(text, str(path))
+    text = read_import_text(path, "a catalog file")
+    with yaml_errors(text, str(path)):
         docs = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
         values = list(yaml.safe_load_all(text))
-        refuse_surrogates(text, values, str(path))
-    except UnicodeDecodeError as exc:
-        raise PlanError([Problem(f"cannot read {path}: {exc}", file=str(path))]) from None
-    except RecursionError:
-        raise PlanError([Problem("not valid YAML here: nested too deeply to read", file=str(path))]) from None
-    except yaml.YAMLError as exc:
-        raise PlanError([yaml_problem(exc, text, str(path))]) from None
+    refuse_surrogates(text, values, str(path))
     return docs, values
 
 

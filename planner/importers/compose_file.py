@@ -4,7 +4,6 @@ and line."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -15,50 +14,9 @@ import yaml
 from models.scalars import ID_PATTERN
 from planner.errors import PlanError, Problem
 from planner.importers.interpolate import interpolate
-from planner.planfile.source import read_bounded, refuse_alias_bombs
+from planner.importers.reading import kind_of, read_import_text, refuse_surrogates, yaml_errors
 
 _ID = re.compile(ID_PATTERN)
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
-
-
-def refuse_surrogates(text: str, data: Any, name: str) -> None:
-    """Refuse a ``"\\ud83d\\ude00"`` escape: PyYAML reads each half as a character of its own, a
-    text no file can hold (the plan written would fail). One regular expression clears most files.
-
-    Raises
-    ------
-    PlanError
-        At the first such escape.
-    """
-    match = _SURROGATE_ESCAPE.search(text)
-    if match is None:
-        return
-    try:
-        json.dumps(data, ensure_ascii=False, default=str).encode("utf-8")
-    except UnicodeEncodeError:
-        problem = Problem(
-            f"'{match.group()}' is half of a UTF-16 surrogate pair, which YAML does not combine; "
-            "write the character itself, or one \\U escape (\\U0001F600)",
-            file=name,
-            line=text.count("\n", 0, match.start()) + 1,
-        )
-        raise PlanError([problem]) from None
-
-
-def yaml_problem(exc: yaml.YAMLError, text: str, name: str) -> Problem:
-    """PyYAML's error as one line at its line: its messages span several lines (``while
-    scanning...``, ``in "<unicode string>", position 0``), and a reader error has a position
-    instead of a mark."""
-    line = 1
-    if isinstance(exc, yaml.MarkedYAMLError):
-        mark, problem = exc.problem_mark, str(exc.problem or exc.context or exc)
-        line = mark.line + 1 if mark is not None else 1
-    elif isinstance(exc, yaml.reader.ReaderError):
-        problem = f"unacceptable character #x{exc.character:04x}: {exc.reason}"
-        line = text.count("\n", 0, exc.position) + 1
-    else:
-        problem = str(exc)
-    return Problem("not valid YAML: " + " ".join(problem.split()), file=name, line=line)
 
 
 def refuse_duplicate_keys(node: yaml.Node | None, name: str) -> None:
@@ -90,20 +48,10 @@ def refuse_duplicate_keys(node: yaml.Node | None, name: str) -> None:
 
 def load_file(path: Path) -> tuple[dict[str, Any], yaml.Node | None]:
     """The file's data and its node tree (None for an empty file)."""
-    try:
-        text = read_bounded(path, "a Compose file").decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise PlanError([Problem(f"cannot read {path}: {exc}", file=str(path))]) from None
-    refuse_alias_bombs(text, str(path))
-    try:
+    text = read_import_text(path, "a Compose file")
+    with yaml_errors(text, str(path)):
         data = yaml.load(text, Loader=yaml.SafeLoader)  # SafeLoader handles anchors and merge keys
         node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except RecursionError:
-        raise PlanError(
-            [Problem("not valid YAML here: nested too deeply to read", file=str(path), line=1)]
-        ) from None
-    except yaml.YAMLError as exc:
-        raise PlanError([yaml_problem(exc, text, str(path))]) from None
     if data is None:
         return {}, None
     refuse_surrogates(text, data, str(path))
@@ -125,13 +73,6 @@ def load_file(path: Path) -> tuple[dict[str, Any], yaml.Node | None]:
     for name, config in (services or {}).items():
         _check_service(str(path), str(name), config, node)
     return data, node
-
-
-def kind_of(value: object) -> str:
-    """What a value is, in words (``a number``, ``text``), for a message."""
-    return {list: "a list", str: "text", int: "a number", float: "a number", bool: "a boolean"}.get(
-        type(value), type(value).__name__
-    )
 
 
 def _line_of(node: yaml.Node | None, key: str) -> int:
