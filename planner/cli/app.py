@@ -223,19 +223,18 @@ def write_all(stream: BinaryIO, data: bytes) -> None:
 
 
 def stdin_text(what: str) -> str:
-    """Standard input as UTF-8 text, up to the input size cap (``PLANNER_MAX_INPUT_MB``).
+    """Standard input as UTF-8 text, read as plans are (up to ``PLANNER_MAX_INPUT_MB``).
 
     Raises
     ------
+    PlanError
+        When it is larger than the read limit.
     UsageError
         Naming ``what`` and the first byte that is not UTF-8.
     """
-    from planner.planfile.source import max_input_bytes  # here: it loads the YAML parser
+    from planner.planfile.source import read_bounded  # here: it loads the YAML parser
 
-    cap = max_input_bytes()
-    data = sys.stdin.buffer.read(cap + 1)
-    if len(data) > cap:
-        raise UsageError(f"{what} from standard input is over {cap // 2**20} MB")
+    data = read_bounded("-", what)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
