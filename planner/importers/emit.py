@@ -22,7 +22,9 @@ from ruamel.yaml.tokens import CommentToken
 from planner.style import visible
 
 
-def _yaml() -> YAML:
+def round_trip_yaml() -> YAML:
+    """The project's plan layout (two-space mappings, list items indented under their key) for
+    ruamel.yaml's round-trip mode: generated plans and merged ones look alike."""
     y = YAML(typ="rt")
     y.width = 4096  # one value, one line: long commands stay greppable
     y.indent(mapping=2, sequence=4, offset=2)
@@ -78,5 +80,5 @@ def document(header: Sequence[str], body: CommentedMap) -> str:
     """The YAML text of ``body`` under the ``header`` comment lines."""
     body.yaml_set_start_comment("\n".join(visible(line) for line in header))
     out = io.StringIO()
-    _yaml().dump(body, out)
+    round_trip_yaml().dump(body, out)
     return out.getvalue()

@@ -20,6 +20,7 @@ from ruamel.yaml.error import CommentMark
 from ruamel.yaml.tokens import CommentToken
 
 from planner.errors import PlannerError
+from planner.importers.emit import round_trip_yaml
 from planner.planfile.source import read_bounded
 
 FILLABLE = ("name", "description", "owner", "verify")
@@ -54,10 +55,8 @@ class MergeReport:
 
 
 def _yaml() -> YAML:
-    y = YAML(typ="rt")
-    y.preserve_quotes = True
-    y.width = 4096
-    y.indent(mapping=2, sequence=4, offset=2)
+    y = round_trip_yaml()
+    y.preserve_quotes = True  # the person's own quoting stays as they wrote it
     return y
 
 
