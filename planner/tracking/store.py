@@ -246,10 +246,10 @@ class Store:
                 apply(view, event)
                 stored.append(event)
             if any(isinstance(e, Voided) for e in stored):
-                self._refold(db, view)
+                self._refold(view)
             return stored
 
-    def _refold(self, db: sqlite3.Connection, view: SqlView) -> None:
+    def _refold(self, view: SqlView) -> None:
         """Rewrite an incident's rows from its plan and its journal, voided events left out (a
         void changes the past). The plan is the copy the incident started from."""
         from planner.planfile.loader import load_source  # only a void gets here: the plan models
@@ -260,10 +260,7 @@ class Store:
         text = self.plan_text(row.plan_hash)
         assert text is not None, "an incident keeps its plan"
         plan = load_source(Source(f"<plan of {row.id}>", text, "yaml")).require_valid()
-        journal = _decode(
-            db.execute("SELECT seq, data FROM events WHERE incident = ? ORDER BY seq", (row.id,)).fetchall()
-        )
-        state = rebuild(plan, journal)
+        state = rebuild(plan, self.events(row.id))  # inside the transaction: self.db is ``db``
         view.put_incident(state.row)
         for task in state.tasks.values():
             view.put_task(task)

@@ -322,8 +322,7 @@ class ActingScreen(Screen[None]):
             if await self.app.push_screen_wait(ConfirmScreen(title, body, yes="Resolve")):
                 self.send(actions.Resolve(bool(left)), "incident resolved")
             return
-        states = {s: self.state.tasks[s].state for s in down}
-        listed = "\n".join(f"  {s} ({states[s]})" for s in down[:12])
+        listed = "\n".join(f"  {s} ({self.state.tasks[s].state})" for s in down[:12])
         more = f"\n  and {len(down) - 12} more" if len(down) > 12 else ""
         body = f"{len(down)} of {len(self.state.tasks)} services are NOT restored:\n{listed}{more}\n\n{body}"
         incident = self.state.row.id
