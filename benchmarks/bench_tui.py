@@ -27,7 +27,7 @@ CHILD = r"""
 import sys, time, json
 from planner.tui.app import TrackApp
 from planner.tui.recovery import RecoveryScreen
-from planner.tui.widgets import TaskTable
+from planner.tui.table import TaskTable
 
 original = TrackApp.run
 timings = {}

@@ -37,7 +37,7 @@ def apply(view: View, event: Event) -> None:  # long: one case per kind of event
                 view.put_workaround(wa)
                 for check in view.checks(wa.service):  # nothing vouches for a bypassed check any more
                     if check.dependency == wa.dependency and check.state == BYPASSED:
-                        check.state = PENDING
+                        check.state, check.observed = PENDING, None
                         view.put_check(check)
         case ev.FailedAgain():
             task = view.task(event.service)
@@ -63,6 +63,7 @@ def apply(view: View, event: Event) -> None:  # long: one case per kind of event
             for check in view.checks(event.service):
                 if check.dependency == event.dependency:
                     check.state = state
+                    check.observed = None if isinstance(event, ev.Bypassed) else event.observed
                     view.put_check(check)
         case ev.TaskBegun() | ev.Verified() | ev.Restored() | ev.Escalated():
             task = view.task(event.service)
@@ -112,7 +113,7 @@ def _reopen(view: View, failed: TaskRow, down: Iterable[str]) -> None:
         task.state, task.verified, task.begun = DOWN, False, None
         view.put_task(task)
         for check in view.dependents(service):
-            check.state = PENDING
+            check.state, check.observed = PENDING, None
             view.put_check(check)
             dependent = view.task(check.service)
             if dependent is not None and dependent.verified and dependent.state != RESTORED:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from planner.tracking.tables import add_shapes
+from planner.tracking.tables import add_check_evidence, add_shapes
 
 MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     # version 1
@@ -87,4 +87,6 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     """,
     # version 3: each incident's fixed task shape, so updates read an outline instead of every row
     add_shapes,
+    # version 4: what was observed when a check last passed or failed (shown beside the check)
+    add_check_evidence,
 ]

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from models.events import Voided
+from models.events import IncidentStarted, Voided
 from planner.tracking.actions import Action
 from planner.tracking.fold import apply
 from planner.tracking.state import MemoryView, View
@@ -23,7 +23,7 @@ from planner.tracking.store import Store
 if TYPE_CHECKING:
     from models.events import Event
 
-JOURNAL_TAIL = 200
+JOURNAL_TAIL = 1000
 """Events a session keeps for the journal pane (the store keeps them all)."""
 
 
@@ -45,6 +45,11 @@ class Session:
     """The newest events, oldest first."""
     seen: int = 0
     """Sequence number of the newest event folded into :attr:`state`."""
+
+    @property
+    def whole_journal(self) -> bool:
+        """True when :attr:`journal` holds the incident's every event (not only the newest)."""
+        return bool(self.journal) and isinstance(self.journal[0], IncidentStarted)
 
     def _open(self) -> Store:
         return Store(self.store_path)

@@ -147,6 +147,8 @@ class CheckRow:
     dependency: str
     command: str | None
     state: str = PENDING
+    observed: str | None = None
+    """What the responder saw when it last passed or failed (from its event)."""
 
 
 @dataclass(slots=True)
@@ -293,7 +295,7 @@ class MemoryView:
         held = self.check_rows.get((row.service, row.dependency))
         if held is None:
             raise KeyError(f"no check of {row.dependency} for {row.service} in this incident")
-        held.state = row.state  # the indexes hold the same object
+        held.state, held.observed = row.state, row.observed  # the indexes hold the same object
 
     def put_workaround(self, row: WorkaroundRow) -> None:
         self.wa_rows[row.id] = row

@@ -154,8 +154,8 @@ def insert_incident(db: sqlite3.Connection, state: MemoryView) -> None:
         (_task_values(r.id, t) for t in state.tasks.values()),
     )
     db.executemany(
-        "INSERT INTO checks (incident, service, dependency, command, state) VALUES (?,?,?,?,?)",
-        ((r.id, c.service, c.dependency, c.command, c.state) for c in state.check_rows.values()),
+        "INSERT INTO checks (incident, service, dependency, command, state, observed) VALUES (?,?,?,?,?,?)",
+        ((r.id, c.service, c.dependency, c.command, c.state, c.observed) for c in state.check_rows.values()),
     )
     db.execute("INSERT INTO shapes (incident, data) VALUES (?, ?)", (r.id, shape_json(state)))
 
@@ -167,9 +167,28 @@ def add_shapes(db: sqlite3.Connection) -> None:
         "CREATE TABLE shapes (incident TEXT PRIMARY KEY REFERENCES incidents (id), data TEXT NOT NULL)"
     )
     for (incident,) in db.execute("SELECT id FROM incidents").fetchall():
-        view = snapshot(db, incident)
+        view = snapshot(db, incident, "service, dependency, command, state")  # as schema 2 has them
         assert view is not None, "listed just above"
         db.execute("INSERT INTO shapes (incident, data) VALUES (?, ?)", (incident, shape_json(view)))
+
+
+def add_check_evidence(db: sqlite3.Connection) -> None:
+    """Schema 4: what the responder saw when a check last passed or failed, filled for the
+    incidents already in the store from their journals (voided events left out)."""
+    db.execute("ALTER TABLE checks ADD COLUMN observed TEXT")
+    rows = db.execute(
+        "SELECT seq, incident, kind, data FROM events WHERE kind IN ('check_passed', 'check_failed', "
+        "'bypassed', 'voided') ORDER BY seq"
+    ).fetchall()
+    voided = {json.loads(data)["target"] for _, _, kind, data in rows if kind == "voided"}
+    for seq, incident, kind, data in rows:
+        if kind == "voided" or seq in voided:
+            continue
+        event = json.loads(data)
+        db.execute(
+            "UPDATE checks SET observed = ? WHERE incident = ? AND service = ? AND dependency = ?",
+            (event.get("observed"), incident, event["service"], event["dependency"]),
+        )
 
 
 def read_outline(db: sqlite3.Connection, incident: str) -> Outline | None:
@@ -230,7 +249,7 @@ class SqlView:
 
     def checks(self, service: str) -> list[CheckRow]:
         rows = self.db.execute(
-            "SELECT service, dependency, command, state FROM checks WHERE incident = ? AND service = ? "
+            "SELECT service, dependency, command, state, observed FROM checks WHERE incident = ? AND service = ? "
             "ORDER BY dependency",
             (self.id, service),
         )
@@ -238,7 +257,7 @@ class SqlView:
 
     def dependents(self, service: str) -> list[CheckRow]:
         rows = self.db.execute(
-            "SELECT service, dependency, command, state FROM checks WHERE incident = ? AND dependency = ? "
+            "SELECT service, dependency, command, state, observed FROM checks WHERE incident = ? AND dependency = ? "
             "ORDER BY service",
             (self.id, service),
         )
@@ -290,8 +309,8 @@ class SqlView:
 
     def put_check(self, row: CheckRow) -> None:
         self.db.execute(
-            "UPDATE checks SET state = ? WHERE incident = ? AND service = ? AND dependency = ?",
-            (row.state, self.id, row.service, row.dependency),
+            "UPDATE checks SET state = ?, observed = ? WHERE incident = ? AND service = ? AND dependency = ?",
+            (row.state, row.observed, self.id, row.service, row.dependency),
         )
 
     def put_workaround(self, row: WorkaroundRow) -> None:
@@ -332,7 +351,9 @@ class SqlView:
         return _when(latest)
 
 
-def snapshot(db: sqlite3.Connection, incident: str) -> MemoryView | None:
+def snapshot(
+    db: sqlite3.Connection, incident: str, check_columns: str = "service, dependency, command, state, observed"
+) -> MemoryView | None:
     """A whole incident's rows, read in one go."""
     row = incident_row(db, incident)
     if row is None:
@@ -349,7 +370,7 @@ def snapshot(db: sqlite3.Connection, incident: str) -> MemoryView | None:
     checks = {
         (r[0], r[1]): CheckRow(*r)
         for r in db.execute(
-            "SELECT service, dependency, command, state FROM checks WHERE incident = ?", (incident,)
+            f"SELECT {check_columns} FROM checks WHERE incident = ?", (incident,)
         )
     }
     was = {

@@ -31,7 +31,7 @@ from planner.tui.modals import (
     TypedConfirmScreen,
     UpdateScreen,
 )
-from planner.tui.widgets import TaskTable
+from planner.tui.table import TaskTable
 
 LOUD = (actions.Bypass, actions.Escalate, comms.SendUpdate, actions.Fail, corrections.Void)
 """Actions whose success is also announced (the others show in the table and journal)."""
@@ -45,6 +45,8 @@ class ActingScreen(Screen[None]):
         self.session = session
         self.clock = clock
         self.projection: Projection | None = None
+        self.refused = False
+        """A refusal is on screen: the next action that succeeds takes it away."""
 
     @property
     def state(self) -> MemoryView:
@@ -74,18 +76,22 @@ class ActingScreen(Screen[None]):
         try:
             _, fresh = self.session.act(action)
         except RefusedError as refusal:
-            app.call_from_thread(
-                self.notify, safe.block(str(refusal)), title="Refused", severity="error", timeout=10
-            )
+            app.call_from_thread(self.refuse, str(refusal), "Refused")
             return
         except PlannerError as error:
-            app.call_from_thread(
-                self.notify, safe.block(str(error)), title="Not done", severity="error", timeout=10
-            )
+            app.call_from_thread(self.refuse, str(error), "Not done")
             return
+        if self.refused:  # it no longer stands: what was refused has been put right
+            self.refused = False
+            app.call_from_thread(app.clear_notifications)
         app.call_from_thread(self.fold, fresh)
         if isinstance(action, LOUD):  # the table and the journal show the rest; these deserve a word
             app.call_from_thread(self.notify, safe.block(done), timeout=6)
+
+    def refuse(self, why: str, title: str = "Refused") -> None:
+        """Say why an action was not recorded (until the next action succeeds)."""
+        self.refused = True
+        self.notify(safe.block(why), title=title, severity="error", timeout=10)
 
     def need_service(self) -> str | None:
         """The selected service, or a warning that none is."""
@@ -252,7 +258,7 @@ class ActingScreen(Screen[None]):
         try:
             return action.decide(self.state, self.session.actor, self.clock())
         except PlannerError as refusal:
-            self.notify(safe.block(str(refusal)), title="Refused", severity="error")
+            self.refuse(str(refusal))
             return None
 
     @work(exclusive=True, group="dialog")

@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 from models.duration import DurationError, parse_duration
 from planner.style import terminal_safe
 from planner.tui import safe
+from planner.tui.widgets import KeyBar
 
 T = TypeVar("T")
 
@@ -26,10 +27,20 @@ class Dialog(ModalScreen[T | None], Generic[T]):
     through ``dismiss`` and changes nothing itself. Its style is in ``track.tcss``."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    KEYS: ClassVar[list[tuple[str, str]]] = [("Enter", "OK"), ("Esc", "cancel")]
+    """What the key bar under the dialog says."""
 
     def __init__(self, title: str) -> None:
         super().__init__()
         self.title_text = title
+
+    def compose(self) -> ComposeResult:
+        yield from self.content()
+        yield KeyBar(self.KEYS, always=False)
+
+    def content(self) -> ComposeResult:
+        """The dialog itself (under its title)."""
+        raise NotImplementedError
 
     def heading(self) -> Label:
         """The dialog's title line."""
@@ -44,12 +55,18 @@ class ConfirmScreen(Dialog[bool]):
     """Yes or no, with what happens either way (Escape or Cancel: None, which means no)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("y", "yes", "Yes", show=False)]
+    KEYS: ClassVar[list[tuple[str, str]]] = [
+        ("y", "confirm"),
+        ("Enter", "the button in focus (Cancel first)"),
+        ("Tab", "next button"),
+        ("Esc", "cancel"),
+    ]
 
     def __init__(self, title: str, body: str, yes: str = "Yes", no: str = "Cancel") -> None:
         super().__init__(title)
         self.body, self.yes, self.no = body, yes, no
 
-    def compose(self) -> ComposeResult:
+    def content(self) -> ComposeResult:
         with Vertical():
             yield self.heading()
             yield Static(safe.block(self.body))
@@ -73,11 +90,13 @@ class TypedConfirmScreen(Dialog[bool]):
     its button stays disabled until ``word`` (the incident id) is typed, and the focus starts in
     the field, never on the button."""
 
+    KEYS: ClassVar[list[tuple[str, str]]] = [("type the id, Enter", "confirm"), ("Esc", "cancel")]
+
     def __init__(self, title: str, body: str, word: str, yes: str) -> None:
         super().__init__(title)
         self.body, self.word, self.yes = body, word, yes
 
-    def compose(self) -> ComposeResult:
+    def content(self) -> ComposeResult:
         with Vertical():
             yield self.heading()
             with VerticalScroll(classes="body"):
@@ -110,11 +129,13 @@ class TypedConfirmScreen(Dialog[bool]):
 class PickScreen(Dialog[str]):
     """Pick one of several (a dependency check, an incident to resume)."""
 
+    KEYS: ClassVar[list[tuple[str, str]]] = [("up/down", "choose"), ("Enter", "pick"), ("Esc", "cancel")]
+
     def __init__(self, title: str, choices: list[tuple[str, str]], note: str = "") -> None:
         super().__init__(title)
         self.choices, self.note = choices, note
 
-    def compose(self) -> ComposeResult:
+    def content(self) -> ComposeResult:
         with Vertical():
             yield self.heading()
             if self.note:
@@ -128,11 +149,13 @@ class PickScreen(Dialog[str]):
 class TextScreen(Dialog[str]):
     """One line of text (a note, what was observed)."""
 
+    KEYS: ClassVar[list[tuple[str, str]]] = [("Enter", "record it"), ("Esc", "cancel")]
+
     def __init__(self, title: str, placeholder: str = "", note: str = "") -> None:
         super().__init__(title)
         self.placeholder, self.note = placeholder, note
 
-    def compose(self) -> ComposeResult:
+    def content(self) -> ComposeResult:
         with Vertical():
             yield self.heading()
             if self.note:
@@ -160,6 +183,8 @@ class BypassAnswer:
 class BypassScreen(Dialog[BypassAnswer]):
     """Skip the check of one dependency: why, and for how long; says that a workaround is created."""
 
+    KEYS: ClassVar[list[tuple[str, str]]] = [("Tab", "next field"), ("Enter", "bypass"), ("Esc", "cancel")]
+
     def __init__(
         self, service: str, dependency: str, command: str | None, owner: str | None, next_id: str
     ) -> None:
@@ -167,7 +192,7 @@ class BypassScreen(Dialog[BypassAnswer]):
         self.service, self.dependency, self.command = service, dependency, command
         self.owner, self.next_id = owner, next_id
 
-    def compose(self) -> ComposeResult:
+    def content(self) -> ComposeResult:
         with Vertical():
             yield self.heading()
             yield Static(f"Skipped check: {safe.line(self.command or '(no command in the plan)')}")
@@ -222,12 +247,17 @@ class UpdateScreen(Dialog[UpdateAnswer]):
     """The drafted stakeholder update, editable, for the chosen audience."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "send", "Log it")]
+    KEYS: ClassVar[list[tuple[str, str]]] = [
+        ("Ctrl+S", "log it"),
+        ("Tab", "audience / text / buttons"),
+        ("Esc", "cancel (asks if edited)"),
+    ]
 
     def __init__(self, drafts: dict[str, str], audience: str = "technical") -> None:
         super().__init__("Stakeholder update (edit, then log it: Ctrl+S)")
         self.drafts, self.audience = drafts, audience
 
-    def compose(self) -> ComposeResult:
+    def content(self) -> ComposeResult:
         with Vertical():
             yield self.heading()
             yield Select(
@@ -241,14 +271,57 @@ class UpdateScreen(Dialog[UpdateAnswer]):
                 yield Button("Cancel", id="cancel")
                 yield Button("Log update", id="send", variant="primary")
 
+    def _edited(self) -> bool:
+        """True when the text is no longer the draft it started from."""
+        return (
+            self.query_one("#text", TextArea).text.strip()
+            != terminal_safe(self.drafts[self.audience]).strip()
+        )
+
     def on_select_changed(self, event: Select.Changed) -> None:
-        if isinstance(event.value, str) and event.value != self.audience:
-            self.audience = event.value
-            self.query_one("#text", TextArea).text = terminal_safe(self.drafts[event.value])
+        chosen = event.value
+        if not isinstance(chosen, str) or chosen == self.audience:
+            return
+        if not self._edited():
+            self._switch(chosen)
+            return
+
+        def decided(discard: bool | None) -> None:
+            if discard:
+                self._switch(chosen)
+            else:  # back to the audience whose edited text stays
+                self.query_one("#audience", Select).value = self.audience
+
+        ask = ConfirmScreen(
+            "Discard your edits?",
+            f"The {self.audience} update was edited. The {chosen} draft would replace it.",
+            yes="Discard",
+            no="Keep editing",
+        )
+        self.app.push_screen(ask, decided)
+
+    def _switch(self, audience: str) -> None:
+        self.audience = audience
+        self.query_one("#text", TextArea).text = terminal_safe(self.drafts[audience])
+
+    def action_cancel(self) -> None:
+        """Close without logging; asks first when the text was edited."""
+        if not self._edited():
+            self.dismiss(None)
+            return
+
+        def decided(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        ask = ConfirmScreen(
+            "Discard the edited update?", "Nothing is logged.", yes="Discard", no="Keep editing"
+        )
+        self.app.push_screen(ask, decided)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "cancel":
-            self.dismiss(None)
+            self.action_cancel()
         else:
             self.action_send()
 
@@ -264,12 +337,17 @@ class TreeScreen(Dialog[None]):
     """A service's impacted dependencies, recursively, with their states; and what waits on it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("g,q", "cancel", "Close")]
+    KEYS: ClassVar[list[tuple[str, str]]] = [
+        ("up/down", "move"),
+        ("Enter", "fold/unfold"),
+        ("Esc/g", "close"),
+    ]
 
     def __init__(self, tree: Tree[str]) -> None:
         super().__init__("Dependency tree (Escape closes)")
         self.dep_tree = tree
 
-    def compose(self) -> ComposeResult:
+    def content(self) -> ComposeResult:
         with Vertical(id="tree-dialog"):
             yield self.heading()
             yield self.dep_tree
@@ -283,12 +361,13 @@ class HelpScreen(Dialog[None]):
     """Every key, and the rules the guards enforce."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("question_mark,q", "cancel", "Close")]
+    KEYS: ClassVar[list[tuple[str, str]]] = [("up/down, PgUp/PgDn", "scroll"), ("Esc/?", "close")]
 
     def __init__(self, keys: list[tuple[str, str]]) -> None:
         super().__init__("Keys (Escape closes)")
         self.keys = keys
 
-    def compose(self) -> ComposeResult:
+    def content(self) -> ComposeResult:
         width = max(len(k) for k, _ in self.keys)
         lines = [f"[b]{key:<{width}}[/]  {text}" for key, text in self.keys]
         rules = (

@@ -5,6 +5,7 @@ by polling the journal twice a second; what each key does is in :mod:`planner.tu
 from __future__ import annotations
 
 import shlex
+import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, ClassVar
@@ -13,7 +14,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.events import Key, Resize
+from textual.events import Resize
 from textual.timer import Timer
 from textual.widgets import Input, Label, Tree
 from textual.worker import Worker, WorkerState
@@ -24,9 +25,11 @@ from planner.tracking.progress import Projection, project
 from planner.tracking.render import state_word
 from planner.tracking.session import Session
 from planner.tracking.store import default_store_path
+from planner.tui import safe
 from planner.tui.acting import ActingScreen
 from planner.tui.modals import ConfirmScreen, HelpScreen, TreeScreen
-from planner.tui.widgets import DetailPane, JournalPane, KeyBar, TaskTable, TrackHeader
+from planner.tui.table import QUICK, SORTS, RowFilter, TaskTable
+from planner.tui.widgets import DetailPane, JournalPane, KeyBar, TrackHeader
 
 PROJECTION_DELAY = 1.0
 """Seconds of quiet after a change before the projected finish is recomputed."""
@@ -39,20 +42,28 @@ TREE_NODES = 400
 
 KEYBAR = [
     ("b", "begin"),
-    ("c/C", "check pass/fail"),
+    ("c/C", "check"),
     ("v", "verify"),
     ("r", "restored"),
     ("x", "bypass"),
     ("f", "failed"),
+    ("z", "undo"),
     ("n", "note"),
     ("u", "update"),
     ("e", "escalate"),
     ("/", "filter"),
-    ("g", "tree"),
-    ("?", "help"),
+    ("1-4", "all/ready/late/risk"),
+    ("s", "sort"),
+    ("]", "next ready"),
+    ("}", "next at risk"),
+    ("d/l", "detail/journal"),
     ("q", "quit"),
 ]
-"""The key bar: every action key, short enough for 80 columns' worth of essentials."""
+"""The key bar under the table: the action keys first (it keeps as many as fit, then ? and ^p)."""
+FILTER_KEYS = [("Enter", "apply"), ("Esc", "clear"), ("team:ID state:NAME", "words")]
+"""The key bar while the filter box has the focus."""
+PANE_KEYS = [("up/down", "scroll"), ("d/l", "detail/journal"), ("Esc", "back to the table"), ("q", "quit")]
+"""The key bar while the detail or journal pane fills the screen."""
 
 
 class RecoveryScreen(ActingScreen):
@@ -61,8 +72,13 @@ class RecoveryScreen(ActingScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("b", "begin", "Begin", tooltip="Start restoring the selected service"),
         Binding("c", "check(True)", "Pass check", tooltip="Record a dependency check as passed"),
-        Binding("C", "check(False)", "Fail check", tooltip="Record a dependency check as failed"),
-        Binding("v", "verify", "Verify", tooltip="Confirm the service's own verify command"),
+        Binding(
+            "C",
+            "check(False)",
+            "Fail check",
+            tooltip="Record a dependency check as failed (asks what it showed)",
+        ),
+        Binding("v", "verify", "Verify", tooltip="Confirm the service's own verify command (shows it first)"),
         Binding("r", "restored", "Restored", tooltip="Declare the service restored (guarded)"),
         Binding("x", "bypass", "Bypass", tooltip="Skip a dependency check: creates a tracked workaround"),
         Binding("f", "fail", "Failed again", tooltip="The service failed again (reopens dependents)"),
@@ -76,6 +92,24 @@ class RecoveryScreen(ActingScreen):
         Binding("W", "remove_workaround", "Workaround out", tooltip="Record that a workaround was taken out"),
         Binding(
             "slash", "filter", "Filter", key_display="/", tooltip="Filter by text, team:ID or state:NAME"
+        ),
+        Binding("1", "quick('all')", "All rows", tooltip="Quick filter off: every row"),
+        Binding("2", "quick('ready')", "Ready only", tooltip="Only the rows that can be finished now"),
+        Binding("3", "quick('late')", "Late only", tooltip="Only the rows past their RTO"),
+        Binding("4", "quick('risk')", "Late or at risk", tooltip="Past their RTO, or projected to miss it"),
+        Binding("t", "team", "This team only", tooltip="Only the selected service's owner team (again: all)"),
+        Binding("H", "hide_restored", "Hide restored", tooltip="Hide or show the restored rows"),
+        Binding("s", "sort", "Sort", tooltip="Sort by wave, by RTO left (nearest first), by team"),
+        Binding("right_square_bracket", "jump('ready', 1)", "Next ready", key_display="]"),
+        Binding("left_square_bracket", "jump('ready', -1)", "Previous ready", key_display="["),
+        Binding("right_curly_bracket", "jump('urgent', 1)", "Next late/at risk", key_display="}"),
+        Binding("left_curly_bracket", "jump('urgent', -1)", "Previous late/at risk", key_display="{"),
+        Binding("d", "full('detail')", "Detail", tooltip="The selected service full-screen (again: back)"),
+        Binding(
+            "l", "full('journal')", "Journal", tooltip="The journal full-screen, to scroll back (again: back)"
+        ),
+        Binding(
+            "escape", "escape", "Back", show=False, tooltip="Clear the filter, or leave a full-screen pane"
         ),
         Binding("g", "tree", "Tree", tooltip="Dependency tree of the selected service"),
         Binding("question_mark", "help", "Help", key_display="?", tooltip="Keys and rules"),
@@ -98,15 +132,16 @@ class RecoveryScreen(ActingScreen):
         with Horizontal(id="main"):
             yield TaskTable(self.clock, id="tasks")
             with Vertical(id="side"):
-                yield Label("Selected service", id="detail-title")
+                yield Label("Selected service (d: full screen)", id="detail-title")
                 with VerticalScroll(id="detail"):
                     yield DetailPane(id="detail-text")
-                yield Label("Journal (newest first)", id="journal-title")
-                with VerticalScroll(id="journal"):
-                    yield JournalPane(id="journal-text")
-        yield Input(
-            placeholder="/ filter: words, team:ID, state:down|restoring|restored|reopened", id="filter"
-        )
+                yield Label("Journal, newest first (l: full screen)", id="journal-title")
+                yield JournalPane(id="journal")
+        with Horizontal(id="filterbar"):
+            yield Input(
+                placeholder="/ filter: words, team:ID, state:down|restoring|restored|reopened", id="filter"
+            )
+            yield Label("", id="shown")
         yield KeyBar(KEYBAR)
 
     def on_mount(self) -> None:
@@ -130,19 +165,45 @@ class RecoveryScreen(ActingScreen):
     # showing -----------------------------------------------------------------------------
 
     def _show_all(self) -> None:
-        self.query_one(TaskTable).show(self.state)
+        table = self.query_one(TaskTable)
         if self.projection is not None:
-            self.query_one(TaskTable).show_risk(self.projection.at_risk)
+            table.at_risk = frozenset(self.projection.at_risk)
+        table.show(self.state)
         self.query_one(TrackHeader).show(self.state, self.projection)
         self._show_detail()
-        self.query_one(JournalPane).show(self.session.journal)
+        older = (
+            ""
+            if self.session.whole_journal
+            else "(older events: planner report " + self.session.incident + ")"
+        )
+        self.query_one(JournalPane).show(self.session.journal, older)
+        self._show_shown()
 
     def _show_detail(self) -> None:
         self.query_one(DetailPane).show(self.session.state, self.selected, self.clock())
 
+    def _show_shown(self) -> None:
+        """The status beside the filter box: how many rows show, the sort, the quick filters."""
+        table = self.query_one(TaskTable)
+        parts = []
+        if table.filter.active:
+            parts.append(f"{len(table.rows)} of {len(self.state.tasks)} shown")
+            if table.filter.quick != "all":
+                parts.append(QUICK[table.filter.quick])
+            if table.filter.team is not None:
+                parts.append(f"team {table.filter.team}")
+            if table.filter.hide_restored:
+                parts.append("restored hidden")
+        if table.sort != SORTS[0]:
+            parts.append(f"by {table.sort}")
+        if table.filter.active:
+            parts.append("Esc: all")
+        self.query_one("#shown", Label).update(safe.line("  ".join(parts)))
+
     def on_task_table_selected(self, _message: TaskTable.Selected) -> None:
         if self.session.state is not None and self._on_screen():
             self._show_detail()
+            self.query_one("#detail", VerticalScroll).scroll_home(animate=False)
 
     def _on_screen(self) -> bool:
         """False while the app is shutting down (timers and workers may still call back)."""
@@ -151,7 +212,7 @@ class RecoveryScreen(ActingScreen):
     def _tick(self) -> None:
         if self._on_screen():
             self.query_one(TrackHeader).tick()
-            self.query_one(TaskTable).refresh()
+            self.query_one(TaskTable).tick()
 
     # the journal, from this terminal and others -------------------------------------------
 
@@ -174,11 +235,20 @@ class RecoveryScreen(ActingScreen):
             self._project_soon()
 
     def _project_soon(self) -> None:
-        """Re-run the schedule once things settle: at 10,000 tasks it takes a good part of a
-        second of CPU, which must not compete with the repaint that follows a key press."""
-        if self._projection_timer is not None:
-            self._projection_timer.stop()
-        self._projection_timer = self.set_timer(PROJECTION_DELAY, self._project)
+        """Re-run the schedule a moment after a change: at 10,000 tasks it takes a good part of
+        a second of CPU, which must not compete with the repaint that follows a key press. The
+        first change starts the wait and later ones join it (a busy incident, polled twice a
+        second, would otherwise push it back for ever): one projection per
+        :data:`PROJECTION_DELAY` at most, and the header gives its age when it lags."""
+        header = self.query_one(TrackHeader)
+        if header.behind_since is None:
+            header.behind_since = time.monotonic()
+        if self._projection_timer is None:
+            self._projection_timer = self.set_timer(PROJECTION_DELAY, self._project_due)
+
+    def _project_due(self) -> None:
+        self._projection_timer = None
+        self._project()
 
     @work(thread=True, exclusive=True, group="projection", exit_on_error=False)
     def _project(self) -> None:
@@ -191,7 +261,10 @@ class RecoveryScreen(ActingScreen):
     def _projected(self, result: Projection, seq: int) -> None:
         self.projection, self.projected_seq = result, seq
         if self._on_screen():
-            self.query_one(TrackHeader).show(self.state, result)
+            header = self.query_one(TrackHeader)
+            if seq == self.session.seen:
+                header.behind_since = None
+            header.show(self.state, result)
             self.query_one(TaskTable).show_risk(result.at_risk)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -213,22 +286,107 @@ class RecoveryScreen(ActingScreen):
         """Show the filter box."""
         self.query_one("#filter", Input).focus()
 
+    def _refilter(self) -> None:
+        self.query_one(TaskTable).show(self.state)
+        self._show_shown()
+
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "filter":
-            table = self.query_one(TaskTable)
-            table.filter.text = event.value
-            table.show(self.state)
+            self.query_one(TaskTable).filter.text = event.value
+            self._refilter()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "filter":
             self.query_one(TaskTable).focus()
 
-    def on_key(self, event: Key) -> None:
-        box = self.query_one("#filter", Input)
-        if event.key == "escape" and box.has_focus:
-            box.value = ""
+    def action_quick(self, which: str) -> None:
+        """Quick filter: all, ready, late, late or at risk."""
+        self.query_one(TaskTable).filter.quick = which
+        self._refilter()
+
+    def action_team(self) -> None:
+        """Only the selected service's team; again to show every team."""
+        table = self.query_one(TaskTable)
+        if table.filter.team is not None:
+            table.filter.team = None
+        else:
+            service = self.need_service()
+            if service is None:
+                return
+            owner = self.state.tasks[service].owner
+            if owner is None:
+                self.notify(f"{service} has no owner team.", severity="warning")
+                return
+            table.filter.team = owner
+        self._refilter()
+
+    def action_hide_restored(self) -> None:
+        """Hide or show the restored rows."""
+        table = self.query_one(TaskTable)
+        table.filter.hide_restored = not table.filter.hide_restored
+        self._refilter()
+
+    def action_sort(self) -> None:
+        """Next sort: wave, RTO left, team."""
+        table = self.query_one(TaskTable)
+        table.sort = SORTS[(SORTS.index(table.sort) + 1) % len(SORTS)]
+        self._refilter()
+        self.notify(f"Sorted by {table.sort}.", timeout=2)
+
+    def action_jump(self, kind: str, step: int) -> None:
+        """Next or previous row that is ready, or late or at risk."""
+        if not self.query_one(TaskTable).jump(kind, step):
+            what = "ready" if kind == "ready" else "late or at risk"
+            self.notify(f"No row shown is {what}.", timeout=3)
+
+    def action_full(self, pane: str) -> None:
+        """The detail or journal pane full-screen (the same key again: back to the table)."""
+        full = f"full-{pane}"
+        was = self.has_class(full)
+        self.remove_class("full-detail", "full-journal")
+        if was:
             self.query_one(TaskTable).focus()
-            event.stop()
+        else:
+            self.add_class(full)
+            self.query_one("#detail" if pane == "detail" else "#journal").focus()
+        self._show_keys()
+
+    def action_escape(self) -> None:
+        """Escape: clears the filter box, or leaves a full-screen pane, or clears every filter."""
+        box = self.query_one("#filter", Input)
+        table = self.query_one(TaskTable)
+        if box.has_focus:
+            box.value = ""
+            table.focus()
+        elif self.has_class("full-detail") or self.has_class("full-journal"):
+            self.remove_class("full-detail", "full-journal")
+            table.focus()
+        elif table.filter.active:
+            box.value = ""
+            table.filter = RowFilter()
+            self._refilter()
+        self._show_keys()
+
+    def on_descendant_focus(self) -> None:
+        self._show_keys()
+
+    def _show_keys(self) -> None:
+        """The key bar follows the focus and the mode."""
+        if not self._on_screen():
+            return
+        box = self.query_one("#filter", Input)
+        if box.has_focus:
+            keys = FILTER_KEYS
+        elif self.has_class("full-detail") or self.has_class("full-journal"):
+            keys = PANE_KEYS
+        else:
+            keys = KEYBAR
+        self.query_one(KeyBar).show(keys)
+        detail, journal = (
+            ("Esc: back", "Esc: back") if keys is PANE_KEYS else ("d: full screen", "l: full screen")
+        )
+        self.query_one("#detail-title", Label).update(f"Selected service ({detail})")
+        self.query_one("#journal-title", Label).update(f"Journal, newest first ({journal})")
 
     def action_tree(self) -> None:
         """The selected service's dependency tree."""
@@ -265,7 +423,12 @@ class RecoveryScreen(ActingScreen):
     def action_help(self) -> None:
         """Keys and rules."""
         keys = [(b.key_display or b.key, b.description) for b in self.key_bindings()]
-        keys += [("up/down, j/k", "Move"), ("Ctrl+P", "Command palette"), ("Ctrl+Q", "Quit at once")]
+        keys += [
+            ("up/down, j/k", "Move"),
+            ("PgUp/PgDn, Home/End", "Move faster"),
+            ("Ctrl+P", "Command palette"),
+            ("Ctrl+Q", "Quit at once"),
+        ]
         self.app.push_screen(HelpScreen(keys))
 
     @work(exclusive=True, group="dialog")

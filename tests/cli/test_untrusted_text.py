@@ -11,7 +11,8 @@ import pytest
 
 from planner.tracking.session import Session
 from planner.tui.app import TrackApp
-from planner.tui.widgets import DetailPane, JournalPane, TaskTable, TrackHeader
+from planner.tui.table import TaskTable
+from planner.tui.widgets import DetailPane, JournalPane, TrackHeader
 from tests.conftest import DATA, Result
 from tests.tui.test_track import Clock, recovery, settle, started
 

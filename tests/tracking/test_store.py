@@ -129,11 +129,64 @@ def test_a_schema_2_store_gets_the_outlines_of_its_incidents(tmp_path: Path) -> 
     store.act(first.row.id, lambda view: actions.Begin("storage-cluster").decide(view, "ic", AT))
     expected = store.outline(first.row.id)
     store.db.execute("DROP TABLE shapes")
+    store.db.execute("ALTER TABLE checks DROP COLUMN observed")
     store.db.execute("PRAGMA user_version=2")
     store.close()
     reopened = Store(path)
     assert reopened.version == len(MIGRATIONS)
     assert reopened.outline(first.row.id) == expected
+
+
+def test_a_schema_3_store_gets_what_each_check_showed_from_its_journal(tmp_path: Path) -> None:
+    """Opening a store written before checks kept their evidence fills it from the journal,
+    leaving out what was voided."""
+    from planner.tracking import corrections
+
+    path = tmp_path / "s.db"
+    store = Store(path)
+    loaded = load_plan(EXAMPLES / "enterprise.yaml")
+    first = open_incident(
+        store,
+        loaded.plan,
+        loaded.source.text,
+        scenario="storage-outage",
+        failed=None,
+        title=None,
+        exercise=False,
+        actor="ic",
+        at=AT,
+    )
+    incident = first.row.id
+    for action in (
+        actions.Begin("storage-cluster"),
+        actions.Verify("storage-cluster", None),
+        actions.Restore("storage-cluster"),
+    ):
+        store.act(incident, lambda view, a=action: a.decide(view, "ic", AT))
+    view = store.snapshot(incident)
+    assert view is not None
+    dependents = [c for c in view.dependents("storage-cluster")]
+    seen, slip = dependents[0], dependents[1]
+    store.act(
+        incident,
+        lambda v: actions.Check(seen.service, "storage-cluster", False, "I/O errors").decide(v, "ic", AT),
+    )
+    store.act(
+        incident,
+        lambda v: actions.Check(slip.service, "storage-cluster", False, "wrong one").decide(v, "ic", AT),
+    )
+    target = store.events(incident)[-1]
+    store.act(incident, lambda v: corrections.Void(target, "slip").decide(v, "ic", AT))
+    expected = store.snapshot(incident)
+    assert expected is not None
+    assert expected.check_rows[seen.service, "storage-cluster"].observed == "I/O errors"
+    assert expected.check_rows[slip.service, "storage-cluster"].observed is None
+    store.db.execute("ALTER TABLE checks DROP COLUMN observed")
+    store.db.execute(f"PRAGMA user_version={len(MIGRATIONS) - 1}")
+    store.close()
+    reopened = Store(path)
+    assert reopened.version == len(MIGRATIONS)
+    assert reopened.snapshot(incident) == expected
 
 
 def test_a_file_that_is_not_a_store_is_a_clear_error(tmp_path: Path) -> None:

@@ -23,7 +23,8 @@ from planner.tracking.store import Store
 from planner.tui.app import TrackApp
 from planner.tui.modals import BypassScreen, HelpScreen, TreeScreen, TypedConfirmScreen, UpdateScreen
 from planner.tui.recovery import RecoveryScreen
-from planner.tui.widgets import TaskTable, TrackHeader
+from planner.tui.table import TaskTable
+from planner.tui.widgets import TrackHeader
 
 ENTERPRISE = Path(__file__).parents[2] / "examples" / "enterprise.yaml"
 STARTED = datetime(2026, 11, 28, 2, 10, tzinfo=UTC)
@@ -555,7 +556,7 @@ async def test_rows_projected_to_miss_their_rto_are_marked_as_the_header_counts(
         assert projection.at_risk, "the storage outage of the example misses some RTOs"
         table = screen.query_one(TaskTable)
         await wait_for(pilot, lambda: table.at_risk == frozenset(projection.at_risk))
-        marked = [s for s in table.rows if table._row(app.state.tasks[s], 20, 20)[1] in {"late", "atrisk"}]
+        marked = [s for s in table.rows if table._row(app.state.tasks[s], 20, 12, 20)[1] in {"late", "atrisk"}]
         assert sorted(marked) == sorted(projection.at_risk)
         header = str(screen.query_one(TrackHeader).render())
         assert f"RTO at risk {len(marked)}" in header
