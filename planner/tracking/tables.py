@@ -19,6 +19,7 @@ from planner.tracking.state import (
     WorkaroundRow,
 )
 
+_CHECK_COLUMNS = "service, dependency, command, state, observed"
 _TASK_COLUMNS = (
     "service, position, wave, name, owner, criticality, rto, duration, verify, runbook, state, verified, "
     "reopened, begun, restored, escalations"
@@ -249,16 +250,14 @@ class SqlView:
 
     def checks(self, service: str) -> list[CheckRow]:
         rows = self.db.execute(
-            "SELECT service, dependency, command, state, observed FROM checks WHERE incident = ? AND service = ? "
-            "ORDER BY dependency",
+            f"SELECT {_CHECK_COLUMNS} FROM checks WHERE incident = ? AND service = ? ORDER BY dependency",
             (self.id, service),
         )
         return [CheckRow(*r) for r in rows]
 
     def dependents(self, service: str) -> list[CheckRow]:
         rows = self.db.execute(
-            "SELECT service, dependency, command, state, observed FROM checks WHERE incident = ? AND dependency = ? "
-            "ORDER BY service",
+            f"SELECT {_CHECK_COLUMNS} FROM checks WHERE incident = ? AND dependency = ? ORDER BY service",
             (self.id, service),
         )
         return [CheckRow(*r) for r in rows]
@@ -352,7 +351,9 @@ class SqlView:
 
 
 def snapshot(
-    db: sqlite3.Connection, incident: str, check_columns: str = "service, dependency, command, state, observed"
+    db: sqlite3.Connection,
+    incident: str,
+    check_columns: str = "service, dependency, command, state, observed",
 ) -> MemoryView | None:
     """A whole incident's rows, read in one go."""
     row = incident_row(db, incident)
@@ -369,9 +370,7 @@ def snapshot(
     }
     checks = {
         (r[0], r[1]): CheckRow(*r)
-        for r in db.execute(
-            f"SELECT {check_columns} FROM checks WHERE incident = ?", (incident,)
-        )
+        for r in db.execute(f"SELECT {check_columns} FROM checks WHERE incident = ?", (incident,))
     }
     was = {
         r[0]: _workaround(r)

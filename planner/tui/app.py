@@ -6,17 +6,27 @@ guards and journal."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from textual import work
 from textual.app import App, SystemCommand
 from textual.screen import Screen
+from textual.theme import BUILTIN_THEMES
 
 from planner.tracking.session import Session, utc_now
 from planner.tracking.state import MemoryView
 from planner.tui.modals import PickScreen
 from planner.tui.recovery import RecoveryScreen
+
+THEME = replace(
+    BUILTIN_THEMES["textual-dark"],
+    name="planner-dark",
+    variables={"block-cursor-background": "#01579B", "block-cursor-blurred-background": "#01579B 60%"},
+)
+"""Textual's dark theme with a darker selection bar, so its text meets 4.5:1 contrast (the others
+may be picked from the palette)."""
 
 Starter = Callable[[], str]
 """Starts a new incident and returns its id (when the user declines to resume one)."""
@@ -54,6 +64,8 @@ class TrackApp(App[None]):
         return RecoveryScreen(self.session, self.clock, poll=self.polling)
 
     def on_mount(self) -> None:
+        self.register_theme(THEME)
+        self.theme = THEME.name
         if self.resume_offer:
             self._resume()
         else:

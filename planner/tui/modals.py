@@ -10,6 +10,7 @@ from typing import ClassVar, Generic, TypeVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import Resize
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea, Tree
 from textual.widgets.option_list import Option
@@ -20,6 +21,9 @@ from planner.tui import safe
 from planner.tui.widgets import KeyBar
 
 T = TypeVar("T")
+
+SHORT = 30
+"""Terminals with fewer rows get compact dialogs (less padding; they scroll if still too tall)."""
 
 
 class Dialog(ModalScreen[T | None], Generic[T]):
@@ -35,8 +39,12 @@ class Dialog(ModalScreen[T | None], Generic[T]):
         self.title_text = title
 
     def compose(self) -> ComposeResult:
+        self.set_class(self.app.size.height < SHORT, "short")
         yield from self.content()
         yield KeyBar(self.KEYS, always=False)
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.height < SHORT, "short")
 
     def content(self) -> ComposeResult:
         """The dialog itself (under its title)."""
@@ -57,9 +65,8 @@ class ConfirmScreen(Dialog[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("y", "yes", "Yes", show=False)]
     KEYS: ClassVar[list[tuple[str, str]]] = [
         ("y", "confirm"),
-        ("Enter", "the button in focus (Cancel first)"),
-        ("Tab", "next button"),
         ("Esc", "cancel"),
+        ("Tab/Enter", "buttons (Cancel first)"),
     ]
 
     def __init__(self, title: str, body: str, yes: str = "Yes", no: str = "Cancel") -> None:
@@ -203,6 +210,7 @@ class BypassScreen(Dialog[BypassAnswer]):
                 classes="warning",
             )
             yield Input(placeholder="Reason (required): what was changed and why", id="reason")
+            yield Label("Expires after (e.g. 24h, 3d; it is reported as expired after that):")
             yield Input(value="24h", placeholder="Expires after (e.g. 24h)", id="expires")
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")

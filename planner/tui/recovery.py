@@ -25,10 +25,9 @@ from planner.tracking.progress import Projection, project
 from planner.tracking.render import state_word
 from planner.tracking.session import Session
 from planner.tracking.store import default_store_path
-from planner.tui import safe
-from planner.tui.acting import ActingScreen
+from planner.tui.finding import KEYBAR, FindingScreen
 from planner.tui.modals import ConfirmScreen, HelpScreen, TreeScreen
-from planner.tui.table import QUICK, SORTS, RowFilter, TaskTable
+from planner.tui.table import TaskTable
 from planner.tui.widgets import DetailPane, JournalPane, KeyBar, TrackHeader
 
 PROJECTION_DELAY = 1.0
@@ -40,33 +39,8 @@ NARROW = 110
 TREE_NODES = 400
 """The dependency tree stops growing after this many nodes."""
 
-KEYBAR = [
-    ("b", "begin"),
-    ("c/C", "check"),
-    ("v", "verify"),
-    ("r", "restored"),
-    ("x", "bypass"),
-    ("f", "failed"),
-    ("z", "undo"),
-    ("n", "note"),
-    ("u", "update"),
-    ("e", "escalate"),
-    ("/", "filter"),
-    ("1-4", "all/ready/late/risk"),
-    ("s", "sort"),
-    ("]", "next ready"),
-    ("}", "next at risk"),
-    ("d/l", "detail/journal"),
-    ("q", "quit"),
-]
-"""The key bar under the table: the action keys first (it keeps as many as fit, then ? and ^p)."""
-FILTER_KEYS = [("Enter", "apply"), ("Esc", "clear"), ("team:ID state:NAME", "words")]
-"""The key bar while the filter box has the focus."""
-PANE_KEYS = [("up/down", "scroll"), ("d/l", "detail/journal"), ("Esc", "back to the table"), ("q", "quit")]
-"""The key bar while the detail or journal pane fills the screen."""
 
-
-class RecoveryScreen(ActingScreen):
+class RecoveryScreen(FindingScreen):
     """The live recovery of one incident."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -182,32 +156,10 @@ class RecoveryScreen(ActingScreen):
     def _show_detail(self) -> None:
         self.query_one(DetailPane).show(self.session.state, self.selected, self.clock())
 
-    def _show_shown(self) -> None:
-        """The status beside the filter box: how many rows show, the sort, the quick filters."""
-        table = self.query_one(TaskTable)
-        parts = []
-        if table.filter.active:
-            parts.append(f"{len(table.rows)} of {len(self.state.tasks)} shown")
-            if table.filter.quick != "all":
-                parts.append(QUICK[table.filter.quick])
-            if table.filter.team is not None:
-                parts.append(f"team {table.filter.team}")
-            if table.filter.hide_restored:
-                parts.append("restored hidden")
-        if table.sort != SORTS[0]:
-            parts.append(f"by {table.sort}")
-        if table.filter.active:
-            parts.append("Esc: all")
-        self.query_one("#shown", Label).update(safe.line("  ".join(parts)))
-
     def on_task_table_selected(self, _message: TaskTable.Selected) -> None:
         if self.session.state is not None and self._on_screen():
             self._show_detail()
             self.query_one("#detail", VerticalScroll).scroll_home(animate=False)
-
-    def _on_screen(self) -> bool:
-        """False while the app is shutting down (timers and workers may still call back)."""
-        return self.app.is_running and self.is_attached
 
     def _tick(self) -> None:
         if self._on_screen():
@@ -280,113 +232,7 @@ class RecoveryScreen(ActingScreen):
             self._poll_trouble = trouble
         self.notify_worker_error(worker.group, worker.error, timeout=20)
 
-    # filter, tree, help, quit -------------------------------------------------------------
-
-    def action_filter(self) -> None:
-        """Show the filter box."""
-        self.query_one("#filter", Input).focus()
-
-    def _refilter(self) -> None:
-        self.query_one(TaskTable).show(self.state)
-        self._show_shown()
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "filter":
-            self.query_one(TaskTable).filter.text = event.value
-            self._refilter()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "filter":
-            self.query_one(TaskTable).focus()
-
-    def action_quick(self, which: str) -> None:
-        """Quick filter: all, ready, late, late or at risk."""
-        self.query_one(TaskTable).filter.quick = which
-        self._refilter()
-
-    def action_team(self) -> None:
-        """Only the selected service's team; again to show every team."""
-        table = self.query_one(TaskTable)
-        if table.filter.team is not None:
-            table.filter.team = None
-        else:
-            service = self.need_service()
-            if service is None:
-                return
-            owner = self.state.tasks[service].owner
-            if owner is None:
-                self.notify(f"{service} has no owner team.", severity="warning")
-                return
-            table.filter.team = owner
-        self._refilter()
-
-    def action_hide_restored(self) -> None:
-        """Hide or show the restored rows."""
-        table = self.query_one(TaskTable)
-        table.filter.hide_restored = not table.filter.hide_restored
-        self._refilter()
-
-    def action_sort(self) -> None:
-        """Next sort: wave, RTO left, team."""
-        table = self.query_one(TaskTable)
-        table.sort = SORTS[(SORTS.index(table.sort) + 1) % len(SORTS)]
-        self._refilter()
-        self.notify(f"Sorted by {table.sort}.", timeout=2)
-
-    def action_jump(self, kind: str, step: int) -> None:
-        """Next or previous row that is ready, or late or at risk."""
-        if not self.query_one(TaskTable).jump(kind, step):
-            what = "ready" if kind == "ready" else "late or at risk"
-            self.notify(f"No row shown is {what}.", timeout=3)
-
-    def action_full(self, pane: str) -> None:
-        """The detail or journal pane full-screen (the same key again: back to the table)."""
-        full = f"full-{pane}"
-        was = self.has_class(full)
-        self.remove_class("full-detail", "full-journal")
-        if was:
-            self.query_one(TaskTable).focus()
-        else:
-            self.add_class(full)
-            self.query_one("#detail" if pane == "detail" else "#journal").focus()
-        self._show_keys()
-
-    def action_escape(self) -> None:
-        """Escape: clears the filter box, or leaves a full-screen pane, or clears every filter."""
-        box = self.query_one("#filter", Input)
-        table = self.query_one(TaskTable)
-        if box.has_focus:
-            box.value = ""
-            table.focus()
-        elif self.has_class("full-detail") or self.has_class("full-journal"):
-            self.remove_class("full-detail", "full-journal")
-            table.focus()
-        elif table.filter.active:
-            box.value = ""
-            table.filter = RowFilter()
-            self._refilter()
-        self._show_keys()
-
-    def on_descendant_focus(self) -> None:
-        self._show_keys()
-
-    def _show_keys(self) -> None:
-        """The key bar follows the focus and the mode."""
-        if not self._on_screen():
-            return
-        box = self.query_one("#filter", Input)
-        if box.has_focus:
-            keys = FILTER_KEYS
-        elif self.has_class("full-detail") or self.has_class("full-journal"):
-            keys = PANE_KEYS
-        else:
-            keys = KEYBAR
-        self.query_one(KeyBar).show(keys)
-        detail, journal = (
-            ("Esc: back", "Esc: back") if keys is PANE_KEYS else ("d: full screen", "l: full screen")
-        )
-        self.query_one("#detail-title", Label).update(f"Selected service ({detail})")
-        self.query_one("#journal-title", Label).update(f"Journal, newest first ({journal})")
+    # tree, help, quit ------------------------------------------------------------------------
 
     def action_tree(self) -> None:
         """The selected service's dependency tree."""

@@ -27,8 +27,8 @@ SORTS = ("wave", "RTO left", "team")
 """The orders ``s`` cycles through: restore order, the nearest RTO deadline first, owner team."""
 QUICK = {"all": "all", "ready": "ready", "late": "late", "risk": "late or at risk"}
 """The quick filters (keys 1 to 4), with how the status line names them."""
-WIDE = 160
-"""From this many columns the owner and service columns widen."""
+WIDE = 120
+"""From this many columns of table (a terminal of about 180) the owner and service columns widen."""
 
 
 def fit(text: str, width: int) -> str:
@@ -47,8 +47,9 @@ def is_late(state: MemoryView, task: TaskRow, now: datetime) -> bool:
 
 
 def is_ready(state: MemoryView, task: TaskRow) -> bool:
-    """Not restored, and nothing it depends on holds it back (it can be finished now)."""
-    return task.state != RESTORED and state.ready(task.service)
+    """Not restored, and every impacted dependency restored: someone can work on it now (begin,
+    run its checks, verify, declare it restored)."""
+    return task.state != RESTORED and not state.blockers(task.service)
 
 
 @dataclass

@@ -59,18 +59,18 @@ class TrackHeader(Static):
             return
         row, now = state.row, self.now()
         counts = state.counts()
-        kind = "[b $warning]EXERCISE[/]" if row.exercise else "[b $error]INCIDENT[/]"
+        kind = "[b $text-warning]EXERCISE[/]" if row.exercise else "[b $text-error]INCIDENT[/]"
         first = f"{kind} [b]{row.id}[/] T+{clock(now - row.started)}"
         if row.state != "open":
-            first += f" [b $success]resolved {row.resolved:%H:%M}[/]"
+            first += f" [b $text-success]resolved {row.resolved:%H:%M}[/]"
         first += f"  {_escape(row.title)}"
         due = next_update_due(state.row, state.info.update_cadence)
         if row.state != "open":
             update = "updates: done"
         elif due < now:
-            update = f"[b $error]update OVERDUE {clock(now - due)}[/]"
+            update = f"[b $text-error]update OVERDUE {clock(now - due)}[/]"
         elif due - now <= WARN_BEFORE:
-            update = f"[b $warning]update due in {clock(due - now)}[/]"
+            update = f"[b $text-warning]update due in {clock(due - now)}[/]"
         else:
             update = f"update due in {clock(due - now)} ({due:%H:%M})"
         second = f"{update}   restored {counts[RESTORED]}/{len(state.tasks)}"
@@ -78,17 +78,17 @@ class TrackHeader(Static):
         if row.state != "open":  # the outcome, not a projection of work nobody will do
             missed = len(p.missed) if p is not None else 0
             down = len(state.tasks) - counts[RESTORED]
-            second += f"   [b $error]{down} never restored[/]" if down else "   all restored"
-            second += f"   [b $error]RTO missed {missed}[/]" if missed else "   RTO missed 0"
+            second += f"   [b $text-error]{down} never restored[/]" if down else "   all restored"
+            second += f"   [b $text-error]RTO missed {missed}[/]" if missed else "   RTO missed 0"
         elif p is not None:
             if counts[RESTORED] == len(state.tasks):
-                second += "   [b $success]all restored: R resolves[/]"
+                second += "   [b $text-success]all restored: R resolves[/]"
             else:
                 second += f"   finish ~{p.eta:%H:%M}" if p.eta else "   finish: no estimate"
                 if self.behind_since is not None and time.monotonic() - self.behind_since > STALE_AFTER:
                     second += f" [$text-warning](as of {time.monotonic() - self.behind_since:.0f}s ago)[/]"
             risk = len(p.at_risk)
-            second += f"   [b $error]RTO at risk {risk}[/]" if risk else "   RTO at risk 0"
+            second += f"   [b $text-error]RTO at risk {risk}[/]" if risk else "   RTO at risk 0"
         self.update(f"{first}\n{second}")
 
 

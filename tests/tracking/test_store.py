@@ -165,7 +165,7 @@ def test_a_schema_3_store_gets_what_each_check_showed_from_its_journal(tmp_path:
         store.act(incident, lambda view, a=action: a.decide(view, "ic", AT))
     view = store.snapshot(incident)
     assert view is not None
-    dependents = [c for c in view.dependents("storage-cluster")]
+    dependents = list(view.dependents("storage-cluster"))
     seen, slip = dependents[0], dependents[1]
     store.act(
         incident,

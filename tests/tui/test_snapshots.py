@@ -1,24 +1,28 @@
-"""SVG snapshots of the main screen, the help screen and the update editor on the enterprise
-example, with the clock faked (pytest-textual-snapshot; update with --snapshot-update)."""
+"""SVG snapshots of the recovery screen and of each dialog on the enterprise example, at 80x24,
+120x36 and 200x50, with the clock faked (pytest-textual-snapshot; after a deliberate change,
+look at the report and update with ``--snapshot-update``)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from planner.tracking.session import Session
 from planner.tui.app import TrackApp
-from tests.tui.test_track import STARTED, Clock, recovery, start_incident, started, wait_for
+from planner.tui.modals import Dialog
+from tests.tui.test_track import STARTED, Clock, go_to, recovery, start_incident, started, wait_for
 
-SIZE = (120, 36)
+SIZES = {"80x24": (80, 24), "120x36": (120, 36), "200x50": (200, 50)}
 
 
 def enterprise_app(tmp_path: Path) -> TrackApp:
-    from datetime import timedelta
-
     path = tmp_path / "incidents.db"
     incident = start_incident(path)
-    clock = Clock(STARTED + timedelta(minutes=20))
+    clock = Clock(STARTED + timedelta(minutes=50))  # secrets-vault (RTO 45m) is late
     return TrackApp(Session(path, incident, "alice", clock=clock), clock=clock, poll=False)
 
 
@@ -29,36 +33,48 @@ async def settled(pilot: Any) -> None:
 
 
 async def restore_storage(pilot: Any) -> None:
+    """storage-cluster restored, db-primary begun; the cursor on db-primary."""
+    await settled(pilot)
     for key in ("b", "v", "y", "r"):
         await pilot.press(key)
         if key == "v":  # it asks first: its worker waits on the dialog until y
             await pilot.pause()
         else:
             await settled(pilot)
-    await pilot.press("down", "down", "down", "b")
+    await go_to(pilot.app, pilot, "db-primary")
+    await pilot.press("b")
     await settled(pilot)
     # the projected finish is recomputed a second after the last change
     await wait_for(pilot, lambda: recovery(pilot.app).projected_seq == pilot.app.session.seen)
     await settled(pilot)
 
 
-def test_main_screen(snap_compare: Any, tmp_path: Path) -> None:
-    assert snap_compare(enterprise_app(tmp_path), terminal_size=SIZE, run_before=restore_storage)
+def opening(*keys: str) -> Callable[[Any], Awaitable[None]]:
+    """Restore storage, then press ``keys`` and wait for the dialog they open."""
 
-
-def test_help_screen(snap_compare: Any, tmp_path: Path) -> None:
-    async def open_help(pilot: Any) -> None:
-        await settled(pilot)
-        await pilot.press("question_mark")
-        await pilot.pause()
-
-    assert snap_compare(enterprise_app(tmp_path), terminal_size=SIZE, run_before=open_help)
-
-
-def test_update_editor(snap_compare: Any, tmp_path: Path) -> None:
-    async def open_editor(pilot: Any) -> None:
+    async def run_before(pilot: Any) -> None:
         await restore_storage(pilot)
-        await pilot.press("u")
+        await pilot.press(*keys)
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, Dialog))
         await pilot.pause()
 
-    assert snap_compare(enterprise_app(tmp_path), terminal_size=SIZE, run_before=open_editor)
+    return run_before
+
+
+VIEWS: dict[str, Callable[[Any], Awaitable[None]]] = {
+    "main": restore_storage,
+    "help": opening("question_mark"),
+    "update": opening("u"),
+    "confirm-verify": opening("v"),
+    "resolve-typed": opening("R"),
+    "pick-check": opening("c"),
+    "text-note": opening("n"),
+    "bypass": opening("x", "enter"),
+    "tree": opening("g"),
+}
+
+
+@pytest.mark.parametrize("size", sorted(SIZES))
+@pytest.mark.parametrize("view", sorted(VIEWS))
+def test_snapshot(snap_compare: Any, tmp_path: Path, view: str, size: str) -> None:
+    assert snap_compare(enterprise_app(tmp_path), terminal_size=SIZES[size], run_before=VIEWS[view])

@@ -556,7 +556,9 @@ async def test_rows_projected_to_miss_their_rto_are_marked_as_the_header_counts(
         assert projection.at_risk, "the storage outage of the example misses some RTOs"
         table = screen.query_one(TaskTable)
         await wait_for(pilot, lambda: table.at_risk == frozenset(projection.at_risk))
-        marked = [s for s in table.rows if table._row(app.state.tasks[s], 20, 12, 20)[1] in {"late", "atrisk"}]
+        marked = [
+            s for s in table.rows if table._row(app.state.tasks[s], 20, 12, 20)[1] in {"late", "atrisk"}
+        ]
         assert sorted(marked) == sorted(projection.at_risk)
         header = str(screen.query_one(TrackHeader).render())
         assert f"RTO at risk {len(marked)}" in header
