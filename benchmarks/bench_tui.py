@@ -74,6 +74,14 @@ async def drive(pilot):
     for key in "team:team-1":
         await timed("one key typed in the filter (re-filters)", key)
     await timed("escape (clear filter)", "escape")
+    for _ in range(3):
+        await timed("s (sort: wave, RTO left, team)", "s")
+    for key in "2341":
+        await timed("1-4 (quick filter: all, ready, late, at risk)", key)
+    for _ in range(5):
+        await timed("] (jump to the next ready row)", "right_square_bracket")
+    for _ in range(4):
+        await timed("d (detail pane full-screen and back)", "d")
     print(json.dumps(timings), flush=True)
     app.exit()
 

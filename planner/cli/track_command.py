@@ -48,7 +48,9 @@ def track(  # noqa: PLR0917 - click passes every option
     \b
     Keys: b begin  c/C pass/fail a check  v verify  r restored  x bypass  f failed again
           n note  u stakeholder update  e escalate  z undo  R resolve  W workaround out
-          / filter  g tree  ? help  q quit
+          / filter  1-4 all/ready/late/at risk  t team  H hide restored  s sort
+          ] [ next/previous ready  } { next/previous late  d/l detail/journal full-screen
+          Esc clear filters  g tree  ? help  Ctrl+P every action  q quit
     """
 
     from planner.cli.incident_commands import who_is
@@ -94,7 +96,7 @@ def _which_incident(path: Path, incident_id: str | None, plan_name: str) -> tupl
     and, without ``--incident``, the open ones to offer to resume."""
     from planner.tracking.store import Store
 
-    with Store(path) as store:
+    with Store(path, create=incident_id is None) as store:  # resuming needs the store to exist
         if incident_id is not None:
             return store.require(incident_id).id, []
         open_ones = [r for r in store.incident_rows() if r.plan_name == plan_name and r.state == "open"]

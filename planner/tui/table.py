@@ -147,6 +147,8 @@ class TaskTable(ScrollView, can_focus=True):
         self.sort = SORTS[0]
         self.at_risk: frozenset[str] = frozenset()
         """Tasks the last projection finishes after their RTO (marked like the header counts)."""
+        self._longest = (12, 6)
+        """The longest service id shown and owner id (worked out per change, not per line)."""
 
     @property
     def selected(self) -> str | None:
@@ -169,6 +171,10 @@ class TaskTable(ScrollView, can_focus=True):
             self.rows = arrange(state, self.filter, self.sort, self.at_risk, self.now())
         else:
             self.rows = list(state.tasks)
+        self._longest = (
+            max(map(len, self.rows), default=12),
+            max((len(t.owner or "(none)") for t in state.tasks.values()), default=6),
+        )
         self.virtual_size = Size(self.size.width, len(self.rows) + 1)
         if keep in self.rows:
             self.cursor = self.rows.index(keep)
@@ -238,9 +244,8 @@ class TaskTable(ScrollView, can_focus=True):
         """Service, owner and "blocked by" widths: the first two grow to their longest value
         (up to 32 and 12 columns, or 40 and 24 from :data:`WIDE` columns); the last takes the rest."""
         wide = width >= WIDE
-        tasks = self.state.tasks.values() if self.state is not None else []
-        service = max(12, min(40 if wide else 32, max((len(s) for s in self.rows), default=12)))
-        owner = max(6, min(24 if wide else 12, max((len(t.owner or "(none)") for t in tasks), default=6)))
+        service = max(12, min(40 if wide else 32, self._longest[0]))
+        owner = max(6, min(24 if wide else 12, self._longest[1]))
         fixed = 2 + 3 + 1 + service + 1 + owner + 1 + 9 + 1 + 6 + 1 + 8 + 2
         return service, owner, max(0, width - fixed)
 

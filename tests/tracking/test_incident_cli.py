@@ -384,6 +384,19 @@ def test_track_needs_a_terminal(store: Path, capsys: pytest.CaptureFixture[str])
     assert not store.exists(), "no incident is started without a screen to track it"
 
 
+def test_track_resuming_from_a_mistyped_store_is_an_error_not_a_new_store(
+    store: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from planner.cli import track_command
+
+    monkeypatch.setattr(track_command, "_require_terminal", lambda: None)
+    typo = store.parent / "incidnets.db"
+    code, _, err = run(capsys, "track", str(ENTERPRISE), "--store", str(typo), "--incident", "INC-1")
+    assert code == 2
+    assert f"no incident store at {typo}" in err
+    assert not typo.exists()
+
+
 def test_a_role_goes_to_one_of_the_plans_people_unless_outside_plan(
     store: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
