@@ -14,7 +14,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Input, Label, Select, TextArea
 
-from planner.tracking import comms
+from planner.tracking import actions, comms
 from planner.tracking.session import Session
 from planner.tracking.store import Store
 from planner.tui.app import TrackApp
@@ -213,6 +213,26 @@ async def test_every_dialog_and_the_help_meet_the_contrast(tmp_path: Path) -> No
 
 
 @pytest.mark.asyncio
+async def test_every_dialog_fits_80x24_with_its_buttons_and_keys_on_screen(tmp_path: Path) -> None:
+    app, _, _ = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(app, pilot)
+        await go_to(app, pilot, "db-primary")
+        dialogs = (["question_mark"], ["u"], ["n"], ["v"], ["x", "enter"], ["C"], ["g"], ["e"], ["R"], ["q"])
+        for keys in dialogs:
+            await pilot.press(*keys)
+            await wait_for(pilot, lambda: isinstance(app.screen, Dialog))
+            await pilot.pause()
+            screen = app.screen.region
+            for widget in (*app.screen.query("Button"), app.screen.query_one(KeyBar)):
+                shown = widget.region
+                assert shown.height > 0, (keys, widget)
+                assert screen.contains_region(shown), (keys, widget, shown)
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: app.screen is recovery(app))
+
+
+@pytest.mark.asyncio
 async def test_the_detail_pane_puts_checks_first_shows_what_was_seen_and_starts_at_the_top(
     tmp_path: Path,
 ) -> None:
@@ -228,6 +248,13 @@ async def test_the_detail_pane_puts_checks_first_shows_what_was_seen_and_starts_
         text = str(recovery(app).query_one(DetailPane).render())
         assert text.index("Depends on") < text.index("Owner") < text.index("Escalation")
         assert "seen: replica lag 40s" in text
+        other = Session(app.session.store_path, app.session.incident, "bob", clock=app.clock)
+        other.load()
+        other.act(actions.Check("ldap-directory", "storage-cluster", True, "ldapsearch answers in 4 ms"))
+        recovery(app).fold(app.session.fetch())
+        await go_to(app, pilot, "ldap-directory")
+        assert "seen: ldapsearch answers in 4 ms" in str(recovery(app).query_one(DetailPane).render())
+        await go_to(app, pilot, "db-primary")
         assert app.state.check_rows["db-primary", "storage-cluster"].observed == "replica lag 40s"
         pane = recovery(app).query_one("#detail", VerticalScroll)
         pane.scroll_end(animate=False)
