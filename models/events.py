@@ -65,6 +65,46 @@ class TaskBegun(ServiceEvent):
     kind: Literal["task_begun"] = "task_begun"
 
 
+class RunEvidence(BaseModel):
+    """What running a check or verify command showed (``--run``): the evidence kept with the
+    event, so the journal says how success was measured, not only that someone said so."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    command: str
+    """The command as the plan has it."""
+    shell: bool
+    """Run through ``/bin/sh -c`` (the command needed a shell)."""
+    cwd: str
+    """The working directory it ran in."""
+    exit_status: int | None
+    """Its exit status; None when it timed out or could not start (see ``error``)."""
+    seconds: float
+    """How long it ran."""
+    head: str = ""
+    """The first lines of its output (standard output and error, capped)."""
+    tail: str = ""
+    """The last lines of its output, when there were more than the head holds."""
+    error: str | None = None
+    """Why there is no exit status: a timeout, a command that could not start."""
+
+    @property
+    def passed(self) -> bool:
+        """Exit status 0 passes; anything else (a timeout too) fails."""
+        return self.exit_status == 0
+
+    def summary(self) -> str:
+        """``exit 0 in 0.3 s`` (or the error), the words the journal and the report use."""
+        if self.exit_status is None:
+            return self.error or "no exit status"
+        return f"exit {self.exit_status} in {self.seconds:.1f} s"
+
+    def last_line(self) -> str:
+        """The last line of output, for one-line displays."""
+        text = (self.tail or self.head).strip()
+        return text.splitlines()[-1] if text else ""
+
+
 class CheckPassed(ServiceEvent):
     """A dependency check of a service passed."""
 
@@ -73,6 +113,8 @@ class CheckPassed(ServiceEvent):
     """The dependency checked."""
     observed: str | None = None
     """What the responder looked at (needed when the plan has no check command)."""
+    run: RunEvidence | None = None
+    """The check command's run, when the planner ran it (``--run``)."""
 
 
 class CheckFailed(ServiceEvent):
@@ -83,6 +125,8 @@ class CheckFailed(ServiceEvent):
     """The dependency checked."""
     observed: str | None = None
     """What was seen."""
+    run: RunEvidence | None = None
+    """The check command's run, when the planner ran it (``--run``)."""
 
 
 class Verified(ServiceEvent):
@@ -91,6 +135,16 @@ class Verified(ServiceEvent):
     kind: Literal["verified"] = "verified"
     observed: str | None = None
     """What the responder looked at (needed when the plan has no verify command)."""
+    run: RunEvidence | None = None
+    """The verify command's run, when the planner ran it (``--run``)."""
+
+
+class VerifyFailed(ServiceEvent):
+    """The service's own verify command was run and failed: it stays unconfirmed."""
+
+    kind: Literal["verify_failed"] = "verify_failed"
+    run: RunEvidence
+    """The run that failed."""
 
 
 class Restored(ServiceEvent):
@@ -215,6 +269,7 @@ Event = Annotated[
     | CheckPassed
     | CheckFailed
     | Verified
+    | VerifyFailed
     | Restored
     | Bypassed
     | FailedAgain
@@ -266,9 +321,11 @@ __all__ = [
     "Restored",
     "ReviewHeld",
     "RoleAssigned",
+    "RunEvidence",
     "StakeholderUpdate",
     "TaskBegun",
     "Verified",
+    "VerifyFailed",
     "Voided",
     "WorkaroundRemoved",
     "event_adapter",

@@ -63,6 +63,9 @@ class Policy(StrictModel):
     """Parallel recovery tasks a team can run when it does not say."""
     rules: dict[str, RuleSetting] = Field(default_factory=dict)
     """Per-rule severity override: ``{rule-id: error|warning|info|off}``."""
+    run_checks: Literal["ask", "never"] = "ask"
+    """``ask``: the planner runs a check or verify command when a person asks for that one
+    (``--run``, a confirmed dialog, ``audit --run-checks``); ``never``: it never runs them."""
 
 
 class Person(StrictModel):

@@ -82,7 +82,7 @@ def _import() -> click.Command:
 
 
 def _incident() -> click.Command:
-    from planner.cli import incident_actions, incident_corrections  # noqa: F401 - add commands to the group
+    from planner.cli import incident_actions, incident_checks, incident_corrections  # noqa: F401 - add commands
     from planner.cli.incident_commands import incident
 
     return incident

@@ -86,67 +86,6 @@ _register()
 @incident.command()
 @click.argument("incident_id", metavar="ID")
 @click.argument("service")
-@click.option("--observed", metavar="TEXT", help="what you looked at (needed when the plan has no verify)")
-@STORE
-@AS
-@AT
-def verify(  # noqa: PLR0917 - click passes every option
-    incident_id: str,
-    service: str,
-    observed: str | None,
-    store_path: str | None,
-    actor: str | None,
-    at: str | None,
-) -> int:
-    """Confirm SERVICE's own verify command succeeded."""
-    who, when = who_is(actor), when_of(at)
-    return done(act(store_path, incident_id, actions.Verify(service, observed), who, when))
-
-
-@incident.command()
-@click.argument("incident_id", metavar="ID")
-@click.argument("service")
-@click.argument("dependency")
-@click.option("--pass", "passed", flag_value=True, default=None, help="the check succeeded")
-@click.option("--fail", "passed", flag_value=False, help="the check failed")
-@click.option(
-    "--observed", metavar="TEXT", help="what you saw (needed to pass a check the plan has no command for)"
-)
-@STORE
-@AS
-@AT
-def check(  # noqa: PLR0917 - click passes every option
-    incident_id: str,
-    service: str,
-    dependency: str,
-    passed: bool | None,
-    observed: str | None,
-    store_path: str | None,
-    actor: str | None,
-    at: str | None,
-) -> int:
-    """Record the check of DEPENDENCY for SERVICE: --pass or --fail.
-
-    A check passes only once DEPENDENCY is restored. The command to run is the dependency's
-    `check:` in the plan (`planner incident status ID` shows it).
-    """
-    if passed is None:
-        raise UsageError("say --pass or --fail")
-    who, when = who_is(actor), when_of(at)
-    return done(
-        act(
-            store_path,
-            incident_id,
-            actions.Check(service, dependency, passed, observed),
-            who,
-            when,
-        )
-    )
-
-
-@incident.command()
-@click.argument("incident_id", metavar="ID")
-@click.argument("service")
 @click.argument("dependency")
 @click.option("--reason", required=True, metavar="TEXT", help="why the check is skipped (required)")
 @click.option("--expires", metavar="DURATION", help="how long the workaround may stay (default 24h)")

@@ -21,8 +21,10 @@ from models.events import (
     FailedAgain,
     Resolved,
     Restored,
+    RunEvidence,
     TaskBegun,
     Verified,
+    VerifyFailed,
     WorkaroundRemoved,
 )
 from planner.errors import UsageError
@@ -84,9 +86,14 @@ class Check(Action):
     dependency: str
     passed: bool
     observed: str | None
+    run: RunEvidence | None = None
+    """The check command's run (``--run``): its exit status decides ``passed``."""
 
     def decide(self, view: View, actor: str, at: datetime) -> list[Event]:
         service, dependency, passed, observed = self.service, self.dependency, self.passed, self.observed
+        run = self.run
+        if run is not None and run.passed != passed:
+            raise UsageError(f"a check run that {'passed' if run.passed else 'failed'} is recorded as such")
         row = require_open(view, at)
         task = require_task(view, service)
         require_check(view, task, dependency)
@@ -104,6 +111,7 @@ class Check(Action):
                     service=service,
                     dependency=dependency,
                     observed=observed,
+                    run=run,
                 )
             ]
         dep = view.task(dependency)
@@ -119,7 +127,13 @@ class Check(Action):
             )
         return [
             CheckPassed(
-                incident=row.id, at=at, actor=actor, service=service, dependency=dependency, observed=observed
+                incident=row.id,
+                at=at,
+                actor=actor,
+                service=service,
+                dependency=dependency,
+                observed=observed,
+                run=run,
             )
         ]
 
@@ -130,9 +144,11 @@ class Verify(Action):
 
     service: str
     observed: str | None
+    run: RunEvidence | None = None
+    """The verify command's run (``--run``): a failed one is recorded as a failed verify."""
 
     def decide(self, view: View, actor: str, at: datetime) -> list[Event]:
-        service, observed = self.service, self.observed
+        service, observed, run = self.service, self.observed, self.run
         row = require_open(view, at)
         task = require_task(view, service)
         if task.state == DOWN:
@@ -144,7 +160,9 @@ class Verify(Action):
                 f"the plan has no verify command for {service}: say what you looked at with --observed TEXT "
                 "(and add `verify:` to the plan)"
             )
-        return [Verified(incident=row.id, at=at, actor=actor, service=service, observed=observed)]
+        if run is not None and not run.passed:
+            return [VerifyFailed(incident=row.id, at=at, actor=actor, service=service, run=run)]
+        return [Verified(incident=row.id, at=at, actor=actor, service=service, observed=observed, run=run)]
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from planner.tracking.state import (
     View,
     WorkaroundRow,
 )
+from planner.tracking.words import evidence
 
 
 def apply(view: View, event: Event) -> None:  # long: one case per kind of event
@@ -63,8 +64,15 @@ def apply(view: View, event: Event) -> None:  # long: one case per kind of event
             for check in view.checks(event.service):
                 if check.dependency == event.dependency:
                     check.state = state
-                    check.observed = None if isinstance(event, ev.Bypassed) else event.observed
+                    check.observed = (
+                        None if isinstance(event, ev.Bypassed) else evidence(event.run, event.observed)
+                    )
                     view.put_check(check)
+        case ev.VerifyFailed():
+            task = view.task(event.service)
+            if task is not None and task.verified:
+                task.verified = False
+                view.put_task(task)
         case ev.TaskBegun() | ev.Verified() | ev.Restored() | ev.Escalated():
             task = view.task(event.service)
             if task is None:

@@ -147,6 +147,7 @@ def _meta(plan: Plan, owners: set[str]) -> IncidentMeta:
         default_capacity=plan.policy.default_team_capacity,
         teams=teams,
         people=people,
+        run_checks=plan.policy.run_checks,
     )
 
 

@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from models.duration import clock
-from planner.style import Style, plain
+from planner import markdown
+from planner.style import Style, plain, visible
 from planner.tracking.progress import NO_ETA, Projection, next_update_due
 from planner.tracking.state import (
     BYPASSED,
@@ -131,6 +132,17 @@ def task_lines(state: MemoryView, now: datetime, style: Style = plain) -> list[s
     return out
 
 
+def evidence_lines(state: MemoryView) -> list[str]:
+    """What each check showed when it last passed or failed (a run's exit status, or what the
+    responder saw), so a pass in the journal says how it was measured."""
+    out = []
+    for task in state.tasks.values():
+        for c in state.checks(task.service):
+            if c.observed:
+                out.append(f"  {task.service} <- {c.dependency} {c.state}: {c.observed}")
+    return out
+
+
 def workaround_lines(state: MemoryView, now: datetime) -> list[str]:
     """Open workarounds of the incident."""
     out = []
@@ -160,6 +172,9 @@ def status_text(
     """The whole status for a terminal."""
     lines = header_lines(state, projection, now, style)
     lines += ["", *task_lines(state, now, style)]
+    seen = evidence_lines(state)
+    if seen:
+        lines += ["", "What the checks showed:", *(visible(line) for line in seen)]
     was = workaround_lines(state, now)
     if was:
         lines += ["", style(f"Open workarounds ({len(was)}):", "warning"), *(f"  {w}" for w in was)]
@@ -184,6 +199,9 @@ def status_markdown(
             f"{checks_summary(state, task.service)} | {'-' if left is None else clock(left)} | "
             f"{', '.join(state.blockers(task.service)) or ('ready' if state.ready(task.service) else '')} |"
         )
+    seen = evidence_lines(state)
+    if seen:
+        lines += ["", "## What the checks showed", "", *(f"- {markdown.text(line.strip())}" for line in seen)]
     was = workaround_lines(state, now)
     if was:
         lines += ["", "## Open workarounds", "", *(f"- {w}" for w in was)]
@@ -207,6 +225,7 @@ def status_json(
     services = []
     for task in state.tasks.values():
         left = rto_left(state, task, now)
+        checks = state.checks(task.service)
         services.append(
             {
                 "service": task.service,
@@ -219,7 +238,8 @@ def status_json(
                 "verified": task.verified,
                 "ready": state.ready(task.service),
                 "blocked_by": state.blockers(task.service),
-                "checks": {c.dependency: c.state for c in state.checks(task.service)},
+                "checks": {c.dependency: c.state for c in checks},
+                "check_evidence": {c.dependency: c.observed for c in checks if c.observed},
                 "rto_minutes": None if task.rto is None else task.rto / 60,
                 "rto_left_minutes": None if left is None else left.total_seconds() / 60,
                 "projected_finish": (f.isoformat() if (f := projection.finish(task.service)) else None),

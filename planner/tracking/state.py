@@ -59,6 +59,8 @@ class IncidentMeta:
     """Owner teams of impacted services."""
     people: dict[str, Person]
     """Everyone the plan names, for role holders."""
+    run_checks: str = "ask"
+    """The plan's ``policy.run_checks``: ``never`` forbids running its commands (``--run``)."""
 
     def to_json(self) -> str:
         """Stored form."""
@@ -80,7 +82,9 @@ class IncidentMeta:
             for k, t in raw["teams"].items()
         }
         people = {k: Person(**p) for k, p in raw["people"].items()}
-        return cls(raw["update_cadence"], raw["default_capacity"], teams, people)
+        return cls(
+            raw["update_cadence"], raw["default_capacity"], teams, people, raw.get("run_checks", "ask")
+        )
 
     def person(self, pid: str) -> Person:
         """The person with this id (or someone the plan does not name)."""

@@ -16,6 +16,24 @@ def describe(event: Event) -> str:
     return visible(_words(event))
 
 
+def ran(run: ev.RunEvidence | None) -> str:
+    """`` by `cmd`: exit 0 in 0.3 s`` (and the last line of output when it failed), or nothing."""
+    if run is None:
+        return ""
+    said = f" by `{run.command}`: {run.summary()}"
+    last = run.last_line()
+    if not run.passed and last:
+        said += f" ({last[:120]})"
+    return said
+
+
+def evidence(run: ev.RunEvidence | None, observed: str | None) -> str | None:
+    """What showed a check's result, for the check's row: the run, else what someone saw."""
+    if run is not None:
+        return ran(run).strip().removeprefix("by ")
+    return observed
+
+
 def _words(event: Event) -> str:
     match event:
         case ev.IncidentStarted():
@@ -28,13 +46,15 @@ def _words(event: Event) -> str:
             return f"began restoring {event.service}"
         case ev.CheckPassed():
             seen = f" ({event.observed})" if event.observed else ""
-            return f"check of {event.dependency} for {event.service} passed{seen}"
+            return f"check of {event.dependency} for {event.service} passed{seen}{ran(event.run)}"
         case ev.CheckFailed():
             seen = f" ({event.observed})" if event.observed else ""
-            return f"check of {event.dependency} for {event.service} FAILED{seen}"
+            return f"check of {event.dependency} for {event.service} FAILED{seen}{ran(event.run)}"
         case ev.Verified():
             seen = f" ({event.observed})" if event.observed else ""
-            return f"confirmed {event.service}'s own verify{seen}"
+            return f"confirmed {event.service}'s own verify{seen}{ran(event.run)}"
+        case ev.VerifyFailed():
+            return f"{event.service}'s own verify FAILED{ran(event.run)}"
         case ev.Restored():
             return f"{event.service} restored"
         case ev.Bypassed():
