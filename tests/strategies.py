@@ -14,6 +14,10 @@ text = st.text(
     alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\x85\u2028\u2029"),
     max_size=30,
 )
+COMMANDS = st.sampled_from(
+    ["pg_isready -h db1", "curl -fsS http://127.0.0.1/healthz", "systemctl is-active x"]
+)
+"""Check and verify commands for generated plans (never run: tests that run one run ``true``)."""
 durations = st.integers(min_value=0, max_value=7 * 86400).map(lambda s: timedelta(seconds=s))
 dates = st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1))
 datetimes = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1)).map(
@@ -117,7 +121,11 @@ def dag_plans(draw: st.DrawFn, max_services: int = 150) -> tuple[Plan, list[str]
             count = draw(st.integers(0, min(4, i)))
             picks = draw(st.lists(st.integers(0, i - 1), min_size=count, max_size=count, unique=True))
             deps = [
-                {"service": f"s{j}", "kind": draw(st.sampled_from(["hard", "hard", "hard", "soft"]))}
+                {
+                    "service": f"s{j}",
+                    "kind": draw(st.sampled_from(["hard", "hard", "hard", "soft"])),
+                    "check": draw(st.none() | COMMANDS),
+                }
                 for j in picks
             ]
         services.append(
@@ -128,6 +136,7 @@ def dag_plans(draw: st.DrawFn, max_services: int = 150) -> tuple[Plan, list[str]
                 "rto": draw(st.none() | st.integers(1, 600).map(lambda m: f"{m}m")),
                 "restore_time": draw(st.none() | st.integers(0, 90).map(lambda m: f"{m}m")),
                 "restart_time": draw(st.integers(0, 20).map(lambda m: f"{m}m")),
+                "verify": draw(st.none() | COMMANDS),
                 "depends_on": deps,
             }
         )

@@ -10,16 +10,28 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from hypothesis import HealthCheck, settings
+from hypothesis import event as note_event
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from models.events import Bypassed, Event, WorkaroundRemoved
 from models.plan import Plan
+from planner.running import plan_of, run
 from planner.tracking import actions, comms
 from planner.tracking.guards import RefusedError
 from planner.tracking.opening import initial_state, rebuild
 from planner.tracking.outline import outline_of
-from planner.tracking.state import BYPASSED, CONFIRMED, PENDING, RESOLVED, RESTORED, MemoryView
+from planner.tracking.runs import Target, prepare
+from planner.tracking.state import (
+    BYPASSED,
+    CONFIRMED,
+    FAILED,
+    PASSED,
+    PENDING,
+    RESOLVED,
+    RESTORED,
+    MemoryView,
+)
 from planner.tracking.store import Store
 from tests.strategies import dag_plans
 
@@ -112,6 +124,57 @@ class IncidentMachine(RuleBasedStateMachine):
         pair = self.pick_check(data)
         if pair:
             self.act(actions.Check(pair[0], pair[1], passed, observed))
+
+    def run_target(self, target: Target, passes: bool) -> None:
+        """Run ``target``'s command as ``--run`` does: the guard first (a refusal runs nothing
+        and records nothing), then a real process (``true`` or ``false`` standing in for the
+        plan's command), then its evidence through the guard again."""
+        self.now += timedelta(minutes=1)
+        at = self.now
+        journal = len(self.store.events(self.id))
+        try:
+            planned = prepare(self.state(), target, "r", at)
+        except RefusedError as refusal:
+            said = str(refusal)
+            assert "nothing was run" in said
+            assert len(self.store.events(self.id)) == journal
+            note_event("run refused before running")
+            return
+        what = "verify" if target.dependency is None else "check"
+        note_event(f"run recorded ({'pass' if passes else 'fail'}, {what})")
+        ran = run(plan_of("true" if passes else "false")).model_copy(update={"command": planned.command})
+        done = self.act(target.action(ran))
+        if passes:
+            assert done, f"{target}: a pass the guard allowed before the run was refused after it"
+        if target.dependency is not None:
+            check = self.state().check_rows[target.service, target.dependency]
+            assert check.state == (PASSED if passes else FAILED), (target, check.state)
+            assert check.observed is not None
+            assert planned.command in check.observed
+        else:
+            assert self.state().tasks[target.service].verified == passes
+
+    @rule(data=st.data(), passes=st.booleans(), likely=st.booleans())
+    def run_check(self, data: st.DataObject, passes: bool, likely: bool) -> None:
+        state = self.state()
+        # half the time one whose pass the guard would take (its dependency restored, a command)
+        runnable = sorted(
+            key
+            for key, c in state.check_rows.items()
+            if c.command
+            and state.tasks[c.dependency].state == RESTORED
+            and state.tasks[key[0]].state != RESTORED
+        )
+        pair = data.draw(st.sampled_from(runnable)) if likely and runnable else self.pick_check(data)
+        if pair:
+            self.run_target(Target(pair[0], pair[1]), passes)
+
+    @rule(data=st.data(), passes=st.booleans(), likely=st.booleans())
+    def run_verify(self, data: st.DataObject, passes: bool, likely: bool) -> None:
+        state = self.state()
+        runnable = [s for s, t in state.tasks.items() if t.verify and t.state == "restoring"]
+        service = data.draw(st.sampled_from(runnable if likely and runnable else self.services))
+        self.run_target(Target(service), passes)
 
     @rule(data=st.data(), reason=st.sampled_from(["", "  ", "check hangs, flag set"]))
     def bypass(self, data: st.DataObject, reason: str) -> None:

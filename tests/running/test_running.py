@@ -1,0 +1,165 @@
+"""Running a plan's command: real processes (``true``, ``false``, a sleep past its timeout, 10 MB
+of output, a child that ignores SIGTERM) and what the evidence keeps."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from planner import running
+from planner.running import RunRefusedError, allowed, plan_of, run
+
+PYTHON = sys.executable
+
+
+def alive(pid: int) -> bool:
+    """True while ``pid`` runs (a zombie waiting for its parent counts as gone)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+def test_true_passes_and_false_fails() -> None:
+    passed = run(plan_of("true"))
+    assert passed.passed
+    assert passed.exit_status == 0
+    assert passed.summary().startswith("exit 0 in ")
+    failed = run(plan_of("false"))
+    assert not failed.passed
+    assert failed.exit_status == 1
+
+
+def test_a_command_past_its_timeout_fails_and_its_process_group_is_gone(tmp_path: Path) -> None:
+    began = time.monotonic()
+    evidence = run(plan_of("sleep 60", timeout=1))
+    assert time.monotonic() - began < 5
+    assert evidence.exit_status is None
+    assert not evidence.passed
+    assert evidence.error is not None
+    assert "timed out after 1 s" in evidence.error
+
+
+def test_a_child_that_ignores_sigterm_is_killed_with_its_group(tmp_path: Path) -> None:
+    pids = tmp_path / "pids"
+    script = (
+        f"import os, signal, subprocess, time\n"
+        f"child = subprocess.Popen([{PYTHON!r}, '-c', "
+        f"'import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(120)'])\n"
+        f"open({str(pids)!r}, 'w').write(f'{{os.getpid()}} {{child.pid}}')\n"
+        f"time.sleep(120)\n"
+    )
+    (tmp_path / "spawn.py").write_text(script)
+    began = time.monotonic()
+    evidence = run(plan_of(f"{PYTHON} spawn.py", cwd=tmp_path, timeout=2))
+    assert time.monotonic() - began < 10
+    assert evidence.exit_status is None
+    leader, child = (int(p) for p in pids.read_text().split())
+    deadline = time.monotonic() + 5
+    while (alive(leader) or alive(child)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive(leader)
+    assert not alive(child), "the child that ignored SIGTERM went with its process group"
+
+
+def test_ten_megabytes_of_output_keep_only_their_ends() -> None:
+    command = f"{PYTHON} -c \"import sys; [print('line', i) for i in range(1_000_000)]\""
+    evidence = run(plan_of(command, timeout=60))
+    assert evidence.passed
+    assert evidence.head.splitlines()[0] == "line 0"
+    assert len(evidence.head) <= running.KEEP_CHARS
+    assert evidence.tail.splitlines()[-1] == "line 999999"
+    assert "lines" in evidence.tail
+    assert "bytes in all" in evidence.tail
+    assert len(evidence.tail) <= running.KEEP_CHARS
+    assert len(evidence.model_dump_json()) < 3 * running.KEEP_CHARS + 1000
+
+
+def test_a_command_that_cannot_start_fails_with_the_reason() -> None:
+    evidence = run(plan_of("no-such-command-here --flag"))
+    assert not evidence.passed
+    assert evidence.error is not None
+    assert "could not start" in evidence.error
+
+
+def test_stdin_is_closed_and_the_working_directory_is_the_chosen_one(tmp_path: Path) -> None:
+    (tmp_path / "marker").write_text("here\n")
+    evidence = run(plan_of("cat marker", cwd=tmp_path))
+    assert evidence.head == "here"
+    assert evidence.cwd == str(tmp_path.resolve())
+    waiting = run(plan_of("cat", timeout=5))  # would wait for input for ever with a terminal's stdin
+    assert waiting.passed
+
+
+@pytest.mark.parametrize(
+    ("command", "shell"),
+    [
+        ("pg_isready -h db1", None),
+        ("curl -fsS 'https://example.com/a?b=c'", None),
+        ("echo 'a | b'", None),
+        ("systemctl is-active nginx && curl -f localhost", "'&&'"),
+        ("ps aux | grep -q kafka", "'|'"),
+        ("test -f /tmp/x > /dev/null", "'>'"),
+        ("echo $HOME", "'$'"),
+        ("ls *.log", "'*'"),
+        ("FOO=1 env", "a variable assignment"),
+    ],
+)
+def test_a_shell_only_when_the_command_needs_one(command: str, shell: str | None) -> None:
+    plan = plan_of(command)
+    assert plan.shell_because == shell
+    if shell is None:
+        assert plan.argv[0] != "/bin/sh"
+    else:
+        assert plan.argv == ("/bin/sh", "-c", command)
+        assert f"the command uses {shell}" in plan.describe()
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.text(st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",))),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_argv_without_a_shell_is_exactly_what_shlex_reads(words: list[str]) -> None:
+    """A command without shell syntax runs as shlex reads it (no word joined or split anew)."""
+    import shlex
+
+    command = shlex.join(words)
+    try:
+        plan = plan_of(command)
+    except RunRefusedError:
+        return  # empty after all
+    if plan.shell_because is None:
+        assert list(plan.argv) == shlex.split(command)
+
+
+def test_never_runs_when_the_plan_or_the_environment_says_never(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(RunRefusedError, match=r"policy\.run_checks: never"):
+        allowed("never")
+    monkeypatch.setenv("PLANNER_RUN_CHECKS", "never")
+    with pytest.raises(RunRefusedError, match="PLANNER_RUN_CHECKS=never"):
+        allowed("ask")
+
+
+def test_a_bad_command_or_place_is_refused_before_running(tmp_path: Path) -> None:
+    for command in ("", "   ", "echo 'unterminated", "a\x00b"):
+        with pytest.raises(RunRefusedError):
+            plan_of(command)
+    with pytest.raises(RunRefusedError, match="does not exist"):
+        plan_of("true", cwd=tmp_path / "missing")
+
+
+def test_the_process_runs_in_a_new_session() -> None:
+    evidence = run(plan_of(f'{PYTHON} -c "import os; print(os.getsid(0) == os.getpid())"'))
+    assert evidence.head == "True"
+    assert os.getsid(0) != 0
