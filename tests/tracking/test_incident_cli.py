@@ -322,7 +322,7 @@ def test_bad_input_is_a_clear_error(store: Path, capsys: pytest.CaptureFixture[s
     assert "before INC-1 started" in err
     code, _, err = run(capsys, "incident", "check", incident, "db-primary", "storage-cluster")
     assert code == 2
-    assert "--pass or --fail" in err
+    assert "--pass, --fail or --run" in err
     code, _, err = run(capsys, "incident", "start", str(ENTERPRISE), "--scenario", "storage-outag")
     assert code == 2
     assert "storage-outage" in err
