@@ -8,7 +8,7 @@ from __future__ import annotations
 from textual.widgets import Input, Label
 
 from planner.tui import safe
-from planner.tui.acting import ActingScreen
+from planner.tui.runs import RunningScreen
 from planner.tui.table import QUICK, SORTS, RowFilter, TaskTable
 from planner.tui.widgets import KeyBar
 
@@ -23,6 +23,7 @@ KEYBAR = [
     ("n", "note"),
     ("u", "update"),
     ("e", "escalate"),
+    ("!", "run a check"),
     ("/", "filter"),
     ("1-4", "all/ready/late/risk"),
     ("s", "sort"),
@@ -38,7 +39,7 @@ PANE_KEYS = [("Esc", "back to the table"), ("up/down", "scroll"), ("d/l", "detai
 """The key bar while the detail or journal pane fills the screen."""
 
 
-class FindingScreen(ActingScreen):
+class FindingScreen(RunningScreen):
     """Which rows the table shows, in what order, and which pane has the screen."""
 
     def _on_screen(self) -> bool:

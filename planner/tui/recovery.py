@@ -27,6 +27,7 @@ from planner.tracking.session import Session
 from planner.tracking.store import default_store_path
 from planner.tui.finding import KEYBAR, FindingScreen
 from planner.tui.modals import ConfirmScreen, HelpScreen, TreeScreen
+from planner.tui.runs import last_verify_run
 from planner.tui.table import TaskTable
 from planner.tui.widgets import DetailPane, JournalPane, KeyBar, TrackHeader
 
@@ -54,6 +55,13 @@ class RecoveryScreen(FindingScreen):
         ),
         Binding("v", "verify", "Verify", tooltip="Confirm the service's own verify command (shows it first)"),
         Binding("r", "restored", "Restored", tooltip="Declare the service restored (guarded)"),
+        Binding(
+            "exclamation_mark",
+            "run",
+            "Run a check",
+            key_display="!",
+            tooltip="Run the service's verify or a check now (shows the command and asks first)",
+        ),
         Binding("x", "bypass", "Bypass", tooltip="Skip a dependency check: creates a tracked workaround"),
         Binding("f", "fail", "Failed again", tooltip="The service failed again (reopens dependents)"),
         Binding("n", "note", "Note", tooltip="Add a note to the journal"),
@@ -154,7 +162,9 @@ class RecoveryScreen(FindingScreen):
         self._show_shown()
 
     def _show_detail(self) -> None:
-        self.query_one(DetailPane).show(self.session.state, self.selected, self.clock())
+        service = self.selected
+        verify_run = last_verify_run(self.session.journal, service) if service else None
+        self.query_one(DetailPane).show(self.session.state, service, self.clock(), verify_run)
 
     def on_task_table_selected(self, _message: TaskTable.Selected) -> None:
         if self.session.state is not None and self._on_screen():

@@ -127,8 +127,10 @@ class DetailPane(Static):
     dependencies' checks and what was seen, workarounds, what waits on it), then the runbook and
     the people (owner, contacts, escalation): at 2 a.m. the next step comes before the phone book."""
 
-    def show(self, state: MemoryView | None, service: str | None, now: datetime) -> None:
-        """Describe ``service``."""
+    def show(
+        self, state: MemoryView | None, service: str | None, now: datetime, verify_run: str | None = None
+    ) -> None:
+        """Describe ``service`` (``verify_run``: what the last run of its verify showed)."""
         if state is None or service is None or service not in state.tasks:
             self.update("No service selected.")
             return
@@ -147,6 +149,8 @@ class DetailPane(Static):
             )
         verified = "[$text-success]confirmed[/]" if task.verified else "not confirmed"
         lines.append(f"[b]Verify[/] {_escape(task.verify or '(none in the plan)')} - {verified}")
+        if verify_run:
+            lines.append(f"    ran: {_escape(verify_run)}")
         lines += self._checks(state, service)
         lines.append(f"[b]Runbook[/] {_escape(task.runbook or '(none)')}")
         lines += self._owner(state, task)

@@ -1,0 +1,142 @@
+"""``!`` on the recovery screen: it shows the exact command and how it runs, runs it only after
+``y``, and records what it showed; refused or cancelled, nothing runs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from planner.planfile.loader import load_valid_plan
+from planner.tracking.opening import initial_state
+from planner.tracking.session import Session
+from planner.tracking.store import Store
+from planner.tui.app import TrackApp
+from planner.tui.modals import ConfirmScreen, PickScreen
+from planner.tui.widgets import DetailPane
+from tests.tui.test_track import STARTED, Clock, go_to, recovery, settle, started, wait_for
+
+PLAN = """\
+version: 1
+name: run drill
+teams:
+  - id: ops
+services:
+  - id: db
+    owner: ops
+    rto: 30m
+    verify: "echo db answers"
+  - id: app
+    owner: ops
+    rto: 1h
+    verify: "touch {marker}"
+    depends_on:
+      - service: db
+        check: "sh -c 'echo pool exhausted; exit 2'"
+"""
+
+
+def said(app: TrackApp) -> str:
+    """Everything the open dialog says."""
+    return " ".join(str(w.render()) for w in app.screen.query("Static"))
+
+
+def drill_app(tmp_path: Path) -> tuple[TrackApp, Path]:
+    marker = tmp_path / "app-verify-ran"
+    path = tmp_path / "plan.yaml"
+    path.write_text(PLAN.format(marker=marker))
+    plan = load_valid_plan(path)
+    store_path = tmp_path / "incidents.db"
+    with Store(store_path) as store:
+        digest = store.keep_plan(plan.name, path.read_text(), STARTED.isoformat())
+        first = store.start(
+            "INC",
+            lambda new_id: initial_state(
+                plan,
+                digest,
+                new_id,
+                scenario=None,
+                failed=None,
+                title="drill",
+                exercise=True,
+                actor="grace",
+                at=STARTED,
+            ),
+        )
+    clock = Clock(STARTED + timedelta(minutes=5))
+    app = TrackApp(Session(store_path, first.incident, "alice", clock=clock), clock=clock, poll=False)
+    return app, marker
+
+
+@pytest.mark.asyncio
+async def test_run_shows_the_command_runs_it_after_y_and_records_the_evidence(tmp_path: Path) -> None:
+    app, _ = drill_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await started(app, pilot)
+        await go_to(app, pilot, "db")
+        await pilot.press("b")
+        await settle(app, pilot)
+        await pilot.press("exclamation_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        shown = said(app)
+        assert "runs without a shell, as 'echo' 'db' 'answers'" in shown
+        assert "for at most 30 s" in shown
+        await pilot.press("y")
+        await wait_for(pilot, lambda: app.state.tasks["db"].verified)
+        await settle(app, pilot)
+        text = str(recovery(app).query_one(DetailPane).render())
+        assert "ran: passed by `echo db answers`: exit 0 in" in text
+
+
+@pytest.mark.asyncio
+async def test_a_failing_check_run_is_recorded_failed_with_its_output(tmp_path: Path) -> None:
+    app, _ = drill_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await started(app, pilot)
+        await go_to(app, pilot, "db")
+        for key in ("b", "v", "y", "r"):
+            await pilot.press(key)
+            if key == "v":
+                await pilot.pause()
+            else:
+                await settle(app, pilot)
+        assert app.state.tasks["db"].state == "restored"
+        await go_to(app, pilot, "app")
+        await pilot.press("b")
+        await settle(app, pilot)
+        await pilot.press("exclamation_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, PickScreen))
+        await pilot.press("down", "enter")  # the check of db (the verify comes first)
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        assert "through /bin/sh -c" not in said(app)
+        await pilot.press("y")
+        await wait_for(pilot, lambda: app.state.check_rows["app", "db"].state == "failed")
+        observed = app.state.check_rows["app", "db"].observed
+        assert observed is not None
+        assert "exit 2" in observed
+        assert "pool exhausted" in observed
+
+
+@pytest.mark.asyncio
+async def test_refused_or_cancelled_nothing_runs(tmp_path: Path) -> None:
+    app, marker = drill_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await started(app, pilot)
+        await go_to(app, pilot, "app")
+        await pilot.press("exclamation_mark")  # app is down: its verify could not be confirmed
+        await wait_for(pilot, lambda: isinstance(app.screen, PickScreen))
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert not marker.exists()
+        await pilot.press("b")
+        await settle(app, pilot)
+        await pilot.press("exclamation_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, PickScreen))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("enter")  # Enter is Cancel: focus starts there
+        await settle(app, pilot)
+        assert not marker.exists()
+        assert not app.state.tasks["app"].verified
