@@ -35,6 +35,7 @@ RULE_IDS: tuple[str, ...] = (
     "unassigned-role",
     "exercise-overdue",
     "single-point-of-failure",
+    "check-fails",
 )
 """Every audit rule id (SPEC section 5), in the order the spec lists them."""
 

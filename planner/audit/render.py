@@ -125,6 +125,10 @@ def render_audit(report: AuditReport, style: Style = plain) -> str:
     return "\n".join(lines) + "\n"
 
 
+CHECK_FAILS = "check-fails"
+_CHECK_FAILS_SUMMARY = "a verify or check command failed when audit --run-checks ran it"
+
+
 def audit_sarif(report: AuditReport) -> dict[str, Any]:
     """SARIF 2.1.0: one run, every rule described, every result located in the plan file."""
     rule_ids = list(RULES)
@@ -132,6 +136,9 @@ def audit_sarif(report: AuditReport) -> dict[str, Any]:
     if any(f.rule == INVALID_PLAN for f in report.findings):
         rule_ids.append(INVALID_PLAN)
         descriptors.append((INVALID_PLAN, _INVALID_PLAN_SUMMARY, "error"))
+    if any(f.rule == CHECK_FAILS for f in report.findings):  # only with --run-checks
+        rule_ids.append(CHECK_FAILS)
+        descriptors.append((CHECK_FAILS, _CHECK_FAILS_SUMMARY, "error"))
     uri = Path(report.file).as_posix() if report.file != "<stdin>" else "stdin"
     results = []
     for f in report.findings:

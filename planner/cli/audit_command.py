@@ -15,6 +15,8 @@ from planner.cli.app import PLAN, emit_json, say, styler
 from planner.errors import PlanError
 
 if TYPE_CHECKING:
+    from models.events import RunEvidence
+    from planner.audit.findings import AuditReport
     from planner.planfile.loader import LoadedPlan
     from planner.tracking.store import PlanHistory
 
@@ -58,6 +60,26 @@ _FAIL_RANK = {"error": 0, "warning": 1, "info": 2}
     show_default=True,
     help="exit 1 when a finding is at or above this severity",
 )
+@click.option(
+    "--run-checks",
+    is_flag=True,
+    help="also RUN every verify and check command of the scenario's services (an exercise's dry run)",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=4,
+    show_default=True,
+    help="with --run-checks: commands run at a time",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1, max=3600),
+    default=30.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="with --run-checks: kill each command's process group after this long (a failure)",
+)
 def audit(  # noqa: PLR0917 - click passes every option positionally by name
     plan: str,
     scenario: str | None,
@@ -66,6 +88,9 @@ def audit(  # noqa: PLR0917 - click passes every option positionally by name
     as_of: object,
     fmt: str,
     fail_on: str,
+    run_checks: bool,
+    jobs: int,
+    timeout: float,
 ) -> int:
     """Audit PLAN before an exercise: every rule, the readiness checklist and coverage.
 
@@ -79,6 +104,12 @@ def audit(  # noqa: PLR0917 - click passes every option positionally by name
       planner audit examples/enterprise.yaml
       planner audit plan.yaml --as-of 2027-01-15 --fail-on warning
       planner audit plan.yaml --format sarif > audit.sarif
+      planner audit plan.yaml --scenario storage-outage --run-checks
+
+    Nothing from the plan runs unless you ask: --run-checks runs each verify and check command
+    (with your rights, in this directory, without a shell unless the command needs one), wave by
+    wave in dependency order, --jobs at a time, and reports each that fails now as `check-fails`
+    with its output's last line. `policy.run_checks: never` or PLANNER_RUN_CHECKS=never forbid it.
     """
 
     from planner.audit import as_of_moment, run_audit
@@ -103,6 +134,8 @@ def audit(  # noqa: PLR0917 - click passes every option positionally by name
         reviews=history.reviews if history else None,
         drills=history.drills if history else (),
     )
+    if run_checks:
+        _run_checks(loaded, scenario, report, jobs, timeout)
     if fmt == "json":
         data = audit_json(report)
         if all_scenarios:
@@ -118,6 +151,30 @@ def audit(  # noqa: PLR0917 - click passes every option positionally by name
         return 0
     threshold = _FAIL_RANK[fail_on]
     return 1 if any(_FAIL_RANK[f.severity] <= threshold for f in report.findings) else 0
+
+
+def _run_checks(
+    loaded: LoadedPlan, scenario: str | None, report: AuditReport, jobs: int, timeout: float
+) -> None:
+    """Run the plan's commands (with progress on stderr) and add what failed to ``report``."""
+    from planner.audit.checkruns import run_checks
+    from planner.audit.running import report_order
+    from planner.errors import UsageError
+    from planner.running import RunRefusedError
+    from planner.style import visible
+
+    if loaded.problems:
+        raise UsageError("--run-checks needs a plan without dependency errors: fix those first")
+
+    def progress(command: object, evidence: RunEvidence, done: int, total: int) -> None:
+        verdict = "ok" if evidence.passed else "FAILS"
+        say(visible(f"[{done}/{total}] {verdict:<5} {command}: {evidence.summary()}"), err=True)
+
+    try:
+        failed = run_checks(loaded, scenario, jobs=jobs, timeout=timeout, progress=progress)
+    except RunRefusedError as refusal:
+        raise UsageError(str(refusal)) from None
+    report.findings = sorted([*report.findings, *failed], key=report_order)
 
 
 def _history(path: str, plan_name: str) -> PlanHistory:
