@@ -205,10 +205,40 @@ def healthcheck_command(config: Mapping[str, Any]) -> str | None:
     return None  # NONE, an empty CMD, or not a healthcheck Compose knows
 
 
+def exec_command(service: str, config: Mapping[str, Any]) -> str | None:
+    """The healthcheck of ``service`` as a responder types it on a machine that runs the
+    project: ``docker compose exec -T SERVICE`` and the healthcheck's argv (a ``CMD`` list), or
+    ``sh -c '...'`` around a ``CMD-SHELL`` script, so that ``--run`` checks the container
+    itself, not the responder's laptop.
+
+    Examples
+    --------
+    >>> exec_command("db", {"healthcheck": {"test": ["CMD-SHELL", "pg_isready -U postgres"]}})
+    "docker compose exec -T db sh -c 'pg_isready -U postgres'"
+    >>> exec_command("api", {"healthcheck": {"test": ["CMD", "curl", "-f", "http://x/health"]}})
+    'docker compose exec -T api curl -f http://x/health'
+    """
+    command = healthcheck_command(config)
+    if command is None:
+        return None
+    test = config["healthcheck"]["test"]
+    if isinstance(test, list) and str(test[0]) == "CMD":
+        return f"docker compose exec -T {shlex.quote(service)} {command}"
+    return f"docker compose exec -T {shlex.quote(service)} sh -c {shlex.quote(command)}"
+
+
+def completed_command(service: str) -> str:
+    """A check that one-shot ``service`` ran to completion with exit status 0."""
+    status = 'docker compose ps --all --format "{{.ExitCode}}" ' + shlex.quote(service)
+    script = 'test "$(' + status + ')" = 0'
+    return "sh -c " + shlex.quote(script)
+
+
 ONE_SHOT = "one-shot job (restart: no): it runs to completion, it is not kept up"
 HEALTHCHECK_NOTE = [
-    "verify and check commands come from Compose healthchecks: each runs inside its service's",
-    "container (docker compose exec SERVICE sh -c '...'), not on the responder's machine.",
+    "verify and check commands are the Compose healthchecks, run in their containers with",
+    "`docker compose exec -T SERVICE ...`: run them (`--run`, `audit --run-checks`) from the",
+    "project's directory (`--cwd`) on a machine that runs its containers.",
 ]
 
 
@@ -287,14 +317,14 @@ def _service(
         ("id", svc.name),
         ("owner", owner),
         ("description", ONE_SHOT if one_shot else None),
-        ("verify", healthcheck_command(config)),
+        ("verify", exec_command(svc.name, config)),
     )
     image = f" (image: {config['image']})" if config.get("image") else ""
     todo = [] if owner else [f"owner: TODO (no '{owner_label}' label)"]
     todo += ["rto: TODO", "restore_time: TODO"]
     note(out, "id", f"from {svc.file}:{svc.line}{image}", below=todo)
     if "verify" in out:
-        note(out, "verify", f"healthcheck: runs inside {svc.name}'s container")
+        note(out, "verify", f"the healthcheck of {svc.name}, in its container")
     if deps:
         entries = sorted(deps.items())
         out["depends_on"] = sequence(_dependency(d, spec, services, gated) for d, spec in entries)
@@ -305,13 +335,14 @@ def _dependency(
     dep: str, spec: dict[str, Any], services: Mapping[str, ComposeService], gated: set[str]
 ) -> CommentedMap:
     condition = spec["condition"]
-    check = healthcheck_command(services[dep].config)
+    check = exec_command(dep, services[dep].config)
     out = mapping(("service", dep))
     if condition == "service_healthy" and check:
         out["check"] = check
-        note(out, "check", f"healthcheck: runs inside {dep}'s container")
+        note(out, "check", f"the healthcheck of {dep}, in its container")
     elif condition == "service_completed_successfully":
-        out["check"] = f"{dep} completed successfully (exit 0)"
+        out["check"] = completed_command(dep)
+        note(out, "check", f"{dep} ran to completion with exit status 0")
     if not spec["required"]:
         out["kind"] = "soft"
     if "check" not in out:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from planner.importers.compose import healthcheck_command, load_project, normalize_depends_on
+from planner.importers.compose import exec_command, load_project, normalize_depends_on
 from planner.importers.interpolate import interpolate
 from tests.conftest import DATA
 
@@ -60,10 +60,10 @@ def test_every_edge_with_its_check_state(name: str, run_cli, tmp_path: Path) -> 
     configs = load_project([COMPOSE / f for f in files], env={}, all_profiles=True).services
     for (svc, dep), condition in raw.items():
         entry = got[(svc, dep)]
-        if condition == "service_healthy" and healthcheck_command(configs[dep].config):
-            assert entry["check"] == healthcheck_command(configs[dep].config)
+        if condition == "service_healthy" and exec_command(dep, configs[dep].config):
+            assert entry["check"] == exec_command(dep, configs[dep].config)
         elif condition == "service_completed_successfully":
-            assert "completed successfully" in entry["check"]
+            assert entry["check"].startswith("sh -c 'test \"$(docker compose ps --all")
         else:
             assert "check" not in entry
 
@@ -103,8 +103,10 @@ def test_airflow_anchors_profiles_and_one_shot_init(run_cli, tmp_path: Path) -> 
     deps = {
         d["service"]: d for d in scheduler["depends_on"]
     }  # from the <<: *airflow-common-depends-on merge key
-    assert deps["airflow-init"]["check"] == "airflow-init completed successfully (exit 0)"
-    assert deps["postgres"]["check"] == "pg_isready -U airflow"
+    assert deps["airflow-init"]["check"] == (
+        'sh -c \'test "$(docker compose ps --all --format "{{.ExitCode}}" airflow-init)" = 0\''
+    )
+    assert deps["postgres"]["check"] == "docker compose exec -T postgres pg_isready -U airflow"
     with_flower = _import(run_cli, tmp_path, ["airflow/docker-compose.yaml"], "--profile", "flower")
     assert "flower" in {s["id"] for s in with_flower["services"]}
 
@@ -138,7 +140,7 @@ def test_free_gate_comment_and_one_shot_description(run_cli, tmp_path: Path) -> 
     plan = yaml.safe_load(text)
     assert [s["id"] for s in plan["services"]][:2] == ["cache", "db"]  # sorted by dependency depth
     db = next(s for s in plan["services"] if s["id"] == "db")
-    assert (db["owner"], db["verify"]) == ("dba", "pg_isready")
+    assert (db["owner"], db["verify"]) == ("dba", "docker compose exec -T db sh -c pg_isready")
     assert plan["teams"] == [{"id": "dba"}]
     api = next(s for s in plan["services"] if s["id"] == "api")
     assert {"service": "cache", "kind": "soft"} in api["depends_on"]
@@ -173,7 +175,7 @@ def test_extends_and_env_file(run_cli, tmp_path: Path) -> None:  # type: ignore[
     assert run_cli("import", "compose", compose, "-o", out).code == 0
     plan = yaml.safe_load(out.read_text(encoding="utf-8"))
     api = next(s for s in plan["services"] if s["id"] == "api")
-    assert api["verify"] == "curl -f http://localhost/health"
+    assert api["verify"] == "docker compose exec -T api sh -c 'curl -f http://localhost/health'"
     assert api["depends_on"] == [{"service": "database"}]
 
 

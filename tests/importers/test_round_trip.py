@@ -79,10 +79,20 @@ def test_compose_values_read_back_unchanged(
     assert set(by_id) == set(names)
     assert plan["teams"] == [{"id": owner}]
     assert by_id[first]["owner"] == owner
-    assert shlex.split(by_id[first]["verify"]) == argv  # the same argv, through a shell
+    # the same argv, in the service's container
+    assert shlex.split(by_id[first]["verify"]) == ["docker", "compose", "exec", "-T", first, *argv]
     for name in rest:
         assert set(by_id[name]) == {"id", "verify", "depends_on"}  # nothing smuggled in
-        assert by_id[name]["verify"] == shell
+        assert shlex.split(by_id[name]["verify"]) == [
+            "docker",
+            "compose",
+            "exec",
+            "-T",
+            name,
+            "sh",
+            "-c",
+            shell,
+        ]
         assert by_id[name]["depends_on"] == [{"service": first, "check": by_id[first]["verify"]}]
 
 
