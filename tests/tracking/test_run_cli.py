@@ -198,3 +198,48 @@ def test_no_command_runs_at_load_audit_export_or_import(
         code, _, err = run(capsys, *command)
         assert code in {0, 1}, (command, err)
     assert not list(here.glob("ran-at-*"))
+
+
+def test_ctrl_c_kills_the_command_group_and_records_nothing(
+    capsys: pytest.CaptureFixture[str], here: Path
+) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    pidfile = here / "child.pid"
+    incident = start(capsys, here, verify=f"sh -c 'echo $$ > {pidfile}; exec sleep 60'")
+    run(capsys, "incident", "begin", incident, "db")
+    planner = Path(sys.executable).parent / "planner"
+    proc = subprocess.Popen(
+        [str(planner), "incident", "verify", incident, "db", "--run"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 20
+    while not pidfile.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert pidfile.exists(), "the command started"
+    child = int(pidfile.read_text())
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=20)
+    assert proc.returncode == 2
+    assert "interrupted" in err
+    assert "nothing was recorded" in err
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except FileNotFoundError:
+            break
+        if state == "Z":
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(child, signal.SIGKILL)
+        raise AssertionError("the command outlived Ctrl-C")
+    kinds = [e["kind"] for e in journal(capsys, incident)]
+    assert kinds[-1] == "task_begun", "nothing recorded"

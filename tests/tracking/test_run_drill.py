@@ -3,6 +3,7 @@ with ``--run``, then stopped, and the failure is recorded with what the command 
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -45,8 +46,6 @@ def test_the_run_checks_drill(tmp_path: Path) -> None:
         text=True,
         check=True,
     )
-    import json
-
     kinds = [
         (e["kind"], e.get("run", {}) and e["run"]["exit_status"])
         for e in json.loads(journal.stdout)["journal"]
