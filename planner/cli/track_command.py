@@ -46,7 +46,8 @@ def track(  # noqa: PLR0917 - click passes every option
     scripts) can work on one incident; each sees the others' actions within a second.
 
     \b
-    Keys: b begin  c/C pass/fail a check  v verify  r restored  x bypass  f failed again
+    Keys: b begin  c/C pass/fail a check  v verify  ! run a check or verify  r restored
+          x bypass  f failed again
           n note  u stakeholder update  e escalate  z undo  R resolve  W workaround out
           / filter  1-4 all/ready/late/at risk  t team  H hide restored  s sort
           ] [ next/previous ready  } { next/previous late  d/l detail/journal full-screen
