@@ -103,8 +103,7 @@ def audit(  # noqa: PLR0917 - click passes every option positionally by name
     Examples:
       planner audit examples/enterprise.yaml
       planner audit plan.yaml --as-of 2027-01-15 --fail-on warning
-      planner audit plan.yaml --format sarif > audit.sarif
-      planner audit plan.yaml --scenario storage-outage --run-checks
+      planner audit plan.yaml --scenario storage-outage --run-checks --format sarif > audit.sarif
 
     Nothing from the plan runs unless you ask: --run-checks runs each verify and check command
     (with your rights, in this directory, without a shell unless the command needs one), wave by
@@ -113,7 +112,7 @@ def audit(  # noqa: PLR0917 - click passes every option positionally by name
     """
 
     from planner.audit import as_of_moment, run_audit
-    from planner.audit.render import audit_json, audit_sarif, render_audit, unreadable_report
+    from planner.audit.render import audit_json, audit_sarif, unreadable_report
     from planner.planfile.loader import load_plan
 
     day = as_of.date() if isinstance(as_of, datetime) else None
@@ -136,6 +135,17 @@ def audit(  # noqa: PLR0917 - click passes every option positionally by name
     )
     if run_checks:
         _run_checks(loaded, scenario, report, jobs, timeout)
+    _emit(report, loaded, fmt, all_scenarios)
+    if fail_on == "never":
+        return 0
+    threshold = _FAIL_RANK[fail_on]
+    return 1 if any(_FAIL_RANK[f.severity] <= threshold for f in report.findings) else 0
+
+
+def _emit(report: AuditReport, loaded: LoadedPlan, fmt: str, all_scenarios: bool) -> None:
+    """Write the report in ``fmt`` (with the scenario table when asked)."""
+    from planner.audit.render import audit_json, audit_sarif, render_audit
+
     if fmt == "json":
         data = audit_json(report)
         if all_scenarios:
@@ -147,10 +157,6 @@ def audit(  # noqa: PLR0917 - click passes every option positionally by name
         say(render_audit(report, styler()), nl=False)
         if all_scenarios:
             say(_scenario_table(loaded, json_out=False))
-    if fail_on == "never":
-        return 0
-    threshold = _FAIL_RANK[fail_on]
-    return 1 if any(_FAIL_RANK[f.severity] <= threshold for f in report.findings) else 0
 
 
 def _run_checks(

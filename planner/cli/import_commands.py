@@ -61,6 +61,12 @@ def import_group() -> None:
 )
 @click.option("--all-profiles", is_flag=True, help="include services behind every profile")
 @click.option(
+    "-p",
+    "--project-name",
+    metavar="NAME",
+    help="the Compose project name, which names the plan (default: as docker compose picks it)",
+)
+@click.option(
     "--owner-label",
     default="com.recovery-planner.owner",
     show_default=True,
@@ -78,6 +84,7 @@ def import_compose(  # noqa: PLR0917 - click passes every option by name
     env_file: Path | None,
     profiles: tuple[str, ...],
     all_profiles: bool,
+    project_name: str | None,
     owner_label: str,
     keep_going: bool,
     merge: Path | None,
@@ -88,23 +95,39 @@ def import_compose(  # noqa: PLR0917 - click passes every option by name
     dependencies: `service_healthy` gates get the target's healthcheck as their `check`,
     `service_completed_successfully` a completion check, `service_started` and the list form stay
     unchecked (with a note where the target has a healthcheck to use), `required: false` is soft.
-    Owners come from the --owner-label label. Variables are substituted from the environment and
-    .env; services behind inactive profiles are left out.
+    `network_mode: service:X`, `links` and `volumes_from` are dependencies too, as Compose starts
+    X first. Owners come from the --owner-label label. Variables are substituted from the
+    environment and .env; `include` files are read; services behind profiles not active
+    (--profile, else COMPOSE_PROFILES from the environment or .env) are left out. The plan is
+    named after the project (-p, else the files' `name:`, else COMPOSE_PROJECT_NAME, else the
+    first file's directory).
 
     \b
     Example:
       planner import compose compose.yaml compose.override.yaml -o plan.yaml
     """
-    from planner.importers.compose import load_project, to_plan_yaml
+    from planner.importers.compose import to_plan_yaml
+    from planner.importers.compose_project import load_project
 
-    project = load_project(list(files), env_file=env_file, profiles=profiles, all_profiles=all_profiles)
-    plan_name = name or (files[0].resolve().parent.name or "imported")
+    project = load_project(
+        list(files),
+        env_file=env_file,
+        profiles=profiles,
+        all_profiles=all_profiles,
+        project_name=project_name,
+    )
+    plan_name = name or project.name
     text, warnings = to_plan_yaml(project, plan_name, owner_label=owner_label, keep_going=keep_going)
     for warning in project.warnings + warnings:
         say(f"warning: {warning}", err=True)
     if project.skipped_by_profile:
         skipped = ", ".join(project.skipped_by_profile)
-        say(f"left out behind inactive profiles: {skipped} (--profile/--all-profiles)", err=True)
+        active = f"active: {', '.join(project.profiles)}" if project.profiles else "none active"
+        say(
+            f"left out behind inactive profiles ({active}): {skipped} "
+            "(--profile, COMPOSE_PROFILES or --all-profiles)",
+            err=True,
+        )
     _finish_import(text, output, merge, force, files)
     say(f"{len(project.services)} services imported; next: planner audit on the plan", err=True)
     return 0

@@ -47,8 +47,7 @@ def track(  # noqa: PLR0917 - click passes every option
 
     \b
     Keys: b begin  c/C pass/fail a check  v verify  ! run a check or verify  r restored
-          x bypass  f failed again
-          n note  u stakeholder update  e escalate  z undo  R resolve  W workaround out
+          x bypass  f failed again  n note  u update  e escalate  z undo  R resolve  W workaround out
           / filter  1-4 all/ready/late/at risk  t team  H hide restored  s sort
           ] [ next/previous ready  } { next/previous late  d/l detail/journal full-screen
           Esc clear filters  g tree  ? help  Ctrl+P every action  q quit

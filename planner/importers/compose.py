@@ -9,167 +9,23 @@ the target's healthcheck when the gate is ``service_healthy``.
 
 from __future__ import annotations
 
-import os
 import shlex
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
 
 from planner.engine.graph import depths
-from planner.errors import PlanError, PlannerError, Problem
-from planner.importers.compose_file import load_file, service_lines
+from planner.errors import PlanError, Problem
+from planner.importers.compose_project import (
+    ComposeProject,
+    ComposeService,
+    normalize_depends_on,
+)
 from planner.importers.emit import document, mapping, note, sequence
-from planner.importers.interpolate import interpolate_all, read_env_file
 from planner.suggest import did_you_mean
 
 DEFAULT_OWNER_LABEL = "com.recovery-planner.owner"
-
-
-@dataclass
-class ComposeService:
-    """One service of the merged configuration, with where it was defined."""
-
-    name: str
-    config: dict[str, Any]
-    file: str
-    line: int
-    dep_lines: dict[str, tuple[str, int]] = field(default_factory=dict)
-
-
-@dataclass
-class ComposeProject:
-    """The merged configuration of several Compose files."""
-
-    services: dict[str, ComposeService]
-    skipped_by_profile: list[str]
-    warnings: list[str]
-
-
-def normalize_depends_on(value: Any) -> dict[str, dict[str, Any]]:
-    """List or mapping form of ``depends_on`` as ``{name: {condition, required}}``.
-
-    Examples
-    --------
-    >>> normalize_depends_on(["db"])
-    {'db': {'condition': 'service_started', 'required': True}}
-    """
-    if value is None:
-        return {}
-    if isinstance(value, list):
-        return {str(v): {"condition": "service_started", "required": True} for v in value}
-    if isinstance(value, dict):
-        out = {}
-        for name, raw in value.items():
-            spec = raw if isinstance(raw, dict) else {}
-            out[str(name)] = {
-                "condition": spec.get("condition", "service_started"),
-                "required": spec.get("required", True) is not False,
-            }
-        return out
-    return {}
-
-
-def _merge(base: Any, override: Any) -> Any:
-    """Compose's merge: mappings merge key by key, ``depends_on`` entries combine, other values
-    from the later file win."""
-    if isinstance(base, dict) and isinstance(override, dict):
-        out = dict(base)
-        for key, value in override.items():
-            if key == "depends_on":
-                merged = normalize_depends_on(base.get(key))
-                merged.update(normalize_depends_on(value))
-                out[key] = merged
-            elif key in out:
-                out[key] = _merge(out[key], value)
-            else:
-                out[key] = value
-        return out
-    return override
-
-
-def load_project(
-    files: Sequence[Path],
-    env: Mapping[str, str] | None = None,
-    env_file: Path | None = None,
-    profiles: Iterable[str] = (),
-    all_profiles: bool = False,
-) -> ComposeProject:
-    """Load, interpolate and merge Compose files in order, then apply ``extends`` and profiles."""
-    if not files:
-        raise PlannerError("give at least one Compose file")
-    variables = dict(os.environ if env is None else env)
-    dotenv = env_file or files[0].parent / ".env"
-    if dotenv.exists():
-        variables = {**read_env_file(dotenv), **variables}
-    elif env_file is not None:
-        raise PlannerError(f"no such env file: {env_file}")
-    services: dict[str, ComposeService] = {}
-    warnings: list[str] = []
-    for path in files:
-        data, node = load_file(path)
-        unset: set[str] = set()
-        data = interpolate_all(data, variables, str(path), unset)
-        if unset:
-            names = sorted(unset)
-            shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
-            warnings.append(
-                f"{path}: {len(names)} variable{'s' if len(names) != 1 else ''} not set ({shown}); "
-                "substituted empty strings, as docker compose does: set them or add a .env"
-            )
-        lines = service_lines(node, variables, str(path))
-        for name, raw in (data.get("services") or {}).items():
-            config = raw or {}
-            line, dep_lines = lines.get(name, (1, {}))
-            if name in services:
-                svc = services[name]
-                svc.config = _merge(svc.config, config)
-            else:
-                svc = ComposeService(name, _merge({}, config), str(path), line)
-                services[name] = svc
-            for dep, dep_line in dep_lines.items():
-                svc.dep_lines[dep] = (str(path), dep_line)
-    for name in list(services):
-        services[name].config = _resolve_extends(name, services, files[0].parent, variables, set())
-    wanted = set(profiles)
-    skipped = sorted(
-        n
-        for n, s in services.items()
-        if s.config.get("profiles") and not all_profiles and not (wanted & set(s.config["profiles"]))
-    )
-    kept = {n: s for n, s in services.items() if n not in skipped}
-    return ComposeProject(kept, skipped, warnings)
-
-
-def _resolve_extends(
-    name: str, services: dict[str, ComposeService], base_dir: Path, env: Mapping[str, str], seen: set[str]
-) -> dict[str, Any]:
-    config = services[name].config
-    ext = config.get("extends")
-    if not ext:
-        return config
-    if name in seen:
-        raise PlannerError(f"{services[name].file}:{services[name].line}: 'extends' loops through {name}")
-    target, file = (ext, None) if isinstance(ext, str) else (ext.get("service"), ext.get("file"))
-    if file:
-        data, _ = load_file(base_dir / file)
-        data = interpolate_all(data, env, file)
-        base = (data.get("services") or {}).get(target)
-        if base is None:
-            raise PlannerError(
-                f"{services[name].file}:{services[name].line}: extends names no service '{target}' in {file}"
-            )
-    else:
-        if target not in services:
-            raise PlannerError(
-                f"{services[name].file}:{services[name].line}: extends names no service '{target}'"
-                + did_you_mean(str(target), set(services))
-            )
-        base = _resolve_extends(target, services, base_dir, env, seen | {name})
-    merged = _merge(base or {}, {k: v for k, v in config.items() if k != "extends"})
-    return merged if isinstance(merged, dict) else config
 
 
 def healthcheck_command(config: Mapping[str, Any]) -> str | None:

@@ -13,6 +13,7 @@ import yaml
 
 from models.scalars import ID_PATTERN
 from planner.errors import PlanError, Problem
+from planner.importers.compose_tags import ComposeLoader, plain
 from planner.importers.interpolate import interpolate
 from planner.importers.reading import kind_of, read_import_text, refuse_surrogates, yaml_errors
 
@@ -50,8 +51,8 @@ def load_file(path: Path) -> tuple[dict[str, Any], yaml.Node | None]:
     """The file's data and its node tree (None for an empty file)."""
     text = read_import_text(path, "a Compose file")
     with yaml_errors(text, str(path)):
-        data = yaml.load(text, Loader=yaml.SafeLoader)  # SafeLoader handles anchors and merge keys
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.load(text, Loader=ComposeLoader)  # anchors, merge keys, !reset and !override
+        node = yaml.compose(text, Loader=ComposeLoader)
     if data is None:
         return {}, None
     refuse_surrogates(text, data, str(path))
@@ -71,7 +72,7 @@ def load_file(path: Path) -> tuple[dict[str, Any], yaml.Node | None]:
             ]
         )
     for name, config in (services or {}).items():
-        _check_service(str(path), str(name), config, node)
+        _check_service(str(path), str(name), plain(config), node)
     return data, node
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.errors import PlannerError
+from planner.importers.compose_tags import Override
 from planner.planfile.source import read_bounded
 
 _PATTERN = re.compile(
@@ -71,6 +72,8 @@ def interpolate_all(
         return [interpolate_all(v, env, where, missing) for v in value]
     if isinstance(value, dict):
         return {k: interpolate_all(v, env, where, missing) for k, v in value.items()}
+    if isinstance(value, Override):
+        return Override(interpolate_all(value.value, env, where, missing))
     return value
 
 

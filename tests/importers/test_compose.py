@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from planner.importers.compose import exec_command, load_project, normalize_depends_on
+from planner.importers.compose import exec_command
+from planner.importers.compose_project import load_project, normalize_depends_on
 from planner.importers.interpolate import interpolate
 from tests.conftest import DATA
 
