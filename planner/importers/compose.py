@@ -123,6 +123,13 @@ def to_plan_yaml(
                 kept[dep] = spec
                 continue
             file, line = svc.dep_lines.get(dep, (svc.file, svc.line))
+            if dep in project.skipped_by_profile and not spec["required"]:
+                # docker compose starts the service without it: so does the plan
+                warnings.append(
+                    f"{file}:{line}: '{svc.name}' has an optional dependency (required: false) on "
+                    f"'{dep}', which is behind an inactive profile; left out, as docker compose does"
+                )
+                continue
             hint = did_you_mean(dep, set(services))
             if dep in project.skipped_by_profile:
                 hint = f" (it is behind an inactive profile: add --profile or --all-profiles){hint}"
@@ -201,7 +208,9 @@ def _dependency(
         note(out, "check", f"{dep} ran to completion with exit status 0")
     if not spec["required"]:
         out["kind"] = "soft"
-    if "check" not in out:
+    if "via" in spec:
+        note(out, "service", f"implied by {spec['via']} (Compose starts {dep} first)")
+    elif "check" not in out:
         why = f"{condition}: unchecked"
         if dep not in gated and check:
             why += f"; {dep} has a healthcheck nobody gates on, free to add as `check:`"

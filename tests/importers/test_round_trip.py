@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from planner.importers.backstage import read_catalog
 from planner.importers.backstage import to_plan_yaml as backstage_plan
-from planner.importers.compose_project import load_project
 from planner.importers.compose import to_plan_yaml as compose_plan
+from planner.importers.compose_project import load_project
 from planner.planfile.source import Source, parse
 
 OWNER = "com.recovery-planner.owner"
