@@ -17,6 +17,7 @@ from models.duration import Duration
 RULE_IDS: tuple[str, ...] = (
     "missing-owner",
     "unknown-reference",
+    "duplicate-dependency",
     "dependency-cycle",
     "unchecked-dependency",
     "bypassed-check",

@@ -152,12 +152,13 @@ def coverage(ctx: AuditContext) -> dict[str, tuple[int, int]]:
     limit = ctx.plan.policy.runbook_review_days
     whole = ctx.scope is None
     hard = checked = owned = reviewed = verified = with_rto = 0
+    teams = {t.id for t in ctx.plan.teams}
     for s in services:
         for d in s.depends_on:
             if d.kind == "hard" and (whole or ctx.in_scope(d.service)):
                 hard += 1
                 checked += 1 if d.check else 0
-        owned += 1 if s.owner else 0
+        owned += 1 if s.owner in teams else 0  # an owner naming no team owns nothing
         verified += 1 if s.verify else 0
         with_rto += 1 if s.rto else 0
         if s.runbook and (age := ctx.days_since(s.runbook.reviewed)) is not None and age <= limit:

@@ -78,6 +78,11 @@ def unknown_reference(ctx: AuditContext) -> Iterator[Finding]:
     yield from _referential(ctx, "unknown-reference")
 
 
+@rule("duplicate-dependency", "error", "a service lists the same dependency twice")
+def duplicate_dependency(ctx: AuditContext) -> Iterator[Finding]:
+    yield from _referential(ctx, "duplicate-dependency")
+
+
 @rule("dependency-cycle", "error", "hard dependencies form a cycle")
 def dependency_cycle(ctx: AuditContext) -> Iterator[Finding]:
     yield from _referential(ctx, "dependency-cycle")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -89,7 +90,8 @@ def load_source(source: Source, *, references: bool = True) -> LoadedPlan:
     except ValidationError as exc:
         problems.extend(_from_validation(exc))
     if problems or plan is None:
-        problems.extend(check_references(_lenient_plan(data)))
+        lenient, partial = _lenient_plan(data)
+        problems.extend(check_references(lenient, partial=partial))
         raise PlanError(_located(source, problems))
     loaded = LoadedPlan(plan=plan, source=source, checked=False)
     if references:
@@ -114,34 +116,95 @@ _STAND_IN: dict[str, dict[str, Any]] = {
 }
 
 
-def _lenient_plan(data: dict[str, Any]) -> Plan:
-    """A best-effort plan from data that failed validation, so references can still be checked.
+def _lenient_plan(data: dict[str, Any]) -> tuple[Plan, set[str]]:
+    """A best-effort plan from data that failed validation, so references can still be checked,
+    and the ids of services whose dependencies are not all known (see below).
 
-    Every list item that validates is kept; one that does not is replaced by a bare stand-in
-    keeping its id (so nothing that refers to it is reported as unknown) and nothing else (so
-    its own references wait until its structural problems are fixed). Indices stay aligned.
+    Every list item that validates is kept. One that does not is salvaged: the keys (or list
+    entries) pydantic names as wrong are dropped until the rest validates, so its good
+    references are still checked in the same run ("every problem at once"). What cannot be
+    salvaged becomes a bare stand-in keeping its id (so nothing that refers to it is reported as
+    unknown). Indices stay aligned.
     """
     parts: dict[str, Any] = {}
+    partial: set[str] = set()
     for collection, model in _ITEM_MODELS.items():
         items = data.get(collection)
         kept: list[BaseModel] = []
         for index, item in enumerate(items if isinstance(items, list) else []):
             try:
                 kept.append(model.model_validate(item))
+                continue
             except ValidationError:
-                ident = item.get("id") if isinstance(item, dict) else None
-                stand_in = ident if isinstance(ident, str) else f"<item {index}>"
-                fill: dict[str, Any] = {"id": stand_in, **_STAND_IN.get(collection, {})}
-                if model is Exercise:  # no id; keep its scenario reference when it is text
-                    scenario = item.get("scenario") if isinstance(item, dict) else None
-                    fill = {"scenario": scenario if isinstance(scenario, str) else "", "date": date.min}
-                kept.append(model.model_construct(**fill))
+                pass
+            salvaged, complete = _salvage(model, item, _STAND_IN.get(collection, {}))
+            if salvaged is not None:
+                kept.append(salvaged)
+                if collection == "services" and not complete:
+                    partial.add(str(getattr(salvaged, "id", "")))
+                continue
+            ident = item.get("id") if isinstance(item, dict) else None
+            stand_in = ident if isinstance(ident, str) else f"<item {index}>"
+            fill: dict[str, Any] = {"id": stand_in, **_STAND_IN.get(collection, {})}
+            if model is Exercise:  # no id; keep its scenario reference when it is text
+                scenario = item.get("scenario") if isinstance(item, dict) else None
+                fill = {"scenario": scenario if isinstance(scenario, str) else "", "date": date.min}
+            kept.append(model.model_construct(**fill))
+            if collection == "services":
+                partial.add(stand_in)
         parts[collection] = kept
     try:
         parts["roles"] = Roles.model_validate(data.get("roles") or {})
     except ValidationError:
         parts["roles"] = Roles()
-    return Plan.model_construct(version=1, name="", policy=Policy(), **parts)
+    return Plan.model_construct(version=1, name="", policy=Policy(), **parts), partial
+
+
+def _salvage(model: type[BaseModel], item: object, fill: dict[str, Any]) -> tuple[BaseModel | None, bool]:
+    """``item`` validated with what pydantic objects to dropped (its required keys filled from
+    ``fill``), and whether its ``depends_on`` came through whole; None when that does not work."""
+    if not isinstance(item, dict) or not isinstance(item.get("id", ""), str):
+        return None, False
+    work = copy.deepcopy(item)
+    complete = True
+    for _ in range(_SALVAGE_STEPS):
+        try:
+            return model.model_validate(work), complete
+        except ValidationError as exc:
+            error = exc.errors(include_url=False)[0]
+        where = error["loc"]
+        if error["type"] == "missing" and len(where) == 1 and where[0] in fill:
+            work[str(where[0])] = fill[str(where[0])]
+            continue
+        if not _drop(work, where):
+            return None, False
+        complete = complete and (not where or where[0] != "depends_on")
+    return None, False
+
+
+_SALVAGE_STEPS = 50
+"""Keys dropped from one item at most before it is given up for a stand-in."""
+
+
+def _drop(data: dict[str, Any], where: tuple[int | str, ...]) -> bool:
+    """Remove what ``where`` points at (the deepest key or list entry that exists); False when
+    nothing there can be removed."""
+    parent: Any = data
+    for depth, step in enumerate(where):
+        there = (isinstance(parent, dict) and step in parent) or (
+            isinstance(parent, list) and isinstance(step, int) and 0 <= step < len(parent)
+        )
+        if not there:  # a location pydantic made up (a union member's name): drop what holds it
+            if parent is not data and isinstance(parent, dict | list):
+                parent.clear()
+                return True
+            return False
+        child = parent[step]
+        if depth == len(where) - 1 or not isinstance(child, dict | list):
+            del parent[step]
+            return True
+        parent = child
+    return False
 
 
 def _from_validation(exc: ValidationError) -> list[Problem]:

@@ -10,9 +10,11 @@ from planner.planfile.cycles import find_cycles
 from planner.suggest import did_you_mean
 
 
-def check_references(plan: Plan, *, cycles: bool = True) -> list[Problem]:
+def check_references(plan: Plan, *, cycles: bool = True, partial: Collection[str] = ()) -> list[Problem]:
     """Every referential problem of ``plan``, unlocated (paths only); ``cycles=False`` leaves
     out cycles longer than one service (for a caller whose engine run proves there are none).
+    ``partial``: services whose dependencies are not all known (salvaged from structural errors):
+    nothing is said that the missing ones might disprove.
 
     Examples
     --------
@@ -23,6 +25,7 @@ def check_references(plan: Plan, *, cycles: bool = True) -> list[Problem]:
     ["dependency 'db' names no service; did you mean 'db-primary'?"]
     """
     known = _Known(plan)
+    known.partial = set(partial)
     known.check_services(plan)
     known.check_people_and_scenarios(plan)
     known.check_workarounds(plan)
@@ -40,6 +43,7 @@ class _Known:
         self.people = {p.id for p in plan.people}
         self.scenarios = {s.id for s in plan.scenarios}
         self.problems: list[Problem] = []
+        self.partial: set[str] = set()
 
     def ref(
         self,
@@ -53,7 +57,8 @@ class _Known:
     ) -> None:
         """A problem when ``ident`` is not one of ``known`` (with the closest id)."""
         if ident and ident not in known:  # empty: a stand-in for an item that failed validation
-            message = f"{what} '{ident}' names no {_noun(what)}{did_you_mean(ident, set(known))}"
+            candidates = set(known) - {service} if what == "dependency" and service else set(known)
+            message = f"{what} '{ident}' names no {_noun(what)}{did_you_mean(ident, candidates)}"
             self.problems.append(
                 Problem(
                     message,
@@ -95,7 +100,7 @@ class _Known:
                             f"'{service.id}' lists dependency '{target}' twice; keep one entry",
                             path,
                             "referential",
-                            "unknown-reference",
+                            "duplicate-dependency",
                             service=service.id,
                             dependency=target,
                         )
@@ -135,6 +140,7 @@ class _Known:
             bypasser = services.get(wa.service)
             if (
                 bypasser is not None
+                and wa.service not in self.partial
                 and wa.bypasses in services
                 and all(d.service != wa.bypasses for d in bypasser.depends_on)
             ):

@@ -154,6 +154,11 @@ def _add_critical_hub(d: dict[str, Any]) -> None:
 CASES: dict[str, tuple[Mutation, Mutation]] = {
     "missing-owner": (_del("owner"), _set("api", "owner", "ops")),
     "unknown-reference": (_set("api", "owner", "opz"), _set("api", "owner", "ops")),
+    "duplicate-dependency": (
+        lambda d: svc(d, "api")["depends_on"].append(dict(svc(d, "api")["depends_on"][0])),
+        # the same dependency in another service is no duplicate
+        lambda d: svc(d, "db").__setitem__("depends_on", [{"service": "cache", "check": "redis-cli ping"}]),
+    ),
     "dependency-cycle": (
         lambda d: svc(d, "db").__setitem__("depends_on", [{"service": "api", "check": "x"}]),
         # the same edge as soft is no cycle
@@ -222,7 +227,7 @@ CASES: dict[str, tuple[Mutation, Mutation]] = {
 
 def test_every_rule_has_a_case() -> None:
     assert set(CASES) == set(RULES)
-    assert len(RULES) == 20
+    assert len(RULES) == 21
 
 
 @pytest.mark.parametrize("rule_id", sorted(CASES))

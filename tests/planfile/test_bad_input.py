@@ -44,7 +44,7 @@ EXPECTED: dict[str, tuple[int, list[str]]] = {
     "unknown-person.yaml": (7, ["'alcie' names no person", "did you mean 'alice'?"]),
     "unknown-rule.yaml": (5, ["unknown audit rule", "did you mean 'unchecked-dependency'?"]),
     "unknown-scenario-service.yaml": (7, ["'storage-clutser' names no service", "'storage-cluster'"]),
-    "unknown-service-key.yaml": (6, ["unknown key 'depnds_on'", "did you mean 'depends_on'?"]),
+    "unknown-service-key.yaml": (8, ["unknown key 'depnds_on'", "did you mean 'depends_on'?"]),
     "unknown-top-key.yaml": (3, ["unknown key 'servics'", "did you mean 'services'?"]),
     "unsupported-version.yaml": (1, ["unsupported version 2", "only version 1 exists"]),
     "workaround-not-a-dependency.yaml": (9, ["WA-1", "does not depend on it"]),
@@ -97,9 +97,12 @@ def test_every_problem_is_listed_not_just_the_first(run_cli, tmp_path) -> None: 
     lines = result.err.splitlines()
     assert any(":7:" in ln and "bare number" in ln for ln in lines)
     assert any(":10:" in ln and "'hgh'" in ln for ln in lines)
-    # references in items that validated are still checked beside the structural problems
+    # references are checked beside the structural problems, in the items that validated
     assert any(":13:" in ln and "depends on itself" in ln for ln in lines)
-    assert "3 problems" in lines[-1]
+    # and in those that did not: what is right in them is still checked in the same run
+    assert any(":8:" in ln and "owner 'infr' names no team; did you mean 'infra'?" in ln for ln in lines)
+    assert any(":11:" in ln and "dependency 'zz' names no service" in ln for ln in lines)
+    assert "5 problems" in lines[-1]
 
 
 def test_referential_problems_all_reported(run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
