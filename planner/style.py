@@ -60,3 +60,25 @@ def terminal_safe(text: str, *, styled: bool = False) -> str:
         last = match.end()
     out.append(_CONTROL_BUT_LINES.sub(_shown, text[last:]))
     return "".join(out)
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """``1 workaround``, ``2 workarounds`` (``many`` for an irregular plural).
+
+    Examples
+    --------
+    >>> plural(1, "workaround"), plural(3, "dependency", "dependencies"), plural(0, "person", "people")
+    ('1 workaround', '3 dependencies', '0 people')
+    """
+    return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+def possessive(name: str) -> str:
+    """``db's``, ``payments'``: an id ending in s takes the apostrophe alone.
+
+    Examples
+    --------
+    >>> possessive("db-primary"), possessive("payments")
+    ("db-primary's", "payments'")
+    """
+    return f"{name}'" if name.endswith("s") else f"{name}'s"

@@ -10,6 +10,7 @@ from models.duration import fmt_duration
 from models.plan import Service
 from planner.audit.context import AuditContext
 from planner.audit.findings import Finding
+from planner.style import possessive
 
 RuleFn = Callable[[AuditContext], Iterator[Finding]]
 
@@ -256,7 +257,7 @@ def rto_inversion(ctx: AuditContext) -> Iterator[Finding]:
                 "warning",
                 f"{s.id} (RTO {fmt_duration(mine.total_seconds())}) hard-depends on {dep.service} "
                 f"(RTO {fmt_duration(theirs.total_seconds())}): it cannot be back before its "
-                f"dependency; tighten {dep.service}'s RTO or relax {s.id}'s",
+                f"dependency; tighten {possessive(dep.service)} RTO or relax {possessive(s.id)}",
                 service=s.id,
                 dependency=dep.service,
                 path=_svc_path(ctx, s.id, "depends_on", j),
@@ -314,7 +315,7 @@ def no_escalation(ctx: AuditContext) -> Iterator[Finding]:
             yield Finding(
                 "no-escalation",
                 "warning",
-                f"nobody on team {team.id}'s escalation path ({', '.join(team.escalation)}) has a "
+                f"nobody on team {possessive(team.id)} escalation path ({', '.join(team.escalation)}) has a "
                 "`contact:`; add a phone, email or chat handle",
                 team=team.id,
                 path=(*path, "escalation"),
@@ -328,7 +329,8 @@ def single_contact(ctx: AuditContext) -> Iterator[Finding]:
             yield Finding(
                 "single-contact",
                 "info",
-                f"team {team.id}'s escalation path is one person ({team.escalation[0]}): when they are "
+                f"team {possessive(team.id)} escalation path is one person ({team.escalation[0]}): "
+                "when they are "
                 "unreachable nobody is next; add a second",
                 team=team.id,
                 person=team.escalation[0],
@@ -352,7 +354,8 @@ def escalation_untested(ctx: AuditContext) -> Iterator[Finding]:
         yield Finding(
             "escalation-untested",
             "warning",
-            f"team {team.id}'s escalation path {text}; page through it and set `escalation_tested:`",
+            f"team {possessive(team.id)} escalation path {text}; "
+            "page through it and set `escalation_tested:`",
             team=team.id,
             path=("teams", ctx.team_index[team.id]),
         )

@@ -52,10 +52,12 @@ def single_point_of_failure(ctx: AuditContext) -> Iterator[Finding]:
         others = reach[s.id] & ~bit.get(s.id, 0)
         count = others.bit_count()
         if count >= threshold:
+            down = reach[s.id].bit_count()  # as `planner impact` counts: itself too when critical
+            whom = f"itself and {count} that depend on it" if down > count else f"{count} that depend on it"
             yield Finding(
                 "single-point-of-failure",
                 "info",
-                f"{s.id} alone takes down {count} of the {len(critical)} critical services; "
+                f"{s.id} alone takes down {down} of the {len(critical)} critical services ({whom}); "
                 "consider redundancy, a soft dependency where the dependents can run degraded, "
                 "or a scenario that exercises its failure",
                 service=s.id,

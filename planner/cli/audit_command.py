@@ -5,7 +5,7 @@ Commands import their own modules inside the function (see :mod:`planner.cli`).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +22,32 @@ if TYPE_CHECKING:
 
 
 _FAIL_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+class AsOf(click.ParamType[date, object]):
+    """A day: ``2027-01-15``, ``today``, ``tomorrow``, ``yesterday``, ``+30d``, ``+2w``."""
+
+    name = "date"
+    FORMS = "YYYY-MM-DD (e.g. 2027-01-15), today, tomorrow, yesterday, or days/weeks ahead like +30d, +2w"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        import re
+        from datetime import UTC, date, timedelta
+
+        if isinstance(value, date):
+            return value
+        text = str(value).strip().lower()
+        today = datetime.now(UTC).date()
+        named = {"today": 0, "tomorrow": 1, "yesterday": -1}
+        if text in named:
+            return today + timedelta(days=named[text])
+        ahead = re.fullmatch(r"\+(\d{1,4})([dw])", text)
+        if ahead:
+            return today + timedelta(days=int(ahead[1]) * (7 if ahead[2] == "w" else 1))
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            self.fail(f"{value!r} is not a day: give {self.FORMS}", param, ctx)
 
 
 @click.command()
@@ -42,8 +68,8 @@ _FAIL_RANK = {"error": 0, "warning": 1, "info": 2}
     "--as-of",
     "as_of",
     metavar="DATE",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="audit as of this date (default: now), e.g. the day of the next exercise",
+    type=AsOf(),
+    help=f"audit as of this day (default: now), e.g. the day of the next exercise: {AsOf.FORMS}",
 )
 @click.option(
     "--format",
@@ -115,7 +141,7 @@ def audit(  # noqa: PLR0917 - click passes every option positionally by name
     from planner.audit.render import audit_json, audit_sarif, unreadable_report
     from planner.planfile.loader import load_plan
 
-    day = as_of.date() if isinstance(as_of, datetime) else None
+    day = as_of if isinstance(as_of, date) else None
     try:
         loaded = load_plan(plan, references=False)  # checked by the audit, beside the engine
     except PlanError as exc:

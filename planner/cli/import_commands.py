@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from planner.cli.app import FORCE, say, write_output
+from planner.style import plural
 
 if TYPE_CHECKING:
     pass
@@ -129,7 +130,7 @@ def import_compose(  # noqa: PLR0917 - click passes every option by name
             err=True,
         )
     _finish_import(text, output, merge, force, files)
-    say(f"{len(project.services)} services imported; next: planner audit on the plan", err=True)
+    say(f"{plural(len(project.services), 'service')} imported; next: planner audit on the plan", err=True)
     return 0
 
 
@@ -198,5 +199,5 @@ def import_backstage(
         say(f"warning: {warning}", err=True)
     _finish_import(text, output, merge, force, files)
     count = sum(1 for e in catalog.entities.values() if e.kind in ("component", "resource", "system", "api"))
-    say(f"{count} services imported; next: planner audit on the plan", err=True)
+    say(f"{plural(count, 'service')} imported; next: planner audit on the plan", err=True)
     return 0

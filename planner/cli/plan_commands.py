@@ -12,6 +12,7 @@ import click
 
 from planner.cli.app import FAILED, FORMAT, PLAN, SCENARIO, debugging, emit_json, say, styler
 from planner.errors import PlanError, Problem
+from planner.style import plural
 
 if TYPE_CHECKING:
     from planner.engine.planning import Ordering, Planning
@@ -73,10 +74,10 @@ def validate(plan: str, fmt: str) -> int:
         emit_json(summary)
     else:
         say(
-            f"{loaded.source.name}: valid plan '{p.name}': {len(p.services)} services, "
-            f"{len(p.teams)} teams, {len(p.people)} people, {len(deps)} dependencies "
-            f"({hard} hard, {len(deps) - hard} soft), {len(p.scenarios)} scenarios, "
-            f"{len(p.workarounds)} workarounds"
+            f"{loaded.source.name}: valid plan '{p.name}': {plural(len(p.services), 'service')}, "
+            f"{plural(len(p.teams), 'team')}, {plural(len(p.people), 'person', 'people')}, "
+            f"{plural(len(deps), 'dependency', 'dependencies')} ({hard} hard, {len(deps) - hard} soft), "
+            f"{plural(len(p.scenarios), 'scenario')}, {plural(len(p.workarounds), 'workaround')}"
         )
     return 0
 
@@ -122,19 +123,24 @@ def schema() -> int:
 
 @click.command()
 @PLAN
-@click.argument("services", nargs=-1, required=True)
+@click.argument("services", nargs=-1)
+@SCENARIO
 @FORMAT
-def impact(plan: str, services: tuple[str, ...], fmt: str) -> int:
-    """What failing SERVICES takes down: impacted, degraded and critical services, and the chain
-    of hard dependencies by which each is reached.
+def impact(plan: str, services: tuple[str, ...], scenario: str | None, fmt: str) -> int:
+    """What failing SERVICES (or a --scenario's) takes down: impacted, degraded and critical
+    services, and the chain of hard dependencies by which each is reached.
 
     \b
-    Example:
+    Examples:
       planner impact examples/enterprise.yaml storage-cluster
+      planner impact examples/enterprise.yaml --scenario storage-outage
     """
     from planner.cli.render import impact_json, render_impact
+    from planner.errors import UsageError
 
-    result = _ordering(plan, None, services)
+    if bool(services) == bool(scenario):
+        raise UsageError("name the failed SERVICES or a --scenario (one of them)")
+    result = _ordering(plan, scenario, services)
     if fmt == "json":
         emit_json(impact_json(result))
     else:

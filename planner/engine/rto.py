@@ -12,6 +12,7 @@ from models.duration import fmt_duration
 from planner.engine.graph import RecoveryGraph
 from planner.engine.impact import Impact
 from planner.engine.schedule import Problem, Schedule, critical_chain, earliest_finish, schedule
+from planner.style import possessive
 
 VERIFY_LIMIT_TASKS = 5000
 """Levers are verified by re-running the schedule only for scenarios up to this many tasks."""
@@ -36,14 +37,14 @@ class Lever:
     def describe(self) -> str:
         """A sentence for people."""
         if self.kind == "capacity":
-            text = f"raise team {self.target}'s capacity by {self.amount}"
+            text = f"raise team {possessive(self.target)} capacity by {self.amount}"
         elif self.kind == "relax-rto":
             text = (
-                f"no single task can absorb it: cut work across the chain, or set {self.target}'s "
+                f"no single task can absorb it: cut work across the chain, or set {possessive(self.target)} "
                 f"RTO to at least {fmt_duration(self.amount)}"
             )
         else:
-            text = f"shorten {self.target}'s task by {fmt_duration(self.amount)}"
+            text = f"shorten {possessive(self.target)} task by {fmt_duration(self.amount)}"
         return text if self.verified else text + " (estimate)"
 
 

@@ -98,21 +98,12 @@ HEALTHCHECK_NOTE = [
 ]
 
 
-def to_plan_yaml(
-    project: ComposeProject,
-    name: str,
-    owner_label: str = DEFAULT_OWNER_LABEL,
-    keep_going: bool = False,
-) -> tuple[str, list[str]]:
-    """The plan as YAML text with comments, and warnings for the user.
-
-    Raises
-    ------
-    PlanError
-        For a ``depends_on`` naming no service after merging (unless ``keep_going``).
-    """
+def _dependencies(
+    project: ComposeProject, warnings: list[str], keep_going: bool
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """Each service's dependencies on services of the plan; one naming no service is a problem
+    (a warning with ``keep_going``), an optional one behind an inactive profile is left out."""
     services = project.services
-    warnings: list[str] = []
     problems: list[Problem] = []
     deps: dict[str, dict[str, dict[str, Any]]] = {}
     for svc in services.values():
@@ -141,6 +132,25 @@ def to_plan_yaml(
         deps[svc.name] = kept
     if problems:
         raise PlanError(problems)
+    return deps
+
+
+def to_plan_yaml(
+    project: ComposeProject,
+    name: str,
+    owner_label: str = DEFAULT_OWNER_LABEL,
+    keep_going: bool = False,
+) -> tuple[str, list[str]]:
+    """The plan as YAML text with comments, and warnings for the user.
+
+    Raises
+    ------
+    PlanError
+        For a ``depends_on`` naming no service after merging (unless ``keep_going``).
+    """
+    services = project.services
+    warnings: list[str] = []
+    deps = _dependencies(project, warnings, keep_going)
     gated = {
         d
         for entries in deps.values()

@@ -28,6 +28,7 @@ from models.events import (
     WorkaroundRemoved,
 )
 from planner.errors import UsageError
+from planner.style import possessive
 from planner.tracking.guards import (
     RefusedError,
     hhmm,
@@ -259,7 +260,8 @@ class Fail(Action):
         if self.expected_reopen is not None and tuple(reopened) != self.expected_reopen:
             now, saw = ", ".join(reopened) or "nothing", ", ".join(self.expected_reopen) or "nothing"
             raise RefusedError(
-                f"what {service}'s failure reopens changed since you were asked: now {now} (you saw "
+                f"what {possessive(service)} failure reopens changed since you were asked: "
+                f"now {now} (you saw "
                 f"{saw}); nothing recorded: look again and confirm"
             )
         return [FailedAgain(incident=row.id, at=at, actor=actor, service=service, reopened=reopened)]
@@ -291,7 +293,8 @@ class Escalate(Action):
             paged = ", ".join(p.name for p in path)
             commander = row.roles.get("incident_commander")
             raise RefusedError(
-                f"everyone on {task.owner}'s escalation path was paged for {service} ({paged}): page "
+                f"everyone on {possessive(task.owner or '')} escalation path was paged for {service} "
+                f"({paged}): page "
                 f"the incident commander{f' ({commander})' if commander else ''} and note who takes it"
             )
         person = path[task.escalations]

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from models.events import Amended, Bypassed, Event, IncidentStarted, Resolved, Voided
 from planner.errors import UsageError
+from planner.style import possessive
 from planner.tracking.actions import Action
 from planner.tracking.fold import voided_seqs
 from planner.tracking.guards import RefusedError, require_started
@@ -115,7 +116,8 @@ def undo(journal: Sequence[Event], actor: str, now: datetime) -> Void:
     if not mine or now - mine[-1].at > UNDO_WINDOW:
         minutes = int(UNDO_WINDOW.total_seconds() // 60)
         raise UsageError(
-            f"nothing of {actor}'s to undo in the last {minutes} minutes (planner incident void takes "
+            f"nothing of {possessive(actor)} to undo in the last {minutes} minutes "
+            "(planner incident void takes "
             "back any event, with a reason)"
         )
     return Void(mine[-1], f"undone by {actor} (a slip)", voided)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from models import events as ev
 from models.events import Event
-from planner.style import visible
+from planner.style import possessive, visible
 
 
 def describe(event: Event) -> str:
@@ -52,9 +52,9 @@ def _words(event: Event) -> str:
             return f"check of {event.dependency} for {event.service} FAILED{seen}{ran(event.run)}"
         case ev.Verified():
             seen = f" ({event.observed})" if event.observed else ""
-            return f"confirmed {event.service}'s own verify{seen}{ran(event.run)}"
+            return f"confirmed {possessive(event.service)} own verify{seen}{ran(event.run)}"
         case ev.VerifyFailed():
-            return f"{event.service}'s own verify FAILED{ran(event.run)}"
+            return f"{possessive(event.service)} own verify FAILED{ran(event.run)}"
         case ev.Restored():
             return f"{event.service} restored"
         case ev.Bypassed():

@@ -13,6 +13,7 @@ from textual.screen import Screen
 
 from models.events import Escalated, Event, FailedAgain
 from planner.errors import PlannerError
+from planner.style import possessive
 from planner.tracking import actions, comms, corrections
 from planner.tracking.drafting import draft_update
 from planner.tracking.guards import RefusedError
@@ -246,7 +247,8 @@ class ActingScreen(Screen[None]):
         path = self.state.info.teams[task.owner or ""].escalation
         person = self.state.info.person(next(e.person for e in preview if isinstance(e, Escalated)))
         body = (
-            f"Next on {task.owner}'s escalation path ({task.escalations + 1} of {len(path)}): "
+            f"Next on {possessive(task.owner or '')} escalation path "
+            f"({task.escalations + 1} of {len(path)}): "
             f"{person.name}, {person.contact or 'no contact recorded'}."
         )
         if await self.app.push_screen_wait(ConfirmScreen(f"Escalate {service}?", body, yes="Page")):

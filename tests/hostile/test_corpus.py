@@ -23,7 +23,7 @@ EXPECTED: dict[str, tuple[int, list[str], list[str]]] = {
     "compose/laughs.yaml": (2, ["laughs.yaml:8:10", "the alias *g takes the document past"], []),
     "compose/image-newline.yaml": (0, [], ["verify:", "rto:"]),
     "compose/healthcheck-sh-c.yaml": (0, [], []),
-    "compose/reset-tag.yaml": (0, ["1 services imported"], []),  # Compose's own tag: read
+    "compose/reset-tag.yaml": (0, ["1 service imported"], []),  # Compose's own tag: read
     "compose/unknown-tag.yaml": (2, ["unknown-tag.yaml:4", "tag '!custom'"], []),
     "compose/services-null.yaml": (0, ["0 services imported"], []),
     "compose/depends-on-number.yaml": (2, ["'depends_on' must be a list or a mapping", "not a number"], []),
@@ -43,7 +43,7 @@ EXPECTED: dict[str, tuple[int, list[str], list[str]]] = {
     ),
     "backstage/metadata-list.yaml": (0, ["entity without kind or metadata.name, skipped"], []),
     "backstage/kind-number.yaml": (0, ["0 services imported"], []),
-    "backstage/spec-text.yaml": (0, ["1 services imported"], []),
+    "backstage/spec-text.yaml": (0, ["1 service imported"], []),
     "backstage/owner-escape.yaml": (0, ["spec.owner 'team\\x1b[2J'", "imported without an owner"], []),
     "backstage/javascript-link.yaml": (0, [], []),
     "plan/deep-nesting.yaml": (2, ["deep-nesting.yaml:3", "recursion limit exceeded"], []),

@@ -26,7 +26,7 @@ def test_the_run_checks_drill(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     out = done.stdout
-    assert "confirmed files's own verify by `python3 -c" in out
+    assert "confirmed files' own verify by `python3 -c" in out
     assert "check of files for shop passed by" in out
     assert "shop's own verify FAILED by" in out
     assert "Connection refused" in out
