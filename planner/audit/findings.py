@@ -61,6 +61,9 @@ class ReadinessAnswer:
     """The reason."""
 
 
+NEEDS_WORK = "the plan needs work before the next exercise."
+
+
 @dataclass
 class AuditReport:
     """Everything ``planner audit`` says."""
@@ -91,5 +94,24 @@ class AuditReport:
 
     @property
     def needs_work(self) -> bool:
-        """More than two "no" answers: the plan needs work before the next exercise."""
-        return sum(1 for a in self.readiness if a.answer == "no") > 2
+        """The plan needs work before the next exercise: critical systems miss their RTO (that
+        alone decides it: nothing else matters if the recovery cannot be on time), or more than
+        two answers are "no"."""
+        return self.rto_missed or sum(1 for a in self.readiness if a.answer == "no") > 2
+
+    @property
+    def rto_missed(self) -> bool:
+        """The checklist says critical systems cannot be restored within their RTOs."""
+        return any(a.question.startswith("Can critical systems") and a.answer == "no" for a in self.readiness)
+
+    def verdict(self) -> str:
+        """One sentence: how many answers are "no", and what that means."""
+        noes = sum(1 for a in self.readiness if a.answer == "no")
+        said = f"{noes} of {len(self.readiness)} answers {'is' if noes == 1 else 'are'} 'no'"
+        if self.rto_missed:
+            return (
+                f"{said}, and critical systems miss their RTO: the plan needs work before the next exercise."
+            )
+        if self.needs_work:
+            return f"{said}: {NEEDS_WORK}"
+        return f"{said}."

@@ -10,7 +10,7 @@ import planner
 from planner.audit.findings import AuditReport, Finding
 from planner.audit.rules import RULES
 from planner.errors import PlanError
-from planner.style import Style, plain
+from planner.style import Style, plain, plural
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
@@ -107,20 +107,12 @@ def render_audit(report: AuditReport, style: Style = plain) -> str:
     for answer in report.readiness:
         lines.append(f"  [{mark[answer.answer]}] {answer.question}")
         lines.append(f"        {answer.detail}")
-    noes = sum(1 for a in report.readiness if a.answer == "no")
     lines.append("")
-    if report.needs_work:
-        lines.append(
-            style(
-                f"Verdict: {noes} of 6 answers are 'no': the plan needs work before the next exercise.",
-                "error",
-            )
-        )
-    else:
-        lines.append(f"Verdict: {noes} of 6 answers are 'no'.")
+    verdict = f"Verdict: {report.verdict()}"
+    lines.append(style(verdict, "error") if report.needs_work else verdict)
     lines.append(
-        f"Summary: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} info "
-        f"({len(report.findings)} findings)"
+        f"Summary: {plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, "
+        f"{counts['info']} info ({plural(len(report.findings), 'finding')})"
     )
     return "\n".join(lines) + "\n"
 

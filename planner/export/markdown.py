@@ -107,7 +107,7 @@ def render_runbook(
     for a in report.readiness:
         out.append(f"| {md.text(a.question)} | **{md.text(a.answer)}** | {md.text(a.detail)} |")
     if report.needs_work:
-        out += ["", "> **More than two answers are 'no': this plan needs work before the next exercise.**"]
+        out += ["", f"> **{md.text(report.verdict())}**"]
     out += [
         "",
         "## Dependency diagram",
