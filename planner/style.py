@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import textwrap
 from collections.abc import Callable
 
 Style = Callable[[str, str], str]
@@ -82,3 +84,58 @@ def possessive(name: str) -> str:
     ("db-primary's", "payments'")
     """
     return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_GAP = re.compile(r"\S( {2,})(?=\S)")
+MIN_WIDTH = 40
+"""Narrower than this, lines are left as they are (wrapping would only shred them)."""
+
+
+def output_width(is_terminal: bool) -> int | None:
+    """The width to fit text output to: ``COLUMNS`` when set, else the terminal's; None when
+    the output is not a terminal (pipes and files get whole lines)."""
+    import shutil
+
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit():
+        return max(MIN_WIDTH, int(columns))
+    if not is_terminal:
+        return None
+    return max(MIN_WIDTH, shutil.get_terminal_size((100, 24)).columns)
+
+
+def fit_lines(text: str, width: int) -> str:
+    """Every line of ``text`` within ``width`` columns: a table row (two or more column gaps)
+    wraps its last column under itself, or is cut with an ellipsis when that column starts too
+    far right; any other line wraps under its own indent. A line in one colour keeps it.
+
+    Examples
+    --------
+    >>> print(fit_lines("  web  app  waits on dns, lb, cache, queue", 30))
+      web  app  waits on dns, lb,
+                cache, queue
+    """
+    out: list[str] = []
+    for line in text.split("\n"):
+        plain_line = _ANSI.sub("", line)
+        if len(plain_line) <= width:
+            out.append(line)
+            continue
+        head = _ANSI.match(line)
+        colour = head.group(0) if head and line.endswith("\x1b[0m") and len(_ANSI.findall(line)) == 2 else ""
+        pieces = _fit(plain_line, width)
+        out += [f"{colour}{p}\x1b[0m" if colour else p for p in pieces]
+    return "\n".join(out)
+
+
+def _fit(line: str, width: int) -> list[str]:
+    gaps = [m.end() for m in _GAP.finditer(line)]
+    if len(gaps) >= 2:  # a table row
+        start = gaps[-1]
+        if start > width - 20:
+            return [line[: width - 1] + "…"]
+        parts = textwrap.wrap(line[start:], width - start, break_on_hyphens=False) or [""]
+        return [line[:start] + parts[0], *(" " * start + p for p in parts[1:])]
+    indent = len(line) - len(line.lstrip(" "))
+    return textwrap.wrap(line, width, subsequent_indent=" " * (indent + 2), break_on_hyphens=False) or [line]

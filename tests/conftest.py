@@ -23,6 +23,12 @@ class Result:
     err: str
 
 
+@pytest.fixture(autouse=True)
+def _whole_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Output is not fitted to a terminal's width in tests unless a test sets ``COLUMNS``."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+
+
 @pytest.fixture
 def run_cli(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
     """Run ``planner ARGS...`` in-process; returns exit code, stdout and stderr."""

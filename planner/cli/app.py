@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 import click
 
 from planner.errors import UsageError
-from planner.style import plain, terminal_safe
+from planner.style import fit_lines, output_width, plain, terminal_safe
 
 if TYPE_CHECKING:
     from planner.style import Style
@@ -163,11 +163,16 @@ def _coloured() -> bool:
     return not os.environ.get("NO_COLOR") and sys.stdout.isatty()
 
 
-def say(message: str = "", *, err: bool = False, nl: bool = True) -> None:
+def say(message: str = "", *, err: bool = False, nl: bool = True, fit: bool = True) -> None:
     """Write a line for people (``click.echo``). Plans, imports and the journal are untrusted
     text: every control character in it is written out (``\\x1b``), so nothing a plan says can
-    drive the terminal; the planner's own colours are the only escape sequences let through."""
-    click.echo(terminal_safe(message, styled=not err and _coloured()), err=err, nl=nl)
+    drive the terminal; the planner's own colours are the only escape sequences let through.
+    On a terminal (or with ``COLUMNS`` set) standard output fits its width (``fit=False`` for
+    documents: Markdown, JSON); error messages stay one line each, for editors to jump to."""
+    text = terminal_safe(message, styled=not err and _coloured())
+    if fit and not err and (width := output_width(sys.stdout.isatty())):
+        text = fit_lines(text, width)
+    click.echo(text, err=err, nl=nl)
 
 
 def styler() -> Style:

@@ -323,7 +323,7 @@ def status(incident_id: str, fmt: str, store_path: str | None, at: str | None) -
     if fmt == "json":
         emit_json(status_json(state, journal, projection, now))
     elif fmt == "markdown":
-        say(status_markdown(state, journal, projection, now), nl=False)
+        say(status_markdown(state, journal, projection, now), nl=False, fit=False)
     else:
         say(status_text(state, journal, projection, now, styler()), nl=False)
     return 0
@@ -351,7 +351,7 @@ def report(incident_id: str, fmt: str, store_path: str | None) -> int:
     if fmt == "json":
         emit_json(review_json(result))
     else:
-        say(review_markdown(result), nl=False)
+        say(review_markdown(result), nl=False, fit=False)
     return 0
 
 

@@ -117,7 +117,7 @@ def schema() -> int:
     """
     from planner.planfile.schema import plan_schema
 
-    say(json.dumps(plan_schema(), indent=2))
+    say(json.dumps(plan_schema(), indent=2), fit=False)
     return 0
 
 
@@ -187,7 +187,11 @@ def schedule_cmd(plan: str, scenario: str | None, failed: tuple[str, ...], fmt: 
     if fmt == "json":
         emit_json(schedule_json(result))
     else:
-        say(render_schedule(result, styler()), nl=False)
+        import sys
+
+        from planner.style import output_width
+
+        say(render_schedule(result, styler(), output_width(sys.stdout.isatty())), nl=False)
     return 0
 
 

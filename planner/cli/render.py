@@ -176,17 +176,18 @@ def _miss_json(p: Planning, miss: RtoMiss) -> dict[str, Any]:
 BAR_WIDTH = 32
 
 
-def _bar(start: int, finish: int, makespan: int) -> str:
+def _bar(start: int, finish: int, makespan: int, bar_width: int = BAR_WIDTH) -> str:
     if makespan <= 0:
         return ""
-    scale = BAR_WIDTH / makespan
+    scale = bar_width / makespan
     left = int(start * scale)
     length = max(1, round(finish * scale) - left) if finish > start else 0
     return " " * left + ("█" * length if length else "▏")
 
 
-def render_schedule(p: Planning, style: Style = plain) -> str:
-    """The schedule as a table with a time bar per task, then RTO misses with their levers."""
+def render_schedule(p: Planning, style: Style = plain, line_width: int | None = None) -> str:
+    """The schedule as a table with a time bar per task (narrower to fit ``width``), then RTO
+    misses with their levers."""
     sched = p.schedule
     tasks = sched.tasks()
     lines = [
@@ -197,9 +198,11 @@ def render_schedule(p: Planning, style: Style = plain) -> str:
     ]
     width = max([len(t.service) for t in tasks] + [7])
     team_w = max([len(t.team) for t in tasks] + [4])
+    fixed = 2 + width + 2 + team_w + 2 + 5 + 2 + 6 + 2 + 7 + 2 + 7 + 2
+    bars = BAR_WIDTH if line_width is None else max(12, min(BAR_WIDTH, line_width - fixed))
     lines.append(
         f"  {'service':<{width}}  {'team':<{team_w}}  start  finish  RTO      slack    "
-        f"0{' ' * (BAR_WIDTH - 1 - len(fmt_duration(sched.makespan)))}{fmt_duration(sched.makespan)}"
+        f"0{' ' * (bars - 1 - len(fmt_duration(sched.makespan)))}{fmt_duration(sched.makespan)}"
     )
     for t in tasks:
         if t.slack is None:
@@ -208,7 +211,7 @@ def render_schedule(p: Planning, style: Style = plain) -> str:
             slack = f"+{fmt_duration(t.slack)}"
         else:
             slack = style(f"LATE {fmt_duration(-t.slack)}", "error")
-        bar = _bar(t.start, t.finish, sched.makespan)
+        bar = _bar(t.start, t.finish, sched.makespan, bars)
         if t.slack is not None and t.slack < 0:
             bar = style(bar, "error")
         lines.append(
