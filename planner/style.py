@@ -112,7 +112,7 @@ def fit_lines(text: str, width: int) -> str:
 
     Examples
     --------
-    >>> print(fit_lines("  web  app  waits on dns, lb, cache, queue", 30))
+    >>> print(fit_lines("  web  app  waits on dns, lb, cache, queue", 34))
       web  app  waits on dns, lb,
                 cache, queue
     """
