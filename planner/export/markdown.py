@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from models.duration import fmt_clock, fmt_duration
+from models.plan import Plan
 from planner import markdown as md
 from planner.audit.findings import AuditReport
 from planner.engine.planning import Planning
@@ -12,6 +13,7 @@ from planner.engine.workarounds import OpenWorkaround
 from planner.errors import UsageError
 from planner.export.mermaid import render_flowchart, render_gantt
 from planner.export.view import View
+from planner.style import plural
 
 
 def _anchor(text: str) -> str:
@@ -19,7 +21,7 @@ def _anchor(text: str) -> str:
 
 
 def _service_section(
-    planning: Planning, s: str, impacted: set[str], workarounds: list[OpenWorkaround]
+    planning: Planning, s: str, impacted: set[str], workarounds: list[OpenWorkaround], today: date
 ) -> list[str]:
     plan = planning.graph.plan
     svc = planning.graph.services[s]
@@ -45,8 +47,9 @@ def _service_section(
         f"- RTO {rto}; projected start T+{fmt_clock(task.start)}, back at T+{fmt_clock(task.finish)}{verdict}"
     )
     if svc.runbook:
-        reviewed = f"reviewed {svc.runbook.reviewed}" if svc.runbook.reviewed else "never reviewed"
-        out.append(f"- Restore steps: {md.link(svc.runbook.url)} ({reviewed})")
+        out.append(
+            f"- Restore steps: {md.link(svc.runbook.url)} ({_review(svc.runbook.reviewed, plan, today)})"
+        )
     else:
         out.append("- Restore steps: **NO RUNBOOK**")
     if svc.verify:
@@ -65,12 +68,27 @@ def _service_section(
             out.append(f"  - {md.text(d.service)} ({state}): ⚠️ **NO CHECK** — add one to the plan")
     for w in workarounds:
         if s in (w.service, w.bypasses):
+            expired = ""
+            if w.expires is not None and w.expires.date() < today:
+                days = (today - w.expires.date()).days
+                expired = f" **EXPIRED {plural(days, 'day')} ago** ({w.expires:%Y-%m-%d}), still in place;"
             out.append(
-                f"- ⚠️ Open workaround **{md.text(w.id)}**: {md.text(w.service)} bypasses its "
+                f"- ⚠️ Open workaround **{md.text(w.id)}**:{expired} {md.text(w.service)} bypasses its "
                 f"{md.text(w.bypasses)} check since {w.applied:%Y-%m-%d} ({md.text(w.reason)}); "
                 f"owner {md.text(w.owner or 'NONE')}"
             )
     return out
+
+
+def _review(reviewed: date | None, plan: Plan, today: date) -> str:
+    """``reviewed 2026-09-15``, or flagged: ``**STALE**: reviewed 548 days ago, policy 90``."""
+    limit = plan.policy.runbook_review_days
+    if reviewed is None:
+        return f"**STALE**: never reviewed, policy {limit} days"
+    age = (today - reviewed).days
+    if age > limit:
+        return f"**STALE**: reviewed {plural(age, 'day')} ago ({reviewed}), policy {limit} days"
+    return f"reviewed {reviewed}"
 
 
 def render_runbook(
@@ -125,7 +143,7 @@ def render_runbook(
     for i, wave in enumerate(planning.waves, start=1):
         out += ["", f"## Wave {i}"]
         for s in wave:
-            out += _service_section(planning, s, impacted, workarounds)
+            out += _service_section(planning, s, impacted, workarounds, today)
     if planning.impact.degraded:
         out += ["", "## Degraded, not restored", ""]
         out.extend(f"- {md.text(s)}" for s in planning.impact.degraded)

@@ -90,3 +90,14 @@ def test_code_reads_back_literally(value: str) -> None:
 )
 def test_only_plain_http_urls_become_links(url: str) -> None:
     assert "not an http(s) link" in md.link(url)
+
+
+def test_the_runbook_flags_expired_workarounds_and_stale_runbooks(run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    enterprise = Path(__file__).parents[2] / "examples" / "enterprise.yaml"
+    out = run_cli("export", enterprise, "--format", "markdown", "--scenario", "storage-outage").out
+    assert "**EXPIRED" in out
+    assert "days ago** (2026-11-11), still in place" in out
+    assert "(**STALE**: reviewed" in out
+    assert "policy 90 days)" in out
