@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from planner.cli.app import FAILED, FORCE, PLAN, SCENARIO, write_output
+from planner.cli.app import FAILED, FORCE, PLAN, SCENARIO, say, write_output
 from planner.errors import UsageError
 
 if TYPE_CHECKING:
@@ -56,6 +56,14 @@ EXPORT_FORMATS = ["dot", "svg", "png", "pdf", "mermaid", "gantt", "markdown"]
     show_default=True,
     help="Gantt sections per team or per wave",
 )
+@click.option(
+    "--page",
+    type=click.Choice(["a4", "letter", "none"]),
+    default="a4",
+    show_default=True,
+    help="pdf: paper size; the diagram is scaled onto one page while its text stays readable, "
+    "else tiled over several (none: one page the size of the drawing)",
+)
 def export(  # noqa: PLR0917 - click passes every option by name
     plan: str,
     fmt: str,
@@ -67,6 +75,7 @@ def export(  # noqa: PLR0917 - click passes every option by name
     focus: str | None,
     depth: int,
     gantt_by: str,
+    page: str,
 ) -> int:
     """Diagrams and the recovery runbook for documentation.
 
@@ -103,10 +112,24 @@ def export(  # noqa: PLR0917 - click passes every option by name
     text, data = _render(
         fmt, cluster, gantt_by, planning=planning, view=view, report=report, workarounds=workarounds
     )
+    if fmt == "pdf" and page != "none" and data is not None:
+        data = _on_paper(data, page)
     if data is not None and output is None and sys.stdout.isatty():
         raise UsageError(f"--format {fmt} is binary: give -o FILE or redirect standard output")
     write_output(output, text, data, force=force, inputs=(plan,))
     return 0
+
+
+def _on_paper(pdf: bytes, page: str) -> bytes:
+    from planner.export.paper import on_paper
+
+    paged, pages = on_paper(pdf, page)  # type: ignore[arg-type]
+    if pages > 1:
+        say(
+            f"the diagram is tiled over {pages} {page.upper()} pages (read left to right, top to bottom)",
+            err=True,
+        )
+    return paged
 
 
 def _render(

@@ -177,38 +177,43 @@ def _edge_attrs(edge: Edge) -> str:
     return str(attr_list(kwargs=attrs))
 
 
+LEGEND_EDGES = {
+    "hard": ("────", "#333333", "hard dependency, checked"),
+    "unchecked": ("- - -", "#333333", "hard dependency, NO CHECK"),
+    "soft": ("· · · ·", "#777777", "soft: runs degraded without it"),
+    "bypassed": ("━━━━", "#cc0000", "check bypassed by an open workaround"),
+    "indirect": ("- - -", "#999999", "indirect (services between hidden)"),
+}
+"""How the legend draws each kind of edge (a line of text in its colour) and says it."""
+
+
 def _legend(dot: graphviz.Digraph, view: View) -> None:
-    with dot.subgraph(name="cluster_legend") as leg:
-        leg.attr(
-            label="Legend — arrows point the way restoration flows: dependency → dependent",
-            style="rounded",
-            color="#bbbbbb",
-            fontsize="9",
+    """One small table listing only what the picture uses: the fills of its nodes, the audit
+    outline if a node has it, the kinds of its edges; and which way the arrows point."""
+    services = view.planning.graph.services
+    used: set[str]
+    if view.scenario:
+        used = {str(view.state[s]) for s in view.nodes}
+        fills = [(k, v) for k, v in STATE_FILL.items() if k in used]
+    else:
+        used = {services[s].criticality.value for s in view.nodes}
+        fills = [(k, v) for k, v in CRITICALITY_FILL.items() if k in used]
+    rows = [
+        '<TR><TD COLSPAN="2" ALIGN="LEFT"><B>Legend</B>: arrows point the way restoration flows, '
+        "dependency → dependent</TD></TR>"
+    ]
+    rows += [
+        f'<TR><TD BGCOLOR="{colour}" BORDER="1" WIDTH="28"> </TD><TD ALIGN="LEFT">{name}</TD></TR>'
+        for name, colour in fills
+    ]
+    if any(s in view.errors for s in view.nodes):
+        rows.append(
+            '<TR><TD BORDER="2" COLOR="#cc0000" WIDTH="28"> </TD>'
+            '<TD ALIGN="LEFT">has audit errors (see planner audit)</TD></TR>'
         )
-        leg.attr("node", shape="box", style="rounded,filled", fontsize="9")
-        if view.scenario:
-            fills = [(f"legend_{k}", k, v) for k, v in STATE_FILL.items()]
-        else:
-            fills = [(f"legend_{k}", k, v) for k, v in CRITICALITY_FILL.items()]
-        for name, label, colour in fills:
-            leg.node(name, label=label, fillcolor=colour)
-        leg.node(
-            "legend_error",
-            label="has audit errors",
-            fillcolor="#ffffff",
-            color="#cc0000",
-            penwidth="3",
-            peripheries="2",
-        )
-        leg.attr("node", shape="plaintext", style="", fontsize="9")
-        samples = (
-            ("hard", "hard, checked"),
-            ("unchecked", "hard, NO CHECK"),
-            ("soft", "soft"),
-            ("bypassed", "bypassed (open workaround)"),
-            ("indirect", "indirect (hidden services)"),
-        )
-        for kind, text in samples:
-            leg.node(f"legend_{kind}_a", label="")
-            leg.node(f"legend_{kind}_b", label=text)
-            leg.edge(f"legend_{kind}_a", f"legend_{kind}_b", **EDGE_STYLE[kind])
+    kinds = {e.kind for e in view.edges}
+    for kind, (line, colour, text) in LEGEND_EDGES.items():
+        if kind in kinds:
+            rows.append(f'<TR><TD><FONT COLOR="{colour}">{line}</FONT></TD><TD ALIGN="LEFT">{text}</TD></TR>')
+    table = '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1">' + "".join(rows) + "</TABLE>>"
+    dot.node("legend", label=table, shape="plaintext", style="", fontsize="8")

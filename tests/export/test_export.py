@@ -97,7 +97,7 @@ def test_scenario_styles_failed_impacted_degraded_and_fades_the_rest() -> None:
 def test_focus_collapses_hidden_services_into_true_indirect_edges() -> None:
     plan = load_valid_plan(PLAN)
     dot = _dot(plan, focus="db-primary", depth=1)
-    shown = set(re.findall(r'^\s+"?([a-z0-9-]+)"? \[label=', dot, re.M))
+    shown = set(re.findall(r'^\s+"?([a-z0-9-]+)"? \[label=', dot, re.M)) - {"legend"}
     assert shown == {
         "db-primary", "storage-cluster", "dns-internal", "db-replica", "sso-idp",
         "app-api", "orders-service", "payments-gateway",
