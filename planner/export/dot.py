@@ -24,6 +24,8 @@ EDGE_STYLE: dict[str, dict[str, str]] = {
     "bypassed": {"style": "bold", "color": "#cc0000", "fontcolor": "#cc0000"},
     "indirect": {"style": "dashed", "color": "#999999", "fontcolor": "#999999"},
 }
+FADED_EDGE = ' [color="#cccccc" style=solid]'
+"""An edge to or from a service the scenario leaves up: faded like its node."""
 INSTALL_HINT = (
     "Graphviz's 'dot' program is needed to render {fmt}: install it (Debian/Ubuntu: "
     "apt-get install graphviz; macOS: brew install graphviz); --format dot and mermaid work without it"
@@ -65,13 +67,10 @@ def render_dot(view: View, cluster: Cluster = "team") -> str:
         else:
             for s in groups[key]:
                 _node(dot, view, s)
-    if cluster != "wave":
-        # restore waves as ranks; newrank lets rank constraints cross the team clusters
-        for i, wave in enumerate(view.planning.waves, start=1):
-            members = sorted(s for s in wave if s in view.state)
-            if len(members) > 1:
-                ranked = " ".join(_quoted_cached(_id(s)) for s in members)
-                dot.body.append(f"\t{{rank=same; {ranked}}}  // wave {i}\n")
+    # Ranks come from the edges themselves (newrank lets them cross the team clusters), so every
+    # edge points the way restoration flows. Pinning each restore wave to a rank (as before) put
+    # a service after its soft dependency's wave and drew nine enterprise edges backwards: waves
+    # ignore soft dependencies, the picture cannot.
     # Edges go in as pre-quoted lines: graphviz's per-call quoting of every id and attribute was
     # 70% of the DOT time at 10,000 services; ids and attribute lists are quoted once each here.
     attr_lists: dict[tuple[str, str], str] = {}
@@ -80,7 +79,13 @@ def render_dot(view: View, cluster: Cluster = "team") -> str:
         if style_key not in attr_lists:
             attr_lists[style_key] = _edge_attrs(edge)
         source, target = _quoted_cached(_id(edge.source)), _quoted_cached(_id(edge.target))
-        dot.body.append(f"\t{source} -> {target}{attr_lists[style_key]}\n")
+        faded = (
+            view.scenario
+            and edge.kind != "bypassed"  # an open bypass stays red wherever it is
+            and "unaffected" in (view.state.get(edge.source), view.state.get(edge.target))
+        )
+        attrs = FADED_EDGE if faded else attr_lists[style_key]
+        dot.body.append(f"\t{source} -> {target}{attrs}\n")
     _legend(dot, view)
     return str(dot.source)
 
@@ -133,8 +138,12 @@ def _safe(text: str) -> str:
 def _node(dot: graphviz.Digraph, view: View, s: str) -> None:
     svc = view.planning.graph.services[s]
     owner = svc.owner or "NO OWNER"
-    rto = fmt_duration(svc.rto.total_seconds()) if svc.rto else "no RTO"
-    label = f"{literal(svc.label)}\\n{s} · {owner}\\nRTO {rto} · {svc.criticality.value}"
+    facts = [f"RTO {fmt_duration(svc.rto.total_seconds())}"] if svc.rto else []
+    facts.append(svc.criticality.value)
+    wave = view.wave(s) if view.scenario else None
+    if wave:
+        facts.append(f"wave {wave}")
+    label = f"{literal(svc.label)}\\n{s} · {owner}\\n{' · '.join(facts)}"
     attrs: dict[str, str] = {"label": label, "tooltip": literal(svc.description or svc.label)}
     state = view.state[s]
     if view.scenario:
@@ -169,10 +178,10 @@ def _quoted(text: str) -> str:
 
 def _edge_attrs(edge: Edge) -> str:
     attrs = {}
-    if edge.label:
+    if edge.label:  # a workaround id, a count of hidden services: short, kept on the edge
         attrs["label"] = edge.label
-    elif edge.kind == "unchecked":
-        attrs["label"] = "no check"
+    # an unchecked edge is dashed (the legend says so): a "no check" label per edge made a column
+    # of labels far from their edges on plans with many of them
     attrs.update(EDGE_STYLE[edge.kind])
     return str(attr_list(kwargs=attrs))
 

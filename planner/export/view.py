@@ -46,12 +46,14 @@ class View:
     focus: str | None = None
     """The service a ``--focus`` picture is centred on."""
 
+    _waves: dict[str, int] | None = field(default=None, repr=False)
+
     def wave(self, service: str) -> int | None:
-        """1-based restore wave of an impacted service."""
-        for i, wave in enumerate(self.planning.waves, start=1):
-            if service in wave:
-                return i
-        return None
+        """1-based restore wave of an impacted service (looked up: a 10,000-node picture asks
+        for every node)."""
+        if self._waves is None:
+            self._waves = {s: i for i, wave in enumerate(self.planning.waves, start=1) for s in wave}
+        return self._waves.get(service)
 
 
 def build_view(

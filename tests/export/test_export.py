@@ -69,7 +69,7 @@ def test_every_style_rule_is_visible() -> None:
     assert "style=dotted" in _edge_line(dot, "cache-redis", "app-api")  # soft
     unchecked = _edge_line(dot, "dns-internal", "api-gateway")
     assert "style=dashed" in unchecked
-    assert 'label="no check"' in unchecked
+    assert "label=" not in unchecked  # dashed says it (and the legend): no label to float away
     bypassed = _edge_line(dot, "db-primary", "app-api")  # WA-17 is open
     assert "#cc0000" in bypassed
     assert 'label="WA-17"' in bypassed
@@ -256,17 +256,6 @@ def test_names_with_dot_syntax_characters_render() -> None:
     assert "<title>app.1</title>" in text
 
 
-def test_restore_waves_are_ranks() -> None:
-    plan = load_valid_plan(PLAN)
-    planning = plan_recovery(plan, "storage-outage")
-    dot = render_dot(build_view(planning, [], set(), scenario=True))
-    rank_lines = [line for line in dot.splitlines() if "rank=same" in line]
-    multi = [w for w in planning.waves if len(w) > 1]
-    assert len(rank_lines) == len(multi)
-    ranked = rank_lines[0].replace('"', "").split("{rank=same; ")[1].split("}")[0].split()
-    assert ranked == sorted(planning.waves[1])  # wave 2 is one rank (wave 1 is a single service)
-
-
 def test_backslashes_quotes_and_newlines_in_names_stay_inside_their_labels(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     plan = tmp_path / "plan.yaml"
     plan.write_text(
@@ -310,3 +299,23 @@ def test_an_import_never_writes_over_its_own_input(run_cli, tmp_path: Path) -> N
     assert result.code == 2
     assert "is a file this command reads" in result.err
     assert "postgres" in compose.read_text()
+
+
+def test_labels_without_filler_wave_numbers_in_scenarios_and_faded_edges(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    plan = tmp_path / "p.yaml"
+    plan.write_text(
+        "version: 1\nname: x\nscenarios: [{id: s, failed: [db]}]\nservices:\n"
+        "  - id: db\n    rto: 1h\n  - id: app\n    depends_on: [db]\n"
+        "  - id: other\n  - id: web\n    depends_on: [other]\n"
+    )
+    full = run_cli("export", plan, "--format", "dot").out
+    assert "no RTO" not in full
+    assert "RTO 1h" in full
+    assert "wave" not in full.split("legend")[0], "waves belong to a scenario"
+    scenario = run_cli("export", plan, "--format", "dot", "--scenario", "s").out
+    assert "db · NO OWNER\\nRTO 1h · medium · wave 1" in scenario
+    assert "app · NO OWNER\\nmedium · wave 2" in scenario
+    faded = next(line for line in scenario.splitlines() if line.strip().startswith("other -> web"))
+    assert 'color="#cccccc"' in faded
+    live = next(line for line in scenario.splitlines() if line.strip().startswith("db -> app"))
+    assert "#cccccc" not in live
