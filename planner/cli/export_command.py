@@ -94,7 +94,7 @@ def export(  # noqa: PLR0917 - click passes every option by name
     from planner.audit import as_of_moment, run_audit
     from planner.engine.planning import plan_recovery
     from planner.engine.workarounds import open_workarounds
-    from planner.export.view import build_view
+    from planner.export.view import build_view, outlined
     from planner.planfile.loader import load_plan
     from planner.suggest import did_you_mean
 
@@ -107,8 +107,10 @@ def export(  # noqa: PLR0917 - click passes every option by name
     narrowed = bool(scenario or failed)
     workarounds = open_workarounds(valid)
     report = run_audit(loaded, as_of_moment(None), scenario) if fmt != "gantt" else None
-    errors = {f.service for f in report.findings if f.severity == "error" and f.service} if report else set()
+    critical = {s.id for s in valid.services if s.criticality.value == "critical"}
+    errors, note = outlined(report.findings if report else [], critical, len(valid.services))
     view = build_view(planning, workarounds, errors, scenario=narrowed, focus=focus, depth=depth)
+    view.note = note
     text, data = _render(
         fmt, cluster, gantt_by, planning=planning, view=view, report=report, workarounds=workarounds
     )

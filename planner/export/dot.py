@@ -121,10 +121,10 @@ def literal(text: str) -> str:
 
 
 def _title(view: View) -> str:
-    plan = literal(view.planning.graph.plan.name)
+    title = literal(view.planning.graph.plan.name)
     if view.scenario:
-        return f"{plan} — {literal(view.planning.selection.name)}"
-    return plan
+        title = f"{title} — {literal(view.planning.selection.name)}"
+    return f"{title}\\n{literal(view.note)}" if view.note else title
 
 
 def _id(service: str) -> str:
@@ -218,7 +218,8 @@ def _legend(dot: graphviz.Digraph, view: View) -> None:
     if any(s in view.errors for s in view.nodes):
         rows.append(
             '<TR><TD BORDER="2" COLOR="#cc0000" WIDTH="28"> </TD>'
-            '<TD ALIGN="LEFT">has audit errors (see planner audit)</TD></TR>'
+            '<TD ALIGN="LEFT">worst audit errors: unowned critical service, open bypass, RTO that '
+            "cannot be met... (planner audit)</TD></TR>"
         )
     kinds = {e.kind for e in view.edges}
     for kind, (line, colour, text) in LEGEND_EDGES.items():

@@ -55,8 +55,13 @@ def render_flowchart(view: View) -> str:
         lines.append(f'  subgraph team{t_index}["{escape(team)}"]')
         for s in teams[team]:
             svc = g.services[s]
-            rto = fmt_duration(svc.rto.total_seconds()) if svc.rto else "no RTO"
-            label = f"{escape(svc.label)}<br/>{escape(s)} · RTO {rto}"
+            facts = [escape(s)]
+            if svc.rto:
+                facts.append(f"RTO {fmt_duration(svc.rto.total_seconds())}")
+            wave = view.wave(s) if view.scenario else None
+            if wave:
+                facts.append(f"wave {wave}")
+            label = f"{escape(svc.label)}<br/>{' · '.join(facts)}"
             cls = view.state[s] if view.scenario else svc.criticality.value
             lines.append(f'    {ids[s]}["{label}"]:::{cls}')
         lines.append("  end")

@@ -3,9 +3,11 @@ edges, and how each edge is styled. The DOT and Mermaid renderers only format th
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from planner.audit.findings import Finding
 from planner.engine.planning import Planning
 from planner.engine.workarounds import OpenWorkaround
 
@@ -45,6 +47,8 @@ class View:
     """True when a scenario narrows the picture (the rest is faded)."""
     focus: str | None = None
     """The service a ``--focus`` picture is centred on."""
+    note: str = ""
+    """A line under the title (what the audit outline would have marked, when it is summarised)."""
 
     _waves: dict[str, int] | None = field(default=None, repr=False)
 
@@ -54,6 +58,38 @@ class View:
         if self._waves is None:
             self._waves = {s: i for i, wave in enumerate(self.planning.waves, start=1) for s in wave}
         return self._waves.get(service)
+
+
+WORST_RULES = frozenset(
+    {
+        "bypassed-check",
+        "expired-workaround",
+        "rto-unachievable",
+        "dependency-cycle",
+        "unknown-reference",
+        "duplicate-dependency",
+        "missing-owner",
+    }
+)
+"""Error rules the diagram outlines (an unowned service only when it is critical)."""
+SUMMARISE_ABOVE = 0.5
+"""When more than this share of the services would be outlined, the title says so instead."""
+
+
+def outlined(findings: Iterable[Finding], critical: set[str], shown: int) -> tuple[set[str], str]:
+    """The services to outline for their worst audit errors, and a note for the title when so
+    many would be outlined that the outline says nothing (an imported plan: every owner missing)."""
+    marked = {
+        f.service
+        for f in findings
+        if f.severity == "error"
+        and f.service
+        and f.rule in WORST_RULES
+        and (f.rule != "missing-owner" or f.service in critical)
+    }
+    if len(marked) > 5 and len(marked) > SUMMARISE_ABOVE * shown:
+        return set(), f"{len(marked)} of {shown} services have serious audit errors: run planner audit"
+    return marked, ""
 
 
 def build_view(

@@ -319,3 +319,32 @@ def test_labels_without_filler_wave_numbers_in_scenarios_and_faded_edges(run_cli
     assert 'color="#cccccc"' in faded
     live = next(line for line in scenario.splitlines() if line.strip().startswith("db -> app"))
     assert "#cccccc" not in live
+
+
+def test_the_outline_marks_the_worst_errors_and_is_summarised_when_everywhere(
+    run_cli, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from planner.audit.findings import Finding
+    from planner.export.view import outlined
+
+    findings = [
+        Finding("missing-owner", "error", "m", service="db"),
+        Finding("missing-owner", "error", "m", service="cache"),
+        Finding("bypassed-check", "error", "m", service="app"),
+        Finding("missing-rto", "error", "m", service="web"),
+    ]
+    marked, note = outlined(findings, critical={"db"}, shown=10)
+    assert marked == {"db", "app"}, "an unowned critical service and an open bypass; not the rest"
+    assert note == ""
+    everywhere = [Finding("missing-owner", "error", "m", service=f"s{i}") for i in range(8)]
+    marked, note = outlined(everywhere, critical={f"s{i}" for i in range(8)}, shown=10)
+    assert marked == set()
+    assert note == "8 of 10 services have serious audit errors: run planner audit"
+    plan = tmp_path / "p.yaml"
+    plan.write_text(
+        "version: 1\nname: x\nservices:\n"
+        + "".join(f"  - id: s{i}\n    criticality: critical\n" for i in range(8))
+    )
+    dot = run_cli("export", plan, "--format", "dot").out
+    assert "8 of 8 services have serious audit errors: run planner audit" in dot
+    assert "peripheries=2" not in dot
