@@ -56,6 +56,7 @@ EXPORT_FORMATS = ["dot", "svg", "png", "pdf", "mermaid", "gantt", "markdown"]
     show_default=True,
     help="Gantt sections per team or per wave",
 )
+@click.option("--detail", is_flag=True, help="draw every service even above 200 (default: one box per team)")
 @click.option(
     "--page",
     type=click.Choice(["a4", "letter", "none"]),
@@ -75,6 +76,7 @@ def export(  # noqa: PLR0917 - click passes every option by name
     focus: str | None,
     depth: int,
     gantt_by: str,
+    detail: bool,
     page: str,
 ) -> int:
     """Diagrams and the recovery runbook for documentation.
@@ -112,7 +114,7 @@ def export(  # noqa: PLR0917 - click passes every option by name
     view = build_view(planning, workarounds, errors, scenario=narrowed, focus=focus, depth=depth)
     view.note = note
     text, data = _render(
-        fmt, cluster, gantt_by, planning=planning, view=view, report=report, workarounds=workarounds
+        fmt, cluster, gantt_by, detail, planning=planning, view=view, report=report, workarounds=workarounds
     )
     if fmt == "pdf" and page != "none" and data is not None:
         data = _on_paper(data, page)
@@ -138,6 +140,7 @@ def _render(
     fmt: str,
     cluster: str,
     gantt_by: str,
+    detail: bool,
     *,
     planning: Planning,
     view: View,
@@ -151,11 +154,11 @@ def _render(
     from planner.export.mermaid import render_flowchart, render_gantt
 
     if fmt == "dot":
-        return render_dot(view, cluster), None  # type: ignore[arg-type]
+        return render_dot(view, cluster, detail=detail), None  # type: ignore[arg-type]
     if fmt in ("svg", "png", "pdf"):
-        return None, render_binary(render_dot(view, cluster), fmt)  # type: ignore[arg-type]
+        return None, render_binary(render_dot(view, cluster, detail=detail), fmt)  # type: ignore[arg-type]
     if fmt == "mermaid":
-        return render_flowchart(view), None
+        return render_flowchart(view, detail=detail), None
     if fmt == "gantt":
         return render_gantt(planning, gantt_by), None
     assert report is not None

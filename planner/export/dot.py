@@ -10,7 +10,7 @@ from graphviz.quoting import attr_list, quote
 
 from models.duration import fmt_duration
 from planner.errors import PlannerError
-from planner.export.view import Edge, View
+from planner.export.view import COLLAPSE_ABOVE, Edge, View, collapse
 from planner.style import visible
 
 Cluster = Literal["team", "wave", "none"]
@@ -32,8 +32,12 @@ INSTALL_HINT = (
 )
 
 
-def render_dot(view: View, cluster: Cluster = "team") -> str:
-    """The diagram as DOT text; byte-identical for the same plan whatever its order."""
+def render_dot(view: View, cluster: Cluster = "team", *, detail: bool = False) -> str:
+    """The diagram as DOT text; byte-identical for the same plan whatever its order. More than
+    :data:`COLLAPSE_ABOVE` services without a focus (and without ``detail``) are drawn as one
+    box per owner team."""
+    if len(view.nodes) > COLLAPSE_ABOVE and view.focus is None and not detail:
+        return _render_teams(view)
     g = view.planning.graph
     dot = graphviz.Digraph(
         "recovery",
@@ -87,6 +91,37 @@ def render_dot(view: View, cluster: Cluster = "team") -> str:
         attrs = FADED_EDGE if faded else attr_lists[style_key]
         dot.body.append(f"\t{source} -> {target}{attrs}\n")
     _legend(dot, view)
+    return str(dot.source)
+
+
+def _render_teams(view: View) -> str:
+    boxes, links, pairs = collapse(view)
+    shown = f" (the {len(links)} heaviest of {pairs} team-to-team links)" if pairs > len(links) else ""
+    note = (
+        f"{len(view.nodes):,} services: one box per owner team{shown}. "
+        "--focus SERVICE draws a service's neighbourhood; --detail every service"
+    )
+    dot = graphviz.Digraph(
+        "recovery",
+        graph_attr={
+            "rankdir": "LR",
+            "fontname": "Helvetica",
+            "label": f"{_title(view)}\\n{note}",
+            "labelloc": "t",
+        },
+        node_attr={"shape": "box", "style": "rounded,filled", "fontname": "Helvetica", "fontsize": "10"},
+        edge_attr={"fontname": "Helvetica", "fontsize": "9", "color": "#333333"},
+    )
+    for box in boxes:
+        down = f"\\n{box.down} down in this scenario" if view.scenario else ""
+        label = f"{literal(box.team)}\\n{box.services} services, {box.critical} critical{down}"
+        fill = STATE_FILL["impacted"] if view.scenario and box.down else "#f3f3f3"
+        dot.node(f"team_{_safe(box.team)}", label=label, fillcolor=fill)
+    for (a, b), (hard, soft) in links.items():
+        said = [f"{hard} hard"] if hard else []
+        said += [f"{soft} soft"] if soft else []
+        style = "solid" if hard else "dotted"
+        dot.edge(f"team_{_safe(a)}", f"team_{_safe(b)}", label=", ".join(said), style=style)
     return str(dot.source)
 
 

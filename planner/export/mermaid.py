@@ -10,7 +10,7 @@ from models.duration import fmt_duration, later
 from planner.engine.planning import Planning
 from planner.errors import UsageError
 from planner.export.dot import CRITICALITY_FILL, STATE_FILL
-from planner.export.view import View
+from planner.export.view import COLLAPSE_ABOVE, View, collapse
 from planner.style import visible
 
 _EPOCH = datetime(2000, 1, 1)
@@ -38,8 +38,11 @@ def node_ids(services: list[str]) -> dict[str, str]:
     return {s: f"s{i}_{_UNSAFE.sub('_', s)}" for i, s in enumerate(sorted(services))}
 
 
-def render_flowchart(view: View) -> str:
-    """``flowchart LR`` with a subgraph per owner team and classDefs for criticality or state."""
+def render_flowchart(view: View, *, detail: bool = False) -> str:
+    """``flowchart LR`` with a subgraph per owner team and classDefs for criticality or state;
+    above :data:`COLLAPSE_ABOVE` services (without a focus or ``detail``), a box per team."""
+    if len(view.nodes) > COLLAPSE_ABOVE and view.focus is None and not detail:
+        return _team_flowchart(view)
     g = view.planning.graph
     ids = node_ids(view.nodes)
     lines = ["flowchart LR"]
@@ -83,6 +86,25 @@ def render_flowchart(view: View) -> str:
     lines.extend(styles)
     for s in sorted(view.errors):
         lines.append(f"  class {ids[s]} auditError")
+    return "\n".join(lines) + "\n"
+
+
+def _team_flowchart(view: View) -> str:
+    boxes, links, pairs = collapse(view)
+    ids = {b.team: f"t{i}" for i, b in enumerate(boxes)}
+    lines = [
+        "flowchart LR",
+        f"  %% {len(view.nodes)} services: one box per owner team, the {len(links)} heaviest of {pairs} "
+        "team-to-team links (--focus SERVICE or --detail for more)",
+    ]
+    for box in boxes:
+        down = f"<br/>{box.down} down" if view.scenario else ""
+        label = f"{escape(box.team)}<br/>{box.services} services, {box.critical} critical{down}"
+        lines.append(f'  {ids[box.team]}["{label}"]')
+    for (a, b), (hard, soft) in links.items():
+        said = ", ".join(x for x in (f"{hard} hard" if hard else "", f"{soft} soft" if soft else "") if x)
+        arrow = "-->" if hard else "-.->"
+        lines.append(f'  {ids[a]} {arrow}|"{said}"| {ids[b]}')
     return "\n".join(lines) + "\n"
 
 

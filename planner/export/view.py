@@ -92,6 +92,50 @@ def outlined(findings: Iterable[Finding], critical: set[str], shown: int) -> tup
     return marked, ""
 
 
+COLLAPSE_ABOVE = 200
+"""A full picture of more services than this shows one box per owner team instead."""
+MAX_LINKS = 120
+"""Team-to-team links drawn at most (the heaviest; the title says how many more there are):
+Graphviz takes minutes to lay out a dense graph of thousands of links."""
+
+
+@dataclass(frozen=True)
+class TeamBox:
+    """One owner team's services, as one box of a collapsed picture."""
+
+    team: str
+    services: int
+    critical: int
+    down: int
+    """Of them failed or impacted in the scenario."""
+
+
+def collapse(view: View) -> tuple[list[TeamBox], dict[tuple[str, str], tuple[int, int]], int]:
+    """The picture at team level: a box per owner team; per pair of teams, how many hard and soft
+    dependencies run from the first team's services to the second's (the :data:`MAX_LINKS`
+    heaviest pairs); and how many pairs there are in all."""
+    services = view.planning.graph.services
+    team_of = {s: services[s].owner or "(no owner)" for s in view.nodes}
+    boxes: dict[str, list[int]] = {}
+    for s, team in team_of.items():
+        counts = boxes.setdefault(team, [0, 0, 0])
+        counts[0] += 1
+        counts[1] += services[s].criticality.value == "critical"
+        counts[2] += view.state[s] in {"failed", "impacted"}
+    links: dict[tuple[str, str], list[int]] = {}
+    for edge in view.edges:
+        pair = (team_of[edge.source], team_of[edge.target])
+        if pair[0] != pair[1]:
+            counts = links.setdefault(pair, [0, 0])
+            counts[1 if edge.kind == "soft" else 0] += 1
+    heaviest = sorted(links.items(), key=lambda item: (-(item[1][0] + item[1][1]), item[0]))[:MAX_LINKS]
+    return (
+        [TeamBox(t, *boxes[t]) for t in sorted(boxes)],
+        {pair: (c[0], c[1]) for pair, c in sorted(heaviest)},
+        len(links),
+    )
+
+
 def build_view(
     planning: Planning,
     workarounds: list[OpenWorkaround],

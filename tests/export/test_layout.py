@@ -110,3 +110,19 @@ def test_full_and_scenario_views_put_shared_services_in_the_same_order(run_cli: 
         for b in shared:
             if full[a] < full[b]:
                 assert scenario[a] < scenario[b], (a, b)
+
+
+def test_a_large_plan_is_one_box_per_team_unless_asked(run_cli: Any, tmp_path: Path) -> None:
+    plan = tmp_path / "plan-300.yaml"
+    write_plan(layered_plan(300), plan)
+    collapsed = run_cli("export", plan, "--format", "dot").out
+    assert "300 services: one box per owner team" in collapsed
+    assert "--focus SERVICE" in collapsed
+    teams = {line.split()[0] for line in collapsed.splitlines() if line.strip().startswith("team_")}
+    assert 1 < len(teams) < 300
+    assert " hard" in collapsed
+    detailed = run_cli("export", plan, "--format", "dot", "--detail").out
+    assert "one box per owner team" not in detailed
+    assert detailed.count("label=") > 300
+    mermaid = run_cli("export", plan, "--format", "mermaid").out
+    assert "one box per owner team" in mermaid
