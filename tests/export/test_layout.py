@@ -110,6 +110,13 @@ def test_full_and_scenario_views_put_shared_services_in_the_same_order(run_cli: 
         for b in shared:
             if full[a] < full[b]:
                 assert scenario[a] < scenario[b], (a, b)
+    # a focus view hides services, so columns close up; none is ever drawn in the reverse order
+    focus = ranks("--focus", "db-primary", "--depth", "1")
+    assert len(focus) > 5
+    for a in focus:
+        for b in focus:
+            if full[a] < full[b]:
+                assert focus[a] <= focus[b], (a, b)
 
 
 def test_a_large_plan_is_one_box_per_team_unless_asked(run_cli: Any, tmp_path: Path) -> None:
