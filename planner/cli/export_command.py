@@ -96,7 +96,7 @@ def export(  # noqa: PLR0917 - click passes every option by name
     from planner.audit import as_of_moment, run_audit
     from planner.engine.planning import plan_recovery
     from planner.engine.workarounds import open_workarounds
-    from planner.export.view import build_view, outlined
+    from planner.export.view import COLLAPSE_ABOVE, build_view, outlined
     from planner.planfile.loader import load_plan
     from planner.suggest import did_you_mean
 
@@ -108,7 +108,9 @@ def export(  # noqa: PLR0917 - click passes every option by name
     planning = plan_recovery(valid, scenario, list(failed) or None)
     narrowed = bool(scenario or failed)
     workarounds = open_workarounds(valid)
-    report = run_audit(loaded, as_of_moment(None), scenario) if fmt != "gantt" else None
+    teams_only = len(valid.services) > COLLAPSE_ABOVE and focus is None and not detail  # no outlines
+    needed = fmt == "markdown" or (fmt != "gantt" and not teams_only)
+    report = run_audit(loaded, as_of_moment(None), scenario) if needed else None
     critical = {s.id for s in valid.services if s.criticality.value == "critical"}
     errors, note = outlined(report.findings if report else [], critical, len(valid.services))
     view = build_view(planning, workarounds, errors, scenario=narrowed, focus=focus, depth=depth)
