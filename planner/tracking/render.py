@@ -50,6 +50,26 @@ def blocked_by(state: MemoryView, service: str, shown: int = 3) -> str:
     return ", ".join(blockers[:shown]) + (f" +{more}" if more > 0 else "")
 
 
+def next_step(state: MemoryView, task: TaskRow) -> str:
+    """What holds a task back, or the step left: the dependencies not restored (``a, b +2``), a
+    failed or pending check, READY (to begin), verify, declare restored; empty once restored."""
+    if task.state == RESTORED:
+        return ""
+    blocked = blocked_by(state, task.service)
+    if blocked:
+        return blocked
+    checks = state.checks(task.service)
+    failed = [c.dependency for c in checks if c.state == "failed"]
+    pending = [c.dependency for c in checks if c.state not in CONFIRMED]
+    if failed:
+        return "check FAILED: " + ", ".join(failed)
+    if pending:
+        return "check " + ", ".join(pending)
+    if task.state == DOWN:
+        return "READY"
+    return "declare restored" if task.verified else "verify"
+
+
 def checks_summary(state: MemoryView, service: str) -> str:
     """``passed/total``, with ``!`` per bypassed check."""
     checks = state.checks(service)
@@ -115,12 +135,11 @@ def task_lines(state: MemoryView, now: datetime, style: Style = plain) -> list[s
     for task in state.tasks.values():
         left = rto_left(state, task, now)
         rto = "-" if left is None else clock(left)
-        blocked = blocked_by(state, task.service)
         word = state_word(task)
         ready = state.ready(task.service) and task.state != RESTORED
         line = (
             f"{task.wave:>4}  {task.service[:width]:<{width}}  {(task.owner or '(none)')[:14]:<14} {word:<9} "
-            f"{checks_summary(state, task.service):<7} {rto:>9}  {blocked or ('READY' if ready else '')}"
+            f"{checks_summary(state, task.service):<7} {rto:>9}  {next_step(state, task)}"
         )
         if left is not None and left < timedelta(0) and task.state != RESTORED:
             line = style(line, "error")

@@ -20,8 +20,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from models.duration import clock
-from planner.tracking.render import blocked_by, checks_summary, rto_left, state_word
-from planner.tracking.state import CONFIRMED, DOWN, RESTORED, MemoryView, TaskRow
+from planner.tracking.render import checks_summary, next_step, rto_left, state_word
+from planner.tracking.state import DOWN, RESTORED, MemoryView, TaskRow
 
 SORTS = ("wave", "RTO left", "team")
 """The orders ``s`` cycles through: restore order, the nearest RTO deadline first, owner team."""
@@ -283,18 +283,7 @@ class TaskTable(ScrollView, can_focus=True):
         state = self.state
         assert state is not None
         left = rto_left(state, task, self.now())
-        blocked = blocked_by(state, task.service)
-        if not blocked and task.state != RESTORED:
-            failed = [c.dependency for c in state.checks(task.service) if c.state == "failed"]
-            pending = [c.dependency for c in state.checks(task.service) if c.state not in CONFIRMED]
-            if failed:
-                blocked = "check FAILED: " + ", ".join(failed)
-            elif pending:
-                blocked = "check " + ", ".join(pending)
-            elif task.state == DOWN:
-                blocked = "READY"
-            else:
-                blocked = "declare restored" if task.verified else "verify"
+        blocked = next_step(state, task)
         late = task.state != RESTORED and left is not None and left < timedelta(0)
         risky = task.state != RESTORED and not late and task.service in self.at_risk
         rto = "-" if left is None else clock(left) + ("!" if risky else "")

@@ -225,11 +225,11 @@ def test_ctrl_c_kills_the_command_group_and_records_nothing(
     assert pidfile.exists(), "the command started"
     child = int(pidfile.read_text())
     proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=20)
-    assert proc.returncode == 2
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 2, err
     assert "interrupted" in err
     assert "nothing was recorded" in err
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 15  # generous: a loaded CI machine
     while time.monotonic() < deadline:
         try:
             state = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0]
