@@ -197,18 +197,18 @@ def run(plan: RunPlan) -> RunEvidence:
         return _evidence(
             plan, None, time.monotonic() - began, "", "", error=f"could not start: {exc.strerror}"
         )
-    capture = _Capture(process.stdout)
     timed_out = False
     try:
-        process.wait(plan.timeout)
-    except subprocess.TimeoutExpired:
-        timed_out = True
-    except KeyboardInterrupt:
+        capture = _Capture(process.stdout)
+        try:
+            process.wait(plan.timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+    except BaseException:  # Ctrl-C (or anything else) while it runs: the whole group goes with it
         _kill_group(process)
         raise
-    finally:
-        if timed_out:
-            _kill_group(process)
+    if timed_out:
+        _kill_group(process)
     capture.thread.join(GRACE)
     if capture.thread.is_alive():  # a child still holds the output open: it goes with the group
         _kill_group(process)
