@@ -37,7 +37,7 @@ def render_dot(view: View, cluster: Cluster = "team", *, detail: bool = False) -
     :data:`COLLAPSE_ABOVE` services without a focus (and without ``detail``) are drawn as one
     box per owner team."""
     if len(view.nodes) > COLLAPSE_ABOVE and view.focus is None and not detail:
-        return _render_teams(view)
+        return _render_teams(view, "wave" if cluster == "wave" else "team")
     g = view.planning.graph
     dot = graphviz.Digraph(
         "recovery",
@@ -94,11 +94,12 @@ def render_dot(view: View, cluster: Cluster = "team", *, detail: bool = False) -
     return str(dot.source)
 
 
-def _render_teams(view: View) -> str:
-    boxes, links, pairs = collapse(view)
-    shown = f" (the {len(links)} heaviest of {pairs} team-to-team links)" if pairs > len(links) else ""
+def _render_teams(view: View, by: str) -> str:
+    boxes, links, pairs = collapse(view, by)
+    what = "restore wave" if by == "wave" else "owner team"
+    shown = f" (the {len(links)} heaviest of {pairs} links between boxes)" if pairs > len(links) else ""
     note = (
-        f"{len(view.nodes):,} services: one box per owner team{shown}. "
+        f"{len(view.nodes):,} services: one box per {what}{shown}. "
         "--focus SERVICE draws a service's neighbourhood; --detail every service"
     )
     dot = graphviz.Digraph(

@@ -110,12 +110,19 @@ class TeamBox:
     """Of them failed or impacted in the scenario."""
 
 
-def collapse(view: View) -> tuple[list[TeamBox], dict[tuple[str, str], tuple[int, int]], int]:
-    """The picture at team level: a box per owner team; per pair of teams, how many hard and soft
-    dependencies run from the first team's services to the second's (the :data:`MAX_LINKS`
-    heaviest pairs); and how many pairs there are in all."""
+def collapse(
+    view: View, by: str = "team"
+) -> tuple[list[TeamBox], dict[tuple[str, str], tuple[int, int]], int]:
+    """The picture at team level (``by="wave"``: restore-wave level): a box per owner team (or
+    wave); per pair of boxes, how many hard and soft dependencies run from the first box's
+    services to the second's (the :data:`MAX_LINKS` heaviest pairs); and how many pairs there
+    are in all."""
     services = view.planning.graph.services
-    team_of = {s: services[s].owner or "(no owner)" for s in view.nodes}
+    if by == "wave":
+        width = len(str(len(view.planning.waves)))
+        team_of = {s: f"wave {w:0{width}d}" if (w := view.wave(s)) else "up" for s in view.nodes}
+    else:
+        team_of = {s: services[s].owner or "(no owner)" for s in view.nodes}
     boxes: dict[str, list[int]] = {}
     for s, team in team_of.items():
         counts = boxes.setdefault(team, [0, 0, 0])

@@ -133,3 +133,13 @@ def test_a_large_plan_is_one_box_per_team_unless_asked(run_cli: Any, tmp_path: P
     assert detailed.count("label=") > 300
     mermaid = run_cli("export", plan, "--format", "mermaid").out
     assert "one box per owner team" in mermaid
+
+
+def test_a_large_plan_by_wave_is_a_chain_that_reads_forward(run_cli: Any, tmp_path: Path) -> None:
+    plan = tmp_path / "plan-300.yaml"
+    write_plan(layered_plan(300), plan)
+    dot = run_cli("export", plan, "--format", "dot", "--cluster", "wave").out
+    assert "300 services: one box per restore wave" in dot
+    lay = layout(dot)
+    nodes = _positions(lay)
+    assert all(nodes[e["head"]][1] > nodes[e["tail"]][1] for e in lay.get("edges", []))
