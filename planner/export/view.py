@@ -132,6 +132,8 @@ def collapse(
     links: dict[tuple[str, str], list[int]] = {}
     for edge in view.edges:
         pair = (team_of[edge.source], team_of[edge.target])
+        if by == "wave" and pair[0] > pair[1]:
+            continue  # a soft dependency on a later wave: waves leave it out, and so does their picture
         if pair[0] != pair[1]:
             counts = links.setdefault(pair, [0, 0])
             counts[1 if edge.kind == "soft" else 0] += 1
