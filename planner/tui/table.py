@@ -52,6 +52,11 @@ def is_ready(state: MemoryView, task: TaskRow) -> bool:
     return task.state != RESTORED and not state.blockers(task.service)
 
 
+def is_urgent(state: MemoryView, task: TaskRow, at_risk: frozenset[str], now: datetime) -> bool:
+    """Not restored, and past its RTO or projected to miss it (in ``at_risk``)."""
+    return task.state != RESTORED and (task.service in at_risk or is_late(state, task, now))
+
+
 @dataclass
 class RowFilter:
     """Which rows show: ``/`` words that must all match (``team:X`` and ``state:Y`` match those
@@ -97,9 +102,7 @@ def arrange(
     elif rows.quick == "late":
         chosen = [t for t in chosen if is_late(state, t, now)]
     elif rows.quick == "risk":
-        chosen = [
-            t for t in chosen if t.state != RESTORED and (t.service in at_risk or is_late(state, t, now))
-        ]
+        chosen = [t for t in chosen if is_urgent(state, t, at_risk, now)]
     if sort == "RTO left":  # the nearest deadline first; no RTO last; restored after the rest
         chosen.sort(key=lambda t: (t.state == RESTORED, t.rto is None, t.rto or 0, t.position))
     elif sort == "team":
@@ -208,10 +211,7 @@ class TaskTable(ScrollView, can_focus=True):
         for offset in range(1, count + 1):
             index = (self.cursor + step * offset) % count
             task = state.tasks[self.rows[index]]
-            if kind == "ready":
-                hit = is_ready(state, task)
-            else:
-                hit = task.state != RESTORED and (task.service in self.at_risk or is_late(state, task, now))
+            hit = is_ready(state, task) if kind == "ready" else is_urgent(state, task, self.at_risk, now)
             if hit:
                 self.cursor = index
                 return True
@@ -304,4 +304,4 @@ class TaskTable(ScrollView, can_focus=True):
         return text, None
 
 
-__all__ = ["QUICK", "SORTS", "RowFilter", "TaskTable", "arrange", "fit", "is_late", "is_ready"]
+__all__ = ["QUICK", "SORTS", "RowFilter", "TaskTable", "arrange", "fit", "is_late", "is_ready", "is_urgent"]

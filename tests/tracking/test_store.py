@@ -17,7 +17,7 @@ from planner.planfile.loader import load_plan
 from planner.tracking import actions, comms
 from planner.tracking.opening import open_incident
 from planner.tracking.schema import MIGRATIONS
-from planner.tracking.state import View
+from planner.tracking.state import MemoryView, View
 from planner.tracking.store import Store, StoreError, default_store_path
 from tests.conftest import EXAMPLES
 
@@ -110,12 +110,10 @@ def test_a_store_closes_as_a_context_manager(tmp_path: Path) -> None:
         store.db.execute("SELECT 1")
 
 
-def test_a_schema_2_store_gets_the_outlines_of_its_incidents(tmp_path: Path) -> None:
-    """Opening a store written before outlines existed adds them, from the rows."""
-    path = tmp_path / "s.db"
-    store = Store(path)
+def _storage_outage(store: Store) -> MemoryView:
+    """The enterprise example's storage outage, opened in ``store``."""
     loaded = load_plan(EXAMPLES / "enterprise.yaml")
-    first = open_incident(
+    return open_incident(
         store,
         loaded.plan,
         loaded.source.text,
@@ -126,6 +124,13 @@ def test_a_schema_2_store_gets_the_outlines_of_its_incidents(tmp_path: Path) -> 
         actor="ic",
         at=AT,
     )
+
+
+def test_a_schema_2_store_gets_the_outlines_of_its_incidents(tmp_path: Path) -> None:
+    """Opening a store written before outlines existed adds them, from the rows."""
+    path = tmp_path / "s.db"
+    store = Store(path)
+    first = _storage_outage(store)
     store.act(first.row.id, lambda view: actions.Begin("storage-cluster").decide(view, "ic", AT))
     expected = store.outline(first.row.id)
     store.db.execute("DROP TABLE shapes")
@@ -144,18 +149,7 @@ def test_a_schema_3_store_gets_what_each_check_showed_from_its_journal(tmp_path:
 
     path = tmp_path / "s.db"
     store = Store(path)
-    loaded = load_plan(EXAMPLES / "enterprise.yaml")
-    first = open_incident(
-        store,
-        loaded.plan,
-        loaded.source.text,
-        scenario="storage-outage",
-        failed=None,
-        title=None,
-        exercise=False,
-        actor="ic",
-        at=AT,
-    )
+    first = _storage_outage(store)
     incident = first.row.id
     for action in (
         actions.Begin("storage-cluster"),
