@@ -6,7 +6,6 @@ Commands import their own modules inside the function (see :mod:`planner.cli`).
 from __future__ import annotations
 
 from datetime import date, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -210,9 +209,10 @@ def _run_checks(
 
 
 def _history(path: str, plan_name: str) -> PlanHistory:
+    from planner.tracking.db import locate
     from planner.tracking.store import Store
 
-    with Store(Path(path), create=False) as store:  # a mistyped --store is an error
+    with Store(locate(path), create=False) as store:  # a mistyped --store is an error
         return store.for_plan(plan_name)
 
 

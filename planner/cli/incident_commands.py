@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import click
@@ -114,9 +113,10 @@ def parse_expiry(text: str | None) -> timedelta | None:
 def open_store(path: str | None, *, create: bool = False) -> Store:
     """The store of ``--store`` (or the default); only ``incident start`` creates a missing one:
     any other command on a mistyped path says so instead of answering from an empty store."""
-    from planner.tracking.store import Store, default_store_path
+    from planner.tracking.db import locate
+    from planner.tracking.store import Store
 
-    return Store(Path(path) if path else default_store_path(), create=create)
+    return Store(locate(path), create=create)
 
 
 STORE = click.option(
@@ -124,7 +124,8 @@ STORE = click.option(
     "store_path",
     metavar="DB",
     envvar="PLANNER_STORE",
-    help="incident store (default: $PLANNER_STORE, else .planner/incidents.db here)",
+    help="incident store: an SQLite file, or postgresql://USER@HOST/DB for a team server "
+    "(default: $PLANNER_STORE, else .planner/incidents.db here)",
 )
 AS = click.option("--as", "actor", metavar="NAME", help="who did it (default: your login name)")
 AT = click.option(

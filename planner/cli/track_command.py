@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import sys
 from datetime import UTC, datetime
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from planner.tracking.db import Location
 
 from planner.cli.app import FAILED, PLAN, SCENARIO
 from planner.errors import UsageError
@@ -55,13 +58,14 @@ def track(  # noqa: PLR0917 - click passes every option
 
     from planner.cli.incident_commands import who_is
     from planner.planfile.loader import load_plan
+    from planner.tracking.db import locate
     from planner.tracking.opening import open_incident
     from planner.tracking.session import Session
-    from planner.tracking.store import Store, default_store_path
+    from planner.tracking.store import Store
 
     _require_terminal()
     valid = (loaded := load_plan(plan)).require_valid()
-    path = Path(store_path) if store_path else default_store_path()
+    path = locate(store_path)
     who = who_is(actor)
     failed_ids = list(failed) or None  # scenario.select splits "a,b" and checks the ids
 
@@ -91,7 +95,9 @@ def track(  # noqa: PLR0917 - click passes every option
     return 0
 
 
-def _which_incident(path: Path, incident_id: str | None, plan_name: str) -> tuple[str, list[tuple[str, str]]]:
+def _which_incident(
+    path: Location, incident_id: str | None, plan_name: str
+) -> tuple[str, list[tuple[str, str]]]:
     """The incident to show (``--incident``, else the newest open one of this plan, else none)
     and, without ``--incident``, the open ones to offer to resume."""
     from planner.tracking.store import Store

@@ -1,14 +1,14 @@
-"""The journal store's schema, by version: :data:`MIGRATIONS` brings any older store up to date
-(``PRAGMA user_version`` counts the steps applied)."""
+"""The journal store's schema, by version: :data:`MIGRATIONS` brings any older SQLite store up to
+date (``PRAGMA user_version`` counts the steps applied); a PostgreSQL store starts at the newest
+version with :data:`POSTGRES_SCHEMA` (its ``planner_schema`` table holds the version). A later
+version adds one step to each: the SQLite one here, and a step for PostgreSQL stores."""
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable
+from planner.tracking.db import Step
+from planner.tracking.migrations import add_check_evidence, add_shapes, number_per_incident
 
-from planner.tracking.tables import add_check_evidence, add_shapes
-
-MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
+MIGRATIONS: list[Step] = [
     # version 1
     """
     CREATE TABLE plans (hash TEXT PRIMARY KEY, name TEXT NOT NULL, text TEXT NOT NULL, stored TEXT NOT NULL);
@@ -89,4 +89,86 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     add_shapes,
     # version 4: what was observed when a check last passed or failed (shown beside the check)
     add_check_evidence,
+    # version 5: each incident's journal numbered on its own (see number_per_incident)
+    number_per_incident,
 ]
+LATEST = len(MIGRATIONS)
+
+POSTGRES_SCHEMA = f"""
+CREATE TABLE planner_schema (version INTEGER NOT NULL);
+INSERT INTO planner_schema (version) VALUES ({LATEST});
+CREATE TABLE plans (hash TEXT PRIMARY KEY, name TEXT NOT NULL, text TEXT NOT NULL, stored TEXT NOT NULL);
+CREATE TABLE incidents (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    scenario TEXT NOT NULL,
+    plan_hash TEXT NOT NULL REFERENCES plans (hash),
+    plan_name TEXT NOT NULL,
+    exercise INTEGER NOT NULL,
+    started TEXT NOT NULL,
+    detected TEXT,
+    roles TEXT NOT NULL,
+    state TEXT NOT NULL,
+    resolved TEXT,
+    last_update TEXT,
+    updates INTEGER NOT NULL,
+    meta TEXT NOT NULL
+);
+CREATE TABLE events (
+    incident TEXT NOT NULL REFERENCES incidents (id),
+    seq INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (incident, seq)
+);
+CREATE INDEX events_kind ON events (kind);
+CREATE TABLE tasks (
+    incident TEXT NOT NULL REFERENCES incidents (id),
+    service TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    wave INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    owner TEXT,
+    criticality TEXT NOT NULL,
+    rto INTEGER,
+    duration INTEGER NOT NULL,
+    verify TEXT,
+    runbook TEXT,
+    state TEXT NOT NULL,
+    verified INTEGER NOT NULL,
+    reopened INTEGER NOT NULL,
+    begun TEXT,
+    restored TEXT,
+    escalations INTEGER NOT NULL,
+    PRIMARY KEY (incident, service)
+);
+CREATE INDEX tasks_position ON tasks (incident, position);
+CREATE TABLE checks (
+    incident TEXT NOT NULL REFERENCES incidents (id),
+    service TEXT NOT NULL,
+    dependency TEXT NOT NULL,
+    command TEXT,
+    state TEXT NOT NULL,
+    observed TEXT,
+    PRIMARY KEY (incident, service, dependency)
+);
+CREATE INDEX checks_dependency ON checks (incident, dependency, service);
+CREATE TABLE workarounds (
+    id TEXT PRIMARY KEY,
+    incident TEXT NOT NULL REFERENCES incidents (id),
+    service TEXT NOT NULL,
+    dependency TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    applied TEXT NOT NULL,
+    expires TEXT,
+    owner TEXT,
+    removed TEXT,
+    removed_by TEXT
+);
+CREATE INDEX workarounds_incident ON workarounds (incident, id);
+CREATE TABLE shapes (incident TEXT PRIMARY KEY REFERENCES incidents (id), data TEXT NOT NULL);
+"""
+"""A new PostgreSQL store, at schema :data:`LATEST` (the same tables as an SQLite store's)."""

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from models.events import IncidentStarted, Voided
 from planner.tracking.actions import Action
+from planner.tracking.db import Location
 from planner.tracking.fold import apply
 from planner.tracking.state import MemoryView, View
 from planner.tracking.store import Store
@@ -36,7 +36,7 @@ def utc_now() -> datetime:
 class Session:
     """An incident as seen from one terminal."""
 
-    store_path: Path
+    store_path: Location
     incident: str
     actor: str
     clock: Callable[[], datetime] = utc_now

@@ -1,30 +1,40 @@
-"""The journal store: SQLite in WAL mode, ``synchronous=FULL``, one ``BEGIN IMMEDIATE``
-transaction per action, so an acknowledged action survives a crash of the process or the
-machine and two responders can never interleave conflicting writes.
+"""The journal store: an append-only journal of events per incident, numbered 1, 2, 3... within
+the incident, and beside it each incident's live rows, both written in one transaction per action
+with the action's guard inside, so an acknowledged action survives a crash and two responders can
+never both apply conflicting actions. The database is a :class:`~planner.tracking.db.Backend`: an
+SQLite file (the default) or a PostgreSQL server; nothing here knows which.
 
 The store also keeps the text of every plan an incident started from (by content hash), so an
-incident stays readable when the plan file changes. The schema is versioned; :data:`MIGRATIONS`
-brings an older store up to date on open.
+incident stays readable when the plan file changes. The schema is versioned
+(:mod:`planner.tracking.schema`) and brought up to date on open.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import sqlite3
-import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from models.events import Event, Voided, event_from_json, event_to_json
-from planner.errors import PlannerError, UsageError
+from planner.errors import UsageError
 from planner.suggest import did_you_mean
+from planner.tracking.db import (
+    DEFAULT_STORE,
+    LOCK_WAIT_SECONDS,
+    Backend,
+    Db,
+    Location,
+    StoreError,
+    is_url,
+    locate,
+    open_backend,
+)
 from planner.tracking.fold import apply
-from planner.tracking.schema import MIGRATIONS
+from planner.tracking.schema import LATEST
 from planner.tracking.state import IncidentRow, MemoryView, WorkaroundRow
 from planner.tracking.tables import (
     SqlView,
@@ -41,10 +51,7 @@ if TYPE_CHECKING:
     from planner.engine.workarounds import OpenWorkaround
     from planner.tracking.outline import Outline
 
-DEFAULT_STORE = Path(".planner") / "incidents.db"
-"""Relative to the current directory, as the spec says."""
-LOCK_WAIT_SECONDS = 10.0
-"""How long an action waits for another terminal's transaction before giving up with a message."""
+__all__ = ["DEFAULT_STORE", "PlanHistory", "Store", "StoreError", "default_store_path", "plan_hash"]
 
 T = TypeVar("T")
 
@@ -63,32 +70,9 @@ class PlanHistory:
         return self.workarounds
 
 
-class StoreError(PlannerError):
-    """The store cannot be opened or written (with what to do)."""
-
-
-def default_store_path() -> Path:
+def default_store_path() -> Location:
     """``$PLANNER_STORE``, else ``.planner/incidents.db`` under the current directory."""
-    env = os.environ.get("PLANNER_STORE")
-    return Path(env) if env else DEFAULT_STORE
-
-
-def _read_only(path: Path) -> sqlite3.Connection:
-    """A read-only connection; where SQLite cannot share the store's WAL index (a read-only
-    folder), the file is read as immutable: nobody can be writing it there."""
-    uri = path.resolve().as_uri()
-    db = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None)
-    try:
-        db.execute("PRAGMA user_version").fetchone()
-    except sqlite3.OperationalError:
-        db.close()
-        db = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None)
-    return db
-
-
-def _writable(path: Path) -> bool:
-    """Whether this process may write the store file and its folder (for the WAL files)."""
-    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    return locate(None)
 
 
 def plan_hash(text: str) -> str:
@@ -99,42 +83,26 @@ def plan_hash(text: str) -> str:
 class Store:
     """An open journal store."""
 
-    def __init__(self, path: Path, *, lock_wait: float = LOCK_WAIT_SECONDS, create: bool = True) -> None:
-        """Open the store at ``path``; a missing one is created only with ``create`` (a read of a
+    def __init__(self, where: Location, *, lock_wait: float = LOCK_WAIT_SECONDS, create: bool = True) -> None:
+        """Open the store at ``where``: an SQLite file's path or a ``postgresql://`` URL (see
+        :mod:`planner.tracking.db`). A missing file is created only with ``create`` (a read of a
         mistyped path must not answer from a new, empty store). A store the user may not write
         (an archived incident) is opened read-only: reads work, writes say why they cannot."""
-        self.path = path
-        self.lock_wait = lock_wait
-        if not create and not path.is_file():
-            raise StoreError(
-                f"no incident store at {path}: check --store (or PLANNER_STORE); "
-                "`planner incident start` creates one"
-            )
-        self.read_only = path.is_file() and not _writable(path)
+        self.location: Location = where if isinstance(where, Path) or is_url(where) else Path(where)
+        self.backend: Backend = open_backend(self.location, create=create, lock_wait=lock_wait)
+        self.path = self.backend.where
+        """Where the store is, for messages (a URL without its password)."""
+        self.read_only = self.backend.read_only
+        self.db: Db = self.backend.db
         try:
-            if self.read_only:
-                self.db = _read_only(path)
-            else:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                self.db = sqlite3.connect(path, timeout=lock_wait, isolation_level=None)
-        except (OSError, sqlite3.Error) as exc:
-            raise StoreError(f"cannot open the incident store {path}: {exc}") from None
-        try:
-            if not self.read_only:
-                self.db.execute("PRAGMA journal_mode=WAL")
-                self.db.execute("PRAGMA synchronous=FULL")
-            self.db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
-        except sqlite3.DatabaseError as exc:
-            self.db.close()
-            raise StoreError(
-                f"{path} is not an incident store ({exc}); point --store (or PLANNER_STORE) at the "
-                "right file, or at a new one to start afresh"
-            ) from None
+        except BaseException:
+            self.backend.close()
+            raise
 
     def close(self) -> None:
         """Close the connection."""
-        self.db.close()
+        self.backend.close()
 
     def __enter__(self) -> Store:
         return self
@@ -145,7 +113,7 @@ class Store:
     @property
     def version(self) -> int:
         """Schema version of the store."""
-        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+        return self.backend.version()
 
     def _migrate(self) -> None:
         """Bring the schema up to date. A current store is only read (no write lock): every
@@ -159,59 +127,45 @@ class Store:
         with self.transaction():
             if self._current():  # another process migrated it while we waited for the lock
                 return
-            for number in range(self.version, len(MIGRATIONS)):
-                step = MIGRATIONS[number]
+            for version, step in self.backend.migrations():
                 if callable(step):
                     step(self.db)
                 else:
                     for statement in step.split(";"):
                         if statement.strip():
                             self.db.execute(statement)
-                self.db.execute(f"PRAGMA user_version={number + 1}")
+                self.backend.set_version(version)
 
     def _current(self) -> bool:
         """True when the schema is the newest; a store from a newer planner is refused."""
         current = self.version
-        if current > len(MIGRATIONS):
+        if current > LATEST:
             raise StoreError(
                 f"{self.path} was written by a newer recovery-planner (schema {current}); upgrade"
             )
-        return current == len(MIGRATIONS)
+        return current == LATEST
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """``BEGIN IMMEDIATE`` ... ``COMMIT``: the write lock is taken up front, so whatever the
-        caller checks inside (a guard) still holds when it writes. Waits (bounded) for another
-        writer instead of failing with "database is locked"."""
+    def transaction(self, incident: str | None = None) -> Iterator[Db]:
+        """One write transaction, its locks taken up front (``incident``'s rows, or the whole
+        store when None), so whatever the caller checks inside (a guard) still holds when it
+        writes. Waits (bounded) for another writer instead of failing."""
         if self.read_only:
             raise StoreError(f"{self.path} is read-only (an archived store?): nothing can be recorded in it")
-        deadline = time.monotonic() + self.lock_wait
-        while True:
-            try:
-                self.db.execute("BEGIN IMMEDIATE")
-                break
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) and "busy" not in str(exc):
-                    raise StoreError(f"{self.path}: {exc}") from None
-                if time.monotonic() > deadline:
-                    raise StoreError(
-                        f"{self.path} stayed locked by another terminal for {self.lock_wait:.0f} s; "
-                        "try again (nothing was written)"
-                    ) from None
-                time.sleep(0.05)
+        self.backend.begin_write(incident)
         try:
             yield self.db
         except BaseException:
-            self.db.execute("ROLLBACK")
+            self.backend.rollback()
             raise
-        self.db.execute("COMMIT")
+        self.backend.commit()
 
     def keep_plan(self, name: str, text: str, stored: str) -> str:
         """Store a plan's text (once per content) and return its hash."""
         digest = plan_hash(text)
         with self.transaction() as db:
             db.execute(
-                "INSERT OR IGNORE INTO plans (hash, name, text, stored) VALUES (?, ?, ?, ?)",
+                "INSERT INTO plans (hash, name, text, stored) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (digest, name, text, stored),
             )
         return digest
@@ -221,24 +175,27 @@ class Store:
         row = self.db.execute("SELECT text FROM plans WHERE hash = ?", (digest,)).fetchone()
         return None if row is None else str(row[0])
 
-    def append(self, event: Event, db: sqlite3.Connection | None = None) -> Event:
-        """Write one event; inside :meth:`transaction` pass its connection, else one is opened.
-        Returns the event with its sequence number."""
+    def append(self, event: Event, db: Db | None = None) -> Event:
+        """Write one event as the next of its incident's journal; inside :meth:`transaction` pass
+        its connection, else one is opened. Returns the event with its sequence number."""
         if db is None:
-            with self.transaction() as conn:
+            with self.transaction(event.incident) as conn:
                 return self.append(event, conn)
-        cursor = db.execute(
-            "INSERT INTO events (incident, kind, at, actor, data) VALUES (?, ?, ?, ?, ?)",
-            (event.incident, event.kind, event.at.isoformat(), event.actor, event_to_json(event)),
+        (seq,) = db.execute(
+            "SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE incident = ?", (event.incident,)
+        ).fetchone()
+        db.execute(
+            "INSERT INTO events (incident, seq, kind, at, actor, data) VALUES (?, ?, ?, ?, ?, ?)",
+            (event.incident, seq, event.kind, event.at.isoformat(), event.actor, event_to_json(event)),
         )
-        assert cursor.lastrowid is not None
-        return event.model_copy(update={"seq": int(cursor.lastrowid)})
+        self.backend.notify(event.incident)
+        return event.model_copy(update={"seq": int(seq)})
 
     def act(self, incident: str, decide: Callable[[SqlView], list[Event]]) -> list[Event]:
         """One action, in one transaction: ``decide`` runs the guard on the incident's rows (which
         nobody else can change meanwhile) and returns the events to record, or raises to refuse;
         each event is appended to the journal and applied to the rows before the commit."""
-        with self.transaction() as db:
+        with self.transaction(incident) as db:
             view = SqlView(db, incident)
             stored = []
             for decided in decide(view):
@@ -290,13 +247,13 @@ class Store:
         what updates and the projection need, at a fraction of :meth:`snapshot`'s cost."""
         return self._consistent(read_outline, incident)
 
-    def _consistent(self, read: Callable[[sqlite3.Connection, str], T], incident: str) -> T:
+    def _consistent(self, read: Callable[[Db, str], T], incident: str) -> T:
         """``read`` inside one read transaction, so no other terminal's action lands halfway."""
-        self.db.execute("BEGIN")
+        self.backend.begin_read()
         try:
             return read(self.db, incident)
         finally:
-            self.db.execute("COMMIT")
+            self.backend.commit()
 
     def incident(self, incident: str) -> IncidentRow | None:
         """One incident's row."""
@@ -375,15 +332,25 @@ class Store:
         return _decode(rows)
 
     def incidents(self) -> list[str]:
-        """Every incident id, in the order they started."""
-        rows = self.db.execute("SELECT incident, MIN(seq) FROM events GROUP BY incident ORDER BY MIN(seq)")
+        """Every incident with a journal, in the order their journals began."""
+        rows = self.db.execute(
+            "SELECT incident FROM events WHERE seq = 1 ORDER BY at, length(incident), incident"
+        )
         return [str(r[0]) for r in rows]
 
     def integrity(self) -> str:
-        """``PRAGMA integrity_check``: ``ok`` for a sound file."""
-        return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
+        """``ok`` for a sound store: the database's own check, and every journal numbered 1..n."""
+        found = self.backend.integrity()
+        if found != "ok":
+            return found
+        gaps = self.db.execute(
+            "SELECT incident, COUNT(*), MAX(seq) FROM events GROUP BY incident HAVING COUNT(*) != MAX(seq)"
+        ).fetchall()
+        return (
+            "ok" if not gaps else f"journal of {gaps[0][0]} has {gaps[0][1]} events numbered to {gaps[0][2]}"
+        )
 
 
-def _decode(rows: Iterable[tuple[int, str]]) -> list[Event]:
+def _decode(rows: Iterable[Any]) -> list[Event]:
     """Stored rows to events, each with its sequence number."""
     return [event_from_json(data).model_copy(update={"seq": int(seq)}) for seq, data in rows]

@@ -4,10 +4,10 @@ time (what an action needs), :func:`snapshot` reads a whole incident (what a sta
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import datetime
 from typing import Any
 
+from planner.tracking.db import Db
 from planner.tracking.outline import Outline, Overlay, outline, shape_json
 from planner.tracking.state import (
     RESTORED,
@@ -25,6 +25,7 @@ _TASK_COLUMNS = (
     "reopened, begun, restored, escalations"
 )
 _WA_COLUMNS = "id, incident, service, dependency, reason, actor, applied, expires, owner, removed, removed_by"
+_WA_UPDATE = ", ".join(f"{c} = excluded.{c}" for c in _WA_COLUMNS.split(", ")[1:])
 _INCIDENT_COLUMNS = (
     "id, title, scenario, plan_hash, plan_name, exercise, started, detected, roles, state, resolved, "
     "last_update, updates"
@@ -116,19 +117,19 @@ def _incident(row: tuple[Any, ...]) -> IncidentRow:
     )
 
 
-def incident_row(db: sqlite3.Connection, incident: str) -> IncidentRow | None:
+def incident_row(db: Db, incident: str) -> IncidentRow | None:
     """One incident's row."""
     found = db.execute(f"SELECT {_INCIDENT_COLUMNS} FROM incidents WHERE id = ?", (incident,)).fetchone()
     return None if found is None else _incident(found)
 
 
-def incident_rows(db: sqlite3.Connection) -> list[IncidentRow]:
+def incident_rows(db: Db) -> list[IncidentRow]:
     """Every incident, oldest first."""
-    rows = db.execute(f"SELECT {_INCIDENT_COLUMNS} FROM incidents ORDER BY started, rowid")
+    rows = db.execute(f"SELECT {_INCIDENT_COLUMNS} FROM incidents ORDER BY started, length(id), id")
     return [_incident(r) for r in rows]
 
 
-def insert_incident(db: sqlite3.Connection, state: MemoryView) -> None:
+def insert_incident(db: Db, state: MemoryView) -> None:
     """Write a new incident's initial rows."""
     r = state.row
     db.execute(
@@ -161,38 +162,7 @@ def insert_incident(db: sqlite3.Connection, state: MemoryView) -> None:
     db.execute("INSERT INTO shapes (incident, data) VALUES (?, ?)", (r.id, shape_json(state)))
 
 
-def add_shapes(db: sqlite3.Connection) -> None:
-    """Schema 3: the fixed shape of each incident's tasks, kept for outlines (written for the
-    incidents already in the store from their rows)."""
-    db.execute(
-        "CREATE TABLE shapes (incident TEXT PRIMARY KEY REFERENCES incidents (id), data TEXT NOT NULL)"
-    )
-    for (incident,) in db.execute("SELECT id FROM incidents").fetchall():
-        view = snapshot(db, incident, "service, dependency, command, state")  # as schema 2 has them
-        assert view is not None, "listed just above"
-        db.execute("INSERT INTO shapes (incident, data) VALUES (?, ?)", (incident, shape_json(view)))
-
-
-def add_check_evidence(db: sqlite3.Connection) -> None:
-    """Schema 4: what the responder saw when a check last passed or failed, filled for the
-    incidents already in the store from their journals (voided events left out)."""
-    db.execute("ALTER TABLE checks ADD COLUMN observed TEXT")
-    rows = db.execute(
-        "SELECT seq, incident, kind, data FROM events WHERE kind IN ('check_passed', 'check_failed', "
-        "'bypassed', 'voided') ORDER BY seq"
-    ).fetchall()
-    voided = {json.loads(data)["target"] for _, _, kind, data in rows if kind == "voided"}
-    for seq, incident, kind, data in rows:
-        if kind == "voided" or seq in voided:
-            continue
-        event = json.loads(data)
-        db.execute(
-            "UPDATE checks SET observed = ? WHERE incident = ? AND service = ? AND dependency = ?",
-            (event.get("observed"), incident, event["service"], event["dependency"]),
-        )
-
-
-def read_outline(db: sqlite3.Connection, incident: str) -> Outline | None:
+def read_outline(db: Db, incident: str) -> Outline | None:
     """An incident in outline: its stored shape, and only the rows that changed since the start."""
     row = incident_row(db, incident)
     if row is None:
@@ -226,7 +196,7 @@ def read_outline(db: sqlite3.Connection, incident: str) -> Outline | None:
 class SqlView:
     """One incident's rows in the store, read and written one at a time (see ``state.View``)."""
 
-    def __init__(self, db: sqlite3.Connection, incident: str) -> None:
+    def __init__(self, db: Db, incident: str) -> None:
         self.db = db
         self.id = incident
         self._meta: IncidentMeta | None = None
@@ -314,7 +284,8 @@ class SqlView:
 
     def put_workaround(self, row: WorkaroundRow) -> None:
         self.db.execute(
-            f"INSERT OR REPLACE INTO workarounds ({_WA_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            f"INSERT INTO workarounds ({_WA_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
+            f"ON CONFLICT (id) DO UPDATE SET {_WA_UPDATE}",
             (
                 row.id,
                 row.incident,
@@ -351,7 +322,7 @@ class SqlView:
 
 
 def snapshot(
-    db: sqlite3.Connection,
+    db: Db,
     incident: str,
     check_columns: str = "service, dependency, command, state, observed",
 ) -> MemoryView | None:
@@ -379,13 +350,13 @@ def snapshot(
     return MemoryView(row, meta, tasks, checks, was)
 
 
-def open_workaround_rows(db: sqlite3.Connection) -> list[WorkaroundRow]:
+def open_workaround_rows(db: Db) -> list[WorkaroundRow]:
     """Workarounds of every incident not removed yet."""
     rows = db.execute(f"SELECT {_WA_COLUMNS} FROM workarounds WHERE removed IS NULL ORDER BY id")
     return [_workaround(r) for r in rows]
 
 
-def find_workaround(db: sqlite3.Connection, wid: str) -> WorkaroundRow | None:
+def find_workaround(db: Db, wid: str) -> WorkaroundRow | None:
     """A workaround of any incident."""
     row = db.execute(f"SELECT {_WA_COLUMNS} FROM workarounds WHERE id = ?", (wid,)).fetchone()
     return None if row is None else _workaround(row)

@@ -20,11 +20,11 @@ from textual.widgets import Input, Label, Tree
 from textual.worker import Worker, WorkerState
 
 from models.events import Event
+from planner.tracking.db import locate, same_place, shown
 from planner.tracking.outline import outline_of
 from planner.tracking.progress import Projection, project
 from planner.tracking.render import state_word
 from planner.tracking.session import Session
-from planner.tracking.store import default_store_path
 from planner.tui.finding import KEYBAR, FindingScreen
 from planner.tui.modals import ConfirmScreen, HelpScreen, TreeScreen
 from planner.tui.runs import last_verify_run
@@ -294,9 +294,7 @@ class RecoveryScreen(FindingScreen):
             self.app.exit()
             return
         store = self.session.store_path
-        named = (
-            "" if store.resolve() == default_store_path().resolve() else f" --store {shlex.quote(str(store))}"
-        )
+        named = "" if same_place(store, locate(None)) else f" --store {shlex.quote(shown(store))}"
         confirm = ConfirmScreen(
             f"Quit? {self.session.incident} stays open",
             "Everything is in the journal. Resume with:\n"

@@ -1,0 +1,122 @@
+"""The journal store in an SQLite file: WAL mode, ``synchronous=FULL``, one ``BEGIN IMMEDIATE``
+transaction per action, so an acknowledged action survives a crash of the process or the machine
+and two terminals on one machine can never interleave conflicting writes. Other terminals learn of
+new events by polling (SQLite has no notifications)."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from pathlib import Path
+
+from planner.tracking.db import Db, Step, StoreError
+from planner.tracking.schema import MIGRATIONS
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection; where SQLite cannot share the store's WAL index (a read-only
+    folder), the file is read as immutable: nobody can be writing it there."""
+    uri = path.resolve().as_uri()
+    db = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None)
+    try:
+        db.execute("PRAGMA user_version").fetchone()
+    except sqlite3.OperationalError:
+        db.close()
+        db = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None)
+    return db
+
+
+def _writable(path: Path) -> bool:
+    """Whether this process may write the store file and its folder (for the WAL files)."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+class SqliteBackend:
+    """An SQLite store file (see the module's text)."""
+
+    def __init__(self, path: Path, *, create: bool, lock_wait: float) -> None:
+        """Open the file; a missing one is created only with ``create`` (a read of a mistyped path
+        must not answer from a new, empty store). A file the user may not write (an archived
+        incident) is opened read-only: reads work, writes say why they cannot."""
+        self.path = path
+        self.where = str(path)
+        self.lock_wait = lock_wait
+        if not create and not path.is_file():
+            raise StoreError(
+                f"no incident store at {path}: check --store (or PLANNER_STORE); "
+                "`planner incident start` creates one"
+            )
+        self.read_only = path.is_file() and not _writable(path)
+        try:
+            if self.read_only:
+                self.conn = _read_only(path)
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self.conn = sqlite3.connect(path, timeout=lock_wait, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot open the incident store {path}: {exc}") from None
+        self.db: Db = self.conn
+        try:
+            if not self.read_only:
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                self.conn.execute("PRAGMA synchronous=FULL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.version()
+        except sqlite3.DatabaseError as exc:
+            self.conn.close()
+            raise StoreError(
+                f"{path} is not an incident store ({exc}); point --store (or PLANNER_STORE) at the "
+                "right file, or at a new one to start afresh"
+            ) from None
+
+    def version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def migrations(self) -> list[tuple[int, Step]]:
+        return [(number + 1, MIGRATIONS[number]) for number in range(self.version(), len(MIGRATIONS))]
+
+    def set_version(self, version: int) -> None:
+        self.conn.execute(f"PRAGMA user_version={int(version)}")
+
+    def begin_write(self, incident: str | None) -> None:
+        """``BEGIN IMMEDIATE``: the file's write lock is taken up front (whichever incident), so
+        whatever the caller checks inside (a guard) still holds when it writes. Waits (bounded)
+        for another writer instead of failing with "database is locked"."""
+        del incident  # SQLite locks the whole file
+        if self.read_only:
+            raise StoreError(f"{self.path} is read-only (an archived store?): nothing can be recorded in it")
+        deadline = time.monotonic() + self.lock_wait
+        while True:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise StoreError(f"{self.path}: {exc}") from None
+                if time.monotonic() > deadline:
+                    raise StoreError(
+                        f"{self.path} stayed locked by another terminal for {self.lock_wait:.0f} s; "
+                        "try again (nothing was written)"
+                    ) from None
+                time.sleep(0.05)
+
+    def begin_read(self) -> None:
+        self.conn.execute("BEGIN")
+
+    def commit(self) -> None:
+        self.conn.execute("COMMIT")
+
+    def rollback(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+
+    def notify(self, incident: str) -> None:
+        """Nothing to send: screens on an SQLite store poll it."""
+
+    def integrity(self) -> str:
+        """``PRAGMA integrity_check``."""
+        return str(self.conn.execute("PRAGMA integrity_check").fetchone()[0])
+
+    def close(self) -> None:
+        self.conn.close()
