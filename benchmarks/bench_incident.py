@@ -1,5 +1,7 @@
-"""Tracking speed (issue: tracking core): every ``planner incident`` action as a whole process on
-an incident of a generated plan (default 10,000 services, full outage).
+"""Tracking speed: every ``planner incident`` action as a whole process on an incident of a
+generated plan (default 10,000 services, full outage), on both store backends: an SQLite file,
+and a PostgreSQL database when a server is given (``PLANNER_TEST_PG``, as the tests take it:
+``eval "$(scripts/pg-throwaway start)"``; a fresh database is made on it).
 
 Each action is timed as a new process (what a scribe's shell pays), median and worst of several
 runs on different services. ``start`` reads the plan; every other action works on the store alone.
@@ -39,7 +41,41 @@ def main(size: int) -> None:
     work = Path(tempfile.mkdtemp(prefix="bench-incident-"))
     plan_path = work / "plan.yaml"
     write_plan(layered_plan(size), plan_path)
-    env = {**os.environ, "PLANNER_STORE": str(work / "incidents.db"), "NO_COLOR": "1"}
+    stores = {"sqlite": str(work / "incidents.db")}
+    server = os.environ.get("PLANNER_TEST_PG")
+    if server:
+        stores["postgresql"] = _fresh_database(server)
+    else:
+        print("no PLANNER_TEST_PG: PostgreSQL not measured", file=sys.stderr)
+    results = {name: measure(plan_path, store) for name, store in stores.items()}
+    tasks = results["sqlite"][1]
+    print(f"planner incident, full outage of {size:,} services ({tasks:,} tasks); seconds per process")
+    header = "".join(f" {name + ' median':>18} {'worst':>7}" for name in results)
+    print(f"{'action':<56}{header}")
+    for label in results["sqlite"][0]:
+        cells = ""
+        for timings, _ in results.values():
+            got = timings.get(label, [])
+            cells += f" {statistics.median(got):>18.3f} {max(got):>7.3f}" if got else f" {'-':>18} {'-':>7}"
+        print(f"{label:<56}{cells}")
+
+
+def _fresh_database(server: str) -> str:
+    """A new database on the PostgreSQL server ``server`` (a URL); its URL."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    name = f"bench_{os.getpid()}"
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name}")
+        admin.execute(f"CREATE DATABASE {name}")
+    return urlunsplit(urlsplit(server)._replace(path=f"/{name}"))
+
+
+def measure(plan_path: Path, store: str) -> tuple[dict[str, list[float]], int]:
+    """Every action's times on the store ``store``, and the incident's task count."""
+    env = {**os.environ, "PLANNER_STORE": store, "NO_COLOR": "1"}
     times: dict[str, list[float]] = {}
 
     def timed(label: str, args: list[str], expect: int = 0) -> str:
@@ -88,12 +124,7 @@ def main(size: int) -> None:
         "resolve --accept-workarounds --accept-down",
         ["incident", "resolve", incident, "--accept-workarounds", "--accept-down"],
     )
-    print(
-        f"planner incident, full outage of {size:,} services ({len(services):,} tasks); seconds per process"
-    )
-    print(f"{'action':<56} {'runs':>5} {'median':>8} {'worst':>8}")
-    for label, values in times.items():
-        print(f"{label:<56} {len(values):>5} {statistics.median(values):>8.3f} {max(values):>8.3f}")
+    return times, len(services)
 
 
 if __name__ == "__main__":

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from planner.cli import main
+from tests.pg import fresh_database
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -39,3 +41,21 @@ def run_cli(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
         return Result(code, captured.out, captured.err)
 
     return run
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def where(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty incident store on each backend: an SQLite file, a PostgreSQL database (on
+    the test server: see :mod:`tests.pg`). Given as text, as ``--store`` takes it."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "incidents.db")
+        return
+    with fresh_database() as url:
+        yield url
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL database on the test server (skipped without one, except in CI)."""
+    with fresh_database() as url:
+        yield url

@@ -100,6 +100,12 @@ def _kpi() -> click.Command:
     return kpi
 
 
+def _store() -> click.Command:
+    from planner.cli.store_commands import store_group
+
+    return store_group
+
+
 def _track() -> click.Command:
     from planner.cli.track_command import track
 
@@ -115,6 +121,7 @@ COMMANDS: dict[str, Callable[[], click.Command]] = {
     "report": _report,
     "kpi": _kpi,
     "track": _track,
+    "store": _store,
 }
 """Every command of ``planner``, by name."""
 

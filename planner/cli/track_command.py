@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
+    from models.plan import Plan
     from planner.tracking.db import Location
 
 from planner.cli.app import FAILED, PLAN, SCENARIO
+from planner.cli.incident_commands import STORE, who_is
 from planner.errors import UsageError
 
 
@@ -22,13 +24,7 @@ from planner.errors import UsageError
 @PLAN
 @SCENARIO
 @FAILED
-@click.option(
-    "--store",
-    "store_path",
-    metavar="DB",
-    envvar="PLANNER_STORE",
-    help="incident store (default: .planner/incidents.db)",
-)
+@STORE
 @click.option("--incident", "incident_id", metavar="ID", help="resume this incident instead of starting one")
 @click.option("--as", "actor", metavar="NAME", help="who you are in the journal (default: your login name)")
 @click.option("--exercise", is_flag=True, help="a drill: kept apart in KPIs, counts as an exercise")
@@ -46,7 +42,10 @@ def track(  # noqa: PLR0917 - click passes every option
     Starts an incident for the scenario (default: every service failed), or resumes one with
     --incident ID; with an incident of this plan still open it offers to resume it. Every key
     goes through the same guards and journal as `planner incident`, so several terminals (and
-    scripts) can work on one incident; each sees the others' actions within a second.
+    scripts) can work on one incident; each sees the others' actions within a second. With
+    --store postgresql://... responders on different machines share it: the screen is told of
+    new actions, shows OFFLINE (and refuses actions) while the server cannot be reached, and
+    reconnects by itself.
 
     \b
     Keys: b begin  c/C pass/fail a check  v verify  ! run a check or verify  r restored
@@ -56,12 +55,9 @@ def track(  # noqa: PLR0917 - click passes every option
           Esc clear filters  g tree  ? help  Ctrl+P every action  q quit
     """
 
-    from planner.cli.incident_commands import who_is
     from planner.planfile.loader import load_plan
     from planner.tracking.db import locate
-    from planner.tracking.opening import open_incident
     from planner.tracking.session import Session
-    from planner.tracking.store import Store
 
     _require_terminal()
     valid = (loaded := load_plan(plan)).require_valid()
@@ -70,19 +66,9 @@ def track(  # noqa: PLR0917 - click passes every option
     failed_ids = list(failed) or None  # scenario.select splits "a,b" and checks the ids
 
     def start_new() -> str:
-        with Store(path) as store:
-            opened = open_incident(
-                store,
-                valid,
-                loaded.source.text,
-                scenario=scenario,
-                failed=failed_ids,
-                title=None,
-                exercise=exercise,
-                actor=who,
-                at=datetime.now(UTC),
-            )
-            return opened.row.id
+        return _start(
+            path, valid, loaded.source.text, scenario=scenario, failed=failed_ids, exercise=exercise, who=who
+        )
 
     chosen, offer = _which_incident(path, incident_id, valid.name)
     chosen = chosen or start_new()
@@ -93,6 +79,35 @@ def track(  # noqa: PLR0917 - click passes every option
     collect_garbage_from_now_on()
     app.run()
     return 0
+
+
+def _start(
+    path: Location,
+    plan: Plan,
+    text: str,
+    *,
+    scenario: str | None,
+    failed: list[str] | None,
+    exercise: bool,
+    who: str,
+) -> str:
+    """Open a new incident of ``plan`` in the store; its id."""
+    from planner.tracking.opening import open_incident
+    from planner.tracking.store import Store
+
+    with Store(path) as store:
+        opened = open_incident(
+            store,
+            plan,
+            text,
+            scenario=scenario,
+            failed=failed,
+            title=None,
+            exercise=exercise,
+            actor=who,
+            at=datetime.now(UTC),
+        )
+        return opened.row.id
 
 
 def _which_incident(

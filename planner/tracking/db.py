@@ -138,7 +138,7 @@ def open_backend(location: Location, *, create: bool, lock_wait: float) -> Backe
     if isinstance(location, str):
         from planner.tracking.pg_backend import PostgresBackend
 
-        return PostgresBackend(location, lock_wait=lock_wait)
+        return PostgresBackend(location, create=create, lock_wait=lock_wait)
     from planner.tracking.sqlite_backend import SqliteBackend
 
     return SqliteBackend(location, create=create, lock_wait=lock_wait)

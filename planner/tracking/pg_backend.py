@@ -18,6 +18,7 @@ The connection is the ``psycopg`` 3 driver, an optional extra: ``pip install
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -52,18 +53,49 @@ def _dialect(sql: str) -> str:
     return sql.replace("%", "%%").replace("?", "%s")
 
 
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def translated(exc: Exception, where: str) -> StoreError:
+    """A driver error as the store's: what happened, and whether anything was written."""
+    errors = driver().errors
+    if isinstance(exc, errors.LockNotAvailable):
+        return StoreError(
+            f"{where}: the incident stayed locked by another terminal's action; try again "
+            "(nothing was written)"
+        )
+    if isinstance(exc, errors.UniqueViolation):
+        return StoreError(
+            f"{where}: another terminal recorded an event in the same place at the same moment; "
+            "nothing was written, try again"
+        )
+    if isinstance(exc, driver().OperationalError):
+        return OfflineError(f"lost the incident store {where}: {_first_line(exc)} (nothing was written)")
+    return StoreError(f"{where}: {_first_line(exc)}")
+
+
 class _Connection:
     """A psycopg connection that runs the store's SQL (see :class:`planner.tracking.db.Db`)."""
 
-    def __init__(self, conn: psycopg.Connection[Any]) -> None:
+    def __init__(self, conn: psycopg.Connection[Any], where: str) -> None:
         self.conn = conn
+        self.where = where
+        self.error = driver().Error
 
     def execute(self, sql: str, params: Sequence[Any] = (), /) -> Rows:
-        return self.conn.execute(_dialect(sql), params)
+        try:
+            return self.conn.execute(_dialect(sql), params)
+        except self.error as exc:
+            raise translated(exc, self.where) from None
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]], /) -> object:
-        with self.conn.cursor() as cursor:
-            cursor.executemany(_dialect(sql), rows)
+        try:
+            with self.conn.cursor() as cursor:
+                cursor.executemany(_dialect(sql), rows)
+        except self.error as exc:
+            raise translated(exc, self.where) from None
         return None
 
 
@@ -72,62 +104,88 @@ def connect(url: str) -> psycopg.Connection[Any]:
     psycopg = driver()
     try:
         conn = psycopg.connect(
-            url, autocommit=True, connect_timeout=CONNECT_TIMEOUT, application_name="recovery-planner"
+            url,
+            autocommit=True,
+            connect_timeout=CONNECT_TIMEOUT,
+            application_name="recovery-planner",
+            keepalives=1,  # a server gone without a word is noticed, not waited on for ever
+            keepalives_idle=5,
+            keepalives_interval=2,
+            keepalives_count=2,
         )
     except psycopg.OperationalError as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        first = _first_line(exc)
         raise OfflineError(f"cannot reach the incident store {shown(url)}: {first}") from None
+    except psycopg.ProgrammingError as exc:  # not a URL it can read
+        raise StoreError(f"--store {shown(url)}: {_first_line(exc)}") from None
     return conn  # type: ignore[no-any-return]
 
 
 class PostgresBackend:
     """A store in a PostgreSQL database (see the module's text)."""
 
-    def __init__(self, url: str, *, lock_wait: float) -> None:
+    def __init__(self, url: str, *, create: bool, lock_wait: float) -> None:
+        """Connect; a database without a store gets one only with ``create`` (a read of a
+        mistyped database must not answer from a new, empty store)."""
         self.url = url
         self.where = shown(url)
         self.read_only = False
         self.conn = connect(url)
-        self.db: Db = _Connection(self.conn)
-        self.conn.execute(f"SET lock_timeout = '{int(lock_wait * 1000)}ms'")
+        self.db: Db = _Connection(self.conn, self.where)
+        self.db.execute(f"SET lock_timeout = '{int(lock_wait * 1000)}ms'")
+        if not create and self.version() == 0:
+            self.conn.close()
+            raise StoreError(
+                f"no incident store in {self.where}: check --store (or PLANNER_STORE); "
+                "`planner incident start` (or `planner store migrate`) creates one"
+            )
 
     def version(self) -> int:
-        (table,) = self._one("SELECT to_regclass('planner_schema')")
-        return 0 if table is None else int(self._one("SELECT version FROM planner_schema")[0])
-
-    def _one(self, sql: str) -> Any:
-        return self.conn.execute(sql).fetchone()
+        (table,) = self.db.execute("SELECT to_regclass('planner_schema')").fetchone()
+        return (
+            0 if table is None else int(self.db.execute("SELECT version FROM planner_schema").fetchone()[0])
+        )
 
     def migrations(self) -> list[tuple[int, Step]]:
         """A new database gets the newest schema at once; later versions will add their steps."""
         return [(LATEST, POSTGRES_SCHEMA)] if self.version() == 0 else []
 
     def set_version(self, version: int) -> None:
-        self.conn.execute("UPDATE planner_schema SET version = %s", (version,))
+        self.db.execute("UPDATE planner_schema SET version = ?", (version,))
 
     def begin_write(self, incident: str | None) -> None:
-        self.conn.execute("BEGIN")
+        self.db.execute("BEGIN")
         if incident is None:
-            self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (_WHOLE_STORE_LOCK,))
+            self.db.execute("SELECT pg_advisory_xact_lock(?)", (_WHOLE_STORE_LOCK,))
         else:
-            self.conn.execute("SELECT 1 FROM incidents WHERE id = %s FOR UPDATE", (incident,))
+            self.db.execute("SELECT 1 FROM incidents WHERE id = ? FOR UPDATE", (incident,))
 
     def begin_read(self) -> None:
-        self.conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        self.db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
 
     def commit(self) -> None:
-        self.conn.execute("COMMIT")
+        """``COMMIT``; a connection lost at that moment leaves the outcome unknown, and says so."""
+        try:
+            self.conn.execute("COMMIT")
+        except driver().OperationalError as exc:
+            raise OfflineError(
+                f"lost the incident store {self.where} while committing ({_first_line(exc)}): the "
+                "action may or may not be recorded; look at the journal once the store is back"
+            ) from None
 
     def rollback(self) -> None:
-        if not self.conn.closed:
+        """Undo the open transaction (nothing to undo on a lost connection: the server did)."""
+        if self.conn.closed or self.conn.broken:
+            return
+        with contextlib.suppress(driver().Error):
             self.conn.execute("ROLLBACK")
 
     def notify(self, incident: str) -> None:
-        self.conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, incident))
+        self.db.execute("SELECT pg_notify(?, ?)", (CHANNEL, incident))
 
     def integrity(self) -> str:
         """The server keeps its own files sound; this checks it answers."""
-        self.conn.execute("SELECT 1").fetchone()
+        self.db.execute("SELECT 1").fetchone()
         return "ok"
 
     def close(self) -> None:
@@ -149,7 +207,14 @@ class Listener:
             for note in self.conn.notifies(timeout=timeout):
                 yield note.payload
         except psycopg.OperationalError as exc:
-            raise OfflineError(f"lost the incident store: {exc}".strip()) from None
+            raise OfflineError(f"lost the incident store: {_first_line(exc)}") from None
+
+    def alive(self) -> None:
+        """Ask the server whether it is still there (:class:`OfflineError` when not)."""
+        try:
+            self.conn.execute("SELECT 1")
+        except driver().Error as exc:
+            raise OfflineError(f"lost the incident store: {_first_line(exc)}") from None
 
     def close(self) -> None:
         self.conn.close()

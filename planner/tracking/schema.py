@@ -115,7 +115,7 @@ CREATE TABLE incidents (
     meta TEXT NOT NULL
 );
 CREATE TABLE events (
-    incident TEXT NOT NULL REFERENCES incidents (id),
+    incident TEXT NOT NULL,
     seq INTEGER NOT NULL,
     kind TEXT NOT NULL,
     at TEXT NOT NULL,

@@ -15,6 +15,7 @@ from models.events import Escalated, Event, FailedAgain
 from planner.errors import PlannerError
 from planner.style import possessive
 from planner.tracking import actions, comms, corrections
+from planner.tracking.db import OfflineError
 from planner.tracking.drafting import draft_update
 from planner.tracking.guards import RefusedError
 from planner.tracking.outline import outline_of
@@ -48,6 +49,8 @@ class ActingScreen(Screen[None]):
         self.projection: Projection | None = None
         self.refused = False
         """A refusal is on screen: the next action that succeeds takes it away."""
+        self.offline: str | None = None
+        """Why the store's server cannot be reached now (None while it can): actions are refused."""
 
     @property
     def state(self) -> MemoryView:
@@ -68,8 +71,21 @@ class ActingScreen(Screen[None]):
 
     def send(self, action: actions.Action, done: str) -> None:
         """Record ``action`` through the store's guard, off the UI thread; ``done`` is said when
-        it is one of the :data:`LOUD` ones."""
-        self._record(action, done)
+        it is one of the :data:`LOUD` ones. Refused at once while the store is offline."""
+        if not self.refuse_offline():
+            self._record(action, done)
+
+    def refuse_offline(self) -> bool:
+        """While the store is offline, say so and return True: nothing can be recorded (and
+        nothing is kept here to be sent later: what is not in the journal did not happen)."""
+        if self.offline is None:
+            return False
+        self.refuse(
+            f"{self.offline}\nNothing was recorded. The screen reconnects by itself: do it again "
+            "once the header no longer says OFFLINE.",
+            "Offline: not recorded",
+        )
+        return True
 
     @work(thread=True, group="act", exit_on_error=False)
     def _record(self, action: actions.Action, done: str) -> None:
@@ -78,6 +94,9 @@ class ActingScreen(Screen[None]):
             _, fresh = self.session.act(action)
         except RefusedError as refusal:
             app.call_from_thread(self.refuse, str(refusal), "Refused")
+            return
+        except OfflineError as lost:
+            app.call_from_thread(self.refuse, str(lost), "Offline: not recorded")
             return
         except PlannerError as error:
             app.call_from_thread(self.refuse, str(error), "Not done")

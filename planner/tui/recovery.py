@@ -1,9 +1,11 @@
 """The recovery screen of ``planner track``: the header, the task table, the selected service and
 the journal. It shows the journal's fold and nothing else, and picks up other terminals' actions
-by polling the journal twice a second; what each key does is in :mod:`planner.tui.acting`."""
+by polling the journal twice a second (an SQLite store) or when told (a PostgreSQL store, which
+announces new events); what each key does is in :mod:`planner.tui.acting`."""
 
 from __future__ import annotations
 
+import contextlib
 import shlex
 import time
 from collections.abc import Callable
@@ -17,14 +19,16 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.timer import Timer
 from textual.widgets import Input, Label, Tree
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from models.events import Event
-from planner.tracking.db import locate, same_place, shown
+from planner.tracking.db import OfflineError, locate, same_place, shown
 from planner.tracking.outline import outline_of
 from planner.tracking.progress import Projection, project
 from planner.tracking.render import state_word
 from planner.tracking.session import Session
+from planner.tracking.watching import Watch, announces
+from planner.tui import safe
 from planner.tui.finding import KEYBAR, FindingScreen
 from planner.tui.modals import ConfirmScreen, HelpScreen, TreeScreen
 from planner.tui.runs import last_verify_run
@@ -133,7 +137,9 @@ class RecoveryScreen(FindingScreen):
         self._show_all()
         self.query_one(TaskTable).focus()
         self.set_interval(1.0, self._tick)
-        if self.polling:
+        if self.polling and announces(self.session.store_path):
+            self._watch()
+        elif self.polling:
             self.set_interval(POLL_SECONDS, self._poll)
         self._project()
 
@@ -180,8 +186,50 @@ class RecoveryScreen(FindingScreen):
 
     @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
     def _poll(self) -> None:
-        fresh = self.session.fetch()
+        try:
+            fresh = self.session.fetch()
+        except OfflineError:
+            return  # the watch of a PostgreSQL store says so, and reads again once it is back
         self.app.call_from_thread(self._polled, fresh)
+
+    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
+    def _watch(self) -> None:
+        """A PostgreSQL store announces new events: wait for them instead of polling."""
+        worker = get_current_worker()
+        app = self.app
+
+        def later(call: Callable[..., object], *args: object) -> None:
+            if not worker.is_cancelled and app.is_running:
+                with contextlib.suppress(RuntimeError):  # the app is closing
+                    app.call_from_thread(call, *args)
+
+        url = str(self.session.store_path)
+        Watch(
+            url,
+            self.session.incident,
+            news=lambda: later(self._poll),
+            status=lambda why: later(self.show_offline, why),
+            stopped=lambda: worker.is_cancelled or not app.is_running,
+        ).run()
+
+    def show_offline(self, why: str | None) -> None:
+        """The store's server was lost (``why``) or is back (None)."""
+        header = self.query_one(TrackHeader)
+        if why is None:
+            self.offline, header.offline_since = None, None
+            self.app.clear_notifications()  # the OFFLINE notice no longer stands
+            self.notify("The incident store is reachable again.", title="Back online", timeout=6)
+        else:
+            if self.offline is None:
+                header.offline_since = self.clock()
+            self.offline = why
+            self.notify(
+                safe.block(f"{why}\nActions are refused until it is back; reconnecting by itself."),
+                title="OFFLINE",
+                severity="error",
+                timeout=12,
+            )
+        header.tick()
 
     def _polled(self, fresh: list[Event]) -> None:
         if self._poll_trouble is not None:

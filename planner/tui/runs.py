@@ -59,6 +59,8 @@ class RunningScreen(ActingScreen):
                 return
             picked = answer
         target = Target(service, picked or None)
+        if self.refuse_offline():  # its result could not be recorded: do not run it
+            return
         try:
             plan = prepare(self.state, target, self.session.actor, self.clock())
         except PlannerError as refusal:

@@ -46,6 +46,8 @@ class TrackHeader(Static):
         self.behind_since: float | None = None
         """When (``time.monotonic()``) the journal moved on from what the projection was worked
         out from; None while it is current. Its age is shown once it lags :data:`STALE_AFTER`."""
+        self.offline_since: datetime | None = None
+        """When the store's server was lost (None while it is reachable): the first thing shown."""
 
     def show(self, state: MemoryView, projection: Projection | None) -> None:
         """New facts; also redrawn every second for the clocks."""
@@ -74,6 +76,11 @@ class TrackHeader(Static):
         else:
             update = f"update due in {clock(due - now)} ({due:%H:%M})"
         second = f"{update}   restored {counts[RESTORED]}/{len(state.tasks)}"
+        if self.offline_since is not None:
+            second = (
+                f"[b $text-error]OFFLINE {clock(now - self.offline_since)}: actions refused, "
+                f"reconnecting[/]   {second}"
+            )
         p = self.projection
         if row.state != "open":  # the outcome, not a projection of work nobody will do
             missed = len(p.missed) if p is not None else 0

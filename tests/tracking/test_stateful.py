@@ -33,6 +33,7 @@ from planner.tracking.state import (
     MemoryView,
 )
 from planner.tracking.store import Store
+from tests.pg import create_database, drop_database, skip_without_server
 from tests.strategies import dag_plans
 
 START = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
@@ -50,12 +51,16 @@ class IncidentMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.dir = Path(tempfile.mkdtemp(dir=SCRATCH))
-        self.store = Store(self.dir / "incidents.db")
+        self.store = Store(self.location())
         self.now = START
         self.plan: Plan | None = None
         self.id = ""
         self.services: list[str] = []
         self.refusals = 0
+
+    def location(self) -> str:
+        """Where this machine's store is: an SQLite file here (see :class:`PostgresIncidentMachine`)."""
+        return str(self.dir / "incidents.db")
 
     def teardown(self) -> None:
         self.store.close()
@@ -319,3 +324,19 @@ IncidentMachine.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 TestIncidentMachine = IncidentMachine.TestCase
+
+
+class PostgresIncidentMachine(IncidentMachine):
+    """The same machine with its store in a fresh PostgreSQL database."""
+
+    def location(self) -> str:
+        self.database = create_database()
+        return self.database
+
+    def teardown(self) -> None:
+        super().teardown()
+        drop_database(self.database)
+
+
+PostgresIncidentMachine.TestCase.settings = IncidentMachine.TestCase.settings
+TestPostgresIncidentMachine = skip_without_server()(PostgresIncidentMachine.TestCase)

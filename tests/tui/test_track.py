@@ -40,7 +40,7 @@ class Clock:
         return self.at
 
 
-def start_incident(path: Path, exercise: bool = False) -> str:
+def start_incident(path: Path | str, exercise: bool = False) -> str:
     plan = load_valid_plan(ENTERPRISE)
     store = Store(path)
     digest = store.keep_plan(plan.name, ENTERPRISE.read_text(), STARTED.isoformat())

@@ -1,0 +1,101 @@
+"""Copy incidents between stores (``planner store copy``): from a laptop's SQLite file to the
+team's PostgreSQL server and back. Rows are copied as stored, not folded again: the journal
+arrives byte for byte (the same numbers, the same text), with the plan it started from and its
+live rows, in one transaction on the destination (all of it, or nothing)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from planner.errors import UsageError
+from planner.suggest import did_you_mean
+from planner.tracking.db import Db
+from planner.tracking.store import Store
+
+TABLES: dict[str, tuple[str, str]] = {
+    # table: (its columns, the column naming the incident)
+    "incidents": (
+        "id, title, scenario, plan_hash, plan_name, exercise, started, detected, roles, state, resolved, "
+        "last_update, updates, meta",
+        "id",
+    ),
+    "events": ("incident, seq, kind, at, actor, data", "incident"),
+    "tasks": (
+        "incident, service, position, wave, name, owner, criticality, rto, duration, verify, runbook, "
+        "state, verified, reopened, begun, restored, escalations",
+        "incident",
+    ),
+    "checks": ("incident, service, dependency, command, state, observed", "incident"),
+    "workarounds": (
+        "id, incident, service, dependency, reason, actor, applied, expires, owner, removed, removed_by",
+        "incident",
+    ),
+    "shapes": ("incident, data", "incident"),
+}
+"""What an incident is made of in a store, in the order it is written (references first)."""
+
+
+@dataclass(frozen=True)
+class Copied:
+    """One incident copied."""
+
+    incident: str
+    events: int
+    tasks: int
+
+
+def journal_rows(db: Db, incident: str) -> list[tuple[object, ...]]:
+    """An incident's journal as stored (number, kind, time, actor, text): what a copy keeps."""
+    rows = db.execute(
+        "SELECT seq, kind, at, actor, data FROM events WHERE incident = ? ORDER BY seq", (incident,)
+    )
+    return [tuple(r) for r in rows]
+
+
+def copy_incidents(source: Store, target: Store, wanted: list[str] | None) -> list[Copied]:
+    """Copy ``wanted`` (every incident when None) from ``source`` to ``target``. An incident the
+    target already has is refused before anything is written (nothing is overwritten)."""
+    known = [r.id for r in source.incident_rows()]
+    chosen = known if wanted is None else wanted
+    for incident in chosen:
+        if incident not in known:
+            raise UsageError(f"no incident {incident} in {source.path}{did_you_mean(incident, known)}")
+    taken = [i for i in chosen if target.incident(i) is not None]
+    if taken:
+        raise UsageError(
+            f"{target.path} already has {', '.join(taken)}: nothing was copied "
+            "(an incident is never overwritten; copy the others with --incident)"
+        )
+    source.backend.begin_read()
+    try:
+        rows = {incident: _rows(source.db, incident) for incident in chosen}
+        plans = {
+            incident: source.db.execute(
+                "SELECT p.hash, p.name, p.text, p.stored FROM plans p "
+                "JOIN incidents i ON i.plan_hash = p.hash WHERE i.id = ?",
+                (incident,),
+            ).fetchone()
+            for incident in chosen
+        }
+    finally:
+        source.backend.commit()
+    copied = []
+    with target.transaction() as db:
+        for incident in chosen:
+            db.execute(
+                "INSERT INTO plans (hash, name, text, stored) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                tuple(plans[incident]),
+            )
+            for table, (columns, _) in TABLES.items():
+                marks = ", ".join("?" * len(columns.split(", ")))
+                db.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows[incident][table])
+            target.backend.notify(incident)
+            copied.append(Copied(incident, len(rows[incident]["events"]), len(rows[incident]["tasks"])))
+    return copied
+
+
+def _rows(db: Db, incident: str) -> dict[str, list[tuple[object, ...]]]:
+    return {
+        table: [tuple(r) for r in db.execute(f"SELECT {columns} FROM {table} WHERE {key} = ?", (incident,))]
+        for table, (columns, key) in TABLES.items()
+    }
