@@ -229,3 +229,27 @@ def test_racing_writers_lose_nothing_and_duplicate_nothing(where: str) -> None:
     assert notes == {f"r{i}-{k}": 1 for i in range(WRITERS) for k in range(ACTIONS // 2)}
     assert [e.seq for e in journal] == list(range(1, len(journal) + 1))
     assert store.integrity() == "ok"
+
+
+STARTER = """
+import contextlib, io, sys
+from planner.cli import main
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    code = main(["incident", "start", sys.argv[2], "--store", sys.argv[1], "--as", "ic"])
+print(code, out.getvalue().split()[-1])
+"""
+
+
+def test_incidents_started_at_once_get_different_ids(where: str) -> None:
+    """Four responders declare an incident at the same moment: four incidents, four ids."""
+    Store(where).close()  # the schema exists before they race (as after any first command)
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", STARTER, where, str(ENTERPRISE)], stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(4)
+    ]
+    said = [proc.communicate(timeout=120)[0].split() for proc in procs]
+    assert sorted(said) == [["0", f"INC-{n}"] for n in range(1, 5)]
+    assert sorted(Store(where).incidents()) == [f"INC-{n}" for n in range(1, 5)]
