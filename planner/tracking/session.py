@@ -14,15 +14,20 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from models.events import IncidentStarted, Voided
+from planner.style import visible
 from planner.tracking.actions import Action
 from planner.tracking.db import Location
 from planner.tracking.fold import apply
+from planner.tracking.guards import RefusedError
 from planner.tracking.state import MemoryView, View
 from planner.tracking.store import Store
+from planner.tracking.words import describe
 
 if TYPE_CHECKING:
     from models.events import Event
 
+MEANWHILE = 3
+"""Other terminals' newest events a refusal names."""
 JOURNAL_TAIL = 1000
 """Events a session keeps for the journal pane (the store keeps them all)."""
 
@@ -94,9 +99,22 @@ class Session:
         """
         at = self.clock()
         with self._open() as store:
-            done = store.act(self.incident, lambda view: action.decide(view, self.actor, at))
+            try:
+                done = store.act(self.incident, lambda view: action.decide(view, self.actor, at))
+            except RefusedError as refusal:
+                raise RefusedError(f"{refusal}{self._meanwhile(store)}") from None
             fresh = store.events_since(self.incident, self.seen)
         return done, fresh
+
+    def _meanwhile(self, store: Store) -> str:
+        """What other terminals recorded since this screen last read the journal: often why an
+        action was refused (two responders on one task), so the refusal names it."""
+        others = [e for e in store.events_since(self.incident, self.seen) if e.actor != self.actor]
+        if not others:
+            return ""
+        said = [f"#{e.seq} {e.at:%H:%M} {visible(e.actor)}: {describe(e)}" for e in others[-MEANWHILE:]]
+        more = f" (and {len(others) - MEANWHILE} before)" if len(others) > MEANWHILE else ""
+        return "\nMeanwhile, from other terminals" + more + ":\n" + "\n".join(said)
 
     def view(self) -> View:
         """The mirror, for read-only questions."""

@@ -253,3 +253,27 @@ def test_incidents_started_at_once_get_different_ids(where: str) -> None:
     said = [proc.communicate(timeout=120)[0].split() for proc in procs]
     assert sorted(said) == [["0", f"INC-{n}"] for n in range(1, 5)]
     assert sorted(Store(where).incidents()) == [f"INC-{n}" for n in range(1, 5)]
+
+
+def test_a_refusal_names_what_another_terminal_did_meanwhile(where: str) -> None:
+    """Two screens on one incident; bob begins a task alice has not seen yet begun: alice's
+    refusal says what blocks and what bob did meanwhile (with its number)."""
+    from planner.tracking import actions
+    from planner.tracking.guards import RefusedError
+    from planner.tracking.session import Session
+
+    incident = _enterprise_incident(where)
+    alice, bob = Session(where, incident, "alice"), Session(where, incident, "bob")
+    alice.load()
+    bob.load()
+    bob.act(actions.Begin("storage-cluster"))
+    with pytest.raises(RefusedError) as refused:
+        alice.act(actions.Begin("storage-cluster"))
+    said = str(refused.value)
+    assert said.startswith("storage-cluster is already being restored")
+    assert "Meanwhile, from other terminals:\n#2 " in said
+    assert "bob: began restoring storage-cluster" in said
+    alice.fold(alice.fetch())
+    with pytest.raises(RefusedError) as again:  # seen now: nothing 'meanwhile' to name
+        alice.act(actions.Begin("storage-cluster"))
+    assert "Meanwhile" not in str(again.value)
