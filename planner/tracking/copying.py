@@ -69,6 +69,8 @@ def copy_incidents(source: Store, target: Store, wanted: list[str] | None) -> li
     source.backend.begin_read()
     try:
         rows = {incident: _rows(source.db, incident) for incident in chosen}
+        for incident in chosen:
+            _check_journal(source.path, incident, rows[incident]["events"])
         plans = {
             incident: source.db.execute(
                 "SELECT p.hash, p.name, p.text, p.stored FROM plans p "
@@ -92,6 +94,31 @@ def copy_incidents(source: Store, target: Store, wanted: list[str] | None) -> li
             target.backend.notify(incident)
             copied.append(Copied(incident, len(rows[incident]["events"]), len(rows[incident]["tasks"])))
     return copied
+
+
+def _check_journal(where: str, incident: str, events: list[tuple[object, ...]]) -> None:
+    """Refuse to copy a journal that is not what the planner wrote: every event must read back,
+    belong to its incident and be numbered 1..n (a damaged store is not spread to another)."""
+    from pydantic import ValidationError
+
+    from models.events import event_from_json
+
+    for number, (_, seq, kind, _at, _actor, data) in enumerate(events, start=1):
+        if seq != number:
+            raise UsageError(
+                f"{where}: the journal of {incident} skips from #{number - 1} to #{seq}: not copied"
+            )
+        try:
+            event = event_from_json(str(data))
+        except ValidationError as exc:
+            first = exc.errors()[0]["msg"] if exc.errors() else str(exc)
+            raise UsageError(
+                f"{where}: event #{seq} of {incident} cannot be read ({first}): not copied"
+            ) from None
+        if event.incident != incident or event.kind != kind:
+            raise UsageError(
+                f"{where}: event #{seq} of {incident} says it is {event.kind} of {event.incident}"
+            )
 
 
 def _rows(db: Db, incident: str) -> dict[str, list[tuple[object, ...]]]:

@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from planner.tracking.db import Db, OfflineError, Rows, Step, StoreError, shown
-from planner.tracking.schema import LATEST, POSTGRES_SCHEMA
+from planner.tracking.schema import LATEST, POSTGRES_BASELINE, POSTGRES_SCHEMA, POSTGRES_STEPS
 
 if TYPE_CHECKING:
     import psycopg
@@ -147,8 +147,11 @@ class PostgresBackend:
         )
 
     def migrations(self) -> list[tuple[int, Step]]:
-        """A new database gets the newest schema at once; later versions will add their steps."""
-        return [(LATEST, POSTGRES_SCHEMA)] if self.version() == 0 else []
+        """A new database gets the baseline schema, then each later version's step."""
+        current = self.version()
+        steps: list[tuple[int, Step]] = [(POSTGRES_BASELINE, POSTGRES_SCHEMA)] if current == 0 else []
+        start = max(current, POSTGRES_BASELINE) + 1
+        return [*steps, *((version, POSTGRES_STEPS[version]) for version in range(start, LATEST + 1))]
 
     def set_version(self, version: int) -> None:
         self.db.execute("UPDATE planner_schema SET version = ?", (version,))

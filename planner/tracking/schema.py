@@ -93,10 +93,12 @@ MIGRATIONS: list[Step] = [
     number_per_incident,
 ]
 LATEST = len(MIGRATIONS)
+POSTGRES_BASELINE = 5
+"""The schema a new PostgreSQL store is created at (the first version PostgreSQL stores had)."""
 
 POSTGRES_SCHEMA = f"""
 CREATE TABLE planner_schema (version INTEGER NOT NULL);
-INSERT INTO planner_schema (version) VALUES ({LATEST});
+INSERT INTO planner_schema (version) VALUES ({POSTGRES_BASELINE});
 CREATE TABLE plans (hash TEXT PRIMARY KEY, name TEXT NOT NULL, text TEXT NOT NULL, stored TEXT NOT NULL);
 CREATE TABLE incidents (
     id TEXT PRIMARY KEY,
@@ -171,4 +173,8 @@ CREATE TABLE workarounds (
 CREATE INDEX workarounds_incident ON workarounds (incident, id);
 CREATE TABLE shapes (incident TEXT PRIMARY KEY REFERENCES incidents (id), data TEXT NOT NULL);
 """
-"""A new PostgreSQL store, at schema :data:`LATEST` (the same tables as an SQLite store's)."""
+"""A new PostgreSQL store, at schema :data:`POSTGRES_BASELINE` (the same tables as an SQLite
+store's at that version)."""
+POSTGRES_STEPS: dict[int, Step] = {}
+"""Each later version's step for a PostgreSQL store (the SQLite one is in :data:`MIGRATIONS`);
+a test checks that every version has both."""

@@ -277,3 +277,11 @@ def test_a_refusal_names_what_another_terminal_did_meanwhile(where: str) -> None
     with pytest.raises(RefusedError) as again:  # seen now: nothing 'meanwhile' to name
         alice.act(actions.Begin("storage-cluster"))
     assert "Meanwhile" not in str(again.value)
+
+
+def test_every_schema_version_has_a_step_on_both_backends() -> None:
+    """A new schema version adds an SQLite migration and a PostgreSQL step; forgetting the
+    second would leave every PostgreSQL store trying to migrate on every open."""
+    from planner.tracking.schema import MIGRATIONS, POSTGRES_BASELINE, POSTGRES_STEPS
+
+    assert set(POSTGRES_STEPS) == set(range(POSTGRES_BASELINE + 1, len(MIGRATIONS) + 1))

@@ -106,3 +106,15 @@ def test_an_unreachable_server_is_a_clear_error(run_cli) -> None:  # type: ignor
     assert result.code == 2
     assert f"cannot reach the incident store postgresql://planner:***@127.0.0.1:{port}/x" in result.err
     assert "secret" not in result.err
+
+
+def test_a_damaged_journal_is_not_copied(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    source, target = str(tmp_path / "one.db"), tmp_path / "two.db"
+    _incident_with_history(run_cli, source)
+    db = sqlite3.connect(source, isolation_level=None)
+    db.execute("UPDATE events SET data = '{\"kind\": \"note\"' WHERE incident = 'INC-1' AND seq = 3")
+    db.close()
+    refused = run_cli("store", "copy", source, str(target))
+    assert refused.code == 2
+    assert "event #3 of INC-1 cannot be read" in refused.err
+    assert Store(str(target)).incident_rows() == []  # nothing was copied
