@@ -32,6 +32,10 @@ if TYPE_CHECKING:
 CHANNEL = "planner_events"
 CONNECT_TIMEOUT = 5
 """Seconds to wait for the server before saying it cannot be reached."""
+LISTEN_CONNECT_TIMEOUT = 2
+"""The same for a screen's listener, which retries by itself (and must let the screen quit)."""
+IDLE_IN_TRANSACTION = 30
+"""Seconds a connection may sit idle inside a transaction before the server ends it."""
 _WHOLE_STORE_LOCK = 7_151_983_001
 """The advisory lock a new incident or a migration takes (any fixed number of our own)."""
 
@@ -99,14 +103,14 @@ class _Connection:
         return None
 
 
-def connect(url: str) -> psycopg.Connection[Any]:
+def connect(url: str, timeout: int = CONNECT_TIMEOUT) -> psycopg.Connection[Any]:
     """An autocommit connection (transactions are begun explicitly), or :class:`OfflineError`."""
     psycopg = driver()
     try:
         conn = psycopg.connect(
             url,
             autocommit=True,
-            connect_timeout=CONNECT_TIMEOUT,
+            connect_timeout=timeout,
             application_name="recovery-planner",
             keepalives=1,  # a server gone without a word is noticed, not waited on for ever
             keepalives_idle=5,
@@ -133,6 +137,9 @@ class PostgresBackend:
         self.conn = connect(url)
         self.db: Db = _Connection(self.conn, self.where)
         self.db.execute(f"SET lock_timeout = '{int(lock_wait * 1000)}ms'")
+        # a planner frozen inside a transaction (Ctrl-Z, a hung laptop) must not hold the
+        # incident's lock for ever: the server ends its transaction (nothing of it is recorded)
+        self.db.execute(f"SET idle_in_transaction_session_timeout = '{IDLE_IN_TRANSACTION * 1000}ms'")
         if not create and self.version() == 0:
             self.conn.close()
             raise StoreError(
@@ -199,7 +206,7 @@ class Listener:
     """A connection that waits for the store's notifications (one per screen)."""
 
     def __init__(self, url: str) -> None:
-        self.conn = connect(url)
+        self.conn = connect(url, timeout=LISTEN_CONNECT_TIMEOUT)
         self.conn.execute(f"LISTEN {CHANNEL}")
 
     def wait(self, timeout: float) -> Iterator[str]:
