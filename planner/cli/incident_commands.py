@@ -185,9 +185,10 @@ def done(events: list[Event]) -> int:
 def incident() -> None:
     """Track an incident from the shell: the same actions as `planner track`, scriptable.
 
-    Every action is written to the journal (an SQLite store, crash-safe) before it is shown;
-    guards refuse what would skip a dependency check (exit 1, naming what blocks). All actions
-    take --store DB, --as NAME and --at TIME (for a scribe logging after the fact).
+    Every action is written to the journal (crash-safe: an SQLite file, or a PostgreSQL server
+    shared by responders on many machines) before it is shown; guards refuse what would skip a
+    dependency check (exit 1, naming what blocks). All actions take --store DB (a file or
+    postgresql://USER@HOST/DB), --as NAME and --at TIME (for a scribe logging after the fact).
 
     \b
     A recovery from the shell:
