@@ -6,7 +6,9 @@ announces new events); what each key does is in :mod:`planner.tui.acting`."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import shlex
+import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -19,7 +21,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.timer import Timer
 from textual.widgets import Input, Label, Tree
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker, WorkerState
 
 from models.events import Event
 from planner.tracking.db import OfflineError, locate, same_place, shown
@@ -112,6 +114,7 @@ class RecoveryScreen(FindingScreen):
         self.projected_seq = -1
         self._projection_timer: Timer | None = None
         self._poll_trouble: str | None = None
+        self._watch_stop = threading.Event()
 
     def compose(self) -> ComposeResult:
         yield TrackHeader(self.clock, id="header")
@@ -192,25 +195,34 @@ class RecoveryScreen(FindingScreen):
             return  # the watch of a PostgreSQL store says so, and reads again once it is back
         self.app.call_from_thread(self._polled, fresh)
 
-    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
     def _watch(self) -> None:
-        """A PostgreSQL store announces new events: wait for them instead of polling."""
-        worker = get_current_worker()
+        """A PostgreSQL store announces new events: wait for them instead of polling, in a
+        daemon thread (not a worker: quitting must not wait for a server that does not answer)."""
         app = self.app
 
         def later(call: Callable[..., object], *args: object) -> None:
-            if not worker.is_cancelled and app.is_running:
+            if app.is_running and not self._watch_stop.is_set():
                 with contextlib.suppress(RuntimeError):  # the app is closing
                     app.call_from_thread(call, *args)
 
-        url = str(self.session.store_path)
-        Watch(
-            url,
+        watch = Watch(
+            str(self.session.store_path),
             self.session.incident,
             news=lambda: later(self._poll),
             status=lambda why: later(self.show_offline, why),
-            stopped=lambda: worker.is_cancelled or not app.is_running,
-        ).run()
+            stopped=lambda: self._watch_stop.is_set() or not app.is_running,
+        )
+
+        def run() -> None:
+            try:
+                watch.run()
+            except Exception as bug:  # noqa: BLE001 - reported on screen, as a worker's would be
+                later(functools.partial(self.notify_worker_error, "poll", bug, timeout=20))
+
+        threading.Thread(target=run, name="planner-watch", daemon=True).start()
+
+    def on_unmount(self) -> None:
+        self._watch_stop.set()
 
     def show_offline(self, why: str | None) -> None:
         """The store's server was lost (``why``) or is back (None)."""

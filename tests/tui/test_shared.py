@@ -38,11 +38,13 @@ async def test_two_terminals_see_each_other_within_a_second(pg_url: str) -> None
         await started(alice, one)
         await started(bob, two)
         await go_to(alice, one, "ldap-directory")
-        await one.press("b")
+        await one.press("b")  # the second from when it is recorded (alice's screen shows it)
+        await wait_for(one, lambda: alice.state.tasks["ldap-directory"].state == "restoring")
         await wait_for(two, lambda: bob.state.tasks["ldap-directory"].state == "restoring", within=1.0)
         assert bob.session.journal[-1].actor == "alice"
         await go_to(bob, two, "db-primary")
         await two.press("b")
+        await wait_for(two, lambda: bob.state.tasks["db-primary"].state == "restoring")
         await wait_for(one, lambda: alice.state.tasks["db-primary"].state == "restoring", within=1.0)
         assert alice.session.journal[-1].actor == "bob"
 
