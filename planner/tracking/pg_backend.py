@@ -207,7 +207,11 @@ class Listener:
 
     def __init__(self, url: str) -> None:
         self.conn = connect(url, timeout=LISTEN_CONNECT_TIMEOUT)
-        self.conn.execute(f"LISTEN {CHANNEL}")
+        try:
+            self.conn.execute(f"LISTEN {CHANNEL}")
+        except driver().Error as exc:  # lost between connecting and listening
+            self.conn.close()
+            raise OfflineError(f"lost the incident store: {_first_line(exc)}") from None
 
     def wait(self, timeout: float) -> Iterator[str]:
         """The incidents whose journals grew, as they are announced, for ``timeout`` seconds.
@@ -216,7 +220,7 @@ class Listener:
         try:
             for note in self.conn.notifies(timeout=timeout):
                 yield note.payload
-        except psycopg.OperationalError as exc:
+        except psycopg.Error as exc:
             raise OfflineError(f"lost the incident store: {_first_line(exc)}") from None
 
     def alive(self) -> None:
