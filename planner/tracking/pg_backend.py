@@ -120,7 +120,7 @@ def connect(url: str, timeout: int = CONNECT_TIMEOUT) -> psycopg.Connection[Any]
     except psycopg.OperationalError as exc:
         first = _first_line(exc)
         raise OfflineError(f"cannot reach the incident store {shown(url)}: {first}") from None
-    except psycopg.ProgrammingError as exc:  # not a URL it can read
+    except psycopg.Error as exc:  # not a URL it can read, and the like
         raise StoreError(f"--store {shown(url)}: {_first_line(exc)}") from None
     return conn  # type: ignore[no-any-return]
 
@@ -175,9 +175,12 @@ class PostgresBackend:
 
     def commit(self) -> None:
         """``COMMIT``; a connection lost at that moment leaves the outcome unknown, and says so."""
+        psycopg = driver()
         try:
             self.conn.execute("COMMIT")
-        except driver().OperationalError as exc:
+        except psycopg.Error as exc:
+            if not isinstance(exc, psycopg.OperationalError):
+                raise translated(exc, self.where) from None
             raise OfflineError(
                 f"lost the incident store {self.where} while committing ({_first_line(exc)}): the "
                 "action may or may not be recorded; look at the journal once the store is back"
