@@ -9,6 +9,7 @@ machines). The store, the fold, the guards and the outline know nothing of which
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -118,7 +119,11 @@ def shown(location: Location) -> str:
     """A store's location for messages and commands: a URL's password is never printed."""
     if not isinstance(location, str):
         return str(location)
-    parts = urlsplit(location)
+    try:
+        parts = urlsplit(location)
+        parts.port  # noqa: B018 - raises for a port that is not a number
+    except ValueError:  # not a URL Python can read: hide whatever could be a password
+        return re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", location)
     if parts.password is None:
         return location
     host = parts.hostname or ""

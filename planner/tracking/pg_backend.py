@@ -62,6 +62,18 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
+def _scrubbed(message: str, url: str) -> str:
+    """A driver's message about ``url`` without the URL's password (libpq quotes the URL)."""
+    message = message.replace(url, shown(url))
+    if "@" in url and "://" in url:
+        userinfo = url.split("://", 1)[1].split("@", 1)[0]
+        if ":" in userinfo:
+            password = userinfo.split(":", 1)[1]
+            if password:
+                message = message.replace(password, "***")
+    return message
+
+
 def translated(exc: Exception, where: str) -> StoreError:
     """A driver error as the store's: what happened, and whether anything was written."""
     errors = driver().errors
@@ -118,10 +130,10 @@ def connect(url: str, timeout: int = CONNECT_TIMEOUT) -> psycopg.Connection[Any]
             keepalives_count=2,
         )
     except psycopg.OperationalError as exc:
-        first = _first_line(exc)
+        first = _scrubbed(_first_line(exc), url)
         raise OfflineError(f"cannot reach the incident store {shown(url)}: {first}") from None
-    except psycopg.Error as exc:  # not a URL it can read, and the like
-        raise StoreError(f"--store {shown(url)}: {_first_line(exc)}") from None
+    except (psycopg.Error, ValueError) as exc:  # not a URL it can read, and the like
+        raise StoreError(f"--store {shown(url)}: {_scrubbed(_first_line(exc), url)}") from None
     return conn  # type: ignore[no-any-return]
 
 

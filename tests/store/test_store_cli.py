@@ -118,3 +118,20 @@ def test_a_damaged_journal_is_not_copied(run_cli, tmp_path: Path) -> None:  # ty
     assert refused.code == 2
     assert "event #3 of INC-1 cannot be read" in refused.err
     assert Store(str(target)).incident_rows() == []  # nothing was copied
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://planner:s3cret@[::1",
+        "postgresql://planner:s3cret@127.0.0.1:99999/x",
+        "postgresql://planner:s3cret@127.0.0.1:5432/x?sslmode=bogus",
+        "postgresql://planner:s3cret@host:port/x",
+        "postgres://",
+    ],
+)
+def test_a_strange_url_is_a_clear_error_that_keeps_the_password(run_cli, url: str) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("incident", "list", "--store", url)
+    assert result.code == 2, result.err
+    assert result.err.startswith("error: ")
+    assert "s3cret" not in result.err + result.out
