@@ -44,7 +44,7 @@ def main(size: int) -> None:
     stores = {"sqlite": str(work / "incidents.db")}
     server = os.environ.get("PLANNER_TEST_PG")
     if server:
-        stores["postgresql"] = _fresh_database(server)
+        stores["postgresql"] = fresh_database(server, "bench_incident")
     else:
         print("no PLANNER_TEST_PG: PostgreSQL not measured", file=sys.stderr)
     results = {name: measure(plan_path, store) for name, store in stores.items()}
@@ -60,13 +60,14 @@ def main(size: int) -> None:
         print(f"{label:<56}{cells}")
 
 
-def _fresh_database(server: str) -> str:
-    """A new database on the PostgreSQL server ``server`` (a URL); its URL."""
+def fresh_database(server: str, prefix: str) -> str:
+    """A new database on the PostgreSQL server ``server`` (a URL), named ``prefix`` and this
+    process's id (dropped first if a previous run left it); its URL."""
     from urllib.parse import urlsplit, urlunsplit
 
     import psycopg
 
-    name = f"bench_{os.getpid()}"
+    name = f"{prefix}_{os.getpid()}"
     with psycopg.connect(server, autocommit=True) as admin:
         admin.execute(f"DROP DATABASE IF EXISTS {name}")
         admin.execute(f"CREATE DATABASE {name}")

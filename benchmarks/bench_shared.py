@@ -18,6 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.bench_incident import fresh_database
 from planner.tracking.session import Session
 from planner.tui.app import TrackApp
 from planner.tui.recovery import RecoveryScreen
@@ -25,18 +26,6 @@ from planner.tui.table import TaskTable
 
 ROOT = Path(__file__).resolve().parents[1]
 ENTERPRISE = ROOT / "examples" / "enterprise.yaml"
-
-
-def _fresh_database(server: str) -> str:
-    from urllib.parse import urlsplit, urlunsplit
-
-    import psycopg
-
-    name = f"bench_shared_{os.getpid()}"
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {name}")
-        admin.execute(f"CREATE DATABASE {name}")
-    return urlunsplit(urlsplit(server)._replace(path=f"/{name}"))
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -70,7 +59,7 @@ def main() -> None:
     stores = {"sqlite (polls every 0.5 s)": str(work / "incidents.db")}
     server = os.environ.get("PLANNER_TEST_PG")
     if server:
-        stores["postgresql (LISTEN/NOTIFY)"] = _fresh_database(server)
+        stores["postgresql (LISTEN/NOTIFY)"] = fresh_database(server, "bench_shared")
     else:
         print("no PLANNER_TEST_PG: PostgreSQL not measured", file=sys.stderr)
     print("another terminal's action (a separate `planner incident begin`) until this screen shows it")

@@ -106,13 +106,15 @@ def is_url(text: str | Path) -> bool:
     return isinstance(text, str) and text.startswith(URL_SCHEMES)
 
 
+def as_location(given: str | Path) -> Location:
+    """A store named in text or as a path: a URL stays text, anything else is a file's path."""
+    return given if isinstance(given, str) and is_url(given) else Path(given)
+
+
 def locate(given: str | Path | None) -> Location:
-    """The store ``--store`` names, else ``$PLANNER_STORE``, else ``.planner/incidents.db`` here:
-    a URL stays text, anything else is a file's path."""
+    """The store ``--store`` names, else ``$PLANNER_STORE``, else ``.planner/incidents.db`` here."""
     text = given if given else os.environ.get("PLANNER_STORE")
-    if not text:
-        return DEFAULT_STORE
-    return str(text) if is_url(text) else Path(text)
+    return as_location(text) if text else DEFAULT_STORE
 
 
 def shown(location: Location) -> str:

@@ -84,8 +84,6 @@ class SqliteBackend:
         whatever the caller checks inside (a guard) still holds when it writes. Waits (bounded)
         for another writer instead of failing with "database is locked"."""
         del incident  # SQLite locks the whole file
-        if self.read_only:
-            raise StoreError(f"{self.path} is read-only (an archived store?): nothing can be recorded in it")
         deadline = time.monotonic() + self.lock_wait
         while True:
             try:

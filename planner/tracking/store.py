@@ -16,21 +16,18 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from models.events import Event, Voided, event_from_json, event_to_json
 from planner.errors import UsageError
 from planner.suggest import did_you_mean
 from planner.tracking.db import (
-    DEFAULT_STORE,
     LOCK_WAIT_SECONDS,
     Backend,
     Db,
     Location,
     StoreError,
-    is_url,
-    locate,
+    as_location,
     open_backend,
 )
 from planner.tracking.fold import apply
@@ -51,7 +48,7 @@ if TYPE_CHECKING:
     from planner.engine.workarounds import OpenWorkaround
     from planner.tracking.outline import Outline
 
-__all__ = ["DEFAULT_STORE", "PlanHistory", "Store", "StoreError", "default_store_path", "plan_hash"]
+__all__ = ["PlanHistory", "Store", "StoreError", "plan_hash"]
 
 T = TypeVar("T")
 
@@ -70,11 +67,6 @@ class PlanHistory:
         return self.workarounds
 
 
-def default_store_path() -> Location:
-    """``$PLANNER_STORE``, else ``.planner/incidents.db`` under the current directory."""
-    return locate(None)
-
-
 def plan_hash(text: str) -> str:
     """SHA-256 of a plan's text: the key an incident refers to its plan by."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -88,8 +80,7 @@ class Store:
         :mod:`planner.tracking.db`). A missing file is created only with ``create`` (a read of a
         mistyped path must not answer from a new, empty store). A store the user may not write
         (an archived incident) is opened read-only: reads work, writes say why they cannot."""
-        self.location: Location = where if isinstance(where, Path) or is_url(where) else Path(where)
-        self.backend: Backend = open_backend(self.location, create=create, lock_wait=lock_wait)
+        self.backend: Backend = open_backend(as_location(where), create=create, lock_wait=lock_wait)
         self.path = self.backend.where
         """Where the store is, for messages (a URL without its password)."""
         self.read_only = self.backend.read_only

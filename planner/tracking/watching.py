@@ -10,8 +10,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from planner.tracking.db import Location, OfflineError, is_url
+
+if TYPE_CHECKING:
+    from planner.tracking.pg_backend import Listener
 
 HEARTBEAT_SECONDS = 3.0
 """A quiet connection is asked whether it is alive this often (a server gone without a word,
@@ -64,10 +68,7 @@ class Watch:
             finally:
                 listener.close()
 
-    def _listen(self, listener: object) -> None:
-        from planner.tracking.pg_backend import Listener
-
-        assert isinstance(listener, Listener)
+    def _listen(self, listener: Listener) -> None:
         quiet_since = time.monotonic()
         while not self.stopped():
             heard = False

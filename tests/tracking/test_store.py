@@ -8,28 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from models.events import IncidentStarted
 from planner.planfile.loader import load_plan
 from planner.tracking import actions, comms
+from planner.tracking.db import locate
 from planner.tracking.opening import open_incident
 from planner.tracking.schema import MIGRATIONS
 from planner.tracking.state import MemoryView
-from planner.tracking.store import Store, StoreError, default_store_path
+from planner.tracking.store import Store, StoreError
 from tests.conftest import EXAMPLES
+from tests.store.test_backends import _enterprise_incident, _start
 
 AT = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
-
-
-def _start(incident: str = "INC-1") -> IncidentStarted:
-    return IncidentStarted(
-        incident=incident,
-        at=AT,
-        actor="alice",
-        title="storage down",
-        plan_hash="x",
-        scenario="storage-outage",
-        failed=["storage-cluster"],
-    )
 
 
 def test_schema_is_versioned_and_newer_stores_refused(tmp_path: Path) -> None:
@@ -143,28 +132,9 @@ def test_a_file_that_is_not_a_store_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_default_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("PLANNER_STORE", raising=False)
-    assert default_store_path() == Path(".planner/incidents.db")
+    assert locate(None) == Path(".planner/incidents.db")
     monkeypatch.setenv("PLANNER_STORE", str(tmp_path / "x.db"))
-    assert default_store_path() == tmp_path / "x.db"
-
-
-ENTERPRISE = Path(__file__).parents[2] / "examples" / "enterprise.yaml"
-
-
-def _enterprise_incident(path: Path) -> str:
-    """A real incident (the enterprise storage outage) in the store at ``path``."""
-    import contextlib
-    import io
-
-    from planner.cli import main
-
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        code = main(
-            ["incident", "start", str(ENTERPRISE), "--scenario", "storage-outage", "--store", str(path)]
-        )
-    assert code == 0
-    return out.getvalue().split()[-1]
+    assert locate(None) == tmp_path / "x.db"
 
 
 @pytest.mark.parametrize(
@@ -200,7 +170,7 @@ def test_a_read_only_store_can_be_read_but_not_written(
     from planner.tracking import sqlite_backend as store_module
 
     path = tmp_path / "s.db"
-    incident = _enterprise_incident(path)
+    incident = _enterprise_incident(str(path))
     capsys.readouterr()
     monkeypatch.setattr(store_module, "_writable", lambda _path: False)
     with Store(path) as archived:
