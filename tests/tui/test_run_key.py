@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from planner.planfile.loader import load_valid_plan
-from planner.tracking.opening import initial_state
+from planner.tracking.opening import open_incident
 from planner.tracking.session import Session
 from planner.tracking.store import Store
 from planner.tui.app import TrackApp
@@ -49,23 +49,19 @@ def drill_app(tmp_path: Path) -> tuple[TrackApp, Path]:
     plan = load_valid_plan(path)
     store_path = tmp_path / "incidents.db"
     with Store(store_path) as store:
-        digest = store.keep_plan(plan.name, path.read_text(), STARTED.isoformat())
-        first = store.start(
-            "INC",
-            lambda new_id: initial_state(
-                plan,
-                digest,
-                new_id,
-                scenario=None,
-                failed=None,
-                title="drill",
-                exercise=True,
-                actor="grace",
-                at=STARTED,
-            ),
+        first = open_incident(
+            store,
+            plan,
+            path.read_text(),
+            scenario=None,
+            failed=None,
+            title="drill",
+            exercise=True,
+            actor="grace",
+            at=STARTED,
         )
     clock = Clock(STARTED + timedelta(minutes=5))
-    app = TrackApp(Session(store_path, first.incident, "alice", clock=clock), clock=clock, poll=False)
+    app = TrackApp(Session(store_path, first.row.id, "alice", clock=clock), clock=clock, poll=False)
     return app, marker
 
 

@@ -17,7 +17,7 @@ from textual.widgets import Input, Static
 from models.events import Event
 from planner.planfile.loader import load_valid_plan
 from planner.tracking import actions
-from planner.tracking.opening import initial_state
+from planner.tracking.opening import open_incident
 from planner.tracking.session import Session
 from planner.tracking.store import Store
 from planner.tui.app import TrackApp
@@ -40,26 +40,20 @@ class Clock:
         return self.at
 
 
-def start_incident(path: Path | str, exercise: bool = False) -> str:
-    plan = load_valid_plan(ENTERPRISE)
-    store = Store(path)
-    digest = store.keep_plan(plan.name, ENTERPRISE.read_text(), STARTED.isoformat())
-    first = store.start(
-        "INC",
-        lambda new_id: initial_state(
-            plan,
-            digest,
-            new_id,
+def start_incident(path: Path | str) -> str:
+    """The enterprise storage outage, opened in the store at ``path``; its id."""
+    with Store(path) as store:
+        return open_incident(
+            store,
+            load_valid_plan(ENTERPRISE),
+            ENTERPRISE.read_text(),
             scenario="storage-outage",
             failed=None,
             title="Storage cluster failure",
-            exercise=exercise,
+            exercise=False,
             actor="grace",
             at=STARTED,
-        ),
-    )
-    store.close()
-    return first.incident
+        ).row.id
 
 
 def make_app(tmp_path: Path, poll: bool = False) -> tuple[TrackApp, Clock, list[tuple[str, str]]]:
