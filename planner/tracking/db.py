@@ -73,6 +73,11 @@ class Backend(Protocol):
         """The steps that bring this store to the newest schema, each with the version it makes."""
         ...
 
+    def not_a_store(self, exc: Exception) -> StoreError | None:
+        """What to say when opening or migrating failed with ``exc`` because the database is not
+        an incident store (None: ``exc`` says enough, or is a bug)."""
+        ...
+
     def set_version(self, version: int) -> None:
         """Record the schema version (inside a write transaction)."""
         ...

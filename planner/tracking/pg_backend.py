@@ -175,6 +175,11 @@ class PostgresBackend:
     def set_version(self, version: int) -> None:
         self.db.execute("UPDATE planner_schema SET version = ?", (version,))
 
+    def not_a_store(self, exc: Exception) -> StoreError | None:
+        """Nothing to add: the connection already says what the server refused."""
+        del exc
+        return None
+
     def begin_write(self, incident: str | None) -> None:
         self.db.execute("BEGIN")
         if incident is None:

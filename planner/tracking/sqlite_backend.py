@@ -32,6 +32,13 @@ def _writable(path: Path) -> bool:
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
+def _not_a_store(path: Path, exc: Exception) -> StoreError:
+    return StoreError(
+        f"{path} is not an incident store ({exc}); point --store (or PLANNER_STORE) at the "
+        "right file, or at a new one to start afresh"
+    )
+
+
 class SqliteBackend:
     """An SQLite store file (see the module's text)."""
 
@@ -65,10 +72,12 @@ class SqliteBackend:
             self.version()
         except sqlite3.DatabaseError as exc:
             self.conn.close()
-            raise StoreError(
-                f"{path} is not an incident store ({exc}); point --store (or PLANNER_STORE) at the "
-                "right file, or at a new one to start afresh"
-            ) from None
+            raise _not_a_store(path, exc) from None
+
+    def not_a_store(self, exc: Exception) -> StoreError | None:
+        """A database error on opening or migrating: the file is not an incident store (another
+        program's database, or not a database at all)."""
+        return _not_a_store(self.path, exc) if isinstance(exc, sqlite3.DatabaseError) else None
 
     def version(self) -> int:
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])

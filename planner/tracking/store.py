@@ -87,6 +87,12 @@ class Store:
         self.db: Db = self.backend.db
         try:
             self._migrate()
+        except Exception as exc:
+            self.backend.close()
+            foreign = self.backend.not_a_store(exc)
+            if foreign is None:
+                raise
+            raise foreign from None
         except BaseException:
             self.backend.close()
             raise

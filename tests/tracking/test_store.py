@@ -130,6 +130,19 @@ def test_a_file_that_is_not_a_store_is_a_clear_error(tmp_path: Path) -> None:
     assert path.read_text().startswith("not sqlite"), "the file is left as it was"
 
 
+def test_another_programs_database_is_a_clear_error(tmp_path: Path) -> None:
+    """An SQLite file that opens but whose tables collide with the store's (another program's
+    database): the migration fails, and says the file is not an incident store."""
+    path = tmp_path / "other.db"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE plans (x)")
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match="is not an incident store"):
+        Store(path)
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 0  # left as it was
+
+
 def test_default_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("PLANNER_STORE", raising=False)
     assert locate(None) == Path(".planner/incidents.db")
