@@ -129,3 +129,17 @@ def test_the_changelog_names_the_packaged_version() -> None:
     released = re.findall(r"^## (\d+\.\d+\.\d+) ", changelog, flags=re.MULTILINE)
     assert released, "no released version in docs/changelog.md"
     assert released[0] == version, f"pyproject.toml says {version}, the changelog's newest {released[0]}"
+
+
+CITED_PATH = re.compile(r"`((?:planner|models|tests|benchmarks|scripts|examples)/[^`\s]*)`")
+"""A repository path written as code in prose: the docs say where things live, and must stay
+true when modules move (the changelog is history, and keeps the names things had)."""
+CURRENT = [p for p in PAGES if p.name != "changelog.md"]
+
+
+@pytest.mark.parametrize("page", CURRENT, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_path_the_docs_name_exists(page: Path) -> None:
+    lines = prose(page.read_text(encoding="utf-8"))
+    named = {m.group(1) for line in lines for m in CITED_PATH.finditer(line)}
+    missing = sorted(p for p in named if not (ROOT / p.split("::")[0]).exists())
+    assert not missing, f"{page.relative_to(ROOT)} names paths that do not exist: {missing}"
