@@ -4,4 +4,4 @@ The engine (loading, graph, planning, audit, tracking, exports) lives in this pa
 interfaces (``planner.cli``, ``planner.tui``); only the interfaces may import textual or rich.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
