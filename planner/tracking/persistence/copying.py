@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from planner.errors import UsageError
 from planner.suggest import did_you_mean
-from planner.tracking.db import Db
-from planner.tracking.store import Store
+from planner.tracking.persistence.db import Db
+from planner.tracking.persistence.store import Store
 
 TABLES: dict[str, tuple[str, str]] = {
     # table: (its columns, the column naming the incident)

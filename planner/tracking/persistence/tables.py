@@ -7,9 +7,8 @@ import json
 from datetime import datetime
 from typing import Any
 
-from planner.tracking.db import Db
-from planner.tracking.outline import Outline, Overlay, outline, shape_json
-from planner.tracking.state import (
+from planner.tracking.domain.outline import Outline, Overlay, outline, shape_json
+from planner.tracking.domain.state import (
     RESTORED,
     CheckRow,
     IncidentMeta,
@@ -18,6 +17,7 @@ from planner.tracking.state import (
     TaskRow,
     WorkaroundRow,
 )
+from planner.tracking.persistence.db import Db
 
 _CHECK_COLUMNS = "service, dependency, command, state, observed"
 _TASK_COLUMNS = (

@@ -5,8 +5,8 @@ version adds one step to each: the SQLite one here, and a step for PostgreSQL st
 
 from __future__ import annotations
 
-from planner.tracking.db import Step
-from planner.tracking.migrations import add_check_evidence, add_shapes, number_per_incident
+from planner.tracking.persistence.db import Step
+from planner.tracking.persistence.migrations import add_check_evidence, add_shapes, number_per_incident
 
 MIGRATIONS: list[Step] = [
     # version 1
@@ -23,7 +23,7 @@ MIGRATIONS: list[Step] = [
     CREATE INDEX events_incident ON events (incident, seq);
     """,
     # version 2: the live state of each incident, kept beside the journal so that an action reads
-    # and writes only the rows it concerns (see planner.tracking.state)
+    # and writes only the rows it concerns (see planner.tracking.domain.state)
     """
     CREATE TABLE incidents (
         id TEXT PRIMARY KEY,

@@ -10,8 +10,8 @@ import sqlite3
 import time
 from pathlib import Path
 
-from planner.tracking.db import Db, Step, StoreError
-from planner.tracking.schema import MIGRATIONS
+from planner.tracking.persistence.db import Db, Step, StoreError
+from planner.tracking.persistence.store_schema import MIGRATIONS
 
 
 def _read_only(path: Path) -> sqlite3.Connection:

@@ -9,15 +9,15 @@ from typing import Literal
 
 from models.events import Event, Note, ReviewHeld, RoleAssigned, StakeholderUpdate
 from planner.errors import UsageError
-from planner.tracking.actions import Action
-from planner.tracking.guards import (
+from planner.tracking.domain.actions import Action
+from planner.tracking.domain.guards import (
     RefusedError,
     require_not_before,
     require_open,
     require_person,
     require_started,
 )
-from planner.tracking.state import OPEN, View
+from planner.tracking.domain.state import OPEN, View
 
 Audience = Literal["technical", "executive", "customer"]
 AUDIENCES: dict[str, Audience] = {"technical": "technical", "executive": "executive", "customer": "customer"}

@@ -1,14 +1,15 @@
-"""Schema migrations written as code (the SQL ones are in :mod:`planner.tracking.schema`): each
-brings the rows of an older store to what the newer schema holds."""
+"""Schema migrations written as code (the SQL ones are in
+:mod:`planner.tracking.persistence.store_schema`): each brings the
+rows of an older store to what the newer schema holds."""
 
 from __future__ import annotations
 
 import json
 
 from models.events import Voided, event_from_json, event_to_json
-from planner.tracking.db import Db
-from planner.tracking.outline import shape_json
-from planner.tracking.tables import snapshot
+from planner.tracking.domain.outline import shape_json
+from planner.tracking.persistence.db import Db
+from planner.tracking.persistence.tables import snapshot
 
 
 def add_shapes(db: Db) -> None:

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from planner.tracking.state import (
+from planner.tracking.domain.state import (
     DOWN,
     PENDING,
     RESTORED,

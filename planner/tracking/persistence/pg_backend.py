@@ -23,8 +23,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from planner.tracking.db import Db, OfflineError, Rows, Step, StoreError, shown
-from planner.tracking.schema import LATEST, POSTGRES_BASELINE, POSTGRES_SCHEMA, POSTGRES_STEPS
+from planner.tracking.persistence.db import Db, OfflineError, Rows, Step, StoreError, shown
+from planner.tracking.persistence.store_schema import (
+    LATEST,
+    POSTGRES_BASELINE,
+    POSTGRES_SCHEMA,
+    POSTGRES_STEPS,
+)
 
 if TYPE_CHECKING:
     import psycopg
@@ -93,7 +98,7 @@ def translated(exc: Exception, where: str) -> StoreError:
 
 
 class _Connection:
-    """A psycopg connection that runs the store's SQL (see :class:`planner.tracking.db.Db`)."""
+    """A psycopg connection that runs the store's SQL (see :class:`planner.tracking.persistence.db.Db`)."""
 
     def __init__(self, conn: psycopg.Connection[Any], where: str) -> None:
         self.conn = conn
