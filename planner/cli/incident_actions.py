@@ -173,7 +173,7 @@ def role(  # noqa: PLR0917 - click passes every option
 @click.argument("incident_id", metavar="ID")
 @click.option(
     "--audience",
-    type=click.Choice(["technical", "executive", "customer"]),
+    type=click.Choice([a.value for a in comms.Audience]),
     default="technical",
     show_default=True,
 )

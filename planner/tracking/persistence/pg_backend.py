@@ -171,11 +171,12 @@ class PostgresBackend:
         )
 
     def migrations(self) -> list[tuple[int, Step]]:
-        """A new database gets the baseline schema, then each later version's step."""
+        """A new database gets the newest schema at once; an older store each later step."""
         current = self.version()
-        steps: list[tuple[int, Step]] = [(POSTGRES_BASELINE, POSTGRES_SCHEMA)] if current == 0 else []
+        if current == 0:
+            return [(LATEST, POSTGRES_SCHEMA)]
         start = max(current, POSTGRES_BASELINE) + 1
-        return [*steps, *((version, POSTGRES_STEPS[version]) for version in range(start, LATEST + 1))]
+        return [(version, POSTGRES_STEPS[version]) for version in range(start, LATEST + 1)]
 
     def set_version(self, version: int) -> None:
         self.db.execute("UPDATE planner_schema SET version = ?", (version,))

@@ -3,162 +3,48 @@ time (what an action needs), :func:`snapshot` reads a whole incident (what a sta
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
-from typing import Any
 
 from planner.tracking.domain.outline import Outline, Overlay, outline, shape_json
 from planner.tracking.domain.state import (
     RESTORED,
     CheckRow,
+    CheckState,
     IncidentMeta,
     IncidentRow,
     MemoryView,
     TaskRow,
+    TaskState,
     WorkaroundRow,
 )
 from planner.tracking.persistence.db import Db
+from planner.tracking.persistence.store_tables import CHECKS, INCIDENTS, TASKS, WORKAROUNDS
 
-_CHECK_COLUMNS = "service, dependency, command, state, observed"
-_TASK_COLUMNS = (
-    "service, position, wave, name, owner, criticality, rto, duration, verify, runbook, state, verified, "
-    "reopened, begun, restored, escalations"
-)
-_WA_COLUMNS = "id, incident, service, dependency, reason, actor, applied, expires, owner, removed, removed_by"
-_WA_UPDATE = ", ".join(f"{c} = excluded.{c}" for c in _WA_COLUMNS.split(", ")[1:])
-_INCIDENT_COLUMNS = (
-    "id, title, scenario, plan_hash, plan_name, exercise, started, detected, roles, state, resolved, "
-    "last_update, updates"
-)
+_WA_UPDATE = ", ".join(f"{c.name} = excluded.{c.name}" for c in WORKAROUNDS.columns[1:])
 
 
 def _when(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text)
 
 
-def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
-def _task(row: tuple[Any, ...]) -> TaskRow:
-    return TaskRow(
-        service=row[0],
-        position=row[1],
-        wave=row[2],
-        name=row[3],
-        owner=row[4],
-        criticality=row[5],
-        rto=row[6],
-        duration=row[7],
-        verify=row[8],
-        runbook=row[9],
-        state=row[10],
-        verified=bool(row[11]),
-        reopened=row[12],
-        begun=_when(row[13]),
-        restored=_when(row[14]),
-        escalations=row[15],
-    )
-
-
-def _task_values(incident: str, t: TaskRow) -> tuple[Any, ...]:
-    return (
-        incident,
-        t.service,
-        t.position,
-        t.wave,
-        t.name,
-        t.owner,
-        t.criticality,
-        t.rto,
-        t.duration,
-        t.verify,
-        t.runbook,
-        t.state,
-        int(t.verified),
-        t.reopened,
-        _iso(t.begun),
-        _iso(t.restored),
-        t.escalations,
-    )
-
-
-def _workaround(row: tuple[Any, ...]) -> WorkaroundRow:
-    return WorkaroundRow(
-        id=row[0],
-        incident=row[1],
-        service=row[2],
-        dependency=row[3],
-        reason=row[4],
-        actor=row[5],
-        applied=datetime.fromisoformat(row[6]),
-        expires=_when(row[7]),
-        owner=row[8],
-        removed=_when(row[9]),
-        removed_by=row[10],
-    )
-
-
-def _incident(row: tuple[Any, ...]) -> IncidentRow:
-    return IncidentRow(
-        id=row[0],
-        title=row[1],
-        scenario=row[2],
-        plan_hash=row[3],
-        plan_name=row[4],
-        exercise=bool(row[5]),
-        started=datetime.fromisoformat(row[6]),
-        detected=_when(row[7]),
-        roles=json.loads(row[8]),
-        state=row[9],
-        resolved=_when(row[10]),
-        last_update=_when(row[11]),
-        updates=row[12],
-    )
-
-
 def incident_row(db: Db, incident: str) -> IncidentRow | None:
     """One incident's row."""
-    found = db.execute(f"SELECT {_INCIDENT_COLUMNS} FROM incidents WHERE id = ?", (incident,)).fetchone()
-    return None if found is None else _incident(found)
+    found = db.execute(f"SELECT {INCIDENTS.fields} FROM incidents WHERE id = ?", (incident,)).fetchone()
+    return None if found is None else INCIDENTS.read(found)
 
 
 def incident_rows(db: Db) -> list[IncidentRow]:
     """Every incident, oldest first."""
-    rows = db.execute(f"SELECT {_INCIDENT_COLUMNS} FROM incidents ORDER BY started, length(id), id")
-    return [_incident(r) for r in rows]
+    rows = db.execute(f"SELECT {INCIDENTS.fields} FROM incidents ORDER BY started, length(id), id")
+    return [INCIDENTS.read(r) for r in rows]
 
 
 def insert_incident(db: Db, state: MemoryView) -> None:
     """Write a new incident's initial rows."""
     r = state.row
-    db.execute(
-        f"INSERT INTO incidents ({_INCIDENT_COLUMNS}, meta) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        (
-            r.id,
-            r.title,
-            r.scenario,
-            r.plan_hash,
-            r.plan_name,
-            int(r.exercise),
-            r.started.isoformat(),
-            _iso(r.detected),
-            json.dumps(r.roles),
-            r.state,
-            _iso(r.resolved),
-            _iso(r.last_update),
-            r.updates,
-            state.info.to_json(),
-        ),
-    )
-    db.executemany(
-        f"INSERT INTO tasks (incident, {_TASK_COLUMNS}) VALUES ({','.join('?' * 17)})",
-        (_task_values(r.id, t) for t in state.tasks.values()),
-    )
-    db.executemany(
-        "INSERT INTO checks (incident, service, dependency, command, state, observed) VALUES (?,?,?,?,?,?)",
-        ((r.id, c.service, c.dependency, c.command, c.state, c.observed) for c in state.check_rows.values()),
-    )
+    db.execute(INCIDENTS.insert(), INCIDENTS.values(r, meta=state.info.to_json()))
+    db.executemany(TASKS.insert(), (TASKS.values(t, incident=r.id) for t in state.tasks.values()))
+    db.executemany(CHECKS.insert(), (CHECKS.values(c, incident=r.id) for c in state.check_rows.values()))
     db.execute("INSERT INTO shapes (incident, data) VALUES (?, ?)", (r.id, shape_json(state)))
 
 
@@ -173,20 +59,25 @@ def read_outline(db: Db, incident: str) -> Outline | None:
     ).fetchone()
     meta = IncidentMeta.from_json(meta_text)
     tasks = [
-        (r[0], r[1], _when(r[2]), _when(r[3]))
+        (r[0], TaskState(r[1]), _when(r[2]), _when(r[3]))
         for r in db.execute(
             "SELECT service, state, begun, restored FROM tasks WHERE incident = ? AND state != 'down' "
             "ORDER BY position",
             (incident,),
         )
     ]
-    checks = db.execute(
-        "SELECT service, dependency, state FROM checks WHERE incident = ? AND state != 'pending'", (incident,)
-    ).fetchall()
+    checks = [
+        (service, dependency, CheckState(state))
+        for service, dependency, state in db.execute(
+            "SELECT service, dependency, state FROM checks WHERE incident = ? AND state != 'pending'",
+            (incident,),
+        )
+    ]
     was = [
-        _workaround(r)
+        WORKAROUNDS.read(r)
         for r in db.execute(
-            f"SELECT {_WA_COLUMNS} FROM workarounds WHERE incident = ? AND removed IS NULL ORDER BY id",
+            f"SELECT {WORKAROUNDS.fields} FROM workarounds "
+            "WHERE incident = ? AND removed IS NULL ORDER BY id",
             (incident,),
         )
     ]
@@ -214,91 +105,48 @@ class SqlView:
 
     def task(self, service: str) -> TaskRow | None:
         row = self.db.execute(
-            f"SELECT {_TASK_COLUMNS} FROM tasks WHERE incident = ? AND service = ?", (self.id, service)
+            f"SELECT {TASKS.fields} FROM tasks WHERE incident = ? AND service = ?", (self.id, service)
         ).fetchone()
-        return None if row is None else _task(row)
+        return None if row is None else TASKS.read(row)
 
     def checks(self, service: str) -> list[CheckRow]:
         rows = self.db.execute(
-            f"SELECT {_CHECK_COLUMNS} FROM checks WHERE incident = ? AND service = ? ORDER BY dependency",
+            f"SELECT {CHECKS.fields} FROM checks WHERE incident = ? AND service = ? ORDER BY dependency",
             (self.id, service),
         )
-        return [CheckRow(*r) for r in rows]
+        return [CHECKS.read(r) for r in rows]
 
     def dependents(self, service: str) -> list[CheckRow]:
         rows = self.db.execute(
-            f"SELECT {_CHECK_COLUMNS} FROM checks WHERE incident = ? AND dependency = ? ORDER BY service",
+            f"SELECT {CHECKS.fields} FROM checks WHERE incident = ? AND dependency = ? ORDER BY service",
             (self.id, service),
         )
-        return [CheckRow(*r) for r in rows]
+        return [CHECKS.read(r) for r in rows]
 
     def workaround(self, wid: str) -> WorkaroundRow | None:
         row = self.db.execute(
-            f"SELECT {_WA_COLUMNS} FROM workarounds WHERE id = ? AND incident = ?", (wid, self.id)
+            f"SELECT {WORKAROUNDS.fields} FROM workarounds WHERE id = ? AND incident = ?", (wid, self.id)
         ).fetchone()
-        return None if row is None else _workaround(row)
+        return None if row is None else WORKAROUNDS.read(row)
 
     def workarounds(self) -> list[WorkaroundRow]:
         rows = self.db.execute(
-            f"SELECT {_WA_COLUMNS} FROM workarounds WHERE incident = ? ORDER BY id", (self.id,)
+            f"SELECT {WORKAROUNDS.fields} FROM workarounds WHERE incident = ? ORDER BY id", (self.id,)
         )
-        return [_workaround(r) for r in rows]
+        return [WORKAROUNDS.read(r) for r in rows]
 
     def put_incident(self, row: IncidentRow) -> None:
-        self.db.execute(
-            "UPDATE incidents SET title = ?, detected = ?, roles = ?, state = ?, resolved = ?, "
-            "last_update = ?, updates = ? WHERE id = ?",
-            (
-                row.title,
-                _iso(row.detected),
-                json.dumps(row.roles),
-                row.state,
-                _iso(row.resolved),
-                _iso(row.last_update),
-                row.updates,
-                row.id,
-            ),
-        )
+        self.db.execute(INCIDENTS.update(), INCIDENTS.changed(row, meta=None))
 
     def put_task(self, row: TaskRow) -> None:
-        self.db.execute(
-            "UPDATE tasks SET state = ?, verified = ?, reopened = ?, begun = ?, restored = ?, "
-            "escalations = ? WHERE incident = ? AND service = ?",
-            (
-                row.state,
-                int(row.verified),
-                row.reopened,
-                _iso(row.begun),
-                _iso(row.restored),
-                row.escalations,
-                self.id,
-                row.service,
-            ),
-        )
+        self.db.execute(TASKS.update(), TASKS.changed(row, incident=self.id))
 
     def put_check(self, row: CheckRow) -> None:
-        self.db.execute(
-            "UPDATE checks SET state = ?, observed = ? WHERE incident = ? AND service = ? AND dependency = ?",
-            (row.state, row.observed, self.id, row.service, row.dependency),
-        )
+        self.db.execute(CHECKS.update(), CHECKS.changed(row, incident=self.id))
 
     def put_workaround(self, row: WorkaroundRow) -> None:
         self.db.execute(
-            f"INSERT INTO workarounds ({_WA_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
-            f"ON CONFLICT (id) DO UPDATE SET {_WA_UPDATE}",
-            (
-                row.id,
-                row.incident,
-                row.service,
-                row.dependency,
-                row.reason,
-                row.actor,
-                row.applied.isoformat(),
-                _iso(row.expires),
-                row.owner,
-                _iso(row.removed),
-                row.removed_by,
-            ),
+            WORKAROUNDS.insert(f" ON CONFLICT (id) DO UPDATE SET {_WA_UPDATE}"), WORKAROUNDS.values(row)
         )
 
     def task_ids(self) -> list[str]:
@@ -321,11 +169,7 @@ class SqlView:
         return _when(latest)
 
 
-def snapshot(
-    db: Db,
-    incident: str,
-    check_columns: str = "service, dependency, command, state, observed",
-) -> MemoryView | None:
+def snapshot(db: Db, incident: str) -> MemoryView | None:
     """A whole incident's rows, read in one go."""
     row = incident_row(db, incident)
     if row is None:
@@ -334,29 +178,29 @@ def snapshot(
         db.execute("SELECT meta FROM incidents WHERE id = ?", (incident,)).fetchone()[0]
     )
     tasks = {
-        r[0]: _task(r)
+        r[0]: TASKS.read(r)
         for r in db.execute(
-            f"SELECT {_TASK_COLUMNS} FROM tasks WHERE incident = ? ORDER BY position", (incident,)
+            f"SELECT {TASKS.fields} FROM tasks WHERE incident = ? ORDER BY position", (incident,)
         )
     }
     checks = {
-        (r[0], r[1]): CheckRow(*r)
-        for r in db.execute(f"SELECT {check_columns} FROM checks WHERE incident = ?", (incident,))
+        (r[0], r[1]): CHECKS.read(r)
+        for r in db.execute(f"SELECT {CHECKS.fields} FROM checks WHERE incident = ?", (incident,))
     }
     was = {
-        r[0]: _workaround(r)
-        for r in db.execute(f"SELECT {_WA_COLUMNS} FROM workarounds WHERE incident = ?", (incident,))
+        r[0]: WORKAROUNDS.read(r)
+        for r in db.execute(f"SELECT {WORKAROUNDS.fields} FROM workarounds WHERE incident = ?", (incident,))
     }
     return MemoryView(row, meta, tasks, checks, was)
 
 
 def open_workaround_rows(db: Db) -> list[WorkaroundRow]:
     """Workarounds of every incident not removed yet."""
-    rows = db.execute(f"SELECT {_WA_COLUMNS} FROM workarounds WHERE removed IS NULL ORDER BY id")
-    return [_workaround(r) for r in rows]
+    rows = db.execute(f"SELECT {WORKAROUNDS.fields} FROM workarounds WHERE removed IS NULL ORDER BY id")
+    return [WORKAROUNDS.read(r) for r in rows]
 
 
 def find_workaround(db: Db, wid: str) -> WorkaroundRow | None:
     """A workaround of any incident."""
-    row = db.execute(f"SELECT {_WA_COLUMNS} FROM workarounds WHERE id = ?", (wid,)).fetchone()
-    return None if row is None else _workaround(row)
+    row = db.execute(f"SELECT {WORKAROUNDS.fields} FROM workarounds WHERE id = ?", (wid,)).fetchone()
+    return None if row is None else WORKAROUNDS.read(row)
