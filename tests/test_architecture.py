@@ -25,7 +25,9 @@ ENGINE = sorted(
 
 def test_the_engine_modules_are_many() -> None:
     assert len(ENGINE) > 40
-    assert {"planner.engine.schedule", "planner.tracking.store", "planner.audit.split"} <= set(ENGINE)
+    assert {"planner.engine.schedule", "planner.tracking.persistence.store", "planner.audit.split"} <= set(
+        ENGINE
+    )
 
 
 def test_no_engine_module_imports_textual_or_rich() -> None:
@@ -36,3 +38,21 @@ def test_no_engine_module_imports_textual_or_rich() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert proc.returncode == 0, f"an engine module imports {proc.stdout.strip()} {proc.stderr}"
+
+
+def test_no_import_circle_inside_tracking() -> None:
+    """Every import inside planner.tracking counts (lazy and TYPE_CHECKING ones too): no module
+    reaches itself again, so each sub-package can be read bottom-up."""
+    import grimp
+    import networkx as nx
+
+    graph = grimp.build_graph("planner")
+    edges = nx.DiGraph(
+        (module, imported)
+        for module in graph.modules
+        if module.startswith("planner.tracking")
+        for imported in graph.find_modules_directly_imported_by(module)
+        if imported.startswith("planner.tracking")
+    )
+    circles = sorted(sorted(c) for c in nx.strongly_connected_components(edges) if len(c) > 1)
+    assert circles == []

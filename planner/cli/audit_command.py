@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from models.events import RunEvidence
     from planner.audit.findings import AuditReport
     from planner.planfile.loader import LoadedPlan
-    from planner.tracking.store import PlanHistory
+    from planner.tracking.persistence.store import PlanHistory
 
 
 _FAIL_RANK = {"error": 0, "warning": 1, "info": 2}
@@ -209,8 +209,8 @@ def _run_checks(
 
 
 def _history(path: str, plan_name: str) -> PlanHistory:
-    from planner.tracking.db import locate
-    from planner.tracking.store import Store
+    from planner.tracking.persistence.db import locate
+    from planner.tracking.persistence.store import Store
 
     with Store(locate(path), create=False) as store:  # a mistyped --store is an error
         return store.for_plan(plan_name)

@@ -28,9 +28,9 @@ from planner.cli.incident_commands import (
     with_incident,
 )
 from planner.errors import UsageError
-from planner.tracking import actions, comms
-from planner.tracking.actions import Action
-from planner.tracking.state import View
+from planner.tracking.domain import actions, comms
+from planner.tracking.domain.actions import Action
+from planner.tracking.domain.state import View
 
 
 def _service_action(name: str, doc: str, make: Callable[[str], Action]) -> None:
@@ -173,7 +173,7 @@ def role(  # noqa: PLR0917 - click passes every option
 @click.argument("incident_id", metavar="ID")
 @click.option(
     "--audience",
-    type=click.Choice(["technical", "executive", "customer"]),
+    type=click.Choice([a.value for a in comms.Audience]),
     default="technical",
     show_default=True,
 )
@@ -198,8 +198,8 @@ def update(  # noqa: PLR0917 - click passes every option
     re-run on the current state. Review it with --draft, send your own text with --message.
     """
 
-    from planner.tracking.drafting import draft_update
-    from planner.tracking.progress import project
+    from planner.tracking.reports.drafting import draft_update
+    from planner.tracking.reports.progress import project
 
     who, when = who_is(actor), when_of(at)
     if message == "-":

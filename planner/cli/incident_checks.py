@@ -12,12 +12,12 @@ import click
 from planner.cli.app import say
 from planner.cli.incident_commands import AS, AT, STORE, act, done, incident, when_of, who_is, with_incident
 from planner.errors import UsageError
-from planner.tracking import actions
+from planner.tracking.domain import actions
 
 if TYPE_CHECKING:
     from planner.running import RunPlan
-    from planner.tracking.runs import Target
-    from planner.tracking.store import Store
+    from planner.tracking.domain.check_runs import Target
+    from planner.tracking.persistence.store import Store
 
 
 RUN = click.option(
@@ -71,7 +71,7 @@ def verify(  # noqa: PLR0917 - click passes every option
     a failure is recorded as a failed verify (exit 1). Nothing from a plan runs without --run;
     `policy.run_checks: never` in the plan, or PLANNER_RUN_CHECKS=never, forbids it.
     """
-    from planner.tracking.runs import Target
+    from planner.tracking.domain.check_runs import Target
 
     if run_it:
         _no_observation_with_run(observed, at)
@@ -115,7 +115,7 @@ def check(  # noqa: PLR0917 - click passes every option
     `verify --help`) and records pass or fail from its exit status, with the evidence (a failed
     check exits 1).
     """
-    from planner.tracking.runs import Target
+    from planner.tracking.domain.check_runs import Target
 
     if run_it:
         if passed is not None:
@@ -157,7 +157,7 @@ def _run_and_record(  # noqa: PLR0917 - the options of check and verify --run
 
     from planner.running import run
     from planner.style import visible
-    from planner.tracking.runs import prepare
+    from planner.tracking.domain.check_runs import prepare
 
     who = who_is(actor)
 

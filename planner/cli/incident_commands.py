@@ -19,13 +19,13 @@ from models.duration import MAX_DURATION
 from planner.cli.app import FAILED, SCENARIO, emit_json, say, styler
 from planner.errors import UsageError
 from planner.style import visible
-from planner.tracking.actions import Action
-from planner.tracking.fold import effective
+from planner.tracking.domain.actions import Action
+from planner.tracking.domain.fold import effective
 
 if TYPE_CHECKING:
     from models.events import Event
-    from planner.tracking.state import MemoryView, View
-    from planner.tracking.store import Store
+    from planner.tracking.domain.state import MemoryView, View
+    from planner.tracking.persistence.store import Store
 
 T = TypeVar("T")
 
@@ -113,8 +113,8 @@ def parse_expiry(text: str | None) -> timedelta | None:
 def open_store(path: str | None, *, create: bool = False) -> Store:
     """The store of ``--store`` (or the default); only ``incident start`` creates a missing one:
     any other command on a mistyped path says so instead of answering from an empty store."""
-    from planner.tracking.db import locate
-    from planner.tracking.store import Store
+    from planner.tracking.persistence.db import locate
+    from planner.tracking.persistence.store import Store
 
     return Store(locate(path), create=create)
 
@@ -174,7 +174,7 @@ def _deciding(action: Action, who: str, when: datetime) -> Callable[[View], list
 
 
 def done(events: list[Event]) -> int:
-    from planner.tracking.words import describe
+    from planner.tracking.domain.words import describe
 
     for event in events:
         say(f"{event.incident} #{event.seq} {event.at:%H:%M} {event.actor}: {describe(event)}")
@@ -229,7 +229,7 @@ def start(  # noqa: PLR0917 - click passes every option
     The store keeps a copy of the plan, so the incident stays readable when the file changes.
     """
     from planner.planfile.loader import load_plan
-    from planner.tracking.opening import open_incident
+    from planner.tracking.persistence.starting import open_incident
 
     loaded = load_plan(plan)
     valid = loaded.require_valid()
@@ -315,9 +315,9 @@ def list_incidents(fmt: str, store_path: str | None) -> int:
 def status(incident_id: str, fmt: str, store_path: str | None, at: str | None) -> int:
     """Where the recovery of incident ID stands: progress, next update due, projected finish,
     each task in wave order with its checks and what blocks it, open workarounds, the journal."""
-    from planner.tracking.outline import outline_of
-    from planner.tracking.progress import project
-    from planner.tracking.render import status_json, status_markdown, status_text
+    from planner.tracking.domain.outline import outline_of
+    from planner.tracking.reports.progress import project
+    from planner.tracking.reports.status_text import status_json, status_markdown, status_text
 
     state, journal = _load(store_path, incident_id)
     now = when_of(at)
@@ -345,8 +345,8 @@ def report(incident_id: str, fmt: str, store_path: str | None) -> int:
     or missed; escalations; estimated vs actual restore times with the plan edits they suggest;
     and the review questions with the data that bears on each.
     """
-    from planner.tracking.report import review
-    from planner.tracking.review_render import review_json, review_markdown
+    from planner.tracking.reports.review import review
+    from planner.tracking.reports.review_text import review_json, review_markdown
 
     state, journal = _load(store_path, incident_id)
     result = review(state, effective(journal))  # a voided event is not measured
@@ -364,7 +364,7 @@ def kpi(fmt: str, store_path: str | None) -> int:
     """Recovery KPIs over every incident in the store: MTTD, MTTR (overall and per service),
     share of incidents reopened, escalation frequency and exercises per quarter, with the trend
     by quarter. Exercises are counted apart from real incidents."""
-    from planner.tracking.kpi import facts, kpi_text, kpis
+    from planner.tracking.reports.kpi import facts, kpi_text, kpis
 
     with open_store(store_path) as store:
         gathered = []

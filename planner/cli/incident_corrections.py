@@ -1,5 +1,5 @@
 """``planner incident amend`` and ``planner incident void``: corrections recorded as events (the
-journal stays append-only; see :mod:`planner.tracking.corrections`)."""
+journal stays append-only; see :mod:`planner.tracking.domain.corrections`)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import click
 
 from models.events import Event
 from planner.cli.incident_commands import AS, AT, STORE, act, done, incident, when_of, who_is, with_incident
-from planner.tracking import corrections
-from planner.tracking.corrections import Amend, Void
+from planner.tracking.domain import corrections
+from planner.tracking.domain.corrections import Amend, Void
 
 REASON = click.option("--reason", required=True, metavar="TEXT", help="why the record was wrong (required)")
 

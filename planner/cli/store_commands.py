@@ -33,9 +33,9 @@ def migrate(store_path: str | None) -> int:
     PostgreSQL database for the team, or to upgrade a store before an exercise. A store written
     by a newer planner is refused (upgrade the planner instead).
     """
-    from planner.tracking.db import locate
-    from planner.tracking.schema import LATEST
-    from planner.tracking.store import Store
+    from planner.tracking.persistence.db import locate
+    from planner.tracking.persistence.store import Store
+    from planner.tracking.persistence.store_schema import LATEST
 
     with Store(locate(store_path), create=True) as store:
         incidents = plural(len(store.incident_rows()), "incident")
@@ -61,8 +61,8 @@ def copy(source: str, target: str, incidents: tuple[str, ...]) -> int:
     SRC is never changed (delete the file yourself once the copy is where it belongs). The copy
     is read back and compared with SRC before this says it is done.
     """
-    from planner.tracking.copying import copy_incidents, journal_rows
-    from planner.tracking.db import locate, same_place
+    from planner.tracking.persistence.copying import copy_incidents, journal_rows
+    from planner.tracking.persistence.db import locate, same_place
 
     if same_place(locate(source), locate(target)):
         raise UsageError(f"SRC and DST are the same store ({source}): nothing to copy")

@@ -13,7 +13,7 @@ import click
 
 if TYPE_CHECKING:
     from models.plan import Plan
-    from planner.tracking.db import Location
+    from planner.tracking.persistence.db import Location
 
 from planner.cli.app import FAILED, PLAN, SCENARIO
 from planner.cli.incident_commands import STORE, who_is
@@ -56,7 +56,7 @@ def track(  # noqa: PLR0917 - click passes every option
     """
 
     from planner.planfile.loader import load_plan
-    from planner.tracking.db import locate
+    from planner.tracking.persistence.db import locate
     from planner.tracking.session import Session
 
     _require_terminal()
@@ -92,8 +92,8 @@ def _start(
     who: str,
 ) -> str:
     """Open a new incident of ``plan`` in the store; its id."""
-    from planner.tracking.opening import open_incident
-    from planner.tracking.store import Store
+    from planner.tracking.persistence.starting import open_incident
+    from planner.tracking.persistence.store import Store
 
     with Store(path) as store:
         opened = open_incident(
@@ -115,7 +115,7 @@ def _which_incident(
 ) -> tuple[str, list[tuple[str, str]]]:
     """The incident to show (``--incident``, else the newest open one of this plan, else none)
     and, without ``--incident``, the open ones to offer to resume."""
-    from planner.tracking.store import Store
+    from planner.tracking.persistence.store import Store
 
     with Store(path, create=incident_id is None) as store:  # resuming needs the store to exist
         if incident_id is not None:

@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING
 
 from models.events import IncidentStarted, Voided
 from planner.style import visible
-from planner.tracking.actions import Action
-from planner.tracking.db import Location
-from planner.tracking.fold import apply
-from planner.tracking.guards import RefusedError
-from planner.tracking.state import MemoryView, View
-from planner.tracking.store import Store
-from planner.tracking.words import describe
+from planner.tracking.domain.actions import Action
+from planner.tracking.domain.fold import apply
+from planner.tracking.domain.guards import RefusedError
+from planner.tracking.domain.state import MemoryView, View
+from planner.tracking.domain.words import describe
+from planner.tracking.persistence.db import Location
+from planner.tracking.persistence.store import Store
 
 if TYPE_CHECKING:
     from models.events import Event

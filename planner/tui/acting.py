@@ -14,16 +14,16 @@ from textual.screen import Screen
 from models.events import Escalated, Event, FailedAgain
 from planner.errors import PlannerError
 from planner.style import possessive
-from planner.tracking import actions, comms, corrections
-from planner.tracking.db import OfflineError
-from planner.tracking.drafting import draft_update
-from planner.tracking.guards import RefusedError
-from planner.tracking.outline import outline_of
-from planner.tracking.progress import Projection, project
-from planner.tracking.render import state_word
+from planner.tracking.domain import actions, comms, corrections
+from planner.tracking.domain.guards import RefusedError
+from planner.tracking.domain.outline import outline_of
+from planner.tracking.domain.state import BYPASSED, CONFIRMED, MemoryView
+from planner.tracking.domain.words import describe
+from planner.tracking.persistence.db import OfflineError
+from planner.tracking.reports.drafting import draft_update
+from planner.tracking.reports.progress import Projection, project
+from planner.tracking.reports.status_text import state_word
 from planner.tracking.session import Session
-from planner.tracking.state import BYPASSED, CONFIRMED, MemoryView
-from planner.tracking.words import describe
 from planner.tui import safe
 from planner.tui.modals import (
     BypassScreen,

@@ -15,8 +15,8 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.theme import BUILTIN_THEMES
 
+from planner.tracking.domain.state import MemoryView
 from planner.tracking.session import Session, utc_now
-from planner.tracking.state import MemoryView
 from planner.tui.modals import PickScreen
 from planner.tui.recovery import RecoveryScreen
 

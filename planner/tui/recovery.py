@@ -24,12 +24,12 @@ from textual.widgets import Input, Label, Tree
 from textual.worker import Worker, WorkerState
 
 from models.events import Event
-from planner.tracking.db import OfflineError, locate, same_place, shown
-from planner.tracking.outline import outline_of
-from planner.tracking.progress import Projection, project
-from planner.tracking.render import state_word
+from planner.tracking.domain.outline import outline_of
+from planner.tracking.persistence.db import OfflineError, locate, same_place, shown
+from planner.tracking.persistence.watching import Watch, announces
+from planner.tracking.reports.progress import Projection, project
+from planner.tracking.reports.status_text import state_word
 from planner.tracking.session import Session
-from planner.tracking.watching import Watch, announces
 from planner.tui import safe
 from planner.tui.finding import KEYBAR, FindingScreen
 from planner.tui.modals import ConfirmScreen, HelpScreen, TreeScreen

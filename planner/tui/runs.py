@@ -1,7 +1,7 @@
 """``!`` on the recovery screen: run the selected service's verify or one of its checks, after a
 dialog that shows the exact command, how it runs (with or without a shell, and why), as whom,
 where and for how long. The run is a worker thread; its evidence is recorded through the same
-guard as the CLI's ``--run`` (see :mod:`planner.tracking.runs`)."""
+guard as the CLI's ``--run`` (see :mod:`planner.tracking.domain.check_runs`)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from textual import work
 from models.events import Event, RunEvidence, Verified, VerifyFailed
 from planner.errors import PlannerError
 from planner.running import RunPlan, run
-from planner.tracking.runs import Target, prepare
-from planner.tracking.state import CONFIRMED
-from planner.tracking.words import ran
+from planner.tracking.domain.check_runs import Target, prepare
+from planner.tracking.domain.state import CONFIRMED
+from planner.tracking.domain.words import ran
 from planner.tui import safe
 from planner.tui.acting import ActingScreen
 from planner.tui.modals import ConfirmScreen, PickScreen

@@ -20,8 +20,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from models.duration import clock
-from planner.tracking.render import checks_summary, next_step, rto_left, state_word
-from planner.tracking.state import DOWN, RESTORED, MemoryView, TaskRow
+from planner.tracking.domain.state import DOWN, RESTORED, MemoryView, TaskRow
+from planner.tracking.reports.status_text import checks_summary, next_step, rto_left, state_word
 
 SORTS = ("wave", "RTO left", "team")
 """The orders ``s`` cycles through: restore order, the nearest RTO deadline first, owner team."""

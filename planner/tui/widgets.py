@@ -17,10 +17,10 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from models.duration import clock
-from planner.tracking.progress import Projection, next_update_due
-from planner.tracking.render import rto_left, state_word
-from planner.tracking.state import BYPASSED, RESTORED, MemoryView, TaskRow
-from planner.tracking.words import describe
+from planner.tracking.domain.state import BYPASSED, RESTORED, MemoryView, TaskRow
+from planner.tracking.domain.words import describe
+from planner.tracking.reports.progress import Projection, next_update_due
+from planner.tracking.reports.status_text import rto_left, state_word
 from planner.tui import safe
 
 if TYPE_CHECKING:

@@ -13,10 +13,10 @@ from datetime import UTC, datetime
 import pytest
 
 from models.events import Event, IncidentStarted, Note, TaskBegun
-from planner.tracking.opening import rebuild
-from planner.tracking.schema import LATEST
-from planner.tracking.state import View
-from planner.tracking.store import Store, StoreError
+from planner.tracking.domain.opening import rebuild
+from planner.tracking.domain.state import View
+from planner.tracking.persistence.store import Store, StoreError
+from planner.tracking.persistence.store_schema import LATEST
 from tests.conftest import EXAMPLES
 
 AT = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
@@ -125,8 +125,8 @@ def test_a_real_incident_reads_the_same_on_every_connection(where: str) -> None:
 WRITER = """
 import sys
 from datetime import datetime, UTC
-from planner.tracking import actions, comms
-from planner.tracking.store import Store
+from planner.tracking.domain import actions, comms
+from planner.tracking.persistence.store import Store
 store = Store(sys.argv[1])
 name = sys.argv[2]
 for i in range(int(sys.argv[3])):
@@ -258,8 +258,8 @@ def test_incidents_started_at_once_get_different_ids(where: str) -> None:
 def test_a_refusal_names_what_another_terminal_did_meanwhile(where: str) -> None:
     """Two screens on one incident; bob begins a task alice has not seen yet begun: alice's
     refusal says what blocks and what bob did meanwhile (with its number)."""
-    from planner.tracking import actions
-    from planner.tracking.guards import RefusedError
+    from planner.tracking.domain import actions
+    from planner.tracking.domain.guards import RefusedError
     from planner.tracking.session import Session
 
     incident = _enterprise_incident(where)
@@ -282,6 +282,6 @@ def test_a_refusal_names_what_another_terminal_did_meanwhile(where: str) -> None
 def test_every_schema_version_has_a_step_on_both_backends() -> None:
     """A new schema version adds an SQLite migration and a PostgreSQL step; forgetting the
     second would leave every PostgreSQL store trying to migrate on every open."""
-    from planner.tracking.schema import MIGRATIONS, POSTGRES_BASELINE, POSTGRES_STEPS
+    from planner.tracking.persistence.store_schema import MIGRATIONS, POSTGRES_BASELINE, POSTGRES_STEPS
 
     assert set(POSTGRES_STEPS) == set(range(POSTGRES_BASELINE + 1, len(MIGRATIONS) + 1))

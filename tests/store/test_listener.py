@@ -1,4 +1,4 @@
-"""A screen's listener on a PostgreSQL store (``planner.tracking.pg_backend.Listener``) when the
+"""A screen's listener on a PostgreSQL store (``planner.tracking.persistence.pg_backend.Listener``) when the
 network goes at any moment: it connects, or says the store is offline, never anything else (a
 driver error escaping here once ended a screen's watch for good)."""
 
@@ -9,8 +9,8 @@ import threading
 import time
 from urllib.parse import urlsplit, urlunsplit
 
-from planner.tracking.db import OfflineError
-from planner.tracking.pg_backend import Listener
+from planner.tracking.persistence.db import OfflineError
+from planner.tracking.persistence.pg_backend import Listener
 from tests.proxy import Relay
 
 CUTS = 150

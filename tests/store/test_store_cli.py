@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from planner.tracking.copying import journal_rows
-from planner.tracking.store import Store
+from planner.tracking.persistence.copying import journal_rows
+from planner.tracking.persistence.store import Store
 from tests.conftest import EXAMPLES
 
 ENTERPRISE = EXAMPLES / "enterprise.yaml"
@@ -72,7 +72,7 @@ def test_a_copy_never_overwrites(run_cli, tmp_path: Path) -> None:  # type: igno
 def test_migrate_prepares_a_new_server_database_and_upgrades_a_file(
     run_cli, tmp_path: Path, pg_url: str
 ) -> None:  # type: ignore[no-untyped-def]
-    from planner.tracking.schema import LATEST, MIGRATIONS
+    from planner.tracking.persistence.store_schema import LATEST, MIGRATIONS
 
     status = run_cli("incident", "list", "--store", pg_url)
     assert status.code == 2

@@ -11,11 +11,11 @@ import pytest
 
 from models.events import Bypassed, IncidentStarted, Voided
 from planner.planfile.loader import load_valid_plan
-from planner.tracking import actions
-from planner.tracking.guards import RefusedError
-from planner.tracking.opening import rebuild
+from planner.tracking.domain import actions
+from planner.tracking.domain.guards import RefusedError
+from planner.tracking.domain.opening import rebuild
+from planner.tracking.persistence.store import Store
 from planner.tracking.session import Session
-from planner.tracking.store import Store
 from tests.tracking.test_incident_cli import ENTERPRISE, at, restore, run, start
 
 

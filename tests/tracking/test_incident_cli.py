@@ -10,8 +10,8 @@ import pytest
 from models.plan import Plan
 from planner.cli import main
 from planner.planfile.loader import load_valid_plan
-from planner.tracking.opening import rebuild
-from planner.tracking.store import Store
+from planner.tracking.domain.opening import rebuild
+from planner.tracking.persistence.store import Store
 
 ENTERPRISE = Path(__file__).parents[2] / "examples" / "enterprise.yaml"
 T0 = "2026-11-28T02:10:00Z"

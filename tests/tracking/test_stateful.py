@@ -17,12 +17,12 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from models.events import Bypassed, Event, WorkaroundRemoved
 from models.plan import Plan
 from planner.running import plan_of, run
-from planner.tracking import actions, comms
-from planner.tracking.guards import RefusedError
-from planner.tracking.opening import initial_state, rebuild
-from planner.tracking.outline import outline_of
-from planner.tracking.runs import Target, prepare
-from planner.tracking.state import (
+from planner.tracking.domain import actions, comms
+from planner.tracking.domain.check_runs import Target, prepare
+from planner.tracking.domain.guards import RefusedError
+from planner.tracking.domain.opening import initial_state, rebuild
+from planner.tracking.domain.outline import outline_of
+from planner.tracking.domain.state import (
     BYPASSED,
     CONFIRMED,
     FAILED,
@@ -32,7 +32,7 @@ from planner.tracking.state import (
     RESTORED,
     MemoryView,
 )
-from planner.tracking.store import Store
+from planner.tracking.persistence.store import Store
 from tests.pg import create_database, drop_database, skip_without_server
 from tests.strategies import dag_plans
 

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from planner.planfile.loader import load_plan
-from planner.tracking import actions, comms
-from planner.tracking.db import locate
-from planner.tracking.opening import open_incident
-from planner.tracking.schema import MIGRATIONS
-from planner.tracking.state import MemoryView
-from planner.tracking.store import Store, StoreError
+from planner.tracking.domain import actions, comms
+from planner.tracking.domain.state import MemoryView
+from planner.tracking.persistence.db import locate
+from planner.tracking.persistence.starting import open_incident
+from planner.tracking.persistence.store import Store, StoreError
+from planner.tracking.persistence.store_schema import MIGRATIONS
 from tests.conftest import EXAMPLES
 from tests.store.test_backends import _enterprise_incident, _start
 
@@ -84,7 +84,7 @@ def test_a_schema_2_store_gets_the_outlines_of_its_incidents(tmp_path: Path) -> 
 def test_a_schema_3_store_gets_what_each_check_showed_from_its_journal(tmp_path: Path) -> None:
     """Opening a store written before checks kept their evidence fills it from the journal,
     leaving out what was voided."""
-    from planner.tracking import corrections
+    from planner.tracking.domain import corrections
 
     path = tmp_path / "s.db"
     store = Store(path)
@@ -180,7 +180,7 @@ def test_a_read_only_store_can_be_read_but_not_written(
     says why it cannot be recorded. (Tests run as root, who may write anything, so the check of
     the file's permissions is what is replaced here.)"""
     from planner.cli import main
-    from planner.tracking import sqlite_backend as store_module
+    from planner.tracking.persistence import sqlite_backend as store_module
 
     path = tmp_path / "s.db"
     incident = _enterprise_incident(str(path))

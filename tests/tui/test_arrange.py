@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.planfile.loader import load_valid_plan
-from planner.tracking.opening import initial_state
-from planner.tracking.state import DOWN, RESTORED, RESTORING, MemoryView
+from planner.tracking.domain.opening import initial_state
+from planner.tracking.domain.state import DOWN, RESTORED, RESTORING, MemoryView
 from planner.tui.table import QUICK, SORTS, RowFilter, arrange, is_late, is_ready
 from tests.tui.test_track import ENTERPRISE, STARTED
 

@@ -14,9 +14,9 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Input, Label, Select, TextArea
 
-from planner.tracking import actions, comms
+from planner.tracking.domain import actions, comms
+from planner.tracking.persistence.store import Store
 from planner.tracking.session import Session
-from planner.tracking.store import Store
 from planner.tui.app import TrackApp
 from planner.tui.modals import ConfirmScreen, Dialog, UpdateScreen
 from planner.tui.table import TaskTable, is_late, is_ready

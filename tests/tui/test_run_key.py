@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from planner.planfile.loader import load_valid_plan
-from planner.tracking.opening import open_incident
+from planner.tracking.persistence.starting import open_incident
+from planner.tracking.persistence.store import Store
 from planner.tracking.session import Session
-from planner.tracking.store import Store
 from planner.tui.app import TrackApp
 from planner.tui.modals import ConfirmScreen, PickScreen
 from planner.tui.widgets import DetailPane

@@ -8,9 +8,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from planner.tracking.persistence.store import Store
+from planner.tracking.persistence.watching import announces
 from planner.tracking.session import Session
-from planner.tracking.store import Store
-from planner.tracking.watching import announces
 from planner.tui.app import TrackApp
 from planner.tui.widgets import TrackHeader
 from tests.proxy import Relay
@@ -74,7 +74,7 @@ async def test_a_lost_server_is_shown_refuses_actions_and_comes_back(pg_url: str
         with Store(pg_url) as other:
             from datetime import timedelta
 
-            from planner.tracking import actions
+            from planner.tracking.domain import actions
 
             at = STARTED + timedelta(minutes=21)
             other.act(incident, lambda v: actions.Begin("db-primary").decide(v, "bob", at))

@@ -16,10 +16,10 @@ from textual.widgets import Input, Static
 
 from models.events import Event
 from planner.planfile.loader import load_valid_plan
-from planner.tracking import actions
-from planner.tracking.opening import open_incident
+from planner.tracking.domain import actions
+from planner.tracking.persistence.starting import open_incident
+from planner.tracking.persistence.store import Store
 from planner.tracking.session import Session
-from planner.tracking.store import Store
 from planner.tui.app import TrackApp
 from planner.tui.modals import BypassScreen, HelpScreen, TreeScreen, TypedConfirmScreen, UpdateScreen
 from planner.tui.recovery import RecoveryScreen

@@ -1,8 +1,8 @@
 """What the journal store needs of a database, whichever it is: a connection that runs SQL with
 ``?`` placeholders (:class:`Db`) and a :class:`Backend` that opens, locks and versions it.
 
-Two backends implement it: :mod:`planner.tracking.sqlite_backend` (a file, one machine: the
-default) and :mod:`planner.tracking.pg_backend` (a PostgreSQL server shared by responders on many
+Two backends implement it: :mod:`planner.tracking.persistence.sqlite_backend` (a file, one machine: the
+default) and :mod:`planner.tracking.persistence.pg_backend` (a PostgreSQL server shared by responders on many
 machines). The store, the fold, the guards and the outline know nothing of which one they run on.
 """
 
@@ -143,14 +143,3 @@ def same_place(one: Location, other: Location) -> bool:
     if isinstance(one, Path) and isinstance(other, Path):
         return one.resolve() == other.resolve()
     return one == other
-
-
-def open_backend(location: Location, *, create: bool, lock_wait: float) -> Backend:
-    """The backend for ``location``, connected (a missing file is created only with ``create``)."""
-    if isinstance(location, str):
-        from planner.tracking.pg_backend import PostgresBackend
-
-        return PostgresBackend(location, create=create, lock_wait=lock_wait)
-    from planner.tracking.sqlite_backend import SqliteBackend
-
-    return SqliteBackend(location, create=create, lock_wait=lock_wait)

@@ -1,5 +1,5 @@
 """An incident's status for people (text, Markdown) and machines (JSON), drawn from its state
-and projection (update drafts are in :mod:`planner.tracking.drafting`)."""
+and projection (update drafts are in :mod:`planner.tracking.reports.drafting`)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING, Any
 from models.duration import clock
 from planner import markdown
 from planner.style import Style, plain, visible
-from planner.tracking.progress import NO_ETA, Projection, next_update_due
-from planner.tracking.state import (
+from planner.tracking.domain.state import (
     BYPASSED,
     CONFIRMED,
     DOWN,
@@ -20,7 +19,8 @@ from planner.tracking.state import (
     MemoryView,
     TaskRow,
 )
-from planner.tracking.words import describe
+from planner.tracking.domain.words import describe
+from planner.tracking.reports.progress import NO_ETA, Projection, next_update_due
 
 if TYPE_CHECKING:
     from models.events import Event

@@ -1,12 +1,12 @@
 """The journal store: an append-only journal of events per incident, numbered 1, 2, 3... within
 the incident, and beside it each incident's live rows, both written in one transaction per action
 with the action's guard inside, so an acknowledged action survives a crash and two responders can
-never both apply conflicting actions. The database is a :class:`~planner.tracking.db.Backend`: an
+never both apply conflicting actions. The database is a :class:`~planner.tracking.persistence.db.Backend`: an
 SQLite file (the default) or a PostgreSQL server; nothing here knows which.
 
 The store also keeps the text of every plan an incident started from (by content hash), so an
 incident stays readable when the plan file changes. The schema is versioned
-(:mod:`planner.tracking.schema`) and brought up to date on open.
+(:mod:`planner.tracking.persistence.store_schema`) and brought up to date on open.
 """
 
 from __future__ import annotations
@@ -21,19 +21,19 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from models.events import Event, Voided, event_from_json, event_to_json
 from planner.errors import UsageError
 from planner.suggest import did_you_mean
-from planner.tracking.db import (
+from planner.tracking.domain.fold import apply
+from planner.tracking.domain.state import IncidentRow, MemoryView, WorkaroundRow
+from planner.tracking.persistence.backends import open_backend
+from planner.tracking.persistence.db import (
     LOCK_WAIT_SECONDS,
     Backend,
     Db,
     Location,
     StoreError,
     as_location,
-    open_backend,
 )
-from planner.tracking.fold import apply
-from planner.tracking.schema import LATEST
-from planner.tracking.state import IncidentRow, MemoryView, WorkaroundRow
-from planner.tracking.tables import (
+from planner.tracking.persistence.store_schema import LATEST
+from planner.tracking.persistence.tables import (
     SqlView,
     find_workaround,
     incident_row,
@@ -46,7 +46,7 @@ from planner.tracking.tables import (
 
 if TYPE_CHECKING:
     from planner.engine.workarounds import OpenWorkaround
-    from planner.tracking.outline import Outline
+    from planner.tracking.domain.outline import Outline
 
 __all__ = ["PlanHistory", "Store", "StoreError", "plan_hash"]
 
@@ -77,7 +77,7 @@ class Store:
 
     def __init__(self, where: Location, *, lock_wait: float = LOCK_WAIT_SECONDS, create: bool = True) -> None:
         """Open the store at ``where``: an SQLite file's path or a ``postgresql://`` URL (see
-        :mod:`planner.tracking.db`). A missing file is created only with ``create`` (a read of a
+        :mod:`planner.tracking.persistence.db`). A missing file is created only with ``create`` (a read of a
         mistyped path must not answer from a new, empty store). A store the user may not write
         (an archived incident) is opened read-only: reads work, writes say why they cannot."""
         self.backend: Backend = open_backend(as_location(where), create=create, lock_wait=lock_wait)
@@ -208,7 +208,7 @@ class Store:
         void changes the past). The plan is the copy the incident started from."""
         from planner.planfile.loader import load_source  # only a void gets here: the plan models
         from planner.planfile.source import Source
-        from planner.tracking.opening import rebuild
+        from planner.tracking.domain.opening import rebuild
 
         row = view.incident()
         text = self.plan_text(row.plan_hash)

@@ -14,14 +14,16 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from planner.tracking.state import (
+from planner.tracking.domain.state import (
     DOWN,
     PENDING,
     RESTORED,
     RESTORING,
+    CheckState,
     IncidentMeta,
     IncidentRow,
     MemoryView,
+    TaskState,
     WorkaroundRow,
     task_blockers,
     task_ready,
@@ -45,16 +47,16 @@ class Outline:
     duration: dict[str, int]
     deps: dict[str, list[str]]
     """The impacted hard dependencies each task waits on."""
-    state: dict[str, str]
+    state: dict[str, TaskState]
     begun: dict[str, datetime]
     """When each task being restored was begun."""
     restored: dict[str, datetime]
     """When each restored task was restored."""
-    checks: dict[tuple[str, str], str]
+    checks: dict[tuple[str, str], CheckState]
     """(service, dependency) -> state, for checks that are not pending."""
     open_workarounds: list[WorkaroundRow]
 
-    def check(self, service: str, dependency: str) -> str:
+    def check(self, service: str, dependency: str) -> CheckState:
         """The state of one check."""
         return self.checks.get((service, dependency), PENDING)
 
@@ -101,9 +103,9 @@ def capacities(meta: IncidentMeta, owners: dict[str, str | None]) -> dict[str, i
 class Overlay:
     """What changed since the start, as read from the rows."""
 
-    tasks: list[tuple[str, str, datetime | None, datetime | None]]
+    tasks: list[tuple[str, TaskState, datetime | None, datetime | None]]
     """(service, state, begun, restored) of every task that is not down."""
-    checks: list[tuple[str, str, str]]
+    checks: list[tuple[str, str, CheckState]]
     """(service, dependency, state) of every check that is not pending."""
     open_workarounds: list[WorkaroundRow]
 

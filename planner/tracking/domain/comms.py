@@ -5,27 +5,35 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from enum import StrEnum
 
 from models.events import Event, Note, ReviewHeld, RoleAssigned, StakeholderUpdate
 from planner.errors import UsageError
-from planner.tracking.actions import Action
-from planner.tracking.guards import (
+from planner.tracking.domain.actions import Action
+from planner.tracking.domain.guards import (
     RefusedError,
     require_not_before,
     require_open,
     require_person,
     require_started,
 )
-from planner.tracking.state import OPEN, View
+from planner.tracking.domain.state import OPEN, View
 
-Audience = Literal["technical", "executive", "customer"]
-AUDIENCES: dict[str, Audience] = {"technical": "technical", "executive": "executive", "customer": "customer"}
-"""Who a stakeholder update is written for, by name."""
+
+class Audience(StrEnum):
+    """Who a stakeholder update is written for."""
+
+    TECHNICAL = "technical"
+    EXECUTIVE = "executive"
+    CUSTOMER = "customer"
+
+
+AUDIENCES: dict[str, Audience] = {a.value: a for a in Audience}
+"""Each audience by name."""
 
 
 def as_audience(name: str) -> Audience:
-    """``name`` as an :data:`Audience`; a usage error for any other word."""
+    """``name`` as an :class:`Audience`; a usage error for any other word."""
     if name not in AUDIENCES:
         raise UsageError(f"audience {name!r}: use one of {', '.join(AUDIENCES)}")
     return AUDIENCES[name]
@@ -62,7 +70,7 @@ class SendUpdate(Action):
                 incident=row.id,
                 at=at,
                 actor=actor,
-                audience=audience,
+                audience=audience.value,
                 text=text.strip(),
             )
         ]

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from models.events import RunEvidence
 from planner.running import DEFAULT_TIMEOUT, RunPlan, RunRefusedError, allowed, plan_of
-from planner.tracking import actions
-from planner.tracking.guards import RefusedError, require_check, require_task
-from planner.tracking.state import View
+from planner.tracking.domain import actions
+from planner.tracking.domain.guards import RefusedError, require_check, require_task
+from planner.tracking.domain.state import View
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ import sqlite3
 import time
 from pathlib import Path
 
-from planner.tracking.db import Db, Step, StoreError
-from planner.tracking.schema import MIGRATIONS
+from planner.tracking.persistence.db import Db, Step, StoreError
+from planner.tracking.persistence.store_schema import LATEST, MIGRATIONS, SQLITE_SCHEMA
 
 
 def _read_only(path: Path) -> sqlite3.Connection:
@@ -83,7 +83,11 @@ class SqliteBackend:
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
     def migrations(self) -> list[tuple[int, Step]]:
-        return [(number + 1, MIGRATIONS[number]) for number in range(self.version(), len(MIGRATIONS))]
+        """A new file gets the newest schema at once; an older store each step after its own."""
+        current = self.version()
+        if current == 0:
+            return [(LATEST, SQLITE_SCHEMA)]
+        return [(number + 1, MIGRATIONS[number]) for number in range(current, len(MIGRATIONS))]
 
     def set_version(self, version: int) -> None:
         self.conn.execute(f"PRAGMA user_version={int(version)}")

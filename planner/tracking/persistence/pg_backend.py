@@ -23,8 +23,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from planner.tracking.db import Db, OfflineError, Rows, Step, StoreError, shown
-from planner.tracking.schema import LATEST, POSTGRES_BASELINE, POSTGRES_SCHEMA, POSTGRES_STEPS
+from planner.tracking.persistence.db import Db, OfflineError, Rows, Step, StoreError, shown
+from planner.tracking.persistence.store_schema import (
+    LATEST,
+    POSTGRES_BASELINE,
+    POSTGRES_SCHEMA,
+    POSTGRES_STEPS,
+)
 
 if TYPE_CHECKING:
     import psycopg
@@ -93,7 +98,7 @@ def translated(exc: Exception, where: str) -> StoreError:
 
 
 class _Connection:
-    """A psycopg connection that runs the store's SQL (see :class:`planner.tracking.db.Db`)."""
+    """A psycopg connection that runs the store's SQL (see :class:`planner.tracking.persistence.db.Db`)."""
 
     def __init__(self, conn: psycopg.Connection[Any], where: str) -> None:
         self.conn = conn
@@ -166,11 +171,12 @@ class PostgresBackend:
         )
 
     def migrations(self) -> list[tuple[int, Step]]:
-        """A new database gets the baseline schema, then each later version's step."""
+        """A new database gets the newest schema at once; an older store each later step."""
         current = self.version()
-        steps: list[tuple[int, Step]] = [(POSTGRES_BASELINE, POSTGRES_SCHEMA)] if current == 0 else []
+        if current == 0:
+            return [(LATEST, POSTGRES_SCHEMA)]
         start = max(current, POSTGRES_BASELINE) + 1
-        return [*steps, *((version, POSTGRES_STEPS[version]) for version in range(start, LATEST + 1))]
+        return [(version, POSTGRES_STEPS[version]) for version in range(start, LATEST + 1)]
 
     def set_version(self, version: int) -> None:
         self.db.execute("UPDATE planner_schema SET version = ?", (version,))

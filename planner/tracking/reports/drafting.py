@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 from itertools import islice
 
 from models.duration import clock
-from planner.tracking.outline import Outline
-from planner.tracking.progress import NO_ETA, Projection
-from planner.tracking.state import DOWN, FAILED, RESTORED, RESTORING
+from planner.tracking.domain.outline import Outline
+from planner.tracking.domain.state import DOWN, FAILED, RESTORED, RESTORING
+from planner.tracking.reports.progress import NO_ETA, Projection
 
 
 def _count(n: int, word: str) -> str:

@@ -1,6 +1,6 @@
 """The tracking actions and their guards (SPEC section 7).
 
-Each action reads the rows it needs through a :class:`~planner.tracking.state.View`, refuses with
+Each action reads the rows it needs through a :class:`~planner.tracking.domain.state.View`, refuses with
 :class:`RefusedError` (exit 1, naming what blocks) or returns the events to record. The store runs an
 action inside one ``BEGIN IMMEDIATE`` transaction, so what the guard saw still holds when the
 events are written.
@@ -29,7 +29,7 @@ from models.events import (
 )
 from planner.errors import UsageError
 from planner.style import possessive
-from planner.tracking.guards import (
+from planner.tracking.domain.guards import (
     RefusedError,
     hhmm,
     require_check,
@@ -38,7 +38,7 @@ from planner.tracking.guards import (
     require_started,
     require_task,
 )
-from planner.tracking.state import (
+from planner.tracking.domain.state import (
     BYPASSED,
     DOWN,
     OPEN,

@@ -12,10 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from planner.tracking.db import Location, OfflineError, is_url
+from planner.tracking.persistence.db import Location, OfflineError, is_url
 
 if TYPE_CHECKING:
-    from planner.tracking.pg_backend import Listener
+    from planner.tracking.persistence.pg_backend import Listener
 
 HEARTBEAT_SECONDS = 3.0
 """A quiet connection is asked whether it is alive this often (a server gone without a word,
@@ -44,7 +44,7 @@ class Watch:
 
     def run(self) -> None:
         """Listen until :attr:`stopped`, reconnecting as often as the server is lost."""
-        from planner.tracking.pg_backend import Listener
+        from planner.tracking.persistence.pg_backend import Listener
 
         offline: str | None = None
         while not self.stopped():

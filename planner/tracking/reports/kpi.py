@@ -10,7 +10,7 @@ from statistics import mean
 from typing import Any
 
 from models.events import Escalated, Event
-from planner.tracking.state import RESTORED, MemoryView
+from planner.tracking.domain.state import RESTORED, MemoryView
 
 
 @dataclass

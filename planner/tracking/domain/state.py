@@ -14,14 +14,37 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from enum import StrEnum
+from typing import Protocol
 
-if TYPE_CHECKING:
-    pass
 
-DOWN, RESTORING, RESTORED = "down", "restoring", "restored"
-PENDING, PASSED, FAILED, BYPASSED = "pending", "passed", "failed", "bypassed"
-OPEN, RESOLVED = "open", "resolved"
+class TaskState(StrEnum):
+    """Where a task's recovery is (its text is what the store, the JSON and the screen show)."""
+
+    DOWN = "down"
+    RESTORING = "restoring"
+    RESTORED = "restored"
+
+
+class CheckState(StrEnum):
+    """A dependency check's outcome so far."""
+
+    PENDING = "pending"
+    PASSED = "passed"
+    FAILED = "failed"
+    BYPASSED = "bypassed"
+
+
+class IncidentState(StrEnum):
+    """Whether the incident is still being worked."""
+
+    OPEN = "open"
+    RESOLVED = "resolved"
+
+
+DOWN, RESTORING, RESTORED = TaskState.DOWN, TaskState.RESTORING, TaskState.RESTORED
+PENDING, PASSED, FAILED, BYPASSED = CheckState  # in the order they are listed
+OPEN, RESOLVED = IncidentState.OPEN, IncidentState.RESOLVED
 CONFIRMED = frozenset({PASSED, BYPASSED})
 """Check states that let the dependent be declared restored."""
 
@@ -105,7 +128,7 @@ class IncidentRow:
     detected: datetime | None
     roles: dict[str, str]
     """Role name to person id (from the plan, then reassignments)."""
-    state: str = OPEN
+    state: IncidentState = OPEN
     resolved: datetime | None = None
     last_update: datetime | None = None
     updates: int = 0
@@ -134,7 +157,7 @@ class TaskRow:
     """Estimated seconds of work."""
     verify: str | None
     runbook: str | None
-    state: str = DOWN
+    state: TaskState = DOWN
     verified: bool = False
     reopened: int = 0
     """Times it was restored and went down again."""
@@ -150,7 +173,7 @@ class CheckRow:
     service: str
     dependency: str
     command: str | None
-    state: str = PENDING
+    state: CheckState = PENDING
     observed: str | None = None
     """What the responder saw when it last passed or failed (from its event)."""
 
@@ -323,7 +346,7 @@ class MemoryView:
 
     def counts(self) -> dict[str, int]:
         """Tasks per state."""
-        out = {DOWN: 0, RESTORING: 0, RESTORED: 0}
+        out = {str(DOWN): 0, str(RESTORING): 0, str(RESTORED): 0}
         for task in self.tasks.values():
             out[task.state] += 1
         return out

@@ -9,8 +9,8 @@ from models.duration import clock, span
 from models.duration import delta_minutes as _minutes
 from models.events import Bypassed, Escalated, FailedAgain, StakeholderUpdate
 from planner import markdown as md
-from planner.tracking.report import Review
-from planner.tracking.words import describe
+from planner.tracking.domain.words import describe
+from planner.tracking.reports.review import Review
 
 
 def review_markdown(r: Review) -> str:

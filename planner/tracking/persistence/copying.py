@@ -9,28 +9,16 @@ from dataclasses import dataclass
 
 from planner.errors import UsageError
 from planner.suggest import did_you_mean
-from planner.tracking.db import Db
-from planner.tracking.store import Store
+from planner.tracking.persistence.db import Db
+from planner.tracking.persistence.store import Store
+from planner.tracking.persistence.store_tables import PLANS
+from planner.tracking.persistence.store_tables import TABLES as STORE_TABLES
 
 TABLES: dict[str, tuple[str, str]] = {
     # table: (its columns, the column naming the incident)
-    "incidents": (
-        "id, title, scenario, plan_hash, plan_name, exercise, started, detected, roles, state, resolved, "
-        "last_update, updates, meta",
-        "id",
-    ),
-    "events": ("incident, seq, kind, at, actor, data", "incident"),
-    "tasks": (
-        "incident, service, position, wave, name, owner, criticality, rto, duration, verify, runbook, "
-        "state, verified, reopened, begun, restored, escalations",
-        "incident",
-    ),
-    "checks": ("incident, service, dependency, command, state, observed", "incident"),
-    "workarounds": (
-        "id, incident, service, dependency, reason, actor, applied, expires, owner, removed, removed_by",
-        "incident",
-    ),
-    "shapes": ("incident, data", "incident"),
+    t.name: (t.names, t.incident)
+    for t in STORE_TABLES
+    if t.incident is not None
 }
 """What an incident is made of in a store, in the order it is written (references first)."""
 
@@ -85,7 +73,7 @@ def copy_incidents(source: Store, target: Store, wanted: list[str] | None) -> li
     with target.transaction() as db:
         for incident in chosen:
             db.execute(
-                "INSERT INTO plans (hash, name, text, stored) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                PLANS.insert(" ON CONFLICT DO NOTHING"),
                 tuple(plans[incident]),
             )
             for table, (columns, _) in TABLES.items():

@@ -1,26 +1,49 @@
-"""Schema migrations written as code (the SQL ones are in :mod:`planner.tracking.schema`): each
-brings the rows of an older store to what the newer schema holds."""
+"""Schema migrations written as code (the SQL ones are in
+:mod:`planner.tracking.persistence.store_schema`): each brings the
+rows of an older store to what the newer schema holds.
+
+Each step is frozen: it reads and writes the tables as they were at its version, with its own SQL
+and JSON, and imports nothing of today's rows, events or outlines (which change after it)."""
 
 from __future__ import annotations
 
 import json
 
-from models.events import Voided, event_from_json, event_to_json
-from planner.tracking.db import Db
-from planner.tracking.outline import shape_json
-from planner.tracking.tables import snapshot
+from planner.tracking.persistence.db import Db
 
 
 def add_shapes(db: Db) -> None:
     """Schema 3: the fixed shape of each incident's tasks, kept for outlines (written for the
-    incidents already in the store from their rows)."""
+    incidents already in the store from their rows, as schema 2 holds them)."""
     db.execute(
         "CREATE TABLE shapes (incident TEXT PRIMARY KEY REFERENCES incidents (id), data TEXT NOT NULL)"
     )
     for (incident,) in db.execute("SELECT id FROM incidents").fetchall():
-        view = snapshot(db, incident, "service, dependency, command, state")  # as schema 2 has them
-        assert view is not None, "listed just above"
-        db.execute("INSERT INTO shapes (incident, data) VALUES (?, ?)", (incident, shape_json(view)))
+        tasks = db.execute(
+            "SELECT service, name, owner, criticality, rto, duration FROM tasks WHERE incident = ? "
+            "ORDER BY position",
+            (incident,),
+        ).fetchall()
+        checks = sorted(
+            (service, dependency)
+            for service, dependency in db.execute(
+                "SELECT service, dependency FROM checks WHERE incident = ?", (incident,)
+            )
+        )
+        index = {t[0]: i for i, t in enumerate(tasks)}
+        shape = {
+            "services": [t[0] for t in tasks],
+            "name": [t[1] for t in tasks],
+            "owner": [t[2] for t in tasks],
+            "criticality": [t[3] for t in tasks],
+            "rto": [t[4] for t in tasks],
+            "duration": [t[5] for t in tasks],
+            "deps": [[index[d] for s, d in checks if s == t[0]] for t in tasks],
+        }
+        db.execute(
+            "INSERT INTO shapes (incident, data) VALUES (?, ?)",
+            (incident, json.dumps(shape, separators=(",", ":"))),
+        )
 
 
 def add_check_evidence(db: Db) -> None:
@@ -46,7 +69,8 @@ def number_per_incident(db: Db) -> None:
     """Schema 5: each incident's journal numbered 1, 2, 3... of its own (it was one count over the
     whole store), keyed by ``(incident, seq)``. An incident then keeps its numbers when it moves to
     another store (``planner store copy``), and two events can never take one place in a journal.
-    A void's target is renumbered with the event it names; every other event's text is unchanged."""
+    A void's target is renumbered with the event it names (its JSON rewritten compactly, keys in
+    their order, as the planner wrote it); every other event's text is unchanged."""
     db.execute("ALTER TABLE events RENAME TO events_v4")
     db.execute(
         "CREATE TABLE events (incident TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL, "
@@ -60,9 +84,9 @@ def number_per_incident(db: Db) -> None:
         counts[incident] = counts.get(incident, 0) + 1
         numbers[old] = counts[incident]
         if kind == "voided":
-            event = event_from_json(text)
-            assert isinstance(event, Voided)
-            data = event_to_json(event.model_copy(update={"target": numbers.get(event.target, 0)}))
+            event = json.loads(text)
+            event["target"] = numbers.get(event["target"], 0)
+            data = json.dumps(event, separators=(",", ":"), ensure_ascii=False)
         db.execute(
             "INSERT INTO events (incident, seq, kind, at, actor, data) VALUES (?, ?, ?, ?, ?, ?)",
             (incident, counts[incident], kind, at, actor, data),

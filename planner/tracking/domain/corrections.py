@@ -11,11 +11,11 @@ from datetime import datetime, timedelta
 from models.events import Amended, Bypassed, Event, IncidentStarted, Resolved, Voided
 from planner.errors import UsageError
 from planner.style import possessive
-from planner.tracking.actions import Action
-from planner.tracking.fold import voided_seqs
-from planner.tracking.guards import RefusedError, require_started
-from planner.tracking.state import View
-from planner.tracking.words import describe
+from planner.tracking.domain.actions import Action
+from planner.tracking.domain.fold import voided_seqs
+from planner.tracking.domain.guards import RefusedError, require_started
+from planner.tracking.domain.state import View
+from planner.tracking.domain.words import describe
 
 UNVOIDABLE: dict[type, str] = {
     IncidentStarted: "an incident's start cannot be voided: start a new incident (an exercise if it was one)",

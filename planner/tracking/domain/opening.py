@@ -10,19 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from models.events import IncidentStarted
 from models.plan import Plan
 from planner.engine.planning import Ordering, plan_order
 from planner.engine.scenario import FULL_OUTAGE
 from planner.engine.schedule import build_problem
-from planner.tracking.fold import fold
-
-if TYPE_CHECKING:
-    from planner.tracking.store import Store
-
-from planner.tracking.state import (
+from planner.tracking.domain.fold import fold
+from planner.tracking.domain.state import (
     CheckRow,
     IncidentMeta,
     IncidentRow,
@@ -149,44 +144,6 @@ def _meta(plan: Plan, owners: set[str]) -> IncidentMeta:
         people=people,
         run_checks=plan.policy.run_checks,
     )
-
-
-def open_incident(
-    store: Store,
-    plan: Plan,
-    text: str,
-    *,
-    scenario: str | None,
-    failed: Sequence[str] | None,
-    title: str | None,
-    exercise: bool,
-    actor: str,
-    at: datetime,
-    detected: datetime | None = None,
-) -> MemoryView:
-    """Keep the plan's text in ``store``, start an incident (``DRILL-N`` for an exercise, else
-    ``INC-N``) and return its first rows (its id is ``.row.id``)."""
-    digest = store.keep_plan(plan.name, text, at.isoformat())
-    opened: list[MemoryView] = []
-
-    def build(new_id: str) -> tuple[MemoryView, IncidentStarted]:
-        state, started = initial_state(
-            plan,
-            digest,
-            new_id,
-            scenario=scenario,
-            failed=failed,
-            title=title,
-            exercise=exercise,
-            actor=actor,
-            at=at,
-            detected=detected,
-        )
-        opened.append(state)
-        return state, started
-
-    store.start("DRILL" if exercise else "INC", build)
-    return opened[-1]
 
 
 def rebuild(plan: Plan, events: Sequence[object]) -> MemoryView:

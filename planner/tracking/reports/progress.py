@@ -10,8 +10,8 @@ from models.common import CRITICALITY_RANK
 from models.duration import later
 from planner.engine.graph import UNOWNED
 from planner.engine.schedule import Problem, deadlines, list_schedule, priority_keys
-from planner.tracking.outline import Outline
-from planner.tracking.state import RESTORED, IncidentRow
+from planner.tracking.domain.outline import Outline
+from planner.tracking.domain.state import RESTORED, IncidentRow
 
 NO_ETA = "the restore times left add up to more than the calendar holds: check them in the plan"
 """Why there is no projected finish (see :attr:`Projection.eta`)."""

@@ -1,7 +1,7 @@
 """The post-incident review (``planner report``): what happened, measured, and the questions a
 review must answer. It is computed from the journal and the incident rows only, so it can be
-written months later, after the plan file has changed. :mod:`planner.tracking.review_render`
-writes it as Markdown and JSON; :mod:`planner.tracking.kpi` computes the KPIs."""
+written months later, after the plan file has changed. :mod:`planner.tracking.reports.review_text`
+writes it as Markdown and JSON; :mod:`planner.tracking.reports.kpi` computes the KPIs."""
 
 from __future__ import annotations
 
@@ -25,8 +25,8 @@ from models.events import (
     TaskBegun,
 )
 from planner.style import visible
-from planner.tracking.state import RESTORED, MemoryView
-from planner.tracking.words import describe
+from planner.tracking.domain.state import RESTORED, MemoryView
+from planner.tracking.domain.words import describe
 
 ESTIMATE_TOLERANCE = 0.25
 """Estimate vs actual: suggest a plan edit when they differ by more than this share ..."""

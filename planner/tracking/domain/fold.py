@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from models import events as ev
 from models.events import Event
-from planner.tracking.state import (
+from planner.tracking.domain.state import (
     BYPASSED,
     DOWN,
     FAILED,
@@ -23,7 +23,7 @@ from planner.tracking.state import (
     View,
     WorkaroundRow,
 )
-from planner.tracking.words import evidence
+from planner.tracking.domain.words import evidence
 
 
 def apply(view: View, event: Event) -> None:  # long: one case per kind of event

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from planner.errors import PlannerError, UsageError
 from planner.suggest import did_you_mean
-from planner.tracking.state import OPEN, IncidentRow, TaskRow, View
+from planner.tracking.domain.state import OPEN, IncidentRow, TaskRow, View
 
 
 class RefusedError(PlannerError):

@@ -1,0 +1,269 @@
+"""The store's tables, described once: a new store's SQLite and PostgreSQL DDL, the columns a
+copy moves, and how a row object (``TaskRow``, ``CheckRow``...) becomes a row and back all come
+from :data:`TABLES`. A new field on a task is one :class:`Column` here, one field on the row class,
+and a migration step per backend for the stores that exist already."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields, is_dataclass
+from datetime import datetime
+from enum import StrEnum
+from functools import cached_property
+from typing import Any, Generic, Literal, TypeVar
+
+from planner.tracking.domain.state import (
+    CheckRow,
+    CheckState,
+    IncidentRow,
+    IncidentState,
+    TaskRow,
+    TaskState,
+    WorkaroundRow,
+)
+
+Kind = Literal["text", "int", "bool", "time", "json"]
+"""What a column holds: text and numbers as they are, a flag as 0/1, a time as ISO text, a JSON
+value as its text."""
+Dialect = Literal["sqlite", "postgres"]
+R = TypeVar("R")
+
+
+def _dump(kind: Kind, value: Any) -> Any:
+    if value is None:
+        return None
+    if kind == "bool":
+        return int(value)
+    if kind == "time":
+        return value.isoformat()
+    if kind == "json":
+        return json.dumps(value)
+    return value
+
+
+def _when(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def _json(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its name (the row object's field of the same name, unless ``field`` is False:
+    then the caller passes its value, e.g. the incident a task belongs to)."""
+
+    name: str
+    kind: Kind = "text"
+    null: bool = False
+    references: str | None = None
+    """``table (column)`` it refers to."""
+    changes: bool = False
+    """Written again after the first insert (an UPDATE sets it)."""
+    field: bool = True
+    values: type[StrEnum] | None = None
+    """The closed set a text column's values come from (read back as its members)."""
+
+    def ddl(self, *, key: bool = False) -> str:
+        """Its line in ``CREATE TABLE`` (``key``: the table's one-column primary key)."""
+        sql = "INTEGER" if self.kind in ("int", "bool") else "TEXT"
+        return (
+            f"{self.name} {sql}"
+            + (" PRIMARY KEY" if key else "" if self.null else " NOT NULL")
+            + (f" REFERENCES {self.references}" if self.references else "")
+        )
+
+
+def _loader(column: Column) -> Callable[[Any], Any]:
+    """How a column's stored value becomes the row object's."""
+    if column.values is not None:
+        return column.values
+    loaders: dict[str, Callable[[Any], Any]] = {"bool": bool, "time": _when, "json": _json}
+    return loaders[column.kind]
+
+
+@dataclass(frozen=True)
+class Table(Generic[R]):
+    """One table, and the row class its rows are read into (None: read as plain tuples)."""
+
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    make: Callable[..., R] | None = None
+    indexes: tuple[tuple[str, str], ...] = ()
+    """``(name, columns)`` of each index."""
+    without_rowid: bool = False
+    """SQLite only: the rows live in the primary key's tree."""
+    incident: str | None = "incident"
+    """The column naming the incident a row belongs to (None: shared by incidents)."""
+
+    @property
+    def names(self) -> str:
+        """Every column, in order (what a copy selects and inserts)."""
+        return ", ".join(c.name for c in self.columns)
+
+    @property
+    def fields(self) -> str:
+        """The columns the row class holds, in order (what a read selects)."""
+        return ", ".join(c.name for c in self.columns if c.field)
+
+    @cached_property
+    def _loaders(self) -> tuple[tuple[int, Callable[[Any], Any]], ...]:
+        """Where a read row needs converting and how, worked out once (a status reads every task
+        of a 10,000-service incident); the row class takes the fields in the columns' order."""
+        mapped = [c for c in self.columns if c.field]
+        assert self.make is not None
+        assert is_dataclass(self.make)
+        assert [f.name for f in fields(self.make)][: len(mapped)] == [c.name for c in mapped]
+        return tuple(
+            (i, _loader(c)) for i, c in enumerate(mapped) if c.values or c.kind not in ("text", "int")
+        )
+
+    def read(self, row: Sequence[Any]) -> R:
+        """The row object of a row read with :attr:`fields`."""
+        assert self.make is not None, f"{self.name} rows are read as tuples"
+        values = list(row)
+        for i, load in self._loaders:
+            values[i] = load(values[i])
+        return self.make(*values)
+
+    def values(self, obj: R, **given: Any) -> tuple[Any, ...]:
+        """Every column's value of ``obj`` in order, those not on the object from ``given``."""
+        return tuple(_dump(c.kind, getattr(obj, c.name)) if c.field else given[c.name] for c in self.columns)
+
+    def insert(self, extra: str = "") -> str:
+        """``INSERT`` of every column (``extra``: e.g. an ``ON CONFLICT`` clause)."""
+        marks = ",".join("?" * len(self.columns))
+        return f"INSERT INTO {self.name} ({self.names}) VALUES ({marks}){extra}"
+
+    def update(self) -> str:
+        """``UPDATE`` of the columns that change, by key (values: :meth:`changed`)."""
+        sets = ", ".join(f"{c.name} = ?" for c in self.columns if c.changes)
+        return f"UPDATE {self.name} SET {sets} WHERE " + " AND ".join(f"{k} = ?" for k in self.key)
+
+    def changed(self, obj: R, **given: Any) -> tuple[Any, ...]:
+        """The values :meth:`update` sets, then its key's."""
+        values = dict(zip((c.name for c in self.columns), self.values(obj, **given), strict=True))
+        return tuple(values[c.name] for c in self.columns if c.changes) + tuple(values[k] for k in self.key)
+
+    def ddl(self, dialect: Dialect) -> str:
+        """``CREATE TABLE`` and its indexes."""
+        lines = [c.ddl(key=self.key == (c.name,)) for c in self.columns]
+        if len(self.key) > 1:
+            lines.append(f"PRIMARY KEY ({', '.join(self.key)})")
+        tail = " WITHOUT ROWID" if self.without_rowid and dialect == "sqlite" else ""
+        body = ",\n".join(f"    {line}" for line in lines)
+        return "\n".join(
+            [f"CREATE TABLE {self.name} (\n{body}\n){tail};"]
+            + [f"CREATE INDEX {name} ON {self.name} ({cols});" for name, cols in self.indexes]
+        )
+
+
+PLANS: Table[tuple[Any, ...]] = Table(
+    "plans",
+    (Column("hash"), Column("name"), Column("text"), Column("stored")),
+    key=("hash",),
+    incident=None,
+)
+INCIDENTS = Table(
+    "incidents",
+    (
+        Column("id"),
+        Column("title", changes=True),
+        Column("scenario"),
+        Column("plan_hash", references="plans (hash)"),
+        Column("plan_name"),
+        Column("exercise", "bool"),
+        Column("started", "time"),
+        Column("detected", "time", null=True, changes=True),
+        Column("roles", "json", changes=True),
+        Column("state", changes=True, values=IncidentState),
+        Column("resolved", "time", null=True, changes=True),
+        Column("last_update", "time", null=True, changes=True),
+        Column("updates", "int", changes=True),
+        Column("meta", field=False),
+    ),
+    key=("id",),
+    make=IncidentRow,
+    incident="id",
+)
+EVENTS: Table[tuple[Any, ...]] = Table(
+    "events",
+    (Column("incident"), Column("seq", "int"), Column("kind"), Column("at"), Column("actor"), Column("data")),
+    key=("incident", "seq"),
+    indexes=(("events_kind", "kind"),),
+)
+TASKS = Table(
+    "tasks",
+    (
+        Column("incident", references="incidents (id)", field=False),
+        Column("service"),
+        Column("position", "int"),
+        Column("wave", "int"),
+        Column("name"),
+        Column("owner", null=True),
+        Column("criticality"),
+        Column("rto", "int", null=True),
+        Column("duration", "int"),
+        Column("verify", null=True),
+        Column("runbook", null=True),
+        Column("state", changes=True, values=TaskState),
+        Column("verified", "bool", changes=True),
+        Column("reopened", "int", changes=True),
+        Column("begun", "time", null=True, changes=True),
+        Column("restored", "time", null=True, changes=True),
+        Column("escalations", "int", changes=True),
+    ),
+    key=("incident", "service"),
+    make=TaskRow,
+    indexes=(("tasks_position", "incident, position"),),
+    without_rowid=True,
+)
+CHECKS = Table(
+    "checks",
+    (
+        Column("incident", references="incidents (id)", field=False),
+        Column("service"),
+        Column("dependency"),
+        Column("command", null=True),
+        Column("state", changes=True, values=CheckState),
+        Column("observed", null=True, changes=True),
+    ),
+    key=("incident", "service", "dependency"),
+    make=CheckRow,
+    indexes=(("checks_dependency", "incident, dependency, service"),),
+    without_rowid=True,
+)
+WORKAROUNDS = Table(
+    "workarounds",
+    (
+        Column("id"),
+        Column("incident", references="incidents (id)"),
+        Column("service"),
+        Column("dependency"),
+        Column("reason"),
+        Column("actor"),
+        Column("applied", "time"),
+        Column("expires", "time", null=True),
+        Column("owner", null=True),
+        Column("removed", "time", null=True),
+        Column("removed_by", null=True),
+    ),
+    key=("id",),
+    make=WorkaroundRow,
+    indexes=(("workarounds_incident", "incident, id"),),
+)
+SHAPES: Table[tuple[Any, ...]] = Table(
+    "shapes",
+    (Column("incident", references="incidents (id)"), Column("data")),
+    key=("incident",),
+)
+TABLES: tuple[Table[Any], ...] = (PLANS, INCIDENTS, EVENTS, TASKS, CHECKS, WORKAROUNDS, SHAPES)
+"""Every table, references first (the order a new store creates them and a copy writes them)."""
+
+
+def schema_ddl(dialect: Dialect) -> str:
+    """A new store's tables, at the newest schema."""
+    return "\n".join(t.ddl(dialect) for t in TABLES) + "\n"

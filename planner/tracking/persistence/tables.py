@@ -1,0 +1,206 @@
+"""The incident state's rows in the store's tables: :class:`SqlView` reads and writes one row at a
+time (what an action needs), :func:`snapshot` reads a whole incident (what a status needs)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from planner.tracking.domain.outline import Outline, Overlay, outline, shape_json
+from planner.tracking.domain.state import (
+    RESTORED,
+    CheckRow,
+    CheckState,
+    IncidentMeta,
+    IncidentRow,
+    MemoryView,
+    TaskRow,
+    TaskState,
+    WorkaroundRow,
+)
+from planner.tracking.persistence.db import Db
+from planner.tracking.persistence.store_tables import CHECKS, INCIDENTS, TASKS, WORKAROUNDS
+
+_WA_UPDATE = ", ".join(f"{c.name} = excluded.{c.name}" for c in WORKAROUNDS.columns[1:])
+
+
+def _when(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def incident_row(db: Db, incident: str) -> IncidentRow | None:
+    """One incident's row."""
+    found = db.execute(f"SELECT {INCIDENTS.fields} FROM incidents WHERE id = ?", (incident,)).fetchone()
+    return None if found is None else INCIDENTS.read(found)
+
+
+def incident_rows(db: Db) -> list[IncidentRow]:
+    """Every incident, oldest first."""
+    rows = db.execute(f"SELECT {INCIDENTS.fields} FROM incidents ORDER BY started, length(id), id")
+    return [INCIDENTS.read(r) for r in rows]
+
+
+def insert_incident(db: Db, state: MemoryView) -> None:
+    """Write a new incident's initial rows."""
+    r = state.row
+    db.execute(INCIDENTS.insert(), INCIDENTS.values(r, meta=state.info.to_json()))
+    db.executemany(TASKS.insert(), (TASKS.values(t, incident=r.id) for t in state.tasks.values()))
+    db.executemany(CHECKS.insert(), (CHECKS.values(c, incident=r.id) for c in state.check_rows.values()))
+    db.execute("INSERT INTO shapes (incident, data) VALUES (?, ?)", (r.id, shape_json(state)))
+
+
+def read_outline(db: Db, incident: str) -> Outline | None:
+    """An incident in outline: its stored shape, and only the rows that changed since the start."""
+    row = incident_row(db, incident)
+    if row is None:
+        return None
+    meta_text, shape = db.execute(
+        "SELECT i.meta, s.data FROM incidents i JOIN shapes s ON s.incident = i.id WHERE i.id = ?",
+        (incident,),
+    ).fetchone()
+    meta = IncidentMeta.from_json(meta_text)
+    tasks = [
+        (r[0], TaskState(r[1]), _when(r[2]), _when(r[3]))
+        for r in db.execute(
+            "SELECT service, state, begun, restored FROM tasks WHERE incident = ? AND state != 'down' "
+            "ORDER BY position",
+            (incident,),
+        )
+    ]
+    checks = [
+        (service, dependency, CheckState(state))
+        for service, dependency, state in db.execute(
+            "SELECT service, dependency, state FROM checks WHERE incident = ? AND state != 'pending'",
+            (incident,),
+        )
+    ]
+    was = [
+        WORKAROUNDS.read(r)
+        for r in db.execute(
+            f"SELECT {WORKAROUNDS.fields} FROM workarounds "
+            "WHERE incident = ? AND removed IS NULL ORDER BY id",
+            (incident,),
+        )
+    ]
+    return outline(row, meta, shape, Overlay(tasks, checks, was))
+
+
+class SqlView:
+    """One incident's rows in the store, read and written one at a time (see ``state.View``)."""
+
+    def __init__(self, db: Db, incident: str) -> None:
+        self.db = db
+        self.id = incident
+        self._meta: IncidentMeta | None = None
+
+    def incident(self) -> IncidentRow:
+        row = incident_row(self.db, self.id)
+        assert row is not None, "the caller checked that the incident exists"
+        return row
+
+    def meta(self) -> IncidentMeta:
+        if self._meta is None:
+            text = self.db.execute("SELECT meta FROM incidents WHERE id = ?", (self.id,)).fetchone()[0]
+            self._meta = IncidentMeta.from_json(text)
+        return self._meta
+
+    def task(self, service: str) -> TaskRow | None:
+        row = self.db.execute(
+            f"SELECT {TASKS.fields} FROM tasks WHERE incident = ? AND service = ?", (self.id, service)
+        ).fetchone()
+        return None if row is None else TASKS.read(row)
+
+    def checks(self, service: str) -> list[CheckRow]:
+        rows = self.db.execute(
+            f"SELECT {CHECKS.fields} FROM checks WHERE incident = ? AND service = ? ORDER BY dependency",
+            (self.id, service),
+        )
+        return [CHECKS.read(r) for r in rows]
+
+    def dependents(self, service: str) -> list[CheckRow]:
+        rows = self.db.execute(
+            f"SELECT {CHECKS.fields} FROM checks WHERE incident = ? AND dependency = ? ORDER BY service",
+            (self.id, service),
+        )
+        return [CHECKS.read(r) for r in rows]
+
+    def workaround(self, wid: str) -> WorkaroundRow | None:
+        row = self.db.execute(
+            f"SELECT {WORKAROUNDS.fields} FROM workarounds WHERE id = ? AND incident = ?", (wid, self.id)
+        ).fetchone()
+        return None if row is None else WORKAROUNDS.read(row)
+
+    def workarounds(self) -> list[WorkaroundRow]:
+        rows = self.db.execute(
+            f"SELECT {WORKAROUNDS.fields} FROM workarounds WHERE incident = ? ORDER BY id", (self.id,)
+        )
+        return [WORKAROUNDS.read(r) for r in rows]
+
+    def put_incident(self, row: IncidentRow) -> None:
+        self.db.execute(INCIDENTS.update(), INCIDENTS.changed(row, meta=None))
+
+    def put_task(self, row: TaskRow) -> None:
+        self.db.execute(TASKS.update(), TASKS.changed(row, incident=self.id))
+
+    def put_check(self, row: CheckRow) -> None:
+        self.db.execute(CHECKS.update(), CHECKS.changed(row, incident=self.id))
+
+    def put_workaround(self, row: WorkaroundRow) -> None:
+        self.db.execute(
+            WORKAROUNDS.insert(f" ON CONFLICT (id) DO UPDATE SET {_WA_UPDATE}"), WORKAROUNDS.values(row)
+        )
+
+    def task_ids(self) -> list[str]:
+        """Every task's service id (for suggestions when a name is mistyped)."""
+        return [r[0] for r in self.db.execute("SELECT service FROM tasks WHERE incident = ?", (self.id,))]
+
+    def unrestored(self) -> list[str]:
+        """The tasks not restored now, in wave order."""
+        rows = self.db.execute(
+            "SELECT service FROM tasks WHERE incident = ? AND state != ? ORDER BY position",
+            (self.id, RESTORED),
+        )
+        return [r[0] for r in rows]
+
+    def last_restored(self) -> datetime | None:
+        """When the latest of the tasks restored now was restored (ISO UTC text sorts by time)."""
+        (latest,) = self.db.execute(
+            "SELECT max(restored) FROM tasks WHERE incident = ? AND state = ?", (self.id, RESTORED)
+        ).fetchone()
+        return _when(latest)
+
+
+def snapshot(db: Db, incident: str) -> MemoryView | None:
+    """A whole incident's rows, read in one go."""
+    row = incident_row(db, incident)
+    if row is None:
+        return None
+    meta = IncidentMeta.from_json(
+        db.execute("SELECT meta FROM incidents WHERE id = ?", (incident,)).fetchone()[0]
+    )
+    tasks = {
+        r[0]: TASKS.read(r)
+        for r in db.execute(
+            f"SELECT {TASKS.fields} FROM tasks WHERE incident = ? ORDER BY position", (incident,)
+        )
+    }
+    checks = {
+        (r[0], r[1]): CHECKS.read(r)
+        for r in db.execute(f"SELECT {CHECKS.fields} FROM checks WHERE incident = ?", (incident,))
+    }
+    was = {
+        r[0]: WORKAROUNDS.read(r)
+        for r in db.execute(f"SELECT {WORKAROUNDS.fields} FROM workarounds WHERE incident = ?", (incident,))
+    }
+    return MemoryView(row, meta, tasks, checks, was)
+
+
+def open_workaround_rows(db: Db) -> list[WorkaroundRow]:
+    """Workarounds of every incident not removed yet."""
+    rows = db.execute(f"SELECT {WORKAROUNDS.fields} FROM workarounds WHERE removed IS NULL ORDER BY id")
+    return [WORKAROUNDS.read(r) for r in rows]
+
+
+def find_workaround(db: Db, wid: str) -> WorkaroundRow | None:
+    """A workaround of any incident."""
+    row = db.execute(f"SELECT {WORKAROUNDS.fields} FROM workarounds WHERE id = ?", (wid,)).fetchone()
+    return None if row is None else WORKAROUNDS.read(row)
