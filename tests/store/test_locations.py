@@ -79,3 +79,66 @@ def test_a_server_in_any_form_is_reached_never_a_file_and_never_shows_the_passwo
         assert "hunter2" not in result.err + result.out
         assert "***" in result.err
     assert os.listdir(tmp_path) == []  # no SQLite file named like the server
+
+
+def test_a_store_another_program_locks_says_locked_and_by_whom(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from planner.errors import PlannerError
+    from planner.tracking.store import Store
+
+    path = tmp_path / "incidents.db"
+    Store(path).close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys, time\n"
+            f"c = sqlite3.connect({str(path)!r}, isolation_level=None)\n"
+            "c.execute('PRAGMA locking_mode=EXCLUSIVE'); c.execute('BEGIN EXCLUSIVE')\n"
+            "c.execute('CREATE TABLE held (x)')\n"
+            "print('held', flush=True); time.sleep(60)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(PlannerError) as refused:
+            Store(path, lock_wait=0.2, create=False)
+    finally:
+        holder.kill()
+        holder.wait()
+    said = str(refused.value)
+    assert "is locked by another program" in said
+    assert f"held by process {holder.pid}" in said
+    assert "not an incident store" not in said
+    assert "start afresh" not in said
+
+
+def test_a_full_disk_records_nothing_and_says_so(  # type: ignore[no-untyped-def]
+    run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    store = str(tmp_path / "incidents.db")
+    assert run_cli("incident", "start", str(SMALL), "--store", store).code == 0
+    before = sqlite3.connect(store).execute("SELECT COUNT(*), MAX(seq) FROM events").fetchone()
+    connect = sqlite3.connect
+
+    def full(*args, **kwargs):  # type: ignore[no-untyped-def]
+        conn = connect(*args, **kwargs)
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        conn.execute(f"PRAGMA max_page_count = {pages}")  # the file cannot grow: a full disk
+        return conn
+
+    monkeypatch.setattr(sqlite3, "connect", full)
+    long_note = "x" * 200_000
+    result = run_cli("incident", "note", "INC-1", long_note, "--store", store, "--as", "bob")
+    monkeypatch.undo()
+    assert result.code == 2, result.err
+    assert "the disk is full: nothing was recorded" in result.err
+    after = sqlite3.connect(store).execute("SELECT COUNT(*), MAX(seq) FROM events").fetchone()
+    assert after == before
