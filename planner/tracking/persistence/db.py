@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote
 
 from planner.errors import PlannerError
 
@@ -22,6 +22,14 @@ DEFAULT_STORE = Path(".planner") / "incidents.db"
 LOCK_WAIT_SECONDS = 10.0
 """How long an action waits for another terminal's transaction before giving up with a message."""
 URL_SCHEMES = ("postgresql://", "postgres://")
+_LIBPQ_KEYWORDS = (
+    "host|hostaddr|port|dbname|user|password|passfile|sslmode|sslrootcert|sslcert|sslkey|"
+    "connect_timeout|application_name|options|service|target_session_attrs|channel_binding|"
+    "gssencmode|require_auth|krbsrvname|sslpassword"
+)
+_KEYWORD_FORM = re.compile(rf"\s*(?:{_LIBPQ_KEYWORDS})\s*=")
+"""libpq's ``key=value`` connection string: it starts with one of libpq's own keywords."""
+_KEYWORD_PASSWORD = re.compile(r"((?:^|\s)(?:password|sslpassword)\s*=\s*)('(?:[^'\\]|\\.)*'|\S*)")
 
 Location = Path | str
 """Where a store is: a file's path, or a ``postgresql://`` URL (a ``str``)."""
@@ -107,13 +115,26 @@ class Backend(Protocol):
 
 
 def is_url(text: str | Path) -> bool:
-    """True for a ``postgresql://`` URL (the store is on a server)."""
-    return isinstance(text, str) and text.startswith(URL_SCHEMES)
+    """True for a store on a PostgreSQL server: a ``postgresql://`` URL (any case of the scheme)
+    or libpq's keyword form (``host=db1 dbname=incidents user=alice``), which psycopg takes as it is.
+
+    Examples
+    --------
+    >>> is_url("POSTGRESQL://db1/inc"), is_url("host=db1 dbname=inc"), is_url("incidents.db")
+    (True, True, False)
+    """
+    if not isinstance(text, str):
+        return False
+    return text.lower().startswith(URL_SCHEMES) or _KEYWORD_FORM.match(text) is not None
 
 
 def as_location(given: str | Path) -> Location:
-    """A store named in text or as a path: a URL stays text, anything else is a file's path."""
-    return given if isinstance(given, str) and is_url(given) else Path(given)
+    """A store named in text or as a path: a server's URL or keyword string stays text (a URL's
+    scheme in lower case, as libpq wants it), anything else is a file's path."""
+    if not (isinstance(given, str) and is_url(given)):
+        return Path(given)
+    scheme, sep, rest = given.partition("://")
+    return f"{scheme.lower()}{sep}{rest}" if sep and given.lower().startswith(URL_SCHEMES) else given
 
 
 def locate(given: str | Path | None) -> Location:
@@ -122,20 +143,55 @@ def locate(given: str | Path | None) -> Location:
     return as_location(text) if text else DEFAULT_STORE
 
 
+def secrets(location: Location) -> list[str]:
+    """Every password written into a store's location: a URL's ``user:password@``, its
+    ``?password=`` (or ``sslpassword``) parameter, or libpq's ``password=`` keyword.
+
+    Examples
+    --------
+    >>> secrets("postgresql://a:pw1@h/db?password=pw2"), secrets("host=h password='p w'")
+    (['pw1', 'pw2'], ["'p w'"])
+    """
+    if not isinstance(location, str):
+        return []
+    found = [m.group(2) for m in _KEYWORD_PASSWORD.finditer(location) if m.group(2)]
+    if "://" in location:
+        rest = location.split("://", 1)[1]
+        userinfo = rest.split("?", 1)[0].rpartition("@")[0]
+        if ":" in userinfo:
+            password = userinfo.split(":", 1)[1]
+            found += [password, unquote(password)]
+        query = rest.partition("?")[2]
+        for pair in re.split(r"[&;]", query):
+            key, _, value = pair.partition("=")
+            if key.strip().lower() in ("password", "sslpassword") and value:
+                found.append(value)
+                found.append(unquote(value))
+    return sorted({s for s in found if s}, key=lambda s: (-len(s), s))
+
+
 def shown(location: Location) -> str:
-    """A store's location for messages and commands: a URL's password is never printed."""
+    """A store's location for messages and commands: no password is ever printed, in whichever
+    form it was given (see :func:`secrets`).
+
+    Examples
+    --------
+    >>> shown("postgresql://al:pw@db1:5432/inc?sslmode=require&password=pw2")
+    'postgresql://al:***@db1:5432/inc?sslmode=require&password=***'
+    >>> shown("host=db1 password=pw dbname=inc")
+    'host=db1 password=*** dbname=inc'
+    """
     if not isinstance(location, str):
         return str(location)
-    try:
-        parts = urlsplit(location)
-        parts.port  # noqa: B018 - raises for a port that is not a number
-    except ValueError:  # not a URL Python can read: hide whatever could be a password
-        return re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", location)
-    if parts.password is None:
-        return location
-    host = parts.hostname or ""
-    netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=netloc))
+    return scrubbed(location, location)
+
+
+def scrubbed(message: str, location: Location) -> str:
+    """``message`` with every password of ``location`` replaced by ``***`` (for a driver's
+    message, which may quote the location)."""
+    for secret in secrets(location):
+        message = message.replace(secret, "***")
+    return message
 
 
 def same_place(one: Location, other: Location) -> bool:

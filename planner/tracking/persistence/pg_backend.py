@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from planner.tracking.persistence.db import Db, OfflineError, Rows, Step, StoreError, shown
+from planner.tracking.persistence.db import Db, OfflineError, Rows, Step, StoreError, scrubbed, shown
 from planner.tracking.persistence.store_schema import (
     LATEST,
     POSTGRES_BASELINE,
@@ -65,18 +65,6 @@ def _dialect(sql: str) -> str:
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
-
-
-def _scrubbed(message: str, url: str) -> str:
-    """A driver's message about ``url`` without the URL's password (libpq quotes the URL)."""
-    message = message.replace(url, shown(url))
-    if "@" in url and "://" in url:
-        userinfo = url.split("://", 1)[1].split("@", 1)[0]
-        if ":" in userinfo:
-            password = userinfo.split(":", 1)[1]
-            if password:
-                message = message.replace(password, "***")
-    return message
 
 
 def translated(exc: Exception, where: str) -> StoreError:
@@ -135,10 +123,10 @@ def connect(url: str, timeout: int = CONNECT_TIMEOUT) -> psycopg.Connection[Any]
             keepalives_count=2,
         )
     except psycopg.OperationalError as exc:
-        first = _scrubbed(_first_line(exc), url)
+        first = scrubbed(_first_line(exc), url)
         raise OfflineError(f"cannot reach the incident store {shown(url)}: {first}") from None
     except (psycopg.Error, ValueError) as exc:  # not a URL it can read, and the like
-        raise StoreError(f"--store {shown(url)}: {_scrubbed(_first_line(exc), url)}") from None
+        raise StoreError(f"--store {shown(url)}: {scrubbed(_first_line(exc), url)}") from None
     return conn  # type: ignore[no-any-return]
 
 

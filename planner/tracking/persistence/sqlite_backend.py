@@ -8,9 +8,11 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
-from planner.tracking.persistence.db import Db, Step, StoreError
+from planner.tracking.persistence.db import Db, Rows, Step, StoreError
 from planner.tracking.persistence.store_schema import LATEST, MIGRATIONS, SQLITE_SCHEMA
 
 
@@ -39,6 +41,64 @@ def _not_a_store(path: Path, exc: Exception) -> StoreError:
     )
 
 
+def holders(path: Path) -> list[str]:
+    """Other processes that have ``path`` open (``1234 (sqlite3)``), as far as ``/proc`` tells:
+    where a store is locked, who holds it is the first question. Empty where unknown."""
+    try:
+        target = path.resolve()
+        found = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit() or int(entry.name) == os.getpid():
+                continue
+            try:
+                if any(Path(os.readlink(fd)) == target for fd in (entry / "fd").iterdir()):
+                    found.append(f"{entry.name} ({(entry / 'comm').read_text().strip()})")
+            except OSError:  # gone, or not ours to read
+                continue
+    except OSError:
+        return []
+    return sorted(found, key=lambda s: int(s.split()[0]))
+
+
+def translated(exc: sqlite3.Error, path: Path) -> StoreError | None:
+    """What an SQLite error on an ordinary fault means to a responder (nothing was written in
+    each case: the action's transaction is rolled back); None for any other error."""
+    text = str(exc)
+    if "full" in text:
+        return StoreError(f"{path}: the disk is full: nothing was recorded (free some space and try again)")
+    if "locked" in text or "busy" in text:
+        held = holders(path)
+        by = f" (held by process {', '.join(held)})" if held else ""
+        return StoreError(
+            f"{path} is locked by another program{by}: nothing was read or written; try again once "
+            "it lets go (a new store would split the journal)"
+        )
+    if "disk I/O error" in text:
+        return StoreError(f"{path}: the disk reported an I/O error: nothing was recorded ({text})")
+    return None
+
+
+class _Connection:
+    """The SQLite connection as the store's :class:`Db`: ordinary faults (a full disk, a lock
+    another program holds) become the store's errors, with what to do."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+
+    def execute(self, sql: str, params: Sequence[Any] = (), /) -> Rows:
+        try:
+            return self.conn.execute(sql, params)
+        except sqlite3.OperationalError as exc:
+            raise (translated(exc, self.path) or exc) from None
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]], /) -> object:
+        try:
+            return self.conn.executemany(sql, rows)
+        except sqlite3.OperationalError as exc:
+            raise (translated(exc, self.path) or exc) from None
+
+
 class SqliteBackend:
     """An SQLite store file (see the module's text)."""
 
@@ -63,13 +123,16 @@ class SqliteBackend:
                 self.conn = sqlite3.connect(path, timeout=lock_wait, isolation_level=None)
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open the incident store {path}: {exc}") from None
-        self.db: Db = self.conn
+        self.db: Db = _Connection(self.conn, path)
         try:
             if not self.read_only:
-                self.conn.execute("PRAGMA journal_mode=WAL")
-                self.conn.execute("PRAGMA synchronous=FULL")
-            self.conn.execute("PRAGMA foreign_keys=ON")
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=FULL")
+            self.db.execute("PRAGMA foreign_keys=ON")
             self.version()
+        except StoreError:
+            self.conn.close()
+            raise
         except sqlite3.DatabaseError as exc:
             self.conn.close()
             raise _not_a_store(path, exc) from None
@@ -80,7 +143,7 @@ class SqliteBackend:
         return _not_a_store(self.path, exc) if isinstance(exc, sqlite3.DatabaseError) else None
 
     def version(self) -> int:
-        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
 
     def migrations(self) -> list[tuple[int, Step]]:
         """A new file gets the newest schema at once; an older store each step after its own."""
@@ -104,19 +167,21 @@ class SqliteBackend:
                 return
             except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc) and "busy" not in str(exc):
-                    raise StoreError(f"{self.path}: {exc}") from None
+                    raise (translated(exc, self.path) or StoreError(f"{self.path}: {exc}")) from None
                 if time.monotonic() > deadline:
+                    held = holders(self.path)
+                    by = f" (held by process {', '.join(held)})" if held else ""
                     raise StoreError(
-                        f"{self.path} stayed locked by another terminal for {self.lock_wait:.0f} s; "
+                        f"{self.path} stayed locked by another terminal for {self.lock_wait:.0f} s{by}; "
                         "try again (nothing was written)"
                     ) from None
                 time.sleep(0.05)
 
     def begin_read(self) -> None:
-        self.conn.execute("BEGIN")
+        self.db.execute("BEGIN")
 
     def commit(self) -> None:
-        self.conn.execute("COMMIT")
+        self.db.execute("COMMIT")
 
     def rollback(self) -> None:
         if self.conn.in_transaction:

@@ -152,10 +152,10 @@ class Store:
         self.backend.begin_write(incident)
         try:
             yield self.db
+            self.backend.commit()  # a commit that fails (a full disk) is rolled back too
         except BaseException:
             self.backend.rollback()
             raise
-        self.backend.commit()
 
     def keep_plan(self, name: str, text: str, stored: str) -> str:
         """Store a plan's text (once per content) and return its hash."""
