@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from planner.cli.app import PLAN, emit_json, say, styler
+from planner.cli.options import PLAN
+from planner.cli.streams import emit_json, say, styler
 from planner.errors import PlanError
 
 if TYPE_CHECKING:

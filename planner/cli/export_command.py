@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from planner.cli.app import FAILED, FORCE, PLAN, SCENARIO, say, write_output
+from planner.cli.options import FAILED, FORCE, PLAN, SCENARIO
+from planner.cli.streams import say, write_output
 from planner.errors import UsageError
 
 if TYPE_CHECKING:
