@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
 from models.plan import Plan
 from planner.audit.context import AuditContext
-from planner.audit.findings import Finding, ReadinessAnswer
+from planner.audit.findings import Finding, ReadinessAnswer, Severity
 from planner.audit.readiness import coverage, plan_answers, rto_answer
-from planner.audit.rules import RULES
-from planner.audit.running import locate, located_findings, report_order, run_rules, whole
+from planner.audit.registry import RUN_RULES
+from planner.audit.rule_runner import locate, located_findings, report_order, run_rules, whole
 from planner.engine.planning import CyclicGraphError, plan_recovery
 from planner.errors import YamlPath
 from planner.planfile.loader import LoadedPlan, list_lengths
@@ -58,7 +58,7 @@ def split_audit(ctx: AuditContext, reviews: tuple[int, int] | None) -> Outcome:
         engine_side.cancel()  # the engine needs a valid graph: its work is void
         loaded.ensure_checked()
         return whole(ctx, reviews)
-    findings = located_findings(ctx, [r for r in RULES.values() if not r.planning])
+    findings = located_findings(ctx, [r for r in RUN_RULES if not r.planning])
     answers = plan_answers(ctx, reviews)
     figures = coverage(ctx)
     # While the worker runs the engine: locate the key its RTO rules report at.
@@ -78,7 +78,7 @@ def split_audit(ctx: AuditContext, reviews: tuple[int, int] | None) -> Outcome:
     return findings, answers, figures
 
 
-_Row = tuple[str, str, str, str | None, str | None, str | None, str | None, YamlPath]
+_Row = tuple[str, Severity, str, str | None, str | None, str | None, str | None, YamlPath]
 
 
 def _engine_side(ctx: AuditContext) -> tuple[list[_Row], ReadinessAnswer] | None:
@@ -89,7 +89,7 @@ def _engine_side(ctx: AuditContext) -> tuple[list[_Row], ReadinessAnswer] | None
         ctx.planning = plan_recovery(ctx.plan)
     except CyclicGraphError:
         return None
-    found = run_rules(ctx, [r for r in RULES.values() if r.planning])
+    found = run_rules(ctx, [r for r in RUN_RULES if r.planning])
     rows = [(f.rule, f.severity, f.message, f.service, f.dependency, f.team, f.person, f.path) for f in found]
     return rows, rto_answer(ctx)
 

@@ -15,6 +15,7 @@ from models.plan import Plan
 from planner import audit
 from planner.audit import as_of_moment, run_audit
 from planner.audit import split as split_module
+from planner.audit.registry import RUN_RULES
 from planner.audit.split import Forked, WorkerLostError, can_fork
 from planner.planfile.loader import load_source
 from planner.planfile.source import Source
@@ -72,7 +73,8 @@ def test_only_planning_rules_read_the_planning(monkeypatch: pytest.MonkeyPatch) 
             return super().__getattribute__(name)
 
     loaded = load_source(Source("plan.yaml", dump_yaml(_sample()), "yaml"))
-    for rule in audit.RULES.values():
+    for rule in RUN_RULES:
+        assert rule.check is not None
         read.clear()
         ctx = Watched(loaded=loaded, as_of=as_of_moment(date(2026, 11, 28)), workarounds=[], planning=None)
         list(rule.check(ctx))

@@ -1,4 +1,5 @@
-"""Audit output: text for people (grouped by severity, then service), JSON, and SARIF 2.1.0."""
+"""The audit report as text for people (grouped by severity, then service), as JSON, and as
+SARIF 2.1.0 (its rule descriptors from :mod:`planner.audit.registry`)."""
 
 from __future__ import annotations
 
@@ -7,17 +8,16 @@ from pathlib import Path
 from typing import Any
 
 import planner
-from planner.audit.findings import AuditReport, Finding
-from planner.audit.rules import RULES
+from planner.audit.findings import AuditReport, Finding, Severity
+from planner.audit.registry import INVALID_PLAN as INVALID_PLAN_RULE
+from planner.audit.registry import RULES, RUN_RULES
 from planner.errors import PlanError
 from planner.style import Style, plain, plural
 
-_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+"""SARIF's level of each severity."""
 
-INVALID_PLAN = "invalid-plan"
-"""Not an audit rule: what a JSON or SARIF audit reports when the plan cannot be read at all,
-so that a CI job uploading the document still gets one (and the job fails on exit 2)."""
-_INVALID_PLAN_SUMMARY = "the plan cannot be read or is not a valid plan; nothing else was audited"
+INVALID_PLAN = INVALID_PLAN_RULE.id
 
 
 def unreadable_report(error: PlanError, file: str, as_of: str, scenario: str | None) -> AuditReport:
@@ -26,7 +26,7 @@ def unreadable_report(error: PlanError, file: str, as_of: str, scenario: str | N
     findings = [
         Finding(
             rule=INVALID_PLAN,
-            severity="error",
+            severity=INVALID_PLAN_RULE.severity,
             message=p.message,
             service=p.service,
             dependency=p.dependency,
@@ -40,7 +40,7 @@ def unreadable_report(error: PlanError, file: str, as_of: str, scenario: str | N
     return AuditReport(plan_name="", file=file, as_of=as_of, scenario=scenario, findings=findings)
 
 
-_HEADING = {"error": "ERRORS", "warning": "WARNINGS", "info": "INFO"}
+_HEADING = {Severity.ERROR: "ERRORS", Severity.WARNING: "WARNINGS", Severity.INFO: "INFO"}
 
 
 def audit_json(report: AuditReport) -> dict[str, Any]:
@@ -84,7 +84,7 @@ def render_audit(report: AuditReport, style: Style = plain) -> str:
     counts = report.summary()
     scope = f", scenario {report.scenario}" if report.scenario else ""
     lines = [style(f"Audit of '{report.plan_name}' ({report.file}) as of {report.as_of}{scope}", "bold"), ""]
-    role = {"error": "error", "warning": "warning", "info": "dim"}
+    role = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "dim"}
     for severity, group in groupby(report.findings, key=lambda f: f.severity):
         items = list(group)
         lines.append(style(f"{_HEADING[severity]} ({len(items)})", role[severity]))
@@ -117,20 +117,14 @@ def render_audit(report: AuditReport, style: Style = plain) -> str:
     return "\n".join(lines) + "\n"
 
 
-CHECK_FAILS = "check-fails"
-_CHECK_FAILS_SUMMARY = "a verify or check command failed when audit --run-checks ran it"
-
-
 def audit_sarif(report: AuditReport) -> dict[str, Any]:
     """SARIF 2.1.0: one run, every rule described, every result located in the plan file."""
-    rule_ids = list(RULES)
-    descriptors = [(r.id, r.summary, r.severity) for r in RULES.values()]
-    if any(f.rule == INVALID_PLAN for f in report.findings):
-        rule_ids.append(INVALID_PLAN)
-        descriptors.append((INVALID_PLAN, _INVALID_PLAN_SUMMARY, "error"))
-    if any(f.rule == CHECK_FAILS for f in report.findings):  # only with --run-checks
-        rule_ids.append(CHECK_FAILS)
-        descriptors.append((CHECK_FAILS, _CHECK_FAILS_SUMMARY, "error"))
+    used = {f.rule for f in report.findings}
+    descriptors = list(RUN_RULES)  # every rule an audit runs; the others where they were reported
+    if INVALID_PLAN in used:
+        descriptors.append(INVALID_PLAN_RULE)
+    descriptors += [r for r in RULES if r.check is None and r.id in used]
+    rule_ids = [r.id for r in descriptors]
     uri = Path(report.file).as_posix() if report.file != "<stdin>" else "stdin"
     results = []
     for f in report.findings:
@@ -159,12 +153,12 @@ def audit_sarif(report: AuditReport) -> dict[str, Any]:
                         "informationUri": "https://github.com/recovery-planner/recovery-planner",
                         "rules": [
                             {
-                                "id": rule_id,
-                                "name": rule_id,
-                                "shortDescription": {"text": summary},
-                                "defaultConfiguration": {"level": _LEVEL[severity]},
+                                "id": r.id,
+                                "name": r.id,
+                                "shortDescription": {"text": r.summary},
+                                "defaultConfiguration": {"level": _LEVEL[r.severity]},
                             }
-                            for rule_id, summary, severity in descriptors
+                            for r in descriptors
                         ],
                     }
                 },
