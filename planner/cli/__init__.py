@@ -26,7 +26,7 @@ from collections.abc import Sequence
 import click
 
 from planner.cli.commands import cli  # its commands are imported when used
-from planner.cli.streams import say
+from planner.cli.streams import ReaderGoneError, say
 from planner.errors import PlannerError
 
 EXIT_OK = 0
@@ -100,7 +100,7 @@ def _main(args: list[str]) -> int:
             raise
         say(f"{exc.label}: {exc}", err=True)
         return exc.exit_code
-    except BrokenPipeError:
+    except (BrokenPipeError, ReaderGoneError):  # `planner ... | head`: the reader has what it wanted
         _silence_stdout()
         return EXIT_OK
     except OSError as exc:

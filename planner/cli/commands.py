@@ -15,6 +15,8 @@ from typing import Any
 
 import click
 
+from planner.cli.streams import ReaderGoneError
+
 COMMANDS: Mapping[str, str] = {
     "validate": "planner.cli.plan_commands:validate",
     "schema": "planner.cli.plan_commands:schema",
@@ -81,8 +83,20 @@ class LazyGroup(click.Group):
         return load_command(where) if where is not None else super().get_command(ctx, cmd_name)
 
 
+class PlannerGroup(LazyGroup):
+    """The ``planner`` group: a reader that goes away before taking all of standard output
+    (``planner export --format png | head -c 10``) reaches :func:`planner.cli.main` as
+    :class:`ReaderGoneError`, which ends the command quietly, instead of click's bare exit 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError as exc:
+            raise ReaderGoneError from exc
+
+
 @click.group(
-    cls=LazyGroup,
+    cls=PlannerGroup,
     lazy=COMMANDS,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog="Add --debug to any command to see a traceback instead of a short error. "

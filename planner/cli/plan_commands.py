@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from planner.cli.options import FAILED, FORMAT, PLAN, SCENARIO, debugging
+from planner.cli.options import FAILED, FORMAT, PLAN, SCENARIO, OutputFormat, debugging
 from planner.cli.streams import emit_json, say, styler
 from planner.errors import PlanError, Problem
 from planner.style import plural
@@ -84,7 +84,8 @@ def validate(plan: str, fmt: str) -> int:
 
 
 def _report_problems(problems: list[Problem], fmt: str) -> None:
-    if fmt == "json":
+    """Every problem, as JSON on stdout or as lines on stderr; then how many there are."""
+    if fmt == OutputFormat.JSON:
         out = {
             "valid": False,
             "problems": [
@@ -102,9 +103,10 @@ def _report_problems(problems: list[Problem], fmt: str) -> None:
                 for p in problems
             ],
         }
-        emit_json(out)
-    for problem in problems:
-        say(str(problem), err=True)
+        emit_json(out)  # every problem is in it: stderr only counts them
+    else:
+        for problem in problems:
+            say(str(problem), err=True)
     count = len(problems)
     say(f"{count} problem{'s' if count != 1 else ''}; the plan is not usable until fixed.", err=True)
 

@@ -18,6 +18,10 @@ if TYPE_CHECKING:
     from planner.style import Style
 
 
+class ReaderGoneError(Exception):
+    """Standard output's reader went away before taking everything (``planner ... | head``)."""
+
+
 def _coloured() -> bool:
     """Standard output is a terminal and NO_COLOR is not set."""
     return not os.environ.get("NO_COLOR") and sys.stdout.isatty()
