@@ -1,9 +1,9 @@
-"""The audit report as text for people (grouped by severity, then service), as JSON, and as
-SARIF 2.1.0 (its rule descriptors from :mod:`planner.audit.registry`)."""
+"""The audit report for machines: JSON, and SARIF 2.1.0 (its rule descriptors from
+:mod:`planner.audit.registry`); an unreadable plan's report (the text for people is
+:mod:`planner.audit.report_text`)."""
 
 from __future__ import annotations
 
-from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +12,6 @@ from planner.audit.findings import AuditReport, Finding, Severity
 from planner.audit.registry import INVALID_PLAN as INVALID_PLAN_RULE
 from planner.audit.registry import RULES, RUN_RULES
 from planner.errors import PlanError
-from planner.style import Style, plain, plural
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 """SARIF's level of each severity."""
@@ -38,9 +37,6 @@ def unreadable_report(error: PlanError, file: str, as_of: str, scenario: str | N
         for p in error.problems
     ]
     return AuditReport(plan_name="", file=file, as_of=as_of, scenario=scenario, findings=findings)
-
-
-_HEADING = {Severity.ERROR: "ERRORS", Severity.WARNING: "WARNINGS", Severity.INFO: "INFO"}
 
 
 def audit_json(report: AuditReport) -> dict[str, Any]:
@@ -77,44 +73,6 @@ def _finding_json(f: Finding) -> dict[str, Any]:
     out["message"] = f.message
     out["location"] = f.location
     return out
-
-
-def render_audit(report: AuditReport, style: Style = plain) -> str:
-    """Findings grouped by severity then service, a one-line summary, coverage, the checklist."""
-    counts = report.summary()
-    scope = f", scenario {report.scenario}" if report.scenario else ""
-    lines = [style(f"Audit of '{report.plan_name}' ({report.file}) as of {report.as_of}{scope}", "bold"), ""]
-    role = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "dim"}
-    for severity, group in groupby(report.findings, key=lambda f: f.severity):
-        items = list(group)
-        lines.append(style(f"{_HEADING[severity]} ({len(items)})", role[severity]))
-        tags: dict[str, str] = {}  # each rule id styled once, not once per finding
-        for subject, per in groupby(items, key=lambda f: f.service or f.team or "(plan)"):
-            lines.append(f"  {subject}")
-            for f in per:
-                tag = tags.get(f.rule)
-                if tag is None:
-                    tag = tags[f.rule] = style(f.rule, role[severity])
-                lines += (f"    {tag}  {f.location}", f"      {f.message}")
-        lines.append("")
-    lines.extend(f"note: {n}" for n in report.notes)
-    lines.append("Coverage:")
-    for name, (covered, total) in report.coverage.items():
-        share = f"{100 * covered / total:.0f}%" if total else "-"
-        lines.append(f"  {name:<28} {covered:>6} / {total:<6} {share:>5}")
-    lines += ["", "Readiness checklist:"]
-    mark = {"yes": style("yes", "success"), "no": style("NO ", "error"), "unknown": style("?  ", "warning")}
-    for answer in report.readiness:
-        lines.append(f"  [{mark[answer.answer]}] {answer.question}")
-        lines.append(f"        {answer.detail}")
-    lines.append("")
-    verdict = f"Verdict: {report.verdict()}"
-    lines.append(style(verdict, "error") if report.needs_work else verdict)
-    lines.append(
-        f"Summary: {plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, "
-        f"{counts['info']} info ({plural(len(report.findings), 'finding')})"
-    )
-    return "\n".join(lines) + "\n"
 
 
 def audit_sarif(report: AuditReport) -> dict[str, Any]:

@@ -100,6 +100,11 @@ class AsOf(click.ParamType[date, object]):
     help="text for people, json for machines, sarif for code-scanning UIs",
 )
 @click.option(
+    "--full",
+    is_flag=True,
+    help="text: list every finding (a long audit shows each rule's count and its worst findings)",
+)
+@click.option(
     "--fail-on",
     type=click.Choice([f.value for f in FailOn]),
     default=FailOn.ERROR.value,
@@ -133,6 +138,7 @@ def audit(  # noqa: PLR0917 - click passes every option positionally by name
     all_scenarios: bool,
     as_of: object,
     fmt: str,
+    full: bool,
     fail_on: str,
     run_checks: bool,
     jobs: int,
@@ -142,8 +148,9 @@ def audit(  # noqa: PLR0917 - click passes every option positionally by name
 
     Finds missing owners, unchecked dependencies, RTOs that cannot be met, stale runbooks,
     untested escalation paths, unassigned incident roles and workarounds that bypass dependency
-    checks. Rule severities can be changed per plan under `policy.rules`. Exit 1 when a finding
-    is at or above --fail-on (default: error), 0 otherwise, 2 for a plan that cannot be read.
+    checks; a long list is grouped by rule (--full lists every finding). Rule severities can be
+    changed per plan under `policy.rules`. Exit 1 when a finding is at or above --fail-on
+    (default: error), 0 otherwise, 2 for a plan that cannot be read.
 
     \b
     Examples:
@@ -181,16 +188,23 @@ def audit(  # noqa: PLR0917 - click passes every option positionally by name
     )
     if run_checks:
         _run_checks(loaded, scenario, report, jobs, timeout)
-    _emit(report, loaded, fmt, all_scenarios)
+    _emit(report, loaded, fmt, all_scenarios=all_scenarios, full=full)
+    return _exit_code(report, fail_on)
+
+
+def _exit_code(report: AuditReport, fail_on: str) -> int:
+    """1 when a finding is at or above ``fail_on``, else 0."""
     if fail_on == FailOn.NEVER:
         return 0
     threshold = _FAIL_RANK[fail_on]
     return 1 if any(_FAIL_RANK[f.severity] <= threshold for f in report.findings) else 0
 
 
-def _emit(report: AuditReport, loaded: LoadedPlan, fmt: str, all_scenarios: bool) -> None:
-    """Write the report in ``fmt`` (with the scenario table when asked)."""
-    from planner.audit.report_formats import audit_json, audit_sarif, render_audit
+def _emit(report: AuditReport, loaded: LoadedPlan, fmt: str, *, all_scenarios: bool, full: bool) -> None:
+    """Write the report in ``fmt`` (with the scenario table when asked; as text, every finding
+    or, when the list is long and not ``full``, each rule's count and worst findings)."""
+    from planner.audit.report_formats import audit_json, audit_sarif
+    from planner.audit.report_text import render_audit
 
     if fmt == AuditFormat.JSON:
         data = audit_json(report)
@@ -200,7 +214,8 @@ def _emit(report: AuditReport, loaded: LoadedPlan, fmt: str, all_scenarios: bool
     elif fmt == AuditFormat.SARIF:
         emit_json(audit_sarif(report))
     else:
-        say(render_audit(report, styler()), nl=False)
+        importance = {s.id: s.criticality.rank for s in loaded.plan.services}
+        say(render_audit(report, styler(), full=full, importance=importance), nl=False)
         if all_scenarios:
             say(_scenario_table(loaded, json_out=False))
 
