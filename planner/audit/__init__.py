@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 
-from planner.audit import spof as _spof  # noqa: F401 - registers the single-point-of-failure rule
 from planner.audit.context import AuditContext
 from planner.audit.findings import AuditReport, Finding
-from planner.audit.rules import RULES
-from planner.audit.running import whole
+from planner.audit.registry import RULES
+from planner.audit.rule_runner import whole
 from planner.audit.split import split_audit, worth_splitting
 from planner.engine.planning import plan_recovery
 from planner.engine.workarounds import WorkaroundSource, open_workarounds

@@ -12,8 +12,10 @@ Everything the split needs is here: no other module defers checks or forks.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
+import threading
 import traceback
 from collections.abc import Callable
 from functools import partial
@@ -21,10 +23,10 @@ from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
 from models.plan import Plan
 from planner.audit.context import AuditContext
-from planner.audit.findings import Finding, ReadinessAnswer
+from planner.audit.findings import Finding, ReadinessAnswer, Severity
 from planner.audit.readiness import coverage, plan_answers, rto_answer
-from planner.audit.rules import RULES
-from planner.audit.running import locate, located_findings, report_order, run_rules, whole
+from planner.audit.registry import RUN_RULES
+from planner.audit.rule_runner import locate, located_findings, report_order, run_rules, whole
 from planner.engine.planning import CyclicGraphError, plan_recovery
 from planner.errors import YamlPath
 from planner.planfile.loader import LoadedPlan, list_lengths
@@ -58,7 +60,7 @@ def split_audit(ctx: AuditContext, reviews: tuple[int, int] | None) -> Outcome:
         engine_side.cancel()  # the engine needs a valid graph: its work is void
         loaded.ensure_checked()
         return whole(ctx, reviews)
-    findings = located_findings(ctx, [r for r in RULES.values() if not r.planning])
+    findings = located_findings(ctx, [r for r in RUN_RULES if not r.planning])
     answers = plan_answers(ctx, reviews)
     figures = coverage(ctx)
     # While the worker runs the engine: locate the key its RTO rules report at.
@@ -78,7 +80,7 @@ def split_audit(ctx: AuditContext, reviews: tuple[int, int] | None) -> Outcome:
     return findings, answers, figures
 
 
-_Row = tuple[str, str, str, str | None, str | None, str | None, str | None, YamlPath]
+_Row = tuple[str, Severity, str, str | None, str | None, str | None, str | None, YamlPath]
 
 
 def _engine_side(ctx: AuditContext) -> tuple[list[_Row], ReadinessAnswer] | None:
@@ -89,7 +91,7 @@ def _engine_side(ctx: AuditContext) -> tuple[list[_Row], ReadinessAnswer] | None
         ctx.planning = plan_recovery(ctx.plan)
     except CyclicGraphError:
         return None
-    found = run_rules(ctx, [r for r in RULES.values() if r.planning])
+    found = run_rules(ctx, [r for r in RUN_RULES if r.planning])
     rows = [(f.rule, f.severity, f.message, f.service, f.dependency, f.team, f.person, f.path) for f in found]
     return rows, rto_answer(ctx)
 
@@ -110,6 +112,9 @@ class Forked(Generic[T]):
 
     The copy shares everything already built (a loaded plan costs nothing to hand over) and
     sends back only its result, pickled. Fork is POSIX-only; see :func:`can_fork`.
+
+    The copy never outlives this process, however it ends (a signal, SIGKILL included): it holds
+    the read end of a pipe only this process writes to, and exits as soon as that pipe closes.
     """
 
     def __init__(self, work: Callable[[], T]) -> None:
@@ -117,15 +122,26 @@ class Forked(Generic[T]):
 
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_send_result, args=(work, send), daemon=True)
+        lifeline, self._lifeline = os.pipe()  # the kernel closes our end when we end, however
+        self._process = context.Process(
+            target=_send_result, args=(work, send, lifeline, self._lifeline), daemon=True
+        )
         self._process.start()
         send.close()  # the parent's copy: EOF reaches us if the child dies before sending
+        os.close(lifeline)
 
     def cancel(self) -> None:
         """Stop the worker: its result is no longer wanted."""
         self._process.terminate()
         self._process.join()
         self._receive.close()
+        self._let_go()
+
+    def _let_go(self) -> None:
+        """Close our end of the lifeline (the worker has ended, or ends now)."""
+        if self._lifeline >= 0:
+            os.close(self._lifeline)
+            self._lifeline = -1
 
     def result(self) -> T:
         """Wait for the worker's result. An exception in the worker is raised again here, of the
@@ -141,10 +157,12 @@ class Forked(Generic[T]):
             ok, value = self._receive.recv()
         except EOFError:
             self._process.join()
+            self._let_go()
             raise WorkerLostError(f"a worker process ended with code {self._process.exitcode}") from None
         finally:
             self._receive.close()
         self._process.join()
+        self._let_go()
         if not ok:
             error, trace = cast("tuple[BaseException, str]", value)
             error.add_note(f"in a worker process:\n{trace}")
@@ -157,7 +175,9 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and (os.cpu_count() or 1) > 1
 
 
-def _send_result(work: Callable[[], object], send: Connection) -> None:
+def _send_result(work: Callable[[], object], send: Connection, lifeline: int, parents_end: int) -> None:
+    os.close(parents_end)  # our copy of it: only the parent may keep the lifeline open
+    threading.Thread(target=_exit_with_parent, args=(lifeline,), daemon=True).start()
     try:
         result: tuple[bool, object] = (True, work())
     except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent, which raises it
@@ -169,3 +189,12 @@ def _send_result(work: Callable[[], object], send: Connection) -> None:
         result = (False, (exc, trace))
     send.send(result)
     send.close()
+
+
+def _exit_with_parent(lifeline: int) -> None:
+    """In the worker: wait until the parent's end of ``lifeline`` closes (the parent ended, by a
+    signal or otherwise; nothing is ever written to it), then end this process at once."""
+    with contextlib.suppress(OSError):
+        while os.read(lifeline, 1):
+            pass
+    os._exit(1)

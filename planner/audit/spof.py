@@ -8,8 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from planner.audit.context import AuditContext
-from planner.audit.findings import Finding
-from planner.audit.rules import rule
+from planner.audit.findings import Finding, Severity
 from planner.engine.waves import restore_waves
 
 SHARE = 0.5
@@ -18,12 +17,6 @@ MINIMUM = 3
 """...and at least this many critical services other than itself."""
 
 
-@rule(
-    "single-point-of-failure",
-    "info",
-    "a service whose failure impacts a large share of critical services",
-    planning=True,
-)
 def single_point_of_failure(ctx: AuditContext) -> Iterator[Finding]:
     if ctx.planning is None:
         return
@@ -56,7 +49,7 @@ def single_point_of_failure(ctx: AuditContext) -> Iterator[Finding]:
             whom = f"itself and {count} that depend on it" if down > count else f"{count} that depend on it"
             yield Finding(
                 "single-point-of-failure",
-                "info",
+                Severity.INFO,
                 f"{s.id} alone takes down {down} of the {len(critical)} critical services ({whom}); "
                 "consider redundancy, a soft dependency where the dependents can run degraded, "
                 "or a scenario that exercises its failure",

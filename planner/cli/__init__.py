@@ -8,7 +8,7 @@ so, kept apart from 2 so that tests can tell a crash from a refusal of bad input
 This is also the one place that switches the cyclic garbage collector (see :func:`main`).
 
 Imports inside functions, in this package only, are deliberate: a command module is imported
-when one of its commands runs (``app.LazyGroup``), and each command imports the planner modules
+when one of its commands runs (see :mod:`planner.cli.commands`), and each command imports the planner modules
 it needs inside its function, because nearly every one of them loads pydantic's models and
 the engine (0.1-0.7 s; Textual alone 0.45 s), which the other commands of the same module,
 ``--help`` and shell completion must not pay for.
@@ -25,7 +25,8 @@ from collections.abc import Sequence
 
 import click
 
-from planner.cli.app import cli, say  # its commands are imported when used
+from planner.cli.commands import cli  # its commands are imported when used
+from planner.cli.streams import ReaderGoneError, say
 from planner.errors import PlannerError
 
 EXIT_OK = 0
@@ -99,7 +100,7 @@ def _main(args: list[str]) -> int:
             raise
         say(f"{exc.label}: {exc}", err=True)
         return exc.exit_code
-    except BrokenPipeError:
+    except (BrokenPipeError, ReaderGoneError):  # `planner ... | head`: the reader has what it wanted
         _silence_stdout()
         return EXIT_OK
     except OSError as exc:

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from planner.cli.app import FAILED, FORCE, PLAN, SCENARIO, say, write_output
+from planner.cli.options import FAILED, FORCE, PLAN
+from planner.cli.streams import say, write_output
 from planner.errors import UsageError
 
 if TYPE_CHECKING:
@@ -38,7 +39,12 @@ EXPORT_FORMATS = ["dot", "svg", "png", "pdf", "mermaid", "gantt", "markdown"]
     "-o", "--output", type=click.Path(dir_okay=False, writable=True), help="file to write (default: stdout)"
 )
 @FORCE
-@SCENARIO
+@click.option(
+    "--scenario",
+    metavar="ID",
+    help="a scenario of the plan: diagrams colour what it takes down and fade the rest (default: "
+    "coloured by criticality); gantt and markdown plan its recovery (default: every service failed)",
+)
 @FAILED
 @click.option(
     "--cluster",
@@ -47,7 +53,9 @@ EXPORT_FORMATS = ["dot", "svg", "png", "pdf", "mermaid", "gantt", "markdown"]
     show_default=True,
     help="group diagram nodes by owner team, by restore wave, or not at all",
 )
-@click.option("--focus", metavar="SERVICE", help="draw only the neighbourhood of SERVICE (large plans)")
+@click.option(
+    "--focus", metavar="SERVICE", help="draw (or, for gantt, schedule) only the neighbourhood of SERVICE"
+)
 @click.option("--depth", type=click.IntRange(1, 20), default=2, show_default=True, help="hops around --focus")
 @click.option(
     "--gantt-by",
@@ -82,9 +90,11 @@ def export(  # noqa: PLR0917 - click passes every option by name
     """Diagrams and the recovery runbook for documentation.
 
     Edges point the way restoration flows (dependency -> dependent): solid hard, dotted soft,
-    dashed hard without a check, red a check bypassed by an open workaround. Services with audit
-    errors are outlined. With --scenario, failed / impacted / degraded services are coloured and
-    the rest faded. svg, png and pdf need Graphviz's `dot`; dot, mermaid, gantt and markdown do not.
+    dashed hard without a check, red a check bypassed by an open workaround. Services are coloured
+    by criticality, or by --scenario (failed / impacted / degraded; the rest faded). The worst
+    audit errors are outlined (an open or expired workaround, an RTO no staffing meets, a broken
+    dependency, a critical service without an owner; the title counts them when over half would
+    be). svg, png, pdf need Graphviz's `dot`; dot, mermaid, gantt, markdown do not.
 
     \b
     Examples:
@@ -102,8 +112,7 @@ def export(  # noqa: PLR0917 - click passes every option by name
 
     loaded = load_plan(plan)
     valid = loaded.require_valid()
-    if focus is not None and focus not in {s.id for s in valid.services}:
-        known = {s.id for s in valid.services}
+    if focus is not None and focus not in (known := {s.id for s in valid.services}):
         raise UsageError(f"unknown service '{focus}' for --focus{did_you_mean(focus, known)}")
     planning = plan_recovery(valid, scenario, list(failed) or None)
     narrowed = bool(scenario or failed)
@@ -162,6 +171,6 @@ def _render(
     if fmt == "mermaid":
         return render_flowchart(view, detail=detail), None
     if fmt == "gantt":
-        return render_gantt(planning, gantt_by), None
+        return render_gantt(planning, gantt_by, only=set(view.nodes) if view.focus else None), None
     assert report is not None
     return render_runbook(planning, view, report, workarounds, datetime.now(UTC).date()), None

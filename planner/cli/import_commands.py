@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from planner.cli.app import FORCE, say, write_output
+from planner.cli.options import FORCE
+from planner.cli.streams import say, write_output
 from planner.style import plural
 
 if TYPE_CHECKING:

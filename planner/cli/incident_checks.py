@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from planner.cli.app import say
-from planner.cli.incident_commands import AS, AT, STORE, act, done, incident, when_of, who_is, with_incident
+from planner.cli.incident_options import AS, AT, STORE, when_of, who_is
+from planner.cli.recording import act, done, with_incident
+from planner.cli.streams import say
 from planner.errors import UsageError
 from planner.tracking.domain import actions
 
@@ -42,7 +43,7 @@ CWD = click.option(
 )
 
 
-@incident.command()
+@click.command()
 @click.argument("incident_id", metavar="ID")
 @click.argument("service")
 @click.option("--observed", metavar="TEXT", help="what you looked at (needed when the plan has no verify)")
@@ -80,7 +81,7 @@ def verify(  # noqa: PLR0917 - click passes every option
     return done(act(store_path, incident_id, actions.Verify(service, observed), who, when))
 
 
-@incident.command()
+@click.command()
 @click.argument("incident_id", metavar="ID")
 @click.argument("service")
 @click.argument("dependency")

@@ -9,14 +9,15 @@ from datetime import datetime
 import click
 
 from models.events import Event
-from planner.cli.incident_commands import AS, AT, STORE, act, done, incident, when_of, who_is, with_incident
+from planner.cli.incident_options import AS, AT, STORE, when_of, who_is
+from planner.cli.recording import act, done, with_incident
 from planner.tracking.domain import corrections
 from planner.tracking.domain.corrections import Amend, Void
 
 REASON = click.option("--reason", required=True, metavar="TEXT", help="why the record was wrong (required)")
 
 
-@incident.command()
+@click.command()
 @click.argument("incident_id", metavar="ID")
 @click.option("--detected", metavar="TIME", help="when the failure was really first detected")
 @click.option("--title", metavar="TEXT", help="the incident's right title")
@@ -45,7 +46,7 @@ def amend(  # noqa: PLR0917 - click passes every option
     return done(act(store_path, incident_id, Amend(reason, detected=seen, title=title), who, when))
 
 
-@incident.command()
+@click.command()
 @click.argument("incident_id", metavar="ID")
 @click.argument("seq", metavar="EVENT", type=int)
 @REASON
@@ -72,7 +73,7 @@ def void(  # noqa: PLR0917 - click passes every option
     )
 
 
-@incident.command("undo")
+@click.command("undo")
 @click.argument("incident_id", metavar="ID")
 @STORE
 @AS
@@ -84,7 +85,7 @@ def undo_last(incident_id: str, store_path: str | None, actor: str | None, at: s
     return _correct(store_path, incident_id, actor, at, corrections.undo)
 
 
-@incident.command("reopen")
+@click.command("reopen")
 @click.argument("incident_id", metavar="ID")
 @REASON
 @STORE

@@ -4,6 +4,11 @@ must be exactly the one a single process gives."""
 from __future__ import annotations
 
 import dataclasses
+import os
+import signal
+import subprocess
+import sys
+import time
 from datetime import date
 from typing import Any
 
@@ -15,6 +20,7 @@ from models.plan import Plan
 from planner import audit
 from planner.audit import as_of_moment, run_audit
 from planner.audit import split as split_module
+from planner.audit.registry import RUN_RULES
 from planner.audit.split import Forked, WorkerLostError, can_fork
 from planner.planfile.loader import load_source
 from planner.planfile.source import Source
@@ -72,7 +78,8 @@ def test_only_planning_rules_read_the_planning(monkeypatch: pytest.MonkeyPatch) 
             return super().__getattribute__(name)
 
     loaded = load_source(Source("plan.yaml", dump_yaml(_sample()), "yaml"))
-    for rule in audit.RULES.values():
+    for rule in RUN_RULES:
+        assert rule.check is not None
         read.clear()
         ctx = Watched(loaded=loaded, as_of=as_of_moment(date(2026, 11, 28)), workarounds=[], planning=None)
         list(rule.check(ctx))
@@ -120,3 +127,48 @@ def test_a_worker_that_dies_is_reported() -> None:
 
 def test_a_worker_result_comes_back() -> None:
     assert Forked(lambda: {"a": [1, 2, 3]}).result() == {"a": [1, 2, 3]}
+
+
+_FOREVER = """
+import sys, time
+from planner.audit.split import Forked
+
+def forever():
+    while True:
+        time.sleep(0.05)
+
+worker = Forked(forever)
+print(worker._process.pid, flush=True)
+worker.result()
+"""
+
+
+def _gone(pid: int) -> bool:
+    """``pid`` has ended (a zombie nobody reaped has ended too)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.skipif(not can_fork() or not os.path.isdir("/proc/self"), reason="needs fork and /proc")
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGKILL])
+def test_a_worker_never_outlives_its_parent(sig: signal.Signals) -> None:
+    """A large audit killed while its worker runs (by any signal, SIGKILL too) leaves no process
+    behind: the worker ends with its parent."""
+    parent = subprocess.Popen([sys.executable, "-c", _FOREVER], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    worker = int(parent.stdout.readline())
+    try:
+        parent.send_signal(sig)
+        parent.wait(timeout=60)
+        deadline = time.monotonic() + 60  # a liveness wait, not a timing assertion
+        while not _gone(worker) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _gone(worker), f"worker {worker} outlived its parent (killed by {sig.name})"
+    finally:
+        if not _gone(worker):
+            os.kill(worker, signal.SIGKILL)
+        parent.kill()
+        parent.wait()

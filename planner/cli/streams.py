@@ -1,13 +1,13 @@
-"""The command group and its commands; each returns an exit code."""
+"""What the commands write and read: lines for people (made safe for a terminal, fitted to its
+width), JSON for machines, files for ``-o``, text from standard input."""
 
 from __future__ import annotations
 
 import errno
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import click
 
@@ -18,151 +18,8 @@ if TYPE_CHECKING:
     from planner.style import Style
 
 
-def debugging() -> bool:
-    """True when the user asked for tracebacks with ``--debug``."""
-    ctx = click.get_current_context(silent=True)
-    return bool(ctx and isinstance(ctx.obj, dict) and ctx.obj.get("debug"))
-
-
-PLAN = click.argument("plan", metavar="PLAN", type=click.Path(dir_okay=False, allow_dash=True))
-FORMAT = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for machines",
-)
-
-
-class LazyGroup(click.Group):
-    """A command group whose commands are imported when they are used, so that each command
-    pays only for its own modules (``planner incident note`` loads neither the engine nor
-    Graphviz nor Textual). ``lazy`` maps a command name to a function that imports and returns
-    it; listing the commands (``--help``) imports them all."""
-
-    def __init__(self, *args: Any, lazy: dict[str, Callable[[], click.Command]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.lazy = lazy
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*super().list_commands(ctx), *self.lazy})
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        load = self.lazy.get(cmd_name)
-        return load() if load is not None else super().get_command(ctx, cmd_name)
-
-
-# Each loader imports its command's module when the command runs (that is the point).
-def _plan_command(name: str) -> Callable[[], click.Command]:
-    def load() -> click.Command:
-        from planner.cli import plan_commands
-
-        return plan_commands.COMMANDS[name]
-
-    return load
-
-
-def _audit() -> click.Command:
-    from planner.cli.audit_command import audit
-
-    return audit
-
-
-def _export() -> click.Command:
-    from planner.cli.export_command import export
-
-    return export
-
-
-def _import() -> click.Command:
-    from planner.cli.import_commands import import_group
-
-    return import_group
-
-
-def _incident() -> click.Command:
-    from planner.cli import incident_actions, incident_checks, incident_corrections  # noqa: F401 - add commands
-    from planner.cli.incident_commands import incident
-
-    return incident
-
-
-def _report() -> click.Command:
-    from planner.cli.incident_commands import report
-
-    return report
-
-
-def _kpi() -> click.Command:
-    from planner.cli.incident_commands import kpi
-
-    return kpi
-
-
-def _store() -> click.Command:
-    from planner.cli.store_commands import store_group
-
-    return store_group
-
-
-def _track() -> click.Command:
-    from planner.cli.track_command import track
-
-    return track
-
-
-COMMANDS: dict[str, Callable[[], click.Command]] = {
-    **{name: _plan_command(name) for name in ("validate", "schema", "impact", "order", "schedule")},
-    "audit": _audit,
-    "export": _export,
-    "import": _import,
-    "incident": _incident,
-    "report": _report,
-    "kpi": _kpi,
-    "track": _track,
-    "store": _store,
-}
-"""Every command of ``planner``, by name."""
-
-
-@click.group(
-    cls=LazyGroup,
-    lazy=COMMANDS,
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-    epilog="Add --debug to any command to see a traceback instead of a short error. "
-    "Exit codes: 0 ok, 1 the answer is 'no' (findings, refused action), 2 bad input or usage, "
-    "70 an internal error (a bug: please report it).",
-)
-@click.version_option(package_name="recovery-planner", prog_name="planner")
-def cli() -> None:
-    """Dependency-graph recovery planner for IT incident response.
-
-    Keep a plan (YAML or JSON, in git) of your services, their dependencies with verification
-    checks, owner teams and RTOs; the planner says what a failure takes down, what to restore
-    first, who owns each step and how to confirm it worked.
-
-    \b
-    Start with:
-      planner validate examples/enterprise.yaml
-      planner schedule examples/enterprise.yaml --scenario storage-outage
-      planner audit examples/enterprise.yaml
-      planner export examples/enterprise.yaml --format markdown -o runbook.md
-      planner import compose docker-compose.yml -o plan.yaml
-      planner track examples/enterprise.yaml --scenario storage-outage --exercise
-      planner incident --help
-    """
-
-
-SCENARIO = click.option(
-    "--scenario", metavar="ID", help="a scenario of the plan (default: every service failed)"
-)
-FAILED = click.option(
-    "--failed",
-    metavar="A,B",
-    multiple=True,
-    help="failed service ids, comma-separated or repeated (instead of --scenario)",
-)
+class ReaderGoneError(Exception):
+    """Standard output's reader went away before taking everything (``planner ... | head``)."""
 
 
 def _coloured() -> bool:
@@ -254,9 +111,6 @@ def stdin_text(what: str) -> str:
             f"{what} from standard input is not UTF-8 (byte 0x{data[exc.start]:02x} at offset "
             f"{exc.start}); convert it, e.g. with iconv -t utf-8"
         ) from None
-
-
-FORCE = click.option("--force", is_flag=True, help="replace the -o file if it exists")
 
 
 def write_output(
