@@ -13,6 +13,7 @@ from planner.audit.running import whole
 from planner.audit.split import split_audit, worth_splitting
 from planner.engine.planning import plan_recovery
 from planner.engine.workarounds import WorkaroundSource, open_workarounds
+from planner.planfile.lifetime import keep_until_exit
 from planner.planfile.loader import LoadedPlan
 
 __all__ = ["RULES", "AuditReport", "Finding", "as_of_moment", "run_audit"]
@@ -62,7 +63,7 @@ def run_audit(
     notes = []
     if loaded.problems:
         notes.append("RTO rules and single-point-of-failure skipped: fix the dependency errors first")
-    return AuditReport(
+    report = AuditReport(
         plan_name=plan.name,
         file=loaded.source.name,
         as_of=as_of.date().isoformat(),
@@ -72,3 +73,5 @@ def run_audit(
         coverage=figures,
         notes=notes,
     )
+    keep_until_exit(report, ctx)
+    return report

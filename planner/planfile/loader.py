@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 from models.plan import RULE_IDS, Exercise, Person, Plan, Policy, Roles, Scenario, Service, Team, Workaround
 from planner.errors import PlanError, Problem, YamlPath
 from planner.planfile.blocklocate import ExpectedLength
+from planner.planfile.lifetime import keep_until_exit
 from planner.planfile.messages import KEY_ERRORS, kind_word, translate
 from planner.planfile.references import check_references
 from planner.planfile.source import Source, parse, read_source
@@ -94,6 +95,7 @@ def load_source(source: Source, *, references: bool = True) -> LoadedPlan:
         problems.extend(check_references(lenient, partial=partial))
         raise PlanError(_located(source, problems))
     loaded = LoadedPlan(plan=plan, source=source, checked=False)
+    keep_until_exit(loaded)
     if references:
         loaded.ensure_checked()
     return loaded
