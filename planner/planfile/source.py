@@ -40,7 +40,6 @@ class Source:
     format: Literal["yaml", "json"]
     """Which parser reads it."""
     _positions: dict[YamlPath, Position | None] = field(default_factory=dict, repr=False)
-    _block: BlockLocator | None = field(default=None, repr=False)
 
     def locate(
         self, paths: Collection[YamlPath], expected: ExpectedLength | None = None
@@ -57,12 +56,10 @@ class Source:
         known = self._positions
         missing = [p for p in dict.fromkeys(paths) if p not in known]
         if missing and expected is not None:
-            if self._block is None:
-                self._block = BlockLocator(self.text, expected)
             # A large document's exact scan costs seconds (30 s at 100,000 services): there, a
             # path the block reader cannot resolve gets its nearest resolvable ancestor instead.
             nearest_ok = len(self.text) > EXACT_SCAN_LIMIT
-            block, unsure = self._block, []
+            block, unsure = BlockLocator(self.text, expected), []
             for path in missing:
                 position = block.locate(path)
                 if position is None and nearest_ok:
@@ -75,6 +72,9 @@ class Source:
                 else:
                     known[path] = position
             missing = unsure
+            # the block reader (its lines and caches take twice the text's size, 120 MB at
+            # 100,000 services) is dropped here, before the caller goes on to build its output
+            del block
         if missing:
             wanted = {p[:i] for p in missing for i in range(len(p) + 1)}
             found = scan(self.text, wanted).positions

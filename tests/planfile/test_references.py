@@ -1,13 +1,18 @@
-"""The referential checks' cost: each distinct unknown id is worked out once."""
+"""Loading large plans: each distinct unknown id worked out once, services validated one by one."""
 
 from __future__ import annotations
 
 import difflib
+from pathlib import Path
 
 import pytest
 
 from models.plan import Plan
+from planner.errors import PlanError
+from planner.planfile import loader
+from planner.planfile.loader import load_plan
 from planner.planfile.references import check_references
+from tests.conftest import ROOT
 
 
 def test_validate_works_out_each_unknown_id_once(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -27,3 +32,24 @@ def test_validate_works_out_each_unknown_id_once(monkeypatch: pytest.MonkeyPatch
     assert len(problems) == 200
     assert all(p.message.endswith("did you mean 'core-hub'?") for p in problems)
     assert calls == ["core-hb"]
+
+
+_CORPUS = sorted([*(ROOT / "tests" / "data" / "bad").iterdir(), *(ROOT / "examples").glob("*.yaml")])
+
+
+@pytest.mark.parametrize("path", _CORPUS, ids=lambda p: p.name)
+def test_services_validated_one_by_one_give_the_same_plan_and_problems(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a large plan's services are validated one at a time, each parsed item dropped once built;
+    # a problem sends it back to the whole document: the same plan, the same problems
+    def outcome() -> object:
+        try:
+            loaded = load_plan(path)
+        except PlanError as exc:
+            return exc.problems
+        return loaded.plan, loaded.problems
+
+    whole = outcome()
+    monkeypatch.setattr(loader, "IN_PLACE_FROM", 1)
+    assert outcome() == whole
