@@ -122,6 +122,26 @@ def _main(args: list[str]) -> int:
     return int(result or 0)
 
 
+_QUICK_EXIT = frozenset({"validate", "order", "impact", "schedule", "audit", "export"})
+"""Commands that read a plan, answer and end: they leave freeing the plan to the operating system
+(see :mod:`planner.planfile.lifetime`; at 100,000 services that saves a quarter of a parse). The
+others may hold a store open, which is closed the ordinary way."""
+
+
 def run() -> None:
     """Console-script entry point."""
+    args = sys.argv[1:]
+    if args and args[0] in _QUICK_EXIT and not any(a.startswith("--store") for a in args):
+        from planner.planfile.lifetime import keeping, start_keeping
+
+        start_keeping()
+        code = main()
+        if keeping():
+            try:
+                sys.stdout.flush()
+                sys.stderr.flush()
+            except (OSError, ValueError):  # said the ordinary way, on the ordinary exit
+                sys.exit(code)
+            os._exit(code)
+        sys.exit(code)
     sys.exit(main())
