@@ -29,7 +29,7 @@ ENGINE = sorted(
 
 def test_the_engine_modules_are_many() -> None:
     assert len(ENGINE) > 40
-    assert {"planner.engine.schedule", "planner.tracking.persistence.store", "planner.audit.split"} <= set(
+    assert {"planner.engine.schedule", "planner.tracking.persistence.store", "planner.audit.rules"} <= set(
         ENGINE
     )
 
