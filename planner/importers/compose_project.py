@@ -97,7 +97,18 @@ def _merge(base: Any, override: Any) -> Any:
     return plain(override)
 
 
-def _with_includes(files: Sequence[Path], variables: Mapping[str, str]) -> list[Path]:
+Loaded = dict[Path, tuple[dict[str, Any], Any]]
+"""Files read so far (their data and node tree): each is parsed once, not once for its
+``include`` entries and again for its services."""
+
+
+def _load(path: Path, loaded: Loaded) -> tuple[dict[str, Any], Any]:
+    if path not in loaded:
+        loaded[path] = load_file(path)
+    return loaded[path]
+
+
+def _with_includes(files: Sequence[Path], variables: Mapping[str, str], loaded: Loaded) -> list[Path]:
     """The files to read in order: each file's ``include`` entries (and theirs, to any depth,
     without recursion) before it; a file included twice is read once, a loop is an error."""
     out: list[Path] = []
@@ -105,7 +116,7 @@ def _with_includes(files: Sequence[Path], variables: Mapping[str, str]) -> list[
     for path in files:
         if path.resolve() in done:
             continue
-        stack = [(path, path.resolve(), iter(_included(path, variables)))]
+        stack = [(path, path.resolve(), iter(_included(path, variables, loaded)))]
         while stack:
             current, real, pending = stack[-1]
             target = next(pending, None)
@@ -119,13 +130,13 @@ def _with_includes(files: Sequence[Path], variables: Mapping[str, str]) -> list[
                 chain = " -> ".join(str(p) for p, _, _ in stack)
                 raise PlannerError(f"{target}: 'include' loops back to itself ({chain} -> {target})")
             if target_real not in done:
-                stack.append((target, target_real, iter(_included(target, variables))))
+                stack.append((target, target_real, iter(_included(target, variables, loaded))))
     return out
 
 
-def _included(path: Path, variables: Mapping[str, str]) -> list[Path]:
+def _included(path: Path, variables: Mapping[str, str], loaded: Loaded) -> list[Path]:
     """The files ``path`` includes, relative to its folder."""
-    data, _ = load_file(path)
+    data, _ = _load(path, loaded)
     out = []
     for entry in data.get("include") or []:
         named = entry.get("path") if isinstance(entry, dict) else entry
@@ -188,7 +199,8 @@ def load_project(
         variables = {**read_env_file(dotenv), **variables}
     elif env_file is not None:
         raise PlannerError(f"no such env file: {env_file}")
-    services, warnings, named = _read_files(_with_includes(files, variables), variables)
+    loaded: Loaded = {}
+    services, warnings, named = _read_files(_with_includes(files, variables, loaded), variables, loaded)
     extends = Extends(services, files[0].parent, variables, _merge)
     resolved = {name: extends.resolve(name) for name in services}
     for name, service in services.items():
@@ -215,7 +227,7 @@ def load_project(
 
 
 def _read_files(
-    paths: Sequence[Path], variables: Mapping[str, str]
+    paths: Sequence[Path], variables: Mapping[str, str], loaded: Loaded
 ) -> tuple[dict[str, ComposeService], list[str], str | None]:
     """Read, interpolate and merge ``paths`` in order: the services, warnings about unset
     variables, and the last ``name:`` given."""
@@ -223,7 +235,7 @@ def _read_files(
     warnings: list[str] = []
     named: str | None = None
     for path in paths:
-        data, node = load_file(path)
+        data, node = _load(path, loaded)
         unset: set[str] = set()
         data = interpolate_document(data, variables, str(path), unset)
         if unset:
