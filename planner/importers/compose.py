@@ -144,8 +144,9 @@ HEALTHCHECK_NOTE = [
     "project's directory (`--cwd`) on a machine that runs its containers.",
 ]
 STATUS_NOTE = [
-    "check commands ask `docker compose ps` how a service ended or stands: run them (`--run`,",
-    "`audit --run-checks`) from the project's directory (`--cwd`) on a machine that runs its containers.",
+    "verify and check commands ask `docker compose ps` whether a container is healthy or a one-shot",
+    "job ended well: run them (`--run`, `audit --run-checks`) from the project's directory (`--cwd`)",
+    "on a machine that runs its containers.",
 ]
 
 
@@ -159,19 +160,21 @@ def _variables_note(names: Iterable[str]) -> list[str]:
 
 
 def _header_notes(project: ComposeProject, deps: Mapping[str, Mapping[str, dict[str, Any]]]) -> list[str]:
-    """What the header says about the commands: the healthcheck note when there is one, the
-    status note when only ``docker compose ps`` checks are written, and the variables they need."""
+    """What the header says about the commands: the healthcheck note over ``docker compose
+    exec`` commands, the status note where the only commands ask ``docker compose ps`` (an
+    image's own healthcheck, a one-shot job's exit), none without commands; and the variables
+    the commands refer to."""
     services = project.services
-    checked = {n for n, s in services.items() if exec_command(n, s.config) is not None}
-    if checked:
+    in_container = [n for n, s in services.items() if healthcheck_command(s.config) is not None]
+    if in_container:
         lines = list(HEALTHCHECK_NOTE)
-    elif any(
+    elif any(image_healthcheck(s.config) for s in services.values()) or any(
         spec["condition"] == "service_completed_successfully" for d in deps.values() for spec in d.values()
     ):
         lines = list(STATUS_NOTE)
     else:
         return []
-    names = [name for n in checked for name in referenced(services[n].config)]
+    names = [name for n in in_container for name in referenced(services[n].config)]
     return lines + (_variables_note(names) if names else [])
 
 

@@ -216,6 +216,8 @@ def test_the_images_own_healthcheck_is_its_health_status(tmp_path: Path, run_cli
     assert services["api"]["depends_on"][0]["check"] == status
     text = out.read_text()
     assert "verify: " + status + "  # the healthcheck of db's image (the Compose file has no test)" in text
+    assert "Compose healthchecks" not in text
+    assert "# verify and check commands ask `docker compose ps` whether" in text
 
 
 def test_a_service_name_yaml_reads_as_a_boolean_is_said(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
@@ -249,4 +251,4 @@ def test_completion_checks_get_their_own_header(tmp_path: Path, run_cli) -> None
     _plan(run_cli("import", "compose", compose, "-o", out), out)
     text = out.read_text()
     assert "Compose healthchecks" not in text
-    assert "# check commands ask `docker compose ps`" in text
+    assert "# verify and check commands ask `docker compose ps` whether" in text
