@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from planner.cli.app import PLAN, emit_json, say, styler
+from planner.cli.params import Seconds
 from planner.errors import PlanError
 
 if TYPE_CHECKING:
@@ -99,7 +100,7 @@ class AsOf(click.ParamType[date, object]):
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0.1, max=3600),
+    type=Seconds(min=0.1, max=3600),
     default=30.0,
     show_default=True,
     metavar="SECONDS",

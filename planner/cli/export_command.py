@@ -35,7 +35,10 @@ EXPORT_FORMATS = ["dot", "svg", "png", "pdf", "mermaid", "gantt", "markdown"]
     "markdown: the recovery runbook",
 )
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, writable=True), help="file to write (default: stdout)"
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="file to write (default or -: stdout)",
 )
 @FORCE
 @SCENARIO
@@ -120,7 +123,7 @@ def export(  # noqa: PLR0917 - click passes every option by name
     )
     if fmt == "pdf" and page != "none" and data is not None:
         data = _on_paper(data, page)
-    if data is not None and output is None and sys.stdout.isatty():
+    if data is not None and output in (None, "-") and sys.stdout.isatty():
         raise UsageError(f"--format {fmt} is binary: give -o FILE or redirect standard output")
     write_output(output, text, data, force=force, inputs=(plan,))
     return 0

@@ -11,6 +11,7 @@ import click
 
 from planner.cli.app import say
 from planner.cli.incident_commands import AS, AT, STORE, act, done, incident, when_of, who_is, with_incident
+from planner.cli.params import Seconds
 from planner.errors import UsageError
 from planner.tracking import actions
 
@@ -28,7 +29,7 @@ RUN = click.option(
 )
 TIMEOUT = click.option(
     "--timeout",
-    type=click.FloatRange(min=0.1, max=3600),
+    type=Seconds(min=0.1, max=3600),
     default=30.0,
     show_default=True,
     metavar="SECONDS",
