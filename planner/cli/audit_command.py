@@ -62,7 +62,8 @@ class AsOf(click.ParamType[date, object]):
 @click.option(
     "--all-scenarios",
     is_flag=True,
-    help="also run every scenario and every single-service failure and list the worst",
+    help="also run every scenario and every single-service failure and list the worst (one "
+    "schedule each, up to 500,000 scheduled tasks in all: the output says what was left out)",
 )
 @click.option(
     "--as-of",
@@ -175,7 +176,7 @@ def _emit(report: AuditReport, loaded: LoadedPlan, fmt: str, all_scenarios: bool
     if fmt == "json":
         data = audit_json(report)
         if all_scenarios:
-            data["scenarios"] = _scenario_table(loaded, json_out=True)
+            data["scenarios"], data["scenarios_covered"] = _scenario_table(loaded, json_out=True)
         emit_json(data)
     elif fmt == "sarif":
         emit_json(audit_sarif(report))
@@ -223,7 +224,7 @@ def _scenario_table(loaded: LoadedPlan, json_out: bool) -> Any:
 
     if loaded.problems:
         if json_out:
-            return []
+            return [], "not run: the dependency graph has errors"
         return "\nScenarios: not run, the dependency graph has errors."
     outcomes, covered = all_scenarios(loaded.plan)
     if json_out:
@@ -238,7 +239,7 @@ def _scenario_table(loaded: LoadedPlan, json_out: bool) -> Any:
                 "makespan": o.makespan / 60,
             }
             for o in outcomes
-        ]
+        ], covered
     lines = [f"\nWorst scenarios ({covered}; top 10 by RTO misses, then unowned tasks):"]
     lines.append(
         f"  {'scenario':<32} {'impacted':>8} {'misses':>7} {'unachievable':>13} {'unowned':>8} "

@@ -99,7 +99,7 @@ def export(  # noqa: PLR0917 - click passes every option by name
     from planner.audit import as_of_moment, run_audit
     from planner.engine.planning import plan_recovery
     from planner.engine.workarounds import open_workarounds
-    from planner.export.view import COLLAPSE_ABOVE, build_view, outlined
+    from planner.export.view import COLLAPSE_ABOVE, FOCUS_LIMIT, build_view, outlined
     from planner.planfile.loader import load_plan
     from planner.suggest import did_you_mean
 
@@ -116,8 +116,9 @@ def export(  # noqa: PLR0917 - click passes every option by name
     report = run_audit(loaded, as_of_moment(None), scenario) if needed else None
     critical = {s.id for s in valid.services if s.criticality.value == "critical"}
     errors, note = outlined(report.findings if report else [], critical, len(valid.services))
-    view = build_view(planning, workarounds, errors, scenario=narrowed, focus=focus, depth=depth)
-    view.note = note
+    limit = None if detail or fmt in ("markdown", "gantt") else FOCUS_LIMIT
+    view = build_view(planning, workarounds, errors, scenario=narrowed, focus=focus, depth=depth, limit=limit)
+    _add_note(view, note)
     text, data = _render(
         fmt, cluster, gantt_by, detail, planning=planning, view=view, report=report, workarounds=workarounds
     )
@@ -127,6 +128,16 @@ def export(  # noqa: PLR0917 - click passes every option by name
         raise UsageError(f"--format {fmt} is binary: give -o FILE or redirect standard output")
     write_output(output, text, data, force=force, inputs=(plan,))
     return 0
+
+
+def _add_note(view: View, note: str) -> None:
+    """Add the audit outline's ``note`` to the title; say on stderr what a focus left out (the
+    view's own note), which the title says too."""
+    from planner.style import visible
+
+    if view.note:
+        say(f"note: {visible(view.note)}", err=True)
+    view.note = "; ".join(said for said in (note, view.note) if said)
 
 
 def _on_paper(pdf: bytes, page: str) -> bytes:
