@@ -68,6 +68,16 @@ def _silence_stdout() -> None:
         pass
 
 
+def _symlink_loop(exc: Exception) -> OSError | None:
+    """Python 3.11's ``Path.resolve`` reports a symbolic link loop as a RuntimeError ("Symlink
+    loop from '/x'"), 3.13 as the OSError it is: the OSError, whichever it was."""
+    prefix = "Symlink loop from "
+    if type(exc) is not RuntimeError or not str(exc).startswith(prefix):
+        return None
+    name = str(exc).removeprefix(prefix).strip("'\"")
+    return OSError(errno.ELOOP, os.strerror(errno.ELOOP), name)
+
+
 def _tolerant_streams() -> None:
     """Text a stream's encoding cannot hold (a plan's 'é' or '—' under
     ``PYTHONIOENCODING=latin-1`` or an ASCII locale, a file name's undecodable byte) is written
@@ -138,6 +148,8 @@ def _main(args: list[str]) -> int:
     except Exception as exc:  # the last resort: a bug must not greet a responder with a traceback
         if debug:
             raise
+        if (loop := _symlink_loop(exc)) is not None:
+            return _os_error(loop)
         say(
             f"internal error: {type(exc).__name__}: {exc}\n"
             "This is a bug in recovery-planner; run the same command with --debug for the "

@@ -139,11 +139,21 @@ def test_a_full_disk_leaves_the_old_file_whole_or_none(tmp_path: Path, plan: Pat
         ["export", "{plan}", "--format", "dot", "-o", f"{LONG}/x.dot"],
         ["export", "{plan}", "--format", "dot", "-o", "loop"],
         ["import", "compose", "{compose}", "-o", LONG],
+        ["import", "compose", "loop"],
         ["incident", "list", "--store", LONG],
         ["incident", "start", "{plan}", "--store", f"{LONG}/s.db"],
         ["audit", "{plan}", "--store", LONG],
     ],
-    ids=["o-name", "o-folder", "o-loop", "import-o", "store-list", "store-start", "audit-store"],
+    ids=[
+        "o-name",
+        "o-folder",
+        "o-loop",
+        "import-o",
+        "import-loop",
+        "store-list",
+        "store-start",
+        "audit-store",
+    ],
 )
 def test_os_refusals_are_one_line_naming_the_path(tmp_path: Path, plan: Path, args: list[str]) -> None:
     (tmp_path / "loop").symlink_to("loop2")
@@ -155,7 +165,8 @@ def test_os_refusals_are_one_line_naming_the_path(tmp_path: Path, plan: Path, ar
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr
     assert "internal error" not in done.stderr
-    named = argv[argv.index("-o") + 1] if "-o" in argv else argv[argv.index("--store") + 1]
+    flag = next((a for a in ("-o", "--store") if a in argv), None)
+    named = argv[argv.index(flag) + 1] if flag else argv[-1]
     assert named.split("/")[0] in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
 
