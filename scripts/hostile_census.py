@@ -171,8 +171,15 @@ def _os_fault_cases(work: Path) -> list[tuple[str, list[str], dict[str, Any]]]:
         "audit-store": lambda f: ["audit", str(plan), "--store", f],
         "kpi-store": lambda f: ["kpi", "--store", f],
     }
+    expect: dict[str, dict[str, Any]] = {
+        "hardlink": {"refused": True},  # -o the plan under another name: never overwritten
+        "fifo": {"refused": True},
+        "device": {"refused": True},
+        "dash": {"no_file": "-"},  # standard output, not a file named '-'
+        "newline": {"forged": "wrote b"},  # one 'wrote' line, whatever the name holds
+    }
     cases: list[tuple[str, list[str], dict[str, Any]]] = [
-        (f"{where} {fault}", make(path), {})
+        (f"{where} {fault}", make(path), _expected(expect, where, fault))
         for where, make in takes_path.items()
         for fault, path in faults.items()
     ]
@@ -185,6 +192,13 @@ def _os_fault_cases(work: Path) -> list[tuple[str, list[str], dict[str, Any]]]:
         ("disk full (file size limit)", [*export, "-o", "big.md", "--force"], {"disk_full": True}),
     ]
     return cases
+
+
+def _expected(expect: dict[str, dict[str, Any]], where: str, fault: str) -> dict[str, Any]:
+    """What an -o must do beyond not crashing (the hard link is to the plan export reads)."""
+    if not where.endswith("-o") or (fault == "hardlink" and not where.startswith("export")):
+        return {}
+    return expect.get(fault, {})
 
 
 _INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
@@ -313,11 +327,16 @@ def _census(python: str, title: str, cases: list[tuple[str, list[str], dict[str,
         if outcome.startswith("crash"):
             said = [line for line in err.splitlines() if line.strip() and not line.startswith("Command ")]
             said = said[-2:-1] or [""]
-            bad.append(f"  {_escaped(label)}: {outcome}: {_escaped(said[0])}")
+            bad.append(f"  {_escaped(label)}: {outcome}: {_escaped(said[0])[:150]}")
         elif how.get("bidi") and _INVISIBLE.search(shown):
             bad.append(f"  {_escaped(label)}: raw bidi or zero-width characters shown")
         elif how.get("refused") and outcome != "exit 2":
             bad.append(f"  {_escaped(label)}: accepted ({outcome}), should be refused")
+        elif "no_file" in how and (work / how["no_file"]).exists():
+            (work / how["no_file"]).unlink()
+            bad.append(f"  {_escaped(label)}: wrote a file named {how['no_file']}")
+        elif "forged" in how and any(line.startswith(how["forged"]) for line in err.splitlines()):
+            bad.append(f"  {_escaped(label)}: a second line forged on standard error")
         if how.get("seconds"):
             print(f"  {label}: {outcome}, {seconds:.1f} s, peak {peak / 1024:.0f} MB, {len(out):,} bytes out")
     print(f"{title}: {len(cases)} runs with {python}")
