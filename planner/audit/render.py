@@ -10,7 +10,7 @@ import planner
 from planner.audit.findings import AuditReport, Finding
 from planner.audit.rules import RULES
 from planner.errors import PlanError
-from planner.style import Style, plain, plural
+from planner.style import Style, plain, plural, visible
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
@@ -142,7 +142,7 @@ def audit_sarif(report: AuditReport) -> dict[str, Any]:
                 "ruleId": f.rule,
                 "ruleIndex": rule_ids.index(f.rule),
                 "level": _LEVEL[f.severity],
-                "message": {"text": f.message},
+                "message": {"text": visible(f.message)},  # a code-scanning UI shows it as text
                 "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}, "region": region}}],
                 "properties": {k: v for k, v in f.subjects().items() if v},
             }

@@ -4,6 +4,7 @@ read as another command on a terminal, the recovery screen, the runbook, a diagr
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from datetime import UTC, datetime, timedelta
@@ -103,3 +104,17 @@ async def test_the_recovery_screen_shows_them_as_escapes(incident) -> None:  # t
         assert table.select("db")
         await pilot.pause()
         assert "echo ok #\\u202e ; rm -rf ~" in str(screen.query_one(DetailPane).render())
+
+
+def test_sarif_messages_of_failed_checks_show_them_as_escapes(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    plan = tmp_path / "plan.yaml"  # `false` with an argument: fails, harmlessly
+    plan.write_text(
+        'version: 1\nname: x\nservices:\n  - id: db\n    verify: "false #\\u202e"\n', encoding="utf-8"
+    )
+    result = run_cli("audit", plan, "--run-checks", "--format", "sarif", "--fail-on", "never")
+    assert result.code == 0, result.err
+    messages = [r["message"]["text"] for r in json.loads(result.out)["runs"][0]["results"]]
+    failed = [m for m in messages if "fails now" in m]
+    assert failed, messages
+    assert "`false #\\u202e`" in failed[0]
+    assert not _raw(result.out), _raw(result.out)
