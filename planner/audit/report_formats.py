@@ -12,6 +12,7 @@ from planner.audit.findings import AuditReport, Finding, Severity
 from planner.audit.registry import INVALID_PLAN as INVALID_PLAN_RULE
 from planner.audit.registry import RULES, RUN_RULES
 from planner.errors import PlanError
+from planner.style import visible
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 """SARIF's level of each severity."""
@@ -94,7 +95,7 @@ def audit_sarif(report: AuditReport) -> dict[str, Any]:
                 "ruleId": f.rule,
                 "ruleIndex": rule_ids.index(f.rule),
                 "level": _LEVEL[f.severity],
-                "message": {"text": f.message},
+                "message": {"text": visible(f.message)},  # a code-scanning UI shows it as text
                 "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}, "region": region}}],
                 "properties": {k: v for k, v in f.subjects().items() if v},
             }

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from planner.cli.options import PLAN
+from planner.cli.params import Seconds
 from planner.cli.streams import emit_json, say, styler
 from planner.errors import PlanError
 
@@ -82,7 +83,8 @@ class AsOf(click.ParamType[date, object]):
 @click.option(
     "--all-scenarios",
     is_flag=True,
-    help="also run every scenario and every single-service failure and list the worst",
+    help="also run every scenario and every single-service failure and list the worst (one "
+    "schedule each, up to 500,000 scheduled tasks in all: the output says what was left out)",
 )
 @click.option(
     "--as-of",
@@ -125,7 +127,7 @@ class AsOf(click.ParamType[date, object]):
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0.1, max=3600),
+    type=Seconds(min=0.1, max=3600),
     default=30.0,
     show_default=True,
     metavar="SECONDS",
@@ -209,7 +211,7 @@ def _emit(report: AuditReport, loaded: LoadedPlan, fmt: str, *, all_scenarios: b
     if fmt == AuditFormat.JSON:
         data = audit_json(report)
         if all_scenarios:
-            data["scenarios"] = _scenario_table(loaded, json_out=True)
+            data["scenarios"], data["scenarios_covered"] = _scenario_table(loaded, json_out=True)
         emit_json(data)
     elif fmt == AuditFormat.SARIF:
         emit_json(audit_sarif(report))
@@ -258,7 +260,7 @@ def _scenario_table(loaded: LoadedPlan, json_out: bool) -> Any:
 
     if loaded.problems:
         if json_out:
-            return []
+            return [], "not run: the dependency graph has errors"
         return "\nScenarios: not run, the dependency graph has errors."
     outcomes, covered = all_scenarios(loaded.plan)
     if json_out:
@@ -273,7 +275,7 @@ def _scenario_table(loaded: LoadedPlan, json_out: bool) -> Any:
                 "makespan": o.makespan / 60,
             }
             for o in outcomes
-        ]
+        ], covered
     lines = [f"\nWorst scenarios ({covered}; top 10 by RTO misses, then unowned tasks):"]
     lines.append(
         f"  {'scenario':<32} {'impacted':>8} {'misses':>7} {'unachievable':>13} {'unowned':>8} "

@@ -36,7 +36,10 @@ EXPORT_FORMATS = ["dot", "svg", "png", "pdf", "mermaid", "gantt", "markdown"]
     "markdown: the recovery runbook",
 )
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, writable=True), help="file to write (default: stdout)"
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="file to write (default or -: stdout)",
 )
 @FORCE
 @click.option(
@@ -106,14 +109,12 @@ def export(  # noqa: PLR0917 - click passes every option by name
     from planner.audit import as_of_moment, run_audit
     from planner.engine.planning import plan_recovery
     from planner.engine.workarounds import open_workarounds
-    from planner.export.view import COLLAPSE_ABOVE, build_view, outlined
+    from planner.export.view import COLLAPSE_ABOVE, FOCUS_LIMIT, build_view, outlined
     from planner.planfile.loader import load_plan
-    from planner.suggest import did_you_mean
 
     loaded = load_plan(plan)
     valid = loaded.require_valid()
-    if focus is not None and focus not in (known := {s.id for s in valid.services}):
-        raise UsageError(f"unknown service '{focus}' for --focus{did_you_mean(focus, known)}")
+    _check_focus(focus, {s.id for s in valid.services})
     planning = plan_recovery(valid, scenario, list(failed) or None)
     narrowed = bool(scenario or failed)
     workarounds = open_workarounds(valid)
@@ -122,17 +123,36 @@ def export(  # noqa: PLR0917 - click passes every option by name
     report = run_audit(loaded, as_of_moment(None), scenario) if needed else None
     critical = {s.id for s in valid.services if s.criticality.value == "critical"}
     errors, note = outlined(report.findings if report else [], critical, len(valid.services))
-    view = build_view(planning, workarounds, errors, scenario=narrowed, focus=focus, depth=depth)
-    view.note = note
+    limit = None if detail or fmt in ("markdown", "gantt") else FOCUS_LIMIT
+    view = build_view(planning, workarounds, errors, scenario=narrowed, focus=focus, depth=depth, limit=limit)
+    _add_note(view, note)
     text, data = _render(
         fmt, cluster, gantt_by, detail, planning=planning, view=view, report=report, workarounds=workarounds
     )
     if fmt == "pdf" and page != "none" and data is not None:
         data = _on_paper(data, page)
-    if data is not None and output is None and sys.stdout.isatty():
+    if data is not None and output in (None, "-") and sys.stdout.isatty():
         raise UsageError(f"--format {fmt} is binary: give -o FILE or redirect standard output")
     write_output(output, text, data, force=force, inputs=(plan,))
     return 0
+
+
+def _check_focus(focus: str | None, known: set[str]) -> None:
+    """An unknown ``--focus`` service is a usage error, with the closest id."""
+    from planner.suggest import did_you_mean
+
+    if focus is not None and focus not in known:
+        raise UsageError(f"unknown service '{focus}' for --focus{did_you_mean(focus, known)}")
+
+
+def _add_note(view: View, note: str) -> None:
+    """Add the audit outline's ``note`` to the title; say on stderr what a focus left out (the
+    view's own note), which the title says too."""
+    from planner.style import visible
+
+    if view.note:
+        say(f"note: {visible(view.note)}", err=True)
+    view.note = "; ".join(said for said in (note, view.note) if said)
 
 
 def _on_paper(pdf: bytes, page: str) -> bytes:

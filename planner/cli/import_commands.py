@@ -31,7 +31,7 @@ IMPORT_OUTPUT = click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="plan file to write (default: stdout)",
+    help="plan file to write (default, or -: standard output)",
 )
 IMPORT_NAME = click.option("--name", help="the plan's name (default: the first file's directory)")
 IMPORT_MERGE = click.option(

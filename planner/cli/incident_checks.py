@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from planner.cli.incident_options import AS, AT, STORE, when_of, who_is
+from planner.cli.params import Seconds
 from planner.cli.recording import act, done, with_incident
 from planner.cli.streams import say
 from planner.errors import UsageError
@@ -29,7 +30,7 @@ RUN = click.option(
 )
 TIMEOUT = click.option(
     "--timeout",
-    type=click.FloatRange(min=0.1, max=3600),
+    type=Seconds(min=0.1, max=3600),
     default=30.0,
     show_default=True,
     metavar="SECONDS",

@@ -87,7 +87,10 @@ def parse_when(text: str | None, now: datetime | None = None) -> datetime:
         pass
     from models.duration import DurationError, parse_duration
 
-    ago = raw.removesuffix("ago").strip().removeprefix("-")
+    ago = raw.removesuffix("ago").strip()
+    if ago.startswith("-") and raw.endswith("ago"):  # minus and "ago": the future, or a typo
+        raise UsageError(f"--at {text!r}: say '15m ago' or '-15m', not both (a time in the past)")
+    ago = ago.removeprefix("-")
     try:
         return now - parse_duration(ago)
     except DurationError:

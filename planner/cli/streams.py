@@ -121,26 +121,17 @@ def write_output(
     force: bool = False,
     inputs: tuple[str | Path, ...] = (),
 ) -> None:
-    """Write to ``output`` (stdout when None). An existing file is replaced only with
-    ``force``, and never when it is one of the ``inputs`` the command read."""
+    """Write to ``output`` (stdout when None or ``-``). An existing file is replaced only with
+    ``force``, and never when it is one of the ``inputs`` the command read; see
+    :mod:`planner.cli.outfiles` for the rest of the rules."""
+    from planner.cli.outfiles import STDOUT, write_file, wrote
 
-    if output is None:
+    if output is None or output == STDOUT:
         if data is not None:
             write_all(sys.stdout.buffer, data)
             sys.stdout.buffer.flush()
         else:
             say(text or "", nl=False)
         return
-    target = Path(output)
-    if any(target.resolve() == Path(read).resolve() for read in inputs if str(read) != "-"):
-        raise UsageError(f"-o {output} is a file this command reads: write the output elsewhere")
-    if target.exists() and not force:
-        raise UsageError(f"-o {output} exists: add --force to replace it")
-    try:
-        if data is not None:
-            target.write_bytes(data)
-        else:
-            target.write_text(text or "", encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write {output}: {exc.strerror}") from None
-    say(f"wrote {output}", err=True)
+    write_file(output, data if data is not None else (text or "").encode("utf-8"), force=force, inputs=inputs)
+    say(wrote(output), err=True)

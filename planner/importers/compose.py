@@ -17,11 +17,8 @@ from ruamel.yaml.comments import CommentedMap
 
 from planner.engine.graph import depths
 from planner.errors import PlanError, Problem
-from planner.importers.compose_project import (
-    ComposeProject,
-    ComposeService,
-    normalize_depends_on,
-)
+from planner.importers.compose_file import ComposeService
+from planner.importers.compose_project import ComposeProject, normalize_depends_on
 from planner.importers.emit import document, mapping, note, sequence
 from planner.importers.interpolate import ShellText, Variable, joined
 from planner.suggest import did_you_mean

@@ -12,15 +12,12 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from planner.errors import PlannerError
-from planner.importers.compose_file import load_file, service_lines
+from planner.importers.compose_file import ComposeService, load_file, service_lines
 from planner.importers.interpolate import interpolate_document
 from planner.suggest import did_you_mean
-
-if TYPE_CHECKING:
-    from planner.importers.compose_project import ComposeService
 
 Key = tuple[str, str]
 """(file, service): the file is empty for a service of the project (its files merged)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,17 @@ from planner.importers.interpolate import interpolate
 from planner.importers.reading import kind_of, read_import_text, refuse_surrogates, yaml_errors
 
 _ID = re.compile(ID_PATTERN)
+
+
+@dataclass
+class ComposeService:
+    """One service of the merged configuration, with where it was defined."""
+
+    name: str
+    config: dict[str, Any]
+    file: str
+    line: int
+    dep_lines: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
 def refuse_duplicate_keys(node: yaml.Node | None, name: str) -> None:

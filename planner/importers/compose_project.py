@@ -9,26 +9,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from planner.errors import PlannerError
 from planner.importers.compose_extends import Extends
-from planner.importers.compose_file import load_file, service_lines
+from planner.importers.compose_file import ComposeService, load_file, service_lines
 from planner.importers.compose_tags import Override, Reset, plain
 from planner.importers.interpolate import interpolate_all, interpolate_document, read_env_file
-
-
-@dataclass
-class ComposeService:
-    """One service of the merged configuration, with where it was defined."""
-
-    name: str
-    config: dict[str, Any]
-    file: str
-    line: int
-    dep_lines: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
 @dataclass

@@ -115,6 +115,8 @@ def read_bounded(path: str | Path, what: str) -> bytes:
 
     try:
         if str(path) == "-":
+            if sys.stdin is None:  # started with it closed (`planner validate - <&-`)
+                raise refuse(f"standard input is closed: nothing to read as {what}")
             data = sys.stdin.buffer.read(cap + 1)
         else:
             mode = os.stat(path).st_mode
