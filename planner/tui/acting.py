@@ -25,15 +25,10 @@ from planner.tracking.session import Session
 from planner.tracking.state import BYPASSED, CONFIRMED, MemoryView
 from planner.tracking.words import describe
 from planner.tui import safe
-from planner.tui.modals import (
-    BypassScreen,
-    ConfirmScreen,
-    PickScreen,
-    TextScreen,
-    TypedConfirmScreen,
-    UpdateScreen,
-)
+from planner.tui.bypass_dialog import BypassScreen
+from planner.tui.dialogs import ConfirmScreen, PickScreen, TextScreen, TypedConfirmScreen
 from planner.tui.table import TaskTable
+from planner.tui.update_dialog import UpdateScreen
 
 LOUD = (actions.Bypass, actions.Escalate, comms.SendUpdate, actions.Fail, corrections.Void)
 """Actions whose success is also announced (the others show in the table and journal)."""

@@ -17,7 +17,7 @@ from textual.theme import BUILTIN_THEMES
 
 from planner.tracking.session import Session, utc_now
 from planner.tracking.state import MemoryView
-from planner.tui.modals import PickScreen
+from planner.tui.dialogs import PickScreen
 from planner.tui.recovery import RecoveryScreen
 
 THEME = replace(

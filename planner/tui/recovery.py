@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -20,21 +20,22 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.timer import Timer
-from textual.widgets import Input, Label, Tree
+from textual.widgets import Input, Label
 from textual.worker import Worker, WorkerState
 
 from models.events import Event
 from planner.tracking.db import OfflineError, locate, same_place, shown
 from planner.tracking.outline import outline_of
 from planner.tracking.progress import Projection, project
-from planner.tracking.render import state_word
 from planner.tracking.session import Session
 from planner.tracking.watching import Watch, announces
 from planner.tui import safe
+from planner.tui.dialogs import ConfirmScreen
 from planner.tui.finding import KEYBAR, FindingScreen
-from planner.tui.modals import ConfirmScreen, HelpScreen, TreeScreen
+from planner.tui.help_dialog import HelpScreen
 from planner.tui.runs import last_verify_run
 from planner.tui.table import TaskTable
+from planner.tui.tree_dialog import TreeScreen, dependency_tree
 from planner.tui.widgets import DetailPane, JournalPane, KeyBar, TrackHeader
 
 PROJECTION_DELAY = 1.0
@@ -43,8 +44,6 @@ POLL_SECONDS = 0.5
 """How often the journal is checked for other terminals' actions (they show within a second)."""
 NARROW = 110
 """Below this many columns the side panes give way to the table."""
-TREE_NODES = 400
-"""The dependency tree stops growing after this many nodes."""
 
 
 class RecoveryScreen(FindingScreen):
@@ -306,35 +305,8 @@ class RecoveryScreen(FindingScreen):
 
     def action_tree(self) -> None:
         """The selected service's dependency tree."""
-        service = self.need_service()
-        if service is None:
-            return
-        state = self.state
-        tree: Tree[str] = Tree(self._tree_label(service), data=service)
-        budget = [TREE_NODES]
-
-        def grow(node: Any, of: str, depth: int) -> None:
-            for check in state.checks(of):
-                if budget[0] <= 0:
-                    node.add_leaf("...")
-                    return
-                budget[0] -= 1
-                child = node.add(
-                    f"{self._tree_label(check.dependency)}  check {check.state}", data=check.dependency
-                )
-                if depth < 8:
-                    grow(child, check.dependency, depth + 1)
-
-        grow(tree.root, service, 1)
-        waiting = [c.service for c in state.dependents(service)]
-        if waiting:
-            up = tree.root.add(f"waiting on {service}: {len(waiting)}")
-            for other in waiting[:50]:
-                up.add_leaf(self._tree_label(other), data=other)
-        self.app.push_screen(TreeScreen(tree))
-
-    def _tree_label(self, service: str) -> str:
-        return f"{service} ({state_word(self.state.tasks[service])})"
+        if service := self.need_service():
+            self.app.push_screen(TreeScreen(dependency_tree(self.state, service)))
 
     def action_help(self) -> None:
         """Keys and rules."""

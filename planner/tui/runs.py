@@ -17,7 +17,7 @@ from planner.tracking.state import CONFIRMED
 from planner.tracking.words import ran
 from planner.tui import safe
 from planner.tui.acting import ActingScreen
-from planner.tui.modals import ConfirmScreen, PickScreen
+from planner.tui.dialogs import ConfirmScreen, PickScreen
 
 
 def last_verify_run(journal: Sequence[Event], service: str) -> str | None:

@@ -18,8 +18,9 @@ from planner.tracking import actions, comms
 from planner.tracking.session import Session
 from planner.tracking.store import Store
 from planner.tui.app import TrackApp
-from planner.tui.modals import ConfirmScreen, Dialog, UpdateScreen
+from planner.tui.dialogs import ConfirmScreen, Dialog
 from planner.tui.table import TaskTable, is_late, is_ready
+from planner.tui.update_dialog import UpdateScreen
 from planner.tui.widgets import DetailPane, JournalPane, KeyBar, TrackHeader
 from tests.tui.contrast import low_contrast
 from tests.tui.test_track import (

@@ -21,9 +21,13 @@ from planner.tracking.opening import open_incident
 from planner.tracking.session import Session
 from planner.tracking.store import Store
 from planner.tui.app import TrackApp
-from planner.tui.modals import BypassScreen, HelpScreen, TreeScreen, TypedConfirmScreen, UpdateScreen
+from planner.tui.bypass_dialog import BypassScreen
+from planner.tui.dialogs import TypedConfirmScreen
+from planner.tui.help_dialog import HelpScreen
 from planner.tui.recovery import RecoveryScreen
 from planner.tui.table import TaskTable
+from planner.tui.tree_dialog import TreeScreen
+from planner.tui.update_dialog import UpdateScreen
 from planner.tui.widgets import TrackHeader
 
 ENTERPRISE = Path(__file__).parents[2] / "examples" / "enterprise.yaml"
