@@ -24,6 +24,7 @@ from planner.tui.app import TrackApp
 from planner.tui.bypass_dialog import BypassScreen
 from planner.tui.dialogs import TypedConfirmScreen
 from planner.tui.help_dialog import HelpScreen
+from planner.tui.incident_keys import IncidentKeys
 from planner.tui.recovery import RecoveryScreen
 from planner.tui.table import TaskTable
 from planner.tui.tree_dialog import TreeScreen
@@ -222,12 +223,12 @@ async def test_bypass_asks_for_a_reason_and_creates_a_workaround(tmp_path: Path)
         assert getattr(event, "workaround", "") == "INC-1-WA1"
         assert app.state.wa_rows["INC-1-WA1"].removed is None
         assert "workaround INC-1-WA1 is open" in said[-1][1]
-        await app.screen.run_action("remove_workaround")  # from the command palette
+        await recovery(app).query_one(IncidentKeys).run_action("remove_workaround")  # the palette
         await pilot.press("enter")
         await settle(app, pilot)
         assert said[-1][0] == "Refused"
         assert "still bypassed by INC-1-WA1: pass it first" in said[-1][1]
-        await app.screen.run_action("resolve")
+        await recovery(app).query_one(IncidentKeys).run_action("resolve")
         await pilot.pause()
         assert isinstance(app.screen, TypedConfirmScreen)  # services are down: typed, not a reflex
         await pilot.press("y", "enter")
@@ -463,12 +464,12 @@ async def test_a_slip_is_undone_as_a_correction_and_a_resolve_reopened(tmp_path:
         await wait_for(pilot, lambda: app.state.tasks["storage-cluster"].state == "down")
         assert journal(app)[-1].kind == "voided"
         assert app.state.tasks["storage-cluster"].reopened == 0
-        await app.screen.run_action("resolve")
+        await recovery(app).query_one(IncidentKeys).run_action("resolve")
         await pilot.pause()
         await pilot.press(*app.state.row.id, "enter")
         await settle(app, pilot)
         await wait_for(pilot, lambda: app.state.row.state == "resolved")
-        await app.screen.run_action("reopen")
+        await recovery(app).query_one(IncidentKeys).run_action("reopen")
         await pilot.pause()
         await pilot.press(*"wrong incident", "enter")
         await settle(app, pilot)
@@ -510,7 +511,7 @@ async def test_after_resolve_the_header_shows_the_outcome(tmp_path: Path) -> Non
     app, _clock, _said = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await started(app, pilot)
-        await app.screen.run_action("resolve")
+        await recovery(app).query_one(IncidentKeys).run_action("resolve")
         await pilot.pause()
         await pilot.press(*app.state.row.id, "enter")
         await settle(app, pilot)

@@ -6,8 +6,11 @@ guard as the CLI's ``--run`` (see :mod:`planner.tracking.runs`)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from textual import work
+from textual.binding import Binding, BindingType
+from textual.worker import Worker, WorkerState
 
 from models.events import Event, RunEvidence, Verified, VerifyFailed
 from planner.errors import PlannerError
@@ -16,7 +19,7 @@ from planner.tracking.runs import Target, prepare
 from planner.tracking.state import CONFIRMED
 from planner.tracking.words import ran
 from planner.tui import safe
-from planner.tui.acting import ActingScreen
+from planner.tui.desk import Part, report_failed_work
 from planner.tui.dialogs import ConfirmScreen, PickScreen
 
 
@@ -32,23 +35,41 @@ def last_verify_run(journal: Sequence[Event], service: str) -> str | None:
     return None
 
 
-class RunningScreen(ActingScreen):
+class CheckRunner(Part):
     """Runs a plan's command when the person confirms that one command."""
 
-    @work(exclusive=True, group="dialog")
-    async def action_run(self) -> None:
-        """Run the selected service's verify or one of its checks (asks first, showing it)."""
-        service = self.need_service()
-        if service is None:
-            return
-        task = self.state.tasks[service]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "exclamation_mark",
+            "run",
+            "Run a check",
+            key_display="!",
+            tooltip="Run the service's verify or a check now (shows the command and asks first)",
+        ),
+    ]
+
+    def _choices(self, service: str) -> list[tuple[str, str]]:
+        """The commands of ``service`` that can be run: its verify first, then its checks ("" is
+        the verify)."""
+        state = self.desk.state
+        task = state.tasks[service]
         choices = [
             (c.dependency, f"check of {c.dependency} (check {c.state}): {c.command}")
-            for c in sorted(self.state.checks(service), key=lambda c: (c.state in CONFIRMED, c.dependency))
+            for c in sorted(state.checks(service), key=lambda c: (c.state in CONFIRMED, c.dependency))
             if c.command
         ]
         if task.verify:
             choices.insert(0, ("", f"verify of {service}: {task.verify}"))
+        return choices
+
+    @work(exclusive=True, group="dialog")
+    async def action_run(self) -> None:
+        """Run the selected service's verify or one of its checks (asks first, showing it)."""
+        desk = self.desk
+        service = desk.need_service()
+        if service is None:
+            return
+        choices = self._choices(service)
         if not choices:
             self.notify(f"The plan has no command to run for {service}.", severity="warning")
             return
@@ -59,12 +80,12 @@ class RunningScreen(ActingScreen):
                 return
             picked = answer
         target = Target(service, picked or None)
-        if self.refuse_offline():  # its result could not be recorded: do not run it
+        if desk.refuse_offline():  # its result could not be recorded: do not run it
             return
         try:
-            plan = prepare(self.state, target, self.session.actor, self.clock())
+            plan = prepare(desk.state, target, desk.session.actor, desk.clock())
         except PlannerError as refusal:
-            self.refuse(str(refusal))
+            desk.refuse(str(refusal))
             return
         body = (
             f"{plan.describe()}\n\nExit status 0 records a pass; anything else (a timeout too) records "
@@ -82,12 +103,17 @@ class RunningScreen(ActingScreen):
 
     def _ran(self, target: Target, evidence: RunEvidence) -> None:
         verdict = "passed" if evidence.passed else "FAILED"
-        self.send(target.action(evidence), f"{target} {verdict}")
+        self.desk.send(target.action(evidence), f"{target} {verdict}")
         self.notify(
             safe.block(f"{target} {verdict}{ran(evidence)}"),
             severity="information" if evidence.passed else "warning",
             timeout=8,
         )
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A run that failed to run at all is a bug: say so."""
+        if event.state == WorkerState.ERROR:
+            report_failed_work(self, event.worker.group, event.worker.error, timeout=20)
 
-__all__ = ["RunningScreen", "last_verify_run"]
+
+__all__ = ["CheckRunner", "last_verify_run"]
