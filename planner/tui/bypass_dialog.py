@@ -29,7 +29,13 @@ class BypassAnswer:
 class BypassScreen(Dialog[BypassAnswer]):
     """Skip the check of one dependency: why, and for how long; says that a workaround is created."""
 
-    KEYS: ClassVar[list[tuple[str, str]]] = [("Tab", "next field"), ("Enter", "bypass"), ("Esc", "cancel")]
+    KEYS: ClassVar[list[tuple[str, str]]] = [
+        ("Enter/Tab", "next field"),
+        ("Enter in Expires", "bypass"),
+        ("Esc", "cancel"),
+    ]
+    """Enter in the reason goes on to the expiry (it matters: it is when the workaround is
+    reported as expired); only Enter in the expiry field, or the button, records the bypass."""
 
     def __init__(
         self, service: str, dependency: str, command: str | None, owner: str | None, next_id: str
@@ -65,13 +71,22 @@ class BypassScreen(Dialog[BypassAnswer]):
             return
         self._submit()
 
-    def on_input_submitted(self, _event: Input.Submitted) -> None:
-        self._submit()
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "reason":
+            self._submit()
+        elif self._reason():
+            self.query_one("#expires", Input).focus()
+        else:
+            self.notify("A bypass needs a reason.", severity="warning")
+
+    def _reason(self) -> str:
+        return self.query_one("#reason", Input).value.strip()
 
     def _submit(self) -> None:
-        reason = self.query_one("#reason", Input).value.strip()
+        reason = self._reason()
         if not reason:
             self.notify("A bypass needs a reason.", severity="warning")
+            self.query_one("#reason", Input).focus()
             return
         expires = self.query_one("#expires", Input).value.strip() or "24h"
         try:

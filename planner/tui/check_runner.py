@@ -6,10 +6,12 @@ guard as the CLI's ``--run`` (see :mod:`planner.tracking.runs`)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from datetime import datetime
+from typing import Any, ClassVar
 
 from textual import work
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.worker import Worker, WorkerState
 
 from models.events import Event, RunEvidence, Verified, VerifyFailed
@@ -36,7 +38,8 @@ def last_verify_run(journal: Sequence[Event], service: str) -> str | None:
 
 
 class CheckRunner(Part):
-    """Runs a plan's command when the person confirms that one command."""
+    """Runs a plan's command when the person confirms that one command; one run of each
+    command at a time, shown on its row while it runs."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -47,6 +50,38 @@ class CheckRunner(Part):
             tooltip="Run the service's verify or a check now (shows the command and asks first)",
         ),
     ]
+
+    class Running(Message):
+        """The commands running now changed: ``running`` maps each service to what runs."""
+
+        def __init__(self, running: dict[str, str]) -> None:
+            self.running = running
+            super().__init__()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.running: dict[Target, datetime] = {}
+        """The commands running now, and since when."""
+
+    def _changed(self) -> None:
+        shown: dict[str, str] = {}
+        for target in sorted(self.running, key=lambda t: (t.service, t.dependency or "")):
+            what = "verify" if target.dependency is None else f"check of {target.dependency}"
+            shown[target.service] = f"{shown[target.service]}, {what}" if target.service in shown else what
+        self.post_message(self.Running(shown))
+
+    def _already(self, target: Target) -> bool:
+        """Say so and return True when ``target`` is running now (it is not started twice)."""
+        since = self.running.get(target)
+        if since is None:
+            return False
+        self.notify(
+            safe.block(
+                f"{target} is already running (since {since:%H:%M:%S}); its result is recorded when it ends."
+            ),
+            severity="warning",
+        )
+        return True
 
     def _choices(self, service: str) -> list[tuple[str, str]]:
         """The commands of ``service`` that can be run: its verify first, then its checks ("" is
@@ -80,7 +115,7 @@ class CheckRunner(Part):
                 return
             picked = answer
         target = Target(service, picked or None)
-        if desk.refuse_offline():  # its result could not be recorded: do not run it
+        if self._already(target) or desk.refuse_offline():  # its result could not be recorded: do not run it
             return
         try:
             plan = prepare(desk.state, target, desk.session.actor, desk.clock())
@@ -93,13 +128,24 @@ class CheckRunner(Part):
             "go in the journal."
         )
         if await self.app.push_screen_wait(ConfirmScreen(f"Run {target}?", body, yes="Run it")):
+            if self._already(target):
+                return
+            self.running[target] = desk.clock()
+            self._changed()
             self.notify(f"Running {target} (at most {plan.timeout:g} s)...", timeout=3)
             self._run(target, plan)
 
     @work(thread=True, group="run", exit_on_error=False)
     def _run(self, target: Target, plan: RunPlan) -> None:
-        evidence = run(plan)
+        try:
+            evidence = run(plan)
+        finally:
+            self.app.call_from_thread(self._ended, target)
         self.app.call_from_thread(self._ran, target, evidence)
+
+    def _ended(self, target: Target) -> None:
+        self.running.pop(target, None)
+        self._changed()
 
     def _ran(self, target: Target, evidence: RunEvidence) -> None:
         verdict = "passed" if evidence.passed else "FAILED"

@@ -223,6 +223,11 @@ class RecoveryScreen(Screen[None]):
             self._show_detail()
             self.query_one("#detail", VerticalScroll).scroll_home(animate=False)
 
+    def on_check_runner_running(self, message: CheckRunner.Running) -> None:
+        table = self.query_one(TaskTable)
+        table.running = message.running
+        table.refresh()
+
     def _tick(self) -> None:
         if self._on_screen():
             self.query_one(TrackHeader).tick()

@@ -97,7 +97,13 @@ class RestoreKeys(Part):
         if dependency is None:
             return
         observed = None
-        if passed and next(c.command for c in checks if c.dependency == dependency) is None:
+        command = next(c.command for c in checks if c.dependency == dependency)
+        if passed and command is not None:  # as v does: the command is shown, and y confirms
+            body = f"Its check command:\n  {command}\n\nConfirm that it passes now (z takes it back)."
+            ask = ConfirmScreen(f"Check of {dependency} for {service} passed?", body, yes="It passed")
+            if not await self.app.push_screen_wait(ask):
+                return
+        if passed and command is None:
             observed = await self.app.push_screen_wait(
                 TextScreen(
                     f"Check of {dependency} for {service}",

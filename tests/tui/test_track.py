@@ -197,6 +197,8 @@ async def test_pass_and_fail_a_check_picked_with_its_command(tmp_path: Path) -> 
         assert getattr(journal(app)[-1], "observed", "") == "volume orders offline"
         assert app.state.check_rows["db-primary", "storage-cluster"].state == "failed"
         await pilot.press("c", "enter")
+        await pilot.pause()  # c asks, as v does
+        await pilot.press("y")
         await settle(app, pilot)
         assert journal(app)[-1].kind == "check_passed"
         assert app.state.check_rows["db-primary", "storage-cluster"].state == "passed"
@@ -215,7 +217,7 @@ async def test_bypass_asks_for_a_reason_and_creates_a_workaround(tmp_path: Path)
         await pilot.press("enter")  # no reason yet: refused by the form
         await pilot.pause()
         assert isinstance(app.screen, BypassScreen)
-        await pilot.press(*"storagectl hangs", "enter")
+        await pilot.press(*"storagectl hangs", "enter", "enter")  # reason, then expiry
         await settle(app, pilot)
         event = journal(app)[-1]
         assert event.kind == "bypassed"
