@@ -45,6 +45,10 @@ class Desk(Protocol):
         it is worth a word); a refusal is shown with its reason."""
         ...
 
+    async def attempt(self, action: Action, done: str) -> str | None:
+        """:meth:`send` and wait for the outcome: None once recorded, else why it was not."""
+        ...
+
     def refuse(self, why: str, title: str = "Refused") -> None:
         """Say why an action was not recorded (until the next action succeeds)."""
         ...

@@ -156,16 +156,16 @@ class TextScreen(Dialog[str]):
 
     KEYS: ClassVar[list[tuple[str, str]]] = [("Enter", "record it"), ("Esc", "cancel")]
 
-    def __init__(self, title: str, placeholder: str = "", note: str = "") -> None:
+    def __init__(self, title: str, placeholder: str = "", note: str = "", value: str = "") -> None:
         super().__init__(title)
-        self.placeholder, self.note = placeholder, note
+        self.placeholder, self.note, self.value = placeholder, note, value
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield self.heading()
             if self.note:
-                yield Static(safe.block(self.note))
-            yield Input(placeholder=self.placeholder, id="text")
+                yield Static(safe.block(self.note), classes="warning" if self.value else "")
+            yield Input(self.value, placeholder=self.placeholder, id="text")
         yield self.key_bar()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

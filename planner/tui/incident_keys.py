@@ -27,6 +27,11 @@ from planner.tui.dialogs import ConfirmScreen, PickScreen, TextScreen, TypedConf
 from planner.tui.update_dialog import UpdateScreen
 
 
+def retry_note(why: str) -> str:
+    """What a dialog offered again after a refusal says above the text kept in it."""
+    return f"Not recorded: {why}\nYour text is kept: log it again now, or Esc to drop it."
+
+
 class IncidentKeys(Part):
     """Bypass, failed again, escalate, note, update, undo, resolve, workaround out, reopen."""
 
@@ -125,12 +130,18 @@ class IncidentKeys(Part):
 
     @work(exclusive=True, group="dialog")
     async def action_note(self) -> None:
-        """Add a note to the journal."""
-        text = await self.app.push_screen_wait(
-            TextScreen("Note for the journal", "what happened, what was decided")
-        )
-        if text:
-            self.desk.send(comms.AddNote(text), "note added")
+        """Add a note to the journal (refused, the text is offered again to retry)."""
+        text, note = "", ""
+        while True:
+            typed = await self.app.push_screen_wait(
+                TextScreen("Note for the journal", "what happened, what was decided", note, text)
+            )
+            if not typed:
+                return
+            why = await self.desk.attempt(comms.AddNote(typed), "note added")
+            if why is None:
+                return
+            text, note = typed, retry_note(why)
 
     @work(exclusive=True, group="dialog")
     async def action_undo(self) -> None:
@@ -171,10 +182,13 @@ class IncidentKeys(Part):
         outline = outline_of(desk.state)
         projection = desk.projection or project(outline, now)
         drafts = {a: draft_update(outline, projection, now, a) for a in comms.AUDIENCES}
-        answer = await self.app.push_screen_wait(UpdateScreen(drafts))
-        if answer is not None:
+        editor = UpdateScreen(drafts)
+        while (answer := await self.app.push_screen_wait(editor)) is not None:
             update = comms.SendUpdate(comms.as_audience(answer.audience), answer.text)
-            desk.send(update, f"{answer.audience} update logged")
+            why = await desk.attempt(update, f"{answer.audience} update logged")
+            if why is None:
+                return
+            editor = UpdateScreen(drafts, answer.audience, answer.text, retry_note(why))
 
     @work(exclusive=True, group="dialog")
     async def action_resolve(self) -> None:

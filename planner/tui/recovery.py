@@ -23,7 +23,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, Label
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerCancelled, WorkerFailed, WorkerState
 
 from models.events import Event
 from planner.errors import PlannerError
@@ -158,6 +158,16 @@ class RecoveryScreen(Screen[None]):
         if not self.refuse_offline():
             self._record(action, done)
 
+    async def attempt(self, action: actions.Action, done: str) -> str | None:
+        """:meth:`send` ``action`` and wait for the outcome: None once it is recorded, else why
+        it was not (said on screen too), so that what the person typed can be offered again."""
+        if self.refuse_offline():
+            return self.offline
+        try:
+            return await self._record(action, done).wait()
+        except (WorkerCancelled, WorkerFailed) as lost:  # a failure is reported as a bug too
+            return f"not recorded ({lost})"
+
     def refuse_offline(self) -> bool:
         """While the store is offline, say so and return True: nothing can be recorded (and
         nothing is kept here to be sent later: what is not in the journal did not happen)."""
@@ -171,25 +181,27 @@ class RecoveryScreen(Screen[None]):
         return True
 
     @work(thread=True, group="act", exit_on_error=False)
-    def _record(self, action: actions.Action, done: str) -> None:
+    def _record(self, action: actions.Action, done: str) -> str | None:
+        """None once recorded, else why not (said on screen)."""
         app = self.app
         try:
             _, fresh = self.session.act(action)
         except RefusedError as refusal:
             app.call_from_thread(self.refuse, str(refusal), "Refused")
-            return
+            return str(refusal)
         except OfflineError as lost:
             app.call_from_thread(self.refuse, str(lost), "Offline: not recorded")
-            return
+            return str(lost)
         except PlannerError as error:
             app.call_from_thread(self.refuse, str(error), "Not done")
-            return
+            return str(error)
         if self.refused:  # it no longer stands: what was refused has been put right
             self.refused = False
             app.call_from_thread(app.clear_notifications)
         app.call_from_thread(self.fold, fresh)
         if isinstance(action, LOUD):  # the table and the journal show the rest; these deserve a word
             app.call_from_thread(self.notify, safe.block(done), timeout=6)
+        return None
 
     def refuse(self, why: str, title: str = "Refused") -> None:
         """Say why an action was not recorded (until the next action succeeds)."""

@@ -9,9 +9,10 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Select, TextArea
+from textual.widgets import Button, Select, Static, TextArea
 
 from planner.style import terminal_safe
+from planner.tui import safe
 from planner.tui.dialogs import ConfirmScreen, Dialog
 
 
@@ -33,20 +34,28 @@ class UpdateScreen(Dialog[UpdateAnswer]):
         ("Esc", "cancel (asks if edited)"),
     ]
 
-    def __init__(self, drafts: dict[str, str], audience: str = "technical") -> None:
+    def __init__(
+        self, drafts: dict[str, str], audience: str = "technical", text: str | None = None, note: str = ""
+    ) -> None:
         super().__init__("Stakeholder update (edit, then log it: Ctrl+S)")
         self.drafts, self.audience = drafts, audience
+        self.text = text
+        """What the person had written, offered again after a refusal (None: the draft)."""
+        self.note = note
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield self.heading()
+            if self.note:
+                yield Static(safe.block(self.note), classes="warning")
             yield Select(
                 [(a.capitalize(), a) for a in ("technical", "executive", "customer")],
                 value=self.audience,
                 allow_blank=False,
                 id="audience",
             )
-            yield TextArea(terminal_safe(self.drafts[self.audience]), id="text", soft_wrap=True)
+            text = self.text if self.text is not None else self.drafts[self.audience]
+            yield TextArea(terminal_safe(text), id="text", soft_wrap=True)
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button("Log update", id="send", variant="primary")

@@ -9,13 +9,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 from models.events import RunEvidence
 from planner.running import RunPlan
 from planner.tui.bypass_dialog import BypassScreen
-from planner.tui.dialogs import ConfirmScreen
+from planner.tui.dialogs import ConfirmScreen, TextScreen
 from planner.tui.table import TaskTable
+from planner.tui.update_dialog import UpdateScreen
 from planner.tui.widgets import KeyBar
 from tests.tui.test_run_key import drill_app, said
 from tests.tui.test_track import (
@@ -111,3 +112,42 @@ async def test_a_running_command_shows_on_its_row_and_is_not_started_twice(
         await wait_for(pilot, lambda: app.state.tasks["db"].verified)
         await wait_for(pilot, lambda: "running" not in table.render_line(1).text)
         assert len(started_runs) == 1
+
+
+@pytest.mark.asyncio
+async def test_a_refused_note_keeps_its_text_and_offers_to_retry(tmp_path: Path) -> None:
+    app, _, _ = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await started(app, pilot)
+        screen = recovery(app)
+        screen.offline = "the store's server does not answer"
+        before = len(journal(app))
+        await pilot.press("n", *"vendor ticket 4411", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextScreen) and "Not recorded" in said(app))
+        assert app.screen.query_one("#text", Input).value == "vendor ticket 4411"
+        assert len(journal(app)) == before
+        screen.offline = None  # back: Enter tries again
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert getattr(journal(app)[-1], "text", "") == "vendor ticket 4411"
+
+
+@pytest.mark.asyncio
+async def test_a_refused_update_keeps_its_edited_text_and_offers_to_retry(tmp_path: Path) -> None:
+    app, _, _ = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await started(app, pilot)
+        screen = recovery(app)
+        screen.offline = "the store's server does not answer"
+        await pilot.press("u")
+        await wait_for(pilot, lambda: isinstance(app.screen, UpdateScreen))
+        app.screen.query_one(TextArea).text = "Bridge: +1 555 0100. Storage vendor on site."
+        first = app.screen
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, UpdateScreen) and app.screen is not first)
+        assert "Not recorded" in said(app)
+        assert app.screen.query_one(TextArea).text == "Bridge: +1 555 0100. Storage vendor on site."
+        screen.offline = None
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert getattr(journal(app)[-1], "text", "") == "Bridge: +1 555 0100. Storage vendor on site."
