@@ -150,6 +150,8 @@ class TaskTable(ScrollView, can_focus=True):
         self.sort = SORTS[0]
         self.at_risk: frozenset[str] = frozenset()
         """Tasks the last projection finishes after their RTO (marked like the header counts)."""
+        self.running: dict[str, str] = {}
+        """Services with a command of theirs running now (``!``), and which: said on the row."""
         self._longest = (12, 6)
         """The longest service id shown and owner id (worked out per change, not per line)."""
 
@@ -284,6 +286,8 @@ class TaskTable(ScrollView, can_focus=True):
         assert state is not None
         left = rto_left(state, task, self.now())
         blocked = next_step(state, task)
+        if task.service in self.running:
+            blocked = f"running {self.running[task.service]}..."
         late = task.state != RESTORED and left is not None and left < timedelta(0)
         risky = task.state != RESTORED and not late and task.service in self.at_risk
         rto = "-" if left is None else clock(left) + ("!" if risky else "")
