@@ -38,6 +38,7 @@ from planner.tracking.guards import (
     require_started,
     require_task,
 )
+from planner.tracking.recheck import restored_dependents
 from planner.tracking.state import (
     BYPASSED,
     DOWN,
@@ -241,22 +242,7 @@ class Fail(Action):
         task = require_task(view, service)
         if task.state == DOWN:
             raise RefusedError(f"{service} is already down")
-        reopened: list[str] = []
-        seen = {service}
-        frontier = [service]
-        while frontier:
-            nxt = []
-            for node in frontier:
-                for held in view.dependents(node):
-                    dependent = held.service
-                    if dependent in seen:
-                        continue
-                    seen.add(dependent)
-                    other = view.task(dependent)
-                    if other is not None and other.state == RESTORED:
-                        reopened.append(dependent)
-                        nxt.append(dependent)
-            frontier = nxt
+        reopened = restored_dependents(view, service)
         if self.expected_reopen is not None and tuple(reopened) != self.expected_reopen:
             now, saw = ", ".join(reopened) or "nothing", ", ".join(self.expected_reopen) or "nothing"
             raise RefusedError(

@@ -16,8 +16,9 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from models.events import Bypassed, Event, WorkaroundRemoved
 from models.plan import Plan
+from planner.errors import UsageError
 from planner.running import plan_of, run
-from planner.tracking import actions, comms
+from planner.tracking import actions, comms, corrections
 from planner.tracking.guards import RefusedError
 from planner.tracking.opening import initial_state, rebuild
 from planner.tracking.outline import outline_of
@@ -25,6 +26,7 @@ from planner.tracking.runs import Target, prepare
 from planner.tracking.state import (
     BYPASSED,
     CONFIRMED,
+    DOWN,
     FAILED,
     PASSED,
     PENDING,
@@ -251,6 +253,52 @@ class IncidentMachine(RuleBasedStateMachine):
             assert done[0].accepted_workarounds == [w.id for w in open_before]  # type: ignore[union-attr]
         elif self.state().row.state == "open":
             assert (open_before and not accept) or (down_before and not accept_down)
+
+    @rule(data=st.data())
+    def void(self, data: st.DataObject) -> None:
+        """Any event declared a mistake: taken back, or refused (naming the later event that
+        relies on it); either way the invariants below hold."""
+        journal = self.store.events(self.id)
+        seq = data.draw(st.integers(1, len(journal)))
+        if self.act(corrections.void(journal, seq, "a mistake"), "ic") is not None:
+            note_event(f"void of {journal[seq - 1].kind} recorded")
+
+    @rule()
+    def undo(self) -> None:
+        try:
+            void = corrections.undo(self.store.events(self.id), "r", self.now + timedelta(minutes=1))
+        except UsageError:
+            return
+        self.act(void)
+
+    @rule(minutes=st.integers(0, 90))
+    def amend(self, minutes: int) -> None:
+        self.act(corrections.Amend("typed the wrong time", detected=START - timedelta(minutes=minutes)), "ic")
+
+    @rule()
+    def reopen(self) -> None:
+        try:
+            void = corrections.reopen(self.store.events(self.id), "resolved too early")
+        except UsageError:
+            return
+        if self.act(void, "ic") is not None:
+            assert self.state().row.state == "open"
+
+    @invariant()
+    def no_row_says_what_no_guard_allows(self) -> None:
+        """Whatever was done and corrected: a verified task is begun, a restored one was begun,
+        and a passed check's dependency is restored."""
+        if not self.id:
+            return
+        state = self.state()
+        for service, task in state.tasks.items():
+            if task.verified:
+                assert task.state != DOWN, f"{service} verified while down"
+            if task.state == RESTORED:
+                assert task.begun is not None, f"{service} restored, never begun"
+        for (service, dependency), check in state.check_rows.items():
+            if check.state == PASSED:
+                assert state.tasks[dependency].state == RESTORED, (service, dependency)
 
     @invariant()
     def nothing_restored_before_its_dependencies(self) -> None:
