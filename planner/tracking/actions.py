@@ -43,6 +43,7 @@ from planner.tracking.state import (
     BYPASSED,
     DOWN,
     OPEN,
+    PASSED,
     RESTORED,
     RESTORING,
     View,
@@ -206,6 +207,12 @@ class Bypass(Action):
             raise RefusedError("a bypass needs a reason: say why with --reason TEXT")
         if task.state == RESTORED:
             raise RefusedError(f"{service} is already restored")
+        held = next(c for c in view.checks(service) if c.dependency == dependency)
+        if held.state == PASSED:  # e.g. another terminal passed it while this bypass was being typed
+            raise RefusedError(
+                f"the check of {dependency} for {service} has passed: nothing to bypass, no workaround "
+                "recorded"
+            )
         for wa in view.workarounds():
             if wa.service == service and wa.dependency == dependency and wa.removed is None:
                 raise RefusedError(f"the check of {dependency} for {service} is already bypassed by {wa.id}")

@@ -187,9 +187,11 @@ class IncidentMachine(RuleBasedStateMachine):
     def bypass(self, data: st.DataObject, reason: str) -> None:
         pair = self.pick_check(data)
         if pair:
+            passed = self.state().check_rows[pair].state == PASSED
             done = self.act(actions.Bypass(pair[0], pair[1], reason, None))
             if done:
                 assert reason.strip(), "a bypass without a reason was accepted"
+                assert not passed, "a check that had passed was bypassed"
 
     @rule(data=st.data())
     def restored(self, data: st.DataObject) -> None:
