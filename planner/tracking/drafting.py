@@ -140,7 +140,8 @@ def draft_update(outline: Outline, projection: Projection, now: datetime, audien
                 f"Needs: {len(blocked)} restorations blocked on dependencies, {len(failing)} failed checks."
             )
     lines.append("Restored so far: " + (_names(outline, restored, 10) if restored else "none") + ".")
-    risk = f" RTO at risk: {_names(outline, projection.at_risk)}." if projection.at_risk else ""
+    risk = f" RTO missed, still down: {_names(outline, projection.late)}." if projection.late else ""
+    risk += f" RTO at risk: {_names(outline, projection.at_risk)}." if projection.at_risk else ""
     lines.append(f"ETA: {eta} (projected from the current state).{risk}")
     open_was = outline.open_workarounds
     if open_was:

@@ -43,6 +43,42 @@ def rto_left(state: MemoryView, task: TaskRow, now: datetime) -> timedelta | Non
     return deadline - end
 
 
+def rto_cell(state: MemoryView, task: TaskRow, now: datetime) -> str:
+    """The RTO column of a task: the time left (``25m``); ``LATE 30m`` when it is past its RTO
+    and not restored; ``missed 15m`` when it was restored that much after it; ``-`` without one."""
+    left = rto_left(state, task, now)
+    if left is None:
+        return "-"
+    if left >= timedelta(0):
+        return clock(left)
+    return f"{'missed' if task.state == RESTORED else 'LATE'} {clock(-left)}"
+
+
+def rto_status(state: MemoryView, task: TaskRow, projection: Projection, now: datetime) -> str | None:
+    """``late`` (past its RTO, not restored), ``missed`` (restored after it), ``at risk``
+    (projected to miss it), ``met`` (restored within it), ``on track``; None without an RTO."""
+    left = rto_left(state, task, now)
+    if left is None:
+        return None
+    if task.service in projection.late:
+        return "late"
+    if task.service in projection.missed:
+        return "missed"
+    if task.service in projection.at_risk:
+        return "at risk"
+    return "met" if task.state == RESTORED else "on track"
+
+
+def rto_summary(projection: Projection) -> str | None:
+    """``RTO missed: 3 (2 still down: late), at risk: 1``; ``RTO at risk: 2`` when none was
+    missed; None when every RTO is on track."""
+    risk, missed, late = len(projection.at_risk), len(projection.missed), len(projection.late)
+    if not missed:
+        return f"RTO at risk: {risk}" if risk else None
+    down = f" ({late} still down: late)" if late else ""
+    return f"RTO missed: {missed}{down}, at risk: {risk}"
+
+
 def blocked_by(state: MemoryView, service: str, shown: int = 3) -> str:
     """The impacted dependencies not restored yet: ``a, b, c +2``."""
     blockers = state.blockers(service)
@@ -111,14 +147,9 @@ def header_lines(state: MemoryView, projection: Projection, now: datetime, style
                 if eta
                 else f"projected finish: past the year 9999 ({NO_ETA})"
             )
-    risk = len(projection.at_risk)
-    if risk or projection.missed:
-        lines.append(
-            style(
-                f"RTO at risk: {risk}" + (f", missed: {len(projection.missed)}" if projection.missed else ""),
-                "error",
-            )
-        )
+    rto = rto_summary(projection)
+    if rto:
+        lines.append(style(rto, "error"))
     roles = ", ".join(f"{name}: {state.info.person(pid).name}" for name, pid in sorted(row.roles.items()))
     lines.append(f"roles: {roles or 'none assigned'}")
     return lines
@@ -128,18 +159,19 @@ def task_lines(state: MemoryView, now: datetime, style: Style = plain) -> list[s
     """The task table in wave order."""
     width = max((len(s) for s in state.tasks), default=7)
     width = min(max(width, 7), 40)
+    cells = {s: rto_cell(state, task, now) for s, task in state.tasks.items()}
+    rto_w = max(9, *map(len, cells.values()))
     out = [
-        f"{'wave':>4}  {'service':<{width}}  {'owner':<14} {'state':<9} {'checks':<7} {'RTO left':>9}  "
+        f"{'wave':>4}  {'service':<{width}}  {'owner':<14} {'state':<9} {'checks':<7} {'RTO left':>{rto_w}}  "
         "blocked by"
     ]
     for task in state.tasks.values():
         left = rto_left(state, task, now)
-        rto = "-" if left is None else clock(left)
-        word = state_word(task)
+        word, rto = state_word(task), cells[task.service]
         ready = state.ready(task.service) and task.state != RESTORED
         line = (
             f"{task.wave:>4}  {task.service[:width]:<{width}}  {(task.owner or '(none)')[:14]:<14} {word:<9} "
-            f"{checks_summary(state, task.service):<7} {rto:>9}  {next_step(state, task)}"
+            f"{checks_summary(state, task.service):<7} {rto:>{rto_w}}  {next_step(state, task)}"
         )
         if left is not None and left < timedelta(0) and task.state != RESTORED:
             line = style(line, "error")
@@ -212,10 +244,9 @@ def status_markdown(
         "|---|---|---|---|---|---|---|",
     ]
     for task in state.tasks.values():
-        left = rto_left(state, task, now)
         lines.append(
             f"| {task.wave} | {task.service} | {task.owner or '(none)'} | {state_word(task)} | "
-            f"{checks_summary(state, task.service)} | {'-' if left is None else clock(left)} | "
+            f"{checks_summary(state, task.service)} | {rto_cell(state, task, now)} | "
             f"{', '.join(state.blockers(task.service)) or ('ready' if state.ready(task.service) else '')} |"
         )
     seen = evidence_lines(state)
@@ -261,6 +292,7 @@ def status_json(
                 "check_evidence": {c.dependency: c.observed for c in checks if c.observed},
                 "rto_minutes": None if task.rto is None else task.rto / 60,
                 "rto_left_minutes": None if left is None else left.total_seconds() / 60,
+                "rto_status": rto_status(state, task, projection, now),
                 "projected_finish": (f.isoformat() if (f := projection.finish(task.service)) else None),
                 "restored": task.restored.isoformat() if task.restored else None,
             }
@@ -283,6 +315,7 @@ def status_json(
         "projected_finish": projection.eta.isoformat() if projection.eta else None,
         "rto_at_risk": projection.at_risk,
         "rto_missed": projection.missed,
+        "rto_late": projection.late,
         "services": services,
         "workarounds": [
             {
