@@ -94,7 +94,9 @@ class TrackHeader(Static):
                 second += f"   finish ~{p.eta:%H:%M}" if p.eta else "   finish: no estimate"
                 if self.behind_since is not None and time.monotonic() - self.behind_since > STALE_AFTER:
                     second += f" [$text-warning](as of {time.monotonic() - self.behind_since:.0f}s ago)[/]"
-            risk = len(p.at_risk)
+            risk, missed, late = len(p.at_risk), len(p.missed), len(p.late)
+            if missed:  # late (past it, still down) is missed, never "at risk"
+                second += f"   [b $text-error]RTO missed {missed}" + (f" ({late} late)[/]" if late else "[/]")
             second += f"   [b $text-error]RTO at risk {risk}[/]" if risk else "   RTO at risk 0"
         self.update(f"{first}\n{second}")
 
