@@ -362,8 +362,8 @@ def report(incident_id: str, fmt: str, store_path: str | None) -> int:
 @STORE
 def kpi(fmt: str, store_path: str | None) -> int:
     """Recovery KPIs over every incident in the store: MTTD, MTTR (overall and per service),
-    share of incidents reopened, escalation frequency and exercises per quarter, with the trend
-    by quarter. Exercises are counted apart from real incidents."""
+    share of incidents where a restored service failed again, escalation frequency and exercises
+    per quarter, with the trend by quarter. Exercises are counted apart from real incidents."""
     from planner.tracking.kpi import facts, kpi_text, kpis
 
     with open_store(store_path) as store:

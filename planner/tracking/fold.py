@@ -118,7 +118,7 @@ def _reopen(view: View, failed: TaskRow, down: Iterable[str]) -> None:
             continue
         if task.state == RESTORED:
             task.reopened += 1
-        task.state, task.verified, task.begun = DOWN, False, None
+        task.state, task.verified, task.begun, task.restored = DOWN, False, None, None
         view.put_task(task)
         for check in view.dependents(service):
             check.state, check.observed = PENDING, None
