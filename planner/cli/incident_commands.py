@@ -141,12 +141,12 @@ STATE_FORMAT = click.option(
 )
 
 
-def when_of(at: str | None, option: str = "--at", relative_to: datetime | None = None) -> datetime:
-    """The time ``at`` names (now without one; ``15m ago`` counts back from ``relative_to``, else
-    now): not in the future, not over ten years ago (year 1 or 1970 is a typo, and it would sit
-    in every KPI for good)."""
-    now = datetime.now(UTC)
-    when = parse_when(at, relative_to or now)
+def when_of(at: str | None, option: str = "--at", now: datetime | None = None) -> datetime:
+    """The time ``at`` names (now without one; ``15m ago`` counts back from now, whatever the
+    option; ``now`` when the caller reads several times against one clock): not in the future,
+    not over ten years ago (year 1 or 1970 is a typo, and it would sit in every KPI for good)."""
+    now = now or datetime.now(UTC)
+    when = parse_when(at, now)
     if when > now + FUTURE_SLACK:
         raise UsageError(f"{option} {at}: {when:%Y-%m-%d %H:%M} UTC is in the future")
     if when < now - MAX_DURATION:
@@ -233,8 +233,9 @@ def start(  # noqa: PLR0917 - click passes every option
 
     loaded = load_plan(plan)
     valid = loaded.require_valid()
-    when = when_of(at)
-    seen = when_of(detected, "--detected", relative_to=when) if detected else None
+    now = datetime.now(UTC)  # "--at '50m ago' --detected '53m ago'": both from now, 3 minutes apart
+    when = when_of(at, now=now)
+    seen = when_of(detected, "--detected", now=now) if detected else None
     if seen is not None and seen > when:
         raise UsageError("--detected is after the declaration (--at); detection comes first")
     failed_ids = list(failed) or None  # scenario.select splits "a,b" and checks the ids

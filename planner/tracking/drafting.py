@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from itertools import islice
 
 from models.duration import clock
+from planner.tracking.moments import moment
 from planner.tracking.outline import Outline
 from planner.tracking.progress import NO_ETA, Projection
 from planner.tracking.state import DOWN, FAILED, RESTORED, RESTORING
@@ -41,12 +42,12 @@ def _customer_update(
             "service: "
             f"{len(restored)} of {len(outline.state)} affected components are back. "
             + (
-                f"We expect full recovery by about {projection.eta:%H:%M} UTC."
+                f"We expect full recovery by about {moment(projection.eta, now)} UTC."
                 if projection.eta
                 else "We cannot give a time for full recovery yet."
             )
         )
-    return f"{row.title}: update {now:%H:%M} UTC\n\n{body}\nNext update by {nxt:%H:%M} UTC.\n"
+    return f"{row.title}: update {now:%H:%M} UTC\n\n{body}\nNext update by {moment(nxt, now)} UTC.\n"
 
 
 def _technical_lines(
@@ -107,7 +108,7 @@ def draft_update(outline: Outline, projection: Projection, now: datetime, audien
     if not down:
         eta = "all services are restored"
     elif projection.eta:
-        eta = f"all services back by about {projection.eta:%H:%M} UTC"
+        eta = f"all services back by about {moment(projection.eta, now)} UTC"
     else:
         eta = f"no time for all services back ({NO_ETA})"
     blocked = [s for s in restoring if outline.blockers(s)]
@@ -150,5 +151,5 @@ def draft_update(outline: Outline, projection: Projection, now: datetime, audien
             + "; ".join(f"{w.service} without the check of {w.dependency}" for w in open_was[:5])
             + ")."
         )
-    lines.append(f"Next update by {nxt:%H:%M} UTC.")
+    lines.append(f"Next update by {moment(nxt, now)} UTC.")
     return "\n".join(lines) + "\n"

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from models.duration import clock
 from planner import markdown
 from planner.style import Style, plain, visible
+from planner.tracking.moments import moment
 from planner.tracking.progress import NO_ETA, Projection, next_update_due
 from planner.tracking.state import (
     BYPASSED,
@@ -127,15 +128,20 @@ def header_lines(state: MemoryView, projection: Projection, now: datetime, style
         lines.append(f"resolved {row.resolved:%Y-%m-%d %H:%M} UTC after {clock(row.resolved - row.started)}")
     else:
         lines.append(f"started {row.started:%Y-%m-%d %H:%M} UTC, {clock(now - row.started)} ago")
+    if row.detected is not None and row.detected < row.started:  # the RTOs and MTTD run from it
+        lines.append(
+            f"detected {row.detected:%Y-%m-%d %H:%M} UTC, {clock(row.started - row.detected)} before it was "
+            "declared (RTOs run from the detection)"
+        )
     lines.append(
         f"progress: {counts[RESTORED]}/{total} restored, {counts[RESTORING]} restoring, {counts[DOWN]} down"
     )
     if row.state == "open":
         due = next_update_due(state.row, state.info.update_cadence)
-        text = f"next stakeholder update due {due:%H:%M} UTC (in {clock(due - now)})"
+        text = f"next stakeholder update due {moment(due, now)} UTC (in {clock(due - now)})"
         if due < now:
             text = style(
-                f"stakeholder update OVERDUE by {clock(now - due)} (was due {due:%H:%M} UTC)", "bold"
+                f"stakeholder update OVERDUE by {clock(now - due)} (was due {moment(due, now)} UTC)", "bold"
             )
         lines.append(text)
         if counts[RESTORED] == total:
@@ -143,7 +149,7 @@ def header_lines(state: MemoryView, projection: Projection, now: datetime, style
         else:
             eta = projection.eta
             lines.append(
-                f"projected finish {eta:%H:%M} UTC (in {clock(eta - now)})"
+                f"projected finish {moment(eta, now)} UTC (in {clock(eta - now)})"
                 if eta
                 else f"projected finish: past the year 9999 ({NO_ETA})"
             )
@@ -207,7 +213,7 @@ def workaround_lines(state: MemoryView, now: datetime) -> list[str]:
             )
         out.append(
             f"{w.id}: {w.service} runs without the check of {w.dependency}: {w.reason} "
-            f"(by {w.actor} at {w.applied:%H:%M}, owner {w.owner or 'none'}{expiry})"
+            f"(by {w.actor} at {moment(w.applied, now)}, owner {w.owner or 'none'}{expiry})"
         )
     return out
 

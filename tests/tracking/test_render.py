@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from tests.tracking.test_incident_cli import at, restore, run, start
+from tests.tracking.test_incident_cli import ENTERPRISE, at, restore, run, start
+
+
+def start_at(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    """The enterprise storage outage, started with ``args`` (its time, its detection)."""
+    code, out, err = run(capsys, "incident", "start", str(ENTERPRISE), "--scenario", "storage-outage", *args)
+    assert code == 0, err
+    return out.split()[-1]
 
 
 def test_late_is_not_at_risk_and_the_counts_agree(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -36,3 +44,50 @@ def test_late_is_not_at_risk_and_the_counts_agree(store: Path, capsys: pytest.Ca
     code, md, _ = run(capsys, "incident", "status", incident, "--format", "markdown", "--at", at(120))
     assert summary in md
     assert "| LATE 30m |" in md
+
+
+LONG = """\
+version: 1
+name: Long restore
+people: [{id: ann, name: Ann}]
+teams: [{id: ops, name: Ops, members: [ann], escalation: [ann]}]
+roles: {incident_commander: ann, communications_lead: ann}
+services:
+  - {id: archive, name: Tape archive, owner: ops, rto: 2h, restore_time: 4d16h, verify: "tapectl ok"}
+"""
+
+
+def test_times_on_another_day_carry_their_date(
+    store: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A finish 112 hours away is not '04:10': the status and the customer draft give its date."""
+    plan = tmp_path / "long.yaml"
+    plan.write_text(LONG)
+    code, out, err = run(capsys, "incident", "start", str(plan), "--at", "2026-11-28T12:10:00Z")
+    assert code == 0, err
+    incident = out.split()[-1]
+    code, out, _ = run(capsys, "incident", "status", incident, "--at", "2026-11-28T12:10:00Z")
+    assert "projected finish 2026-12-03 04:10 UTC" in out
+    assert "next stakeholder update due 12:40 UTC" in out  # today: the time alone
+    code, out, err = run(
+        capsys, "incident", "update", incident, "--audience", "customer", "--at", "2026-11-28T12:10:00Z"
+    )
+    assert code == 0, err
+    assert "full recovery by about 2026-12-03 04:10 UTC" in out
+
+
+def test_relative_detection_counts_from_now_and_status_shows_it(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--at '50m ago' --detected '53m ago': detected 3 minutes before the declaration (not 103
+    minutes ago), and status says when."""
+    before = datetime.now(UTC)
+    incident = start_at(capsys, "--at", "50m ago", "--detected", "53m ago")
+    code, out, _ = run(capsys, "incident", "status", incident, "--format", "json")
+    status = json.loads(out)
+    started, detected = (datetime.fromisoformat(status[k]) for k in ("started", "detected"))
+    assert started - detected == timedelta(minutes=3)
+    assert timedelta(minutes=52) < before - detected < timedelta(minutes=54)
+    code, out, _ = run(capsys, "incident", "status", incident)
+    assert code == 0
+    assert f"detected {detected:%Y-%m-%d %H:%M} UTC, 3m before it was declared" in out
