@@ -350,7 +350,7 @@ def report(incident_id: str, fmt: str, store_path: str | None) -> int:
     from planner.tracking.review_render import review_json, review_markdown
 
     state, journal = _load(store_path, incident_id)
-    result = review(state, effective(journal))  # a voided event is not measured
+    result = review(state, effective(journal), datetime.now(UTC))  # a voided event is not measured
     if fmt == "json":
         emit_json(review_json(result))
     else:

@@ -50,6 +50,22 @@ def _customer_update(
     return f"{row.title}: update {now:%H:%M} UTC\n\n{body}\nNext update by {moment(nxt, now)} UTC.\n"
 
 
+def _workarounds(outline: Outline, now: datetime) -> list[str]:
+    """Every open workaround in a few words: the incident's, then the plan's own on its services;
+    one past its expiry says ``EXPIRED since 03:20``."""
+
+    def expired(expires: datetime | None) -> str:
+        return f" EXPIRED since {moment(expires, now)}" if expires is not None and expires < now else ""
+
+    return [
+        f"{w.service} without the check of {w.dependency}{expired(w.expires)}"
+        for w in outline.open_workarounds
+    ] + [
+        f"{w.service} without the check of {w.bypasses} (plan {w.id}){expired(w.expires)}"
+        for w in outline.plan_workarounds
+    ]
+
+
 def _technical_lines(
     outline: Outline,
     down: list[str],
@@ -144,12 +160,8 @@ def draft_update(outline: Outline, projection: Projection, now: datetime, audien
     risk = f" RTO missed, still down: {_names(outline, projection.late)}." if projection.late else ""
     risk += f" RTO at risk: {_names(outline, projection.at_risk)}." if projection.at_risk else ""
     lines.append(f"ETA: {eta} (projected from the current state).{risk}")
-    open_was = outline.open_workarounds
+    open_was = _workarounds(outline, now)
     if open_was:
-        lines.append(
-            f"Workarounds in place: {len(open_was)} ("
-            + "; ".join(f"{w.service} without the check of {w.dependency}" for w in open_was[:5])
-            + ")."
-        )
+        lines.append(f"Workarounds in place: {len(open_was)} (" + "; ".join(open_was[:5]) + ").")
     lines.append(f"Next update by {moment(nxt, now)} UTC.")
     return "\n".join(lines) + "\n"

@@ -204,18 +204,31 @@ def workaround_lines(state: MemoryView, now: datetime) -> list[str]:
     """Open workarounds of the incident."""
     out = []
     for w in state.open_workarounds():
-        expiry = ""
-        if w.expires:
-            expiry = (
-                f", EXPIRED {w.expires:%Y-%m-%d %H:%M}"
-                if w.expires < now
-                else f", expires {w.expires:%Y-%m-%d %H:%M}"
-            )
+        expiry = expiry_words(w.expires, now)
         out.append(
             f"{w.id}: {w.service} runs without the check of {w.dependency}: {w.reason} "
             f"(by {w.actor} at {moment(w.applied, now)}, owner {w.owner or 'none'}{expiry})"
         )
     return out
+
+
+def expiry_words(expires: datetime | None, now: datetime) -> str:
+    """``, EXPIRED 2026-11-28 03:20`` or ``, expires ...``; nothing without an expiry."""
+    if expires is None:
+        return ""
+    return f", {'EXPIRED' if expires < now else 'expires'} {expires:%Y-%m-%d %H:%M}"
+
+
+def plan_workaround_lines(state: MemoryView, now: datetime) -> list[str]:
+    """The plan's own open workarounds on the incident's services (in place before it began):
+    one untrusted line each (the plan's words are escaped)."""
+    return [
+        visible(
+            f"{w.id}: {w.service} runs without the check of {w.bypasses}: {w.description} (since "
+            f"{w.applied:%Y-%m-%d %H:%M}, owner {w.owner or 'none'}{expiry_words(w.expires, now)})"
+        )
+        for w in state.info.plan_workarounds
+    ]
 
 
 def journal_line(event: Event) -> str:
@@ -235,6 +248,10 @@ def status_text(
     was = workaround_lines(state, now)
     if was:
         lines += ["", style(f"Open workarounds ({len(was)}):", "warning"), *(f"  {w}" for w in was)]
+    planned = plan_workaround_lines(state, now)
+    if planned:
+        head = f"Open workarounds from the plan, on services of this incident ({len(planned)}):"
+        lines += ["", style(head, "warning"), *(f"  {w}" for w in planned)]
     lines += ["", "Latest events:", *(f"  {journal_line(e)}" for e in reversed(journal[-10:]))]
     return "\n".join(lines) + "\n"
 
@@ -261,6 +278,9 @@ def status_markdown(
     was = workaround_lines(state, now)
     if was:
         lines += ["", "## Open workarounds", "", *(f"- {w}" for w in was)]
+    planned = plan_workaround_lines(state, now)
+    if planned:
+        lines += ["", "## Open workarounds from the plan", "", *(f"- {markdown.text(w)}" for w in planned)]
     lines += ["", "## Journal", "", *(f"- {journal_line(e)}" for e in journal)]
     return "\n".join(lines) + "\n"
 
@@ -334,8 +354,22 @@ def status_json(
                 "expires": w.expires.isoformat() if w.expires else None,
                 "owner": w.owner,
                 "removed": w.removed.isoformat() if w.removed else None,
+                "expired": w.removed is None and w.expires is not None and w.expires < now,
             }
             for w in state.workarounds()
+        ],
+        "plan_workarounds": [
+            {
+                "id": w.id,
+                "service": w.service,
+                "bypasses": w.bypasses,
+                "description": w.description,
+                "owner": w.owner,
+                "applied": w.applied.isoformat(),
+                "expires": w.expires.isoformat() if w.expires else None,
+                "expired": w.expires is not None and w.expires < now,
+            }
+            for w in state.info.plan_workarounds
         ],
         "journal": [event_json(e) for e in journal],
     }

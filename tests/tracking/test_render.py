@@ -91,3 +91,35 @@ def test_relative_detection_counts_from_now_and_status_shows_it(
     code, out, _ = run(capsys, "incident", "status", incident)
     assert code == 0
     assert f"detected {detected:%Y-%m-%d %H:%M} UTC, 3m before it was declared" in out
+
+
+def test_expired_workarounds_say_so_and_the_plans_own_are_shown(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bypass past its expiry is EXPIRED in status, the executive draft and the report; the
+    plan's own open workaround WA-17 (app-api without db-primary's check, expired) is shown."""
+    incident = start(capsys)
+    args = ["db-primary", "storage-cluster", "--reason", "hangs", "--expires", "1h", "--at", at(10)]
+    assert run(capsys, "incident", "bypass", incident, *args)[0] == 0
+    code, out, _ = run(capsys, "incident", "status", incident, "--format", "json", "--at", at(120))
+    status = json.loads(out)
+    assert [w["expired"] for w in status["workarounds"]] == [True]
+    (planned,) = status["plan_workarounds"]
+    assert (planned["id"], planned["service"], planned["expired"]) == ("WA-17", "app-api", True)
+    code, text, _ = run(capsys, "incident", "status", incident, "--at", at(120))
+    assert "WA-17: app-api runs without the check of db-primary" in text
+    assert "EXPIRED 2026-11-11 02:40" in text
+    code, md, _ = run(capsys, "incident", "status", incident, "--format", "markdown", "--at", at(120))
+    assert "## Open workarounds from the plan" in md
+    code, out, _ = run(capsys, "incident", "update", incident, "--audience", "executive", "--at", at(120))
+    assert code == 0
+    assert "db-primary without the check of storage-cluster EXPIRED since 03:20" in out
+    assert "app-api without the check of db-primary (plan WA-17) EXPIRED since 2026-11-11 02:40" in out
+    code, _, err = run(
+        capsys, "incident", "resolve", incident, "--accept-down", "--accept-workarounds", "--at", at(130)
+    )
+    assert code == 0, err
+    code, out, _ = run(capsys, "report", incident)
+    assert "**still open, EXPIRED 2026-11-28 03:20**" in out
+    code, out, _ = run(capsys, "report", incident, "--format", "json")
+    assert [b["expired"] for b in json.loads(out)["bypasses"]] == [True]
