@@ -8,8 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from models.events import RunNotApplied
+from planner.running import plan_of
+from planner.running import run as run_command
 from planner.tracking import actions
 from planner.tracking.guards import RefusedError
+from planner.tracking.runs import Target, prepare
 from planner.tracking.store import Store
 from tests.tracking.test_incident_cli import at, restore, run, start
 
@@ -43,3 +47,34 @@ def test_a_check_that_passed_is_not_bypassed(store: Path, capsys: pytest.Capture
     with Store(store) as db, pytest.raises(RefusedError, match="has passed"):
         db.act(incident, lambda view: stale.decide(view, "dave", when))
     assert not Store(store).snapshot(incident).wa_rows  # type: ignore[union-attr]
+
+
+def test_a_run_whose_result_is_refused_is_kept_in_the_journal(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A verify run starts while storage-cluster is being restored; another terminal restores it
+    meanwhile: the run's result changes nothing, and the journal keeps the run all the same."""
+    incident = start(capsys)
+    assert run(capsys, "incident", "begin", incident, "storage-cluster", "--at", at(5))[0] == 0
+    target = Target("storage-cluster")
+    when = datetime(2026, 11, 28, 2, 40, tzinfo=UTC)
+    with Store(store) as db:
+        snap = db.snapshot(incident)
+        assert snap is not None
+        planned = prepare(snap, target, "alice", when)  # the guard would take a pass now
+    restore(capsys, incident, "storage-cluster", 29)  # meanwhile, from another terminal
+    evidence = run_command(plan_of("false")).model_copy(update={"command": planned.command})
+    with Store(store) as db:
+        before = db.snapshot(incident)
+        (kept,) = db.act(incident, lambda view: target.record(evidence).decide(view, "alice", when))
+        assert isinstance(kept, RunNotApplied)
+        assert "already restored" in kept.refused
+        assert kept.run.command == planned.command
+        after = db.snapshot(incident)
+        assert before is not None
+        assert after is not None
+        assert (after.tasks, after.check_rows) == (before.tasks, before.check_rows)
+    code, out, _ = run(capsys, "incident", "status", incident)
+    assert code == 0
+    assert "ran storage-cluster's own verify by" in out
+    assert "not applied: storage-cluster is already restored" in out

@@ -14,7 +14,7 @@ from hypothesis import event as note_event
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from models.events import Bypassed, Event, WorkaroundRemoved
+from models.events import Bypassed, Event, RunNotApplied, WorkaroundAmended, WorkaroundRemoved
 from models.plan import Plan
 from planner.errors import UsageError
 from planner.running import plan_of, run
@@ -150,9 +150,15 @@ class IncidentMachine(RuleBasedStateMachine):
         what = "verify" if target.dependency is None else "check"
         note_event(f"run recorded ({'pass' if passes else 'fail'}, {what})")
         ran = run(plan_of("true" if passes else "false")).model_copy(update={"command": planned.command})
-        done = self.act(target.action(ran))
-        if passes:
-            assert done, f"{target}: a pass the guard allowed before the run was refused after it"
+        before = self.state()
+        done = self.act(target.record(ran))
+        assert done, f"{target}: a run was not recorded"
+        if isinstance(done[0], RunNotApplied):  # kept as evidence only: nothing changed
+            assert not passes, f"{target}: a pass the guard allowed before the run was refused after it"
+            assert done[0].run.command == planned.command
+            assert rows(self.state()) == rows(before)
+            note_event("run kept, not applied")
+            return
         if target.dependency is not None:
             check = self.state().check_rows[target.service, target.dependency]
             assert check.state == (PASSED if passes else FAILED), (target, check.state)
@@ -330,11 +336,14 @@ class IncidentMachine(RuleBasedStateMachine):
         state = self.state()
         journal = self.store.events(self.id)
         removed = {e.workaround for e in journal if isinstance(e, WorkaroundRemoved)}
+        reasons = {
+            e.workaround: e.reason_text for e in journal if isinstance(e, WorkaroundAmended) and e.reason_text
+        }
         for event in journal:
             if isinstance(event, Bypassed):
                 assert event.reason.strip()
                 wa = state.wa_rows[event.workaround]
-                assert wa.reason == event.reason
+                assert wa.reason == reasons.get(event.workaround, event.reason)
                 assert (wa.removed is None) == (event.workaround not in removed)
         for key, check in state.check_rows.items():
             if check.state == BYPASSED:
