@@ -316,3 +316,46 @@ def test_undoing_a_verify_another_terminal_restored_on_is_refused(
     code, out, _ = run(capsys, "incident", "status", incident, "--format", "json")
     entry = next(s for s in json.loads(out)["services"] if s["service"] == "db-primary")
     assert (entry["state"], entry["verified"]) == ("restoring", False)
+
+
+def test_a_wrong_bypass_expiry_or_reason_is_corrected_as_an_event(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bypass recorded with the default 24 h where 2 h was meant, and a wrong reason: amended
+    (the journal keeps both); the audit and status read the corrected workaround."""
+    incident = start(capsys)
+    _bypass(capsys, incident, 10)  # reason "r", expiry 24h
+    wid = f"{incident}-WA1"
+    code, _, err = run(capsys, "incident", "amend-workaround", wid, "--reason", "x", "--at", at(11))
+    assert code == 2
+    assert "say what to correct" in err
+    code, out, err = run(
+        capsys,
+        "incident",
+        "amend-workaround",
+        wid,
+        "--expires",
+        "2h",
+        "--bypass-reason",
+        "storagectl hangs",
+        "--reason",
+        "Enter skipped the expiry",
+        "--at",
+        at(12),
+    )
+    assert code == 0, err
+    assert f"corrected workaround {wid}: expires 2026-11-28 04:20, reason 'storagectl hangs'" in out
+    code, out, _ = run(capsys, "incident", "status", incident, "--format", "json", "--at", at(13))
+    (wa,) = json.loads(out)["workarounds"]
+    assert (wa["expires"], wa["reason"]) == ("2026-11-28T04:20:00+00:00", "storagectl hangs")
+    assert [e.kind for e in Store(store).events(incident)][-2:] == ["bypassed", "workaround_amended"]
+    code, out, _ = run(capsys, "audit", str(ENTERPRISE), "--store", str(store), "--format", "json")
+    (found,) = [
+        f for f in json.loads(out)["findings"] if f["rule"] == "bypassed-check" and wid in f["message"]
+    ]
+    assert "storagectl hangs" in found["message"]
+    code, _, err = run(
+        capsys, "incident", "amend-workaround", "INC-9-WA1", "--expires", "1h", "--reason", "x"
+    )
+    assert code == 2
+    assert "no workaround INC-9-WA1" in err

@@ -283,6 +283,18 @@ class IncidentMachine(RuleBasedStateMachine):
     def amend(self, minutes: int) -> None:
         self.act(corrections.Amend("typed the wrong time", detected=START - timedelta(minutes=minutes)), "ic")
 
+    @rule(data=st.data(), hours=st.none() | st.integers(1, 48), text=st.none() | st.just("flag set by hand"))
+    def amend_workaround(self, data: st.DataObject, hours: int | None, text: str | None) -> None:
+        ids = sorted(self.state().wa_rows)
+        if not ids:
+            return
+        wid = data.draw(st.sampled_from(ids))
+        expires = None if hours is None else timedelta(hours=hours)
+        try:
+            self.act(corrections.AmendWorkaround(wid, "recorded wrong", expires, text))
+        except UsageError:
+            assert (hours, text) == (None, None), "a correction saying what to correct was refused"
+
     @rule()
     def reopen(self) -> None:
         try:
