@@ -118,10 +118,11 @@ def _unmet_check(view: MemoryView, event: ev.CheckPassed | ev.CheckFailed | ev.B
     return None
 
 
-def require_still_holds(initial: Callable[[], MemoryView], journal: Sequence[Event]) -> None:
+def require_still_holds(initial: Callable[[], MemoryView], journal: Sequence[Event]) -> MemoryView:
     """Refuse the void that ends ``journal`` (an incident's whole journal, its last event a
-    ``voided``) if a later event relied on what it takes back. ``initial`` gives the incident's
-    rows before any event (called twice: one walk with the voided event, one without).
+    ``voided``) if a later event relied on what it takes back; else the rows after it (the fold
+    of the journal without the voided event). ``initial`` gives the incident's rows before any
+    event (called twice: one walk with the voided event, one without).
 
     Raises
     ------
@@ -151,3 +152,4 @@ def require_still_holds(initial: Callable[[], MemoryView], journal: Sequence[Eve
                 )
         apply(with_it, event)
         apply(without, event)
+    return without

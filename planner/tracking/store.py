@@ -216,8 +216,9 @@ class Store:
         assert text is not None, "an incident keeps its plan"
         plan = load_source(Source(f"<plan of {row.id}>", text, "yaml")).require_valid()
         journal = self.events(row.id)  # inside the transaction: self.db is ``db``
-        require_still_holds(lambda: rebuild(plan, journal[:1]), journal)  # refuses: nothing written
-        state = rebuild(plan, journal)
+        state = require_still_holds(
+            lambda: rebuild(plan, journal[:1]), journal
+        )  # or refuses: nothing written
         view.put_incident(state.row)
         for task in state.tasks.values():
             view.put_task(task)
