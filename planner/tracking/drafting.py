@@ -72,10 +72,13 @@ def _technical_lines(
     restoring: list[str],
     blocked: list[str],
     failing: list[tuple[str, str]],
+    *,
+    now: datetime,
 ) -> list[str]:
-    """Actions and needs for responders: who restores what since when, what waits on what."""
+    """Actions and needs for responders: who restores what since when (on ``now``'s day, or with
+    its date), what waits on what."""
     acts = [
-        f"{s} by {outline.owner[s] or '(no owner)'} since {began:%H:%M}"
+        f"{s} by {outline.owner[s] or '(no owner)'} since {moment(began, now)}"
         if (began := outline.begun.get(s))
         else s
         for s in restoring[:10]
@@ -146,7 +149,7 @@ def draft_update(outline: Outline, projection: Projection, now: datetime, audien
         + "."
     )
     if audience == "technical":
-        lines += _technical_lines(outline, down, restoring, blocked, failing)
+        lines += _technical_lines(outline, down, restoring, blocked, failing, now=now)
     else:
         lines.append(
             f"Actions: {_count(len(restoring), 'service')} being restored by "

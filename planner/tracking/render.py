@@ -231,9 +231,11 @@ def plan_workaround_lines(state: MemoryView, now: datetime) -> list[str]:
     ]
 
 
-def journal_line(event: Event) -> str:
-    """``#12 03:10 alice: began restoring db-primary``."""
-    return f"#{event.seq} {event.at:%H:%M} {event.actor}: {describe(event)}"
+def journal_line(event: Event, today: datetime | None = None) -> str:
+    """``#12 03:10 alice: began restoring db-primary`` (with the date when ``today`` is given and
+    the event was on another day)."""
+    at = f"{event.at:%H:%M}" if today is None else moment(event.at, today)
+    return f"#{event.seq} {at} {event.actor}: {describe(event)}"
 
 
 def status_text(
@@ -252,7 +254,7 @@ def status_text(
     if planned:
         head = f"Open workarounds from the plan, on services of this incident ({len(planned)}):"
         lines += ["", style(head, "warning"), *(f"  {w}" for w in planned)]
-    lines += ["", "Latest events:", *(f"  {journal_line(e)}" for e in reversed(journal[-10:]))]
+    lines += ["", "Latest events:", *(f"  {journal_line(e, now)}" for e in reversed(journal[-10:]))]
     return "\n".join(lines) + "\n"
 
 
@@ -281,7 +283,7 @@ def status_markdown(
     planned = plan_workaround_lines(state, now)
     if planned:
         lines += ["", "## Open workarounds from the plan", "", *(f"- {markdown.text(w)}" for w in planned)]
-    lines += ["", "## Journal", "", *(f"- {journal_line(e)}" for e in journal)]
+    lines += ["", "## Journal", "", *(f"- {journal_line(e, now)}" for e in journal)]
     return "\n".join(lines) + "\n"
 
 

@@ -74,6 +74,14 @@ def test_times_on_another_day_carry_their_date(
     )
     assert code == 0, err
     assert "full recovery by about 2026-12-03 04:10 UTC" in out
+    assert run(capsys, "incident", "begin", incident, "archive", "--at", "2026-11-28T12:20:00Z")[0] == 0
+    code, out, _ = run(capsys, "incident", "status", incident, "--at", "2026-11-29T09:00:00Z")
+    assert "#3 2026-11-28 12:20 " in out  # the journal, the day after: its lines carry their date
+    code, out, err = run(
+        capsys, "incident", "update", incident, "--audience", "technical", "--at", "2026-11-29T09:00:00Z"
+    )
+    assert code == 0, err
+    assert "archive by ops since 2026-11-28 12:20" in out
 
 
 def test_relative_detection_counts_from_now_and_status_shows_it(
