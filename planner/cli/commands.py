@@ -52,6 +52,7 @@ INCIDENT_COMMANDS: Mapping[str, str] = {
     "verify": "planner.cli.incident_checks:verify",
     "check": "planner.cli.incident_checks:check",
     "amend": "planner.cli.incident_corrections:amend",
+    "amend-workaround": "planner.cli.incident_corrections:amend_workaround",
     "void": "planner.cli.incident_corrections:void",
     "undo": "planner.cli.incident_corrections:undo_last",
     "reopen": "planner.cli.incident_corrections:reopen_incident",

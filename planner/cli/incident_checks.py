@@ -157,6 +157,7 @@ def _run_and_record(  # noqa: PLR0917 - the options of check and verify --run
     from datetime import UTC, datetime
     from pathlib import Path
 
+    from models.events import RunNotApplied
     from planner.running import run
     from planner.style import visible
     from planner.tracking.domain.check_runs import prepare
@@ -178,7 +179,11 @@ def _run_and_record(  # noqa: PLR0917 - the options of check and verify --run
         raise UsageError(
             "interrupted: the command's process group was killed; nothing was recorded"
         ) from None
-    done(act(store_path, incident_id, target.action(evidence), who, datetime.now(UTC)))
+    recorded = act(store_path, incident_id, target.record(evidence), who, datetime.now(UTC))
+    done(recorded)
+    if isinstance(recorded[0], RunNotApplied):  # the state moved on while it ran: evidence only
+        say(f"refused: {recorded[0].refused}; the run is kept in the journal (#{recorded[0].seq})", err=True)
+        return 1
     if not evidence.passed:
         for line in "\n".join(p for p in (evidence.head, evidence.tail) if p).splitlines():
             say(visible(f"  | {line}"), err=True)

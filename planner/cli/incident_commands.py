@@ -10,6 +10,7 @@ Commands import their own modules inside the function (see :mod:`planner.cli`).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import click
@@ -57,8 +58,9 @@ def start(  # noqa: PLR0917 - click passes every option
 
     loaded = load_plan(plan)
     valid = loaded.require_valid()
-    when = when_of(at)
-    seen = when_of(detected, "--detected", relative_to=when) if detected else None
+    now = datetime.now(UTC)  # "--at '50m ago' --detected '53m ago'": both from now, 3 minutes apart
+    when = when_of(at, now=now)
+    seen = when_of(detected, "--detected", now=now) if detected else None
     if seen is not None and seen > when:
         raise UsageError("--detected is after the declaration (--at); detection comes first")
     failed_ids = list(failed) or None  # scenario.select splits "a,b" and checks the ids
@@ -173,7 +175,7 @@ def report(incident_id: str, fmt: str, store_path: str | None) -> int:
     from planner.tracking.reports.review_text import review_json, review_markdown
 
     state, journal = _load(store_path, incident_id)
-    result = review(state, effective(journal))  # a voided event is not measured
+    result = review(state, effective(journal), datetime.now(UTC))  # a voided event is not measured
     if fmt == "json":
         emit_json(review_json(result))
     else:
@@ -186,8 +188,8 @@ def report(incident_id: str, fmt: str, store_path: str | None) -> int:
 @STORE
 def kpi(fmt: str, store_path: str | None) -> int:
     """Recovery KPIs over every incident in the store: MTTD, MTTR (overall and per service),
-    share of incidents reopened, escalation frequency and exercises per quarter, with the trend
-    by quarter. Exercises are counted apart from real incidents."""
+    share of incidents where a restored service failed again, escalation frequency and exercises
+    per quarter, with the trend by quarter. Exercises are counted apart from real incidents."""
     from planner.tracking.reports.kpi import facts, kpi_text, kpis
 
     with open_store(store_path) as store:

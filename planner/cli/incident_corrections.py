@@ -9,10 +9,11 @@ from datetime import datetime
 import click
 
 from models.events import Event
-from planner.cli.incident_options import AS, AT, STORE, when_of, who_is
+from planner.cli.incident_options import AS, AT, STORE, open_store, parse_expiry, when_of, who_is
 from planner.cli.recording import act, done, with_incident
+from planner.errors import UsageError
 from planner.tracking.domain import corrections
-from planner.tracking.domain.corrections import Amend, Void
+from planner.tracking.domain.corrections import Amend, AmendWorkaround, Void
 
 REASON = click.option("--reason", required=True, metavar="TEXT", help="why the record was wrong (required)")
 
@@ -44,6 +45,41 @@ def amend(  # noqa: PLR0917 - click passes every option
     who, when = who_is(actor), when_of(at)
     seen = when_of(detected, "--detected") if detected else None
     return done(act(store_path, incident_id, Amend(reason, detected=seen, title=title), who, when))
+
+
+@click.command("amend-workaround")
+@click.argument("workaround")
+@click.option("--expires", metavar="DURATION", help="the right expiry, counted from when it was applied")
+@click.option("--bypass-reason", metavar="TEXT", help="the right reason for the bypass")
+@REASON
+@STORE
+@AS
+@AT
+def amend_workaround(  # noqa: PLR0917 - click passes every option
+    workaround: str,
+    expires: str | None,
+    bypass_reason: str | None,
+    reason: str,
+    store_path: str | None,
+    actor: str | None,
+    at: str | None,
+) -> int:
+    """Correct a bypass recorded wrong: WORKAROUND's expiry or its reason.
+
+    A bypass is never voided (it stays on the record until its workaround is removed); a wrong
+    expiry (say the default 24h where 2h was meant) or reason is corrected by a new journal event.
+
+      planner incident amend-workaround INC-3-WA1 --expires 2h --reason "meant two hours"
+    """
+    with open_store(store_path) as store:
+        found = store.find_workaround(workaround)
+    if found is None:
+        raise UsageError(
+            f"no workaround {workaround} in the store (a workaround of the plan is edited there)"
+        )
+    who, when = who_is(actor), when_of(at)
+    action = AmendWorkaround(workaround, reason, parse_expiry(expires), bypass_reason)
+    return done(act(store_path, found.incident, action, who, when))
 
 
 @click.command()

@@ -141,12 +141,12 @@ STATE_FORMAT = click.option(
 )
 
 
-def when_of(at: str | None, option: str = "--at", relative_to: datetime | None = None) -> datetime:
-    """The time ``at`` names (now without one; ``15m ago`` counts back from ``relative_to``, else
-    now): not in the future, not over ten years ago (year 1 or 1970 is a typo, and it would sit
-    in every KPI for good)."""
-    now = datetime.now(UTC)
-    when = parse_when(at, relative_to or now)
+def when_of(at: str | None, option: str = "--at", now: datetime | None = None) -> datetime:
+    """The time ``at`` names (now without one; ``15m ago`` counts back from now, whatever the
+    option; ``now`` when the caller reads several times against one clock): not in the future,
+    not over ten years ago (year 1 or 1970 is a typo, and it would sit in every KPI for good)."""
+    now = now or datetime.now(UTC)
+    when = parse_when(at, now)
     if when > now + FUTURE_SLACK:
         raise UsageError(f"{option} {at}: {when:%Y-%m-%d %H:%M} UTC is in the future")
     if when < now - MAX_DURATION:

@@ -563,3 +563,27 @@ async def test_rows_projected_to_miss_their_rto_are_marked_as_the_header_counts(
         assert sorted(marked) == sorted(projection.at_risk)
         header = str(screen.query_one(TrackHeader).render())
         assert f"RTO at risk {len(marked)}" in header
+
+
+@pytest.mark.asyncio
+async def test_a_late_row_is_missed_not_at_risk_in_the_header_and_the_row(tmp_path: Path) -> None:
+    """secrets-vault (RTO 45m) still down 50 minutes in: the header counts it as missed and late,
+    not at risk, and its row says LATE (not -5m)."""
+    app, clock, _said = make_app(tmp_path)
+    clock.at = STARTED + timedelta(minutes=50)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await started(app, pilot)
+        screen = recovery(app)
+        await wait_for(pilot, lambda: screen.projection is not None)
+        projection = screen.projection
+        assert projection is not None
+        assert "secrets-vault" in projection.late
+        assert "secrets-vault" not in projection.at_risk
+        table = screen.query_one(TaskTable)
+        text, role = table._row(app.state.tasks["secrets-vault"], 20, 12, 20)
+        assert role == "late"
+        assert "LATE 5m" in text
+        header = str(screen.query_one(TrackHeader).render())
+        late = len(projection.late)
+        assert f"RTO missed {len(projection.missed)} ({late} late)" in header
+        assert f"RTO at risk {len(projection.at_risk)}" in header
