@@ -29,6 +29,7 @@ from models.events import (
 )
 from planner.errors import UsageError
 from planner.style import possessive
+from planner.tracking.domain.blockers import restore_blockers
 from planner.tracking.domain.guards import (
     RefusedError,
     hhmm,
@@ -47,7 +48,6 @@ from planner.tracking.domain.state import (
     RESTORED,
     RESTORING,
     View,
-    restore_blockers,
 )
 
 DEFAULT_BYPASS_EXPIRY = timedelta(hours=24)

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 
 from models import events as ev
 from models.events import Event
+from planner.tracking.domain.blockers import restore_blockers
 from planner.tracking.domain.fold import apply, effective
 from planner.tracking.domain.guards import RefusedError, hhmm
 from planner.tracking.domain.state import (
@@ -26,7 +27,6 @@ from planner.tracking.domain.state import (
     RESTORING,
     MemoryView,
     View,
-    restore_blockers,
 )
 from planner.tracking.domain.words import describe
 
