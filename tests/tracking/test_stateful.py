@@ -1,5 +1,5 @@
-"""Random action sequences against the tracking engine and its store, with the spec's invariants
-checked after every step (SPEC section 7)."""
+"""Random action sequences against the tracking engine and its store, with the journal's invariants
+checked after every step (docs/design/journal.md#state)."""
 
 from __future__ import annotations
 

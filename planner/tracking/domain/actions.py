@@ -1,4 +1,4 @@
-"""The tracking actions and their guards (SPEC section 7).
+"""The tracking actions and their guards (docs/design/guards.md).
 
 Each action reads the rows it needs through a :class:`~planner.tracking.domain.state.View`, refuses with
 :class:`RefusedError` (exit 1, naming what blocks) or returns the events to record. The store runs an
