@@ -139,7 +139,8 @@ def render_order(p: Ordering, style: Style = plain) -> str:
 
 
 def schedule_json(p: Planning) -> dict[str, Any]:
-    """``planner schedule --format json`` (docs/design/commands.md#schedule-json), times in minutes from incident start."""
+    """``planner schedule --format json`` (docs/design/commands.md#schedule-json), times in
+    minutes from incident start."""
     sched = p.schedule
     misses = {m.service: m for m in p.rto.all}
     return {
