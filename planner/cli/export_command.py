@@ -50,7 +50,11 @@ EXPORT_FORMATS = ["dot", "svg", "png", "pdf", "mermaid", "gantt", "markdown"]
     show_default=True,
     help="group diagram nodes by owner team, by restore wave, or not at all",
 )
-@click.option("--focus", metavar="SERVICE", help="draw only the neighbourhood of SERVICE (large plans)")
+@click.option(
+    "--focus",
+    metavar="SERVICE",
+    help="draw only the neighbourhood of SERVICE (large plans): at most 200 services, the nearest",
+)
 @click.option("--depth", type=click.IntRange(1, 20), default=2, show_default=True, help="hops around --focus")
 @click.option(
     "--gantt-by",
