@@ -281,7 +281,7 @@ def _ended(python: str, argv: list[str], work: Path, **how: Any) -> tuple[str, i
     return f"exit {proc.returncode}", peak, proc.stdout, err
 
 
-def _os_fault_cases(work: Path) -> list[tuple[str, list[str], dict[str, Any]]]:
+def _os_fault_cases(python: str, work: Path) -> list[tuple[str, list[str], dict[str, Any]]]:
     """Every path the CLI takes (plan, -o, --store, --merge, import inputs, standard streams),
     each given each OS fault: missing, a name over 255 bytes, a path over 4096, a symbolic link
     loop, a directory, a FIFO, a device, a hard link to the plan, a full disk, a closed stream."""
@@ -297,6 +297,8 @@ def _os_fault_cases(work: Path) -> list[tuple[str, list[str], dict[str, Any]]]:
     if not (work / "hardlink.yaml").exists():
         os.link(plan, work / "hardlink.yaml")
     (work / "adir").mkdir(exist_ok=True)
+    start = [python, "-m", "planner", "incident", "start", str(plan), "--store", str(work / "source.db")]
+    subprocess.run(start, capture_output=True, cwd=work, timeout=SECONDS, check=False)  # for copy-to
     faults = {
         "missing": str(work / "no" / "such" / "dir" / "x"),
         "long-name": "x" * 300,
@@ -322,6 +324,10 @@ def _os_fault_cases(work: Path) -> list[tuple[str, list[str], dict[str, Any]]]:
         "store-start": lambda f: ["incident", "start", str(plan), "--store", f],
         "audit-store": lambda f: ["audit", str(plan), "--store", f],
         "kpi-store": lambda f: ["kpi", "--store", f],
+        "report-store": lambda f: ["report", "INC-1", "--store", f],
+        "status-store": lambda f: ["incident", "status", "INC-1", "--store", f],
+        "copy-from": lambda f: ["store", "copy", f, str(work / "copy.db")],
+        "copy-to": lambda f: ["store", "copy", str(work / "source.db"), f],
     }
     expect: dict[str, dict[str, Any]] = {
         "hardlink": {"refused": True},  # -o the plan under another name: never overwritten
@@ -503,7 +509,7 @@ def output_census(python: str, *, big: bool) -> None:
     """The classes of the output and OS-fault issues (``--big``: the deep and wide plans too,
     some minutes)."""
     work = Path(tempfile.mkdtemp(prefix="census-output-"))
-    _census(python, "OS errors on every path the CLI takes", _os_fault_cases(work), work)
+    _census(python, "OS errors on every path the CLI takes", _os_fault_cases(python, work), work)
     _census(python, "Output: bidi text, encodings, option values", _output_cases(work), work)
     if big:
         _census(python, "Deep and wide plans", _big_cases(work), work)

@@ -57,7 +57,10 @@ EXPORT_FORMATS = ["dot", "svg", "png", "pdf", "mermaid", "gantt", "markdown"]
     help="group diagram nodes by owner team, by restore wave, or not at all",
 )
 @click.option(
-    "--focus", metavar="SERVICE", help="draw (or, for gantt, schedule) only the neighbourhood of SERVICE"
+    "--focus",
+    metavar="SERVICE",
+    help="draw (or, for gantt, schedule) only the neighbourhood of SERVICE (large plans): "
+    "at most 200 services, the nearest",
 )
 @click.option("--depth", type=click.IntRange(1, 20), default=2, show_default=True, help="hops around --focus")
 @click.option(
