@@ -26,6 +26,8 @@ _KEY = re.compile(r"([A-Za-z0-9_][\w.-]*)\s*:(?:\s|$)")
 _NEWLINE = re.compile("\n")
 _DASHES: dict[int, re.Pattern[str]] = {}
 """The pattern of a sequence item's dash at each column."""
+_ENDS: dict[int, re.Pattern[str]] = {}
+"""The pattern of a line that ends a key's value, for a key at each column."""
 ExpectedLength = Callable[[YamlPath], int | None]
 
 
@@ -152,19 +154,7 @@ class BlockLocator:
             rest = line[match.end() :].split(" #", 1)[0].strip()
             if rest:  # inline value: a leaf
                 return (idx + 1, col + 1, idx + 1, match.end() + 1), _Block(idx, idx + 1, match.end())
-            end = idx + 1
-            last = block.end
-            while end < last:
-                depth = self._indent(end)
-                # blank and comment lines, deeper lines, and items of a sequence at this column
-                # ("key:\n- a") all belong to the key's value
-                if depth == -1 or depth > col:
-                    end += 1
-                    continue
-                below = self._line(end)
-                if depth < col or (below[col : col + 2] != "- " and below[col:] != "-"):
-                    break
-                end += 1
+            end = self._block_end(idx + 1, block.end, col)
             child_col = next(
                 (depth for i in range(idx + 1, end) if (depth := self._indent(i)) != -1), col + 2
             )
@@ -196,3 +186,17 @@ class BlockLocator:
         begin = starts[block.start]
         end = starts[block.end] - 1 if block.end <= self.line_count else len(self.text)
         return [self._line_at(m.start()) for m in pattern.finditer(self.text, begin, end)]
+
+    def _block_end(self, first: int, last: int, col: int) -> int:
+        """The first line from ``first`` (before ``last``) that ends the value of a key at
+        ``col``: blank and comment lines, deeper lines, and items of a sequence at this column
+        ("key:\\n- a") all belong to the value; found by one search of the text."""
+        if first >= last:
+            return first
+        pattern = _ENDS.get(col)
+        if pattern is None:
+            shallower = f" {{0,{col - 1}}}[^ #\\n]|" if col > 0 else ""
+            pattern = _ENDS[col] = re.compile(f"^(?:{shallower} {{{col}}}(?!- |-$)[^ #\\n])", re.MULTILINE)
+        starts = self._starts
+        found = pattern.search(self.text, starts[first], starts[last] - 1)
+        return last if found is None else self._line_at(found.start())
