@@ -95,12 +95,12 @@ class BlockLocator:
         # Memoised by path: findings share prefixes (services[i], its depends_on), so each
         # step is read once however many findings sit below it.
         resolved = self._resolved
-        if path in resolved:
-            return resolved[path]
         if len(path) == 1:
             parent: _Found | None = ((1, 1, 1, 1), _Block(0, self.line_count, 0))
         else:
-            parent = self._resolve(path[:-1])
+            above = path[:-1]
+            known = resolved.get(above, _UNSEEN)
+            parent = self._resolve(above) if known is _UNSEEN else known
         result = None
         if parent is not None:
             part = path[-1]
@@ -128,19 +128,20 @@ class BlockLocator:
             indent = self._indent(first)
             if indent == col or (indent != -1 and line[col - 2 : col] == "- "):
                 yield first
+        if first + 1 >= block.end:
+            return
         needle = "\n" + " " * col + key
         text, starts = self.text, self._starts
-        at = starts[first + 1] - 1 if first + 1 < block.end else -1
-        stop = starts[block.end] - 1 if block.end <= self.line_count else len(text)
-        while at >= 0:
-            at = text.find(needle, at, stop)
-            if at < 0:
+        at = starts[first + 1] - 1  # the newline before the block's second line
+        stop = starts[block.end] - 1
+        idx = first
+        while True:
+            found = text.find(needle, at, stop)
+            if found < 0:
                 return
-            idx = self._line_at(at + 1)
-            if idx >= block.end:
-                return
+            idx += text.count("\n", at, found + 1)  # lines are counted, not looked up
             yield idx
-            at += 1
+            at = found + 1
 
     def _find_key(self, block: _Block, key: str) -> _Found | None:
         col = block.col
@@ -182,10 +183,15 @@ class BlockLocator:
         pattern = _DASHES.get(block.col)
         if pattern is None:
             pattern = _DASHES[block.col] = re.compile(f"^ {{{block.col}}}-(?: |$)", re.MULTILINE)
-        starts = self._starts
-        begin = starts[block.start]
-        end = starts[block.end] - 1 if block.end <= self.line_count else len(self.text)
-        return [self._line_at(m.start()) for m in pattern.finditer(self.text, begin, end)]
+        text, starts = self.text, self._starts
+        at = starts[block.start]
+        idx = block.start
+        out = []
+        for match in pattern.finditer(text, at, starts[block.end] - 1):
+            idx += text.count("\n", at, match.start())  # lines are counted, not looked up
+            at = match.start()
+            out.append(idx)
+        return out
 
     def _block_end(self, first: int, last: int, col: int) -> int:
         """The first line from ``first`` (before ``last``) that ends the value of a key at
