@@ -121,6 +121,10 @@ def _signal_commands(python: str, work: Path) -> list[tuple[str, list[str], floa
         cwd=tempfile.gettempdir(),
     )
     incident = started.stdout.split()[-1]
+    begin = ["incident", "begin", incident, "base", "--store", str(store)]
+    subprocess.run(
+        [python, "-m", "planner", *begin], capture_output=True, check=True, cwd=tempfile.gettempdir()
+    )
     enterprise = str(ROOT / "examples" / "enterprise.yaml")
     return [
         ("audit (forks above 10,000 services)", ["audit", str(big), "--as-of", "2026-11-28"], 8.0),
