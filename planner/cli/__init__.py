@@ -11,10 +11,10 @@ kill the plan commands it is running (``--run``, ``--run-checks``), which live i
 of their own and would otherwise outlive it.
 
 Imports inside functions, in this package only, are deliberate: a command module is imported
-when one of its commands runs (see :mod:`planner.cli.commands`), and each command imports the planner modules
-it needs inside its function, because nearly every one of them loads pydantic's models and
-the engine (0.1-0.7 s; Textual alone 0.45 s), which the other commands of the same module,
-``--help`` and shell completion must not pay for.
+when one of its commands runs (see :mod:`planner.cli.commands`), and each command imports the
+planner modules it needs inside its function, because nearly every one of them loads pydantic's
+models and the engine (0.1-0.7 s; Textual alone 0.45 s), which the other commands of the same
+module, ``--help`` and shell completion must not pay for.
 """
 
 from __future__ import annotations
