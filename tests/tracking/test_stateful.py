@@ -19,6 +19,7 @@ from models.plan import Plan
 from planner.errors import UsageError
 from planner.running import plan_of, run
 from planner.tracking import actions, comms, corrections
+from planner.tracking.fold import effective
 from planner.tracking.guards import RefusedError
 from planner.tracking.opening import initial_state, rebuild
 from planner.tracking.outline import outline_of
@@ -346,7 +347,7 @@ class IncidentMachine(RuleBasedStateMachine):
         if not self.id:
             return
         state = self.state()
-        journal = self.store.events(self.id)
+        journal = effective(self.store.events(self.id))  # a voided removal or amendment does not count
         removed = {e.workaround for e in journal if isinstance(e, WorkaroundRemoved)}
         reasons = {
             e.workaround: e.reason_text for e in journal if isinstance(e, WorkaroundAmended) and e.reason_text
