@@ -23,6 +23,7 @@ from planner.tracking.domain.state import (
     BYPASSED,
     DOWN,
     OPEN,
+    PASSED,
     RESTORED,
     RESTORING,
     MemoryView,
@@ -111,8 +112,8 @@ def _unmet_check(view: MemoryView, event: ev.CheckPassed | ev.CheckFailed | ev.B
         if dep is not None and dep.state != RESTORED:
             return f"{event.dependency} was {dep.state}"
     if isinstance(event, ev.Bypassed):
-        if held.state == BYPASSED:
-            return f"the check of {event.dependency} for {event.service} was bypassed already"
+        if held.state in {BYPASSED, PASSED}:
+            return f"the check of {event.dependency} for {event.service} was {held.state} already"
         if event.workaround in view.wa_rows:
             return f"{event.workaround} existed already"
     return None
