@@ -35,6 +35,7 @@ from planner.tracking.progress import Projection, project
 from planner.tracking.session import Session
 from planner.tracking.state import MemoryView
 from planner.tui import safe
+from planner.tui.advice import for_screen
 from planner.tui.check_runner import CheckRunner, last_verify_run
 from planner.tui.desk import Part, report_failed_work
 from planner.tui.dialogs import ConfirmScreen
@@ -164,9 +165,10 @@ class RecoveryScreen(Screen[None]):
         if self.refuse_offline():
             return self.offline
         try:
-            return await self._record(action, done).wait()
+            why = await self._record(action, done).wait()
         except (WorkerCancelled, WorkerFailed) as lost:  # a failure is reported as a bug too
             return f"not recorded ({lost})"
+        return None if why is None else for_screen(why)
 
     def refuse_offline(self) -> bool:
         """While the store is offline, say so and return True: nothing can be recorded (and
@@ -204,9 +206,10 @@ class RecoveryScreen(Screen[None]):
         return None
 
     def refuse(self, why: str, title: str = "Refused") -> None:
-        """Say why an action was not recorded (until the next action succeeds)."""
+        """Say why an action was not recorded (until the next action succeeds), with the advice
+        the screen's keys follow, not the command line's."""
         self.refused = True
-        self.notify(safe.block(why), title=title, severity="error", timeout=10)
+        self.notify(safe.block(for_screen(why)), title=title, severity="error", timeout=10)
 
     # showing ---------------------------------------------------------------------------------
 
