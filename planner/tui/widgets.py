@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.segment import Segment
+from textual.content import Content
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -97,7 +98,21 @@ class TrackHeader(Static):
                     second += f" [$text-warning](as of {time.monotonic() - self.behind_since:.0f}s ago)[/]"
             risk = len(p.at_risk)
             second += f"   [b $text-error]RTO at risk {risk}[/]" if risk else "   RTO at risk 0"
-        self.update(f"{first}\n{second}")
+        self.update("\n".join([first, *fit_parts(second, self.content_region.width)]))
+
+
+def fit_parts(line: str, width: int, gap: str = "   ") -> list[str]:
+    """``line`` (markup: parts joined by ``gap``) as lines of at most ``width`` cells, broken
+    between parts: a narrow terminal gets a third header line rather than losing the counts
+    at its end (``width`` 0, not laid out yet: one line)."""
+    lines: list[str] = []
+    for part in line.split(gap):
+        joined = f"{lines[-1]}{gap}{part}" if lines else part
+        if lines and width and Content.from_markup(joined).cell_length > width:
+            lines.append(part)
+        else:
+            lines[-1:] = [joined]
+    return lines
 
 
 class KeyBar(Widget):
@@ -289,4 +304,4 @@ class JournalPane(ScrollView, can_focus=True):
         return Strip(segments).crop_extend(0, width, base)
 
 
-__all__ = ["DetailPane", "JournalPane", "KeyBar", "TrackHeader", "journal_lines"]
+__all__ = ["DetailPane", "JournalPane", "KeyBar", "TrackHeader", "fit_parts", "journal_lines"]
