@@ -116,7 +116,12 @@ def open_store(path: str | None, *, create: bool = False) -> Store:
     from planner.tracking.db import locate
     from planner.tracking.store import Store
 
-    return Store(locate(path), create=create)
+    return Store(locate(path), create=create, warn=warned)
+
+
+def warned(line: str) -> None:
+    """Say on standard error what a read found damaged and left out (it goes on with the rest)."""
+    say(f"warning: {line}", err=True)
 
 
 STORE = click.option(
@@ -364,12 +369,17 @@ def kpi(fmt: str, store_path: str | None) -> int:
     """Recovery KPIs over every incident in the store: MTTD, MTTR (overall and per service),
     share of incidents reopened, escalation frequency and exercises per quarter, with the trend
     by quarter. Exercises are counted apart from real incidents."""
+    from planner.tracking.damage import DamagedRowError
     from planner.tracking.kpi import facts, kpi_text, kpis
 
     with open_store(store_path) as store:
         gathered = []
         for row in store.incident_rows():
-            state = store.snapshot(row.id)
+            try:
+                state = store.snapshot(row.id)
+            except DamagedRowError as damaged:  # said, and left out of the figures
+                store.said(str(damaged))
+                continue
             assert state is not None
             gathered.append(facts(state, effective(store.events(row.id))))
     data = kpis(gathered)

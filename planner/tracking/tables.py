@@ -4,9 +4,11 @@ time (what an action needs), :func:`snapshot` reads a whole incident (what a sta
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from planner.tracking.damage import DamagedRowError, names, row_field, when
 from planner.tracking.db import Db
 from planner.tracking.outline import Outline, Overlay, outline, shape_json
 from planner.tracking.state import (
@@ -100,6 +102,12 @@ def _workaround(row: tuple[Any, ...]) -> WorkaroundRow:
 
 
 def _incident(row: tuple[Any, ...]) -> IncidentRow:
+    """An incident's row; a value the planner never writes is :class:`DamagedRowError`."""
+    incident = str(row[0])
+
+    def maybe(column: str, value: object) -> datetime | None:
+        return None if value is None else row_field(incident, column, value, when)
+
     return IncidentRow(
         id=row[0],
         title=row[1],
@@ -107,14 +115,18 @@ def _incident(row: tuple[Any, ...]) -> IncidentRow:
         plan_hash=row[3],
         plan_name=row[4],
         exercise=bool(row[5]),
-        started=datetime.fromisoformat(row[6]),
-        detected=_when(row[7]),
-        roles=json.loads(row[8]),
+        started=row_field(incident, "started", row[6], when),
+        detected=maybe("detected", row[7]),
+        roles=row_field(incident, "roles", row[8], names),
         state=row[9],
-        resolved=_when(row[10]),
-        last_update=_when(row[11]),
-        updates=row[12],
+        resolved=maybe("resolved", row[10]),
+        last_update=maybe("last_update", row[11]),
+        updates=row_field(incident, "updates", row[12], int),
     )
+
+
+def _meta(incident: str, text: object) -> IncidentMeta:
+    return row_field(incident, "meta", text, IncidentMeta.from_json)  # type: ignore[no-any-return]
 
 
 def incident_row(db: Db, incident: str) -> IncidentRow | None:
@@ -123,10 +135,19 @@ def incident_row(db: Db, incident: str) -> IncidentRow | None:
     return None if found is None else _incident(found)
 
 
-def incident_rows(db: Db) -> list[IncidentRow]:
-    """Every incident, oldest first."""
+def incident_rows(db: Db, damaged: Callable[[str], None] | None = None) -> list[IncidentRow]:
+    """Every incident, oldest first; one whose row is damaged is said to ``damaged`` and left
+    out (without ``damaged``, :class:`DamagedRowError`)."""
     rows = db.execute(f"SELECT {_INCIDENT_COLUMNS} FROM incidents ORDER BY started, length(id), id")
-    return [_incident(r) for r in rows]
+    found = []
+    for r in rows:
+        try:
+            found.append(_incident(r))
+        except DamagedRowError as exc:
+            if damaged is None:
+                raise
+            damaged(str(exc))
+    return found
 
 
 def insert_incident(db: Db, state: MemoryView) -> None:
@@ -171,7 +192,7 @@ def read_outline(db: Db, incident: str) -> Outline | None:
         "SELECT i.meta, s.data FROM incidents i JOIN shapes s ON s.incident = i.id WHERE i.id = ?",
         (incident,),
     ).fetchone()
-    meta = IncidentMeta.from_json(meta_text)
+    meta = _meta(incident, meta_text)
     tasks = [
         (r[0], r[1], _when(r[2]), _when(r[3]))
         for r in db.execute(
@@ -209,7 +230,7 @@ class SqlView:
     def meta(self) -> IncidentMeta:
         if self._meta is None:
             text = self.db.execute("SELECT meta FROM incidents WHERE id = ?", (self.id,)).fetchone()[0]
-            self._meta = IncidentMeta.from_json(text)
+            self._meta = _meta(self.id, text)
         return self._meta
 
     def task(self, service: str) -> TaskRow | None:
@@ -330,9 +351,7 @@ def snapshot(
     row = incident_row(db, incident)
     if row is None:
         return None
-    meta = IncidentMeta.from_json(
-        db.execute("SELECT meta FROM incidents WHERE id = ?", (incident,)).fetchone()[0]
-    )
+    meta = _meta(incident, db.execute("SELECT meta FROM incidents WHERE id = ?", (incident,)).fetchone()[0])
     tasks = {
         r[0]: _task(r)
         for r in db.execute(
