@@ -8,6 +8,8 @@ Commands import their own modules inside the function (see :mod:`planner.cli`).
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 import click
 
@@ -30,7 +32,11 @@ from planner.cli.incident_commands import (
 from planner.errors import UsageError
 from planner.tracking import actions, comms
 from planner.tracking.actions import Action
+from planner.tracking.clock import stamped
 from planner.tracking.state import View
+
+if TYPE_CHECKING:
+    from planner.tracking.store import Store
 
 
 def _service_action(name: str, doc: str, make: Callable[[str], Action]) -> None:
@@ -47,7 +53,7 @@ def _service_action(name: str, doc: str, make: Callable[[str], Action]) -> None:
         action = make(service)
         paged: list[str] = []
 
-        def decide(view: View) -> list[Event]:
+        def decide(view: View, when: datetime) -> list[Event]:
             events = action.decide(view, who, when)
             for event in events:  # say how to reach whoever is paged, from the incident's copy of the plan
                 if isinstance(event, Escalated):
@@ -55,7 +61,10 @@ def _service_action(name: str, doc: str, make: Callable[[str], Action]) -> None:
                     paged.append(f"page {person.name}: {person.contact or 'no contact in the plan'}")
             return events
 
-        code = done(with_incident(store_path, incident_id, lambda store: store.act(incident_id, decide)))
+        def record(store: Store) -> list[Event]:  # dated by the store's clock (planner.tracking.clock)
+            return store.act(incident_id, lambda view: decide(view, stamped(store, incident_id, when)))
+
+        code = done(with_incident(store_path, incident_id, record))
         for line in paged:
             say(line)
         return code

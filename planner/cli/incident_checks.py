@@ -157,6 +157,7 @@ def _run_and_record(  # noqa: PLR0917 - the options of check and verify --run
 
     from planner.running import run
     from planner.style import visible
+    from planner.tracking.clock import now as clock_now
     from planner.tracking.runs import prepare
 
     who = who_is(actor)
@@ -176,7 +177,7 @@ def _run_and_record(  # noqa: PLR0917 - the options of check and verify --run
         raise UsageError(
             "interrupted: the command's process group was killed; nothing was recorded"
         ) from None
-    done(act(store_path, incident_id, target.action(evidence), who, datetime.now(UTC)))
+    done(act(store_path, incident_id, target.action(evidence), who, clock_now()))  # the store's clock
     if not evidence.passed:
         for line in "\n".join(p for p in (evidence.head, evidence.tail) if p).splitlines():
             say(visible(f"  | {line}"), err=True)

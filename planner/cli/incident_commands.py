@@ -147,9 +147,14 @@ STATE_FORMAT = click.option(
 
 
 def when_of(at: str | None, option: str = "--at", relative_to: datetime | None = None) -> datetime:
-    """The time ``at`` names (now without one; ``15m ago`` counts back from ``relative_to``, else
-    now): not in the future, not over ten years ago (year 1 or 1970 is a typo, and it would sit
-    in every KPI for good)."""
+    """The time ``at`` names (without one, now: a :class:`~planner.tracking.clock.Now`, which an
+    action replaces by the store's clock; ``15m ago`` counts back from ``relative_to``, else now):
+    not in the future, not over ten years ago (year 1 or 1970 is a typo, and it would sit in every
+    KPI for good)."""
+    from planner.tracking.clock import now as clock_now
+
+    if at is None:  # the store's clock where it has one (a server's): see planner.tracking.clock
+        return clock_now()
     now = datetime.now(UTC)
     when = parse_when(at, relative_to or now)
     if when > now + FUTURE_SLACK:
@@ -169,13 +174,18 @@ def with_incident(store_path: str | None, incident: str, use: Callable[[Store], 
 def act(store_path: str | None, incident: str, action: Action, who: str, when: datetime) -> list[Event]:
     """Record ``action`` by ``who`` at ``when`` through the store's guarded transaction."""
     return with_incident(
-        store_path, incident, lambda store: store.act(incident, _deciding(action, who, when))
+        store_path, incident, lambda store: store.act(incident, _deciding(store, incident, action, who, when))
     )
 
 
-def _deciding(action: Action, who: str, when: datetime) -> Callable[[View], list[Event]]:
-    """The store's decide callback for ``action`` by ``who`` at ``when``."""
-    return lambda view: action.decide(view, who, when)
+def _deciding(
+    store: Store, incident: str, action: Action, who: str, when: datetime
+) -> Callable[[View], list[Event]]:
+    """The store's decide callback for ``action`` by ``who`` at ``when`` (now: by the store's
+    clock, read in the action's transaction; see :mod:`planner.tracking.clock`)."""
+    from planner.tracking.clock import stamped
+
+    return lambda view: action.decide(view, who, stamped(store, incident, when))
 
 
 def done(events: list[Event]) -> int:

@@ -17,6 +17,7 @@ from models.plan import Plan
 from planner.engine.planning import Ordering, plan_order
 from planner.engine.scenario import FULL_OUTAGE
 from planner.engine.schedule import build_problem
+from planner.tracking.clock import plain, stamped
 from planner.tracking.fold import fold
 
 if TYPE_CHECKING:
@@ -166,7 +167,7 @@ def open_incident(
 ) -> MemoryView:
     """Keep the plan's text in ``store``, start an incident (``DRILL-N`` for an exercise, else
     ``INC-N``) and return its first rows (its id is ``.row.id``)."""
-    digest = store.keep_plan(plan.name, text, at.isoformat())
+    digest = store.keep_plan(plan.name, text, plain(at).isoformat())
     opened: list[MemoryView] = []
 
     def build(new_id: str) -> tuple[MemoryView, IncidentStarted]:
@@ -179,7 +180,7 @@ def open_incident(
             title=title,
             exercise=exercise,
             actor=actor,
-            at=at,
+            at=stamped(store, None, at),  # the store's clock where it has one (a server's)
             detected=detected,
         )
         opened.append(state)

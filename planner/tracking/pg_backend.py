@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -200,6 +201,12 @@ class PostgresBackend:
 
     def notify(self, incident: str) -> None:
         self.db.execute("SELECT pg_notify(?, ?)", (CHANNEL, incident))
+
+    def now(self) -> datetime | None:
+        """The server's clock now (``clock_timestamp()``: within the action's transaction, after
+        its lock was granted), in UTC."""
+        (when,) = self.db.execute("SELECT clock_timestamp()").fetchone()
+        return when.astimezone(UTC)  # type: ignore[no-any-return]
 
     def integrity(self) -> str:
         """The server keeps its own files sound; this checks it answers."""

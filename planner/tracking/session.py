@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from models.events import IncidentStarted, Voided
 from planner.style import visible
 from planner.tracking.actions import Action
+from planner.tracking.clock import now, stamped
 from planner.tracking.db import Location
 from planner.tracking.fold import apply
 from planner.tracking.guards import RefusedError
@@ -33,8 +34,9 @@ JOURNAL_TAIL = 1000
 
 
 def utc_now() -> datetime:
-    """The real clock (tests pass a fake one)."""
-    return datetime.now(UTC)
+    """The real clock (tests pass a fake one): a :class:`~planner.tracking.clock.Now`, which an
+    action replaces by the store's clock where it has one (a server's)."""
+    return now()
 
 
 @dataclass
@@ -114,7 +116,10 @@ class Session:
         at = self.clock()
         with self._open() as store:
             try:
-                done = store.act(self.incident, lambda view: action.decide(view, self.actor, at))
+                done = store.act(
+                    self.incident,
+                    lambda view: action.decide(view, self.actor, stamped(store, self.incident, at)),
+                )
             except RefusedError as refusal:
                 raise RefusedError(f"{refusal}{self._meanwhile(store)}") from None
             fresh = self._since(store)

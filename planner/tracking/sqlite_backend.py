@@ -9,6 +9,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -236,6 +237,10 @@ class SqliteBackend:
 
     def notify(self, incident: str) -> None:
         """Nothing to send: screens on an SQLite store poll it."""
+
+    def now(self) -> datetime | None:
+        """None: the file is on this machine, and so is the clock every terminal on it reads."""
+        return None
 
     def integrity(self) -> str:
         """``PRAGMA integrity_check``."""

@@ -15,13 +15,13 @@ import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, TypeVar
 
 from models.events import Event, Voided, event_to_json
 from planner.errors import UsageError
 from planner.suggest import did_you_mean
-from planner.tracking.damage import decode, refuse_fold
+from planner.tracking.damage import decode, refuse_fold, when
 from planner.tracking.db import (
     LOCK_WAIT_SECONDS,
     Backend,
@@ -363,6 +363,19 @@ class Store:
         self.warnings.append(line)
         if self._warn is not None:
             self._warn(line)
+
+    def latest_event(self, incident: str) -> tuple[int, datetime] | None:
+        """The number and time of ``incident``'s event dated latest (an unreadable time is
+        passed over)."""
+        rows = self.db.execute(
+            "SELECT seq, at FROM events WHERE incident = ? ORDER BY at DESC, seq DESC LIMIT 5", (incident,)
+        )
+        for seq, at in rows:
+            try:
+                return int(seq), when(at)
+            except (ValueError, TypeError):
+                continue
+        return None
 
     def incidents(self) -> list[str]:
         """Every incident with a journal, in the order their journals began."""
