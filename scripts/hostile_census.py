@@ -85,8 +85,8 @@ def _run_args(python: str, args: list[str]) -> tuple[str, int]:
 
 # Damaged stores (issue #32, item 11): one event or row of an SQLite store damaged or forged,
 # then every reader and an action run on it. Each statement damages INC-1 of a store holding
-# INC-1 (a short history: #1 start, #2 begin, #3 note, #4 verify, #5 restored, #6 note) and a
-# healthy drill DRILL-2.
+# INC-1 (a short history: #1 start, #2 begin, #3 note, #4 verify, #5 restored, #6 note, #7 a
+# bypass) and a healthy drill DRILL-2.
 _NOTE = "incident = 'INC-1' AND seq = 3"
 _DAMAGE = {
     "bad JSON": f'UPDATE events SET data = \'{{"kind": "note", \' WHERE {_NOTE}',
@@ -129,6 +129,12 @@ _DAMAGE = {
     "last update garbage": "UPDATE incidents SET last_update = 'x' WHERE id = 'INC-1'",
     "updates garbage": "UPDATE incidents SET updates = 'many' WHERE id = 'INC-1'",
     "meta garbage": "UPDATE incidents SET meta = '[]' WHERE id = 'INC-1'",
+    "task begun garbage": "UPDATE tasks SET begun = 'x' WHERE incident = 'INC-1'",
+    "task state unknown": "UPDATE tasks SET state = 'exploded' WHERE incident = 'INC-1'",
+    "task duration text": "UPDATE tasks SET duration = 'long', rto = 'x' WHERE incident = 'INC-1'",
+    "workaround applied garbage": "UPDATE workarounds SET applied = 'x' WHERE incident = 'INC-1'",
+    "workaround expires garbage": "UPDATE workarounds SET expires = 'x' WHERE incident = 'INC-1'",
+    "shape garbage": "UPDATE shapes SET data = '[]' WHERE incident = 'INC-1'",
 }
 _READERS = [
     ["incident", "list"],
@@ -141,6 +147,7 @@ _READERS = [
     ["incident", "note", "INC-1", "still here", "--as", "census"],
     ["incident", "undo", "INC-1", "--as", "census"],
     ["incident", "status", "DRILL-2"],
+    ["incident", "update", "INC-1"],
 ]
 
 
@@ -158,6 +165,17 @@ def _damaged_stores(python: str, work: Path) -> tuple[Counter[str], list[str]]:
         ["incident", "verify", "INC-1", "storage-cluster", "--at", "10m ago"],
         ["incident", "restored", "INC-1", "storage-cluster", "--at", "10m ago"],
         ["incident", "note", "INC-1", "next: the databases", "--at", "10m ago"],
+        [
+            "incident",
+            "bypass",
+            "INC-1",
+            "db-primary",
+            "storage-cluster",
+            "--reason",
+            "vendor",
+            "--at",
+            "5m ago",
+        ],
         ["incident", "start", str(small), "--exercise"],
     ]
     for args in history:

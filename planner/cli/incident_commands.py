@@ -151,13 +151,12 @@ def when_of(at: str | None, option: str = "--at", relative_to: datetime | None =
     action replaces by the store's clock; ``15m ago`` counts back from ``relative_to``, else now):
     not in the future, not over ten years ago (year 1 or 1970 is a typo, and it would sit in every
     KPI for good)."""
-    from planner.tracking.clock import now as clock_now
-    from planner.tracking.clock import plain
+    from planner.tracking import clock
 
     if at is None:  # the store's clock where it has one (a server's): see planner.tracking.clock
-        return clock_now()
+        return clock.now()
     now = datetime.now(UTC)
-    when = parse_when(at, plain(relative_to) if relative_to else now)  # counted back: a time given
+    when = parse_when(at, clock.plain(relative_to) if relative_to else now)  # counted back: a time given
     if when > now + FUTURE_SLACK:
         raise UsageError(f"{option} {at}: {when:%Y-%m-%d %H:%M} UTC is in the future")
     if when < now - MAX_DURATION:

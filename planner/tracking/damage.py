@@ -15,11 +15,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from models.events import Event, event_from_json
 from planner.style import visible
 from planner.tracking.db import StoreError
+
+T = TypeVar("T")
 
 
 class Garbled(str):
@@ -141,3 +143,29 @@ def names(value: object) -> dict[str, str]:
     ):
         raise ValueError(value)
     return parsed
+
+
+def optional(incident: str, column: str, value: object, read: Callable[[Any], Any]) -> Any:
+    """:func:`row_field`, None for a missing value."""
+    return None if value is None else row_field(incident, column, value, read)
+
+
+def task_state(value: object) -> str:
+    """A stored task state, strictly."""
+    if value not in ("down", "restoring", "restored"):
+        raise ValueError(value)
+    return str(value)
+
+
+def readable(rows: Iterable[Any], read: Callable[[Any], T], damaged: Callable[[str], None] | None) -> list[T]:
+    """``read`` of each row; one that is damaged (:class:`DamagedRowError`) is said to
+    ``damaged`` and left out (without ``damaged``, the error is raised)."""
+    found = []
+    for row in rows:
+        try:
+            found.append(read(row))
+        except DamagedRowError as exc:
+            if damaged is None:
+                raise
+            damaged(str(exc))
+    return found

@@ -326,7 +326,7 @@ class Store:
                 expires=w.expires,
                 origin=f"incident {w.incident}",
             )
-            for w in open_workaround_rows(self.db)
+            for w in open_workaround_rows(self.db, self.said)
         ]
 
     def events(self, incident: str, last: int | None = None) -> list[Event]:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from planner.tracking.damage import DamagedRowError, names, row_field, when
+from planner.tracking.damage import names, optional, readable, row_field, task_state, when
 from planner.tracking.db import Db
 from planner.tracking.outline import Outline, Overlay, outline, shape_json
 from planner.tracking.state import (
@@ -34,32 +34,33 @@ _INCIDENT_COLUMNS = (
 )
 
 
-def _when(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text)
-
-
 def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def _task(row: tuple[Any, ...]) -> TaskRow:
+def _task(row: tuple[Any, ...], incident: str) -> TaskRow:
+    """A task's row of ``incident``; a value the planner never writes is :class:`DamagedRowError`."""
+
+    def field(column: str, value: object, read: Callable[[Any], Any] = int) -> Any:
+        return optional(incident, f"{column} of {row[0]}", value, read)
+
     return TaskRow(
         service=row[0],
-        position=row[1],
-        wave=row[2],
+        position=field("position", row[1]),
+        wave=field("wave", row[2]),
         name=row[3],
         owner=row[4],
         criticality=row[5],
-        rto=row[6],
-        duration=row[7],
+        rto=field("rto", row[6]),
+        duration=field("duration", row[7]),
         verify=row[8],
         runbook=row[9],
-        state=row[10],
+        state=field("state", row[10], task_state),
         verified=bool(row[11]),
-        reopened=row[12],
-        begun=_when(row[13]),
-        restored=_when(row[14]),
-        escalations=row[15],
+        reopened=field("reopened", row[12]),
+        begun=field("begun", row[13], when),
+        restored=field("restored", row[14], when),
+        escalations=field("escalations", row[15]),
     )
 
 
@@ -86,6 +87,11 @@ def _task_values(incident: str, t: TaskRow) -> tuple[Any, ...]:
 
 
 def _workaround(row: tuple[Any, ...]) -> WorkaroundRow:
+    """A workaround's row; a value the planner never writes is :class:`DamagedRowError`."""
+
+    def time(column: str, value: object) -> datetime | None:
+        return optional(str(row[1]), f"{column} of {row[0]}", value, when)  # type: ignore[no-any-return]
+
     return WorkaroundRow(
         id=row[0],
         incident=row[1],
@@ -93,10 +99,10 @@ def _workaround(row: tuple[Any, ...]) -> WorkaroundRow:
         dependency=row[3],
         reason=row[4],
         actor=row[5],
-        applied=datetime.fromisoformat(row[6]),
-        expires=_when(row[7]),
+        applied=time("applied", row[6]),  # type: ignore[arg-type] # NOT NULL
+        expires=time("expires", row[7]),
         owner=row[8],
-        removed=_when(row[9]),
+        removed=time("removed", row[9]),
         removed_by=row[10],
     )
 
@@ -139,15 +145,7 @@ def incident_rows(db: Db, damaged: Callable[[str], None] | None = None) -> list[
     """Every incident, oldest first; one whose row is damaged is said to ``damaged`` and left
     out (without ``damaged``, :class:`DamagedRowError`)."""
     rows = db.execute(f"SELECT {_INCIDENT_COLUMNS} FROM incidents ORDER BY started, length(id), id")
-    found = []
-    for r in rows:
-        try:
-            found.append(_incident(r))
-        except DamagedRowError as exc:
-            if damaged is None:
-                raise
-            damaged(str(exc))
-    return found
+    return readable(rows, _incident, damaged)
 
 
 def insert_incident(db: Db, state: MemoryView) -> None:
@@ -194,7 +192,12 @@ def read_outline(db: Db, incident: str) -> Outline | None:
     ).fetchone()
     meta = _meta(incident, meta_text)
     tasks = [
-        (r[0], r[1], _when(r[2]), _when(r[3]))
+        (
+            r[0],
+            r[1],
+            optional(incident, f"begun of {r[0]}", r[2], when),
+            optional(incident, f"restored of {r[0]}", r[3], when),
+        )
         for r in db.execute(
             "SELECT service, state, begun, restored FROM tasks WHERE incident = ? AND state != 'down' "
             "ORDER BY position",
@@ -211,7 +214,8 @@ def read_outline(db: Db, incident: str) -> Outline | None:
             (incident,),
         )
     ]
-    return outline(row, meta, shape, Overlay(tasks, checks, was))
+    overlay = Overlay(tasks, checks, was)
+    return row_field(incident, "shape", shape, lambda text: outline(row, meta, text, overlay))  # type: ignore[no-any-return]
 
 
 class SqlView:
@@ -237,7 +241,7 @@ class SqlView:
         row = self.db.execute(
             f"SELECT {_TASK_COLUMNS} FROM tasks WHERE incident = ? AND service = ?", (self.id, service)
         ).fetchone()
-        return None if row is None else _task(row)
+        return None if row is None else _task(row, self.id)
 
     def checks(self, service: str) -> list[CheckRow]:
         rows = self.db.execute(
@@ -339,7 +343,7 @@ class SqlView:
         (latest,) = self.db.execute(
             "SELECT max(restored) FROM tasks WHERE incident = ? AND state = ?", (self.id, RESTORED)
         ).fetchone()
-        return _when(latest)
+        return optional(self.id, "restored", latest, when)  # type: ignore[no-any-return]
 
 
 def snapshot(
@@ -353,7 +357,7 @@ def snapshot(
         return None
     meta = _meta(incident, db.execute("SELECT meta FROM incidents WHERE id = ?", (incident,)).fetchone()[0])
     tasks = {
-        r[0]: _task(r)
+        r[0]: _task(r, incident)
         for r in db.execute(
             f"SELECT {_TASK_COLUMNS} FROM tasks WHERE incident = ? ORDER BY position", (incident,)
         )
@@ -369,10 +373,11 @@ def snapshot(
     return MemoryView(row, meta, tasks, checks, was)
 
 
-def open_workaround_rows(db: Db) -> list[WorkaroundRow]:
-    """Workarounds of every incident not removed yet."""
+def open_workaround_rows(db: Db, damaged: Callable[[str], None] | None = None) -> list[WorkaroundRow]:
+    """Workarounds of every incident not removed yet; a damaged one is said to ``damaged`` and
+    left out (without ``damaged``, :class:`DamagedRowError`)."""
     rows = db.execute(f"SELECT {_WA_COLUMNS} FROM workarounds WHERE removed IS NULL ORDER BY id")
-    return [_workaround(r) for r in rows]
+    return readable(rows, _workaround, damaged)
 
 
 def find_workaround(db: Db, wid: str) -> WorkaroundRow | None:

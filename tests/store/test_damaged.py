@@ -30,7 +30,7 @@ ROW = "INC-1: its row in the store is damaged"
 
 def _history(run_cli, where: str) -> None:  # type: ignore[no-untyped-def]
     """INC-1: started, storage-cluster begun (#2), a note (#3), verified (#4), restored (#5), a
-    note (#6); and a healthy drill on the small plan (DRILL-2)."""
+    note (#6), a bypass (#7); and a healthy drill on the small plan (DRILL-2)."""
     start = ["incident", "start", ENTERPRISE, "--scenario", "storage-outage", "--at", "30m ago"]
     assert run_cli(*start, "--store", where).code == 0
     for args in (
@@ -39,6 +39,7 @@ def _history(run_cli, where: str) -> None:  # type: ignore[no-untyped-def]
         ["verify", "INC-1", "storage-cluster"],
         ["restored", "INC-1", "storage-cluster"],
         ["note", "INC-1", "next: the databases"],
+        ["bypass", "INC-1", "db-primary", "storage-cluster", "--reason", "vendor says it holds"],
     ):
         result = run_cli("incident", *args, "--store", where, "--as", "bob", "--at", "10m ago")
         assert result.code == 0, result.err
@@ -75,6 +76,14 @@ def _set_incident(column: str, value: object) -> Callable[[str], None]:
     def damage(where: str) -> None:
         with Store(where) as store, store.transaction() as db:
             db.execute(f"UPDATE incidents SET {column} = ? WHERE id = 'INC-1'", (value,))
+
+    return damage
+
+
+def _set_row(table: str, column: str, value: object) -> Callable[[str], None]:
+    def damage(where: str) -> None:
+        with Store(where) as store, store.transaction() as db:
+            db.execute(f"UPDATE {table} SET {column} = ? WHERE incident = 'INC-1'", (value,))
 
     return damage
 
@@ -138,6 +147,13 @@ CASES = {
     "roles not names": Case(_set_incident("roles", '{"incident_commander": {"a": 1}}'), ROW, row=True),
     "detected garbage": Case(_set_incident("detected", "2026-13-45"), ROW, row=True),
     "resolved garbage": Case(_set_incident("resolved", "x"), ROW, row=True),
+    "task begun garbage": Case(_set_row("tasks", "begun", "x"), ROW, row=True, refused=False),
+    "task state unknown": Case(_set_row("tasks", "state", "exploded"), ROW, row=True, refused=False),
+    "task duration text": Case(
+        _set_row("tasks", "duration", "long"), ROW, row=True, refused=False, sqlite_only=True
+    ),
+    "workaround applied garbage": Case(_set_row("workarounds", "applied", "x"), ROW, row=True, refused=False),
+    "workaround expires garbage": Case(_set_row("workarounds", "expires", "x"), ROW, row=True, refused=False),
     "meta garbage": Case(_set_incident("meta", "[]"), ROW, row=True, refused=False),
 }
 
@@ -146,7 +162,7 @@ CASES = {
 def damaged(run_cli, where: str, request: pytest.FixtureRequest) -> tuple[str, Case]:  # type: ignore[no-untyped-def]
     case = CASES[request.param]
     if case.sqlite_only and "://" in where:
-        pytest.skip("the server refuses text that is not UTF-8: a PostgreSQL store cannot hold it")
+        pytest.skip("the server's types refuse it (text not UTF-8, text for a number)")
     _history(run_cli, where)
     case.damage(where)
     return where, case
@@ -225,6 +241,6 @@ def test_a_screen_reads_the_rows_again_rather_than_skip_an_event_it_cannot_read(
     screen.load()
     other.load()
     other.act(Begin("db-primary"))
-    _raw_event(7, "{")(where)  # the begin: recorded in the rows, unreadable in the journal
+    _raw_event(8, "{")(where)  # the begin: recorded in the rows, unreadable in the journal
     screen.fold(screen.fetch())
     assert screen.view().task("db-primary").state == "restoring"  # type: ignore[union-attr]
