@@ -6,7 +6,9 @@ a 2 GB address space and a 60 s limit, and count how each ended. Compares builds
     python scripts/hostile_census.py /tmp/base/.venv/bin/python   # another build's interpreter
 
 A crash is the internal-error exit (70), a signal, or the time limit; peak memory is the largest
-resident size of any one run (the alias bombs' is printed apart).
+resident size of any one run (the alias bombs' is printed apart). Damaged stores (an event or a
+row of an SQLite store damaged or forged, every reader and an action run on each) are counted
+apart (see _damaged_stores).
 """
 
 from __future__ import annotations
