@@ -9,12 +9,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from planner.tracking.store import Store
 from textual.widgets import Static
 
 from models.events import Note
 from planner.errors import PlannerError
-from planner.tracking import actions, comms
+from planner.tracking.domain import actions, comms
+from planner.tracking.persistence.store import Store
 from planner.tracking.session import Session
 from planner.tui.advice import for_screen
 from planner.tui.app import TrackApp
