@@ -21,6 +21,7 @@ from textual.strip import Strip
 
 from planner.tracking.domain.state import DOWN, RESTORED, MemoryView, TaskRow
 from planner.tracking.reports.status_text import checks_summary, next_step, rto_cell, rto_left, state_word
+from planner.tui.widgets import expired_here
 
 SORTS = ("wave", "RTO left", "team")
 """The orders ``s`` cycles through: restore order, the nearest RTO deadline first, owner team."""
@@ -287,6 +288,8 @@ class TaskTable(ScrollView, can_focus=True):
         blocked = next_step(state, task)
         if task.service in self.running:
             blocked = f"running {self.running[task.service]}..."
+        elif expired_here(state, task.service, self.now()):  # its bypass outlived its expiry
+            blocked = f"WORKAROUND EXPIRED; {blocked}"
         late = task.state != RESTORED and left is not None and left < timedelta(0)
         risky = task.state != RESTORED and not late and task.service in self.at_risk
         rto = rto_cell(state, task, self.now()) + ("!" if risky else "")

@@ -23,7 +23,7 @@ from planner.tracking.domain.moments import moment
 from planner.tracking.domain.state import BYPASSED, RESTORED, MemoryView, TaskRow
 from planner.tracking.domain.words import describe
 from planner.tracking.reports.progress import Projection, next_update_due
-from planner.tracking.reports.status_text import rto_left, state_word
+from planner.tracking.reports.status_text import expiry_words, rto_left, state_word
 from planner.tui import safe
 
 if TYPE_CHECKING:
@@ -101,6 +101,9 @@ class TrackHeader(Static):
             if missed:  # late (past it, still down) is missed, never "at risk"
                 second += f"   [b $text-error]RTO missed {missed}" + (f" ({late} late)[/]" if late else "[/]")
             second += f"   [b $text-error]RTO at risk {risk}[/]" if risk else "   RTO at risk 0"
+        expired = expired_workarounds(state, now)
+        if expired:  # a bypass left past its expiry is how the failure comes back, wider
+            second += f"   [b $text-error]{expired} workaround{'s' if expired > 1 else ''} EXPIRED[/]"
         self.update("\n".join([first, *fit_parts(second, self.content_region.width)]))
 
 
@@ -148,6 +151,28 @@ class KeyBar(Widget):
         return "  ".join(f"[b $text-accent]{_escape(k)}[/] {_escape(t)}" for k, t in shown + self.always)
 
 
+def _expiry(expires: datetime | None, now: datetime) -> str:
+    """``, [b]EXPIRED[/] 2026-11-28 03:20`` (in the error colour) or ``, expires ...``."""
+    words = expiry_words(expires, now)
+    return words.replace("EXPIRED", "[b $text-error]EXPIRED[/]") if words else ""
+
+
+def expired_here(state: MemoryView, service: str, now: datetime) -> bool:
+    """Whether an open workaround on ``service`` (the incident's or the plan's) is past its expiry."""
+    return any(
+        w.service == service and w.expires is not None and w.expires < now for w in state.open_workarounds()
+    ) or any(
+        p.service == service and p.expires is not None and p.expires < now
+        for p in state.info.plan_workarounds
+    )
+
+
+def expired_workarounds(state: MemoryView, now: datetime) -> int:
+    """Open workarounds past their expiry: the incident's own and the plan's."""
+    mine = sum(1 for w in state.open_workarounds() if w.expires is not None and w.expires < now)
+    return mine + sum(1 for p in state.info.plan_workarounds if p.expires is not None and p.expires < now)
+
+
 class DetailPane(Static):
     """The selected service: its state and RTO, what proves it works, then what it needs (its
     dependencies' checks and what was seen, workarounds, what waits on it), then the runbook and
@@ -177,14 +202,15 @@ class DetailPane(Static):
         lines.append(f"[b]Verify[/] {_escape(task.verify or '(none in the plan)')} - {verified}")
         if verify_run:
             lines.append(f"    ran: {_escape(verify_run)}")
-        lines += self._checks(state, service)
+        lines += self._checks(state, service, now)
         lines.append(f"[b]Runbook[/] {_escape(task.runbook or '(none)')}")
         lines += self._owner(state, task)
         self.update("\n".join(lines))
 
     @staticmethod
-    def _checks(state: MemoryView, service: str) -> list[str]:
-        """Dependencies with their checks (and what was seen), workarounds, what waits on it."""
+    def _checks(state: MemoryView, service: str, now: datetime) -> list[str]:
+        """Dependencies with their checks (and what was seen), workarounds (the incident's and the
+        plan's own, each with its expiry: EXPIRED in the warning colour), what waits on it."""
         checks = state.checks(service)
         lines = [
             f"[b]Depends on[/] {len(checks)} impacted" if checks else "[b]Depends on[/] nothing impacted"
@@ -204,7 +230,15 @@ class DetailPane(Static):
             if service in {w.service, w.dependency}:
                 lines.append(
                     f"[b $text-warning]Workaround {w.id}[/]: {w.service} without the check of "
-                    f"{w.dependency}: {_escape(w.reason)} (owner {w.owner or 'none'})"
+                    f"{w.dependency}: {_escape(w.reason)} (owner {w.owner or 'none'}"
+                    f"{_expiry(w.expires, now)})"
+                )
+        for p in state.info.plan_workarounds:
+            if service in {p.service, p.bypasses}:
+                lines.append(
+                    f"[b $text-warning]Plan workaround {_escape(p.id)}[/]: {p.service} without the check of "
+                    f"{p.bypasses}: {_escape(p.description)} (owner {_escape(p.owner or 'none')}"
+                    f"{_expiry(p.expires, now)})"
                 )
         waiting = [c.service for c in state.dependents(service) if state.tasks[c.service].state != RESTORED]
         if waiting:

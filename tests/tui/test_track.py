@@ -29,7 +29,7 @@ from planner.tui.recovery import RecoveryScreen
 from planner.tui.table import TaskTable
 from planner.tui.tree_dialog import TreeScreen
 from planner.tui.update_dialog import UpdateScreen
-from planner.tui.widgets import TrackHeader
+from planner.tui.widgets import DetailPane, TrackHeader
 
 ENTERPRISE = Path(__file__).parents[2] / "examples" / "enterprise.yaml"
 STARTED = datetime(2026, 11, 28, 2, 10, tzinfo=UTC)
@@ -587,3 +587,25 @@ async def test_a_late_row_is_missed_not_at_risk_in_the_header_and_the_row(tmp_pa
         late = len(projection.late)
         assert f"RTO missed {len(projection.missed)} ({late} late)" in header
         assert f"RTO at risk {len(projection.at_risk)}" in header
+
+
+@pytest.mark.asyncio
+async def test_an_expired_workaround_is_shown_in_the_header_the_row_and_the_pane(tmp_path: Path) -> None:
+    """The plan's WA-17 (app-api without db-primary's check) expired before the incident: the
+    screen says so in the header, on app-api's row and in its detail pane, with the expiry."""
+    app, _clock, _said = make_app(tmp_path)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await started(app, pilot)
+        screen = recovery(app)
+        header = str(screen.query_one(TrackHeader).render())
+        assert "1 workaround EXPIRED" in header
+        table = screen.query_one(TaskTable)
+        text, _role = table._row(app.state.tasks["app-api"], 20, 12, 60)
+        assert "WORKAROUND EXPIRED" in text
+        text, _role = table._row(app.state.tasks["db-primary"], 20, 12, 60)
+        assert "EXPIRED" not in text  # the bypassed dependency is not the one running without it
+        await go_to(app, pilot, "app-api")
+        await pilot.pause()
+        pane = str(screen.query_one(DetailPane).render())
+        assert "Plan workaround WA-17" in pane
+        assert "EXPIRED 2026-11-11" in pane
