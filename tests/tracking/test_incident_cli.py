@@ -224,7 +224,7 @@ def test_a_dependency_failing_again_reopens_its_restored_dependents(
     real = json.loads(out)["real"]
     assert real["failed_again_share"] == real["reopened_share"] == 1.0
     code, out, _ = run(capsys, "kpi")
-    assert "a service failed again in 100%" in out
+    assert "failed again after restore: 100%" in out
     assert "reopened" not in out  # no incident was reopened
 
 

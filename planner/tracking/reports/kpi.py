@@ -118,7 +118,7 @@ def kpi_text(data: dict[str, Any]) -> str:
         lines += [
             f"{label}: {b['incidents']} ({b['resolved']} resolved)",
             f"  MTTD {num(b['mttd_minutes'], ' min')}   MTTR {num(b['mttr_minutes'], ' min')}   "
-            f"a service failed again in {num(None if share is None else round(share * 100), '%')}   "
+            f"failed again after restore: {num(None if share is None else round(share * 100), '%')}   "
             f"escalations/incident {num(b['escalations_per_incident'])}",
         ]
         slowest = sorted(
