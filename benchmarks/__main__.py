@@ -69,8 +69,9 @@ def run(args: list[str]) -> tuple[float, int, int]:
     """Run ``args`` (stdout discarded, in a neutral directory so ``-m`` imports the interpreter's
     own build); wall seconds, peak resident bytes of its process tree, exit code."""
     began = time.perf_counter()
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # each build imports its own
     proc = subprocess.Popen(
-        args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=tempfile.gettempdir()
+        args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=tempfile.gettempdir(), env=env
     )
     peak = 0
     done = threading.Event()
