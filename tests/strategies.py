@@ -1,13 +1,40 @@
-"""Hypothesis strategies for plans: random valid plans and random DAG-shaped ones."""
+"""Hypothesis strategies for plans: random valid plans and random DAG-shaped ones; and how deep
+the active hypothesis profile goes (the profiles are registered in ``tests/conftest.py``)."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from models.plan import Plan
+
+
+def depth() -> int:
+    """How many times the fast default the active hypothesis profile runs: 1 under ``ci`` (100
+    examples a test), 10 under ``deep`` (1,000).
+
+    Examples
+    --------
+    >>> depth() >= 1
+    True
+    """
+    return max(1, settings().max_examples // 100)
+
+
+def examples(n: int) -> int:
+    """``max_examples`` for a test that needs ``n`` under the fast default, scaled with the active
+    profile, so ``--hypothesis-profile=deep`` goes deeper there too.
+
+    Examples
+    --------
+    >>> examples(60) == 60 * depth()
+    True
+    """
+    return n * depth()
+
 
 ids = st.from_regex(r"[a-z0-9][a-z0-9._-]{0,11}", fullmatch=True)
 text = st.text(
@@ -107,37 +134,58 @@ def plans(draw: st.DrawFn, max_services: int = 12) -> Plan:
     return Plan.model_validate(data)
 
 
+_CRITICALITY = st.sampled_from(["critical", "high", "medium", "low"])
+_MAYBE_COMMAND = st.none() | COMMANDS
+_DEPENDENCY = st.tuples(
+    st.integers(0, 2**16), st.sampled_from(["hard", "hard", "hard", "soft"]), _MAYBE_COMMAND
+)
+"""One dependency of a DAG service: which earlier service (modulo its index), kind, check."""
+_DAG_SERVICE = st.tuples(
+    st.none() | st.integers(0, 5),  # owner: a team by index (modulo the number of teams)
+    _CRITICALITY,
+    st.none() | st.integers(1, 600),  # rto, minutes
+    st.none() | st.integers(0, 90),  # restore_time, minutes
+    st.integers(0, 20),  # restart_time, minutes
+    _MAYBE_COMMAND,  # verify
+    st.lists(_DEPENDENCY, max_size=4),
+)
+"""Everything random about one DAG service, drawn as one tuple: strategies built once here, not
+per service (building a strategy per draw made generation, not planning, most of a test's time)."""
+
+
+SMALL = 30
+"""The size of a typical :func:`dag_plans` plan."""
+
+
 @st.composite
 def dag_plans(draw: st.DrawFn, max_services: int = 150) -> tuple[Plan, list[str] | None]:
     """A random DAG plan (layered by index) with random teams, capacities, durations and RTOs,
-    and a random scenario: None for the full outage, or a list of failed services."""
-    n = draw(st.integers(1, max_services))
-    team_count = draw(st.integers(1, 6))
-    teams = [{"id": f"t{i}", "capacity": draw(st.integers(1, 4))} for i in range(team_count)]
+    and a random scenario: None for the full outage, or a list of failed services.
+
+    Most plans have up to ``SMALL`` services; one in ten (one in two under the deep profile) is
+    drawn from the whole range up to ``max_services``. Small plans already hold every shape the
+    properties check (waves, contention for a team, chains of RTO misses) and cost a fraction.
+    """
+    large = draw(st.integers(0, 9 if depth() == 1 else 1)) == 1  # shrinks towards a small plan
+    n = draw(st.integers(1, max_services if large else min(max_services, SMALL)))
+    capacities = draw(st.lists(st.integers(1, 4), min_size=1, max_size=6))
+    teams = [{"id": f"t{i}", "capacity": c} for i, c in enumerate(capacities)]
+    drawn = draw(st.lists(_DAG_SERVICE, min_size=n, max_size=n))
     services: list[dict[str, Any]] = []
-    for i in range(n):
-        deps: list[dict[str, Any]] = []
-        if i:
-            count = draw(st.integers(0, min(4, i)))
-            picks = draw(st.lists(st.integers(0, i - 1), min_size=count, max_size=count, unique=True))
-            deps = [
-                {
-                    "service": f"s{j}",
-                    "kind": draw(st.sampled_from(["hard", "hard", "hard", "soft"])),
-                    "check": draw(st.none() | COMMANDS),
-                }
-                for j in picks
-            ]
+    for i, (owner, criticality, rto, restore, restart, verify, dependencies) in enumerate(drawn):
+        deps: dict[int, dict[str, Any]] = {}
+        for pick, kind, check in dependencies if i else []:
+            deps.setdefault(pick % i, {"service": f"s{pick % i}", "kind": kind, "check": check})
         services.append(
             {
                 "id": f"s{i}",
-                "owner": draw(st.none() | st.sampled_from([t["id"] for t in teams])),
-                "criticality": draw(st.sampled_from(["critical", "high", "medium", "low"])),
-                "rto": draw(st.none() | st.integers(1, 600).map(lambda m: f"{m}m")),
-                "restore_time": draw(st.none() | st.integers(0, 90).map(lambda m: f"{m}m")),
-                "restart_time": draw(st.integers(0, 20).map(lambda m: f"{m}m")),
-                "verify": draw(st.none() | COMMANDS),
-                "depends_on": deps,
+                "owner": None if owner is None else teams[owner % len(teams)]["id"],
+                "criticality": criticality,
+                "rto": None if rto is None else f"{rto}m",
+                "restore_time": None if restore is None else f"{restore}m",
+                "restart_time": f"{restart}m",
+                "verify": verify,
+                "depends_on": list(deps.values()),
             }
         )
     plan = Plan.model_validate(

@@ -19,7 +19,7 @@ from planner.audit.split import Forked, WorkerLostError, can_fork
 from planner.planfile.loader import load_source
 from planner.planfile.source import Source
 from tests.dump import dump_yaml
-from tests.strategies import dag_plans, plans
+from tests.strategies import dag_plans, examples, plans
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="needs fork and a second CPU")
 
@@ -32,7 +32,7 @@ def _report(text: str, split: bool, monkeypatch: pytest.MonkeyPatch) -> Any:
     return dataclasses.asdict(run_audit(loaded, as_of_moment(date(2026, 11, 28))))
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(25), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(plan=st.one_of(plans(), dag_plans(max_services=60).map(lambda case: case[0])))
 def test_split_audit_is_the_single_process_audit(plan: Plan, monkeypatch: pytest.MonkeyPatch) -> None:
     text = dump_yaml(plan)

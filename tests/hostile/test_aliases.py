@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from planner.planfile.aliases import expansion_problem
 from tests.hostile.limited import run_limited
+from tests.strategies import examples
 
 MB = "x" * 2**20
 
@@ -93,7 +94,7 @@ def _aliased_documents(draw: st.DrawFn) -> str:
     return "\n".join(lines) + "\n"
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(_aliased_documents(), st.integers(64, 20_000))
 def test_a_document_accepted_fits_in_the_limit(text: str, limit: int) -> None:
     """The invariant: aliases never take an accepted document past ``limit``. What it holds

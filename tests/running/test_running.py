@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from planner import running
 from planner.running import RunRefusedError, allowed, plan_of, run
+from tests.strategies import examples
 
 PYTHON = sys.executable
 
@@ -122,7 +123,7 @@ def test_a_shell_only_when_the_command_needs_one(command: str, shell: str | None
         assert f"the command uses {shell}" in plan.describe()
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(
     st.lists(
         st.text(st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",))),
