@@ -84,12 +84,16 @@ def test_compose_merge_keys_still_import(tmp_path: Path) -> None:
 _words = st.text(alphabet="abcdefghij", min_size=1, max_size=30)
 
 
+_first = st.lists(_words, min_size=1, max_size=12)
+_later = st.lists(st.one_of(_words, st.integers(0, 5)), min_size=1, max_size=12)
+"""A later definition's items: words, and aliases of an earlier one (the number modulo their count)."""
+
+
 @st.composite
 def _aliased_documents(draw: st.DrawFn) -> str:
     lines = []
     for i in range(draw(st.integers(1, 7))):
-        alias = st.integers(0, i - 1).map(lambda j: f"*a{j}") if i else _words
-        items = draw(st.lists(st.one_of(_words, alias), min_size=1, max_size=12))
+        items = [item if isinstance(item, str) else f"*a{item % i}" for item in draw(_later if i else _first)]
         lines.append(f"k{i}: &a{i} [{', '.join(items) if items else ''}]")
     return "\n".join(lines) + "\n"
 
