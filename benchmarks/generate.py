@@ -7,6 +7,7 @@ times and checks; the same plan as JSON when OUT ends in ``.json``. Deterministi
 
 from __future__ import annotations
 
+import argparse
 import json
 import random
 import sys
@@ -119,8 +120,23 @@ def _yaml(data: dict[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
+def main(argv: list[str] | None = None) -> int:
+    """``python -m benchmarks.generate N OUT [--seed S]``; ``--help`` says so."""
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.generate",
+        description="Write a generated layered plan of N services to OUT (JSON when OUT ends in .json).",
+    )
+    parser.add_argument("count", metavar="N", type=int, help="how many services")
+    parser.add_argument("target", metavar="OUT", type=Path, help="the plan file to write (.yaml or .json)")
+    parser.add_argument("--seed", type=int, default=7, help="the random seed (default: 7)")
+    args = parser.parse_args(argv)
+    if args.count < 1:
+        parser.error("N must be at least 1")
+    write_plan(layered_plan(args.count, seed=args.seed), args.target)
+    size = args.target.stat().st_size / 1e6
+    print(f"wrote {args.target} ({size:.1f} MB, {args.count} services)")
+    return 0
+
+
 if __name__ == "__main__":
-    count = int(sys.argv[1])
-    target = Path(sys.argv[2])
-    write_plan(layered_plan(count), target)
-    print(f"wrote {target} ({target.stat().st_size / 1e6:.1f} MB, {count} services)")
+    sys.exit(main())

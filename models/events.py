@@ -147,6 +147,34 @@ class VerifyFailed(ServiceEvent):
     """The run that failed."""
 
 
+class RunNotApplied(ServiceEvent):
+    """A check or verify command was run on request, and what it showed could not change the
+    state (the guard refused it: the service was restored meanwhile, say). The run is evidence
+    all the same: the journal keeps it, with why it changed nothing."""
+
+    kind: Literal["run_not_applied"] = "run_not_applied"
+    dependency: Id | None = None
+    """The dependency whose check was run; None for the service's own verify."""
+    run: RunEvidence
+    """What the run showed."""
+    refused: str = Field(min_length=1)
+    """Why it changed nothing (the guard's words)."""
+
+
+class WorkaroundAmended(EventBase):
+    """A bypass's workaround corrected: its expiry or its reason was recorded wrong (the journal
+    keeps both the bypass and this)."""
+
+    kind: Literal["workaround_amended"] = "workaround_amended"
+    workaround: str
+    expires: UtcDatetime | None = None
+    """The new expiry, if it is corrected."""
+    reason_text: str | None = None
+    """The new reason for the bypass, if it is corrected."""
+    reason: str = Field(min_length=1)
+    """Why the correction (required)."""
+
+
 class Restored(ServiceEvent):
     """The service was declared restored."""
 
@@ -271,6 +299,7 @@ Event = Annotated[
     | Verified
     | VerifyFailed
     | Restored
+    | RunNotApplied
     | Bypassed
     | FailedAgain
     | Escalated
@@ -278,6 +307,7 @@ Event = Annotated[
     | StakeholderUpdate
     | RoleAssigned
     | WorkaroundRemoved
+    | WorkaroundAmended
     | Resolved
     | ReviewHeld
     | Amended
@@ -322,11 +352,13 @@ __all__ = [
     "ReviewHeld",
     "RoleAssigned",
     "RunEvidence",
+    "RunNotApplied",
     "StakeholderUpdate",
     "TaskBegun",
     "Verified",
     "VerifyFailed",
     "Voided",
+    "WorkaroundAmended",
     "WorkaroundRemoved",
     "event_adapter",
     "event_from_json",

@@ -38,7 +38,8 @@ RULE_IDS: tuple[str, ...] = (
     "single-point-of-failure",
     "check-fails",
 )
-"""Every audit rule id (SPEC section 5), in the order the spec lists them."""
+"""Every audit rule id (SPEC section 5), in the order the spec lists them: the ids ``policy.rules``
+may name. ``planner/audit/registry.py`` describes each; a test keeps the two lists the same."""
 
 RuleSetting = Literal["error", "warning", "info", "off"]
 

@@ -29,6 +29,10 @@ KEEP_LINES = 10
 """Lines kept from each end of the output."""
 KEEP_CHARS = 2000
 """Characters kept from each end of the output."""
+LINE_BYTES = KEEP_CHARS * 2
+"""Bytes of one line looked at; the rest of a longer line is counted and dropped as it comes."""
+CHUNK = 2**16
+"""Bytes read from the output at a time."""
 GRACE = 1.0
 """Seconds between SIGTERM and SIGKILL to the process group."""
 DISABLE_ENV = "PLANNER_RUN_CHECKS"
@@ -135,7 +139,10 @@ def plan_of(command: str, *, cwd: Path | None = None, timeout: float = DEFAULT_T
 
 
 class _Capture:
-    """Reads a pipe to its end, keeping the first and last lines (each capped)."""
+    """Reads a pipe to its end in chunks, keeping the first and last lines, each capped: what it
+    holds is bounded by bytes, however the output comes (one endless line once was held whole:
+    1 GB of output took 2 GB). A failure to read is kept in ``failure``, never raised in the
+    thread."""
 
     def __init__(self, stream: object) -> None:
         self.stream = stream
@@ -144,15 +151,69 @@ class _Capture:
         self.tail: deque[str] = deque(maxlen=KEEP_LINES)
         self.lines = 0
         self.bytes = 0
+        self.line = bytearray()
+        """The current line, up to :data:`LINE_BYTES` (the rest is counted, not kept)."""
+        self.cut = False
+        """True once a line was longer than :data:`LINE_BYTES` (its line break aside)."""
+        self.failure: str | None = None
+        self.lock = threading.Lock()
         self.thread = threading.Thread(target=self._read, daemon=True)
         self.thread.start()
 
     def _read(self) -> None:
-        for raw in iter(self.stream.readline, b""):  # type: ignore[attr-defined]
-            self.bytes += len(raw)
+        try:
+            read = self.stream.read1  # type: ignore[attr-defined]
+            while chunk := read(CHUNK):
+                self._feed(chunk)
+            if self.line:
+                self._end_line()
+        except Exception as exc:  # noqa: BLE001 - MemoryError under a limit, a closed pipe: said by run
+            self.failure = f"its output could not be read to the end ({type(exc).__name__})"
+
+    def _head_open(self) -> bool:
+        return len(self.head) < KEEP_LINES and self.head_chars < KEEP_CHARS
+
+    def _feed(self, chunk: bytes) -> None:
+        """Take one chunk: the lines it ends, of which only those the head or the tail can keep
+        are looked at (the others are counted)."""
+        self.bytes += len(chunk)
+        first, last = chunk.find(b"\n"), chunk.rfind(b"\n")
+        if first < 0:
+            self._extend(chunk, 0, len(chunk))
+            return
+        start = 0
+        while start <= last and (start == 0 or self._head_open()):
+            end = chunk.find(b"\n", start) + 1
+            self._extend(chunk, start, end)
+            self._end_line()
+            start = end
+        skipped = chunk.count(b"\n", start, last + 1) - KEEP_LINES
+        if skipped > 0:  # they would only pass through the tail
+            cut = last
+            for _ in range(KEEP_LINES):
+                cut = chunk.rfind(b"\n", start, cut)
+            self.lines += skipped
+            start = cut + 1
+        while start <= last:
+            end = chunk.find(b"\n", start) + 1
+            self._extend(chunk, start, end)
+            self._end_line()
+            start = end
+        self._extend(chunk, last + 1, len(chunk))
+
+    def _extend(self, chunk: bytes, start: int, stop: int) -> None:
+        room = max(LINE_BYTES - len(self.line), 0)
+        if stop - start > room and not self.cut:
+            self.cut = bool(chunk[start + room : stop].strip(b"\r\n"))  # more than its line break
+        if room and stop > start:
+            self.line += chunk[start : min(stop, start + room)]
+
+    def _end_line(self) -> None:
+        line = self.line.decode("utf-8", "replace").rstrip("\r\n")
+        self.line.clear()
+        with self.lock:
             self.lines += 1
-            line = raw[: KEEP_CHARS * 2].decode("utf-8", "replace").rstrip("\r\n")
-            if len(self.head) < KEEP_LINES and self.head_chars < KEEP_CHARS:
+            if self._head_open():
                 kept = line[: KEEP_CHARS - self.head_chars]
                 self.head.append(kept)
                 self.head_chars += len(kept)
@@ -161,11 +222,14 @@ class _Capture:
 
     def text(self) -> tuple[str, str]:
         """The first lines, and the last ones (empty when the head holds everything)."""
-        tail = list(self.tail)
-        dropped = self.lines - len(self.head) - len(tail)
+        with self.lock:
+            head, tail = list(self.head), list(self.tail)
+            dropped = self.lines - len(head) - len(tail)
         if dropped > 0:
             tail.insert(0, f"[... {dropped} lines, {self.bytes:,} bytes in all ...]")
-        return "\n".join(self.head), "\n".join(tail)[-KEEP_CHARS:]
+        elif self.cut:
+            tail.insert(0, f"[... lines cut at {LINE_BYTES:,} bytes, {self.bytes:,} bytes in all ...]")
+        return "\n".join(head), "\n".join(tail)[-KEEP_CHARS:]
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:
@@ -215,9 +279,25 @@ def run(plan: RunPlan) -> RunEvidence:
         capture.thread.join(GRACE)
     process.wait()
     head, tail = capture.text()
-    status = None if timed_out else process.returncode
-    error = f"timed out after {plan.timeout:g} s; its process group was killed" if timed_out else None
+    status, error = _outcome(plan, process.returncode, timed_out, capture)
     return _evidence(plan, status, time.monotonic() - began, head, tail, error=error)
+
+
+def _outcome(
+    plan: RunPlan, returncode: int, timed_out: bool, capture: _Capture
+) -> tuple[int | None, str | None]:
+    """The exit status to record, or None and why: a run that did not finish cleanly (its time
+    ran out, its output could not be read to the end) is never a pass, whatever it exited with."""
+    if timed_out:
+        return None, f"timed out after {plan.timeout:g} s; its process group was killed"
+    if capture.failure is not None:
+        return None, f"{capture.failure}; exit {returncode} not counted"
+    if capture.thread.is_alive():
+        return (
+            None,
+            f"its output was still open after its process group was killed; exit {returncode} not counted",
+        )
+    return returncode, None
 
 
 def _evidence(

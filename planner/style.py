@@ -16,9 +16,13 @@ def plain(text: str, _role: str) -> str:
     return text
 
 
+_INVISIBLE = "\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+"""Bidirectional controls (embeddings, overrides, isolates, marks) and zero-width characters:
+they reorder or hide what a line shows (``echo ok #<RLO> ; rm -rf ~`` reads backwards on screen
+and in a rendered runbook), so they are written out as escapes like the controls below."""
 # C0 and C1 controls, and the Unicode line and paragraph separators (line breaks to YAML 1.1)
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_CONTROL_BUT_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{_INVISIBLE}]")
+_CONTROL_BUT_LINES = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029{_INVISIBLE}]")
 _OUR_STYLES = re.compile("\x1b\\[(?:0|1|2|22|31|32|33|39)m")
 """The only escape sequences the planner writes itself (click.style's colours, bold, dim)."""
 
@@ -30,13 +34,16 @@ def _shown(match: re.Match[str]) -> str:
 
 def visible(text: str) -> str:
     """Untrusted text (from a plan, an import or the journal) as one harmless line: every control
-    character, newlines included, is written out as ``\\x1b``, ``\\x0a``... so that it can neither
-    drive a terminal (ESC, BEL, CR, OSC sequences) nor forge a line of output.
+    character, newlines included, and every bidirectional or zero-width one, is written out as
+    ``\\x1b``, ``\\x0a``, ``\\u202e``... so that it can neither drive a terminal (ESC, BEL, CR,
+    OSC sequences), nor forge a line of output, nor show a command other than the one it is.
 
     Examples
     --------
     >>> visible("db\\x1b]52;c;ZWNobw==\\x07\\nINC-1 #9 forged")
     'db\\\\x1b]52;c;ZWNobw==\\\\x07\\\\x0aINC-1 #9 forged'
+    >>> visible("echo ok #\\u202e ; rm -rf ~\\u200b")
+    'echo ok #\\\\u202e ; rm -rf ~\\\\u200b'
     """
     return _CONTROL.sub(_shown, text)
 

@@ -4,6 +4,7 @@ a 2 GB address space and a 60 s limit, and count how each ended. Compares builds
 
     python scripts/hostile_census.py                      # this checkout's planner
     python scripts/hostile_census.py /tmp/base/.venv/bin/python   # another build's interpreter
+    python scripts/hostile_census.py --output-only [--big]        # only the output/OS-fault classes
 
 A crash is the internal-error exit (70), a signal, or the time limit; peak memory is the largest
 resident size of any one run (the alias bombs' is printed apart).
@@ -11,11 +12,19 @@ resident size of any one run (the alias bombs' is printed apart).
 
 from __future__ import annotations
 
+import json
+import os
+import re
+import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
@@ -79,8 +88,429 @@ def _run(python: str, reader: str, path: Path) -> tuple[str, int]:
     return f"crash: exit {code} (a signal or the interpreter)", peak
 
 
+# --- Compose loops, depth and interpolation bombs; endless check output (issues 32 and 25) ---
+#
+# Generated inputs the corpus cannot hold as small files. The corpus itself already holds the
+# recursive aliases and the two-file extends and include loops (tests/data/hostile/compose).
+
+MEMORY_KB = 512 * 1024
+"""Peak resident size above which a class counts as unbounded (the read limit is 128 MB)."""
+SECRET = "census-s3cret-value"
+"""A value given in the environment of the secret-leak case: it must not reach the plan."""
+
+
+def _compose_chains(work: Path) -> list[tuple[str, list[str], dict[str, str]]]:
+    """(label, planner arguments, extra environment) of each generated Compose class."""
+    out = []
+    chain = work / "extends-chain"
+    chain.mkdir()
+    lines = ["services:"] + [f"  s{i}:\n    extends: s{i + 1}" for i in range(4_999)]
+    lines += ["  s4999:\n    image: busybox\n    healthcheck: {test: [CMD, 'true']}"]
+    (chain / "compose.yaml").write_text("\n".join(lines) + "\n")
+    out.append(("extends chain 5,000 deep", ["import", "compose", str(chain / "compose.yaml")], {}))
+    include = work / "include-chain"
+    include.mkdir()
+    for i in range(1_500):
+        head = f"include:\n  - inc{i + 1}.yaml\n" if i < 1_499 else ""
+        (include / f"inc{i}.yaml").write_text(f"{head}services:\n  s{i}:\n    image: busybox\n")
+    out.append(("include chain 1,500 deep", ["import", "compose", str(include / "inc0.yaml")], {}))
+    loop = work / "extends-loop-3"
+    loop.mkdir()
+    for name, nxt in (("a", "b"), ("b", "c"), ("c", "a")):
+        (loop / f"{name}.yaml").write_text(
+            f"services:\n  {name}:\n    image: x\n    extends: {{file: {nxt}.yaml, service: {nxt}}}\n"
+        )
+    out.append(("extends loop over three files", ["import", "compose", str(loop / "a.yaml")], {}))
+    bomb = work / "interpolation-bomb"
+    bomb.mkdir()
+    (bomb / ".env").write_text("X=" + "x" * 100_000 + "\n")
+    (bomb / "compose.yaml").write_text(
+        "services:\n  a:\n    image: busybox\n    command:\n" + "      - ${X}${X}${X}${X}\n" * 25_000
+    )
+    out.append(
+        (
+            "${X} bomb: 400 KB file, 100 KB .env value (10 GB)",
+            ["import", "compose", str(bomb / "compose.yaml")],
+            {},
+        )
+    )
+    merge = work / "recursive-alias-wide"
+    merge.mkdir()
+    wide = ["services:"] + [f"  s{i}: &a{i}\n    image: x\n    <<: *a{i}" for i in range(2_000)]
+    (merge / "compose.yaml").write_text("\n".join(wide) + "\n")
+    out.append(("2,000 recursive merge keys", ["import", "compose", str(merge / "compose.yaml")], {}))
+    secret = work / "secret"
+    secret.mkdir()
+    (secret / "compose.yaml").write_text(
+        "services:\n  db:\n    image: postgres\n    healthcheck:\n"
+        "      test: [CMD-SHELL, 'PGPASSWORD=${POSTGRES_PASSWORD} pg_isready']\n"
+        "  api:\n    image: api\n    depends_on: {db: {condition: service_healthy}}\n"
+    )
+    out.append(("a password from the environment", ["import", "compose", str(secret / "compose.yaml")],
+                {"POSTGRES_PASSWORD": SECRET}))  # fmt: skip
+    return out
+
+
+_CHECK = (
+    "import json, resource, sys; "
+    f"resource.setrlimit(resource.RLIMIT_AS, ({LIMIT}, {LIMIT})); "
+    "from planner.running import plan_of, run; "
+    "e = run(plan_of(sys.argv[1], timeout=float(sys.argv[2]))); "
+    "print(json.dumps({'passed': e.passed, 'summary': e.summary(), "
+    "'head': len(e.head), 'tail': e.tail[-70:]}))"
+)
+CHECK_OUTPUTS = [
+    ("1 GB without a newline", "head -c 1000000000 /dev/zero", 30),
+    ("3 GB without a newline, --timeout 5", "head -c 3000000000 /dev/zero", 5),
+    ("endless output without a newline, --timeout 5", "cat /dev/zero", 5),
+    ("endless short lines, --timeout 5", "yes", 5),
+    ("1 GB of short lines", "yes | head -c 1000000000", 30),
+]
+"""(label, command, timeout) of each check-output class, run by planner.running under the limit."""
+
+
+def _timed(
+    argv: list[str], env: dict[str, str] | None = None
+) -> tuple[subprocess.CompletedProcess[str] | None, int, float]:
+    """Run ``argv`` under /usr/bin/time: the process (None past the time limit), its peak
+    resident size in KB and its seconds."""
+    began = time.monotonic()
+    try:
+        proc = subprocess.run(
+            ["/usr/bin/time", "-f", "%M", *argv],
+            capture_output=True,
+            text=True,
+            timeout=SECONDS,
+            check=False,
+            cwd=tempfile.gettempdir(),
+            env={**os.environ, **(env or {})},
+        )
+    except subprocess.TimeoutExpired:
+        return None, 0, time.monotonic() - began
+    lines = proc.stderr.strip().splitlines()
+    peak = int(lines[-1]) if lines and lines[-1].isdigit() else 0
+    return proc, peak, time.monotonic() - began
+
+
+def _ending(proc: subprocess.CompletedProcess[str] | None) -> str:
+    if proc is None:
+        return "hang: time limit"
+    if proc.returncode == 70 or "Traceback" in proc.stderr:
+        return f"crash: exit {proc.returncode}"
+    if proc.returncode not in (0, 1, 2):
+        return f"crash: exit {proc.returncode} (a signal or the interpreter)"
+    return f"exit {proc.returncode}"
+
+
+def compose_and_check_output(python: str, work: Path) -> int:
+    """Run the generated Compose classes and the check-output classes; print one line each
+    (outcome, seconds, peak memory); return how many crashed, hung, leaked or passed unclean."""
+    bad = 0
+    print("compose loops, depth and interpolation (import compose):")
+    for label, args, env in _compose_chains(work):
+        proc, peak, seconds = _timed([python, "-c", _RUN, *args], env)
+        outcome = _ending(proc)
+        said = (
+            [line for line in proc.stderr.splitlines()[:-1] if not line.startswith("Command exited")]
+            if proc
+            else []
+        )
+        first = said[-1][:110] if said else ""
+        if proc is not None and SECRET in proc.stdout:
+            outcome += ", LEAKED the secret into the plan"
+        if peak > MEMORY_KB:
+            outcome += f", peak memory past {MEMORY_KB // 1024} MB"
+        bad += outcome.startswith(("crash", "hang")) or "LEAKED" in outcome or "memory past" in outcome
+        print(f"  {label}: {outcome}, {seconds:.1f} s, peak {peak / 1024:.0f} MB")
+        if first:
+            print(f"      {first}")
+    print("check output (planner.running, 2 GB address space):")
+    for label, command, timeout in CHECK_OUTPUTS:
+        proc, peak, seconds = _timed([python, "-c", _CHECK, command, str(timeout)])
+        outcome = _ending(proc)
+        result = proc.stdout.strip().splitlines()[-1] if proc and proc.stdout.strip() else ""
+        if '"passed": true' in result and seconds > timeout + 3:
+            outcome += f", PASSED past its {timeout} s timeout"
+        elif '"passed": true' in result and '"head": 0,' in result:
+            outcome += ", PASSED with no evidence"
+        if peak > MEMORY_KB:
+            outcome += f", peak memory past {MEMORY_KB // 1024} MB"
+        bad += outcome.startswith(("crash", "hang")) or "PASSED" in outcome or "memory past" in outcome
+        print(f"  {label}: {outcome}, {seconds:.1f} s, peak {peak / 1024:.0f} MB  {result}")
+    return bad
+
+
+# --- Output, OS faults and option values (#32.4, #32.5, #32.14-17, #25.12) -----------------
+
+
+_FULL_DISK = (
+    "import signal; signal.signal(signal.SIGXFSZ, signal.SIG_IGN); "
+    "resource.setrlimit(resource.RLIMIT_FSIZE, (1000, 1000)); "
+)
+"""A disk that fills after 1,000 bytes of any file written."""
+
+
+def _escaped(text: str) -> str:
+    return text.encode("unicode_escape").decode("ascii")
+
+
+def _ended(python: str, argv: list[str], work: Path, **how: Any) -> tuple[str, int, bytes, str]:
+    """Run ``planner ARGV`` (under the limits; ``shell`` wraps it for closed streams) and say how
+    it ended: ``exit N``, or a crash (exit 70, a signal, a traceback, the time limit). Returns the
+    outcome, the peak resident size in KB, standard output and standard error."""
+    env = {**os.environ, "NO_COLOR": "1", **how.get("env", {})}
+    code = _RUN.replace("sys; ", f"sys; {_FULL_DISK}", 1) if how.get("disk_full") else _RUN
+    command = ["/usr/bin/time", "-f", "%M", python, "-c", code, *argv]
+    if "shell" in how:
+        command = ["sh", "-c", " ".join(shlex.quote(c) for c in command) + " " + how["shell"]]
+    try:
+        proc = subprocess.run(
+            command, capture_output=True, timeout=how.get("seconds", SECONDS), cwd=work, env=env, check=False
+        )
+    except subprocess.TimeoutExpired:
+        return "crash: time limit", 0, b"", ""
+    err = proc.stderr.decode("utf-8", "replace")
+    lines = err.strip().splitlines()
+    peak = int(lines[-1]) if lines and lines[-1].isdigit() else 0
+    if proc.returncode == 70:
+        return "crash: exit 70", peak, proc.stdout, err
+    if proc.returncode not in (0, 1, 2):
+        return f"crash: exit {proc.returncode} (a signal)", peak, proc.stdout, err
+    if "Traceback (most recent call last)" in err:
+        return "crash: traceback", peak, proc.stdout, err
+    return f"exit {proc.returncode}", peak, proc.stdout, err
+
+
+def _os_fault_cases(work: Path) -> list[tuple[str, list[str], dict[str, Any]]]:
+    """Every path the CLI takes (plan, -o, --store, --merge, import inputs, standard streams),
+    each given each OS fault: missing, a name over 255 bytes, a path over 4096, a symbolic link
+    loop, a directory, a FIFO, a device, a hard link to the plan, a full disk, a closed stream."""
+    plan = work / "plan.yaml"
+    shutil.copy(ROOT / "examples" / "small.yaml", plan)
+    compose = work / "compose.yaml"
+    compose.write_text("services:\n  web:\n    image: nginx\n", encoding="utf-8")
+    for name, target in (("loop", "loop2"), ("loop2", "loop")):
+        if not (work / name).is_symlink():
+            (work / name).symlink_to(target)
+    if not (work / "fifo").exists():
+        os.mkfifo(work / "fifo")
+    if not (work / "hardlink.yaml").exists():
+        os.link(plan, work / "hardlink.yaml")
+    (work / "adir").mkdir(exist_ok=True)
+    faults = {
+        "missing": str(work / "no" / "such" / "dir" / "x"),
+        "long-name": "x" * 300,
+        "long-path": "/".join(["y" * 200] * 25),
+        "loop": "loop",
+        "loop-below": "loop/x",
+        "directory": "adir",
+        "fifo": "fifo",
+        "device": "/dev/full",
+        "hardlink": "hardlink.yaml",
+        "dash": "-",
+        "newline": "a\nwrote b",
+    }
+    takes_path: dict[str, Callable[[str], list[str]]] = {
+        "plan": lambda f: ["validate", f],
+        "impact-plan": lambda f: ["impact", f, "db-primary"],
+        "export-o": lambda f: ["export", str(plan), "--format", "dot", "-o", f, "--force"],
+        "export-svg-o": lambda f: ["export", str(plan), "--format", "svg", "-o", f, "--force"],
+        "import-input": lambda f: ["import", "compose", f],
+        "import-o": lambda f: ["import", "compose", str(compose), "-o", f, "--force"],
+        "import-merge": lambda f: ["import", "compose", str(compose), "--merge", f],
+        "store-list": lambda f: ["incident", "list", "--store", f],
+        "store-start": lambda f: ["incident", "start", str(plan), "--store", f],
+        "audit-store": lambda f: ["audit", str(plan), "--store", f],
+        "kpi-store": lambda f: ["kpi", "--store", f],
+    }
+    expect: dict[str, dict[str, Any]] = {
+        "hardlink": {"refused": True},  # -o the plan under another name: never overwritten
+        "fifo": {"refused": True},
+        "device": {"refused": True},
+        "dash": {"no_file": "-"},  # standard output, not a file named '-'
+        "newline": {"forged": "wrote b"},  # one 'wrote' line, whatever the name holds
+    }
+    cases: list[tuple[str, list[str], dict[str, Any]]] = [
+        (f"{where} {fault}", make(path), _expected(expect, where, fault))
+        for where, make in takes_path.items()
+        for fault, path in faults.items()
+    ]
+    export = ["export", str(plan), "--format", "markdown"]
+    cases += [
+        ("stdin closed", ["validate", "-"], {"shell": "<&-"}),
+        ("stdout closed", ["schedule", str(plan)], {"shell": ">&-"}),
+        ("stdout full", ["schedule", str(plan)], {"shell": ">/dev/full"}),
+        ("export stdout full", export, {"shell": ">/dev/full"}),
+        ("disk full (file size limit)", [*export, "-o", "big.md", "--force"], {"disk_full": True}),
+    ]
+    return cases
+
+
+def _expected(expect: dict[str, dict[str, Any]], where: str, fault: str) -> dict[str, Any]:
+    """What an -o must do beyond not crashing (the hard link is to the plan export reads)."""
+    if not where.endswith("-o") or (fault == "hardlink" and not where.startswith("export")):
+        return {}
+    return expect.get(fault, {})
+
+
+_INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def _output_cases(work: Path) -> list[tuple[str, list[str], dict[str, Any]]]:
+    """Bidi and zero-width text through every text output; output encodings that cannot hold
+    the plan's text; option values that look like values and are not."""
+    bidi = str(DATA / "hostile" / "bidi.yaml")
+    latin = work / "latin.yaml"
+    latin.write_text(
+        "version: 1\nname: Café — 東京\nservices:\n  - id: db\n    name: Base ✓\n  - id: api\n"
+        "    depends_on: [db]\n",
+        encoding="utf-8",
+    )
+    cases: list[tuple[str, list[str], dict[str, Any]]] = [
+        (f"bidi {' '.join(a[:1] + a[2:])}", a, {"bidi": True})
+        for a in (
+            ["validate", bidi],
+            ["impact", bidi, "db"],
+            ["order", bidi],
+            ["schedule", bidi],
+            ["audit", bidi, "--fail-on", "never"],
+            ["audit", bidi, "--fail-on", "never", "--format", "sarif"],
+            ["export", bidi, "--format", "markdown"],
+            ["export", bidi, "--format", "dot"],
+            ["export", bidi, "--format", "mermaid"],
+            ["export", bidi, "--format", "svg"],
+        )
+    ]
+    for encoding in ("latin-1", "ascii", "cp1252"):
+        for args in (["schedule"], ["validate"], ["impact", "--", "db"], ["audit", "--fail-on", "never"]):
+            cases.append(
+                (
+                    f"{encoding} {args[0]}",
+                    [args[0], str(latin), *args[1:]],
+                    {"env": {"PYTHONIOENCODING": encoding}},
+                )
+            )
+        for fmt in ("markdown", "dot", "mermaid", "gantt"):
+            argv = ["export", str(latin), "--format", fmt]
+            cases.append((f"{encoding} export {fmt}", argv, {"env": {"PYTHONIOENCODING": encoding}}))
+    store = str(work / "values.db")
+    for value in ("nan", "NaN", "inf", "-1", "1e400", "0"):
+        cases.append(
+            (
+                f"--timeout {value}",
+                ["audit", str(latin), "--run-checks", "--timeout", value],
+                {"refused": True},
+            )
+        )
+    for value in ("-15m ago", "--15m", "15m ago ago", "+15m", "nan", "99:99", "9999-99-99"):
+        cases.append(
+            (
+                f"--at {value!r}",
+                ["incident", "start", str(latin), "--store", store, "--at", value],
+                {"refused": True},
+            )
+        )
+    return cases
+
+
+def _big_cases(work: Path) -> list[tuple[str, list[str], dict[str, Any]]]:
+    """Deep and wide plans: impact of a 10,000 chain and of a 50,000 chain, audit
+    --all-scenarios of the 10,000 chain, export --focus of a hub with 100,000 dependents."""
+    for n in (10_000, 50_000):
+        services: list[dict[str, Any]] = [{"id": "s0", "owner": "t", "restore_time": "10m", "rto": "1h"}]
+        services += [
+            {"id": f"s{i}", "owner": "t", "restart_time": "1m", "rto": "4h", "depends_on": [f"s{i - 1}"]}
+            for i in range(1, n)
+        ]
+        plan = {
+            "version": 1,
+            "name": f"chain {n}",
+            "teams": [{"id": "t", "capacity": 2}],
+            "services": services,
+        }
+        (work / f"chain{n}.json").write_text(json.dumps(plan), encoding="utf-8")
+    hub = [{"id": "hub", "owner": "t"}] + [
+        {"id": f"s{i}", "owner": "t", "depends_on": ["hub"]} for i in range(100_000)
+    ]
+    (work / "hub.json").write_text(
+        json.dumps({"version": 1, "name": "hub", "teams": [{"id": "t"}], "services": hub})
+    )
+    slow = {"seconds": 900}
+    return [
+        ("impact chain 10,000", ["impact", "chain10000.json", "s0"], slow),
+        ("impact chain 10,000 json", ["impact", "chain10000.json", "s0", "--format", "json"], slow),
+        ("impact chain 50,000", ["impact", "chain50000.json", "s0"], slow),
+        (
+            "audit --all-scenarios chain 10,000",
+            ["audit", "chain10000.json", "--all-scenarios", "--fail-on", "never"],
+            slow,
+        ),
+        (
+            "export --focus hub of 100,000",
+            [
+                "export",
+                "hub.json",
+                "--format",
+                "svg",
+                "--focus",
+                "hub",
+                "--depth",
+                "1",
+                "-o",
+                "hub.svg",
+                "--force",
+            ],
+            slow,
+        ),
+    ]
+
+
+def _census(python: str, title: str, cases: list[tuple[str, list[str], dict[str, Any]]], work: Path) -> None:
+    """Run ``cases`` and print how they ended: counts, every crash, and what each class checks
+    beyond not crashing (raw bidi characters shown, a refusal that should be one, size and time)."""
+    counts: Counter[str] = Counter()
+    bad: list[str] = []
+    for label, argv, how in cases:
+        started = time.monotonic()
+        outcome, peak, out, err = _ended(python, argv, work, **how)
+        seconds = time.monotonic() - started
+        counts[outcome] += 1
+        shown = out.decode("utf-8", "replace") + err
+        if outcome.startswith("crash"):
+            said = [line for line in err.splitlines() if line.strip() and not line.startswith("Command ")]
+            said = said[-2:-1] or [""]
+            bad.append(f"  {_escaped(label)}: {outcome}: {_escaped(said[0])[:150]}")
+        elif how.get("bidi") and _INVISIBLE.search(shown):
+            bad.append(f"  {_escaped(label)}: raw bidi or zero-width characters shown")
+        elif how.get("refused") and outcome != "exit 2":
+            bad.append(f"  {_escaped(label)}: accepted ({outcome}), should be refused")
+        elif "no_file" in how and (work / how["no_file"]).exists():
+            (work / how["no_file"]).unlink()
+            bad.append(f"  {_escaped(label)}: wrote a file named {how['no_file']}")
+        elif "forged" in how and any(line.startswith(how["forged"]) for line in err.splitlines()):
+            bad.append(f"  {_escaped(label)}: a second line forged on standard error")
+        if how.get("seconds"):
+            print(f"  {label}: {outcome}, {seconds:.1f} s, peak {peak / 1024:.0f} MB, {len(out):,} bytes out")
+    print(f"{title}: {len(cases)} runs with {python}")
+    for outcome, n in sorted(counts.items()):
+        print(f"  {outcome}: {n}")
+    print("failures:" if bad else "failures: none")
+    if bad:
+        print("\n".join(bad))
+
+
+def output_census(python: str, *, big: bool) -> None:
+    """The classes of the output and OS-fault issues (``--big``: the deep and wide plans too,
+    some minutes)."""
+    work = Path(tempfile.mkdtemp(prefix="census-output-"))
+    _census(python, "OS errors on every path the CLI takes", _os_fault_cases(work), work)
+    _census(python, "Output: bidi text, encodings, option values", _output_cases(work), work)
+    if big:
+        _census(python, "Deep and wide plans", _big_cases(work), work)
+
+
 def main() -> None:
-    python = sys.argv[1] if len(sys.argv) > 1 else sys.executable
+    python = next((a for a in sys.argv[1:] if not a.startswith("--")), sys.executable)
     work = Path(tempfile.mkdtemp(prefix="census-"))
     counts: Counter[str] = Counter()
     crashes, bombs = [], []
@@ -99,7 +529,15 @@ def main() -> None:
     print("\n".join(crashes))
     print("alias bombs:")
     print("\n".join(bombs))
+    bad = compose_and_check_output(python, work)
+    print(f"compose and check-output classes: {bad} crashed, hung, leaked or passed unclean")
+    output_census(python, big="--big" in sys.argv)
 
 
 if __name__ == "__main__":
-    main()
+    if "--output-only" in sys.argv:
+        output_census(
+            next((a for a in sys.argv[1:] if not a.startswith("--")), sys.executable), big="--big" in sys.argv
+        )
+    else:
+        main()

@@ -11,14 +11,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from models.events import RunEvidence
-from planner.audit.findings import Finding
-from planner.audit.running import locate
+from planner.audit.findings import Finding, Severity
+from planner.audit.registry import BY_ID
+from planner.audit.rule_runner import locate
 from planner.engine.planning import plan_order
 from planner.planfile.loader import LoadedPlan
 from planner.running import DEFAULT_TIMEOUT, RunRefusedError, allowed, plan_of, run
 
-RULE = "check-fails"
-"""The audit rule id of a command that failed when run."""
+RULE = BY_ID["check-fails"]
+"""The audit rule of a command that failed when run."""
 DEFAULT_JOBS = 4
 """Commands run at a time."""
 
@@ -78,7 +79,7 @@ def run_checks(
         allowed(loaded.plan.policy.run_checks)
     except RunRefusedError as refusal:
         raise RunRefusedError(f"{refusal}: --run-checks cannot run") from None
-    severity = loaded.plan.policy.rules.get(RULE, "error")
+    setting = loaded.plan.policy.rules.get(RULE.id, RULE.severity)
     steps = commands(loaded, scenario)
     total = sum(map(len, steps))
     findings: list[Finding] = []
@@ -100,15 +101,15 @@ def run_checks(
                 done += 1
                 if progress is not None:
                     progress(command, evidence, done, total)
-                if evidence.passed or severity == "off":
+                if evidence.passed or setting == "off":
                     continue
                 said = f"{command} fails now: `{command.text}`: {evidence.summary()}"
                 if evidence.last_line():
                     said += f"; last output: {evidence.last_line()[:200]}"
                 findings.append(
                     Finding(
-                        rule=RULE,
-                        severity=severity,
+                        rule=RULE.id,
+                        severity=Severity(setting),
                         message=said + ". Fix the check or what it checks before the exercise.",
                         service=command.service,
                         dependency=command.dependency,

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Literal
 
 from planner.errors import YamlPath
 
 Answer = Literal["yes", "no", "unknown"]
-SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+class Severity(StrEnum):
+    """How serious a finding is (a rule's default, or a plan's ``policy.rules`` setting)."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+"""Errors first."""
 
 
 @dataclass(slots=True)
@@ -17,8 +29,8 @@ class Finding:
 
     rule: str
     """Stable rule id (SPEC section 5)."""
-    severity: str
-    """error | warning | info (after ``policy.rules`` overrides)."""
+    severity: Severity
+    """After ``policy.rules`` overrides."""
     message: str
     """What is wrong and what to do."""
     service: str | None = None
@@ -87,7 +99,7 @@ class AuditReport:
 
     def summary(self) -> dict[str, int]:
         """Count of findings per severity."""
-        out = {"error": 0, "warning": 0, "info": 0}
+        out = {str(s): 0 for s in Severity}
         for finding in self.findings:
             out[finding.severity] += 1
         return out

@@ -1,54 +1,22 @@
-"""The audit rules of SPEC section 5, one small function each, registered with their default
-severity. A rule yields findings; the runner applies ``policy.rules`` overrides and locations."""
+"""The audit rules of SPEC section 5, one small function each (listed, with their ids and default
+severities, in :mod:`planner.audit.registry`). A rule yields findings; the runner applies
+``policy.rules`` overrides and locations."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 from models.duration import fmt_duration
 from models.plan import Service
 from planner.audit.context import AuditContext
-from planner.audit.findings import Finding
+from planner.audit.findings import Finding, Severity
 from planner.style import possessive
-
-RuleFn = Callable[[AuditContext], Iterator[Finding]]
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A registered rule."""
-
-    id: str
-    """Stable rule id."""
-    severity: str
-    """Default severity."""
-    summary: str
-    """One line: what it finds (for SARIF rule metadata and ``--help``)."""
-    check: RuleFn
-    """The rule itself."""
-    planning: bool = False
-    """Whether it reads ``ctx.planning`` (the engine's results); only such rules may."""
-
-
-RULES: dict[str, Rule] = {}
-
-
-def rule(rule_id: str, severity: str, summary: str, *, planning: bool = False) -> Callable[[RuleFn], RuleFn]:
-    """Register a rule function; ``planning=True`` for one that reads the engine's results."""
-
-    def register(fn: RuleFn) -> RuleFn:
-        RULES[rule_id] = Rule(rule_id, severity, summary, fn, planning)
-        return fn
-
-    return register
 
 
 def _svc_path(ctx: AuditContext, service: str, *rest: str | int) -> tuple[str | int, ...]:
     return ("services", ctx.service_index[service], *rest)
 
 
-@rule("missing-owner", "error", "service has no owner")
 def missing_owner(ctx: AuditContext) -> Iterator[Finding]:
     teams = ", ".join(t.id for t in ctx.plan.teams) or "define one under 'teams:'"
     for s in ctx.services():
@@ -59,7 +27,7 @@ def missing_owner(ctx: AuditContext) -> Iterator[Finding]:
                 what = f"{s.id} has no owner: nobody is accountable for restoring it"
             yield Finding(
                 "missing-owner",
-                "error",
+                Severity.ERROR,
                 f"{what}; assign an owner team: `owner: <team-id>` ({teams})",
                 service=s.id,
                 path=_svc_path(ctx, s.id),
@@ -70,26 +38,22 @@ def _referential(ctx: AuditContext, rule_id: str) -> Iterator[Finding]:
     for p in ctx.loaded.problems:
         if p.rule == rule_id and ctx.in_scope(p.service):
             yield Finding(
-                rule_id, "error", p.message, service=p.service, dependency=p.dependency, path=p.path
+                rule_id, Severity.ERROR, p.message, service=p.service, dependency=p.dependency, path=p.path
             )
 
 
-@rule("unknown-reference", "error", "an id names nothing")
 def unknown_reference(ctx: AuditContext) -> Iterator[Finding]:
     yield from _referential(ctx, "unknown-reference")
 
 
-@rule("duplicate-dependency", "error", "a service lists the same dependency twice")
 def duplicate_dependency(ctx: AuditContext) -> Iterator[Finding]:
     yield from _referential(ctx, "duplicate-dependency")
 
 
-@rule("dependency-cycle", "error", "hard dependencies form a cycle")
 def dependency_cycle(ctx: AuditContext) -> Iterator[Finding]:
     yield from _referential(ctx, "dependency-cycle")
 
 
-@rule("unchecked-dependency", "warning", "hard dependency without a check")
 def unchecked_dependency(ctx: AuditContext) -> Iterator[Finding]:
     services = {s.id: s for s in ctx.plan.services}
     for s in ctx.services():
@@ -100,7 +64,7 @@ def unchecked_dependency(ctx: AuditContext) -> Iterator[Finding]:
             example = f", e.g. its verify command `{target.verify}`" if target and target.verify else ""
             yield Finding(
                 "unchecked-dependency",
-                "warning",
+                Severity.WARNING,
                 f"{s.id} hard-depends on {dep.service} with no check: nobody can confirm {dep.service} "
                 f"works for {s.id} before restoring it; add a `check:` that proves {dep.service} "
                 f"answers{example}",
@@ -114,7 +78,6 @@ def _workaround_path(ctx: AuditContext, index: int | None) -> tuple[str | int, .
     return ("workarounds", index) if index is not None else ()
 
 
-@rule("bypassed-check", "error", "a workaround bypasses a dependency check and is not removed")
 def bypassed_check(ctx: AuditContext) -> Iterator[Finding]:
     for w in ctx.workarounds:
         if not ctx.in_scope(w.service):
@@ -126,7 +89,7 @@ def bypassed_check(ctx: AuditContext) -> Iterator[Finding]:
             then = f"then record it: `planner incident remove-workaround {w.id}`"
         yield Finding(
             "bypassed-check",
-            "error",
+            Severity.ERROR,
             f"{w.id} ({w.origin}) bypasses the {w.service} -> {w.bypasses} check since "
             f"{w.applied:%Y-%m-%d %H:%M}Z (applied{who}: {w.reason.rstrip('.')}); {owner}, {then}",
             service=w.service,
@@ -137,7 +100,6 @@ def bypassed_check(ctx: AuditContext) -> Iterator[Finding]:
         )
 
 
-@rule("expired-workaround", "error", "a workaround past its expiry and not removed")
 def expired_workaround(ctx: AuditContext) -> Iterator[Finding]:
     for w in ctx.workarounds:
         if w.expires is None or w.expires > ctx.as_of or not ctx.in_scope(w.service):
@@ -146,7 +108,7 @@ def expired_workaround(ctx: AuditContext) -> Iterator[Finding]:
         who = f" by {w.applied_by}" if w.applied_by else ""
         yield Finding(
             "expired-workaround",
-            "error",
+            Severity.ERROR,
             f"{w.id} expired {w.expires:%Y-%m-%d %H:%M}Z ({days} days ago) and is still in place: "
             f"{w.service} runs without its {w.bypasses} check (applied{who} {w.applied:%Y-%m-%d}: "
             f"{w.reason.rstrip('.')}); {('team ' + w.owner) if w.owner else 'someone'} must remove it now",
@@ -163,10 +125,11 @@ def _missing_field(
 ) -> Iterator[Finding]:
     for s in ctx.services():
         if field(s) is None:
-            yield Finding(rule_id, "warning", f"{s.id}: {advice}", service=s.id, path=_svc_path(ctx, s.id))
+            yield Finding(
+                rule_id, Severity.WARNING, f"{s.id}: {advice}", service=s.id, path=_svc_path(ctx, s.id)
+            )
 
 
-@rule("missing-verification", "warning", "service without verify")
 def missing_verification(ctx: AuditContext) -> Iterator[Finding]:
     yield from _missing_field(
         ctx,
@@ -177,14 +140,12 @@ def missing_verification(ctx: AuditContext) -> Iterator[Finding]:
     )
 
 
-@rule("missing-rto", "warning", "service without rto")
 def missing_rto(ctx: AuditContext) -> Iterator[Finding]:
     yield from _missing_field(
         ctx, "missing-rto", lambda s: s.rto, "no `rto:`; agree how fast it must be back (e.g. `rto: 4h`)"
     )
 
 
-@rule("missing-restore-time", "warning", "service without restore_time")
 def missing_restore_time(ctx: AuditContext) -> Iterator[Finding]:
     yield from _missing_field(
         ctx,
@@ -194,12 +155,6 @@ def missing_restore_time(ctx: AuditContext) -> Iterator[Finding]:
     )
 
 
-@rule(
-    "rto-unachievable",
-    "error",
-    "earliest restore exceeds the RTO even with unlimited staff",
-    planning=True,
-)
 def rto_unachievable(ctx: AuditContext) -> Iterator[Finding]:
     if ctx.planning is None:
         return
@@ -215,7 +170,7 @@ def rto_unachievable(ctx: AuditContext) -> Iterator[Finding]:
         lever = f"; {miss.levers[0].describe()}" if miss.levers else ""
         yield Finding(
             "rto-unachievable",
-            "error",
+            Severity.ERROR,
             f"{miss.service} cannot meet its RTO of {fmt_duration(miss.rto)} even with unlimited staff: "
             f"{steps} = {fmt_duration(miss.earliest_finish)}{lever}",
             service=miss.service,
@@ -223,7 +178,6 @@ def rto_unachievable(ctx: AuditContext) -> Iterator[Finding]:
         )
 
 
-@rule("rto-at-risk", "warning", "the capacity-bound schedule finishes it after its RTO", planning=True)
 def rto_at_risk(ctx: AuditContext) -> Iterator[Finding]:
     if ctx.planning is None:
         return
@@ -231,7 +185,7 @@ def rto_at_risk(ctx: AuditContext) -> Iterator[Finding]:
         lever = f"; to fix: {miss.levers[0].describe()}" if miss.levers else ""
         yield Finding(
             "rto-at-risk",
-            "warning",
+            Severity.WARNING,
             f"{miss.service} is scheduled to be back at {fmt_duration(miss.finish)}, "
             f"{fmt_duration(miss.late_by)} past its RTO of {fmt_duration(miss.rto)}, because its "
             f"teams' capacity runs other tasks first{lever}",
@@ -240,7 +194,6 @@ def rto_at_risk(ctx: AuditContext) -> Iterator[Finding]:
         )
 
 
-@rule("rto-inversion", "warning", "a hard dependency has a looser RTO than the service needing it")
 def rto_inversion(ctx: AuditContext) -> Iterator[Finding]:
     rtos = {s.id: s.rto for s in ctx.plan.services if s.rto is not None}
     for s in ctx.services():
@@ -254,7 +207,7 @@ def rto_inversion(ctx: AuditContext) -> Iterator[Finding]:
                 continue
             yield Finding(
                 "rto-inversion",
-                "warning",
+                Severity.WARNING,
                 f"{s.id} (RTO {fmt_duration(mine.total_seconds())}) hard-depends on {dep.service} "
                 f"(RTO {fmt_duration(theirs.total_seconds())}): it cannot be back before its "
                 f"dependency; tighten {possessive(dep.service)} RTO or relax {possessive(s.id)}",
@@ -264,7 +217,6 @@ def rto_inversion(ctx: AuditContext) -> Iterator[Finding]:
             )
 
 
-@rule("missing-runbook", "warning", "service without a runbook")
 def missing_runbook(ctx: AuditContext) -> Iterator[Finding]:
     yield from _missing_field(
         ctx,
@@ -274,7 +226,6 @@ def missing_runbook(ctx: AuditContext) -> Iterator[Finding]:
     )
 
 
-@rule("stale-runbook", "warning", "runbook never reviewed or reviewed too long ago")
 def stale_runbook(ctx: AuditContext) -> Iterator[Finding]:
     limit = ctx.plan.policy.runbook_review_days
     for s in ctx.services():
@@ -289,14 +240,13 @@ def stale_runbook(ctx: AuditContext) -> Iterator[Finding]:
             continue
         yield Finding(
             "stale-runbook",
-            "warning",
+            Severity.WARNING,
             f"{s.id}: {text}; walk through it and set `reviewed:`",
             service=s.id,
             path=_svc_path(ctx, s.id, "runbook"),
         )
 
 
-@rule("no-escalation", "warning", "owner team has no escalation path or no contact on it")
 def no_escalation(ctx: AuditContext) -> Iterator[Finding]:
     people = {p.id: p for p in ctx.plan.people}
     for team in ctx.owner_teams():
@@ -304,7 +254,7 @@ def no_escalation(ctx: AuditContext) -> Iterator[Finding]:
         if not team.escalation:
             yield Finding(
                 "no-escalation",
-                "warning",
+                Severity.WARNING,
                 f"team {team.id} owns services but has no `escalation:` path; list who to page, in order",
                 team=team.id,
                 path=path,
@@ -314,7 +264,7 @@ def no_escalation(ctx: AuditContext) -> Iterator[Finding]:
         if not reachable:
             yield Finding(
                 "no-escalation",
-                "warning",
+                Severity.WARNING,
                 f"nobody on team {possessive(team.id)} escalation path ({', '.join(team.escalation)}) has a "
                 "`contact:`; add a phone, email or chat handle",
                 team=team.id,
@@ -322,13 +272,12 @@ def no_escalation(ctx: AuditContext) -> Iterator[Finding]:
             )
 
 
-@rule("single-contact", "info", "escalation path of one person")
 def single_contact(ctx: AuditContext) -> Iterator[Finding]:
     for team in ctx.owner_teams():
         if len(team.escalation) == 1:
             yield Finding(
                 "single-contact",
-                "info",
+                Severity.INFO,
                 f"team {possessive(team.id)} escalation path is one person ({team.escalation[0]}): "
                 "when they are "
                 "unreachable nobody is next; add a second",
@@ -338,7 +287,6 @@ def single_contact(ctx: AuditContext) -> Iterator[Finding]:
             )
 
 
-@rule("escalation-untested", "warning", "escalation path never tested or not tested recently")
 def escalation_untested(ctx: AuditContext) -> Iterator[Finding]:
     limit = ctx.plan.policy.escalation_test_days
     for team in ctx.owner_teams():
@@ -353,7 +301,7 @@ def escalation_untested(ctx: AuditContext) -> Iterator[Finding]:
             continue
         yield Finding(
             "escalation-untested",
-            "warning",
+            Severity.WARNING,
             f"team {possessive(team.id)} escalation path {text}; "
             "page through it and set `escalation_tested:`",
             team=team.id,
@@ -361,7 +309,6 @@ def escalation_untested(ctx: AuditContext) -> Iterator[Finding]:
         )
 
 
-@rule("unassigned-role", "error", "no incident commander or no communications lead")
 def unassigned_role(ctx: AuditContext) -> Iterator[Finding]:
     roles = ctx.plan.roles
     for role, label, person in (
@@ -371,13 +318,12 @@ def unassigned_role(ctx: AuditContext) -> Iterator[Finding]:
         if person is None:
             yield Finding(
                 "unassigned-role",
-                "error",
+                Severity.ERROR,
                 f"no {label}: assign one under `roles:` (`{role}: <person-id>`) before the next incident",
                 path=("roles",),
             )
 
 
-@rule("exercise-overdue", "warning", "no exercise within exercise_interval_days")
 def exercise_overdue(ctx: AuditContext) -> Iterator[Finding]:
     limit = ctx.plan.policy.exercise_interval_days
     dates = [e.date for e in ctx.plan.exercises if e.date <= ctx.today]
@@ -391,7 +337,7 @@ def exercise_overdue(ctx: AuditContext) -> Iterator[Finding]:
     )
     yield Finding(
         "exercise-overdue",
-        "warning",
+        Severity.WARNING,
         f"no recovery exercise within {limit} days ({last}); run one of the scenarios (`planner "
         "track PLAN --scenario ID --exercise`) or record it under `exercises:`",
         path=("exercises",) if ctx.plan.exercises else (),

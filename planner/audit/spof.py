@@ -8,8 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from planner.audit.context import AuditContext
-from planner.audit.findings import Finding
-from planner.audit.rules import rule
+from planner.audit.findings import Finding, Severity
 from planner.engine.waves import restore_waves
 
 SHARE = 0.5
@@ -18,12 +17,6 @@ MINIMUM = 3
 """...and at least this many critical services other than itself."""
 
 
-@rule(
-    "single-point-of-failure",
-    "info",
-    "a service whose failure impacts a large share of critical services",
-    planning=True,
-)
 def single_point_of_failure(ctx: AuditContext) -> Iterator[Finding]:
     if ctx.planning is None:
         return
@@ -41,25 +34,52 @@ def single_point_of_failure(ctx: AuditContext) -> Iterator[Finding]:
     if len(critical) < MINIMUM + 1:
         return
     bit = {s: 1 << i for i, s in enumerate(critical)}
+    threshold = max(MINIMUM, -(-len(critical) * SHARE // 1))
+    counted = _counts(graph.hard_deps, graph.hard_dependents, backwards, bit, threshold)
+    for s in ctx.services():
+        if s.id not in counted:
+            continue
+        count, down = counted[s.id]
+        whom = f"itself and {count} that depend on it" if down > count else f"{count} that depend on it"
+        yield Finding(
+            "single-point-of-failure",
+            Severity.INFO,
+            f"{s.id} alone takes down {down} of the {len(critical)} critical services ({whom}); "
+            "consider redundancy, a soft dependency where the dependents can run degraded, "
+            "or a scenario that exercises its failure",
+            service=s.id,
+            path=("services", ctx.service_index[s.id]),
+        )
+
+
+def _counts(
+    deps: dict[str, list[str]],
+    dependents: dict[str, list[str]],
+    backwards: list[str],
+    bit: dict[str, int],
+    threshold: float,
+) -> dict[str, tuple[int, int]]:
+    """For each service whose failure takes down at least ``threshold`` critical services other
+    than itself: that count, and the count with itself (``planner impact`` counts itself when
+    critical).
+
+    A service's set is dropped as soon as the last of its dependencies has read it: only the
+    sets of the services between two waves are held at once (all of them, kept to the end,
+    took 200 MB at 100,000 services and would not fit at 1,000,000).
+    """
     reach: dict[str, int] = {}
+    readers = {s: len(deps[s]) for s in backwards}
+    counted: dict[str, tuple[int, int]] = {}
     for node in backwards:
         value = bit.get(node, 0)
-        for d in graph.hard_dependents[node]:
+        for d in dependents[node]:
             value |= reach[d]
-        reach[node] = value
-    threshold = max(MINIMUM, -(-len(critical) * SHARE // 1))
-    for s in ctx.services():
-        others = reach[s.id] & ~bit.get(s.id, 0)
-        count = others.bit_count()
-        if count >= threshold:
-            down = reach[s.id].bit_count()  # as `planner impact` counts: itself too when critical
-            whom = f"itself and {count} that depend on it" if down > count else f"{count} that depend on it"
-            yield Finding(
-                "single-point-of-failure",
-                "info",
-                f"{s.id} alone takes down {down} of the {len(critical)} critical services ({whom}); "
-                "consider redundancy, a soft dependency where the dependents can run degraded, "
-                "or a scenario that exercises its failure",
-                service=s.id,
-                path=("services", ctx.service_index[s.id]),
-            )
+            readers[d] -= 1
+            if readers[d] == 0:
+                del reach[d]
+        others = (value & ~bit.get(node, 0)).bit_count()
+        if others >= threshold:
+            counted[node] = (others, value.bit_count())
+        if readers[node]:
+            reach[node] = value
+    return counted

@@ -6,11 +6,14 @@ Commands import their own modules inside the function (see :mod:`planner.cli`).
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from planner.cli.app import PLAN, emit_json, say, styler
+from planner.cli.options import PLAN
+from planner.cli.params import Seconds
+from planner.cli.streams import emit_json, say, styler
 from planner.errors import PlanError
 
 if TYPE_CHECKING:
@@ -20,7 +23,26 @@ if TYPE_CHECKING:
     from planner.tracking.persistence.store import PlanHistory
 
 
-_FAIL_RANK = {"error": 0, "warning": 1, "info": 2}
+class AuditFormat(StrEnum):
+    """``--format`` of ``planner audit``."""
+
+    TEXT = "text"
+    JSON = "json"
+    SARIF = "sarif"
+
+
+class FailOn(StrEnum):
+    """``--fail-on``: the least severe finding that makes the audit exit 1, or never."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+    NEVER = "never"
+
+
+_FAIL_RANK: dict[str, int] = {FailOn.ERROR: 0, FailOn.WARNING: 1, FailOn.INFO: 2}
+"""Each severity's rank, most severe first (``planner.audit.findings.SEVERITY_ORDER``, which
+is not imported here: importing ``planner.audit`` loads the engine)."""
 
 
 class AsOf(click.ParamType[date, object]):
@@ -61,7 +83,8 @@ class AsOf(click.ParamType[date, object]):
 @click.option(
     "--all-scenarios",
     is_flag=True,
-    help="also run every scenario and every single-service failure and list the worst",
+    help="also run every scenario and every single-service failure and list the worst (one "
+    "schedule each, up to 500,000 scheduled tasks in all: the output says what was left out)",
 )
 @click.option(
     "--as-of",
@@ -73,15 +96,20 @@ class AsOf(click.ParamType[date, object]):
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "sarif"]),
-    default="text",
+    type=click.Choice([f.value for f in AuditFormat]),
+    default=AuditFormat.TEXT.value,
     show_default=True,
     help="text for people, json for machines, sarif for code-scanning UIs",
 )
 @click.option(
+    "--full",
+    is_flag=True,
+    help="text: list every finding (a long audit shows each rule's count and its worst findings)",
+)
+@click.option(
     "--fail-on",
-    type=click.Choice(["error", "warning", "info", "never"]),
-    default="error",
+    type=click.Choice([f.value for f in FailOn]),
+    default=FailOn.ERROR.value,
     show_default=True,
     help="exit 1 when a finding is at or above this severity",
 )
@@ -99,7 +127,7 @@ class AsOf(click.ParamType[date, object]):
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0.1, max=3600),
+    type=Seconds(min=0.1, max=3600),
     default=30.0,
     show_default=True,
     metavar="SECONDS",
@@ -112,6 +140,7 @@ def audit(  # noqa: PLR0917 - click passes every option positionally by name
     all_scenarios: bool,
     as_of: object,
     fmt: str,
+    full: bool,
     fail_on: str,
     run_checks: bool,
     jobs: int,
@@ -121,8 +150,9 @@ def audit(  # noqa: PLR0917 - click passes every option positionally by name
 
     Finds missing owners, unchecked dependencies, RTOs that cannot be met, stale runbooks,
     untested escalation paths, unassigned incident roles and workarounds that bypass dependency
-    checks. Rule severities can be changed per plan under `policy.rules`. Exit 1 when a finding
-    is at or above --fail-on (default: error), 0 otherwise, 2 for a plan that cannot be read.
+    checks; a long list is grouped by rule (--full lists every finding). Rule severities can be
+    changed per plan under `policy.rules`. Exit 1 when a finding is at or above --fail-on
+    (default: error), 0 otherwise, 2 for a plan that cannot be read.
 
     \b
     Examples:
@@ -137,17 +167,17 @@ def audit(  # noqa: PLR0917 - click passes every option positionally by name
     """
 
     from planner.audit import as_of_moment, run_audit
-    from planner.audit.render import audit_json, audit_sarif, unreadable_report
+    from planner.audit.report_formats import audit_json, audit_sarif, unreadable_report
     from planner.planfile.loader import load_plan
 
     day = as_of if isinstance(as_of, date) else None
     try:
         loaded = load_plan(plan, references=False)  # checked by the audit, beside the engine
     except PlanError as exc:
-        if fmt != "text":  # CI uploads the document: it must exist, and say why it is empty
+        if fmt != AuditFormat.TEXT:  # CI uploads the document: it must exist, and say why it is empty
             name = "<stdin>" if plan == "-" else plan
             report = unreadable_report(exc, name, as_of_moment(day).date().isoformat(), scenario)
-            emit_json(audit_sarif(report) if fmt == "sarif" else audit_json(report))
+            emit_json(audit_sarif(report) if fmt == AuditFormat.SARIF else audit_json(report))
         raise
     history = _history(store_path, loaded.plan.name) if store_path else None
     report = run_audit(
@@ -160,26 +190,34 @@ def audit(  # noqa: PLR0917 - click passes every option positionally by name
     )
     if run_checks:
         _run_checks(loaded, scenario, report, jobs, timeout)
-    _emit(report, loaded, fmt, all_scenarios)
-    if fail_on == "never":
+    _emit(report, loaded, fmt, all_scenarios=all_scenarios, full=full)
+    return _exit_code(report, fail_on)
+
+
+def _exit_code(report: AuditReport, fail_on: str) -> int:
+    """1 when a finding is at or above ``fail_on``, else 0."""
+    if fail_on == FailOn.NEVER:
         return 0
     threshold = _FAIL_RANK[fail_on]
     return 1 if any(_FAIL_RANK[f.severity] <= threshold for f in report.findings) else 0
 
 
-def _emit(report: AuditReport, loaded: LoadedPlan, fmt: str, all_scenarios: bool) -> None:
-    """Write the report in ``fmt`` (with the scenario table when asked)."""
-    from planner.audit.render import audit_json, audit_sarif, render_audit
+def _emit(report: AuditReport, loaded: LoadedPlan, fmt: str, *, all_scenarios: bool, full: bool) -> None:
+    """Write the report in ``fmt`` (with the scenario table when asked; as text, every finding
+    or, when the list is long and not ``full``, each rule's count and worst findings)."""
+    from planner.audit.report_formats import audit_json, audit_sarif
+    from planner.audit.report_text import render_audit
 
-    if fmt == "json":
+    if fmt == AuditFormat.JSON:
         data = audit_json(report)
         if all_scenarios:
-            data["scenarios"] = _scenario_table(loaded, json_out=True)
+            data["scenarios"], data["scenarios_covered"] = _scenario_table(loaded, json_out=True)
         emit_json(data)
-    elif fmt == "sarif":
+    elif fmt == AuditFormat.SARIF:
         emit_json(audit_sarif(report))
     else:
-        say(render_audit(report, styler()), nl=False)
+        importance = {s.id: s.criticality.rank for s in loaded.plan.services}
+        say(render_audit(report, styler(), full=full, importance=importance), nl=False)
         if all_scenarios:
             say(_scenario_table(loaded, json_out=False))
 
@@ -189,7 +227,7 @@ def _run_checks(
 ) -> None:
     """Run the plan's commands (with progress on stderr) and add what failed to ``report``."""
     from planner.audit.checkruns import run_checks
-    from planner.audit.running import report_order
+    from planner.audit.rule_runner import report_order
     from planner.errors import UsageError
     from planner.running import RunRefusedError
     from planner.style import visible
@@ -222,7 +260,7 @@ def _scenario_table(loaded: LoadedPlan, json_out: bool) -> Any:
 
     if loaded.problems:
         if json_out:
-            return []
+            return [], "not run: the dependency graph has errors"
         return "\nScenarios: not run, the dependency graph has errors."
     outcomes, covered = all_scenarios(loaded.plan)
     if json_out:
@@ -237,7 +275,7 @@ def _scenario_table(loaded: LoadedPlan, json_out: bool) -> Any:
                 "makespan": o.makespan / 60,
             }
             for o in outcomes
-        ]
+        ], covered
     lines = [f"\nWorst scenarios ({covered}; top 10 by RTO misses, then unowned tasks):"]
     lines.append(
         f"  {'scenario':<32} {'impacted':>8} {'misses':>7} {'unachievable':>13} {'unowned':>8} "

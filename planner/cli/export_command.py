@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from planner.cli.app import FAILED, FORCE, PLAN, SCENARIO, say, write_output
+from planner.cli.options import FAILED, FORCE, PLAN
+from planner.cli.streams import say, write_output
 from planner.errors import UsageError
 
 if TYPE_CHECKING:
@@ -35,10 +36,18 @@ EXPORT_FORMATS = ["dot", "svg", "png", "pdf", "mermaid", "gantt", "markdown"]
     "markdown: the recovery runbook",
 )
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, writable=True), help="file to write (default: stdout)"
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="file to write (default or -: stdout)",
 )
 @FORCE
-@SCENARIO
+@click.option(
+    "--scenario",
+    metavar="ID",
+    help="a scenario of the plan: diagrams colour what it takes down and fade the rest (default: "
+    "coloured by criticality); gantt and markdown plan its recovery (default: every service failed)",
+)
 @FAILED
 @click.option(
     "--cluster",
@@ -47,7 +56,9 @@ EXPORT_FORMATS = ["dot", "svg", "png", "pdf", "mermaid", "gantt", "markdown"]
     show_default=True,
     help="group diagram nodes by owner team, by restore wave, or not at all",
 )
-@click.option("--focus", metavar="SERVICE", help="draw only the neighbourhood of SERVICE (large plans)")
+@click.option(
+    "--focus", metavar="SERVICE", help="draw (or, for gantt, schedule) only the neighbourhood of SERVICE"
+)
 @click.option("--depth", type=click.IntRange(1, 20), default=2, show_default=True, help="hops around --focus")
 @click.option(
     "--gantt-by",
@@ -82,9 +93,11 @@ def export(  # noqa: PLR0917 - click passes every option by name
     """Diagrams and the recovery runbook for documentation.
 
     Edges point the way restoration flows (dependency -> dependent): solid hard, dotted soft,
-    dashed hard without a check, red a check bypassed by an open workaround. Services with audit
-    errors are outlined. With --scenario, failed / impacted / degraded services are coloured and
-    the rest faded. svg, png and pdf need Graphviz's `dot`; dot, mermaid, gantt and markdown do not.
+    dashed hard without a check, red a check bypassed by an open workaround. Services are coloured
+    by criticality, or by --scenario (failed / impacted / degraded; the rest faded). The worst
+    audit errors are outlined (an open or expired workaround, an RTO no staffing meets, a broken
+    dependency, a critical service without an owner; the title counts them when over half would
+    be). svg, png, pdf need Graphviz's `dot`; dot, mermaid, gantt, markdown do not.
 
     \b
     Examples:
@@ -96,15 +109,12 @@ def export(  # noqa: PLR0917 - click passes every option by name
     from planner.audit import as_of_moment, run_audit
     from planner.engine.planning import plan_recovery
     from planner.engine.workarounds import open_workarounds
-    from planner.export.view import COLLAPSE_ABOVE, build_view, outlined
+    from planner.export.view import COLLAPSE_ABOVE, FOCUS_LIMIT, build_view, outlined
     from planner.planfile.loader import load_plan
-    from planner.suggest import did_you_mean
 
     loaded = load_plan(plan)
     valid = loaded.require_valid()
-    if focus is not None and focus not in {s.id for s in valid.services}:
-        known = {s.id for s in valid.services}
-        raise UsageError(f"unknown service '{focus}' for --focus{did_you_mean(focus, known)}")
+    _check_focus(focus, {s.id for s in valid.services})
     planning = plan_recovery(valid, scenario, list(failed) or None)
     narrowed = bool(scenario or failed)
     workarounds = open_workarounds(valid)
@@ -113,17 +123,36 @@ def export(  # noqa: PLR0917 - click passes every option by name
     report = run_audit(loaded, as_of_moment(None), scenario) if needed else None
     critical = {s.id for s in valid.services if s.criticality.value == "critical"}
     errors, note = outlined(report.findings if report else [], critical, len(valid.services))
-    view = build_view(planning, workarounds, errors, scenario=narrowed, focus=focus, depth=depth)
-    view.note = note
+    limit = None if detail or fmt in ("markdown", "gantt") else FOCUS_LIMIT
+    view = build_view(planning, workarounds, errors, scenario=narrowed, focus=focus, depth=depth, limit=limit)
+    _add_note(view, note)
     text, data = _render(
         fmt, cluster, gantt_by, detail, planning=planning, view=view, report=report, workarounds=workarounds
     )
     if fmt == "pdf" and page != "none" and data is not None:
         data = _on_paper(data, page)
-    if data is not None and output is None and sys.stdout.isatty():
+    if data is not None and output in (None, "-") and sys.stdout.isatty():
         raise UsageError(f"--format {fmt} is binary: give -o FILE or redirect standard output")
     write_output(output, text, data, force=force, inputs=(plan,))
     return 0
+
+
+def _check_focus(focus: str | None, known: set[str]) -> None:
+    """An unknown ``--focus`` service is a usage error, with the closest id."""
+    from planner.suggest import did_you_mean
+
+    if focus is not None and focus not in known:
+        raise UsageError(f"unknown service '{focus}' for --focus{did_you_mean(focus, known)}")
+
+
+def _add_note(view: View, note: str) -> None:
+    """Add the audit outline's ``note`` to the title; say on stderr what a focus left out (the
+    view's own note), which the title says too."""
+    from planner.style import visible
+
+    if view.note:
+        say(f"note: {visible(view.note)}", err=True)
+    view.note = "; ".join(said for said in (note, view.note) if said)
 
 
 def _on_paper(pdf: bytes, page: str) -> bytes:
@@ -162,6 +191,6 @@ def _render(
     if fmt == "mermaid":
         return render_flowchart(view, detail=detail), None
     if fmt == "gantt":
-        return render_gantt(planning, gantt_by), None
+        return render_gantt(planning, gantt_by, only=set(view.nodes) if view.focus else None), None
     assert report is not None
     return render_runbook(planning, view, report, workarounds, datetime.now(UTC).date()), None

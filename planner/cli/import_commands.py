@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from planner.cli.app import FORCE, say, write_output
+from planner.cli.options import FORCE
+from planner.cli.streams import say, write_output
 from planner.style import plural
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ IMPORT_OUTPUT = click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="plan file to write (default: stdout)",
+    help="plan file to write (default, or -: standard output)",
 )
 IMPORT_NAME = click.option("--name", help="the plan's name (default: the first file's directory)")
 IMPORT_MERGE = click.option(
@@ -98,7 +99,8 @@ def import_compose(  # noqa: PLR0917 - click passes every option by name
     unchecked (with a note where the target has a healthcheck to use), `required: false` is soft.
     `network_mode: service:X`, `links` and `volumes_from` are dependencies too, as Compose starts
     X first. Owners come from the --owner-label label. Variables are substituted from the
-    environment and .env; `include` files are read; services behind profiles not active
+    environment and .env (in verify and check commands they stay `${NAME}`: a value may be a
+    secret); `include` files are read; services behind profiles not active
     (--profile, else COMPOSE_PROFILES from the environment or .env) are left out. The plan is
     named after the project (-p, else the files' `name:`, else COMPOSE_PROJECT_NAME, else the
     first file's directory).

@@ -1,7 +1,7 @@
 """The ``planner incident`` actions: begin, check, verify, restored, bypass, fail, escalate, note,
 role, update, remove-workaround, reviewed, resolve. Each builds a typed action, records it through
-the store's guard (see :mod:`planner.cli.incident_commands` for the shared options and helpers)
-and prints the journal lines it wrote.
+the store's guard (see :mod:`planner.cli.incident_options` for the shared options and
+:mod:`planner.cli.recording` for how an action is recorded) and prints the journal lines it wrote.
 Commands import their own modules inside the function (see :mod:`planner.cli`).
 """
 
@@ -12,29 +12,19 @@ from collections.abc import Callable
 import click
 
 from models.events import Bypassed, Escalated, Event
-from planner.cli.app import say, stdin_text
-from planner.cli.incident_commands import (
-    AS,
-    AT,
-    STORE,
-    act,
-    done,
-    incident,
-    open_store,
-    parse_expiry,
-    plain_word,
-    when_of,
-    who_is,
-    with_incident,
-)
+from planner.cli.incident_options import AS, AT, STORE, open_store, parse_expiry, plain_word, when_of, who_is
+from planner.cli.recording import act, done, with_incident
+from planner.cli.streams import say, stdin_text
 from planner.errors import UsageError
 from planner.tracking.domain import actions, comms
 from planner.tracking.domain.actions import Action
 from planner.tracking.domain.state import View
 
 
-def _service_action(name: str, doc: str, make: Callable[[str], Action]) -> None:
-    @incident.command(name, help=doc)
+def _service_action(name: str, doc: str, make: Callable[[str], Action]) -> click.Command:
+    """The command ``name`` that records ``make(SERVICE)``, with ``doc`` as its help."""
+
+    @click.command(name, help=doc)
     @click.argument("incident_id", metavar="ID")
     @click.argument("service")
     @STORE
@@ -60,30 +50,28 @@ def _service_action(name: str, doc: str, make: Callable[[str], Action]) -> None:
             say(line)
         return code
 
-
-def _register() -> None:
-    _service_action("begin", "Start restoring SERVICE.", actions.Begin)
-    _service_action(
-        "restored",
-        "Declare SERVICE restored. Refused unless every impacted hard dependency is restored with its "
-        "check passed (or bypassed) and the service's own verify is confirmed.",
-        actions.Restore,
-    )
-    _service_action(
-        "fail",
-        "SERVICE failed again: it goes back to down, and every restored service that depends on it is "
-        "reopened with its checks pending.",
-        actions.Fail,
-    )
-    _service_action(
-        "escalate", "Page the next person on the escalation path of SERVICE's owner team.", actions.Escalate
-    )
+    return command
 
 
-_register()
+begin = _service_action("begin", "Start restoring SERVICE.", actions.Begin)
+restored = _service_action(
+    "restored",
+    "Declare SERVICE restored. Refused unless every impacted hard dependency is restored with its "
+    "check passed (or bypassed) and the service's own verify is confirmed.",
+    actions.Restore,
+)
+fail = _service_action(
+    "fail",
+    "SERVICE failed again: it goes back to down, and every restored service that depends on it is "
+    "reopened with its checks pending.",
+    actions.Fail,
+)
+escalate = _service_action(
+    "escalate", "Page the next person on the escalation path of SERVICE's owner team.", actions.Escalate
+)
 
 
-@incident.command()
+@click.command()
 @click.argument("incident_id", metavar="ID")
 @click.argument("service")
 @click.argument("dependency")
@@ -129,7 +117,7 @@ def bypass(  # noqa: PLR0917 - click passes every option
     return 0
 
 
-@incident.command()
+@click.command()
 @click.argument("incident_id", metavar="ID")
 @click.argument("text")
 @STORE
@@ -141,7 +129,7 @@ def note(incident_id: str, text: str, store_path: str | None, actor: str | None,
     return done(act(store_path, incident_id, comms.AddNote(text), who, when))
 
 
-@incident.command()
+@click.command()
 @click.argument("incident_id", metavar="ID")
 @click.argument("role")
 @click.argument("person")
@@ -169,7 +157,7 @@ def role(  # noqa: PLR0917 - click passes every option
     return done(act(store_path, incident_id, assignment, who, when))
 
 
-@incident.command()
+@click.command()
 @click.argument("incident_id", metavar="ID")
 @click.option(
     "--audience",
@@ -224,7 +212,7 @@ def update(  # noqa: PLR0917 - click passes every option
     return 0
 
 
-@incident.command("remove-workaround")
+@click.command("remove-workaround")
 @click.argument("workaround")
 @STORE
 @AS
@@ -242,7 +230,7 @@ def remove_workaround(workaround: str, store_path: str | None, actor: str | None
     return done(act(store_path, found.incident, actions.RemoveWorkaround(workaround), who, when))
 
 
-@incident.command()
+@click.command()
 @click.argument("incident_id", metavar="ID")
 @click.option("--summary", metavar="TEXT", help="where the review lives, or its conclusion")
 @STORE
@@ -257,7 +245,7 @@ def reviewed(
     return done(act(store_path, incident_id, comms.HoldReview(summary), who, when))
 
 
-@incident.command()
+@click.command()
 @click.argument("incident_id", metavar="ID")
 @click.option(
     "--accept-workarounds",

@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from planner.cli.app import say
-from planner.cli.incident_commands import AS, AT, STORE, act, done, incident, when_of, who_is, with_incident
+from planner.cli.incident_options import AS, AT, STORE, when_of, who_is
+from planner.cli.params import Seconds
+from planner.cli.recording import act, done, with_incident
+from planner.cli.streams import say
 from planner.errors import UsageError
 from planner.tracking.domain import actions
 
@@ -28,7 +30,7 @@ RUN = click.option(
 )
 TIMEOUT = click.option(
     "--timeout",
-    type=click.FloatRange(min=0.1, max=3600),
+    type=Seconds(min=0.1, max=3600),
     default=30.0,
     show_default=True,
     metavar="SECONDS",
@@ -42,7 +44,7 @@ CWD = click.option(
 )
 
 
-@incident.command()
+@click.command()
 @click.argument("incident_id", metavar="ID")
 @click.argument("service")
 @click.option("--observed", metavar="TEXT", help="what you looked at (needed when the plan has no verify)")
@@ -80,7 +82,7 @@ def verify(  # noqa: PLR0917 - click passes every option
     return done(act(store_path, incident_id, actions.Verify(service, observed), who, when))
 
 
-@incident.command()
+@click.command()
 @click.argument("incident_id", metavar="ID")
 @click.argument("service")
 @click.argument("dependency")
@@ -155,6 +157,7 @@ def _run_and_record(  # noqa: PLR0917 - the options of check and verify --run
     from datetime import UTC, datetime
     from pathlib import Path
 
+    from models.events import RunNotApplied
     from planner.running import run
     from planner.style import visible
     from planner.tracking.domain.check_runs import prepare
@@ -176,7 +179,11 @@ def _run_and_record(  # noqa: PLR0917 - the options of check and verify --run
         raise UsageError(
             "interrupted: the command's process group was killed; nothing was recorded"
         ) from None
-    done(act(store_path, incident_id, target.action(evidence), who, datetime.now(UTC)))
+    recorded = act(store_path, incident_id, target.record(evidence), who, datetime.now(UTC))
+    done(recorded)
+    if isinstance(recorded[0], RunNotApplied):  # the state moved on while it ran: evidence only
+        say(f"refused: {recorded[0].refused}; the run is kept in the journal (#{recorded[0].seq})", err=True)
+        return 1
     if not evidence.passed:
         for line in "\n".join(p for p in (evidence.head, evidence.tail) if p).splitlines():
             say(visible(f"  | {line}"), err=True)

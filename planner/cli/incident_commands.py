@@ -1,4 +1,6 @@
-"""``planner incident ...``: the tracking actions, scriptable (SPEC section 7).
+"""``planner incident start``, ``list`` and ``status``, and ``planner report`` and ``kpi``: opening
+an incident and reading the store (the actions are in :mod:`planner.cli.incident_actions`,
+:mod:`planner.cli.incident_checks` and :mod:`planner.cli.incident_corrections`; SPEC section 7).
 
 Every action is one transaction on the store with its guard inside; a refusal exits 1 and names
 what blocks. Only ``start`` reads the plan: later actions work on what the incident copied into
@@ -8,202 +10,25 @@ Commands import their own modules inside the function (see :mod:`planner.cli`).
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, TypeVar
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import click
 
-from models.duration import MAX_DURATION
-from planner.cli.app import FAILED, SCENARIO, emit_json, say, styler
+from planner.cli.incident_options import AS, AT, STATE_FORMAT, STORE, open_store, when_of, who_is
+from planner.cli.options import FAILED, SCENARIO
+from planner.cli.recording import with_incident
+from planner.cli.streams import emit_json, say, styler
 from planner.errors import UsageError
-from planner.style import visible
-from planner.tracking.domain.actions import Action
 from planner.tracking.domain.fold import effective
 
 if TYPE_CHECKING:
     from models.events import Event
-    from planner.tracking.domain.state import MemoryView, View
+    from planner.tracking.domain.state import MemoryView
     from planner.tracking.persistence.store import Store
 
-T = TypeVar("T")
 
-FUTURE_SLACK = timedelta(minutes=5)
-"""How far ahead of this machine's clock ``--at`` may be (clocks drift)."""
-
-
-def who_is(actor: str | None) -> str:
-    """Who did it: ``--as NAME``, else the login name. A name goes into every line of the
-    journal, so control characters (a newline would forge a journal line) are refused."""
-    name = actor if actor is not None else default_actor()
-    return plain_word(name, "--as")
-
-
-def plain_word(text: str, what: str) -> str:
-    """``text`` when it is printable, a usage error naming ``what`` when it holds control
-    characters or is empty."""
-    if not text.strip() or not text.isprintable():
-        raise UsageError(f"{what} {visible(text)!r}: give a name without control characters")
-    return text
-
-
-def default_actor() -> str:
-    """The login name (``unknown`` when there is none)."""
-
-    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):  # what getpass.getuser reads, without its imports
-        if os.environ.get(name):
-            return os.environ[name]
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no login name in a container: say so in the journal
-        return "unknown"
-
-
-def parse_when(text: str | None, now: datetime | None = None) -> datetime:
-    """``--at``: an ISO 8601 date-time (UTC when it has no offset), ``HH:MM`` (today, UTC) or a
-    time ago (``15m``, ``-15m``, ``1h30m ago``).
-
-    Examples
-    --------
-    >>> now = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)
-    >>> parse_when("02:40", now).isoformat()
-    '2026-11-28T02:40:00+00:00'
-    >>> parse_when("20m ago", now).isoformat()
-    '2026-11-28T02:40:00+00:00'
-    >>> parse_when("2026-11-28T02:40:00+01:00", now).isoformat()
-    '2026-11-28T01:40:00+00:00'
-    """
-    now = now or datetime.now(UTC)
-    if text is None:
-        return now
-    raw = text.strip()
-    try:
-        if len(raw) == 5 and raw[2] == ":":
-            hour, minute = int(raw[:2]), int(raw[3:])
-            return now.replace(hour=hour, minute=minute, second=0, microsecond=0)
-        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    except ValueError:
-        pass
-    from models.duration import DurationError, parse_duration
-
-    ago = raw.removesuffix("ago").strip().removeprefix("-")
-    try:
-        return now - parse_duration(ago)
-    except DurationError:
-        raise UsageError(
-            f"--at {text!r}: give a time like 2026-11-28T02:40Z, 02:40 (today, UTC) or 15m ago"
-        ) from None
-
-
-def parse_expiry(text: str | None) -> timedelta | None:
-    if text is None:
-        return None
-    from models.duration import DurationError, parse_duration
-
-    try:
-        return parse_duration(text)
-    except DurationError as exc:
-        raise UsageError(f"--expires {text!r}: {exc}") from None
-
-
-def open_store(path: str | None, *, create: bool = False) -> Store:
-    """The store of ``--store`` (or the default); only ``incident start`` creates a missing one:
-    any other command on a mistyped path says so instead of answering from an empty store."""
-    from planner.tracking.persistence.db import locate
-    from planner.tracking.persistence.store import Store
-
-    return Store(locate(path), create=create)
-
-
-STORE = click.option(
-    "--store",
-    "store_path",
-    metavar="DB",
-    envvar="PLANNER_STORE",
-    help="incident store: an SQLite file, or postgresql://USER@HOST/DB for a team server "
-    "(default: $PLANNER_STORE, else .planner/incidents.db here)",
-)
-AS = click.option("--as", "actor", metavar="NAME", help="who did it (default: your login name)")
-AT = click.option(
-    "--at", "at", metavar="TIME", help="when it happened, for logging after the fact (default: now)"
-)
-STATE_FORMAT = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "markdown"]),
-    default="text",
-    show_default=True,
-    help="text for a terminal, json for machines, markdown for a ticket",
-)
-
-
-def when_of(at: str | None, option: str = "--at", relative_to: datetime | None = None) -> datetime:
-    """The time ``at`` names (now without one; ``15m ago`` counts back from ``relative_to``, else
-    now): not in the future, not over ten years ago (year 1 or 1970 is a typo, and it would sit
-    in every KPI for good)."""
-    now = datetime.now(UTC)
-    when = parse_when(at, relative_to or now)
-    if when > now + FUTURE_SLACK:
-        raise UsageError(f"{option} {at}: {when:%Y-%m-%d %H:%M} UTC is in the future")
-    if when < now - MAX_DURATION:
-        raise UsageError(f"{option} {at}: {when:%Y-%m-%d %H:%M} UTC is over ten years ago; check the date")
-    return when
-
-
-def with_incident(store_path: str | None, incident: str, use: Callable[[Store], T]) -> T:
-    """Open the store, refuse an unknown incident (naming the closest id), run ``use``, close."""
-    with open_store(store_path) as store:
-        store.require(incident)
-        return use(store)
-
-
-def act(store_path: str | None, incident: str, action: Action, who: str, when: datetime) -> list[Event]:
-    """Record ``action`` by ``who`` at ``when`` through the store's guarded transaction."""
-    return with_incident(
-        store_path, incident, lambda store: store.act(incident, _deciding(action, who, when))
-    )
-
-
-def _deciding(action: Action, who: str, when: datetime) -> Callable[[View], list[Event]]:
-    """The store's decide callback for ``action`` by ``who`` at ``when``."""
-    return lambda view: action.decide(view, who, when)
-
-
-def done(events: list[Event]) -> int:
-    from planner.tracking.domain.words import describe
-
-    for event in events:
-        say(f"{event.incident} #{event.seq} {event.at:%H:%M} {event.actor}: {describe(event)}")
-    return 0
-
-
-@click.group()
-def incident() -> None:
-    """Track an incident from the shell: the same actions as `planner track`, scriptable.
-
-    Every action is written to the journal (crash-safe: an SQLite file, or a PostgreSQL server
-    shared by responders on many machines) before it is shown; guards refuse what would skip a
-    dependency check (exit 1, naming what blocks). All actions take --store DB (a file or
-    postgresql://USER@HOST/DB), --as NAME and --at TIME (for a scribe logging after the fact).
-
-    \b
-    A recovery from the shell:
-      id=$(planner incident start examples/enterprise.yaml --scenario storage-outage | tail -1)
-      planner incident begin $id storage-cluster
-      planner incident verify $id storage-cluster
-      planner incident restored $id storage-cluster
-      planner incident check $id db-primary storage-cluster --pass
-      planner incident status $id
-      planner incident update $id --audience executive
-      planner incident resolve $id
-    """
-
-
-@incident.command()
+@click.command()
 @click.argument("plan", metavar="PLAN", type=click.Path(dir_okay=False, allow_dash=True))
 @SCENARIO
 @FAILED
@@ -233,8 +58,9 @@ def start(  # noqa: PLR0917 - click passes every option
 
     loaded = load_plan(plan)
     valid = loaded.require_valid()
-    when = when_of(at)
-    seen = when_of(detected, "--detected", relative_to=when) if detected else None
+    now = datetime.now(UTC)  # "--at '50m ago' --detected '53m ago'": both from now, 3 minutes apart
+    when = when_of(at, now=now)
+    seen = when_of(detected, "--detected", now=now) if detected else None
     if seen is not None and seen > when:
         raise UsageError("--detected is after the declaration (--at); detection comes first")
     failed_ids = list(failed) or None  # scenario.select splits "a,b" and checks the ids
@@ -273,7 +99,7 @@ def _load(store_path: str | None, incident_id: str) -> tuple[MemoryView, list[Ev
     return with_incident(store_path, incident_id, read)
 
 
-@incident.command("list")
+@click.command("list")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @STORE
 def list_incidents(fmt: str, store_path: str | None) -> int:
@@ -307,7 +133,7 @@ def list_incidents(fmt: str, store_path: str | None) -> int:
     return 0
 
 
-@incident.command()
+@click.command()
 @click.argument("incident_id", metavar="ID")
 @STATE_FORMAT
 @STORE
@@ -349,7 +175,7 @@ def report(incident_id: str, fmt: str, store_path: str | None) -> int:
     from planner.tracking.reports.review_text import review_json, review_markdown
 
     state, journal = _load(store_path, incident_id)
-    result = review(state, effective(journal))  # a voided event is not measured
+    result = review(state, effective(journal), datetime.now(UTC))  # a voided event is not measured
     if fmt == "json":
         emit_json(review_json(result))
     else:
@@ -362,8 +188,8 @@ def report(incident_id: str, fmt: str, store_path: str | None) -> int:
 @STORE
 def kpi(fmt: str, store_path: str | None) -> int:
     """Recovery KPIs over every incident in the store: MTTD, MTTR (overall and per service),
-    share of incidents reopened, escalation frequency and exercises per quarter, with the trend
-    by quarter. Exercises are counted apart from real incidents."""
+    share of incidents where a restored service failed again, escalation frequency and exercises
+    per quarter, with the trend by quarter. Exercises are counted apart from real incidents."""
     from planner.tracking.reports.kpi import facts, kpi_text, kpis
 
     with open_store(store_path) as store:

@@ -9,14 +9,16 @@ from datetime import datetime
 import click
 
 from models.events import Event
-from planner.cli.incident_commands import AS, AT, STORE, act, done, incident, when_of, who_is, with_incident
+from planner.cli.incident_options import AS, AT, STORE, open_store, parse_expiry, when_of, who_is
+from planner.cli.recording import act, done, with_incident
+from planner.errors import UsageError
 from planner.tracking.domain import corrections
-from planner.tracking.domain.corrections import Amend, Void
+from planner.tracking.domain.corrections import Amend, AmendWorkaround, Void
 
 REASON = click.option("--reason", required=True, metavar="TEXT", help="why the record was wrong (required)")
 
 
-@incident.command()
+@click.command()
 @click.argument("incident_id", metavar="ID")
 @click.option("--detected", metavar="TIME", help="when the failure was really first detected")
 @click.option("--title", metavar="TEXT", help="the incident's right title")
@@ -45,7 +47,42 @@ def amend(  # noqa: PLR0917 - click passes every option
     return done(act(store_path, incident_id, Amend(reason, detected=seen, title=title), who, when))
 
 
-@incident.command()
+@click.command("amend-workaround")
+@click.argument("workaround")
+@click.option("--expires", metavar="DURATION", help="the right expiry, counted from when it was applied")
+@click.option("--bypass-reason", metavar="TEXT", help="the right reason for the bypass")
+@REASON
+@STORE
+@AS
+@AT
+def amend_workaround(  # noqa: PLR0917 - click passes every option
+    workaround: str,
+    expires: str | None,
+    bypass_reason: str | None,
+    reason: str,
+    store_path: str | None,
+    actor: str | None,
+    at: str | None,
+) -> int:
+    """Correct a bypass recorded wrong: WORKAROUND's expiry or its reason.
+
+    A bypass is never voided (it stays on the record until its workaround is removed); a wrong
+    expiry (say the default 24h where 2h was meant) or reason is corrected by a new journal event.
+
+      planner incident amend-workaround INC-3-WA1 --expires 2h --reason "meant two hours"
+    """
+    with open_store(store_path) as store:
+        found = store.find_workaround(workaround)
+    if found is None:
+        raise UsageError(
+            f"no workaround {workaround} in the store (a workaround of the plan is edited there)"
+        )
+    who, when = who_is(actor), when_of(at)
+    action = AmendWorkaround(workaround, reason, parse_expiry(expires), bypass_reason)
+    return done(act(store_path, found.incident, action, who, when))
+
+
+@click.command()
 @click.argument("incident_id", metavar="ID")
 @click.argument("seq", metavar="EVENT", type=int)
 @REASON
@@ -72,7 +109,7 @@ def void(  # noqa: PLR0917 - click passes every option
     )
 
 
-@incident.command("undo")
+@click.command("undo")
 @click.argument("incident_id", metavar="ID")
 @STORE
 @AS
@@ -84,7 +121,7 @@ def undo_last(incident_id: str, store_path: str | None, actor: str | None, at: s
     return _correct(store_path, incident_id, actor, at, corrections.undo)
 
 
-@incident.command("reopen")
+@click.command("reopen")
 @click.argument("incident_id", metavar="ID")
 @REASON
 @STORE

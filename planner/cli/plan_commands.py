@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from planner.cli.app import FAILED, FORMAT, PLAN, SCENARIO, debugging, emit_json, say, styler
+from planner.cli.options import FAILED, FORMAT, PLAN, SCENARIO, OutputFormat, debugging
+from planner.cli.streams import emit_json, say, styler
 from planner.errors import PlanError, Problem
 from planner.style import plural
 
@@ -83,7 +84,8 @@ def validate(plan: str, fmt: str) -> int:
 
 
 def _report_problems(problems: list[Problem], fmt: str) -> None:
-    if fmt == "json":
+    """Every problem, as JSON on stdout or as lines on stderr; then how many there are."""
+    if fmt == OutputFormat.JSON:
         out = {
             "valid": False,
             "problems": [
@@ -101,9 +103,10 @@ def _report_problems(problems: list[Problem], fmt: str) -> None:
                 for p in problems
             ],
         }
-        emit_json(out)
-    for problem in problems:
-        say(str(problem), err=True)
+        emit_json(out)  # every problem is in it: stderr only counts them
+    else:
+        for problem in problems:
+            say(str(problem), err=True)
     count = len(problems)
     say(f"{count} problem{'s' if count != 1 else ''}; the plan is not usable until fixed.", err=True)
 
@@ -135,7 +138,7 @@ def impact(plan: str, services: tuple[str, ...], scenario: str | None, fmt: str)
       planner impact examples/enterprise.yaml storage-cluster
       planner impact examples/enterprise.yaml --scenario storage-outage
     """
-    from planner.cli.render import impact_json, render_impact
+    from planner.cli.plan_output import impact_json, render_impact
     from planner.errors import UsageError
 
     if bool(services) == bool(scenario):
@@ -159,7 +162,7 @@ def order(plan: str, scenario: str | None, failed: tuple[str, ...], fmt: str) ->
     Wave 1 has no down hard dependency; each later wave waits on the one before. Within a wave:
     most critical first, then tightest RTO, then id.
     """
-    from planner.cli.render import order_json, render_order
+    from planner.cli.plan_output import order_json, render_order
 
     result = _ordering(plan, scenario, failed)
     if fmt == "json":
@@ -181,7 +184,7 @@ def schedule_cmd(plan: str, scenario: str | None, failed: tuple[str, ...], fmt: 
     Teams run as many tasks at once as their `capacity`; services without an owner share one
     slot. Times are from incident start. Exit 0 even when RTOs are missed (audit gates on that).
     """
-    from planner.cli.render import render_schedule, schedule_json
+    from planner.cli.plan_output import render_schedule, schedule_json
 
     result = _planning(plan, scenario, failed)
     if fmt == "json":
@@ -193,13 +196,3 @@ def schedule_cmd(plan: str, scenario: str | None, failed: tuple[str, ...], fmt: 
 
         say(render_schedule(result, styler(), output_width(sys.stdout.isatty())), nl=False)
     return 0
-
-
-COMMANDS: dict[str, click.Command] = {
-    "validate": validate,
-    "schema": schema,
-    "impact": impact,
-    "order": order,
-    "schedule": schedule_cmd,
-}
-"""This module's commands, by name (see ``planner.cli.app.COMMANDS``)."""

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import click
 
-from planner.cli.app import say
-from planner.cli.incident_commands import STORE, open_store
+from planner.cli.incident_options import STORE, open_store
+from planner.cli.streams import say
 from planner.errors import UsageError
 from planner.style import plural
 

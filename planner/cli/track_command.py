@@ -15,8 +15,8 @@ if TYPE_CHECKING:
     from models.plan import Plan
     from planner.tracking.persistence.db import Location
 
-from planner.cli.app import FAILED, PLAN, SCENARIO
-from planner.cli.incident_commands import STORE, who_is
+from planner.cli.incident_options import STORE, who_is
+from planner.cli.options import FAILED, PLAN, SCENARIO
 from planner.errors import UsageError
 
 

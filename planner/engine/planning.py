@@ -12,6 +12,7 @@ from planner.engine.rto import RtoAnalysis, analyse
 from planner.engine.scenario import Selection, select
 from planner.engine.schedule import Schedule, build_problem, schedule
 from planner.engine.waves import restore_waves
+from planner.planfile.lifetime import keep_until_exit
 
 
 class CyclicGraphError(ValueError):
@@ -75,4 +76,6 @@ def plan_recovery(
     if sum(map(len, waves)) != len(impact.impacted):  # a cycle leaves services out
         raise CyclicGraphError("the hard dependencies have a cycle: there is no restore order")
     timeline = schedule(graph, impact, build_problem(graph, impact, waves))
-    return Planning(graph, impact, waves, timeline, analyse(graph, impact, timeline))
+    planning = Planning(graph, impact, waves, timeline, analyse(graph, impact, timeline))
+    keep_until_exit(planning)
+    return planning

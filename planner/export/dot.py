@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from functools import lru_cache
 from typing import Literal
 
@@ -126,21 +128,50 @@ def _render_teams(view: View, by: str) -> str:
     return str(dot.source)
 
 
+DOT_SECONDS = 300.0
+"""How long Graphviz's ``dot`` may lay a picture out (``PLANNER_DOT_SECONDS`` changes it): a
+picture of 100,000 boxes kept it busy for over ten minutes, with nothing said."""
+
+
+def dot_seconds() -> float:
+    """The time ``dot`` is given: ``PLANNER_DOT_SECONDS`` when it is a positive number."""
+    try:
+        seconds = float(os.environ.get("PLANNER_DOT_SECONDS", DOT_SECONDS))
+    except ValueError:
+        return DOT_SECONDS
+    return seconds if 0 < seconds < float("inf") else DOT_SECONDS
+
+
 def render_binary(dot_source: str, fmt: str) -> bytes:
-    """SVG, PNG or PDF bytes from DOT text, through Graphviz's ``dot``.
+    """SVG, PNG or PDF bytes from DOT text, through Graphviz's ``dot``, within
+    :func:`dot_seconds` (stopped past it).
 
     Raises
     ------
     PlannerError
-        When ``dot`` is not installed (with how to install it) or fails.
+        When ``dot`` is not installed (with how to install it), fails or takes too long.
     """
+    seconds = dot_seconds()
     try:
-        return bytes(graphviz.pipe("dot", fmt, dot_source.encode("utf-8")))
-    except graphviz.ExecutableNotFound:
+        done = subprocess.run(
+            ["dot", "-Kdot", f"-T{fmt}"],
+            input=dot_source.encode("utf-8"),
+            capture_output=True,
+            timeout=seconds,
+            check=False,
+        )
+    except FileNotFoundError:
         raise PlannerError(INSTALL_HINT.format(fmt=fmt)) from None
-    except graphviz.CalledProcessError as exc:
-        detail = exc.stderr.decode("utf-8", "replace").strip() if exc.stderr else str(exc)
-        raise PlannerError(f"dot could not render the diagram: {detail}") from None
+    except subprocess.TimeoutExpired:  # run() has killed it
+        raise PlannerError(
+            f"Graphviz's dot was stopped after {seconds:g} s, the picture is too large to lay out: "
+            "draw less (--focus SERVICE --depth 1, or without --detail), give it longer with "
+            "PLANNER_DOT_SECONDS, or write --format dot and run dot on it yourself"
+        ) from None
+    if done.returncode != 0:
+        detail = done.stderr.decode("utf-8", "replace").strip() or f"exit {done.returncode}"
+        raise PlannerError(f"dot could not render the diagram: {visible(detail)}")
+    return done.stdout
 
 
 def literal(text: str) -> str:

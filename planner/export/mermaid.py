@@ -4,6 +4,7 @@ Both render on GitHub and with mermaid-cli as they are."""
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
 from models.duration import fmt_duration, later
@@ -108,8 +109,10 @@ def _team_flowchart(view: View) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_gantt(planning: Planning, by: str = "team") -> str:
-    """``gantt`` of the schedule, a section per team (or per wave); RTO misses marked ``crit``."""
+def render_gantt(planning: Planning, by: str = "team", only: Collection[str] | None = None) -> str:
+    """``gantt`` of the schedule, a section per team (or per wave); RTO misses marked ``crit``.
+    ``only``: the services to draw (a ``--focus`` neighbourhood), at their times in the whole
+    schedule."""
     title = f"{planning.graph.plan.name} — {planning.selection.name}"
     # Incident start is drawn as midnight of 2000-01-01 (mermaid needs calendar dates; its
     # epoch-seconds format "X" ignored the starts when rendered with mermaid-cli).
@@ -128,6 +131,8 @@ def render_gantt(planning: Planning, by: str = "team") -> str:
     tasks = planning.schedule.tasks()
     sections: dict[str, list[str]] = {}
     for index, t in enumerate(tasks, start=1):
+        if only is not None and t.service not in only:
+            continue
         key = t.team if by == "team" else f"Wave {t.wave}"
         tag = "crit, " if t.meets_rto is False else ""
         name = t.service.replace(":", "_")

@@ -153,9 +153,12 @@ def build_view(
     scenario: bool,
     focus: str | None = None,
     depth: int = 2,
+    limit: int | None = None,
 ) -> View:
     """The diagram's content; ``focus`` keeps the services within ``depth`` hops of a service and
-    collapses hidden intermediate services into indirect edges, so the picture stays true."""
+    collapses hidden intermediate services into indirect edges, so the picture stays true. With
+    ``limit``, a focus keeps at most that many services: the nearest, then the most critical
+    (the view's ``note`` says how many more there were)."""
     graph = planning.graph
     impact = planning.impact
     failed = set(impact.selection.failed)
@@ -186,22 +189,51 @@ def build_view(
             else:
                 edges.append(Edge(dep.service, s, "unchecked"))
     nodes = sorted(graph.services)
+    note = ""
     if focus is not None:
-        nodes, edges = _focus(nodes, edges, focus, depth)
+        keep, within = _around(nodes, edges, focus, depth, limit=limit, rank=graph.rank)
+        nodes, edges = _focus(nodes, edges, keep)
+        if within > len(keep):
+            note = (
+                f"{within:,} services are within {depth} hop{'s' if depth > 1 else ''} of {focus}: the "
+                f"{len(keep):,} nearest and most critical are drawn (--detail draws them all)"
+            )
     edges.sort(key=lambda e: (e.source, e.target))
-    return View(planning, nodes, edges, {s: state[s] for s in nodes}, errors & set(nodes), scenario, focus)
+    view = View(planning, nodes, edges, {s: state[s] for s in nodes}, errors & set(nodes), scenario, focus)
+    view.note = note
+    return view
 
 
-def _focus(nodes: list[str], edges: list[Edge], focus: str, depth: int) -> tuple[list[str], list[Edge]]:
+FOCUS_LIMIT = COLLAPSE_ABOVE
+"""Services a ``--focus`` picture draws at most: a hub with 100,000 dependents kept Graphviz
+busy for more than ten minutes."""
+
+
+def _around(
+    nodes: list[str], edges: list[Edge], focus: str, depth: int, *, limit: int | None, rank: dict[str, int]
+) -> tuple[set[str], int]:
+    """The services within ``depth`` hops of ``focus`` (at most ``limit``: nearest first, then
+    most critical, then by id), and how many there are in all."""
     neighbours: dict[str, set[str]] = {n: set() for n in nodes}
     for e in edges:
         neighbours[e.source].add(e.target)
         neighbours[e.target].add(e.source)
-    keep = {focus}
-    frontier = {focus}
-    for _ in range(depth):
-        frontier = {n for f in frontier for n in neighbours[f]} - keep
-        keep |= frontier
+    distance = {focus: 0}
+    frontier = [focus]
+    for hop in range(1, depth + 1):
+        reached = []
+        for node in frontier:
+            for other in neighbours[node] - distance.keys():
+                distance[other] = hop
+                reached.append(other)
+        frontier = reached
+    if limit is None or len(distance) <= limit:
+        return set(distance), len(distance)
+    nearest = sorted(distance, key=lambda n: (distance[n], rank[n], n))[:limit]
+    return set(nearest), len(distance)
+
+
+def _focus(nodes: list[str], edges: list[Edge], keep: set[str]) -> tuple[list[str], list[Edge]]:
     kept_edges = [e for e in edges if e.source in keep and e.target in keep]
     # hidden paths between kept services (through hidden ones) become indirect edges
     forward: dict[str, list[str]] = {n: [] for n in nodes}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +14,22 @@ import yaml
 
 from models.scalars import ID_PATTERN
 from planner.errors import PlanError, Problem
-from planner.importers.compose_tags import ComposeLoader, plain
+from planner.importers.compose_tags import ComposeLoader, RecursiveAliasError, plain
 from planner.importers.interpolate import interpolate
 from planner.importers.reading import kind_of, read_import_text, refuse_surrogates, yaml_errors
 
 _ID = re.compile(ID_PATTERN)
+
+
+@dataclass
+class ComposeService:
+    """One service of the merged configuration, with where it was defined."""
+
+    name: str
+    config: dict[str, Any]
+    file: str
+    line: int
+    dep_lines: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
 def refuse_duplicate_keys(node: yaml.Node | None, name: str) -> None:
@@ -30,8 +42,12 @@ def refuse_duplicate_keys(node: yaml.Node | None, name: str) -> None:
         At each repeated key.
     """
     problems, stack = [], [node] if node is not None else []
+    seen_nodes: set[int] = set()  # an aliased node is one node: checked once
     while stack:
         current = stack.pop()
+        if id(current) in seen_nodes:
+            continue
+        seen_nodes.add(id(current))
         if isinstance(current, yaml.MappingNode):
             seen: set[str] = set()
             for key, value in current.value:
@@ -51,8 +67,12 @@ def load_file(path: Path) -> tuple[dict[str, Any], yaml.Node | None]:
     """The file's data and its node tree (None for an empty file)."""
     text = read_import_text(path, "a Compose file")
     with yaml_errors(text, str(path)):
-        data = yaml.load(text, Loader=ComposeLoader)  # anchors, merge keys, !reset and !override
-        node = yaml.compose(text, Loader=ComposeLoader)
+        try:
+            node = yaml.compose(text, Loader=ComposeLoader)
+            data = yaml.load(text, Loader=ComposeLoader)  # anchors, merge keys, !reset and !override
+        except RecursiveAliasError as exc:
+            line = exc.problem_mark.line + 1 if exc.problem_mark else 1
+            raise PlanError([Problem(str(exc.problem), file=str(path), line=line)]) from None
     if data is None:
         return {}, None
     refuse_surrogates(text, data, str(path))
@@ -71,9 +91,47 @@ def load_file(path: Path) -> tuple[dict[str, Any], yaml.Node | None]:
                 )
             ]
         )
+    found = mapping_get(node, "services")
+    keys = [k for k, _ in found[1].value] if found and isinstance(found[1], yaml.MappingNode) else []
+    _refuse_unquoted_names(keys, str(path))
+    lines = {k.value: k.start_mark.line + 1 for k in keys if isinstance(k, yaml.ScalarNode)}
     for name, config in (services or {}).items():
-        _check_service(str(path), str(name), plain(config), node)
+        _check_service(str(path), str(name), plain(config), lines.get(str(name), 1))
     return data, node
+
+
+def _refuse_unquoted_names(keys: list[yaml.Node], file: str) -> None:
+    """Refuse a service name that YAML 1.1 reads as something else than text (``off`` is false,
+    ``123`` a number): Compose reads YAML 1.2, where both are names, and the plan needs text.
+
+    Raises
+    ------
+    PlanError
+        At each such name.
+    """
+    problems = [
+        Problem(
+            f"service name {key.value} is read as {_TAGS.get(key.tag, 'something else than text')} "
+            f"here; quote it ('{key.value}') so it is read as a name"
+            if isinstance(key, yaml.ScalarNode)
+            else "a service name must be text, not a list or a mapping",
+            file=file,
+            line=key.start_mark.line + 1,
+        )
+        for key in keys
+        if not (isinstance(key, yaml.ScalarNode) and key.tag == "tag:yaml.org,2002:str")
+    ]
+    if problems:
+        raise PlanError(problems)
+
+
+_TAGS = {
+    "tag:yaml.org,2002:bool": "a boolean",
+    "tag:yaml.org,2002:int": "a number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:null": "nothing (null)",
+    "tag:yaml.org,2002:timestamp": "a date",
+}
 
 
 def _line_of(node: yaml.Node | None, key: str) -> int:
@@ -81,12 +139,9 @@ def _line_of(node: yaml.Node | None, key: str) -> int:
     return found[0].start_mark.line + 1 if found else 1
 
 
-def _check_service(file: str, name: str, config: object, node: yaml.Node | None) -> None:
+def _check_service(file: str, name: str, config: object, line: int) -> None:
     """The shapes the importer reads: a mapping, ``extends`` as a name or a mapping with a
     ``service`` name, ``profiles`` as a list of names."""
-    services = mapping_get(node, "services")
-    entry = mapping_get(services[1] if services else None, name)
-    line = entry[0].start_mark.line + 1 if entry else 1
     wrong = None
     if not _ID.match(name):
         wrong = (

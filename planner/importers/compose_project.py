@@ -9,26 +9,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from planner.errors import PlannerError
-from planner.importers.compose_file import load_file, service_lines
+from planner.importers.compose_extends import Extends
+from planner.importers.compose_file import ComposeService, load_file, service_lines
 from planner.importers.compose_tags import Override, Reset, plain
-from planner.importers.interpolate import interpolate_all, read_env_file
-from planner.suggest import did_you_mean
-
-
-@dataclass
-class ComposeService:
-    """One service of the merged configuration, with where it was defined."""
-
-    name: str
-    config: dict[str, Any]
-    file: str
-    line: int
-    dep_lines: dict[str, tuple[str, int]] = field(default_factory=dict)
+from planner.importers.interpolate import interpolate_all, interpolate_document, read_env_file
 
 
 @dataclass
@@ -97,28 +86,54 @@ def _merge(base: Any, override: Any) -> Any:
     return plain(override)
 
 
-def _with_includes(files: Sequence[Path], variables: Mapping[str, str]) -> list[Path]:
-    """The files to read in order: each file's ``include`` entries (recursively) before it."""
+Loaded = dict[Path, tuple[dict[str, Any], Any]]
+"""Files read so far (their data and node tree): each is parsed once, not once for its
+``include`` entries and again for its services."""
+
+
+def _load(path: Path, loaded: Loaded) -> tuple[dict[str, Any], Any]:
+    if path not in loaded:
+        loaded[path] = load_file(path)
+    return loaded[path]
+
+
+def _with_includes(files: Sequence[Path], variables: Mapping[str, str], loaded: Loaded) -> list[Path]:
+    """The files to read in order: each file's ``include`` entries (and theirs, to any depth,
+    without recursion) before it; a file included twice is read once, a loop is an error."""
     out: list[Path] = []
-
-    def visit(path: Path, chain: tuple[Path, ...]) -> None:
-        real = path.resolve()
-        if real in chain:
-            raise PlannerError(f"{path}: 'include' loops back to itself")
-        if real in {p.resolve() for p in out}:
-            return
-        data, _ = load_file(path)
-        for entry in data.get("include") or []:
-            named = entry.get("path") if isinstance(entry, dict) else entry
-            for item in named if isinstance(named, list) else [named]:
-                if not isinstance(item, str):
-                    raise PlannerError(f"{path}: an 'include' entry must be a path, not {item!r}")
-                target = Path(interpolate_all(item, variables, str(path)))
-                visit(target if target.is_absolute() else path.parent / target, (*chain, real))
-        out.append(path)
-
+    done: set[Path] = set()
     for path in files:
-        visit(path, ())
+        if path.resolve() in done:
+            continue
+        stack = [(path, path.resolve(), iter(_included(path, variables, loaded)))]
+        while stack:
+            current, real, pending = stack[-1]
+            target = next(pending, None)
+            if target is None:
+                stack.pop()
+                done.add(real)
+                out.append(current)
+                continue
+            target_real = target.resolve()
+            if any(target_real == r for _, r, _ in stack):
+                chain = " -> ".join(str(p) for p, _, _ in stack)
+                raise PlannerError(f"{target}: 'include' loops back to itself ({chain} -> {target})")
+            if target_real not in done:
+                stack.append((target, target_real, iter(_included(target, variables, loaded))))
+    return out
+
+
+def _included(path: Path, variables: Mapping[str, str], loaded: Loaded) -> list[Path]:
+    """The files ``path`` includes, relative to its folder."""
+    data, _ = _load(path, loaded)
+    out = []
+    for entry in data.get("include") or []:
+        named = entry.get("path") if isinstance(entry, dict) else entry
+        for item in named if isinstance(named, list) else [named]:
+            if not isinstance(item, str):
+                raise PlannerError(f"{path}: an 'include' entry must be a path, not {item!r}")
+            target = Path(interpolate_all(item, variables, str(path)))
+            out.append(target if target.is_absolute() else path.parent / target)
     return out
 
 
@@ -173,10 +188,13 @@ def load_project(
         variables = {**read_env_file(dotenv), **variables}
     elif env_file is not None:
         raise PlannerError(f"no such env file: {env_file}")
-    services, warnings, named = _read_files(_with_includes(files, variables), variables)
-    for name in list(services):
-        services[name].config = _resolve_extends(name, services, files[0].parent, variables, set())
-        _add_implied(services[name])
+    loaded: Loaded = {}
+    services, warnings, named = _read_files(_with_includes(files, variables, loaded), variables, loaded)
+    extends = Extends(services, files[0].parent, variables, _merge)
+    resolved = {name: extends.resolve(name) for name in services}
+    for name, service in services.items():
+        service.config = resolved[name]
+        _add_implied(service)
     active = tuple(profiles) or tuple(
         p.strip() for p in variables.get("COMPOSE_PROFILES", "").split(",") if p.strip()
     )
@@ -198,7 +216,7 @@ def load_project(
 
 
 def _read_files(
-    paths: Sequence[Path], variables: Mapping[str, str]
+    paths: Sequence[Path], variables: Mapping[str, str], loaded: Loaded
 ) -> tuple[dict[str, ComposeService], list[str], str | None]:
     """Read, interpolate and merge ``paths`` in order: the services, warnings about unset
     variables, and the last ``name:`` given."""
@@ -206,9 +224,9 @@ def _read_files(
     warnings: list[str] = []
     named: str | None = None
     for path in paths:
-        data, node = load_file(path)
+        data, node = _load(path, loaded)
         unset: set[str] = set()
-        data = interpolate_all(data, variables, str(path), unset)
+        data = interpolate_document(data, variables, str(path), unset)
         if unset:
             names = sorted(unset)
             shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
@@ -231,32 +249,3 @@ def _read_files(
             for dep, dep_line in dep_lines.items():
                 svc.dep_lines[dep] = (str(path), dep_line)
     return services, warnings, named
-
-
-def _resolve_extends(
-    name: str, services: dict[str, ComposeService], base_dir: Path, env: Mapping[str, str], seen: set[str]
-) -> dict[str, Any]:
-    config = services[name].config
-    ext = config.get("extends")
-    if not ext:
-        return config
-    if name in seen:
-        raise PlannerError(f"{services[name].file}:{services[name].line}: 'extends' loops through {name}")
-    target, file = (ext, None) if isinstance(ext, str) else (ext.get("service"), ext.get("file"))
-    if file:
-        data, _ = load_file(base_dir / file)
-        data = interpolate_all(data, env, file)
-        base = (data.get("services") or {}).get(target)
-        if base is None:
-            raise PlannerError(
-                f"{services[name].file}:{services[name].line}: extends names no service '{target}' in {file}"
-            )
-    else:
-        if target not in services:
-            raise PlannerError(
-                f"{services[name].file}:{services[name].line}: extends names no service '{target}'"
-                + did_you_mean(str(target), set(services))
-            )
-        base = _resolve_extends(target, services, base_dir, env, seen | {name})
-    merged = _merge(base or {}, {k: v for k, v in config.items() if k != "extends"})
-    return merged if isinstance(merged, dict) else config

@@ -27,8 +27,41 @@ class Override:
     value: Any
 
 
+class RecursiveAliasError(yaml.composer.ComposerError):
+    """An alias inside the very node its anchor names (``a: &a {<<: *a}``, ``x: &l [*l]``)."""
+
+
 class ComposeLoader(yaml.SafeLoader):
-    """PyYAML's safe loader that also reads ``!reset`` and ``!override``."""
+    """PyYAML's safe loader that also reads ``!reset`` and ``!override``, and refuses a recursive
+    alias as docker compose does: PyYAML builds such a node into a cycle, which every walk over
+    the document then follows for ever."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.open_anchors: set[str] = set()
+        """Anchors of the collections being composed: an alias to one of them is recursive."""
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        """PyYAML's ``compose_node``, refusing an alias to a collection not yet closed."""
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, yaml.AliasEvent):
+            if event.anchor in self.open_anchors:
+                raise RecursiveAliasError(
+                    None,
+                    None,
+                    f"the alias *{event.anchor} stands for a node it is inside (&{event.anchor}), "
+                    "a recursive alias, which docker compose refuses too: write the values out",
+                    event.start_mark,  # type: ignore[arg-type]
+                )
+            return super().compose_node(parent, index)
+        anchor = getattr(event, "anchor", None)
+        if anchor is None or isinstance(event, yaml.ScalarEvent):
+            return super().compose_node(parent, index)
+        self.open_anchors.add(anchor)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.open_anchors.discard(anchor)
 
 
 def _reset(_loader: yaml.SafeLoader, _node: yaml.Node) -> Reset:
@@ -59,4 +92,4 @@ def plain(value: Any) -> Any:
     return value
 
 
-__all__ = ["RESET", "ComposeLoader", "Override", "Reset", "plain"]
+__all__ = ["RESET", "ComposeLoader", "Override", "RecursiveAliasError", "Reset", "plain"]

@@ -7,12 +7,10 @@ is measured first, from the parser's events, where an alias costs nothing to rea
 is its text plus a small weight, an alias's size is its anchored node's, and the reading stops at
 the first alias that takes the document past the limit.
 
-Files without an anchor (most plans) skip this: one regular expression decides.
+Files without an anchor (most plans) skip this: one substring search decides.
 """
 
 from __future__ import annotations
-
-import re
 
 import yaml
 
@@ -22,8 +20,35 @@ NODE_WEIGHT = 8
 """What a node counts beyond its text: about the least YAML text a node takes (``- a`` and a
 newline), so a document without aliases measures close to its own length."""
 
-_ANCHOR = re.compile(r"(?:^|[\s\[{,])&[^\s]", re.MULTILINE)
-"""Where an anchor could start; without one there is nothing to alias."""
+_TOKEN_BEFORE = frozenset(" \t\n\r\f\v[{,")
+"""What may stand before a YAML anchor or tag (besides other white space)."""
+
+
+def token_start(text: str, mark: str, *, followed: bool = False) -> bool:
+    """True when ``mark`` (``&`` or ``!``) stands where a YAML anchor or tag can start: at the
+    start of the text or after white space, ``[``, ``{`` or ``,`` (and, with ``followed``, before
+    a character that is not white space).
+
+    The same test as the regular expression ``(?:^|[\\s\\[{,])&[^\\s]``, at the cost of a
+    substring search when ``mark`` is absent (the common case: 15 ms instead of a second and a
+    half for a 55 MB plan), and of one look per occurrence otherwise.
+
+    Examples
+    --------
+    >>> token_start("a: &x 1", "&", followed=True), token_start("url: a?b=1&c=2", "&")
+    (True, False)
+    >>> token_start("&", "&", followed=True), token_start("[!x]", "!")
+    (False, True)
+    """
+    at = text.find(mark)
+    while at >= 0:
+        before_ok = at == 0 or text[at - 1] in _TOKEN_BEFORE or text[at - 1].isspace()
+        after_ok = not followed or (at + 1 < len(text) and not text[at + 1].isspace())
+        if before_ok and after_ok:
+            return True
+        at = text.find(mark, at + 1)
+    return False
+
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -44,7 +69,7 @@ def expansion_problem(text: str, name: str, limit: int) -> Problem | None:
     >>> expansion_problem("a: &a [1, 2]\\nb: *a\\n", "ok.yaml", 2**20) is None
     True
     """
-    if not _ANCHOR.search(text):
+    if not token_start(text, "&", followed=True):
         return None
     sizes: dict[str, int] = {}  # the expanded size of each anchored node
     open_anchors: list[str | None] = []  # the anchor of each collection being read

@@ -2,16 +2,20 @@
 
 The event scan of :mod:`planner.planfile.locate` is exact but walks the whole document through PyYAML
 (about 30 s for a 100,000-service plan). Audits of large plans need positions for hundreds of
-thousands of findings, so this module resolves paths from the text's lines and indentation,
-in one pass over the lines plus a short walk per path. Every sequence it walks is checked
+thousands of findings, so this module resolves paths from the text's lines and indentation: a
+key or a sequence's items are found by a substring or regular-expression search of the text
+between a block's first and last line (the text is never split into lines), plus a short walk
+per path. Every sequence it walks is checked
 against the loaded plan's own lengths; any path it cannot resolve with certainty is left for
 the exact event scan.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Callable
+from array import array
+from collections.abc import Callable, Iterator
 from enum import Enum
 from typing import Final, NamedTuple
 
@@ -19,6 +23,9 @@ from planner.errors import YamlPath
 from planner.planfile.locate import Position
 
 _KEY = re.compile(r"([A-Za-z0-9_][\w.-]*)\s*:(?:\s|$)")
+_NEWLINE = re.compile("\n")
+_DASHES: dict[int, re.Pattern[str]] = {}
+"""The pattern of a sequence item's dash at each column."""
 ExpectedLength = Callable[[YamlPath], int | None]
 
 
@@ -46,16 +53,32 @@ class BlockLocator:
     """Resolves paths in block-style YAML text; :meth:`locate` returns None when unsure."""
 
     def __init__(self, text: str, expected: ExpectedLength) -> None:
-        self.lines = text.split("\n")
+        self.text = text
         self.expected = expected
         self._items: dict[YamlPath, list[int] | None] = {}
         self._keys: dict[tuple[_Block, str], _Found | None] = {}
         self._resolved: dict[YamlPath, _Found | None] = {}
-        # indentation of each line; -1 for blank and comment lines (they belong to their block)
-        self._indent = [
-            len(line) - len(stripped) if (stripped := line.lstrip(" ")) and stripped[0] != "#" else -1
-            for line in self.lines
-        ]
+        # where each line starts, and one past the end of the last (the text is not split into
+        # lines: a list of every line took twice the text's memory and most are never read)
+        self._starts = array("q", [0])
+        self._starts.extend(m.end() for m in _NEWLINE.finditer(text))
+        self._starts.append(len(text) + 1)
+        self.line_count = len(self._starts) - 1
+
+    def _line(self, idx: int) -> str:
+        """Line ``idx`` (0-based) without its newline."""
+        return self.text[self._starts[idx] : self._starts[idx + 1] - 1]
+
+    def _indent(self, idx: int) -> int:
+        """The indentation of line ``idx``; -1 for blank and comment lines (they belong to their
+        block)."""
+        line = self._line(idx)
+        stripped = line.lstrip(" ")
+        return len(line) - len(stripped) if stripped and stripped[0] != "#" else -1
+
+    def _line_at(self, offset: int) -> int:
+        """The index of the line holding ``offset``."""
+        return bisect.bisect_right(self._starts, offset) - 1
 
     def locate(self, path: YamlPath) -> Position | None:
         """The position of ``path``, or None when this text is not plain block style there."""
@@ -73,7 +96,7 @@ class BlockLocator:
         if path in resolved:
             return resolved[path]
         if len(path) == 1:
-            parent: _Found | None = ((1, 1, 1, 1), _Block(0, len(self.lines), 0))
+            parent: _Found | None = ((1, 1, 1, 1), _Block(0, self.line_count, 0))
         else:
             parent = self._resolve(path[:-1])
         result = None
@@ -91,17 +114,36 @@ class BlockLocator:
             found = self._keys[cache_key] = self._find_key(block, key)
         return found
 
-    def _find_key(self, block: _Block, key: str) -> _Found | None:
-        lines, indent = self.lines, self._indent
+    def _key_lines(self, block: _Block, key: str) -> Iterator[int]:
+        """Lines of ``block`` that may hold ``key`` at the block's column, in order: the block's
+        first line (the first key of a sequence item shares the dash's line, "- key: value"),
+        then every line indented exactly to the column that starts with ``key`` (found by a
+        substring search of the text, not line by line)."""
         col = block.col
-        for idx in range(block.start, block.end):
-            # keys sit at the block's column; the first key of a sequence item shares the dash's
-            # line ("- key: value")
-            if indent[idx] != col and (
-                idx != block.start or indent[idx] == -1 or lines[idx][col - 2 : col] != "- "
-            ):
-                continue
-            line = lines[idx]
+        first = block.start
+        if first < block.end:
+            line = self._line(first)
+            indent = self._indent(first)
+            if indent == col or (indent != -1 and line[col - 2 : col] == "- "):
+                yield first
+        needle = "\n" + " " * col + key
+        text, starts = self.text, self._starts
+        at = starts[first + 1] - 1 if first + 1 < block.end else -1
+        stop = starts[block.end] - 1 if block.end <= self.line_count else len(text)
+        while at >= 0:
+            at = text.find(needle, at, stop)
+            if at < 0:
+                return
+            idx = self._line_at(at + 1)
+            if idx >= block.end:
+                return
+            yield idx
+            at += 1
+
+    def _find_key(self, block: _Block, key: str) -> _Found | None:
+        col = block.col
+        for idx in self._key_lines(block, key):
+            line = self._line(idx)
             if not line.startswith(key, col):  # cheap filter before the exact match
                 continue
             match = _KEY.match(line, col)
@@ -113,28 +155,26 @@ class BlockLocator:
             end = idx + 1
             last = block.end
             while end < last:
-                depth = indent[end]
+                depth = self._indent(end)
                 # blank and comment lines, deeper lines, and items of a sequence at this column
                 # ("key:\n- a") all belong to the key's value
                 if depth == -1 or depth > col:
                     end += 1
                     continue
-                if depth < col or (lines[end][col : col + 2] != "- " and lines[end][col:] != "-"):
+                below = self._line(end)
+                if depth < col or (below[col : col + 2] != "- " and below[col:] != "-"):
                     break
                 end += 1
-            child_col = next((indent[i] for i in range(idx + 1, end) if indent[i] != -1), col + 2)
+            child_col = next(
+                (depth for i in range(idx + 1, end) if (depth := self._indent(i)) != -1), col + 2
+            )
             return (idx + 1, col + 1, idx + 1, col + 1), _Block(idx + 1, end, child_col)
         return None
 
     def _item(self, where: YamlPath, block: _Block, index: int) -> _Found | None:
         items = self._items.get(where, _UNSEEN)
         if items is _UNSEEN:
-            lines, indent, col = self.lines, self._indent, block.col
-            items = [
-                i
-                for i in range(block.start, block.end)
-                if indent[i] == col and (lines[i][col : col + 2] == "- " or lines[i][col:] == "-")
-            ]
+            items = self._dashes(block)
             expected = self.expected(where)
             if expected is None or len(items) != expected:
                 items = None  # flow style, or something this reader does not follow: give up here
@@ -145,3 +185,14 @@ class BlockLocator:
         end = items[index + 1] if index + 1 < len(items) else block.end
         content = block.col + 2
         return (idx + 1, content + 1, idx + 1, content + 1), _Block(idx, end, content)
+
+    def _dashes(self, block: _Block) -> list[int]:
+        """Lines of ``block`` that start a sequence item at its column ("- x", or "-" alone),
+        found by one regular-expression search of the block's part of the text."""
+        pattern = _DASHES.get(block.col)
+        if pattern is None:
+            pattern = _DASHES[block.col] = re.compile(f"^ {{{block.col}}}-(?: |$)", re.MULTILINE)
+        starts = self._starts
+        begin = starts[block.start]
+        end = starts[block.end] - 1 if block.end <= self.line_count else len(self.text)
+        return [self._line_at(m.start()) for m in pattern.finditer(self.text, begin, end)]

@@ -7,7 +7,7 @@ from collections.abc import Collection
 from models.plan import Plan
 from planner.errors import Problem, YamlPath
 from planner.planfile.cycles import find_cycles
-from planner.suggest import did_you_mean
+from planner.suggest import Suggester
 
 
 def check_references(plan: Plan, *, cycles: bool = True, partial: Collection[str] = ()) -> list[Problem]:
@@ -29,7 +29,7 @@ def check_references(plan: Plan, *, cycles: bool = True, partial: Collection[str
     known.check_services(plan)
     known.check_people_and_scenarios(plan)
     known.check_workarounds(plan)
-    if cycles:
+    if cycles and not known.in_file_order:
         known.problems.extend(_cycle_problems(plan))
     return known.problems
 
@@ -39,11 +39,17 @@ class _Known:
 
     def __init__(self, plan: Plan) -> None:
         self.services = {s.id: s for s in plan.services}
+        self.index = {s.id: i for i, s in enumerate(plan.services)}
+        self.in_file_order = len(self.index) == len(plan.services)
+        """True while every hard dependency seen is defined earlier in the file than its
+        dependent (ids unique): the file's order is then a restore order, and there is no
+        cycle to look for (a generated or exported plan usually is in that order)."""
         self.teams = {t.id for t in plan.teams}
         self.people = {p.id for p in plan.people}
         self.scenarios = {s.id for s in plan.scenarios}
         self.problems: list[Problem] = []
         self.partial: set[str] = set()
+        self._suggesters: dict[int, Suggester] = {}
 
     def ref(
         self,
@@ -57,8 +63,11 @@ class _Known:
     ) -> None:
         """A problem when ``ident`` is not one of ``known`` (with the closest id)."""
         if ident and ident not in known:  # empty: a stand-in for an item that failed validation
-            candidates = set(known) - {service} if what == "dependency" and service else set(known)
-            message = f"{what} '{ident}' names no {_noun(what)}{did_you_mean(ident, candidates)}"
+            suggest = self._suggesters.get(id(known))
+            if suggest is None:  # one index per kind of id, each unknown id worked out once
+                suggest = self._suggesters[id(known)] = Suggester(known)
+            hint = suggest(ident, exclude=service if what == "dependency" else None)
+            message = f"{what} '{ident}' names no {_noun(what)}{hint}"
             self.problems.append(
                 Problem(
                     message,
@@ -72,15 +81,19 @@ class _Known:
 
     def check_services(self, plan: Plan) -> None:
         """Owners and dependencies: unknown, the service itself, or listed twice."""
-        services, problems = self.services, self.problems
+        services, index, problems = self.services, self.index, self.problems
+        ordered = self.in_file_order
         for i, service in enumerate(plan.services):
             if service.owner is not None and service.owner not in self.teams:
                 self.ref(service.owner, self.teams, "owner", ("services", i, "owner"), service=service.id)
             seen: set[str] = set()
             for j, dep in enumerate(service.depends_on):
                 target = dep.service
-                if target in services and target != service.id and target not in seen:
+                at = index.get(target)
+                if at is not None and target != service.id and target not in seen:
                     seen.add(target)  # the common case, kept cheap: 350,000 of them at 100,000 services
+                    if at > i and ordered and dep.kind == "hard":
+                        ordered = False
                     continue
                 path: YamlPath = ("services", i, "depends_on", j)
                 if target == service.id:
@@ -108,6 +121,7 @@ class _Known:
                 else:
                     self.ref(target, services, "dependency", path, service=service.id, dependency=target)
                 seen.add(target)
+        self.in_file_order = ordered
 
     def check_people_and_scenarios(self, plan: Plan) -> None:
         """Team members, escalation paths and roles name people; scenarios and exercises name

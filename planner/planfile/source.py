@@ -20,7 +20,7 @@ from typing import Any, Literal
 import yaml_rs
 
 from planner.errors import PlanError, Problem, YamlPath
-from planner.planfile.aliases import expansion_problem
+from planner.planfile.aliases import expansion_problem, token_start
 from planner.planfile.blocklocate import BlockLocator, ExpectedLength
 from planner.planfile.locate import Position, scan
 
@@ -40,7 +40,6 @@ class Source:
     format: Literal["yaml", "json"]
     """Which parser reads it."""
     _positions: dict[YamlPath, Position | None] = field(default_factory=dict, repr=False)
-    _block: BlockLocator | None = field(default=None, repr=False)
 
     def locate(
         self, paths: Collection[YamlPath], expected: ExpectedLength | None = None
@@ -57,12 +56,10 @@ class Source:
         known = self._positions
         missing = [p for p in dict.fromkeys(paths) if p not in known]
         if missing and expected is not None:
-            if self._block is None:
-                self._block = BlockLocator(self.text, expected)
             # A large document's exact scan costs seconds (30 s at 100,000 services): there, a
             # path the block reader cannot resolve gets its nearest resolvable ancestor instead.
             nearest_ok = len(self.text) > EXACT_SCAN_LIMIT
-            block, unsure = self._block, []
+            block, unsure = BlockLocator(self.text, expected), []
             for path in missing:
                 position = block.locate(path)
                 if position is None and nearest_ok:
@@ -75,6 +72,9 @@ class Source:
                 else:
                     known[path] = position
             missing = unsure
+            # the block reader (its lines and caches take twice the text's size, 120 MB at
+            # 100,000 services) is dropped here, before the caller goes on to build its output
+            del block
         if missing:
             wanted = {p[:i] for p in missing for i in range(len(p) + 1)}
             found = scan(self.text, wanted).positions
@@ -115,6 +115,8 @@ def read_bounded(path: str | Path, what: str) -> bytes:
 
     try:
         if str(path) == "-":
+            if sys.stdin is None:  # started with it closed (`planner validate - <&-`)
+                raise refuse(f"standard input is closed: nothing to read as {what}")
             data = sys.stdin.buffer.read(cap + 1)
         else:
             mode = os.stat(path).st_mode
@@ -260,16 +262,15 @@ def _parse_yaml(source: Source) -> Any:
     return data
 
 
-_TAG_CANDIDATE = re.compile(r"(?:^|[\s\[{,])!", re.MULTILINE)
-"""Where a YAML tag could start; a file without one has no tags (the common case, decided by
-one regular expression instead of a second parse)."""
 _CORE_TAGS = frozenset({"str", "int", "float", "bool", "null", "seq", "map"})
 
 
 def _unknown_tags(source: Source) -> list[Problem]:
     """Tags other than YAML's own (``!!str``, ...): the YAML parser drops them silently, so
     ``owner: !Ref payments`` would read as ``payments``. Refused, each where it stands."""
-    if not _TAG_CANDIDATE.search(source.text):
+    # a file without a place where a tag could start has no tags (the common case, decided by
+    # one substring search instead of a second parse)
+    if not token_start(source.text, "!"):
         return []
     import yaml  # only files that may hold a tag get here (it costs 25 ms to import)
 

@@ -14,10 +14,11 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.theme import BUILTIN_THEMES
+from textual.widget import Widget
 
 from planner.tracking.domain.state import MemoryView
 from planner.tracking.session import Session, utc_now
-from planner.tui.modals import PickScreen
+from planner.tui.dialogs import PickScreen
 from planner.tui.recovery import RecoveryScreen
 
 THEME = replace(
@@ -92,13 +93,9 @@ class TrackApp(App[None]):
         yield from super().get_system_commands(screen)
         if not isinstance(screen, RecoveryScreen):
             return
-        commands = [
-            (b.action, f"{b.description} ({b.key_display or b.key})", b.tooltip or "")
-            for b in screen.key_bindings()
-        ]
-        for action, title, help_text in commands + screen.EXTRA_COMMANDS:
+        for node, action, title, help_text in screen.palette():
 
-            def run(action: str = action) -> None:
-                self.call_later(screen.run_action, action)
+            def run(node: Widget = node, action: str = action) -> None:
+                self.call_later(node.run_action, action)
 
             yield SystemCommand(title, help_text, run)

@@ -1,137 +1,102 @@
-"""The recovery screen of ``planner track``: the header, the task table, the selected service and
-the journal. It shows the journal's fold and nothing else, and picks up other terminals' actions
-by polling the journal twice a second (an SQLite store) or when told (a PostgreSQL store, which
-announces new events); what each key does is in :mod:`planner.tui.acting`."""
+"""The recovery screen of ``planner track``: the header over the parts that own the keys
+(:class:`~planner.tui.restore_keys.RestoreKeys`, :class:`~planner.tui.check_runner.CheckRunner`,
+:class:`~planner.tui.incident_keys.IncidentKeys`, :class:`~planner.tui.finder.Finder`), which
+hold the task table, the selected service and the journal. The screen is their
+:class:`~planner.tui.desk.Desk`: it records their actions through the store's guard, folds the
+journal (this terminal's actions and, from the :class:`~planner.tui.journal_feed.JournalFeed`,
+other terminals') and shows the fold and nothing else."""
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import shlex
-import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
+from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Input, Label, Tree
-from textual.worker import Worker, WorkerState
+from textual.widget import Widget
+from textual.widgets import Input, Label
+from textual.worker import Worker, WorkerCancelled, WorkerFailed, WorkerState
 
 from models.events import Event
+from planner.errors import PlannerError
+from planner.tracking.domain import actions, comms, corrections
+from planner.tracking.domain.guards import RefusedError
 from planner.tracking.domain.outline import outline_of
+from planner.tracking.domain.state import MemoryView
 from planner.tracking.persistence.db import OfflineError, locate, same_place, shown
-from planner.tracking.persistence.watching import Watch, announces
 from planner.tracking.reports.progress import Projection, project
-from planner.tracking.reports.status_text import state_word
 from planner.tracking.session import Session
 from planner.tui import safe
-from planner.tui.finding import KEYBAR, FindingScreen
-from planner.tui.modals import ConfirmScreen, HelpScreen, TreeScreen
-from planner.tui.runs import last_verify_run
+from planner.tui.check_runner import CheckRunner, last_verify_run
+from planner.tui.desk import Part, report_failed_work
+from planner.tui.dialogs import ConfirmScreen
+from planner.tui.finder import KEYBAR, Finder
+from planner.tui.help_dialog import HelpScreen
+from planner.tui.incident_keys import IncidentKeys
+from planner.tui.journal_feed import JournalFeed
+from planner.tui.restore_keys import RestoreKeys
 from planner.tui.table import TaskTable
+from planner.tui.tree_dialog import TreeScreen, dependency_tree
 from planner.tui.widgets import DetailPane, JournalPane, KeyBar, TrackHeader
 
 PROJECTION_DELAY = 1.0
 """Seconds of quiet after a change before the projected finish is recomputed."""
-POLL_SECONDS = 0.5
-"""How often the journal is checked for other terminals' actions (they show within a second)."""
 NARROW = 110
 """Below this many columns the side panes give way to the table."""
-TREE_NODES = 400
-"""The dependency tree stops growing after this many nodes."""
+LOUD = (actions.Bypass, actions.Escalate, comms.SendUpdate, actions.Fail, corrections.Void)
+"""Actions whose success is also announced (the others show in the table and journal)."""
+PARTS: tuple[type[Part], ...] = (RestoreKeys, CheckRunner, IncidentKeys, Finder)
+"""The parts that own keys, in the order help and the palette list them (the screen's own last)."""
 
 
-class RecoveryScreen(FindingScreen):
+class RecoveryScreen(Screen[None]):
     """The live recovery of one incident."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("b", "begin", "Begin", tooltip="Start restoring the selected service"),
-        Binding("c", "check(True)", "Pass check", tooltip="Record a dependency check as passed"),
-        Binding(
-            "C",
-            "check(False)",
-            "Fail check",
-            tooltip="Record a dependency check as failed (asks what it showed)",
-        ),
-        Binding("v", "verify", "Verify", tooltip="Confirm the service's own verify command (shows it first)"),
-        Binding("r", "restored", "Restored", tooltip="Declare the service restored (guarded)"),
-        Binding(
-            "exclamation_mark",
-            "run",
-            "Run a check",
-            key_display="!",
-            tooltip="Run the service's verify or a check now (shows the command and asks first)",
-        ),
-        Binding("x", "bypass", "Bypass", tooltip="Skip a dependency check: creates a tracked workaround"),
-        Binding("f", "fail", "Failed again", tooltip="The service failed again (reopens dependents)"),
-        Binding("n", "note", "Note", tooltip="Add a note to the journal"),
-        Binding("u", "update", "Update", tooltip="Draft, edit and log a stakeholder update"),
-        Binding("e", "escalate", "Escalate", tooltip="Page the next person on the escalation path"),
-        Binding("z", "undo", "Undo", tooltip="Take back your own last action (ten minutes; a correction)"),
-        Binding(
-            "R", "resolve", "Resolve", tooltip="Resolve the incident (asks; typed id if services are down)"
-        ),
-        Binding("W", "remove_workaround", "Workaround out", tooltip="Record that a workaround was taken out"),
-        Binding(
-            "slash", "filter", "Filter", key_display="/", tooltip="Filter by text, team:ID or state:NAME"
-        ),
-        Binding("1", "quick('all')", "All rows", tooltip="Quick filter off: every row"),
-        Binding("2", "quick('ready')", "Ready only", tooltip="Only the rows that can be finished now"),
-        Binding("3", "quick('late')", "Late only", tooltip="Only the rows past their RTO"),
-        Binding("4", "quick('risk')", "Late or at risk", tooltip="Past their RTO, or projected to miss it"),
-        Binding("t", "team", "This team only", tooltip="Only the selected service's owner team (again: all)"),
-        Binding("H", "hide_restored", "Hide restored", tooltip="Hide or show the restored rows"),
-        Binding("s", "sort", "Sort", tooltip="Sort by wave, by RTO left (nearest first), by team"),
-        Binding("right_square_bracket", "jump('ready', 1)", "Next ready", key_display="]"),
-        Binding("left_square_bracket", "jump('ready', -1)", "Previous ready", key_display="["),
-        Binding("right_curly_bracket", "jump('urgent', 1)", "Next late/at risk", key_display="}"),
-        Binding("left_curly_bracket", "jump('urgent', -1)", "Previous late/at risk", key_display="{"),
-        Binding("d", "full('detail')", "Detail", tooltip="The selected service full-screen (again: back)"),
-        Binding(
-            "l", "full('journal')", "Journal", tooltip="The journal full-screen, to scroll back (again: back)"
-        ),
-        Binding(
-            "escape", "escape", "Back", show=False, tooltip="Clear the filter, or leave a full-screen pane"
-        ),
         Binding("g", "tree", "Tree", tooltip="Dependency tree of the selected service"),
         Binding("question_mark", "help", "Help", key_display="?", tooltip="Keys and rules"),
         Binding("q", "leave", "Quit", tooltip="Quit (the incident stays in the store)"),
     ]
-    EXTRA_COMMANDS: ClassVar[list[tuple[str, str, str]]] = [
-        ("reopen", "Reopen the incident", "A wrongly resolved incident: its resolution is voided"),
-    ]
-    """Palette entries without a key of their own: (action, title, help)."""
 
     def __init__(self, session: Session, clock: Callable[[], datetime], *, poll: bool = True) -> None:
-        super().__init__(session, clock)
+        super().__init__()
+        self.session = session
+        self.clock = clock
         self.polling = poll
+        self.projection: Projection | None = None
         self.projected_seq = -1
         self._projection_timer: Timer | None = None
-        self._poll_trouble: str | None = None
-        self._watch_stop = threading.Event()
+        self.refused = False
+        """A refusal is on screen: the next action that succeeds takes it away."""
+        self.offline: str | None = None
+        """Why the store's server cannot be reached now (None while it can): actions are refused."""
 
     def compose(self) -> ComposeResult:
         yield TrackHeader(self.clock, id="header")
-        with Horizontal(id="main"):
-            yield TaskTable(self.clock, id="tasks")
-            with Vertical(id="side"):
-                yield Label("Selected service (d: full screen)", id="detail-title")
-                with VerticalScroll(id="detail"):
-                    yield DetailPane(id="detail-text")
-                yield Label("Journal, newest first (l: full screen)", id="journal-title")
-                yield JournalPane(id="journal")
-        with Horizontal(id="filterbar"):
-            yield Input(
-                placeholder="/ filter: words, team:ID, state:down|restoring|restored|reopened", id="filter"
-            )
-            yield Label("", id="shown")
-        yield KeyBar(KEYBAR)
+        with RestoreKeys(self), CheckRunner(self), IncidentKeys(self), Finder(self):
+            with Horizontal(id="main"):
+                yield TaskTable(self.clock, id="tasks")
+                with Vertical(id="side"):
+                    yield Label("Selected service (d: full screen)", id="detail-title")
+                    with VerticalScroll(id="detail"):
+                        yield DetailPane(id="detail-text")
+                    yield Label("Journal, newest first (l: full screen)", id="journal-title")
+                    yield JournalPane(id="journal")
+            with Horizontal(id="filterbar"):
+                yield Input(
+                    placeholder="/ filter: words, team:ID, state:down|restoring|restored|reopened",
+                    id="filter",
+                )
+                yield Label("", id="shown")
+            yield KeyBar(KEYBAR)
 
     def on_mount(self) -> None:
         self.set_class(self.app.size.width < NARROW, "narrow")
@@ -140,20 +105,110 @@ class RecoveryScreen(FindingScreen):
         self._show_all()
         self.query_one(TaskTable).focus()
         self.set_interval(1.0, self._tick)
-        if self.polling and announces(self.session.store_path):
-            self._watch()
-        elif self.polling:
-            self.set_interval(POLL_SECONDS, self._poll)
+        if self.polling:
+            self.mount(JournalFeed(self.session))
         self._project()
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW, "narrow")
 
-    def key_bindings(self) -> list[Binding]:
-        """The screen's bindings, for help and the command palette."""
-        return [b for b in self.BINDINGS if isinstance(b, Binding)]
+    def _on_screen(self) -> bool:
+        """False while the app is shutting down (timers and workers may still call back)."""
+        return self.app.is_running and self.is_attached
 
-    # showing -----------------------------------------------------------------------------
+    def bindings(self) -> list[tuple[Widget, Binding]]:
+        """Every key of the parts and of the screen, with who handles it, in the order help
+        lists them."""
+        owners: list[Widget] = [*(self.query_one(part) for part in PARTS), self]
+        return [(owner, b) for owner in owners for b in owner.BINDINGS if isinstance(b, Binding)]
+
+    def palette(self) -> list[tuple[Widget, str, str, str]]:
+        """The command palette's entries, (who, action, title, help): every key, then the
+        actions that have no key."""
+        entries = [
+            (owner, b.action, f"{b.description} ({b.key_display or b.key})", b.tooltip or "")
+            for owner, b in self.bindings()
+        ]
+        parts = [self.query_one(part) for part in PARTS]
+        return entries + [(part, *command) for part in parts for command in part.COMMANDS]
+
+    # the desk of the parts -------------------------------------------------------------------
+
+    @property
+    def state(self) -> MemoryView:
+        """The fold of the journal (the session's mirror)."""
+        assert self.session.state is not None, "loaded when the screen mounts"
+        return self.session.state
+
+    @property
+    def selected(self) -> str | None:
+        """The service under the table's cursor."""
+        return self.query_one(TaskTable).selected
+
+    def need_service(self) -> str | None:
+        """The selected service, or a warning that none is."""
+        service = self.selected
+        if service is None:
+            self.notify("No service selected (is the filter hiding them all?)", severity="warning")
+        return service
+
+    def send(self, action: actions.Action, done: str) -> None:
+        """Record ``action`` through the store's guard, off the UI thread; ``done`` is said when
+        it is one of the :data:`LOUD` ones. Refused at once while the store is offline."""
+        if not self.refuse_offline():
+            self._record(action, done)
+
+    async def attempt(self, action: actions.Action, done: str) -> str | None:
+        """:meth:`send` ``action`` and wait for the outcome: None once it is recorded, else why
+        it was not (said on screen too), so that what the person typed can be offered again."""
+        if self.refuse_offline():
+            return self.offline
+        try:
+            return await self._record(action, done).wait()
+        except (WorkerCancelled, WorkerFailed) as lost:  # a failure is reported as a bug too
+            return f"not recorded ({lost})"
+
+    def refuse_offline(self) -> bool:
+        """While the store is offline, say so and return True: nothing can be recorded (and
+        nothing is kept here to be sent later: what is not in the journal did not happen)."""
+        if self.offline is None:
+            return False
+        self.refuse(
+            f"{self.offline}\nNothing was recorded. The screen reconnects by itself: do it again "
+            "once the header no longer says OFFLINE.",
+            "Offline: not recorded",
+        )
+        return True
+
+    @work(thread=True, group="act", exit_on_error=False)
+    def _record(self, action: actions.Action, done: str) -> str | None:
+        """None once recorded, else why not (said on screen)."""
+        app = self.app
+        try:
+            _, fresh = self.session.act(action)
+        except RefusedError as refusal:
+            app.call_from_thread(self.refuse, str(refusal), "Refused")
+            return str(refusal)
+        except OfflineError as lost:
+            app.call_from_thread(self.refuse, str(lost), "Offline: not recorded")
+            return str(lost)
+        except PlannerError as error:
+            app.call_from_thread(self.refuse, str(error), "Not done")
+            return str(error)
+        if self.refused:  # it no longer stands: what was refused has been put right
+            self.refused = False
+            app.call_from_thread(app.clear_notifications)
+        app.call_from_thread(self.fold, fresh)
+        if isinstance(action, LOUD):  # the table and the journal show the rest; these deserve a word
+            app.call_from_thread(self.notify, safe.block(done), timeout=6)
+        return None
+
+    def refuse(self, why: str, title: str = "Refused") -> None:
+        """Say why an action was not recorded (until the next action succeeds)."""
+        self.refused = True
+        self.notify(safe.block(why), title=title, severity="error", timeout=10)
+
+    # showing ---------------------------------------------------------------------------------
 
     def _show_all(self) -> None:
         table = self.query_one(TaskTable)
@@ -168,7 +223,7 @@ class RecoveryScreen(FindingScreen):
             else "(older events: planner report " + self.session.incident + ")"
         )
         self.query_one(JournalPane).show(self.session.journal, older)
-        self._show_shown()
+        self.query_one(Finder).show_status()
 
     def _show_detail(self) -> None:
         service = self.selected
@@ -180,52 +235,24 @@ class RecoveryScreen(FindingScreen):
             self._show_detail()
             self.query_one("#detail", VerticalScroll).scroll_home(animate=False)
 
+    def on_check_runner_running(self, message: CheckRunner.Running) -> None:
+        table = self.query_one(TaskTable)
+        table.running = message.running
+        table.refresh()
+
     def _tick(self) -> None:
         if self._on_screen():
             self.query_one(TrackHeader).tick()
             self.query_one(TaskTable).tick()
 
-    # the journal, from this terminal and others -------------------------------------------
+    # the journal, from this terminal and others ----------------------------------------------
 
-    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
-    def _poll(self) -> None:
-        try:
-            fresh = self.session.fetch()
-        except OfflineError:
-            return  # the watch of a PostgreSQL store says so, and reads again once it is back
-        self.app.call_from_thread(self._polled, fresh)
+    def on_journal_feed_fresh(self, message: JournalFeed.Fresh) -> None:
+        self.fold(message.events)
 
-    def _watch(self) -> None:
-        """A PostgreSQL store announces new events: wait for them instead of polling, in a
-        daemon thread (not a worker: quitting must not wait for a server that does not answer)."""
-        app = self.app
-
-        def later(call: Callable[..., object], *args: object) -> None:
-            if app.is_running and not self._watch_stop.is_set():
-                with contextlib.suppress(RuntimeError):  # the app is closing
-                    app.call_from_thread(call, *args)
-
-        watch = Watch(
-            str(self.session.store_path),
-            self.session.incident,
-            news=lambda: later(self._poll),
-            status=lambda why: later(self.show_offline, why),
-            stopped=lambda: self._watch_stop.is_set() or not app.is_running,
-        )
-
-        def run() -> None:
-            try:
-                watch.run()
-            except Exception as bug:  # noqa: BLE001 - reported on screen, as a worker's would be
-                later(functools.partial(self.notify_worker_error, "poll", bug, timeout=20))
-
-        threading.Thread(target=run, name="planner-watch", daemon=True).start()
-
-    def on_unmount(self) -> None:
-        self._watch_stop.set()
-
-    def show_offline(self, why: str | None) -> None:
+    def on_journal_feed_reachable(self, message: JournalFeed.Reachable) -> None:
         """The store's server was lost (``why``) or is back (None)."""
+        why = message.why
         header = self.query_one(TrackHeader)
         if why is None:
             self.offline, header.offline_since = None, None
@@ -243,14 +270,8 @@ class RecoveryScreen(FindingScreen):
             )
         header.tick()
 
-    def _polled(self, fresh: list[Event]) -> None:
-        if self._poll_trouble is not None:
-            self._poll_trouble = None
-            self.notify("Reading the journal again.", title="Back", timeout=4)
-        if fresh:
-            self.fold(fresh)
-
     def fold(self, events: list[Event]) -> None:
+        """Fold new journal events into the mirror and show them."""
         self.session.fold(events)
         if self._on_screen():
             self._show_all()
@@ -290,55 +311,20 @@ class RecoveryScreen(FindingScreen):
             self.query_one(TaskTable).show_risk(result.at_risk)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A worker that failed is a bug: say so (once per trouble for the poll, which retries
-        by itself) instead of letting it die silently."""
-        if event.state != WorkerState.ERROR:
-            return
-        worker = event.worker
-        if worker.group == "poll":
-            trouble = f"{type(worker.error).__name__}: {worker.error}"
-            if trouble == self._poll_trouble:
-                return
-            self._poll_trouble = trouble
-        self.notify_worker_error(worker.group, worker.error, timeout=20)
+        """A worker that failed is a bug: say so instead of letting it die silently."""
+        if event.state == WorkerState.ERROR:
+            report_failed_work(self, event.worker.group, event.worker.error, timeout=20)
 
     # tree, help, quit ------------------------------------------------------------------------
 
     def action_tree(self) -> None:
         """The selected service's dependency tree."""
-        service = self.need_service()
-        if service is None:
-            return
-        state = self.state
-        tree: Tree[str] = Tree(self._tree_label(service), data=service)
-        budget = [TREE_NODES]
-
-        def grow(node: Any, of: str, depth: int) -> None:
-            for check in state.checks(of):
-                if budget[0] <= 0:
-                    node.add_leaf("...")
-                    return
-                budget[0] -= 1
-                child = node.add(
-                    f"{self._tree_label(check.dependency)}  check {check.state}", data=check.dependency
-                )
-                if depth < 8:
-                    grow(child, check.dependency, depth + 1)
-
-        grow(tree.root, service, 1)
-        waiting = [c.service for c in state.dependents(service)]
-        if waiting:
-            up = tree.root.add(f"waiting on {service}: {len(waiting)}")
-            for other in waiting[:50]:
-                up.add_leaf(self._tree_label(other), data=other)
-        self.app.push_screen(TreeScreen(tree))
-
-    def _tree_label(self, service: str) -> str:
-        return f"{service} ({state_word(self.state.tasks[service])})"
+        if service := self.need_service():
+            self.app.push_screen(TreeScreen(dependency_tree(self.state, service)))
 
     def action_help(self) -> None:
         """Keys and rules."""
-        keys = [(b.key_display or b.key, b.description) for b in self.key_bindings()]
+        keys = [(b.key_display or b.key, b.description) for _, b in self.bindings()]
         keys += [
             ("up/down, j/k", "Move"),
             ("PgUp/PgDn, Home/End", "Move faster"),

@@ -19,9 +19,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from models.duration import clock
 from planner.tracking.domain.state import DOWN, RESTORED, MemoryView, TaskRow
-from planner.tracking.reports.status_text import checks_summary, next_step, rto_left, state_word
+from planner.tracking.reports.status_text import checks_summary, next_step, rto_cell, rto_left, state_word
 
 SORTS = ("wave", "RTO left", "team")
 """The orders ``s`` cycles through: restore order, the nearest RTO deadline first, owner team."""
@@ -150,6 +149,8 @@ class TaskTable(ScrollView, can_focus=True):
         self.sort = SORTS[0]
         self.at_risk: frozenset[str] = frozenset()
         """Tasks the last projection finishes after their RTO (marked like the header counts)."""
+        self.running: dict[str, str] = {}
+        """Services with a command of theirs running now (``!``), and which: said on the row."""
         self._longest = (12, 6)
         """The longest service id shown and owner id (worked out per change, not per line)."""
 
@@ -284,9 +285,11 @@ class TaskTable(ScrollView, can_focus=True):
         assert state is not None
         left = rto_left(state, task, self.now())
         blocked = next_step(state, task)
+        if task.service in self.running:
+            blocked = f"running {self.running[task.service]}..."
         late = task.state != RESTORED and left is not None and left < timedelta(0)
         risky = task.state != RESTORED and not late and task.service in self.at_risk
-        rto = "-" if left is None else clock(left) + ("!" if risky else "")
+        rto = rto_cell(state, task, self.now()) + ("!" if risky else "")
         text = (
             f"{task.wave:>3} {fit(task.service, service_w)} {fit(task.owner or '(none)', owner_w)} "
             f"{state_word(task):<9} {checks_summary(state, task.service):<6} {rto:>8}  {fit(blocked, rest)}"

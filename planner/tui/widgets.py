@@ -17,6 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from models.duration import clock
+from planner.tracking.domain.moments import moment
 from planner.tracking.domain.state import BYPASSED, RESTORED, MemoryView, TaskRow
 from planner.tracking.domain.words import describe
 from planner.tracking.reports.progress import Projection, next_update_due
@@ -74,7 +75,7 @@ class TrackHeader(Static):
         elif due - now <= WARN_BEFORE:
             update = f"[b $text-warning]update due in {clock(due - now)}[/]"
         else:
-            update = f"update due in {clock(due - now)} ({due:%H:%M})"
+            update = f"update due in {clock(due - now)} ({moment(due, now)})"
         second = f"{update}   restored {counts[RESTORED]}/{len(state.tasks)}"
         if self.offline_since is not None:
             second = (
@@ -91,10 +92,12 @@ class TrackHeader(Static):
             if counts[RESTORED] == len(state.tasks):
                 second += "   [b $text-success]all restored: R resolves[/]"
             else:
-                second += f"   finish ~{p.eta:%H:%M}" if p.eta else "   finish: no estimate"
+                second += f"   finish ~{moment(p.eta, now)}" if p.eta else "   finish: no estimate"
                 if self.behind_since is not None and time.monotonic() - self.behind_since > STALE_AFTER:
                     second += f" [$text-warning](as of {time.monotonic() - self.behind_since:.0f}s ago)[/]"
-            risk = len(p.at_risk)
+            risk, missed, late = len(p.at_risk), len(p.missed), len(p.late)
+            if missed:  # late (past it, still down) is missed, never "at risk"
+                second += f"   [b $text-error]RTO missed {missed}" + (f" ({late} late)[/]" if late else "[/]")
             second += f"   [b $text-error]RTO at risk {risk}[/]" if risk else "   RTO at risk 0"
         self.update(f"{first}\n{second}")
 

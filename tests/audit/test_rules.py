@@ -6,7 +6,8 @@ The base plan is clean (no findings at all); each case mutates it minimally.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,9 +15,10 @@ from typing import Any
 import pytest
 import yaml
 
-from planner.audit import as_of_moment, run_audit
-from planner.audit.findings import AuditReport
-from planner.audit.rules import RULES
+from planner.audit import as_of_moment, rule_runner, run_audit
+from planner.audit.context import AuditContext
+from planner.audit.findings import AuditReport, Finding
+from planner.audit.registry import BY_ID, RUN_RULES, Rule
 from planner.planfile.loader import load_plan
 from tests.helpers.audit_plans import audit, base, svc
 
@@ -158,8 +160,8 @@ CASES: dict[str, tuple[Mutation, Mutation]] = {
 
 
 def test_every_rule_has_a_case() -> None:
-    assert set(CASES) == set(RULES)
-    assert len(RULES) == 21
+    assert set(CASES) == {r.id for r in RUN_RULES}
+    assert len(RUN_RULES) == 21
 
 
 @pytest.mark.parametrize("rule_id", sorted(CASES))
@@ -170,7 +172,7 @@ def test_rule_triggers(rule_id: str, tmp_path: Path) -> None:
     found = [f for f in report.findings if f.rule == rule_id]
     assert found, f"{rule_id} not reported; got {rules_found(report)}"
     for f in found:
-        assert f.severity == (RULES[rule_id].severity)
+        assert f.severity == BY_ID[rule_id].severity
         assert f.location
         assert f.location.startswith(str(tmp_path / "plan.yaml") + ":")
         assert f.message
@@ -245,3 +247,30 @@ def test_copy_of_base_is_independent() -> None:
     b = copy.deepcopy(a)
     CASES["missing-owner"][0](a)
     assert "owner" in svc(b, "api")
+
+
+@pytest.mark.parametrize("rule_id", sorted(CASES))
+def test_a_rule_reports_under_its_own_id(
+    rule_id: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each rule's findings carry the id and default severity the registry gives it (the JSON
+    and SARIF ids come from there)."""
+    seen: list[tuple[str, str]] = []
+
+    def watched(rule: Rule) -> Rule:
+        check = rule.check
+        assert check is not None
+
+        def recording(ctx: AuditContext) -> Iterator[Finding]:
+            for finding in check(ctx):
+                seen.append((finding.rule, finding.severity))
+                yield finding
+
+        return dataclasses.replace(rule, check=recording)
+
+    monkeypatch.setattr(rule_runner, "RUN_RULES", (watched(BY_ID[rule_id]),))
+    data = base()
+    CASES[rule_id][0](data)
+    audit(tmp_path, data)
+    assert seen
+    assert set(seen) == {(rule_id, BY_ID[rule_id].severity)}

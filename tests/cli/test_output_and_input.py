@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from planner.cli import app
-from planner.cli.app import write_all
+from planner.cli import streams
+from planner.cli.streams import write_all
 from tests.conftest import EXAMPLES
 
 
@@ -36,11 +36,11 @@ class Stingy(io.RawIOBase):
 @given(st.binary(max_size=5000), st.integers(1, 700), st.integers(1, 1024))
 def test_every_byte_is_written_however_little_each_write_takes(data: bytes, most: int, chunk: int) -> None:
     stream = Stingy(most)
-    saved, app.WRITE_CHUNK = app.WRITE_CHUNK, chunk
+    saved, streams.WRITE_CHUNK = streams.WRITE_CHUNK, chunk
     try:
         write_all(stream, data)  # type: ignore[arg-type]
     finally:
-        app.WRITE_CHUNK = saved
+        streams.WRITE_CHUNK = saved
     assert bytes(stream.got) == data
 
 

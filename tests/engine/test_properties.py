@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from models.plan import Plan
-from planner.cli.render import order_json, schedule_json
+from planner.cli.plan_output import order_json, schedule_json
 from planner.engine.planning import Planning, plan_recovery
 from tests.strategies import dag_plans, examples
 

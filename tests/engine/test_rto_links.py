@@ -10,7 +10,7 @@ from typing import Any
 from hypothesis import given, settings
 
 from models.plan import Plan
-from planner.cli.render import schedule_json
+from planner.cli.plan_output import schedule_json
 from planner.engine.planning import plan_recovery
 from tests.strategies import dag_plans, examples
 

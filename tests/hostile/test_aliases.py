@@ -4,13 +4,14 @@ that crosses the read limit, by every reader, in bounded memory and time (exit 2
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.planfile.aliases import expansion_problem
+from planner.planfile.aliases import expansion_problem, token_start
 from tests.hostile.limited import run_limited
 from tests.strategies import examples
 
@@ -107,3 +108,15 @@ def test_a_document_accepted_fits_in_the_limit(text: str, limit: int) -> None:
     if expansion_problem(text, "t.yaml", limit) is None:
         data = yaml.safe_load(text)
         assert len(json.dumps(data, separators=(",", ":"))) <= limit + 9 * len(text)
+
+
+_ANCHOR_PATTERN = re.compile(r"(?:^|[\s\[{,])&[^\s]", re.MULTILINE)
+_TAG_PATTERN = re.compile(r"(?:^|[\s\[{,])!", re.MULTILINE)
+
+
+@given(st.text(alphabet=st.sampled_from(list("&!ab :,[{}]\n\t\r\x0b\x0c\u2003\u00a0")), max_size=30))
+@settings(max_examples=examples(500))
+def test_the_anchor_and_tag_prescan_decides_as_the_regular_expressions_did(text: str) -> None:
+    # the substring search that replaced two whole-text regular expressions finds the same files
+    assert token_start(text, "&", followed=True) == bool(_ANCHOR_PATTERN.search(text))
+    assert token_start(text, "!") == bool(_TAG_PATTERN.search(text))

@@ -31,6 +31,18 @@ EXPECTED: dict[str, tuple[int, list[str], list[str]]] = {
     "compose/name-escape.yaml": (2, ["name-escape.yaml:2", "cannot be a plan id", "\\x1b]52"], []),
     "compose/surrogate.yaml": (2, ["surrogate.yaml:3", "half of a UTF-16 surrogate pair"], []),
     "compose/extends-self.yaml": (2, ["'extends' loops through web"], []),
+    # a recursive alias: the import once walked it for ever (with a merge key, growing ~28 MB/s)
+    "compose/recursive-merge.yaml": (2, ["recursive-merge.yaml:5", "the alias *a", "recursive alias"], []),
+    "compose/recursive-list.yaml": (2, ["recursive-list.yaml:2", "the alias *l", "recursive alias"], []),
+    # an extends loop across two files imported silently; docker compose refuses it
+    "compose/extends-loop-a.yaml": (
+        2,
+        ["extends-loop-b.yaml:3", "'extends' loops through base", "base (", "-> web (", "-> base ("],
+        [],
+    ),
+    "compose/extends-loop-b.yaml": (2, ["'extends' loops through", "extends-loop-a.yaml"], []),
+    "compose/include-loop-a.yaml": (2, ["'include' loops back to itself", "include-loop-b.yaml ->"], []),
+    "compose/include-loop-b.yaml": (2, ["'include' loops back to itself", "include-loop-a.yaml ->"], []),
     "compose/top-level-list.yaml": (2, ["a Compose file is a mapping"], []),
     "compose/duplicate-key.yaml": (2, ["duplicate-key.yaml:4", "key 'image' appears twice"], []),
     "backstage/laughs.yaml": (2, ["the alias *g takes the document past"], []),

@@ -58,3 +58,33 @@ def test_agrees_with_networkx(edges: dict[str, list[str]]) -> None:
         for i, node in enumerate(path):
             assert graph.has_edge(node, path[(i + 1) % len(path)])
         assert cycle.cut in {(path[i], path[(i + 1) % len(path)]) for i in range(len(path))}
+
+
+@given(
+    st.lists(
+        st.lists(st.tuples(st.integers(0, 7), st.booleans()), max_size=3),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_the_loader_finds_a_cycle_whatever_the_order_of_the_file(deps: list[list[tuple[int, bool]]]) -> None:
+    # the referential check skips the cycle search when every hard dependency is defined above
+    # its dependent; in any other order it must still find every cycle
+    from models.plan import Plan
+    from planner.planfile.references import check_references
+
+    n = len(deps)
+    services = []
+    for i, entries in enumerate(deps):
+        targets = {t % n: hard for t, hard in entries}
+        depends = [{"service": f"s{t}", "kind": "hard" if hard else "soft"} for t, hard in targets.items()]
+        services.append({"id": f"s{i}", "depends_on": depends})
+    plan = Plan.model_validate({"version": 1, "name": "x", "services": services})
+    graph = nx.DiGraph()
+    graph.add_nodes_from(s["id"] for s in services)
+    graph.add_edges_from(
+        (s["id"], d["service"]) for s in services for d in s["depends_on"] if d["kind"] == "hard"
+    )
+    graph.remove_edges_from(nx.selfloop_edges(graph))
+    cycles = [p for p in check_references(plan) if p.rule == "dependency-cycle" and "itself" not in p.message]
+    assert (not cycles) == nx.is_directed_acyclic_graph(graph)

@@ -4,14 +4,17 @@ of output, a child that ignores SIGTERM) and what the evidence keeps."""
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import time
+from collections import deque
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from models.events import RunEvidence
 from planner import running
 from planner.running import RunRefusedError, allowed, plan_of, run
 from tests.strategies import examples
@@ -168,3 +171,107 @@ def test_the_process_runs_in_a_new_session() -> None:
     leads, sid = evidence.head.split()
     assert leads == "True"
     assert int(sid) != os.getsid(0)
+
+
+_MEMORY_RUN = (
+    "import json, resource, sys\n"
+    "limit = int(sys.argv[1]) * 2**20\n"
+    "resource.setrlimit(resource.RLIMIT_AS, (limit, limit))\n"
+    "from planner.running import plan_of, run\n"
+    "evidence = run(plan_of(sys.argv[2], timeout=60))\n"
+    "print(evidence.model_dump_json())\n"
+)
+
+
+def test_output_without_newlines_is_read_in_bounded_memory() -> None:
+    """1 GB on one line, read by a planner allowed 400 MB: the reader held the whole line (2 GB
+    for 1 GB), died of a MemoryError printed raw, and the run then timed out (or, had the command
+    finished first, passed with no evidence)."""
+    done = subprocess.run(
+        [PYTHON, "-c", _MEMORY_RUN, "400", "head -c 1000000000 /dev/zero"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Error" not in done.stderr
+    evidence = RunEvidence.model_validate_json(done.stdout)
+    assert evidence.passed
+    assert len(evidence.head) == running.KEEP_CHARS
+    assert evidence.tail == "[... lines cut at 4,000 bytes, 1,000,000,000 bytes in all ...]"
+
+
+def test_a_reader_that_fails_is_never_a_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command exits 0 but its output could not be read (a MemoryError under a limit): the
+    run is not recorded as passed, and says why."""
+
+    def fail(self: object, chunk: bytes) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(running._Capture, "_feed", fail)
+    evidence = run(plan_of("echo hello"))
+    assert not evidence.passed
+    assert evidence.exit_status is None
+    assert evidence.error == "its output could not be read to the end (MemoryError); exit 0 not counted"
+
+
+def _old_capture(data: bytes, cut_marker: bool = False) -> tuple[str, str]:
+    """What the reader kept before it read by bytes: line by line, the same caps (and, with
+    ``cut_marker``, the line that now says lines were cut, where no line was dropped)."""
+    keep, chars = running.KEEP_LINES, running.KEEP_CHARS
+    head: list[str] = []
+    head_chars = 0
+    tail: deque[str] = deque(maxlen=keep)
+    lines = data.split(b"\n")
+    raws = [line + b"\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+    for raw in raws:
+        line = raw[: chars * 2].decode("utf-8", "replace").rstrip("\r\n")
+        if len(head) < keep and head_chars < chars:
+            kept = line[: chars - head_chars]
+            head.append(kept)
+            head_chars += len(kept)
+        else:
+            tail.append(line[-chars // keep * 2 :])
+    kept_tail = list(tail)
+    dropped = len(raws) - len(head) - len(kept_tail)
+    if dropped > 0:
+        kept_tail.insert(0, f"[... {dropped} lines, {len(data):,} bytes in all ...]")
+    elif cut_marker:
+        kept_tail.insert(0, f"[... lines cut at 4,000 bytes, {len(data):,} bytes in all ...]")
+    return "\n".join(head), "\n".join(kept_tail)[-chars:]
+
+
+class _Chunks:
+    """A pipe that hands its bytes out in the pieces given."""
+
+    def __init__(self, pieces: list[bytes]) -> None:
+        self.pieces = pieces
+
+    def read1(self, size: int) -> bytes:
+        return self.pieces.pop(0) if self.pieces else b""
+
+
+_line = st.one_of(
+    st.binary(max_size=30),
+    st.binary(min_size=3990, max_size=4010),
+    st.text(max_size=40).map(lambda t: t.encode()),
+    st.integers(0, 9000).map(lambda n: b"x" * n),
+    st.sampled_from([b"\r", b"x" * 4000 + b"\r", b"x" * 3999 + b"\r\r", b"x" * 4000 + b"\ry"]),
+)
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(st.lists(_line, max_size=60), st.booleans(), st.data())
+def test_reading_by_bytes_keeps_what_reading_by_lines_kept(
+    lines: list[bytes], end: bool, data: st.DataObject
+) -> None:
+    """Whatever the output and however the pipe splits it, the head and the tail are what the
+    line reader kept (a line cut at LINE_BYTES is said in a line of its own at the tail's top)."""
+    output = b"\n".join(lines) + (b"\n" if end and lines else b"")
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(output)), max_size=20)))
+    pieces = [output[a:b] for a, b in zip([0, *cuts], [*cuts, len(output)], strict=True)]
+    capture = running._Capture(_Chunks([p for p in pieces if p]))
+    capture.thread.join()
+    cut = any(len(line.rstrip(b"\r")) > running.LINE_BYTES for line in output.split(b"\n"))
+    assert capture.text() == _old_capture(output, cut_marker=cut)

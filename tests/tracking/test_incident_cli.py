@@ -189,7 +189,7 @@ def test_bypass_is_a_tracked_workaround_until_removed(
     assert code == 0
     code, out, _ = run(capsys, "report", incident)
     assert "- [ ] remove INC-1-WA1: db-primary without the check of storage-cluster (owner dba)" in out
-    assert "**still open**" in out
+    assert "**still open" in out  # with EXPIRED once its 12 hours are over
     code, _, _ = run(capsys, "incident", "remove-workaround", "INC-1-WA1", "--as", "dave")
     assert code == 0
     code, out, _ = run(capsys, "audit", str(ENTERPRISE), "--store", str(store), "--format", "json")
@@ -217,6 +217,15 @@ def test_a_dependency_failing_again_reopens_its_restored_dependents(
     code, out, _ = run(capsys, "report", incident, "--format", "json")
     review = json.loads(out)
     assert review["reopened"][0]["reopened"] == ["db-primary", "db-replica"]
+    code, out, _ = run(capsys, "incident", "status", incident, "--format", "json")
+    services = {s["service"]: s for s in json.loads(out)["services"]}
+    assert services["db-primary"]["restored"] is None  # down again: its restoration no longer holds
+    code, out, _ = run(capsys, "kpi", "--format", "json")
+    real = json.loads(out)["real"]
+    assert real["failed_again_share"] == real["reopened_share"] == 1.0
+    code, out, _ = run(capsys, "kpi")
+    assert "a service failed again in 100%" in out
+    assert "reopened" not in out  # no incident was reopened
 
 
 def test_the_fold_of_the_journal_equals_the_stored_state(

@@ -14,10 +14,11 @@ from hypothesis import event as note_event
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from models.events import Bypassed, Event, WorkaroundRemoved
+from models.events import Bypassed, Event, RunNotApplied, WorkaroundAmended, WorkaroundRemoved
 from models.plan import Plan
+from planner.errors import UsageError
 from planner.running import plan_of, run
-from planner.tracking.domain import actions, comms
+from planner.tracking.domain import actions, comms, corrections
 from planner.tracking.domain.check_runs import Target, prepare
 from planner.tracking.domain.guards import RefusedError
 from planner.tracking.domain.opening import initial_state, rebuild
@@ -25,6 +26,7 @@ from planner.tracking.domain.outline import outline_of
 from planner.tracking.domain.state import (
     BYPASSED,
     CONFIRMED,
+    DOWN,
     FAILED,
     PASSED,
     PENDING,
@@ -148,9 +150,15 @@ class IncidentMachine(RuleBasedStateMachine):
         what = "verify" if target.dependency is None else "check"
         note_event(f"run recorded ({'pass' if passes else 'fail'}, {what})")
         ran = run(plan_of("true" if passes else "false")).model_copy(update={"command": planned.command})
-        done = self.act(target.action(ran))
-        if passes:
-            assert done, f"{target}: a pass the guard allowed before the run was refused after it"
+        before = self.state()
+        done = self.act(target.record(ran))
+        assert done, f"{target}: a run was not recorded"
+        if isinstance(done[0], RunNotApplied):  # kept as evidence only: nothing changed
+            assert not passes, f"{target}: a pass the guard allowed before the run was refused after it"
+            assert done[0].run.command == planned.command
+            assert rows(self.state()) == rows(before)
+            note_event("run kept, not applied")
+            return
         if target.dependency is not None:
             check = self.state().check_rows[target.service, target.dependency]
             assert check.state == (PASSED if passes else FAILED), (target, check.state)
@@ -185,9 +193,11 @@ class IncidentMachine(RuleBasedStateMachine):
     def bypass(self, data: st.DataObject, reason: str) -> None:
         pair = self.pick_check(data)
         if pair:
+            passed = self.state().check_rows[pair].state == PASSED
             done = self.act(actions.Bypass(pair[0], pair[1], reason, None))
             if done:
                 assert reason.strip(), "a bypass without a reason was accepted"
+                assert not passed, "a check that had passed was bypassed"
 
     @rule(data=st.data())
     def restored(self, data: st.DataObject) -> None:
@@ -252,6 +262,64 @@ class IncidentMachine(RuleBasedStateMachine):
         elif self.state().row.state == "open":
             assert (open_before and not accept) or (down_before and not accept_down)
 
+    @rule(data=st.data())
+    def void(self, data: st.DataObject) -> None:
+        """Any event declared a mistake: taken back, or refused (naming the later event that
+        relies on it); either way the invariants below hold."""
+        journal = self.store.events(self.id)
+        seq = data.draw(st.integers(1, len(journal)))
+        if self.act(corrections.void(journal, seq, "a mistake"), "ic") is not None:
+            note_event(f"void of {journal[seq - 1].kind} recorded")
+
+    @rule()
+    def undo(self) -> None:
+        try:
+            void = corrections.undo(self.store.events(self.id), "r", self.now + timedelta(minutes=1))
+        except UsageError:
+            return
+        self.act(void)
+
+    @rule(minutes=st.integers(0, 90))
+    def amend(self, minutes: int) -> None:
+        self.act(corrections.Amend("typed the wrong time", detected=START - timedelta(minutes=minutes)), "ic")
+
+    @rule(data=st.data(), hours=st.none() | st.integers(1, 48), text=st.none() | st.just("flag set by hand"))
+    def amend_workaround(self, data: st.DataObject, hours: int | None, text: str | None) -> None:
+        ids = sorted(self.state().wa_rows)
+        if not ids:
+            return
+        wid = data.draw(st.sampled_from(ids))
+        expires = None if hours is None else timedelta(hours=hours)
+        try:
+            self.act(corrections.AmendWorkaround(wid, "recorded wrong", expires, text))
+        except UsageError:
+            assert (hours, text) == (None, None), "a correction saying what to correct was refused"
+
+    @rule()
+    def reopen(self) -> None:
+        try:
+            void = corrections.reopen(self.store.events(self.id), "resolved too early")
+        except UsageError:
+            return
+        if self.act(void, "ic") is not None:
+            assert self.state().row.state == "open"
+
+    @invariant()
+    def no_row_says_what_no_guard_allows(self) -> None:
+        """Whatever was done and corrected: a verified task is begun, a restored one was begun,
+        and a passed check's dependency is restored."""
+        if not self.id:
+            return
+        state = self.state()
+        for service, task in state.tasks.items():
+            if task.verified:
+                assert task.state != DOWN, f"{service} verified while down"
+            if task.state == RESTORED:
+                assert task.begun is not None, f"{service} restored, never begun"
+        for (service, dependency), check in state.check_rows.items():
+            if check.state == PASSED:
+                assert state.tasks[dependency].state == RESTORED, (service, dependency)
+
     @invariant()
     def nothing_restored_before_its_dependencies(self) -> None:
         if not self.id:
@@ -280,11 +348,14 @@ class IncidentMachine(RuleBasedStateMachine):
         state = self.state()
         journal = self.store.events(self.id)
         removed = {e.workaround for e in journal if isinstance(e, WorkaroundRemoved)}
+        reasons = {
+            e.workaround: e.reason_text for e in journal if isinstance(e, WorkaroundAmended) and e.reason_text
+        }
         for event in journal:
             if isinstance(event, Bypassed):
                 assert event.reason.strip()
                 wa = state.wa_rows[event.workaround]
-                assert wa.reason == event.reason
+                assert wa.reason == reasons.get(event.workaround, event.reason)
                 assert (wa.removed is None) == (event.workaround not in removed)
         for key, check in state.check_rows.items():
             if check.state == BYPASSED:

@@ -18,8 +18,9 @@ from planner.tracking.domain import actions, comms
 from planner.tracking.persistence.store import Store
 from planner.tracking.session import Session
 from planner.tui.app import TrackApp
-from planner.tui.modals import ConfirmScreen, Dialog, UpdateScreen
+from planner.tui.dialogs import ConfirmScreen, Dialog
 from planner.tui.table import TaskTable, is_late, is_ready
+from planner.tui.update_dialog import UpdateScreen
 from planner.tui.widgets import DetailPane, JournalPane, KeyBar, TrackHeader
 from tests.tui.contrast import low_contrast
 from tests.tui.test_track import (
@@ -345,21 +346,32 @@ async def test_the_key_bar_follows_the_focus_and_dialogs_say_their_keys(tmp_path
 
 
 @pytest.mark.asyncio
-async def test_toasts_stay_above_the_filter_line_and_a_refusal_goes_once_an_action_succeeds(
+async def test_toasts_cover_no_column_nor_dialog_and_a_refusal_goes_once_an_action_succeeds(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "incidents.db"
     incident = start_incident(path)
     clock = Clock(STARTED + timedelta(minutes=20))
     app = TrackApp(Session(path, incident, "alice", clock=clock), clock=clock, poll=False)
-    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await started(app, pilot)
         await pilot.press("r")  # not begun, not verified: refused
         await settle(app, pilot)
         toasts = app.screen.query("Toast")
         assert toasts
-        filter_line = recovery(app).query_one("#filterbar").region
-        assert all(t.region.bottom <= filter_line.y for t in toasts)
+        screen = recovery(app)
+        for shown in (screen.query_one(TaskTable), screen.query_one("#filterbar"), screen.query_one(KeyBar)):
+            assert not any(t.region.overlaps(shown.region) for t in toasts), shown
+        await pilot.press("n")  # a dialog opened while the refusal shows: not covered either
+        await wait_for(pilot, lambda: isinstance(app.screen, Dialog) and bool(app.screen.query("Toast")))
+        await pilot.pause()
+        dialog = app.screen.query_one("Vertical").region
+        assert not any(t.region.overlaps(dialog) for t in app.screen.query("Toast"))
+        assert not any(
+            t.region.overlaps(app.screen.query_one(KeyBar).region) for t in app.screen.query("Toast")
+        )
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen)
         await pilot.press("b")
         await settle(app, pilot)
         assert not app.screen.query("Toast"), "the refusal no longer stands"

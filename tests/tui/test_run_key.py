@@ -13,7 +13,7 @@ from planner.tracking.persistence.starting import open_incident
 from planner.tracking.persistence.store import Store
 from planner.tracking.session import Session
 from planner.tui.app import TrackApp
-from planner.tui.modals import ConfirmScreen, PickScreen
+from planner.tui.dialogs import ConfirmScreen, PickScreen
 from planner.tui.widgets import DetailPane
 from tests.tui.test_track import STARTED, Clock, go_to, recovery, settle, started, wait_for
 

@@ -21,9 +21,14 @@ from planner.tracking.persistence.starting import open_incident
 from planner.tracking.persistence.store import Store
 from planner.tracking.session import Session
 from planner.tui.app import TrackApp
-from planner.tui.modals import BypassScreen, HelpScreen, TreeScreen, TypedConfirmScreen, UpdateScreen
+from planner.tui.bypass_dialog import BypassScreen
+from planner.tui.dialogs import TypedConfirmScreen
+from planner.tui.help_dialog import HelpScreen
+from planner.tui.incident_keys import IncidentKeys
 from planner.tui.recovery import RecoveryScreen
 from planner.tui.table import TaskTable
+from planner.tui.tree_dialog import TreeScreen
+from planner.tui.update_dialog import UpdateScreen
 from planner.tui.widgets import TrackHeader
 
 ENTERPRISE = Path(__file__).parents[2] / "examples" / "enterprise.yaml"
@@ -192,6 +197,8 @@ async def test_pass_and_fail_a_check_picked_with_its_command(tmp_path: Path) -> 
         assert getattr(journal(app)[-1], "observed", "") == "volume orders offline"
         assert app.state.check_rows["db-primary", "storage-cluster"].state == "failed"
         await pilot.press("c", "enter")
+        await pilot.pause()  # c asks, as v does
+        await pilot.press("y")
         await settle(app, pilot)
         assert journal(app)[-1].kind == "check_passed"
         assert app.state.check_rows["db-primary", "storage-cluster"].state == "passed"
@@ -210,7 +217,7 @@ async def test_bypass_asks_for_a_reason_and_creates_a_workaround(tmp_path: Path)
         await pilot.press("enter")  # no reason yet: refused by the form
         await pilot.pause()
         assert isinstance(app.screen, BypassScreen)
-        await pilot.press(*"storagectl hangs", "enter")
+        await pilot.press(*"storagectl hangs", "enter", "enter")  # reason, then expiry
         await settle(app, pilot)
         event = journal(app)[-1]
         assert event.kind == "bypassed"
@@ -218,12 +225,12 @@ async def test_bypass_asks_for_a_reason_and_creates_a_workaround(tmp_path: Path)
         assert getattr(event, "workaround", "") == "INC-1-WA1"
         assert app.state.wa_rows["INC-1-WA1"].removed is None
         assert "workaround INC-1-WA1 is open" in said[-1][1]
-        await app.screen.run_action("remove_workaround")  # from the command palette
+        await recovery(app).query_one(IncidentKeys).run_action("remove_workaround")  # the palette
         await pilot.press("enter")
         await settle(app, pilot)
         assert said[-1][0] == "Refused"
         assert "still bypassed by INC-1-WA1: pass it first" in said[-1][1]
-        await app.screen.run_action("resolve")
+        await recovery(app).query_one(IncidentKeys).run_action("resolve")
         await pilot.pause()
         assert isinstance(app.screen, TypedConfirmScreen)  # services are down: typed, not a reflex
         await pilot.press("y", "enter")
@@ -459,12 +466,12 @@ async def test_a_slip_is_undone_as_a_correction_and_a_resolve_reopened(tmp_path:
         await wait_for(pilot, lambda: app.state.tasks["storage-cluster"].state == "down")
         assert journal(app)[-1].kind == "voided"
         assert app.state.tasks["storage-cluster"].reopened == 0
-        await app.screen.run_action("resolve")
+        await recovery(app).query_one(IncidentKeys).run_action("resolve")
         await pilot.pause()
         await pilot.press(*app.state.row.id, "enter")
         await settle(app, pilot)
         await wait_for(pilot, lambda: app.state.row.state == "resolved")
-        await app.screen.run_action("reopen")
+        await recovery(app).query_one(IncidentKeys).run_action("reopen")
         await pilot.pause()
         await pilot.press(*"wrong incident", "enter")
         await settle(app, pilot)
@@ -506,7 +513,7 @@ async def test_after_resolve_the_header_shows_the_outcome(tmp_path: Path) -> Non
     app, _clock, _said = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await started(app, pilot)
-        await app.screen.run_action("resolve")
+        await recovery(app).query_one(IncidentKeys).run_action("resolve")
         await pilot.pause()
         await pilot.press(*app.state.row.id, "enter")
         await settle(app, pilot)
@@ -556,3 +563,27 @@ async def test_rows_projected_to_miss_their_rto_are_marked_as_the_header_counts(
         assert sorted(marked) == sorted(projection.at_risk)
         header = str(screen.query_one(TrackHeader).render())
         assert f"RTO at risk {len(marked)}" in header
+
+
+@pytest.mark.asyncio
+async def test_a_late_row_is_missed_not_at_risk_in_the_header_and_the_row(tmp_path: Path) -> None:
+    """secrets-vault (RTO 45m) still down 50 minutes in: the header counts it as missed and late,
+    not at risk, and its row says LATE (not -5m)."""
+    app, clock, _said = make_app(tmp_path)
+    clock.at = STARTED + timedelta(minutes=50)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await started(app, pilot)
+        screen = recovery(app)
+        await wait_for(pilot, lambda: screen.projection is not None)
+        projection = screen.projection
+        assert projection is not None
+        assert "secrets-vault" in projection.late
+        assert "secrets-vault" not in projection.at_risk
+        table = screen.query_one(TaskTable)
+        text, role = table._row(app.state.tasks["secrets-vault"], 20, 12, 20)
+        assert role == "late"
+        assert "LATE 5m" in text
+        header = str(screen.query_one(TrackHeader).render())
+        late = len(projection.late)
+        assert f"RTO missed {len(projection.missed)} ({late} late)" in header
+        assert f"RTO at risk {len(projection.at_risk)}" in header

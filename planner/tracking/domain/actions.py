@@ -38,10 +38,12 @@ from planner.tracking.domain.guards import (
     require_started,
     require_task,
 )
+from planner.tracking.domain.recheck import restored_dependents
 from planner.tracking.domain.state import (
     BYPASSED,
     DOWN,
     OPEN,
+    PASSED,
     RESTORED,
     RESTORING,
     View,
@@ -205,6 +207,12 @@ class Bypass(Action):
             raise RefusedError("a bypass needs a reason: say why with --reason TEXT")
         if task.state == RESTORED:
             raise RefusedError(f"{service} is already restored")
+        held = next(c for c in view.checks(service) if c.dependency == dependency)
+        if held.state == PASSED:  # e.g. another terminal passed it while this bypass was being typed
+            raise RefusedError(
+                f"the check of {dependency} for {service} has passed: nothing to bypass, no workaround "
+                "recorded"
+            )
         for wa in view.workarounds():
             if wa.service == service and wa.dependency == dependency and wa.removed is None:
                 raise RefusedError(f"the check of {dependency} for {service} is already bypassed by {wa.id}")
@@ -241,22 +249,7 @@ class Fail(Action):
         task = require_task(view, service)
         if task.state == DOWN:
             raise RefusedError(f"{service} is already down")
-        reopened: list[str] = []
-        seen = {service}
-        frontier = [service]
-        while frontier:
-            nxt = []
-            for node in frontier:
-                for held in view.dependents(node):
-                    dependent = held.service
-                    if dependent in seen:
-                        continue
-                    seen.add(dependent)
-                    other = view.task(dependent)
-                    if other is not None and other.state == RESTORED:
-                        reopened.append(dependent)
-                        nxt.append(dependent)
-            frontier = nxt
+        reopened = restored_dependents(view, service)
         if self.expected_reopen is not None and tuple(reopened) != self.expected_reopen:
             now, saw = ", ".join(reopened) or "nothing", ", ".join(self.expected_reopen) or "nothing"
             raise RefusedError(

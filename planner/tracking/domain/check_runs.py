@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from models.events import RunEvidence
+from models.events import Event, RunEvidence, RunNotApplied
 from planner.running import DEFAULT_TIMEOUT, RunPlan, RunRefusedError, allowed, plan_of
 from planner.tracking.domain import actions
-from planner.tracking.domain.guards import RefusedError, require_check, require_task
+from planner.tracking.domain.guards import RefusedError, require_check, require_started, require_task
 from planner.tracking.domain.state import View
 
 
@@ -37,6 +37,41 @@ class Target:
         if self.dependency is None:
             return actions.Verify(self.service, None, run)
         return actions.Check(self.service, self.dependency, run.passed, None, run)
+
+    def record(self, run: RunEvidence) -> RecordRun:
+        """The action that records ``run`` whatever the guard says of it (see :class:`RecordRun`):
+        what a caller that ran the command uses."""
+        return RecordRun(self, run)
+
+
+@dataclass(frozen=True)
+class RecordRun(actions.Action):
+    """Record what a run showed: as the check or verify it decides when the guard takes it, else
+    (the state moved on while it ran: another terminal restored the service, say) as a
+    ``run_not_applied`` event with the guard's words, so the run's evidence is never lost. The
+    caller tells the two apart by the kind of the event recorded."""
+
+    target: Target
+    run: RunEvidence
+
+    def decide(self, view: View, actor: str, at: datetime) -> list[Event]:
+        target = self.target
+        try:
+            return target.action(self.run).decide(view, actor, at)
+        except RefusedError as refusal:
+            row = require_started(view, at)
+            require_task(view, target.service)
+            return [
+                RunNotApplied(
+                    incident=row.id,
+                    at=at,
+                    actor=actor,
+                    service=target.service,
+                    dependency=target.dependency,
+                    run=self.run,
+                    refused=str(refusal),
+                )
+            ]
 
 
 def command_of(view: View, target: Target) -> str:
@@ -76,4 +111,4 @@ def prepare(
     return plan
 
 
-__all__ = ["Target", "command_of", "prepare"]
+__all__ = ["RecordRun", "Target", "command_of", "prepare"]

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from models.events import Amended, Bypassed, Event, IncidentStarted, Resolved, Voided
+from models.events import Amended, Bypassed, Event, IncidentStarted, Resolved, Voided, WorkaroundAmended
 from planner.errors import UsageError
 from planner.style import possessive
 from planner.tracking.domain.actions import Action
@@ -21,7 +21,8 @@ UNVOIDABLE: dict[type, str] = {
     IncidentStarted: "an incident's start cannot be voided: start a new incident (an exercise if it was one)",
     Bypassed: (
         "a bypass is never voided: every bypass stays on the record until its workaround is removed "
-        "(planner incident remove-workaround)"
+        "(planner incident remove-workaround); a wrong expiry or reason is corrected with planner "
+        "incident amend-workaround"
     ),
     Voided: "a void cannot be voided: record the event again instead",
 }
@@ -55,6 +56,43 @@ class Amend(Action):
         title = self.title.strip() if self.title else None
         return [
             Amended(incident=row.id, at=at, actor=actor, detected=self.detected, title=title, reason=reason)
+        ]
+
+
+@dataclass(frozen=True)
+class AmendWorkaround(Action):
+    """Correct a bypass's workaround: its expiry (``expires`` after it was applied, as the bypass's
+    own expiry counts) or its reason. The bypass stays on the record; the correction is an event."""
+
+    wid: str
+    reason: str
+    expires: timedelta | None = None
+    reason_text: str | None = None
+
+    def decide(self, view: View, actor: str, at: datetime) -> list[Event]:
+        row = require_started(view, at)
+        why = _reason(self.reason)
+        wa = view.workaround(self.wid)
+        if wa is None:
+            raise UsageError(f"{self.wid} is not a workaround of {row.id}")
+        if wa.removed is not None:
+            raise RefusedError(f"{self.wid} was removed ({wa.removed:%Y-%m-%d %H:%M} by {wa.removed_by})")
+        text = self.reason_text.strip() if self.reason_text else None
+        if self.expires is None and not text:
+            raise UsageError("say what to correct: --expires DURATION and/or --bypass-reason TEXT")
+        if self.expires is not None and self.expires <= timedelta(0):
+            raise UsageError("--expires must be a positive duration (after the bypass was applied)")
+        expires = None if self.expires is None else wa.applied + self.expires
+        return [
+            WorkaroundAmended(
+                incident=row.id,
+                at=at,
+                actor=actor,
+                workaround=self.wid,
+                expires=expires,
+                reason_text=text,
+                reason=why,
+            )
         ]
 
 

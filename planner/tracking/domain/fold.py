@@ -40,6 +40,12 @@ def apply(view: View, event: Event) -> None:  # long: one case per kind of event
                     if check.dependency == wa.dependency and check.state == BYPASSED:
                         check.state, check.observed = PENDING, None
                         view.put_check(check)
+        case ev.WorkaroundAmended():
+            wa = view.workaround(event.workaround)
+            if wa is not None:
+                wa.expires = event.expires or wa.expires
+                wa.reason = event.reason_text or wa.reason
+                view.put_workaround(wa)
         case ev.FailedAgain():
             task = view.task(event.service)
             if task is not None:
@@ -86,7 +92,7 @@ def apply(view: View, event: Event) -> None:  # long: one case per kind of event
             else:
                 task.escalations += 1
             view.put_task(task)
-        case _:  # incident started, notes: nothing changes; a void is a rebuild (see below)
+        case _:  # incident started, notes, a run not applied: nothing changes; a void is a rebuild
             pass
 
 
@@ -118,7 +124,7 @@ def _reopen(view: View, failed: TaskRow, down: Iterable[str]) -> None:
             continue
         if task.state == RESTORED:
             task.reopened += 1
-        task.state, task.verified, task.begun = DOWN, False, None
+        task.state, task.verified, task.begun, task.restored = DOWN, False, None, None
         view.put_task(task)
         for check in view.dependents(service):
             check.state, check.observed = PENDING, None

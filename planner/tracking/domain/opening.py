@@ -17,6 +17,7 @@ from planner.engine.planning import Ordering, plan_order
 from planner.engine.scenario import FULL_OUTAGE
 from planner.engine.schedule import build_problem
 from planner.tracking.domain.fold import fold
+from planner.tracking.domain.plan_workarounds import PlanWorkaround
 from planner.tracking.domain.state import (
     CheckRow,
     IncidentMeta,
@@ -60,6 +61,7 @@ def initial_state(
     ordering = plan_order(plan, scenario, failed)
     tasks, checks = _tasks(ordering)
     meta = _meta(plan, {t.owner for t in tasks.values() if t.owner})
+    meta.plan_workarounds = _plan_workarounds(plan, set(tasks))
     selection = ordering.selection
     title = title or f"Recovery of {plan.name}: {selection.name}"
     roles = plan.roles.assigned() if plan.roles else {}
@@ -115,6 +117,15 @@ def _tasks(ordering: Ordering) -> tuple[dict[str, TaskRow], dict[tuple[str, str]
             if dep.hard and dep.service in members:
                 checks[service_id, dep.service] = CheckRow(service_id, dep.service, dep.check)
     return tasks, checks
+
+
+def _plan_workarounds(plan: Plan, impacted: set[str]) -> list[PlanWorkaround]:
+    """The plan's open workarounds on an impacted service or dependency, by id."""
+    return [
+        PlanWorkaround(w.id, w.service, w.bypasses, w.description, w.owner, w.applied, w.expires)
+        for w in sorted(plan.workarounds, key=lambda w: w.id)
+        if w.removed is None and (w.service in impacted or w.bypasses in impacted)
+    ]
 
 
 def _meta(plan: Plan, owners: set[str]) -> IncidentMeta:

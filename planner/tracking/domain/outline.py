@@ -11,9 +11,10 @@ The same outline is made from rows in memory (:func:`outline_of`) for the recove
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from planner.tracking.domain.plan_workarounds import PlanWorkaround
 from planner.tracking.domain.state import (
     DOWN,
     PENDING,
@@ -55,6 +56,8 @@ class Outline:
     checks: dict[tuple[str, str], CheckState]
     """(service, dependency) -> state, for checks that are not pending."""
     open_workarounds: list[WorkaroundRow]
+    plan_workarounds: list[PlanWorkaround] = field(default_factory=list)
+    """The plan's open workarounds on the incident's services."""
 
     def check(self, service: str, dependency: str) -> CheckState:
         """The state of one check."""
@@ -139,6 +142,7 @@ def outline(row: IncidentRow, meta: IncidentMeta, shape: str, changed: Overlay) 
         restored=restored,
         checks={(s, d): st for s, d, st in changed.checks},
         open_workarounds=changed.open_workarounds,
+        plan_workarounds=meta.plan_workarounds,
     )
 
 
@@ -161,4 +165,5 @@ def outline_of(view: MemoryView) -> Outline:
         restored={t.service: t.restored for t in tasks if t.state == RESTORED and t.restored is not None},
         checks={k: c.state for k, c in view.check_rows.items() if c.state != PENDING},
         open_workarounds=view.open_workarounds(),
+        plan_workarounds=view.info.plan_workarounds,
     )

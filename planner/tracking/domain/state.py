@@ -17,6 +17,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
+from planner.tracking.domain.plan_workarounds import PlanWorkaround
+
 
 class TaskState(StrEnum):
     """Where a task's recovery is (its text is what the store, the JSON and the screen show)."""
@@ -84,10 +86,16 @@ class IncidentMeta:
     """Everyone the plan names, for role holders."""
     run_checks: str = "ask"
     """The plan's ``policy.run_checks``: ``never`` forbids running its commands (``--run``)."""
+    plan_workarounds: list[PlanWorkaround] = field(default_factory=list)
+    """The plan's open workarounds on an impacted service or dependency (by id)."""
 
     def to_json(self) -> str:
-        """Stored form."""
-        return json.dumps(asdict(self), separators=(",", ":"))
+        """Stored form (an incident without plan workarounds stores none: as before they existed)."""
+        raw = asdict(self)
+        raw["plan_workarounds"] = [w.to_raw() for w in self.plan_workarounds]
+        if not raw["plan_workarounds"]:
+            del raw["plan_workarounds"]
+        return json.dumps(raw, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, text: str) -> IncidentMeta:
@@ -106,7 +114,12 @@ class IncidentMeta:
         }
         people = {k: Person(**p) for k, p in raw["people"].items()}
         return cls(
-            raw["update_cadence"], raw["default_capacity"], teams, people, raw.get("run_checks", "ask")
+            raw["update_cadence"],
+            raw["default_capacity"],
+            teams,
+            people,
+            raw.get("run_checks", "ask"),
+            [PlanWorkaround.from_raw(w) for w in raw.get("plan_workarounds", [])],
         )
 
     def person(self, pid: str) -> Person:

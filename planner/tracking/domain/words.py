@@ -34,7 +34,20 @@ def evidence(run: ev.RunEvidence | None, observed: str | None) -> str | None:
     return observed
 
 
+def _run_or_amend_words(event: ev.RunNotApplied | ev.WorkaroundAmended) -> str:
+    if isinstance(event, ev.RunNotApplied):
+        what = f"the check of {event.dependency} for {event.service}" if event.dependency else None
+        what = what or f"{possessive(event.service)} own verify"
+        return f"ran {what}{ran(event.run)}; not applied: {event.refused}"
+    fixed = [f"expires {event.expires:%Y-%m-%d %H:%M}" if event.expires else ""]
+    fixed.append(f"reason '{event.reason_text}'" if event.reason_text else "")
+    said = ", ".join(f for f in fixed if f)
+    return f"corrected workaround {event.workaround}: {said} ({event.reason})"
+
+
 def _words(event: Event) -> str:
+    if isinstance(event, ev.RunNotApplied | ev.WorkaroundAmended):
+        return _run_or_amend_words(event)
     match event:
         case ev.IncidentStarted():
             kind = "exercise" if event.exercise else "incident"

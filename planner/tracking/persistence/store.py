@@ -209,12 +209,16 @@ class Store:
         from planner.planfile.loader import load_source  # only a void gets here: the plan models
         from planner.planfile.source import Source
         from planner.tracking.domain.opening import rebuild
+        from planner.tracking.domain.recheck import require_still_holds
 
         row = view.incident()
         text = self.plan_text(row.plan_hash)
         assert text is not None, "an incident keeps its plan"
         plan = load_source(Source(f"<plan of {row.id}>", text, "yaml")).require_valid()
-        state = rebuild(plan, self.events(row.id))  # inside the transaction: self.db is ``db``
+        journal = self.events(row.id)  # inside the transaction: self.db is ``db``
+        state = require_still_holds(
+            lambda: rebuild(plan, journal[:1]), journal
+        )  # or refuses: nothing written
         view.put_incident(state.row)
         for task in state.tasks.values():
             view.put_task(task)

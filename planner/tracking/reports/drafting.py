@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from itertools import islice
 
 from models.duration import clock
+from planner.tracking.domain.moments import moment
 from planner.tracking.domain.outline import Outline
 from planner.tracking.domain.state import DOWN, FAILED, RESTORED, RESTORING
 from planner.tracking.reports.progress import NO_ETA, Projection
@@ -41,12 +42,28 @@ def _customer_update(
             "service: "
             f"{len(restored)} of {len(outline.state)} affected components are back. "
             + (
-                f"We expect full recovery by about {projection.eta:%H:%M} UTC."
+                f"We expect full recovery by about {moment(projection.eta, now)} UTC."
                 if projection.eta
                 else "We cannot give a time for full recovery yet."
             )
         )
-    return f"{row.title}: update {now:%H:%M} UTC\n\n{body}\nNext update by {nxt:%H:%M} UTC.\n"
+    return f"{row.title}: update {now:%H:%M} UTC\n\n{body}\nNext update by {moment(nxt, now)} UTC.\n"
+
+
+def _workarounds(outline: Outline, now: datetime) -> list[str]:
+    """Every open workaround in a few words: the incident's, then the plan's own on its services;
+    one past its expiry says ``EXPIRED since 03:20``."""
+
+    def expired(expires: datetime | None) -> str:
+        return f" EXPIRED since {moment(expires, now)}" if expires is not None and expires < now else ""
+
+    return [
+        f"{w.service} without the check of {w.dependency}{expired(w.expires)}"
+        for w in outline.open_workarounds
+    ] + [
+        f"{w.service} without the check of {w.bypasses} (plan {w.id}){expired(w.expires)}"
+        for w in outline.plan_workarounds
+    ]
 
 
 def _technical_lines(
@@ -55,10 +72,13 @@ def _technical_lines(
     restoring: list[str],
     blocked: list[str],
     failing: list[tuple[str, str]],
+    *,
+    now: datetime,
 ) -> list[str]:
-    """Actions and needs for responders: who restores what since when, what waits on what."""
+    """Actions and needs for responders: who restores what since when (on ``now``'s day, or with
+    its date), what waits on what."""
     acts = [
-        f"{s} by {outline.owner[s] or '(no owner)'} since {began:%H:%M}"
+        f"{s} by {outline.owner[s] or '(no owner)'} since {moment(began, now)}"
         if (began := outline.begun.get(s))
         else s
         for s in restoring[:10]
@@ -107,7 +127,7 @@ def draft_update(outline: Outline, projection: Projection, now: datetime, audien
     if not down:
         eta = "all services are restored"
     elif projection.eta:
-        eta = f"all services back by about {projection.eta:%H:%M} UTC"
+        eta = f"all services back by about {moment(projection.eta, now)} UTC"
     else:
         eta = f"no time for all services back ({NO_ETA})"
     blocked = [s for s in restoring if outline.blockers(s)]
@@ -129,7 +149,7 @@ def draft_update(outline: Outline, projection: Projection, now: datetime, audien
         + "."
     )
     if audience == "technical":
-        lines += _technical_lines(outline, down, restoring, blocked, failing)
+        lines += _technical_lines(outline, down, restoring, blocked, failing, now=now)
     else:
         lines.append(
             f"Actions: {_count(len(restoring), 'service')} being restored by "
@@ -140,14 +160,11 @@ def draft_update(outline: Outline, projection: Projection, now: datetime, audien
                 f"Needs: {len(blocked)} restorations blocked on dependencies, {len(failing)} failed checks."
             )
     lines.append("Restored so far: " + (_names(outline, restored, 10) if restored else "none") + ".")
-    risk = f" RTO at risk: {_names(outline, projection.at_risk)}." if projection.at_risk else ""
+    risk = f" RTO missed, still down: {_names(outline, projection.late)}." if projection.late else ""
+    risk += f" RTO at risk: {_names(outline, projection.at_risk)}." if projection.at_risk else ""
     lines.append(f"ETA: {eta} (projected from the current state).{risk}")
-    open_was = outline.open_workarounds
+    open_was = _workarounds(outline, now)
     if open_was:
-        lines.append(
-            f"Workarounds in place: {len(open_was)} ("
-            + "; ".join(f"{w.service} without the check of {w.dependency}" for w in open_was[:5])
-            + ")."
-        )
-    lines.append(f"Next update by {nxt:%H:%M} UTC.")
+        lines.append(f"Workarounds in place: {len(open_was)} (" + "; ".join(open_was[:5]) + ").")
+    lines.append(f"Next update by {moment(nxt, now)} UTC.")
     return "\n".join(lines) + "\n"

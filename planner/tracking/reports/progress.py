@@ -3,7 +3,7 @@ at risk) and when the next stakeholder update is due."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from models.common import CRITICALITY_RANK
@@ -29,9 +29,13 @@ class Projection:
     """When the last one is projected to be restored (now when all are; None past the year
     9999, where restore times of years each can take a long chain)."""
     at_risk: list[str]
-    """Tasks not restored that are projected to finish after their RTO (wave order)."""
+    """Tasks not restored and not late yet that are projected to finish after their RTO (wave
+    order)."""
     missed: list[str]
-    """Tasks restored after their RTO (wave order)."""
+    """Tasks whose RTO passed before they were restored: restored after it, or still not
+    restored and past it (wave order)."""
+    late: list[str] = field(default_factory=list)
+    """The tasks of :attr:`missed` still not restored (wave order)."""
 
     def finish(self, service: str) -> datetime | None:
         """When ``service`` is projected to be restored (None if it is, or past the year 9999)."""
@@ -64,14 +68,17 @@ def project(outline: Outline, now: datetime) -> Projection:
     for s in outline.begun:
         keys[s] = (float("-inf"), *keys[s][1:])
     _, _, finish = list_schedule(problem, keys)
-    at_risk = [s for s in order if (r := rto[s]) is not None and finish[s] > r]
-    missed = [
+    late = [s for s in order if (r := rto[s]) is not None and r < 0]
+    at_risk = [s for s in order if (r := rto[s]) is not None and 0 <= r < finish[s]]
+    overdue = {
         s
         for s, done in outline.restored.items()
         if (r := outline.rto[s]) is not None and done > started + timedelta(seconds=r)
-    ]
+    }
+    overdue.update(late)
+    missed = [s for s in state if s in overdue]
     eta = later(now, max(finish.values(), default=0))
-    return Projection(now, finish, eta, at_risk, missed)
+    return Projection(now, finish, eta, at_risk, missed, late)
 
 
 def next_update_due(row: IncidentRow, cadence: int) -> datetime:

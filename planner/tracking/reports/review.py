@@ -71,6 +71,9 @@ class Review:
     gaps: list[tuple[datetime, datetime]]
     """Intervals between stakeholder updates longer than the cadence."""
     questions: list[tuple[str, list[str]]] = field(default_factory=list)
+    now: datetime | None = None
+    """When the review is drawn: a workaround still open past its expiry then is EXPIRED (None:
+    nothing is said of expiry)."""
 
     @property
     def started(self) -> IncidentStarted:
@@ -80,8 +83,8 @@ class Review:
         return first
 
 
-def review(state: MemoryView, journal: Sequence[Event]) -> Review:
-    """Measure an incident from its journal."""
+def review(state: MemoryView, journal: Sequence[Event], now: datetime | None = None) -> Review:
+    """Measure an incident from its journal (``now``: when the review is drawn)."""
     events = sorted(journal, key=lambda e: (e.at, e.seq))
     started = state.row.rto_clock  # downtime and RTOs run from the detection when recorded
     failed = set(events[0].failed) if isinstance(events[0], IncidentStarted) else set()
@@ -128,7 +131,7 @@ def review(state: MemoryView, journal: Sequence[Event]) -> Review:
                 )
         outcomes.append(outcome)
     gaps = _update_gaps(state, events)
-    result = Review(state, list(journal), outcomes, gaps)
+    result = Review(state, list(journal), outcomes, gaps, now=now)
     result.questions = _questions(result)
     return result
 

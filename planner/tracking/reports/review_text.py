@@ -97,6 +97,14 @@ def _downtime(r: Review) -> list[str]:
     return lines
 
 
+def _expired(r: Review, bypass: Bypassed) -> bool:
+    """Whether ``bypass``'s workaround is still open and past its expiry when the review is drawn."""
+    wa = r.state.wa_rows.get(bypass.workaround)
+    expires = wa.expires if wa is not None else bypass.expires
+    removed = wa is not None and wa.removed is not None
+    return not removed and r.now is not None and expires is not None and expires < r.now
+
+
 def _bypasses(r: Review) -> list[str]:
     """Every bypass of the incident and whether its workaround is still open."""
     lines = ["", "## Bypasses and workarounds", ""]
@@ -106,6 +114,8 @@ def _bypasses(r: Review) -> list[str]:
         status = "**still open**"
         if wa is not None and wa.removed is not None:
             status = f"removed {wa.removed:%Y-%m-%d %H:%M} by {md.text(wa.removed_by or '')}"
+        elif _expired(r, e):
+            status = f"**still open, EXPIRED {(wa.expires if wa else e.expires):%Y-%m-%d %H:%M}**"
         lines.append(
             f"- {md.text(e.workaround)}: {md.text(e.service)} ran without the check of "
             f"{md.text(e.dependency)}: {md.text(e.reason)} (by {md.text(e.actor)} at "
@@ -182,6 +192,7 @@ def review_json(r: Review) -> dict[str, Any]:  # long: one JSON document, key by
                 "removed": (
                     w.removed.isoformat() if (w := r.state.wa_rows.get(e.workaround)) and w.removed else None
                 ),
+                "expired": _expired(r, e),
             }
             for e in r.journal
             if isinstance(e, Bypassed)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from models.duration import clock
 from planner import markdown
 from planner.style import Style, plain, visible
+from planner.tracking.domain.moments import moment
 from planner.tracking.domain.state import (
     BYPASSED,
     CONFIRMED,
@@ -41,6 +42,42 @@ def rto_left(state: MemoryView, task: TaskRow, now: datetime) -> timedelta | Non
     deadline = state.row.rto_clock + timedelta(seconds=task.rto)
     end = task.restored if task.state == RESTORED and task.restored else now
     return deadline - end
+
+
+def rto_cell(state: MemoryView, task: TaskRow, now: datetime) -> str:
+    """The RTO column of a task: the time left (``25m``); ``LATE 30m`` when it is past its RTO
+    and not restored; ``missed 15m`` when it was restored that much after it; ``-`` without one."""
+    left = rto_left(state, task, now)
+    if left is None:
+        return "-"
+    if left >= timedelta(0):
+        return clock(left)
+    return f"{'missed' if task.state == RESTORED else 'LATE'} {clock(-left)}"
+
+
+def rto_status(state: MemoryView, task: TaskRow, projection: Projection, now: datetime) -> str | None:
+    """``late`` (past its RTO, not restored), ``missed`` (restored after it), ``at risk``
+    (projected to miss it), ``met`` (restored within it), ``on track``; None without an RTO."""
+    left = rto_left(state, task, now)
+    if left is None:
+        return None
+    if task.service in projection.late:
+        return "late"
+    if task.service in projection.missed:
+        return "missed"
+    if task.service in projection.at_risk:
+        return "at risk"
+    return "met" if task.state == RESTORED else "on track"
+
+
+def rto_summary(projection: Projection) -> str | None:
+    """``RTO missed: 3 (2 still down: late), at risk: 1``; ``RTO at risk: 2`` when none was
+    missed; None when every RTO is on track."""
+    risk, missed, late = len(projection.at_risk), len(projection.missed), len(projection.late)
+    if not missed:
+        return f"RTO at risk: {risk}" if risk else None
+    down = f" ({late} still down: late)" if late else ""
+    return f"RTO missed: {missed}{down}, at risk: {risk}"
 
 
 def blocked_by(state: MemoryView, service: str, shown: int = 3) -> str:
@@ -91,15 +128,20 @@ def header_lines(state: MemoryView, projection: Projection, now: datetime, style
         lines.append(f"resolved {row.resolved:%Y-%m-%d %H:%M} UTC after {clock(row.resolved - row.started)}")
     else:
         lines.append(f"started {row.started:%Y-%m-%d %H:%M} UTC, {clock(now - row.started)} ago")
+    if row.detected is not None and row.detected < row.started:  # the RTOs and MTTD run from it
+        lines.append(
+            f"detected {row.detected:%Y-%m-%d %H:%M} UTC, {clock(row.started - row.detected)} before it was "
+            "declared (RTOs run from the detection)"
+        )
     lines.append(
         f"progress: {counts[RESTORED]}/{total} restored, {counts[RESTORING]} restoring, {counts[DOWN]} down"
     )
     if row.state == "open":
         due = next_update_due(state.row, state.info.update_cadence)
-        text = f"next stakeholder update due {due:%H:%M} UTC (in {clock(due - now)})"
+        text = f"next stakeholder update due {moment(due, now)} UTC (in {clock(due - now)})"
         if due < now:
             text = style(
-                f"stakeholder update OVERDUE by {clock(now - due)} (was due {due:%H:%M} UTC)", "bold"
+                f"stakeholder update OVERDUE by {clock(now - due)} (was due {moment(due, now)} UTC)", "bold"
             )
         lines.append(text)
         if counts[RESTORED] == total:
@@ -107,18 +149,13 @@ def header_lines(state: MemoryView, projection: Projection, now: datetime, style
         else:
             eta = projection.eta
             lines.append(
-                f"projected finish {eta:%H:%M} UTC (in {clock(eta - now)})"
+                f"projected finish {moment(eta, now)} UTC (in {clock(eta - now)})"
                 if eta
                 else f"projected finish: past the year 9999 ({NO_ETA})"
             )
-    risk = len(projection.at_risk)
-    if risk or projection.missed:
-        lines.append(
-            style(
-                f"RTO at risk: {risk}" + (f", missed: {len(projection.missed)}" if projection.missed else ""),
-                "error",
-            )
-        )
+    rto = rto_summary(projection)
+    if rto:
+        lines.append(style(rto, "error"))
     roles = ", ".join(f"{name}: {state.info.person(pid).name}" for name, pid in sorted(row.roles.items()))
     lines.append(f"roles: {roles or 'none assigned'}")
     return lines
@@ -128,18 +165,19 @@ def task_lines(state: MemoryView, now: datetime, style: Style = plain) -> list[s
     """The task table in wave order."""
     width = max((len(s) for s in state.tasks), default=7)
     width = min(max(width, 7), 40)
+    cells = {s: rto_cell(state, task, now) for s, task in state.tasks.items()}
+    rto_w = max(9, *map(len, cells.values()))
     out = [
-        f"{'wave':>4}  {'service':<{width}}  {'owner':<14} {'state':<9} {'checks':<7} {'RTO left':>9}  "
+        f"{'wave':>4}  {'service':<{width}}  {'owner':<14} {'state':<9} {'checks':<7} {'RTO left':>{rto_w}}  "
         "blocked by"
     ]
     for task in state.tasks.values():
         left = rto_left(state, task, now)
-        rto = "-" if left is None else clock(left)
-        word = state_word(task)
+        word, rto = state_word(task), cells[task.service]
         ready = state.ready(task.service) and task.state != RESTORED
         line = (
             f"{task.wave:>4}  {task.service[:width]:<{width}}  {(task.owner or '(none)')[:14]:<14} {word:<9} "
-            f"{checks_summary(state, task.service):<7} {rto:>9}  {next_step(state, task)}"
+            f"{checks_summary(state, task.service):<7} {rto:>{rto_w}}  {next_step(state, task)}"
         )
         if left is not None and left < timedelta(0) and task.state != RESTORED:
             line = style(line, "error")
@@ -166,23 +204,38 @@ def workaround_lines(state: MemoryView, now: datetime) -> list[str]:
     """Open workarounds of the incident."""
     out = []
     for w in state.open_workarounds():
-        expiry = ""
-        if w.expires:
-            expiry = (
-                f", EXPIRED {w.expires:%Y-%m-%d %H:%M}"
-                if w.expires < now
-                else f", expires {w.expires:%Y-%m-%d %H:%M}"
-            )
+        expiry = expiry_words(w.expires, now)
         out.append(
             f"{w.id}: {w.service} runs without the check of {w.dependency}: {w.reason} "
-            f"(by {w.actor} at {w.applied:%H:%M}, owner {w.owner or 'none'}{expiry})"
+            f"(by {w.actor} at {moment(w.applied, now)}, owner {w.owner or 'none'}{expiry})"
         )
     return out
 
 
-def journal_line(event: Event) -> str:
-    """``#12 03:10 alice: began restoring db-primary``."""
-    return f"#{event.seq} {event.at:%H:%M} {event.actor}: {describe(event)}"
+def expiry_words(expires: datetime | None, now: datetime) -> str:
+    """``, EXPIRED 2026-11-28 03:20`` or ``, expires ...``; nothing without an expiry."""
+    if expires is None:
+        return ""
+    return f", {'EXPIRED' if expires < now else 'expires'} {expires:%Y-%m-%d %H:%M}"
+
+
+def plan_workaround_lines(state: MemoryView, now: datetime) -> list[str]:
+    """The plan's own open workarounds on the incident's services (in place before it began):
+    one untrusted line each (the plan's words are escaped)."""
+    return [
+        visible(
+            f"{w.id}: {w.service} runs without the check of {w.bypasses}: {w.description} (since "
+            f"{w.applied:%Y-%m-%d %H:%M}, owner {w.owner or 'none'}{expiry_words(w.expires, now)})"
+        )
+        for w in state.info.plan_workarounds
+    ]
+
+
+def journal_line(event: Event, today: datetime | None = None) -> str:
+    """``#12 03:10 alice: began restoring db-primary`` (with the date when ``today`` is given and
+    the event was on another day)."""
+    at = f"{event.at:%H:%M}" if today is None else moment(event.at, today)
+    return f"#{event.seq} {at} {event.actor}: {describe(event)}"
 
 
 def status_text(
@@ -197,7 +250,11 @@ def status_text(
     was = workaround_lines(state, now)
     if was:
         lines += ["", style(f"Open workarounds ({len(was)}):", "warning"), *(f"  {w}" for w in was)]
-    lines += ["", "Latest events:", *(f"  {journal_line(e)}" for e in reversed(journal[-10:]))]
+    planned = plan_workaround_lines(state, now)
+    if planned:
+        head = f"Open workarounds from the plan, on services of this incident ({len(planned)}):"
+        lines += ["", style(head, "warning"), *(f"  {w}" for w in planned)]
+    lines += ["", "Latest events:", *(f"  {journal_line(e, now)}" for e in reversed(journal[-10:]))]
     return "\n".join(lines) + "\n"
 
 
@@ -212,10 +269,9 @@ def status_markdown(
         "|---|---|---|---|---|---|---|",
     ]
     for task in state.tasks.values():
-        left = rto_left(state, task, now)
         lines.append(
             f"| {task.wave} | {task.service} | {task.owner or '(none)'} | {state_word(task)} | "
-            f"{checks_summary(state, task.service)} | {'-' if left is None else clock(left)} | "
+            f"{checks_summary(state, task.service)} | {rto_cell(state, task, now)} | "
             f"{', '.join(state.blockers(task.service)) or ('ready' if state.ready(task.service) else '')} |"
         )
     seen = evidence_lines(state)
@@ -224,7 +280,10 @@ def status_markdown(
     was = workaround_lines(state, now)
     if was:
         lines += ["", "## Open workarounds", "", *(f"- {w}" for w in was)]
-    lines += ["", "## Journal", "", *(f"- {journal_line(e)}" for e in journal)]
+    planned = plan_workaround_lines(state, now)
+    if planned:
+        lines += ["", "## Open workarounds from the plan", "", *(f"- {markdown.text(w)}" for w in planned)]
+    lines += ["", "## Journal", "", *(f"- {journal_line(e, now)}" for e in journal)]
     return "\n".join(lines) + "\n"
 
 
@@ -261,6 +320,7 @@ def status_json(
                 "check_evidence": {c.dependency: c.observed for c in checks if c.observed},
                 "rto_minutes": None if task.rto is None else task.rto / 60,
                 "rto_left_minutes": None if left is None else left.total_seconds() / 60,
+                "rto_status": rto_status(state, task, projection, now),
                 "projected_finish": (f.isoformat() if (f := projection.finish(task.service)) else None),
                 "restored": task.restored.isoformat() if task.restored else None,
             }
@@ -283,6 +343,7 @@ def status_json(
         "projected_finish": projection.eta.isoformat() if projection.eta else None,
         "rto_at_risk": projection.at_risk,
         "rto_missed": projection.missed,
+        "rto_late": projection.late,
         "services": services,
         "workarounds": [
             {
@@ -295,8 +356,22 @@ def status_json(
                 "expires": w.expires.isoformat() if w.expires else None,
                 "owner": w.owner,
                 "removed": w.removed.isoformat() if w.removed else None,
+                "expired": w.removed is None and w.expires is not None and w.expires < now,
             }
             for w in state.workarounds()
+        ],
+        "plan_workarounds": [
+            {
+                "id": w.id,
+                "service": w.service,
+                "bypasses": w.bypasses,
+                "description": w.description,
+                "owner": w.owner,
+                "applied": w.applied.isoformat(),
+                "expires": w.expires.isoformat() if w.expires else None,
+                "expired": w.expires is not None and w.expires < now,
+            }
+            for w in state.info.plan_workarounds
         ],
         "journal": [event_json(e) for e in journal],
     }

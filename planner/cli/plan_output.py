@@ -13,22 +13,44 @@ from models.duration import json_minutes as minutes
 from planner.style import Style, plain
 
 if TYPE_CHECKING:  # the tracking commands use the styles without the planning modules
+    from planner.engine.impact import Impact
     from planner.engine.planning import Ordering, Planning
     from planner.engine.rto import RtoMiss
 
 # --- impact ------------------------------------------------------------------------------
 
 
+JSON_PATH_LIMIT = 32
+"""``impact --format json``: a chain longer than this is given as its last 32 services (the
+chains of a deep graph together grow with the square of its depth: 440 MB for a chain of 10,000
+services); ``parent`` has the whole of every chain, one link per service."""
+TEXT_PATH_LIMIT = 8
+"""``impact`` text: a chain longer than this shows its failed service, how many are between,
+and the last five."""
+
+
 def impact_json(p: Ordering) -> dict[str, Any]:
-    """``planner impact --format json``."""
+    """``planner impact --format json``; ``paths`` are bounded (see :data:`JSON_PATH_LIMIT`)."""
     impact = p.impact
     return {
         "failed": list(impact.selection.failed),
         "impacted": list(impact.impacted),
         "degraded": list(impact.degraded),
         "critical": list(impact.critical),
-        "paths": {s: list(impact.path(s)) for s in impact.impacted},
+        "paths": {s: list(impact.path(s, last=JSON_PATH_LIMIT)) for s in impact.impacted},
+        "path_limit": JSON_PATH_LIMIT,
+        "paths_cut": sum(1 for s in impact.impacted if impact.length(s) > JSON_PATH_LIMIT),
+        "parent": {s: impact.parent[s] for s in impact.impacted},
     }
+
+
+def _chain(impact: Impact, service: str) -> str:
+    """The chain to ``service`` as text, its middle left out past :data:`TEXT_PATH_LIMIT`."""
+    length = impact.length(service)
+    if length <= TEXT_PATH_LIMIT:
+        return " -> ".join(impact.path(service))
+    tail = impact.path(service, last=5)
+    return f"{impact.source(service)} -> … {length - 6:,} more … -> {' -> '.join(tail)}"
 
 
 def render_impact(p: Ordering, style: Style = plain) -> str:
@@ -46,11 +68,10 @@ def render_impact(p: Ordering, style: Style = plain) -> str:
     width = max((len(s) for s in impact.impacted), default=10)
     for s in sorted(impact.impacted, key=lambda s: (g.rank[s], s)):
         svc = g.services[s]
-        chain = " -> ".join(impact.path(s))
         crit = svc.criticality.value
         lines.append(
             f"  {style(f'{crit:<8}', 'error' if crit == 'critical' else 'warning')}  {s:<{width}}  "
-            f"{svc.owner or 'NO OWNER':<14}  {chain}"
+            f"{svc.owner or 'NO OWNER':<14}  {_chain(impact, s)}"
         )
     if impact.degraded:
         lines += ["", "Degraded (running without a soft dependency that is down):"]

@@ -1,14 +1,18 @@
-"""Finding what matters on the recovery screen: the ``/`` filter, the quick filters (ready, late,
-at risk, one team, restored rows hidden), the sort, jumps to the next ready or late row, the
-detail and journal panes full-screen, and the key bar that follows the focus. The keys are bound
-in :class:`~planner.tui.recovery.RecoveryScreen`."""
+"""Finding what matters on the recovery screen, keys beside their handlers: the ``/`` filter, the
+quick filters (ready, late, at risk, one team, restored rows hidden), the sort, jumps to the next
+ready or late row, the detail and journal panes full-screen, and the key bar that follows the
+focus. The :class:`Finder` holds the task table, the side panes, the filter line and the key bar
+(the recovery screen lays them out inside it)."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
 from textual.widgets import Input, Label
 
 from planner.tui import safe
-from planner.tui.runs import RunningScreen
+from planner.tui.desk import Part
 from planner.tui.table import QUICK, SORTS, RowFilter, TaskTable
 from planner.tui.widgets import KeyBar
 
@@ -39,19 +43,43 @@ PANE_KEYS = [("Esc", "back to the table"), ("up/down", "scroll"), ("d/l", "detai
 """The key bar while the detail or journal pane fills the screen."""
 
 
-class FindingScreen(RunningScreen):
+class Finder(Part):
     """Which rows the table shows, in what order, and which pane has the screen."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "slash", "filter", "Filter", key_display="/", tooltip="Filter by text, team:ID or state:NAME"
+        ),
+        Binding("1", "quick('all')", "All rows", tooltip="Quick filter off: every row"),
+        Binding("2", "quick('ready')", "Ready only", tooltip="Only the rows that can be finished now"),
+        Binding("3", "quick('late')", "Late only", tooltip="Only the rows past their RTO"),
+        Binding("4", "quick('risk')", "Late or at risk", tooltip="Past their RTO, or projected to miss it"),
+        Binding("t", "team", "This team only", tooltip="Only the selected service's owner team (again: all)"),
+        Binding("H", "hide_restored", "Hide restored", tooltip="Hide or show the restored rows"),
+        Binding("s", "sort", "Sort", tooltip="Sort by wave, by RTO left (nearest first), by team"),
+        Binding("right_square_bracket", "jump('ready', 1)", "Next ready", key_display="]"),
+        Binding("left_square_bracket", "jump('ready', -1)", "Previous ready", key_display="["),
+        Binding("right_curly_bracket", "jump('urgent', 1)", "Next late/at risk", key_display="}"),
+        Binding("left_curly_bracket", "jump('urgent', -1)", "Previous late/at risk", key_display="{"),
+        Binding("d", "full('detail')", "Detail", tooltip="The selected service full-screen (again: back)"),
+        Binding(
+            "l", "full('journal')", "Journal", tooltip="The journal full-screen, to scroll back (again: back)"
+        ),
+        Binding(
+            "escape", "escape", "Back", show=False, tooltip="Clear the filter, or leave a full-screen pane"
+        ),
+    ]
 
     def _on_screen(self) -> bool:
         """False while the app is shutting down (timers and workers may still call back)."""
         return self.app.is_running and self.is_attached
 
-    def _show_shown(self) -> None:
+    def show_status(self) -> None:
         """The status beside the filter box: how many rows show, the sort, the quick filters."""
         table = self.query_one(TaskTable)
         parts = []
         if table.filter.active:
-            parts.append(f"{len(table.rows)} of {len(self.state.tasks)} shown")
+            parts.append(f"{len(table.rows)} of {len(self.desk.state.tasks)} shown")
             if table.filter.quick != "all":
                 parts.append(QUICK[table.filter.quick])
             if table.filter.team is not None:
@@ -69,8 +97,8 @@ class FindingScreen(RunningScreen):
         self.query_one("#filter", Input).focus()
 
     def _refilter(self) -> None:
-        self.query_one(TaskTable).show(self.state)
-        self._show_shown()
+        self.query_one(TaskTable).show(self.desk.state)
+        self.show_status()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "filter":
@@ -92,10 +120,10 @@ class FindingScreen(RunningScreen):
         if table.filter.team is not None:
             table.filter.team = None
         else:
-            service = self.need_service()
+            service = self.desk.need_service()
             if service is None:
                 return
-            owner = self.state.tasks[service].owner
+            owner = self.desk.state.tasks[service].owner
             if owner is None:
                 self.notify(f"{service} has no owner team.", severity="warning")
                 return

@@ -4,9 +4,9 @@ plan file."""
 from __future__ import annotations
 
 from planner.audit.context import AuditContext
-from planner.audit.findings import SEVERITY_ORDER, Finding, ReadinessAnswer
+from planner.audit.findings import SEVERITY_ORDER, Finding, ReadinessAnswer, Severity
 from planner.audit.readiness import coverage, readiness
-from planner.audit.rules import RULES, Rule
+from planner.audit.registry import RUN_RULES, Rule
 from planner.planfile.loader import LoadedPlan, list_lengths
 
 
@@ -14,7 +14,7 @@ def whole(
     ctx: AuditContext, reviews: tuple[int, int] | None
 ) -> tuple[list[Finding], list[ReadinessAnswer], dict[str, tuple[int, int]]]:
     """Every rule, the checklist and coverage, in this process."""
-    return located_findings(ctx, list(RULES.values())), readiness(ctx, reviews), coverage(ctx)
+    return located_findings(ctx, list(RUN_RULES)), readiness(ctx, reviews), coverage(ctx)
 
 
 def run_rules(ctx: AuditContext, rules: list[Rule]) -> list[Finding]:
@@ -23,10 +23,11 @@ def run_rules(ctx: AuditContext, rules: list[Rule]) -> list[Finding]:
     findings: list[Finding] = []
     for rule in rules:
         setting = overrides.get(rule.id, rule.severity)
-        if setting == "off":
+        if setting == "off" or rule.check is None:
             continue
+        severity = Severity(setting)
         for finding in rule.check(ctx):
-            finding.severity = setting
+            finding.severity = severity
             findings.append(finding)
     return findings
 

@@ -1,0 +1,47 @@
+"""Recording an action of ``planner incident``: open the store, refuse an unknown incident, run
+the action through the store's guarded transaction, print the journal lines it wrote."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
+
+from planner.cli.incident_options import open_store
+from planner.cli.streams import say
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from models.events import Event
+    from planner.tracking.domain.actions import Action
+    from planner.tracking.domain.state import View
+    from planner.tracking.persistence.store import Store
+
+T = TypeVar("T")
+
+
+def with_incident(store_path: str | None, incident: str, use: Callable[[Store], T]) -> T:
+    """Open the store, refuse an unknown incident (naming the closest id), run ``use``, close."""
+    with open_store(store_path) as store:
+        store.require(incident)
+        return use(store)
+
+
+def act(store_path: str | None, incident: str, action: Action, who: str, when: datetime) -> list[Event]:
+    """Record ``action`` by ``who`` at ``when`` through the store's guarded transaction."""
+    return with_incident(
+        store_path, incident, lambda store: store.act(incident, _deciding(action, who, when))
+    )
+
+
+def _deciding(action: Action, who: str, when: datetime) -> Callable[[View], list[Event]]:
+    """The store's decide callback for ``action`` by ``who`` at ``when``."""
+    return lambda view: action.decide(view, who, when)
+
+
+def done(events: list[Event]) -> int:
+    from planner.tracking.domain.words import describe
+
+    for event in events:
+        say(f"{event.incident} #{event.seq} {event.at:%H:%M} {event.actor}: {describe(event)}")
+    return 0
