@@ -1,6 +1,6 @@
 """The plan file: services, their dependencies, owners, RTOs and everything an audit checks.
 
-One model per noun of the plan format (SPEC section 3). Every field carries a docstring, which
+One model per noun of the plan format (docs/design/plan-format.md). Every field carries a docstring, which
 becomes its description in ``planner schema``.
 """
 
@@ -38,7 +38,7 @@ RULE_IDS: tuple[str, ...] = (
     "single-point-of-failure",
     "check-fails",
 )
-"""Every audit rule id (SPEC section 5), in the order the spec lists them: the ids ``policy.rules``
+"""Every audit rule id (docs/design/rules.md), in the order that page lists them: the ids ``policy.rules``
 may name. ``planner/audit/registry.py`` describes each; a test keeps the two lists the same."""
 
 RuleSetting = Literal["error", "warning", "info", "off"]

@@ -28,7 +28,7 @@ class Suggester:
     """
 
     def __init__(self, choices: Collection[str]) -> None:
-        self._ordered = sorted(choices)
+        self._ordered = sorted(set(choices))  # one of each: an excluded twin must not hide the rest
         self._members = set(self._ordered)
         self._folded = {c.casefold(): c for c in reversed(self._ordered)}
         self._groups: dict[str, list[str]] | None = None

@@ -12,6 +12,7 @@ resident size of any one run (the alias bombs' is printed apart).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -281,7 +282,7 @@ def _ended(python: str, argv: list[str], work: Path, **how: Any) -> tuple[str, i
     return f"exit {proc.returncode}", peak, proc.stdout, err
 
 
-def _os_fault_cases(work: Path) -> list[tuple[str, list[str], dict[str, Any]]]:
+def _os_fault_cases(python: str, work: Path) -> list[tuple[str, list[str], dict[str, Any]]]:
     """Every path the CLI takes (plan, -o, --store, --merge, import inputs, standard streams),
     each given each OS fault: missing, a name over 255 bytes, a path over 4096, a symbolic link
     loop, a directory, a FIFO, a device, a hard link to the plan, a full disk, a closed stream."""
@@ -297,6 +298,8 @@ def _os_fault_cases(work: Path) -> list[tuple[str, list[str], dict[str, Any]]]:
     if not (work / "hardlink.yaml").exists():
         os.link(plan, work / "hardlink.yaml")
     (work / "adir").mkdir(exist_ok=True)
+    start = [python, "-m", "planner", "incident", "start", str(plan), "--store", str(work / "source.db")]
+    subprocess.run(start, capture_output=True, cwd=work, timeout=SECONDS, check=False)  # for copy-to
     faults = {
         "missing": str(work / "no" / "such" / "dir" / "x"),
         "long-name": "x" * 300,
@@ -322,6 +325,10 @@ def _os_fault_cases(work: Path) -> list[tuple[str, list[str], dict[str, Any]]]:
         "store-start": lambda f: ["incident", "start", str(plan), "--store", f],
         "audit-store": lambda f: ["audit", str(plan), "--store", f],
         "kpi-store": lambda f: ["kpi", "--store", f],
+        "report-store": lambda f: ["report", "INC-1", "--store", f],
+        "status-store": lambda f: ["incident", "status", "INC-1", "--store", f],
+        "copy-from": lambda f: ["store", "copy", f, str(work / "copy.db")],
+        "copy-to": lambda f: ["store", "copy", str(work / "source.db"), f],
     }
     expect: dict[str, dict[str, Any]] = {
         "hardlink": {"refused": True},  # -o the plan under another name: never overwritten
@@ -503,10 +510,157 @@ def output_census(python: str, *, big: bool) -> None:
     """The classes of the output and OS-fault issues (``--big``: the deep and wide plans too,
     some minutes)."""
     work = Path(tempfile.mkdtemp(prefix="census-output-"))
-    _census(python, "OS errors on every path the CLI takes", _os_fault_cases(work), work)
+    _census(python, "OS errors on every path the CLI takes", _os_fault_cases(python, work), work)
     _census(python, "Output: bidi text, encodings, option values", _output_cases(work), work)
     if big:
         _census(python, "Deep and wide plans", _big_cases(work), work)
+
+
+# --- signals at random moments of every long command (issue 25 item 13) ---
+
+SIGNALS = ("TERM", "HUP", "INT", "KILL")
+
+
+SIGNAL_ROUNDS = 2
+"""Random moments per command and signal."""
+
+
+_SLOW_CHECKS = """version: 1
+name: slow checks
+services:
+  - id: base
+    verify: "sleep 30"
+  - id: app
+    verify: "sleep 30 && true"
+    depends_on: [{service: base, check: "sleep 30"}]
+"""
+
+
+def _signal_commands(python: str, work: Path) -> list[tuple[str, list[str], float]]:
+    """The long commands: a name, the planner's arguments, and the window (seconds) the signal
+    falls in. Their inputs are made in ``work``."""
+    big = work / "signals-20000.yaml"
+    subprocess.run(
+        [python, "-m", "benchmarks.generate", "20000", str(big)], cwd=ROOT, check=True, capture_output=True
+    )
+    slow = work / "slow-checks.yaml"
+    slow.write_text(_SLOW_CHECKS, encoding="utf-8")
+    store = work / "signals.db"
+    started = subprocess.run(
+        [python, "-m", "planner", "incident", "start", str(slow), "--store", str(store)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tempfile.gettempdir(),
+    )
+    incident = started.stdout.split()[-1]
+    begin = ["incident", "begin", incident, "base", "--store", str(store)]
+    subprocess.run(
+        [python, "-m", "planner", *begin], capture_output=True, check=True, cwd=tempfile.gettempdir()
+    )
+    enterprise = str(ROOT / "examples" / "enterprise.yaml")
+    return [
+        ("audit (forks above 10,000 services)", ["audit", str(big), "--as-of", "2026-11-28"], 8.0),
+        ("schedule", ["schedule", str(big), "--format", "json"], 6.0),
+        ("incident start", ["incident", "start", str(big), "--store", str(work / "big.db")], 8.0),
+        (
+            "export svg (Graphviz)",
+            ["export", enterprise, "--format", "svg", "-o", str(work / "e.svg"), "--force"],
+            2.0,
+        ),
+        ("audit --run-checks", ["audit", str(slow), "--run-checks", "--as-of", "2026-11-28"], 3.0),
+        (
+            "incident verify --run",
+            ["incident", "verify", incident, "base", "--run", "--store", str(store)],
+            3.0,
+        ),
+    ]
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every living process started by ``pid`` (its children, theirs, ...), read from /proc."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text(encoding="ascii", errors="replace")
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found, todo = set(), [pid]
+    while todo:
+        parent = todo.pop()
+        kids = [p for p, pp in parents.items() if pp == parent and p not in found]
+        found.update(kids)
+        todo += kids
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def _signal_once(python: str, args: list[str], sig: str, delay: float) -> str:
+    """Run ``planner ARGS``, send ``sig`` after ``delay`` seconds; how it ended."""
+    import signal as signals
+    import time
+
+    proc = subprocess.Popen(
+        [python, "-m", "planner", *args],
+        cwd=tempfile.gettempdir(),  # not ROOT: `-m planner` would import this checkout's planner
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+    )
+    end = time.monotonic() + delay
+    started: set[int] = set()
+    while time.monotonic() < end and proc.poll() is None:
+        started |= _descendants(proc.pid)
+        time.sleep(0.05)
+    if proc.poll() is not None:
+        return "finished before the signal"
+    started |= _descendants(proc.pid)
+    proc.send_signal(getattr(signals, f"SIG{sig}"))
+    try:
+        code = proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        return "did not end within 60 s of the signal"
+    time.sleep(5)
+    left = sorted(p for p in started if _alive(p))
+    for pid in left:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signals.SIGKILL)
+    if left:
+        return f"LEFT {len(left)} process(es) behind (exit {code})"
+    return "ended, nothing left behind"
+
+
+def signal_census(python: str, work: Path, rounds: int = SIGNAL_ROUNDS, seed: int = 25) -> list[str]:
+    """Every long command, each signal, ``rounds`` random moments: a line per outcome and the
+    runs that left a process behind or did not end."""
+    import random
+
+    rng = random.Random(seed)
+    counts: Counter[str] = Counter()
+    bad = []
+    for name, args, window in _signal_commands(python, work):
+        for sig in SIGNALS:
+            for _ in range(rounds):
+                delay = rng.uniform(0.2, window)
+                outcome = _signal_once(python, args, sig, delay)
+                counts[outcome.split(" (")[0]] += 1
+                if outcome.startswith(("LEFT", "did not")):
+                    bad.append(f"  {name}, SIG{sig} after {delay:.1f} s: {outcome}")
+    lines = [f"signals at random moments ({sum(counts.values())} runs, seed {seed}):"]
+    lines += [f"  {outcome}: {n}" for outcome, n in sorted(counts.items())]
+    lines.append("left behind or hung:" if bad else "left behind or hung: none")
+    return lines + bad
 
 
 def main() -> None:
@@ -532,6 +686,7 @@ def main() -> None:
     bad = compose_and_check_output(python, work)
     print(f"compose and check-output classes: {bad} crashed, hung, leaked or passed unclean")
     output_census(python, big="--big" in sys.argv)
+    print("\n".join(signal_census(python, work)))
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""``planner audit``: every rule of SPEC section 5, the readiness checklist and coverage."""
+"""``planner audit``: every rule of docs/design/rules.md, the readiness checklist and coverage."""
 
 from __future__ import annotations
 

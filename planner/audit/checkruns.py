@@ -16,7 +16,7 @@ from planner.audit.registry import BY_ID
 from planner.audit.rule_runner import locate
 from planner.engine.planning import plan_order
 from planner.planfile.loader import LoadedPlan
-from planner.running import DEFAULT_TIMEOUT, RunRefusedError, allowed, plan_of, run
+from planner.running import DEFAULT_TIMEOUT, RunRefusedError, allowed, kill_running, plan_of, run
 
 RULE = BY_ID["check-fails"]
 """The audit rule of a command that failed when run."""
@@ -96,26 +96,31 @@ def run_checks(
             return command, evidence
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        for step in steps:
-            for command, evidence in pool.map(one, step):
-                done += 1
-                if progress is not None:
-                    progress(command, evidence, done, total)
-                if evidence.passed or setting == "off":
-                    continue
-                said = f"{command} fails now: `{command.text}`: {evidence.summary()}"
-                if evidence.last_line():
-                    said += f"; last output: {evidence.last_line()[:200]}"
-                findings.append(
-                    Finding(
-                        rule=RULE.id,
-                        severity=Severity(setting),
-                        message=said + ". Fix the check or what it checks before the exercise.",
-                        service=command.service,
-                        dependency=command.dependency,
-                        path=command.path,
+        try:
+            for step in steps:
+                for command, evidence in pool.map(one, step):
+                    done += 1
+                    if progress is not None:
+                        progress(command, evidence, done, total)
+                    if evidence.passed or setting == "off":
+                        continue
+                    said = f"{command} fails now: `{command.text}`: {evidence.summary()}"
+                    if evidence.last_line():
+                        said += f"; last output: {evidence.last_line()[:200]}"
+                    findings.append(
+                        Finding(
+                            rule=RULE.id,
+                            severity=Severity(setting),
+                            message=said + ". Fix the check or what it checks before the exercise.",
+                            service=command.service,
+                            dependency=command.dependency,
+                            path=command.path,
+                        )
                     )
-                )
+        except BaseException:  # Ctrl-C: the commands running go now, not at their timeout
+            pool.shutdown(wait=False, cancel_futures=True)
+            kill_running()
+            raise
     return locate(loaded, findings)
 
 

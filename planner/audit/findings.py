@@ -28,7 +28,7 @@ class Finding:
     """One thing an audit found, and what to do about it."""
 
     rule: str
-    """Stable rule id (SPEC section 5)."""
+    """Stable rule id (docs/design/rules.md)."""
     severity: Severity
     """After ``policy.rules`` overrides."""
     message: str

@@ -1,4 +1,4 @@
-"""The readiness checklist (SPEC section 5) and the coverage figures."""
+"""The readiness checklist (docs/design/rules.md#readiness-checklist) and the coverage figures."""
 
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ class Rule:
     """An audit rule."""
 
     id: str
-    """Stable rule id (SPEC section 5): what ``policy.rules`` names, and every report carries."""
+    """Stable rule id (docs/audit-rules.md): what ``policy.rules`` names, and every report carries."""
     severity: Severity
     """Default severity (a plan's ``policy.rules`` may change it or turn the rule off)."""
     summary: str
@@ -209,7 +209,7 @@ RULES: tuple[Rule, ...] = (
         None,
     ),
 )
-"""Every audit rule, in the order of the spec."""
+"""Every audit rule, in the order of docs/design/rules.md."""
 
 BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
 """Every audit rule by id."""

@@ -41,7 +41,7 @@ def unreadable_report(error: PlanError, file: str, as_of: str, scenario: str | N
 
 
 def audit_json(report: AuditReport) -> dict[str, Any]:
-    """The SPEC section 6 shape, plus coverage and the verdict."""
+    """The shape of docs/design/commands.md#audit-json, plus coverage and the verdict."""
     return {
         "plan": report.plan_name,
         "file": report.file,

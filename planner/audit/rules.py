@@ -1,4 +1,4 @@
-"""The audit rules of SPEC section 5, one small function each (listed, with their ids and default
+"""The audit rules (docs/design/rules.md), one small function each (listed, with their ids and default
 severities, in :mod:`planner.audit.registry`). A rule yields findings; the runner applies
 ``policy.rules`` overrides and locations."""
 

@@ -5,13 +5,16 @@ for a refusal); any other exception is a bug and exits 70 (``EX_SOFTWARE``) with
 so, kept apart from 2 so that tests can tell a crash from a refusal of bad input. With
 ``--debug`` (anywhere on the command line) both are re-raised with their traceback.
 
-This is also the one place that switches the cyclic garbage collector (see :func:`main`).
+This is also the one place that switches the cyclic garbage collector (see :func:`main`), and
+that decides what SIGTERM, SIGHUP and SIGINT do: end the planner as they always did, but first
+kill the plan commands it is running (``--run``, ``--run-checks``), which live in process groups
+of their own and would otherwise outlive it.
 
 Imports inside functions, in this package only, are deliberate: a command module is imported
-when one of its commands runs (see :mod:`planner.cli.commands`), and each command imports the planner modules
-it needs inside its function, because nearly every one of them loads pydantic's models and
-the engine (0.1-0.7 s; Textual alone 0.45 s), which the other commands of the same module,
-``--help`` and shell completion must not pay for.
+when one of its commands runs (see :mod:`planner.cli.commands`), and each command imports the
+planner modules it needs inside its function, because nearly every one of them loads pydantic's
+models and the engine (0.1-0.7 s; Textual alone 0.45 s), which the other commands of the same
+module, ``--help`` and shell completion must not pay for.
 """
 
 from __future__ import annotations
@@ -20,8 +23,10 @@ import contextlib
 import errno
 import gc
 import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 
 import click
 
@@ -39,6 +44,40 @@ EXIT_INTERNAL = 70
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI with ``argv`` (default: ``sys.argv[1:]``) and return the exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
+    with _ending_signals_kill_running_commands():
+        return _collected(args)
+
+
+@contextlib.contextmanager
+def _ending_signals_kill_running_commands() -> Iterator[None]:
+    """While the CLI runs (in the main thread): SIGTERM, SIGHUP and SIGINT kill the plan commands
+    being run, then end the process as they would unhandled (SIGINT: ``KeyboardInterrupt``)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = {sig: signal.signal(sig, _end_by) for sig in _ENDING_SIGNALS}
+    try:
+        yield
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
+
+
+_ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+
+
+def _end_by(signum: int, _frame: object) -> None:
+    running = sys.modules.get("planner.running")  # loaded only once a command from a plan ran
+    if running is not None and not running.ending(signum):
+        return  # sent again as soon as the command being started can be killed
+    if signum == signal.SIGINT:
+        raise KeyboardInterrupt
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
+
+
+def _collected(args: list[str]) -> int:
+    """:func:`_main` without the cyclic garbage collector (given back after)."""
     was_enabled = gc.isenabled()
     # A one-shot command lives seconds: the cyclic collector's rescans of a large plan's
     # millions of objects cost ~10% of `planner schedule` at 100,000 services; reference

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 import click
@@ -22,7 +23,20 @@ if TYPE_CHECKING:
     from planner.export.view import View
 
 
-EXPORT_FORMATS = ["dot", "svg", "png", "pdf", "mermaid", "gantt", "markdown"]
+class ExportFormat(StrEnum):
+    """``--format`` of ``planner export``."""
+
+    DOT = "dot"
+    SVG = "svg"
+    PNG = "png"
+    PDF = "pdf"
+    MERMAID = "mermaid"
+    GANTT = "gantt"
+    MARKDOWN = "markdown"
+
+
+BINARY = frozenset({ExportFormat.SVG, ExportFormat.PNG, ExportFormat.PDF})
+"""The formats Graphviz draws (bytes, not text)."""
 
 
 @click.command()
@@ -30,7 +44,7 @@ EXPORT_FORMATS = ["dot", "svg", "png", "pdf", "mermaid", "gantt", "markdown"]
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(EXPORT_FORMATS),
+    type=click.Choice([f.value for f in ExportFormat]),
     required=True,
     help="dot/svg/png/pdf: Graphviz diagram; mermaid: flowchart; gantt: Mermaid schedule; "
     "markdown: the recovery runbook",
@@ -57,7 +71,10 @@ EXPORT_FORMATS = ["dot", "svg", "png", "pdf", "mermaid", "gantt", "markdown"]
     help="group diagram nodes by owner team, by restore wave, or not at all",
 )
 @click.option(
-    "--focus", metavar="SERVICE", help="draw (or, for gantt, schedule) only the neighbourhood of SERVICE"
+    "--focus",
+    metavar="SERVICE",
+    help="draw (or, for gantt, schedule) only the neighbourhood of SERVICE (large plans): "
+    "at most 200 services, the nearest",
 )
 @click.option("--depth", type=click.IntRange(1, 20), default=2, show_default=True, help="hops around --focus")
 @click.option(
@@ -119,7 +136,7 @@ def export(  # noqa: PLR0917 - click passes every option by name
     narrowed = bool(scenario or failed)
     workarounds = open_workarounds(valid)
     teams_only = len(valid.services) > COLLAPSE_ABOVE and focus is None and not detail  # no outlines
-    needed = fmt == "markdown" or (fmt != "gantt" and not teams_only)
+    needed = fmt == ExportFormat.MARKDOWN or (fmt != ExportFormat.GANTT and not teams_only)
     report = run_audit(loaded, as_of_moment(None), scenario) if needed else None
     critical = {s.id for s in valid.services if s.criticality.value == "critical"}
     errors, note = outlined(report.findings if report else [], critical, len(valid.services))
@@ -129,7 +146,7 @@ def export(  # noqa: PLR0917 - click passes every option by name
     text, data = _render(
         fmt, cluster, gantt_by, detail, planning=planning, view=view, report=report, workarounds=workarounds
     )
-    if fmt == "pdf" and page != "none" and data is not None:
+    if fmt == ExportFormat.PDF and page != "none" and data is not None:
         data = _on_paper(data, page)
     if data is not None and output in (None, "-") and sys.stdout.isatty():
         raise UsageError(f"--format {fmt} is binary: give -o FILE or redirect standard output")
@@ -184,13 +201,13 @@ def _render(
     from planner.export.markdown import render_runbook
     from planner.export.mermaid import render_flowchart, render_gantt
 
-    if fmt == "dot":
+    if fmt == ExportFormat.DOT:
         return render_dot(view, cluster, detail=detail), None  # type: ignore[arg-type]
-    if fmt in ("svg", "png", "pdf"):
+    if fmt in BINARY:
         return None, render_binary(render_dot(view, cluster, detail=detail), fmt)  # type: ignore[arg-type]
-    if fmt == "mermaid":
+    if fmt == ExportFormat.MERMAID:
         return render_flowchart(view, detail=detail), None
-    if fmt == "gantt":
+    if fmt == ExportFormat.GANTT:
         return render_gantt(planning, gantt_by, only=set(view.nodes) if view.focus else None), None
     assert report is not None
     return render_runbook(planning, view, report, workarounds, datetime.now(UTC).date()), None

@@ -1,6 +1,7 @@
 """``planner incident start``, ``list`` and ``status``, and ``planner report`` and ``kpi``: opening
 an incident and reading the store (the actions are in :mod:`planner.cli.incident_actions`,
-:mod:`planner.cli.incident_checks` and :mod:`planner.cli.incident_corrections`; SPEC section 7).
+:mod:`planner.cli.incident_checks` and :mod:`planner.cli.incident_corrections`;
+docs/design/commands.md#tracking).
 
 Every action is one transaction on the store with its guard inside; a refusal exits 1 and names
 what blocks. Only ``start`` reads the plan: later actions work on what the incident copied into

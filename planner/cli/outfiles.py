@@ -92,6 +92,8 @@ def check_target(output: str, *, force: bool, inputs: tuple[str | Path, ...] = (
         )
     if not force:
         raise UsageError(f"-o {shown} exists: add --force to replace it")
+    if not os.access(output, os.W_OK):  # a rename would replace it all the same: as `>` would not
+        raise UsageError(f"-o {shown} is read-only: make it writable or write elsewhere")
     return found
 
 

@@ -88,7 +88,7 @@ def render_impact(p: Ordering, style: Style = plain) -> str:
 
 
 def order_json(p: Ordering) -> dict[str, Any]:
-    """``planner order --format json`` (SPEC section 6)."""
+    """``planner order --format json`` (docs/design/commands.md#order-json)."""
     sel = p.selection
     return {
         "scenario": sel.id,
@@ -139,7 +139,8 @@ def render_order(p: Ordering, style: Style = plain) -> str:
 
 
 def schedule_json(p: Planning) -> dict[str, Any]:
-    """``planner schedule --format json`` (SPEC section 6), times in minutes from incident start."""
+    """``planner schedule --format json`` (docs/design/commands.md#schedule-json), times in
+    minutes from incident start."""
     sched = p.schedule
     misses = {m.service: m for m in p.rto.all}
     return {

@@ -261,7 +261,8 @@ def list_schedule(
 def deadline_priority(
     problem: Problem, graph: RecoveryGraph, due: Mapping[str, int | None] | None = None
 ) -> dict[str, tuple[float, ...]]:
-    """The planner's priority among ready tasks of one team (SPEC section 4):
+    """The planner's priority among ready tasks of one team
+    (docs/design/semantics.md#priority-among-ready-tasks):
 
     1. earliest RTO deadline propagated back through dependents (a task inherits the tightest
        "must finish by" of everything waiting on it);

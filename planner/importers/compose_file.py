@@ -15,7 +15,7 @@ import yaml
 from models.scalars import ID_PATTERN
 from planner.errors import PlanError, Problem
 from planner.importers.compose_tags import ComposeLoader, RecursiveAliasError, plain
-from planner.importers.interpolate import interpolate
+from planner.importers.interpolate import Budget, interpolate
 from planner.importers.reading import kind_of, read_import_text, refuse_surrogates, yaml_errors
 
 _ID = re.compile(ID_PATTERN)
@@ -186,6 +186,7 @@ def service_lines(
 ) -> dict[str, tuple[int, dict[str, int]]]:
     """Service name -> (line of its key, {dependency name: line of its entry})."""
     out: dict[str, tuple[int, dict[str, int]]] = {}
+    budget = Budget(file)  # the whole file's names together: as bounded as its values
     services = mapping_get(node, "services")
     if services is None or not isinstance(services[1], yaml.MappingNode):
         return out
@@ -199,10 +200,10 @@ def service_lines(
             if isinstance(seq, yaml.SequenceNode):
                 for item in seq.value:
                     if isinstance(item, yaml.ScalarNode):
-                        deps[interpolate(item.value, env, file)] = item.start_mark.line + 1
+                        deps[interpolate(item.value, env, file, budget=budget)] = item.start_mark.line + 1
             elif isinstance(seq, yaml.MappingNode):
                 for k, _ in seq.value:
                     if isinstance(k, yaml.ScalarNode):
-                        deps[interpolate(k.value, env, file)] = k.start_mark.line + 1
+                        deps[interpolate(k.value, env, file, budget=budget)] = k.start_mark.line + 1
         out[key.value] = (key.start_mark.line + 1, deps)
     return out

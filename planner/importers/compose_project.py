@@ -17,7 +17,7 @@ from planner.errors import PlannerError
 from planner.importers.compose_extends import Extends
 from planner.importers.compose_file import ComposeService, load_file, service_lines
 from planner.importers.compose_tags import Override, Reset, plain
-from planner.importers.interpolate import interpolate_all, interpolate_document, read_env_file
+from planner.importers.interpolate import Budget, interpolate_all, interpolate_document, read_env_file
 
 
 @dataclass
@@ -126,13 +126,14 @@ def _with_includes(files: Sequence[Path], variables: Mapping[str, str], loaded: 
 def _included(path: Path, variables: Mapping[str, str], loaded: Loaded) -> list[Path]:
     """The files ``path`` includes, relative to its folder."""
     data, _ = _load(path, loaded)
+    budget = Budget(str(path))
     out = []
     for entry in data.get("include") or []:
         named = entry.get("path") if isinstance(entry, dict) else entry
         for item in named if isinstance(named, list) else [named]:
             if not isinstance(item, str):
                 raise PlannerError(f"{path}: an 'include' entry must be a path, not {item!r}")
-            target = Path(interpolate_all(item, variables, str(path)))
+            target = Path(interpolate_all(item, variables, str(path), budget=budget))
             out.append(target if target.is_absolute() else path.parent / target)
     return out
 

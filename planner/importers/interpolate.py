@@ -71,7 +71,7 @@ def joined(items: Iterable[str], separator: str = " ") -> str:
     return ShellText(parts)
 
 
-class _Budget:
+class Budget:
     """What substitution may still add to one file: the read limit, as for the file itself (a
     400 KB file of ``${X}`` with a long ``X`` once made a 100 MB value)."""
 
@@ -98,7 +98,7 @@ def interpolate(
     missing: set[str] | None = None,
     *,
     keep: bool = False,
-    budget: _Budget | None = None,
+    budget: Budget | None = None,
 ) -> str:
     """Substitute variables in one string, as Docker Compose does; with ``keep``, each value
     taken from ``env`` stays a ``${NAME}`` reference (a :class:`ShellText` comes back when there
@@ -115,7 +115,7 @@ def interpolate(
     >>> interpolate("-p$PW ${U:-root}", {"PW": "hunter2"}, keep=True)
     '-p${PW} root'
     """
-    budget = budget or _Budget(where)
+    budget = budget or Budget(where)
     parts: list[str | Variable] = []
     done = 0
     for match in _PATTERN.finditer(text):
@@ -137,7 +137,7 @@ def _substitute(
     missing: set[str] | None,
     *,
     keep: bool,
-    budget: _Budget,
+    budget: Budget,
 ) -> tuple[str | Variable, ...]:
     """What one ``$...`` stands for: literal text, or a :class:`Variable` with ``keep``."""
     if match.group("escaped"):
@@ -179,14 +179,14 @@ def interpolate_all(
     env: Mapping[str, str],
     where: str = "",
     missing: set[str] | None = None,
-    budget: _Budget | None = None,
+    budget: Budget | None = None,
     *,
     keep: bool = False,
 ) -> Any:
     """Substitute in every string value (not keys) of a loaded Compose document; names of unset
     variables without a default go into ``missing``. All of it together may not grow past the
     read limit."""
-    budget = budget or _Budget(where)
+    budget = budget or Budget(where)
     if isinstance(value, str):
         return interpolate(value, env, where, missing, keep=keep, budget=budget)
     if isinstance(value, list):
@@ -203,7 +203,7 @@ def interpolate_document(
 ) -> dict[str, Any]:
     """:func:`interpolate_all` for a whole Compose file, in which each service's healthcheck
     ``test`` (the plan's commands) keeps its variables as references (:class:`ShellText`)."""
-    budget = _Budget(where)
+    budget = Budget(where)
     out = {}
     for key, value in data.items():
         if key == "services" and isinstance(value, dict):
@@ -214,7 +214,7 @@ def interpolate_document(
 
 
 def _service(
-    config: Any, env: Mapping[str, str], where: str, missing: set[str] | None, budget: _Budget
+    config: Any, env: Mapping[str, str], where: str, missing: set[str] | None, budget: Budget
 ) -> Any:
     if isinstance(config, Override):
         return Override(_service(config.value, env, where, missing, budget))

@@ -26,6 +26,8 @@ _KEY = re.compile(r"([A-Za-z0-9_][\w.-]*)\s*:(?:\s|$)")
 _NEWLINE = re.compile("\n")
 _DASHES: dict[int, re.Pattern[str]] = {}
 """The pattern of a sequence item's dash at each column."""
+_ENDS: dict[int, re.Pattern[str]] = {}
+"""The pattern of a line that ends a key's value, for a key at each column."""
 ExpectedLength = Callable[[YamlPath], int | None]
 
 
@@ -93,12 +95,12 @@ class BlockLocator:
         # Memoised by path: findings share prefixes (services[i], its depends_on), so each
         # step is read once however many findings sit below it.
         resolved = self._resolved
-        if path in resolved:
-            return resolved[path]
         if len(path) == 1:
             parent: _Found | None = ((1, 1, 1, 1), _Block(0, self.line_count, 0))
         else:
-            parent = self._resolve(path[:-1])
+            above = path[:-1]
+            known = resolved.get(above, _UNSEEN)
+            parent = self._resolve(above) if known is _UNSEEN else known
         result = None
         if parent is not None:
             part = path[-1]
@@ -126,19 +128,20 @@ class BlockLocator:
             indent = self._indent(first)
             if indent == col or (indent != -1 and line[col - 2 : col] == "- "):
                 yield first
+        if first + 1 >= block.end:
+            return
         needle = "\n" + " " * col + key
         text, starts = self.text, self._starts
-        at = starts[first + 1] - 1 if first + 1 < block.end else -1
-        stop = starts[block.end] - 1 if block.end <= self.line_count else len(text)
-        while at >= 0:
-            at = text.find(needle, at, stop)
-            if at < 0:
+        at = starts[first + 1] - 1  # the newline before the block's second line
+        stop = starts[block.end] - 1
+        idx = first
+        while True:
+            found = text.find(needle, at, stop)
+            if found < 0:
                 return
-            idx = self._line_at(at + 1)
-            if idx >= block.end:
-                return
+            idx += text.count("\n", at, found + 1)  # lines are counted, not looked up
             yield idx
-            at += 1
+            at = found + 1
 
     def _find_key(self, block: _Block, key: str) -> _Found | None:
         col = block.col
@@ -152,19 +155,7 @@ class BlockLocator:
             rest = line[match.end() :].split(" #", 1)[0].strip()
             if rest:  # inline value: a leaf
                 return (idx + 1, col + 1, idx + 1, match.end() + 1), _Block(idx, idx + 1, match.end())
-            end = idx + 1
-            last = block.end
-            while end < last:
-                depth = self._indent(end)
-                # blank and comment lines, deeper lines, and items of a sequence at this column
-                # ("key:\n- a") all belong to the key's value
-                if depth == -1 or depth > col:
-                    end += 1
-                    continue
-                below = self._line(end)
-                if depth < col or (below[col : col + 2] != "- " and below[col:] != "-"):
-                    break
-                end += 1
+            end = self._block_end(idx + 1, block.end, col)
             child_col = next(
                 (depth for i in range(idx + 1, end) if (depth := self._indent(i)) != -1), col + 2
             )
@@ -192,7 +183,26 @@ class BlockLocator:
         pattern = _DASHES.get(block.col)
         if pattern is None:
             pattern = _DASHES[block.col] = re.compile(f"^ {{{block.col}}}-(?: |$)", re.MULTILINE)
+        text, starts = self.text, self._starts
+        at = starts[block.start]
+        idx = block.start
+        out = []
+        for match in pattern.finditer(text, at, starts[block.end] - 1):
+            idx += text.count("\n", at, match.start())  # lines are counted, not looked up
+            at = match.start()
+            out.append(idx)
+        return out
+
+    def _block_end(self, first: int, last: int, col: int) -> int:
+        """The first line from ``first`` (before ``last``) that ends the value of a key at
+        ``col``: blank and comment lines, deeper lines, and items of a sequence at this column
+        ("key:\\n- a") all belong to the value; found by one search of the text."""
+        if first >= last:
+            return first
+        pattern = _ENDS.get(col)
+        if pattern is None:
+            shallower = f" {{0,{col - 1}}}[^ #\\n]|" if col > 0 else ""
+            pattern = _ENDS[col] = re.compile(f"^(?:{shallower} {{{col}}}(?!- |-$)[^ #\\n])", re.MULTILINE)
         starts = self._starts
-        begin = starts[block.start]
-        end = starts[block.end] - 1 if block.end <= self.line_count else len(self.text)
-        return [self._line_at(m.start()) for m in pattern.finditer(self.text, begin, end)]
+        found = pattern.search(self.text, starts[first], starts[last] - 1)
+        return last if found is None else self._line_at(found.start())

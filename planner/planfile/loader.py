@@ -121,12 +121,28 @@ def _validate_in_place(data: dict[str, Any], items: list[Any]) -> Plan | None:
         rest = Plan.model_validate({**data, "services": []})
         services = []
         validate = Service.model_validate
+        shared: dict[frozenset[str], set[str]] = {}
         for i, item in enumerate(items):
-            services.append(validate(item))
+            service = validate(item)
+            _share_fields_set(service, shared)
+            for part in (service.runbook, *service.depends_on):
+                if part is not None:
+                    _share_fields_set(part, shared)
+            services.append(service)
             items[i] = None
     except ValidationError:
         return None
     return rest.model_copy(update={"services": services})
+
+
+def _share_fields_set(model: BaseModel, shared: dict[frozenset[str], set[str]]) -> None:
+    """Give ``model`` the one set of field names already held for models that set the same
+    fields. Pydantic keeps a set per model (200 bytes; 550,000 of them at 100,000 services) and
+    only reads it (a copy takes its own), so equal sets can be one."""
+    fields = model.__pydantic_fields_set__
+    one = shared.setdefault(frozenset(fields), fields)
+    if one is not fields:
+        object.__setattr__(model, "__pydantic_fields_set__", one)
 
 
 _ITEM_MODELS: dict[str, type[BaseModel]] = {

@@ -70,11 +70,19 @@ def test_a_device_is_never_replaced(run_cli, plan: Path) -> None:  # type: ignor
     assert Path(os.devnull).is_char_device()
 
 
-def test_dash_is_standard_output_not_a_file(run_cli, plan: Path, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("command", ["export", "import"])
+def test_dash_is_standard_output_not_a_file(
+    run_cli, plan: Path, tmp_path: Path, monkeypatch, command: str
+) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.chdir(tmp_path)
-    result = run_cli("export", plan, "--format", "mermaid", "-o", "-")
-    assert result.code == 0
-    assert result.out.startswith("flowchart")
+    compose = tmp_path / "compose.yaml"
+    compose.write_text("services:\n  web:\n    image: nginx\n", encoding="utf-8")
+    if command == "export":
+        result = run_cli("export", plan, "--format", "mermaid", "-o", "-")
+    else:
+        result = run_cli("import", "compose", compose, "-o", "-")
+    assert result.code == 0, result.err
+    assert result.out.startswith("flowchart" if command == "export" else "# ")
     assert not (tmp_path / "-").exists()
 
 

@@ -1,4 +1,4 @@
-"""Property tests of the planning engine: every sentence of SPEC section 4 as an invariant."""
+"""Property tests of the planning engine: every sentence of docs/design/semantics.md as an invariant."""
 
 from __future__ import annotations
 

@@ -104,6 +104,29 @@ def test_substitution_may_not_grow_a_file_past_the_read_limit(
     assert result.err.count("\n") == 1
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        # depends_on names (the keys of its mapping form) are substituted to find their lines
+        "services:\n  a:\n    image: x\n    depends_on:\n"
+        + "".join(f'      "{i}${{X}}": {{condition: service_started}}\n' for i in range(200)),
+        # include paths
+        "include:\n" + "".join(f'  - "{i}${{X}}.yaml"\n' for i in range(200)) + "services: {}\n",
+    ],
+    ids=["depends-on-names", "include-paths"],
+)
+def test_substitution_in_names_and_paths_is_bounded_too(
+    body: str, tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("PLANNER_MAX_INPUT_MB", "1")
+    (tmp_path / ".env").write_text("X=" + "x" * 10_000 + "\n")
+    compose = tmp_path / "compose.yaml"
+    compose.write_text(body)
+    result: Result = run_cli("import", "compose", compose)
+    assert result.code == 2, result.err
+    assert "takes the file past 1 MB" in result.err
+
+
 def test_substitution_under_the_limit_is_read(
     tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]

@@ -82,6 +82,12 @@ def test_times_on_another_day_carry_their_date(
     )
     assert code == 0, err
     assert "archive by ops since 2026-11-28 12:20" in out
+    for step in (["verify", incident, "archive"], ["restored", incident, "archive"]):
+        code, _, err = run(capsys, "incident", *step, "--as", "ann", "--at", "2026-11-29T09:10:00Z")
+        assert code == 0, err
+    code, out, _ = run(capsys, "report", incident)
+    assert "- 2026-11-29 09:10 ann: archive restored" in out  # the review's day is the start's
+    assert "- 12:20 " in out
 
 
 def test_relative_detection_counts_from_now_and_status_shows_it(

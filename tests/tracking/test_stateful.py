@@ -1,5 +1,5 @@
-"""Random action sequences against the tracking engine and its store, with the spec's invariants
-checked after every step (SPEC section 7)."""
+"""Random action sequences against the tracking engine and its store, with the journal's invariants
+checked after every step (docs/design/journal.md#state)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from planner.errors import UsageError
 from planner.running import plan_of, run
 from planner.tracking.domain import actions, comms, corrections
 from planner.tracking.domain.check_runs import Target, prepare
+from planner.tracking.domain.fold import effective
 from planner.tracking.domain.guards import RefusedError
 from planner.tracking.domain.opening import initial_state, rebuild
 from planner.tracking.domain.outline import outline_of
@@ -346,7 +347,7 @@ class IncidentMachine(RuleBasedStateMachine):
         if not self.id:
             return
         state = self.state()
-        journal = self.store.events(self.id)
+        journal = effective(self.store.events(self.id))  # a voided removal or amendment does not count
         removed = {e.workaround for e in journal if isinstance(e, WorkaroundRemoved)}
         reasons = {
             e.workaround: e.reason_text for e in journal if isinstance(e, WorkaroundAmended) and e.reason_text

@@ -1,4 +1,4 @@
-"""The tracking actions and their guards (SPEC section 7).
+"""The tracking actions and their guards (docs/design/guards.md).
 
 Each action reads the rows it needs through a :class:`~planner.tracking.domain.state.View`, refuses with
 :class:`RefusedError` (exit 1, naming what blocks) or returns the events to record. The store runs an
@@ -29,6 +29,7 @@ from models.events import (
 )
 from planner.errors import UsageError
 from planner.style import possessive
+from planner.tracking.domain.blockers import restore_blockers
 from planner.tracking.domain.guards import (
     RefusedError,
     hhmm,
@@ -47,7 +48,6 @@ from planner.tracking.domain.state import (
     RESTORED,
     RESTORING,
     View,
-    restore_blockers,
 )
 
 DEFAULT_BYPASS_EXPIRY = timedelta(hours=24)

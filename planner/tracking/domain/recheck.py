@@ -16,17 +16,18 @@ from collections.abc import Callable, Sequence
 
 from models import events as ev
 from models.events import Event
+from planner.tracking.domain.blockers import restore_blockers
 from planner.tracking.domain.fold import apply, effective
 from planner.tracking.domain.guards import RefusedError, hhmm
 from planner.tracking.domain.state import (
     BYPASSED,
     DOWN,
     OPEN,
+    PASSED,
     RESTORED,
     RESTORING,
     MemoryView,
     View,
-    restore_blockers,
 )
 from planner.tracking.domain.words import describe
 
@@ -111,8 +112,8 @@ def _unmet_check(view: MemoryView, event: ev.CheckPassed | ev.CheckFailed | ev.B
         if dep is not None and dep.state != RESTORED:
             return f"{event.dependency} was {dep.state}"
     if isinstance(event, ev.Bypassed):
-        if held.state == BYPASSED:
-            return f"the check of {event.dependency} for {event.service} was bypassed already"
+        if held.state in {BYPASSED, PASSED}:
+            return f"the check of {event.dependency} for {event.service} was {held.state} already"
         if event.workaround in view.wa_rows:
             return f"{event.workaround} existed already"
     return None

@@ -18,7 +18,7 @@ from urllib.parse import unquote
 from planner.errors import PlannerError
 
 DEFAULT_STORE = Path(".planner") / "incidents.db"
-"""Relative to the current directory, as the spec says."""
+"""Relative to the current directory, as docs/design/journal.md#store says."""
 LOCK_WAIT_SECONDS = 10.0
 """How long an action waits for another terminal's transaction before giving up with a message."""
 URL_SCHEMES = ("postgresql://", "postgres://")

@@ -25,6 +25,7 @@ from models.events import (
     TaskBegun,
 )
 from planner.style import visible
+from planner.tracking.domain.moments import moment
 from planner.tracking.domain.state import RESTORED, MemoryView
 from planner.tracking.domain.words import describe
 
@@ -154,7 +155,9 @@ def _questions(r: Review) -> list[tuple[str, list[str]]]:  # long: the review's 
         if o.waited and o.waited >= timedelta(minutes=1)
     ]
     decisions += [
-        f"{describe(e)} at {e.at:%H:%M} by {e.actor}" for e in events if isinstance(e, Bypassed | FailedAgain)
+        f"{describe(e)} at {moment(e.at, r.state.row.started)} by {e.actor}"
+        for e in events
+        if isinstance(e, Bypassed | FailedAgain)
     ]
     row = r.state.row
     alerts = []
@@ -163,7 +166,7 @@ def _questions(r: Review) -> list[tuple[str, list[str]]]:  # long: the review's 
     else:
         alerts.append("detection time not recorded (start incidents with --detected)")
     alerts += [
-        f"{e.at:%H:%M} {e.actor}: {visible(e.text)}"
+        f"{moment(e.at, r.state.row.started)} {e.actor}: {visible(e.text)}"
         for e in events
         if isinstance(e, Note) and any(w in e.text.lower() for w in HELPFUL_WORDS)
     ]

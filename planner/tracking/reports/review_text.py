@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from models.duration import clock, span
 from models.duration import delta_minutes as _minutes
 from models.events import Bypassed, Escalated, FailedAgain, StakeholderUpdate
 from planner import markdown as md
+from planner.tracking.domain.moments import moment
 from planner.tracking.domain.words import describe
 from planner.tracking.reports.review import Review
+
+
+def _at(r: Review, when: datetime) -> str:
+    """A time of the incident: ``HH:MM`` on the day it started, with the date on any other."""
+    return moment(when, r.state.row.started)
 
 
 def review_markdown(r: Review) -> str:
@@ -18,13 +24,13 @@ def review_markdown(r: Review) -> str:
     lines = _summary(r)
     lines += ["", "## Timeline", ""]
     lines += [
-        f"- {e.at:%H:%M} {md.text(e.actor)}: {md.text(describe(e))}"
+        f"- {_at(r, e.at)} {md.text(e.actor)}: {md.text(describe(e))}"
         for e in sorted(r.journal, key=lambda e: (e.at, e.seq))
     ]
     lines += _downtime(r)
     reopened = [e for e in r.journal if isinstance(e, FailedAgain)]
     lines += ["", "## Reopened", ""]
-    lines += [f"- {e.at:%H:%M} {md.text(describe(e))} (by {md.text(e.actor)})" for e in reopened] or [
+    lines += [f"- {_at(r, e.at)} {md.text(describe(e))} (by {md.text(e.actor)})" for e in reopened] or [
         "- none"
     ]
     lines += _bypasses(r)
@@ -35,11 +41,11 @@ def review_markdown(r: Review) -> str:
         f"- {len(updates)} sent, cadence {clock(cadence)}: "
         + ("kept" if not r.gaps else f"**missed {len(r.gaps)} time(s)**")
     )
-    lines += [f"- gap of {clock(b - a)}: {a:%H:%M} to {b:%H:%M}" for a, b in r.gaps]
+    lines += [f"- gap of {clock(b - a)}: {_at(r, a)} to {_at(r, b)}" for a, b in r.gaps]
     escalations = [e for e in r.journal if isinstance(e, Escalated)]
     lines += ["", "## Escalations", ""]
     lines += [
-        f"- {e.at:%H:%M} {md.text(e.actor)} escalated {md.text(e.service)} to {md.text(e.person)}"
+        f"- {_at(r, e.at)} {md.text(e.actor)} escalated {md.text(e.service)} to {md.text(e.person)}"
         for e in escalations
     ] or ["- none"]
     lines += _estimates(r)
@@ -92,7 +98,7 @@ def _downtime(r: Review) -> list[str]:
     for o in r.outcomes:
         met = {True: "yes", False: "**missed**", None: "-"}[o.met]
         who = f"| {md.text(o.service)} | {md.text(o.owner or '(none)')} |"
-        back = f" {o.restored:%H:%M} | {span(o.downtime)} |" if o.restored else " never | - |"
+        back = f" {_at(r, o.restored)} | {span(o.downtime)} |" if o.restored else " never | - |"
         lines.append(f"{who}{back} {span(o.rto)} | {met} | {o.reopened or ''} |")
     return lines
 
