@@ -95,22 +95,6 @@ def test_the_import_graph_holds_imports_inside_functions(import_graph: grimp.Imp
 
 
 TESTS = Path(__file__).resolve().parent
-NOT_YET_MOVED = {
-    ("tests/tracking/test_actions.py", "tests.tracking.test_incident_cli"),
-    ("tests/tracking/test_corrections.py", "tests.tracking.test_incident_cli"),
-    ("tests/tracking/test_render.py", "tests.tracking.test_incident_cli"),
-    ("tests/tracking/test_store.py", "tests.store.test_backends"),
-    ("tests/tui/test_arrange.py", "tests.tui.test_track"),
-    ("tests/tui/test_confirming.py", "tests.tui.test_run_key"),
-    ("tests/tui/test_confirming.py", "tests.tui.test_track"),
-    ("tests/tui/test_finding.py", "tests.tui.test_track"),
-    ("tests/tui/test_parts.py", "tests.tui.test_track"),
-    ("tests/tui/test_run_key.py", "tests.tui.test_track"),
-    ("tests/tui/test_shared.py", "tests.tui.test_track"),
-    ("tests/tui/test_snapshots.py", "tests.tui.test_track"),
-}
-"""Imports of one test module by another still to be moved to fixtures or ``tests/helpers``
-(this set only shrinks)."""
 
 
 def _test_modules_imported(path: Path, root: Path = TESTS.parent) -> set[str]:
@@ -163,5 +147,4 @@ def test_no_test_module_imports_another() -> None:
         for path in sorted(TESTS.rglob("*.py"))
         for module in _test_modules_imported(path)
     }
-    assert found - NOT_YET_MOVED == set(), "share it through a fixture or tests/helpers instead"
-    assert NOT_YET_MOVED - found == set(), "moved: take it off NOT_YET_MOVED"
+    assert found == set(), "share it through a fixture or tests/helpers instead"

@@ -259,7 +259,3 @@ def test_every_schema_version_has_a_step_on_both_backends() -> None:
     from planner.tracking.persistence.store_schema import MIGRATIONS, POSTGRES_BASELINE, POSTGRES_STEPS
 
     assert set(POSTGRES_STEPS) == set(range(POSTGRES_BASELINE + 1, len(MIGRATIONS) + 1))
-
-
-# tests/tracking/test_store.py still imports these from here: to go once it imports tests.helpers.journal
-_start, _enterprise_incident = incident_started, enterprise_incident
