@@ -247,10 +247,11 @@ def _run_checks(
 
 
 def _history(path: str, plan_name: str) -> PlanHistory:
+    from planner.cli.incident_options import warned
     from planner.tracking.persistence.db import locate
     from planner.tracking.persistence.store import Store
 
-    with Store(locate(path), create=False) as store:  # a mistyped --store is an error
+    with Store(locate(path), create=False, warn=warned) as store:  # a mistyped --store is an error
         return store.for_plan(plan_name)
 
 

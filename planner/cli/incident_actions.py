@@ -8,6 +8,8 @@ Commands import their own modules inside the function (see :mod:`planner.cli`).
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 import click
 
@@ -19,6 +21,9 @@ from planner.errors import UsageError
 from planner.tracking.domain import actions, comms
 from planner.tracking.domain.actions import Action
 from planner.tracking.domain.state import View
+
+if TYPE_CHECKING:
+    from planner.tracking.persistence.store import Store
 
 
 def _service_action(name: str, doc: str, make: Callable[[str], Action]) -> click.Command:
@@ -37,7 +42,7 @@ def _service_action(name: str, doc: str, make: Callable[[str], Action]) -> click
         action = make(service)
         paged: list[str] = []
 
-        def decide(view: View) -> list[Event]:
+        def decide(view: View, when: datetime) -> list[Event]:
             events = action.decide(view, who, when)
             for event in events:  # say how to reach whoever is paged, from the incident's copy of the plan
                 if isinstance(event, Escalated):
@@ -45,7 +50,12 @@ def _service_action(name: str, doc: str, make: Callable[[str], Action]) -> click
                     paged.append(f"page {person.name}: {person.contact or 'no contact in the plan'}")
             return events
 
-        code = done(with_incident(store_path, incident_id, lambda store: store.act(incident_id, decide)))
+        def record(store: Store) -> list[Event]:  # dated by the store's clock (persistence.clock)
+            from planner.tracking.persistence.clock import stamped
+
+            return store.act(incident_id, lambda view: decide(view, stamped(store, incident_id, when)))
+
+        code = done(with_incident(store_path, incident_id, record))
         for line in paged:
             say(line)
         return code

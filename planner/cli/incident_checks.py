@@ -179,7 +179,9 @@ def _run_and_record(  # noqa: PLR0917 - the options of check and verify --run
         raise UsageError(
             "interrupted: the command's process group was killed; nothing was recorded"
         ) from None
-    recorded = act(store_path, incident_id, target.record(evidence), who, datetime.now(UTC))
+    from planner.tracking.persistence.clock import now as clock_now
+
+    recorded = act(store_path, incident_id, target.record(evidence), who, clock_now())  # the store's clock
     done(recorded)
     if isinstance(recorded[0], RunNotApplied):  # the state moved on while it ran: evidence only
         say(f"refused: {recorded[0].refused}; the run is kept in the journal (#{recorded[0].seq})", err=True)

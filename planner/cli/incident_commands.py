@@ -59,7 +59,9 @@ def start(  # noqa: PLR0917 - click passes every option
 
     loaded = load_plan(plan)
     valid = loaded.require_valid()
-    now = datetime.now(UTC)  # "--at '50m ago' --detected '53m ago'": both from now, 3 minutes apart
+    from planner.tracking.persistence.clock import now as clock_now
+
+    now = clock_now()  # "--at '50m ago' --detected '53m ago'": both from now, 3 minutes apart
     when = when_of(at, now=now)
     seen = when_of(detected, "--detected", now=now) if detected else None
     if seen is not None and seen > when:
@@ -191,12 +193,17 @@ def kpi(fmt: str, store_path: str | None) -> int:
     """Recovery KPIs over every incident in the store: MTTD, MTTR (overall and per service),
     share of incidents where a restored service failed again, escalation frequency and exercises
     per quarter, with the trend by quarter. Exercises are counted apart from real incidents."""
+    from planner.tracking.persistence.damage import DamagedRowError
     from planner.tracking.reports.kpi import facts, kpi_text, kpis
 
     with open_store(store_path) as store:
         gathered = []
         for row in store.incident_rows():
-            state = store.snapshot(row.id)
+            try:
+                state = store.snapshot(row.id)
+            except DamagedRowError as damaged:  # said, and left out of the figures
+                store.said(str(damaged))
+                continue
             assert state is not None
             gathered.append(facts(state, effective(store.events(row.id))))
     data = kpis(gathered)

@@ -116,7 +116,14 @@ def open_store(path: str | None, *, create: bool = False) -> Store:
     from planner.tracking.persistence.db import locate
     from planner.tracking.persistence.store import Store
 
-    return Store(locate(path), create=create)
+    return Store(locate(path), create=create, warn=warned)
+
+
+def warned(line: str) -> None:
+    """Say on standard error what a read found damaged and left out (it goes on with the rest)."""
+    from planner.cli.streams import say
+
+    say(f"warning: {line}", err=True)
 
 
 STORE = click.option(
@@ -142,11 +149,17 @@ STATE_FORMAT = click.option(
 
 
 def when_of(at: str | None, option: str = "--at", now: datetime | None = None) -> datetime:
-    """The time ``at`` names (now without one; ``15m ago`` counts back from now, whatever the
-    option; ``now`` when the caller reads several times against one clock): not in the future,
-    not over ten years ago (year 1 or 1970 is a typo, and it would sit in every KPI for good)."""
-    now = now or datetime.now(UTC)
-    when = parse_when(at, now)
+    """The time ``at`` names: without one, now (a :class:`~planner.tracking.persistence.clock.Now`,
+    which an action replaces by the store's clock where it has one); ``15m ago`` counts back from
+    now, whatever the option (``now`` when the caller reads several times against one clock); not
+    in the future, not over ten years ago (year 1 or 1970 is a typo, and it would sit in every KPI
+    for good)."""
+    from planner.tracking.persistence import clock
+
+    if at is None:  # the store's clock where it has one (a server's): see persistence.clock
+        return now if isinstance(now, clock.Now) else clock.now() if now is None else now
+    now = clock.plain(now) if now is not None else datetime.now(UTC)
+    when = parse_when(at, now)  # counted back from this clock: a time given
     if when > now + FUTURE_SLACK:
         raise UsageError(f"{option} {at}: {when:%Y-%m-%d %H:%M} UTC is in the future")
     if when < now - MAX_DURATION:

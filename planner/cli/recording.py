@@ -30,13 +30,18 @@ def with_incident(store_path: str | None, incident: str, use: Callable[[Store], 
 def act(store_path: str | None, incident: str, action: Action, who: str, when: datetime) -> list[Event]:
     """Record ``action`` by ``who`` at ``when`` through the store's guarded transaction."""
     return with_incident(
-        store_path, incident, lambda store: store.act(incident, _deciding(action, who, when))
+        store_path, incident, lambda store: store.act(incident, _deciding(store, incident, action, who, when))
     )
 
 
-def _deciding(action: Action, who: str, when: datetime) -> Callable[[View], list[Event]]:
-    """The store's decide callback for ``action`` by ``who`` at ``when``."""
-    return lambda view: action.decide(view, who, when)
+def _deciding(
+    store: Store, incident: str, action: Action, who: str, when: datetime
+) -> Callable[[View], list[Event]]:
+    """The store's decide callback for ``action`` by ``who`` at ``when`` (now: by the store's
+    clock, read in the action's transaction; see :mod:`planner.tracking.persistence.clock`)."""
+    from planner.tracking.persistence.clock import stamped
+
+    return lambda view: action.decide(view, who, stamped(store, incident, when))
 
 
 def done(events: list[Event]) -> int:

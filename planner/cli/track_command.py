@@ -75,7 +75,7 @@ def track(  # noqa: PLR0917 - click passes every option
     from planner.cli import collect_garbage_from_now_on
     from planner.tui.app import TrackApp
 
-    app = TrackApp(Session(path, chosen, who), resume_offer=offer or None, starter=start_new)
+    app = TrackApp(Session(path, chosen, who), resume_offer=offer or None, starter=start_new, plan_path=plan)
     collect_garbage_from_now_on()
     app.run()
     return 0

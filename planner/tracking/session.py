@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from models.events import IncidentStarted, Voided
@@ -20,6 +20,7 @@ from planner.tracking.domain.fold import apply
 from planner.tracking.domain.guards import RefusedError
 from planner.tracking.domain.state import MemoryView, View
 from planner.tracking.domain.words import describe
+from planner.tracking.persistence.clock import now, stamped
 from planner.tracking.persistence.db import Location
 from planner.tracking.persistence.store import Store
 
@@ -33,8 +34,9 @@ JOURNAL_TAIL = 1000
 
 
 def utc_now() -> datetime:
-    """The real clock (tests pass a fake one)."""
-    return datetime.now(UTC)
+    """The real clock (tests pass a fake one): a :class:`~planner.tracking.persistence.clock.Now`, which an
+    action replaces by the store's clock where it has one (a server's)."""
+    return now()
 
 
 @dataclass
@@ -50,6 +52,8 @@ class Session:
     """The newest events, oldest first."""
     seen: int = 0
     """Sequence number of the newest event folded into :attr:`state`."""
+    reread: bool = False
+    """An event the store cannot read came in: read the rows again rather than fold around it."""
 
     @property
     def whole_journal(self) -> bool:
@@ -66,20 +70,32 @@ class Session:
             state = store.snapshot(self.incident)
             assert state is not None, "required above"
             journal = store.events(self.incident, last=JOURNAL_TAIL)
+            unreadable = store.skipped.get(self.incident, 0)
         self.state = state
         self.journal = journal
-        self.seen = journal[-1].seq if journal else 0
+        self.seen = max(journal[-1].seq if journal else 0, unreadable)
+        self.reread = False
         return state
 
     def fetch(self) -> list[Event]:
         """What other terminals recorded since the last fold (not folded yet: see :meth:`fold`)."""
         with self._open() as store:
-            return store.events_since(self.incident, self.seen)
+            return self._since(store)
+
+    def _since(self, store: Store) -> list[Event]:
+        """The events after :attr:`seen`; one the store cannot read among them makes the next
+        :meth:`fold` read the rows again."""
+        events = store.events_since(self.incident, self.seen)
+        if store.skipped.get(self.incident, 0) > self.seen:
+            self.reread = True
+        return events
 
     def fold(self, events: list[Event]) -> None:
-        """Apply new events to the mirror, in order, each once."""
+        """Apply new events to the mirror, in order, each once. An event missing among them (one
+        the store cannot read: see :mod:`planner.tracking.persistence.damage`) is not guessed at: the rows
+        are read again, as after a void."""
         assert self.state is not None, "load() first"
-        if any(isinstance(e, Voided) for e in events if e.seq > self.seen):
+        if self.reread or any(isinstance(e, Voided) for e in events if e.seq > self.seen):
             self.load()  # a void changes the past: the store has folded the rows again
             return
         for event in events:
@@ -100,10 +116,13 @@ class Session:
         at = self.clock()
         with self._open() as store:
             try:
-                done = store.act(self.incident, lambda view: action.decide(view, self.actor, at))
+                done = store.act(
+                    self.incident,
+                    lambda view: action.decide(view, self.actor, stamped(store, self.incident, at)),
+                )
             except RefusedError as refusal:
                 raise RefusedError(f"{refusal}{self._meanwhile(store)}") from None
-            fresh = store.events_since(self.incident, self.seen)
+            fresh = self._since(store)
         return done, fresh
 
     def _meanwhile(self, store: Store) -> str:

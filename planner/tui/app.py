@@ -47,9 +47,12 @@ class TrackApp(App[None]):
         resume_offer: list[tuple[str, str]] | None = None,
         starter: Starter | None = None,
         poll: bool = True,
+        plan_path: str | None = None,
     ) -> None:
         super().__init__()
         self.session = session
+        self.plan_path = plan_path
+        """The plan file as the person named it (for the resume hint; None: unknown)."""
         self.clock = clock
         self.resume_offer = resume_offer
         self.starter = starter
@@ -62,7 +65,7 @@ class TrackApp(App[None]):
         return self.session.state
 
     def _recovery(self) -> RecoveryScreen:
-        return RecoveryScreen(self.session, self.clock, poll=self.polling)
+        return RecoveryScreen(self.session, self.clock, poll=self.polling, plan_path=self.plan_path)
 
     def on_mount(self) -> None:
         self.register_theme(THEME)

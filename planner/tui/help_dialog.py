@@ -9,6 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
+from planner.tui import safe
 from planner.tui.dialogs import Dialog
 
 RULES = (
@@ -35,7 +36,7 @@ class HelpScreen(Dialog[None]):
 
     def compose(self) -> ComposeResult:
         width = max(len(k) for k, _ in self.keys)
-        lines = [f"[b]{key:<{width}}[/]  {text}" for key, text in self.keys]
+        lines = [f"[b]{safe.line(key.ljust(width))}[/]  {safe.line(text)}" for key, text in self.keys]
         with Vertical(id="help-dialog"):
             yield self.heading()
             with VerticalScroll():

@@ -32,9 +32,10 @@ from planner.tracking.domain.guards import RefusedError
 from planner.tracking.domain.outline import outline_of
 from planner.tracking.domain.state import MemoryView
 from planner.tracking.persistence.db import OfflineError, locate, same_place, shown
-from planner.tracking.reports.progress import Projection, project
+from planner.tracking.reports.progress import Projection, next_update_due, project
 from planner.tracking.session import Session
 from planner.tui import safe
+from planner.tui.advice import for_screen
 from planner.tui.check_runner import CheckRunner, last_verify_run
 from planner.tui.desk import Part, report_failed_work
 from planner.tui.dialogs import ConfirmScreen
@@ -51,6 +52,9 @@ PROJECTION_DELAY = 1.0
 """Seconds of quiet after a change before the projected finish is recomputed."""
 NARROW = 110
 """Below this many columns the side panes give way to the table."""
+WIDE = 180
+"""From this many columns the side panes grow (the table's blocked-by column would only grow
+emptier while the selected service wraps)."""
 LOUD = (actions.Bypass, actions.Escalate, comms.SendUpdate, actions.Fail, corrections.Void)
 """Actions whose success is also announced (the others show in the table and journal)."""
 PARTS: tuple[type[Part], ...] = (RestoreKeys, CheckRunner, IncidentKeys, Finder)
@@ -66,9 +70,17 @@ class RecoveryScreen(Screen[None]):
         Binding("q", "leave", "Quit", tooltip="Quit (the incident stays in the store)"),
     ]
 
-    def __init__(self, session: Session, clock: Callable[[], datetime], *, poll: bool = True) -> None:
+    def __init__(
+        self,
+        session: Session,
+        clock: Callable[[], datetime],
+        *,
+        poll: bool = True,
+        plan_path: str | None = None,
+    ) -> None:
         super().__init__()
         self.session = session
+        self.plan_path = plan_path
         self.clock = clock
         self.polling = poll
         self.projection: Projection | None = None
@@ -78,6 +90,8 @@ class RecoveryScreen(Screen[None]):
         """A refusal is on screen: the next action that succeeds takes it away."""
         self.offline: str | None = None
         """Why the store's server cannot be reached now (None while it can): actions are refused."""
+        self._reminded: datetime | None = None
+        """The due time of the update last said to be due (each is said once)."""
 
     def compose(self) -> ComposeResult:
         yield TrackHeader(self.clock, id="header")
@@ -99,7 +113,7 @@ class RecoveryScreen(Screen[None]):
             yield KeyBar(KEYBAR)
 
     def on_mount(self) -> None:
-        self.set_class(self.app.size.width < NARROW, "narrow")
+        self._fit(self.app.size.width)
         self.session.load()
         self.app.title = f"planner track {self.session.incident}"
         self._show_all()
@@ -110,7 +124,11 @@ class RecoveryScreen(Screen[None]):
         self._project()
 
     def on_resize(self, event: Resize) -> None:
-        self.set_class(event.size.width < NARROW, "narrow")
+        self._fit(event.size.width)
+
+    def _fit(self, width: int) -> None:
+        self.set_class(width < NARROW, "narrow")
+        self.set_class(width >= WIDE, "wide")
 
     def _on_screen(self) -> bool:
         """False while the app is shutting down (timers and workers may still call back)."""
@@ -164,9 +182,10 @@ class RecoveryScreen(Screen[None]):
         if self.refuse_offline():
             return self.offline
         try:
-            return await self._record(action, done).wait()
+            why = await self._record(action, done).wait()
         except (WorkerCancelled, WorkerFailed) as lost:  # a failure is reported as a bug too
             return f"not recorded ({lost})"
+        return None if why is None else for_screen(why)
 
     def refuse_offline(self) -> bool:
         """While the store is offline, say so and return True: nothing can be recorded (and
@@ -204,9 +223,10 @@ class RecoveryScreen(Screen[None]):
         return None
 
     def refuse(self, why: str, title: str = "Refused") -> None:
-        """Say why an action was not recorded (until the next action succeeds)."""
+        """Say why an action was not recorded (until the next action succeeds), with the advice
+        the screen's keys follow, not the command line's."""
         self.refused = True
-        self.notify(safe.block(why), title=title, severity="error", timeout=10)
+        self.notify(safe.block(for_screen(why)), title=title, severity="error", timeout=10)
 
     # showing ---------------------------------------------------------------------------------
 
@@ -244,6 +264,23 @@ class RecoveryScreen(Screen[None]):
         if self._on_screen():
             self.query_one(TrackHeader).tick()
             self.query_one(TaskTable).tick()
+            self.remind_update()
+
+    def remind_update(self) -> None:
+        """Once the stakeholder update is due, say so once (a bell and a notice that stays a
+        while), not only in the header's colour; the next one is said when it falls due."""
+        row = self.state.row
+        due = next_update_due(row, self.state.info.update_cadence)
+        if row.state != "open" or due > self.clock() or due == self._reminded:
+            return
+        self._reminded = due
+        self.app.bell()
+        self.notify(
+            f"The stakeholder update was due at {due:%H:%M}: u drafts it from the state.",
+            title="Update due",
+            severity="warning",
+            timeout=30,
+        )
 
     # the journal, from this terminal and others ----------------------------------------------
 
@@ -344,7 +381,8 @@ class RecoveryScreen(Screen[None]):
         confirm = ConfirmScreen(
             f"Quit? {self.session.incident} stays open",
             "Everything is in the journal. Resume with:\n"
-            f"  planner track PLAN --incident {self.session.incident}{named}",
+            f"  planner track {shlex.quote(self.plan_path) if self.plan_path else 'PLAN'} "
+            f"--incident {self.session.incident}{named}",
             yes="Quit",
         )
         if await self.app.push_screen_wait(confirm):

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.segment import Segment
+from textual.content import Content
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -17,6 +18,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from models.duration import clock
+from planner.style import visible
 from planner.tracking.domain.moments import moment
 from planner.tracking.domain.state import BYPASSED, RESTORED, MemoryView, TaskRow
 from planner.tracking.domain.words import describe
@@ -99,7 +101,21 @@ class TrackHeader(Static):
             if missed:  # late (past it, still down) is missed, never "at risk"
                 second += f"   [b $text-error]RTO missed {missed}" + (f" ({late} late)[/]" if late else "[/]")
             second += f"   [b $text-error]RTO at risk {risk}[/]" if risk else "   RTO at risk 0"
-        self.update(f"{first}\n{second}")
+        self.update("\n".join([first, *fit_parts(second, self.content_region.width)]))
+
+
+def fit_parts(line: str, width: int, gap: str = "   ") -> list[str]:
+    """``line`` (markup: parts joined by ``gap``) as lines of at most ``width`` cells, broken
+    between parts: a narrow terminal gets a third header line rather than losing the counts
+    at its end (``width`` 0, not laid out yet: one line)."""
+    lines: list[str] = []
+    for part in line.split(gap):
+        joined = f"{lines[-1]}{gap}{part}" if lines else part
+        if lines and width and Content.from_markup(joined).cell_length > width:
+            lines.append(part)
+        else:
+            lines[-1:] = [joined]
+    return lines
 
 
 class KeyBar(Widget):
@@ -214,6 +230,32 @@ class DetailPane(Static):
         return [*lines, "[b]Escalation[/] " + "  ".join(p.rstrip() for p in path)]
 
 
+JournalLine = tuple[str, str, str, bool]
+"""(time and number, actor, text, warn): one per screen line; the first two only on an entry's
+first line. Plain text (the pane draws segments, not markup): control characters written out,
+nothing escaped."""
+
+
+def journal_lines(journal: Sequence[Event], width: int, warn: set[str]) -> list[JournalLine]:
+    """``journal`` newest first in ``width`` columns: ``02:31 #12 alice began ...``, long entries
+    wrapped under their text at spaces (never inside an id such as ``metrics-tsdb``)."""
+    lines: list[JournalLine] = []
+    for event in reversed(journal):
+        warned = event.kind in warn
+        at, actor = f"{event.at:%H:%M} #{event.seq} ", visible(event.actor)
+        first = len(at) + len(actor) + 1
+        wrapped = textwrap.wrap(
+            describe(event),
+            max(first + 10, width),
+            initial_indent=" " * first,
+            subsequent_indent=" " * 6,
+            break_on_hyphens=False,  # an id such as metrics-tsdb stays on one line
+        ) or [" " * first]
+        lines.append((at, actor, " " + wrapped[0][first:], warned))
+        lines += [("", "", part, warned) for part in wrapped[1:]]
+    return lines
+
+
 class JournalPane(ScrollView, can_focus=True):
     """The journal, newest first, as far back as the session holds it (Line API: a long journal
     costs only the lines on screen); long entries wrap under their time."""
@@ -226,8 +268,7 @@ class JournalPane(ScrollView, can_focus=True):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.events: Sequence[Event] = ()
         self.older = ""
-        self.lines: list[tuple[str, str, str, bool]] = []
-        """(time, actor, text, warn): one per screen line; time and actor only on an entry's first."""
+        self.lines: list[JournalLine] = []
         self._wrapped_at = -1
 
     def show(self, journal: Sequence[Event], older: str = "") -> None:
@@ -241,18 +282,7 @@ class JournalPane(ScrollView, can_focus=True):
 
     def _wrap(self, width: int) -> None:
         self._wrapped_at = width
-        lines: list[tuple[str, str, str, bool]] = []
-        for event in reversed(self.events):
-            warn = event.kind in self.WARN
-            actor = safe.line(event.actor)
-            room = max(10, width - 7 - len(actor))
-            text = safe.line(describe(event))
-            parts = textwrap.wrap(text, room) or [""]
-            lines.append((f"{event.at:%H:%M} ", actor, " " + parts[0], warn))
-            lines += [
-                ("", "", "      " + part, warn)
-                for part in textwrap.wrap(" ".join(parts[1:]), max(10, width - 6))
-            ]
+        lines = journal_lines(self.events, width, self.WARN)
         if self.older:
             lines.append(("", "", self.older, False))
         self.lines = lines or [("", "", "(no events)", False)]
@@ -277,4 +307,4 @@ class JournalPane(ScrollView, can_focus=True):
         return Strip(segments).crop_extend(0, width, base)
 
 
-__all__ = ["DetailPane", "JournalPane", "KeyBar", "TrackHeader"]
+__all__ = ["DetailPane", "JournalPane", "KeyBar", "TrackHeader", "fit_parts", "journal_lines"]

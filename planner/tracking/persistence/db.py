@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import unquote
@@ -109,6 +110,11 @@ class Backend(Protocol):
 
     def integrity(self) -> str:
         """The database's own consistency check: ``ok`` for a sound store."""
+        ...
+
+    def now(self) -> datetime | None:
+        """The store's own clock (a server's, read in the open transaction), in UTC; None for a
+        store whose clock is this machine's (see :mod:`planner.tracking.persistence.clock`)."""
         ...
 
     def close(self) -> None: ...

@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from planner.tracking.persistence.db import Db, OfflineError, Rows, Step, StoreError, scrubbed, shown
+from planner.tracking.persistence.pg_deadline import SILENCE, Deadline
 from planner.tracking.persistence.store_schema import (
     LATEST,
     POSTGRES_BASELINE,
@@ -35,10 +37,13 @@ if TYPE_CHECKING:
     import psycopg
 
 CHANNEL = "planner_events"
-CONNECT_TIMEOUT = 5
-"""Seconds to wait for the server before saying it cannot be reached."""
+CONNECT_TIMEOUT = 2
+"""Seconds to wait for the server before saying it cannot be reached (a hung server accepts the
+connection and never answers: an action on it fails within this; libpq's least)."""
 LISTEN_CONNECT_TIMEOUT = 2
 """The same for a screen's listener, which retries by itself (and must let the screen quit)."""
+HEARTBEAT_DEADLINE = 2.0
+"""Seconds a screen's heartbeat waits for the server's answer before showing it offline."""
 IDLE_IN_TRANSACTION = 30
 """Seconds a connection may sit idle inside a transaction before the server ends it."""
 _WHOLE_STORE_LOCK = 7_151_983_001
@@ -85,26 +90,44 @@ def translated(exc: Exception, where: str) -> StoreError:
     return StoreError(f"{where}: {_first_line(exc)}")
 
 
+def silent(where: str, seconds: float) -> OfflineError:
+    """What a statement cut by its :class:`~planner.tracking.persistence.pg_deadline.Deadline` says."""
+    return OfflineError(
+        f"the incident store {where} did not answer for {seconds:.0f} s (a hung server?): offline, "
+        "nothing was written"
+    )
+
+
 class _Connection:
-    """A psycopg connection that runs the store's SQL (see :class:`planner.tracking.persistence.db.Db`)."""
+    """A psycopg connection that runs the store's SQL (see
+    :class:`planner.tracking.persistence.db.Db`); a server that stops answering fails a statement
+    within :data:`~planner.tracking.persistence.pg_deadline.SILENCE` seconds (more where it waits
+    for a lock: :attr:`patience`)."""
 
     def __init__(self, conn: psycopg.Connection[Any], where: str) -> None:
         self.conn = conn
         self.where = where
         self.error = driver().Error
+        self.patience = SILENCE
 
     def execute(self, sql: str, params: Sequence[Any] = (), /) -> Rows:
-        try:
-            return self.conn.execute(_dialect(sql), params)
-        except self.error as exc:
-            raise translated(exc, self.where) from None
+        with Deadline(self.conn, self.patience) as deadline:
+            try:
+                return self.conn.execute(_dialect(sql), params)
+            except self.error as exc:
+                if deadline.fired:
+                    raise silent(self.where, self.patience) from None
+                raise translated(exc, self.where) from None
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]], /) -> object:
-        try:
-            with self.conn.cursor() as cursor:
-                cursor.executemany(_dialect(sql), rows)
-        except self.error as exc:
-            raise translated(exc, self.where) from None
+        with Deadline(self.conn, self.patience) as deadline:
+            try:
+                with self.conn.cursor() as cursor:
+                    cursor.executemany(_dialect(sql), rows)
+            except self.error as exc:
+                if deadline.fired:
+                    raise silent(self.where, self.patience) from None
+                raise translated(exc, self.where) from None
         return None
 
 
@@ -124,7 +147,9 @@ def connect(url: str, timeout: int = CONNECT_TIMEOUT) -> psycopg.Connection[Any]
         )
     except psycopg.OperationalError as exc:
         first = scrubbed(_first_line(exc), url)
-        raise OfflineError(f"cannot reach the incident store {shown(url)}: {first}") from None
+        raise OfflineError(
+            f"cannot reach the incident store {shown(url)}: {first} (offline: nothing was recorded)"
+        ) from None
     except (psycopg.Error, ValueError) as exc:  # not a URL it can read, and the like
         raise StoreError(f"--store {shown(url)}: {scrubbed(_first_line(exc), url)}") from None
     return conn  # type: ignore[no-any-return]
@@ -140,7 +165,9 @@ class PostgresBackend:
         self.where = shown(url)
         self.read_only = False
         self.conn = connect(url)
-        self.db: Db = _Connection(self.conn, self.where)
+        self.lock_wait = lock_wait
+        self.sql = _Connection(self.conn, self.where)
+        self.db: Db = self.sql
         self.db.execute(f"SET lock_timeout = '{int(lock_wait * 1000)}ms'")
         # a planner frozen inside a transaction (Ctrl-Z, a hung laptop) must not hold the
         # incident's lock for ever: the server ends its transaction (nothing of it is recorded)
@@ -176,10 +203,14 @@ class PostgresBackend:
 
     def begin_write(self, incident: str | None) -> None:
         self.db.execute("BEGIN")
-        if incident is None:
-            self.db.execute("SELECT pg_advisory_xact_lock(?)", (_WHOLE_STORE_LOCK,))
-        else:
-            self.db.execute("SELECT 1 FROM incidents WHERE id = ? FOR UPDATE", (incident,))
+        self.sql.patience = SILENCE + self.lock_wait  # waiting for another terminal is not silence
+        try:
+            if incident is None:
+                self.db.execute("SELECT pg_advisory_xact_lock(?)", (_WHOLE_STORE_LOCK,))
+            else:
+                self.db.execute("SELECT 1 FROM incidents WHERE id = ? FOR UPDATE", (incident,))
+        finally:
+            self.sql.patience = SILENCE
 
     def begin_read(self) -> None:
         self.db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
@@ -188,12 +219,14 @@ class PostgresBackend:
         """``COMMIT``; a connection lost at that moment leaves the outcome unknown, and says so."""
         psycopg = driver()
         try:
-            self.conn.execute("COMMIT")
+            with Deadline(self.conn) as deadline:
+                self.conn.execute("COMMIT")
         except psycopg.Error as exc:
             if not isinstance(exc, psycopg.OperationalError):
                 raise translated(exc, self.where) from None
+            why = f"no answer for {SILENCE:.0f} s" if deadline.fired else _first_line(exc)
             raise OfflineError(
-                f"lost the incident store {self.where} while committing ({_first_line(exc)}): the "
+                f"lost the incident store {self.where} while committing ({why}): the "
                 "action may or may not be recorded; look at the journal once the store is back"
             ) from None
 
@@ -201,11 +234,17 @@ class PostgresBackend:
         """Undo the open transaction (nothing to undo on a lost connection: the server did)."""
         if self.conn.closed or self.conn.broken:
             return
-        with contextlib.suppress(driver().Error):
+        with contextlib.suppress(driver().Error), Deadline(self.conn):
             self.conn.execute("ROLLBACK")
 
     def notify(self, incident: str) -> None:
         self.db.execute("SELECT pg_notify(?, ?)", (CHANNEL, incident))
+
+    def now(self) -> datetime | None:
+        """The server's clock now (``clock_timestamp()``: within the action's transaction, after
+        its lock was granted), in UTC."""
+        (when,) = self.db.execute("SELECT clock_timestamp()").fetchone()
+        return when.astimezone(UTC)  # type: ignore[no-any-return]
 
     def integrity(self) -> str:
         """The server keeps its own files sound; this checks it answers."""
@@ -222,10 +261,12 @@ class Listener:
     def __init__(self, url: str) -> None:
         self.conn = connect(url, timeout=LISTEN_CONNECT_TIMEOUT)
         try:
-            self.conn.execute(f"LISTEN {CHANNEL}")
+            with Deadline(self.conn, HEARTBEAT_DEADLINE) as deadline:
+                self.conn.execute(f"LISTEN {CHANNEL}")
         except driver().Error as exc:  # lost between connecting and listening
             self.conn.close()
-            raise OfflineError(f"lost the incident store: {_first_line(exc)}") from None
+            why = f"no answer for {HEARTBEAT_DEADLINE:.0f} s" if deadline.fired else _first_line(exc)
+            raise OfflineError(f"lost the incident store: {why}") from None
 
     def wait(self, timeout: float) -> Iterator[str]:
         """The incidents whose journals grew, as they are announced, for ``timeout`` seconds.
@@ -238,11 +279,18 @@ class Listener:
             raise OfflineError(f"lost the incident store: {_first_line(exc)}") from None
 
     def alive(self) -> None:
-        """Ask the server whether it is still there (:class:`OfflineError` when not)."""
+        """Ask the server whether it is still there (:class:`OfflineError` when not, or when it
+        does not answer within :data:`HEARTBEAT_DEADLINE`: a hung server keeps its connections)."""
         try:
-            self.conn.execute("SELECT 1")
+            with Deadline(self.conn, HEARTBEAT_DEADLINE) as deadline:
+                self.conn.execute("SELECT 1")
         except driver().Error as exc:
-            raise OfflineError(f"lost the incident store: {_first_line(exc)}") from None
+            why = (
+                f"no answer for {HEARTBEAT_DEADLINE:.0f} s (a hung server?)"
+                if deadline.fired
+                else _first_line(exc)
+            )
+            raise OfflineError(f"lost the incident store: {why}") from None
 
     def close(self) -> None:
         self.conn.close()

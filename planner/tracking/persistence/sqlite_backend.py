@@ -8,10 +8,12 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from planner.tracking.persistence.damage import Garbled
 from planner.tracking.persistence.db import Db, Rows, Step, StoreError
 from planner.tracking.persistence.store_schema import LATEST, MIGRATIONS, SQLITE_SCHEMA
 
@@ -78,6 +80,47 @@ def translated(exc: sqlite3.Error, path: Path) -> StoreError | None:
     return None
 
 
+def _text(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return Garbled(raw.decode("utf-8", errors="replace"))
+
+
+class _Rows:
+    """A query's rows; a value that is not UTF-8 (a damaged or hostile store) reads as
+    :class:`Garbled` instead of failing the whole query (see :mod:`planner.tracking.persistence.damage`)."""
+
+    def __init__(self, conn: _Connection, sql: str, params: Sequence[Any], cursor: sqlite3.Cursor) -> None:
+        self.conn, self.sql, self.params, self.cursor = conn, sql, params, cursor
+        self.taken = 0
+
+    def _again(self) -> list[Any]:
+        return self.conn.reread(self.sql, self.params)[self.taken :]
+
+    def fetchone(self) -> Any:
+        try:
+            row = self.cursor.fetchone()
+        except sqlite3.OperationalError as exc:
+            if "decode" not in str(exc):
+                raise (translated(exc, self.conn.path) or exc) from None
+            rest = self._again()
+            row = rest[0] if rest else None
+        self.taken += 1
+        return row
+
+    def fetchall(self) -> list[Any]:
+        try:
+            return self.cursor.fetchall()
+        except sqlite3.OperationalError as exc:
+            if "decode" not in str(exc):
+                raise (translated(exc, self.conn.path) or exc) from None
+            return self._again()
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.fetchall())
+
+
 class _Connection:
     """The SQLite connection as the store's :class:`Db`: ordinary faults (a full disk, a lock
     another program holds) become the store's errors, with what to do."""
@@ -88,9 +131,18 @@ class _Connection:
 
     def execute(self, sql: str, params: Sequence[Any] = (), /) -> Rows:
         try:
-            return self.conn.execute(sql, params)
+            return _Rows(self, sql, params, self.conn.execute(sql, params))
         except sqlite3.OperationalError as exc:
             raise (translated(exc, self.path) or exc) from None
+
+    def reread(self, sql: str, params: Sequence[Any]) -> list[Any]:
+        """The rows of a query again, text that is not UTF-8 read as :class:`Garbled` (the
+        default reading fails the whole query on one such value)."""
+        self.conn.text_factory = _text
+        try:
+            return self.conn.execute(sql, params).fetchall()
+        finally:
+            self.conn.text_factory = str
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]], /) -> object:
         try:
@@ -189,6 +241,10 @@ class SqliteBackend:
 
     def notify(self, incident: str) -> None:
         """Nothing to send: screens on an SQLite store poll it."""
+
+    def now(self) -> datetime | None:
+        """None: the file is on this machine, and so is the clock every terminal on it reads."""
+        return None
 
     def integrity(self) -> str:
         """``PRAGMA integrity_check``."""

@@ -10,6 +10,7 @@ from models.events import IncidentStarted
 from models.plan import Plan
 from planner.tracking.domain.opening import initial_state
 from planner.tracking.domain.state import MemoryView
+from planner.tracking.persistence.clock import plain, stamped
 from planner.tracking.persistence.store import Store
 
 
@@ -28,7 +29,7 @@ def open_incident(
 ) -> MemoryView:
     """Keep the plan's text in ``store``, start an incident (``DRILL-N`` for an exercise, else
     ``INC-N``) and return its first rows (its id is ``.row.id``)."""
-    digest = store.keep_plan(plan.name, text, at.isoformat())
+    digest = store.keep_plan(plan.name, text, plain(at).isoformat())
     opened: list[MemoryView] = []
 
     def build(new_id: str) -> tuple[MemoryView, IncidentStarted]:
@@ -41,7 +42,7 @@ def open_incident(
             title=title,
             exercise=exercise,
             actor=actor,
-            at=at,
+            at=stamped(store, None, at),  # the store's clock where it has one (a server's)
             detected=detected,
         )
         opened.append(state)

@@ -12,18 +12,19 @@ incident stays readable when the plan file changes. The schema is versioned
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
-from typing import TYPE_CHECKING, Any, TypeVar
+from datetime import date, datetime
+from typing import TYPE_CHECKING, TypeVar
 
-from models.events import Event, Voided, event_from_json, event_to_json
+from models.events import Event, Voided, event_to_json
 from planner.errors import UsageError
 from planner.suggest import did_you_mean
 from planner.tracking.domain.fold import apply
 from planner.tracking.domain.state import IncidentRow, MemoryView, WorkaroundRow
 from planner.tracking.persistence.backends import open_backend
+from planner.tracking.persistence.damage import decode, refuse_fold, when
 from planner.tracking.persistence.db import (
     LOCK_WAIT_SECONDS,
     Backend,
@@ -75,11 +76,26 @@ def plan_hash(text: str) -> str:
 class Store:
     """An open journal store."""
 
-    def __init__(self, where: Location, *, lock_wait: float = LOCK_WAIT_SECONDS, create: bool = True) -> None:
+    def __init__(
+        self,
+        where: Location,
+        *,
+        lock_wait: float = LOCK_WAIT_SECONDS,
+        create: bool = True,
+        warn: Callable[[str], None] | None = None,
+    ) -> None:
         """Open the store at ``where``: an SQLite file's path or a ``postgresql://`` URL (see
         :mod:`planner.tracking.persistence.db`). A missing file is created only with ``create`` (a read of a
         mistyped path must not answer from a new, empty store). A store the user may not write
-        (an archived incident) is opened read-only: reads work, writes say why they cannot."""
+        (an archived incident) is opened read-only: reads work, writes say why they cannot.
+
+        What a read finds damaged and leaves out (see :mod:`planner.tracking.persistence.damage`) is said
+        once to ``warn``, and kept in :attr:`warnings`."""
+        self.warnings: list[str] = []
+        """What the reads so far found damaged, once each."""
+        self._warn = warn
+        self.skipped: dict[str, int] = {}
+        """Per incident, the newest event a read found unreadable and left out."""
         self.backend: Backend = open_backend(as_location(where), create=create, lock_wait=lock_wait)
         self.path = self.backend.where
         """Where the store is, for messages (a URL without its password)."""
@@ -215,7 +231,11 @@ class Store:
         text = self.plan_text(row.plan_hash)
         assert text is not None, "an incident keeps its plan"
         plan = load_source(Source(f"<plan of {row.id}>", text, "yaml")).require_valid()
-        journal = self.events(row.id)  # inside the transaction: self.db is ``db``
+        damaged: list[str] = []
+        rows = self.db.execute("SELECT seq, data FROM events WHERE incident = ? ORDER BY seq", (row.id,))
+        journal = decode(row.id, rows, damaged.append, after=0)  # inside the transaction: self.db is ``db``
+        if damaged:
+            raise refuse_fold(row.id, damaged)
         state = require_still_holds(
             lambda: rebuild(plan, journal[:1]), journal
         )  # or refuses: nothing written
@@ -273,7 +293,7 @@ class Store:
 
     def incident_rows(self) -> list[IncidentRow]:
         """Every incident, oldest first."""
-        return incident_rows(self.db)
+        return incident_rows(self.db, self.said)
 
     def find_workaround(self, wid: str) -> WorkaroundRow | None:
         """A workaround of any incident."""
@@ -309,7 +329,7 @@ class Store:
                 expires=w.expires,
                 origin=f"incident {w.incident}",
             )
-            for w in open_workaround_rows(self.db)
+            for w in open_workaround_rows(self.db, self.said)
         ]
 
     def events(self, incident: str, last: int | None = None) -> list[Event]:
@@ -319,18 +339,46 @@ class Store:
             rows = self.db.execute(
                 "SELECT seq, data FROM events WHERE incident = ? ORDER BY seq", (incident,)
             )
-            return _decode(rows)
+            return decode(incident, rows, self.said, after=0, skipped=self._skipping(incident))
         rows = self.db.execute(
             "SELECT seq, data FROM events WHERE incident = ? ORDER BY seq DESC LIMIT ?", (incident, last)
         )
-        return _decode(reversed(list(rows)))
+        return decode(incident, reversed(list(rows)), self.said, skipped=self._skipping(incident))
 
     def events_since(self, incident: str, seq: int) -> list[Event]:
         """An incident's events after sequence number ``seq``, oldest first."""
         rows = self.db.execute(
             "SELECT seq, data FROM events WHERE incident = ? AND seq > ? ORDER BY seq", (incident, seq)
         )
-        return _decode(rows)
+        return decode(incident, rows, self.said, after=seq, skipped=self._skipping(incident))
+
+    def _skipping(self, incident: str) -> Callable[[int], None]:
+        def skip(seq: int) -> None:
+            self.skipped[incident] = max(seq, self.skipped.get(incident, 0))
+
+        return skip
+
+    def said(self, line: str) -> None:
+        """Say ``line`` (a damaged event or row left out) once: to the caller's ``warn``, and in
+        :attr:`warnings`."""
+        if line in self.warnings:
+            return
+        self.warnings.append(line)
+        if self._warn is not None:
+            self._warn(line)
+
+    def latest_event(self, incident: str) -> tuple[int, datetime] | None:
+        """The number and time of ``incident``'s event dated latest (an unreadable time is
+        passed over)."""
+        rows = self.db.execute(
+            "SELECT seq, at FROM events WHERE incident = ? ORDER BY at DESC, seq DESC LIMIT 5", (incident,)
+        )
+        for seq, at in rows:
+            try:
+                return int(seq), when(at)
+            except (ValueError, TypeError):
+                continue
+        return None
 
     def incidents(self) -> list[str]:
         """Every incident with a journal, in the order their journals began."""
@@ -350,8 +398,3 @@ class Store:
         return (
             "ok" if not gaps else f"journal of {gaps[0][0]} has {gaps[0][1]} events numbered to {gaps[0][2]}"
         )
-
-
-def _decode(rows: Iterable[Any]) -> list[Event]:
-    """Stored rows to events, each with its sequence number."""
-    return [event_from_json(data).model_copy(update={"seq": int(seq)}) for seq, data in rows]

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, is_dataclass
-from datetime import datetime
 from enum import StrEnum
 from functools import cached_property
 from typing import Any, Generic, Literal, TypeVar
@@ -22,6 +21,7 @@ from planner.tracking.domain.state import (
     TaskState,
     WorkaroundRow,
 )
+from planner.tracking.persistence.damage import names, row_field, when
 
 Kind = Literal["text", "int", "bool", "time", "json"]
 """What a column holds: text and numbers as they are, a flag as 0/1, a time as ISO text, a JSON
@@ -40,10 +40,6 @@ def _dump(kind: Kind, value: Any) -> Any:
     if kind == "json":
         return json.dumps(value)
     return value
-
-
-def _when(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text)
 
 
 def _json(text: str | None) -> Any:
@@ -65,6 +61,9 @@ class Column:
     field: bool = True
     values: type[StrEnum] | None = None
     """The closed set a text column's values come from (read back as its members)."""
+    load: Callable[[Any], Any] | None = None
+    """How a stored value is read strictly, where its kind alone does not say (a JSON object of
+    names, say)."""
 
     def ddl(self, *, key: bool = False) -> str:
         """Its line in ``CREATE TABLE`` (``key``: the table's one-column primary key)."""
@@ -76,12 +75,24 @@ class Column:
         )
 
 
+def _int(value: Any) -> int:
+    """A stored integer, strictly (SQLite keeps whatever another program wrote in a column)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(value)
+    return value
+
+
 def _loader(column: Column) -> Callable[[Any], Any]:
-    """How a column's stored value becomes the row object's."""
-    if column.values is not None:
-        return column.values
-    loaders: dict[str, Callable[[Any], Any]] = {"bool": bool, "time": _when, "json": _json}
-    return loaders[column.kind]
+    """How a column's stored value becomes the row object's; a value the planner never writes
+    raises (:meth:`Table.read` says which column)."""
+    if column.load is not None:
+        load = column.load
+    elif column.values is not None:
+        load = column.values
+    else:
+        loaders: dict[str, Callable[[Any], Any]] = {"int": _int, "bool": bool, "time": when, "json": _json}
+        load = loaders[column.kind]
+    return load if not column.null else (lambda value: None if value is None else load(value))
 
 
 @dataclass(frozen=True)
@@ -110,7 +121,7 @@ class Table(Generic[R]):
         return ", ".join(c.name for c in self.columns if c.field)
 
     @cached_property
-    def _loaders(self) -> tuple[tuple[int, Callable[[Any], Any]], ...]:
+    def _loaders(self) -> tuple[tuple[int, str, Callable[[Any], Any]], ...]:
         """Where a read row needs converting and how, worked out once (a status reads every task
         of a 10,000-service incident); the row class takes the fields in the columns' order."""
         mapped = [c for c in self.columns if c.field]
@@ -118,15 +129,17 @@ class Table(Generic[R]):
         assert is_dataclass(self.make)
         assert [f.name for f in fields(self.make)][: len(mapped)] == [c.name for c in mapped]
         return tuple(
-            (i, _loader(c)) for i, c in enumerate(mapped) if c.values or c.kind not in ("text", "int")
+            (i, c.name, _loader(c)) for i, c in enumerate(mapped) if c.values or c.load or c.kind != "text"
         )
 
-    def read(self, row: Sequence[Any]) -> R:
-        """The row object of a row read with :attr:`fields`."""
+    def read(self, row: Sequence[Any], incident: str) -> R:
+        """The row object of ``incident``'s row read with :attr:`fields`; a value the planner
+        never writes is :class:`DamagedRowError`, naming the column."""
         assert self.make is not None, f"{self.name} rows are read as tuples"
         values = list(row)
-        for i, load in self._loaders:
-            values[i] = load(values[i])
+        for i, name, load in self._loaders:
+            label = name if self.name == "incidents" else f"{name} of {values[0]}"
+            values[i] = row_field(incident, label, values[i], load)
         return self.make(*values)
 
     def values(self, obj: R, **given: Any) -> tuple[Any, ...]:
@@ -178,7 +191,7 @@ INCIDENTS = Table(
         Column("exercise", "bool"),
         Column("started", "time"),
         Column("detected", "time", null=True, changes=True),
-        Column("roles", "json", changes=True),
+        Column("roles", "json", changes=True, load=names),
         Column("state", changes=True, values=IncidentState),
         Column("resolved", "time", null=True, changes=True),
         Column("last_update", "time", null=True, changes=True),

@@ -3,6 +3,7 @@ time (what an action needs), :func:`snapshot` reads a whole incident (what a sta
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from planner.tracking.domain.outline import Outline, Overlay, outline, shape_json
@@ -17,26 +18,32 @@ from planner.tracking.domain.state import (
     TaskState,
     WorkaroundRow,
 )
+from planner.tracking.persistence.damage import optional, readable, row_field, when
 from planner.tracking.persistence.db import Db
 from planner.tracking.persistence.store_tables import CHECKS, INCIDENTS, TASKS, WORKAROUNDS
 
 _WA_UPDATE = ", ".join(f"{c.name} = excluded.{c.name}" for c in WORKAROUNDS.columns[1:])
 
 
-def _when(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text)
+def _meta(incident: str, text: object) -> IncidentMeta:
+    return row_field(incident, "meta", text, IncidentMeta.from_json)  # type: ignore[no-any-return]
+
+
+def _incident(row: tuple[object, ...]) -> IncidentRow:
+    return INCIDENTS.read(row, str(row[0]))
 
 
 def incident_row(db: Db, incident: str) -> IncidentRow | None:
-    """One incident's row."""
+    """One incident's row (a damaged one is :class:`DamagedRowError`)."""
     found = db.execute(f"SELECT {INCIDENTS.fields} FROM incidents WHERE id = ?", (incident,)).fetchone()
-    return None if found is None else INCIDENTS.read(found)
+    return None if found is None else _incident(found)
 
 
-def incident_rows(db: Db) -> list[IncidentRow]:
-    """Every incident, oldest first."""
+def incident_rows(db: Db, damaged: Callable[[str], None] | None = None) -> list[IncidentRow]:
+    """Every incident, oldest first; one whose row is damaged is said to ``damaged`` and left
+    out (without ``damaged``, :class:`DamagedRowError`)."""
     rows = db.execute(f"SELECT {INCIDENTS.fields} FROM incidents ORDER BY started, length(id), id")
-    return [INCIDENTS.read(r) for r in rows]
+    return readable(rows, _incident, damaged)
 
 
 def insert_incident(db: Db, state: MemoryView) -> None:
@@ -57,9 +64,14 @@ def read_outline(db: Db, incident: str) -> Outline | None:
         "SELECT i.meta, s.data FROM incidents i JOIN shapes s ON s.incident = i.id WHERE i.id = ?",
         (incident,),
     ).fetchone()
-    meta = IncidentMeta.from_json(meta_text)
+    meta = _meta(incident, meta_text)
     tasks = [
-        (r[0], TaskState(r[1]), _when(r[2]), _when(r[3]))
+        (
+            r[0],
+            row_field(incident, f"state of {r[0]}", r[1], TaskState),
+            optional(incident, f"begun of {r[0]}", r[2], when),
+            optional(incident, f"restored of {r[0]}", r[3], when),
+        )
         for r in db.execute(
             "SELECT service, state, begun, restored FROM tasks WHERE incident = ? AND state != 'down' "
             "ORDER BY position",
@@ -74,14 +86,15 @@ def read_outline(db: Db, incident: str) -> Outline | None:
         )
     ]
     was = [
-        WORKAROUNDS.read(r)
+        WORKAROUNDS.read(r, incident)
         for r in db.execute(
             f"SELECT {WORKAROUNDS.fields} FROM workarounds "
             "WHERE incident = ? AND removed IS NULL ORDER BY id",
             (incident,),
         )
     ]
-    return outline(row, meta, shape, Overlay(tasks, checks, was))
+    overlay = Overlay(tasks, checks, was)
+    return row_field(incident, "shape", shape, lambda text: outline(row, meta, text, overlay))  # type: ignore[no-any-return]
 
 
 class SqlView:
@@ -100,40 +113,40 @@ class SqlView:
     def meta(self) -> IncidentMeta:
         if self._meta is None:
             text = self.db.execute("SELECT meta FROM incidents WHERE id = ?", (self.id,)).fetchone()[0]
-            self._meta = IncidentMeta.from_json(text)
+            self._meta = _meta(self.id, text)
         return self._meta
 
     def task(self, service: str) -> TaskRow | None:
         row = self.db.execute(
             f"SELECT {TASKS.fields} FROM tasks WHERE incident = ? AND service = ?", (self.id, service)
         ).fetchone()
-        return None if row is None else TASKS.read(row)
+        return None if row is None else TASKS.read(row, self.id)
 
     def checks(self, service: str) -> list[CheckRow]:
         rows = self.db.execute(
             f"SELECT {CHECKS.fields} FROM checks WHERE incident = ? AND service = ? ORDER BY dependency",
             (self.id, service),
         )
-        return [CHECKS.read(r) for r in rows]
+        return [CHECKS.read(r, self.id) for r in rows]
 
     def dependents(self, service: str) -> list[CheckRow]:
         rows = self.db.execute(
             f"SELECT {CHECKS.fields} FROM checks WHERE incident = ? AND dependency = ? ORDER BY service",
             (self.id, service),
         )
-        return [CHECKS.read(r) for r in rows]
+        return [CHECKS.read(r, self.id) for r in rows]
 
     def workaround(self, wid: str) -> WorkaroundRow | None:
         row = self.db.execute(
             f"SELECT {WORKAROUNDS.fields} FROM workarounds WHERE id = ? AND incident = ?", (wid, self.id)
         ).fetchone()
-        return None if row is None else WORKAROUNDS.read(row)
+        return None if row is None else WORKAROUNDS.read(row, self.id)
 
     def workarounds(self) -> list[WorkaroundRow]:
         rows = self.db.execute(
             f"SELECT {WORKAROUNDS.fields} FROM workarounds WHERE incident = ? ORDER BY id", (self.id,)
         )
-        return [WORKAROUNDS.read(r) for r in rows]
+        return [WORKAROUNDS.read(r, self.id) for r in rows]
 
     def put_incident(self, row: IncidentRow) -> None:
         self.db.execute(INCIDENTS.update(), INCIDENTS.changed(row, meta=None))
@@ -166,7 +179,7 @@ class SqlView:
         (latest,) = self.db.execute(
             "SELECT max(restored) FROM tasks WHERE incident = ? AND state = ?", (self.id, RESTORED)
         ).fetchone()
-        return _when(latest)
+        return optional(self.id, "restored", latest, when)  # type: ignore[no-any-return]
 
 
 def snapshot(db: Db, incident: str) -> MemoryView | None:
@@ -174,33 +187,36 @@ def snapshot(db: Db, incident: str) -> MemoryView | None:
     row = incident_row(db, incident)
     if row is None:
         return None
-    meta = IncidentMeta.from_json(
-        db.execute("SELECT meta FROM incidents WHERE id = ?", (incident,)).fetchone()[0]
-    )
+    meta = _meta(incident, db.execute("SELECT meta FROM incidents WHERE id = ?", (incident,)).fetchone()[0])
     tasks = {
-        r[0]: TASKS.read(r)
+        r[0]: TASKS.read(r, incident)
         for r in db.execute(
             f"SELECT {TASKS.fields} FROM tasks WHERE incident = ? ORDER BY position", (incident,)
         )
     }
     checks = {
-        (r[0], r[1]): CHECKS.read(r)
+        (r[0], r[1]): CHECKS.read(r, incident)
         for r in db.execute(f"SELECT {CHECKS.fields} FROM checks WHERE incident = ?", (incident,))
     }
     was = {
-        r[0]: WORKAROUNDS.read(r)
+        r[0]: WORKAROUNDS.read(r, incident)
         for r in db.execute(f"SELECT {WORKAROUNDS.fields} FROM workarounds WHERE incident = ?", (incident,))
     }
     return MemoryView(row, meta, tasks, checks, was)
 
 
-def open_workaround_rows(db: Db) -> list[WorkaroundRow]:
-    """Workarounds of every incident not removed yet."""
+def _workaround(row: tuple[object, ...]) -> WorkaroundRow:
+    return WORKAROUNDS.read(row, str(row[1]))
+
+
+def open_workaround_rows(db: Db, damaged: Callable[[str], None] | None = None) -> list[WorkaroundRow]:
+    """Workarounds of every incident not removed yet; a damaged one is said to ``damaged`` and
+    left out (without ``damaged``, :class:`DamagedRowError`)."""
     rows = db.execute(f"SELECT {WORKAROUNDS.fields} FROM workarounds WHERE removed IS NULL ORDER BY id")
-    return [WORKAROUNDS.read(r) for r in rows]
+    return readable(rows, _workaround, damaged)
 
 
 def find_workaround(db: Db, wid: str) -> WorkaroundRow | None:
     """A workaround of any incident."""
     row = db.execute(f"SELECT {WORKAROUNDS.fields} FROM workarounds WHERE id = ?", (wid,)).fetchone()
-    return None if row is None else WORKAROUNDS.read(row)
+    return None if row is None else _workaround(row)
