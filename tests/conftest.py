@@ -1,4 +1,11 @@
-"""Shared fixtures: paths to the examples and a helper that runs the CLI in-process."""
+"""Shared fixtures: paths to the examples, a helper that runs the CLI in-process, and the
+hypothesis profiles.
+
+Hypothesis profiles: ``ci``, the fast default used when nothing is said (CI runs it), and
+``deep``, ten times the examples and more large plans, run by name:
+``pytest --hypothesis-profile=deep``. A test that sets its own ``max_examples`` scales it with the
+profile through :func:`tests.strategies.examples`.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from planner.cli import main
 from tests.pg import fresh_database
@@ -14,6 +22,16 @@ from tests.pg import fresh_database
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 DATA = Path(__file__).resolve().parent / "data"
+
+settings.register_profile(
+    "ci",
+    max_examples=100,
+    deadline=None,  # no timing assertions in tests: the machine may be shared and loaded
+    print_blob=True,  # a failure in CI prints what reproduces it locally
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("deep", settings.get_profile("ci"), max_examples=1000)
+settings.load_profile("ci")  # ``--hypothesis-profile=deep`` loads another after this module
 
 
 @dataclass

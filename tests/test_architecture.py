@@ -6,9 +6,11 @@ One subprocess imports them all: if any one of them pulled textual or rich in, i
 
 from __future__ import annotations
 
+import ast
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 import grimp
 import networkx as nx
@@ -90,3 +92,59 @@ def test_the_import_graph_holds_imports_inside_functions(import_graph: grimp.Imp
     assert "planner.engine.planning" in import_graph.find_modules_directly_imported_by(
         "planner.cli.plan_commands"
     )
+
+
+TESTS = Path(__file__).resolve().parent
+
+
+def _test_modules_imported(path: Path, root: Path = TESTS.parent) -> set[str]:
+    """The test modules (``test_*``) of ``tests`` that the Python file ``path`` (under ``root``)
+    imports."""
+    package = list(path.relative_to(root).with_suffix("").parts[:-1])
+    names: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            parts = package[: len(package) - node.level + 1] if node.level else []
+            module = ".".join([*parts, *([node.module] if node.module else [])])
+            names += [module, *(f"{module}.{alias.name}" for alias in node.names)]
+    return {
+        ".".join(parts[: next(i for i, p in enumerate(parts) if p.startswith("test_")) + 1])
+        for name in names
+        if (parts := name.split("."))[0] == "tests" and any(p.startswith("test_") for p in parts)
+    }
+
+
+def test_the_import_finder_sees_every_form(tmp_path: Path) -> None:
+    module = tmp_path / "tests" / "store" / "test_probe.py"
+    module.parent.mkdir(parents=True)
+    module.write_text(
+        "import tests.tui.test_track\n"
+        "from tests.audit.test_rules import base\n"
+        "from tests.tracking import test_incident_cli\n"
+        "from . import test_backends\n"
+        "from .test_listener import x\n"
+        "from tests.helpers import journal\n"
+        "from tests.conftest import EXAMPLES\n",
+        encoding="utf-8",
+    )
+    assert _test_modules_imported(module, tmp_path) == {
+        "tests.tui.test_track",
+        "tests.audit.test_rules",
+        "tests.tracking.test_incident_cli",
+        "tests.store.test_backends",
+        "tests.store.test_listener",
+    }
+
+
+def test_no_test_module_imports_another() -> None:
+    """Helpers shared by several test modules live in fixtures (``conftest.py``) or in
+    ``tests/helpers``, never in a test module: a test file can be changed, split or deleted
+    without breaking another one."""
+    found = {
+        (path.relative_to(TESTS.parent).as_posix(), module)
+        for path in sorted(TESTS.rglob("*.py"))
+        for module in _test_modules_imported(path)
+    }
+    assert found == set(), "share it through a fixture or tests/helpers instead"

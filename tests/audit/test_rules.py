@@ -20,71 +20,7 @@ from planner.audit.context import AuditContext
 from planner.audit.findings import AuditReport, Finding
 from planner.audit.registry import BY_ID, RUN_RULES, Rule
 from planner.planfile.loader import load_plan
-
-AS_OF = date(2026, 11, 28)
-
-
-def base() -> dict[str, Any]:
-    runbook = {"url": "https://wiki/rb", "reviewed": "2026-11-01"}
-    return {
-        "version": 1,
-        "name": "clean",
-        "people": [
-            {"id": "ann", "contact": "ann@x"},
-            {"id": "ben", "contact": "ben@x"},
-        ],
-        "teams": [
-            {
-                "id": "ops",
-                "members": ["ann", "ben"],
-                "escalation": ["ann", "ben"],
-                "escalation_tested": "2026-11-01",
-                "capacity": 2,
-            },
-        ],
-        "roles": {"incident_commander": "ann", "communications_lead": "ben"},
-        "services": [
-            {
-                "id": "db",
-                "owner": "ops",
-                "criticality": "critical",
-                "rto": "1h",
-                "restore_time": "30m",
-                "verify": "pg_isready",
-                "runbook": runbook,
-            },
-            {
-                "id": "api",
-                "owner": "ops",
-                "criticality": "high",
-                "rto": "2h",
-                "restore_time": "10m",
-                "verify": "curl api",
-                "runbook": runbook,
-                "depends_on": [
-                    {"service": "db", "check": "psql -c 'select 1'"},
-                    {"service": "cache", "kind": "soft"},
-                ],
-            },
-            {
-                "id": "cache",
-                "owner": "ops",
-                "criticality": "low",
-                "rto": "8h",
-                "restore_time": "5m",
-                "verify": "redis-cli ping",
-                "runbook": runbook,
-            },
-        ],
-        "scenarios": [{"id": "db-down", "failed": ["db"]}],
-        "exercises": [{"scenario": "db-down", "date": "2026-10-01"}],
-    }
-
-
-def audit(tmp_path: Path, data: dict[str, Any], scenario: str | None = None) -> AuditReport:
-    path = tmp_path / "plan.yaml"
-    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    return run_audit(load_plan(path), as_of_moment(AS_OF), scenario)
+from tests.helpers.audit_plans import audit, base, svc
 
 
 def rules_found(report: AuditReport) -> set[str]:
@@ -95,10 +31,6 @@ def test_base_plan_is_clean(tmp_path: Path) -> None:
     report = audit(tmp_path, base())
     assert report.findings == []
     assert all(a.answer in ("yes", "unknown") for a in report.readiness)
-
-
-def svc(data: dict[str, Any], ident: str) -> dict[str, Any]:
-    return next(s for s in data["services"] if s["id"] == ident)
 
 
 Mutation = Callable[[dict[str, Any]], None]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.audit.test_rules import audit, base, svc
+from tests.helpers.audit_plans import audit, base, svc
 
 
 def test_critical_rto_misses_alone_mean_the_plan_needs_work(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from planner.tui.app import TrackApp
 from planner.tui.table import TaskTable
 from planner.tui.widgets import DetailPane, JournalPane, TrackHeader
 from tests.conftest import DATA, Result
-from tests.tui.test_track import Clock, recovery, settle, started
+from tests.helpers.pilot import Clock, recovery, settle, started
 
 PLAN = DATA / "hostile" / "bidi.yaml"
 HIDDEN = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")

@@ -14,7 +14,7 @@ from planner.tui.app import TrackApp
 from planner.tui.table import TaskTable
 from planner.tui.widgets import DetailPane, JournalPane, TrackHeader
 from tests.conftest import DATA, Result
-from tests.tui.test_track import Clock, recovery, settle, started
+from tests.helpers.pilot import Clock, recovery, settle, started
 
 PLAN = DATA / "hostile" / "control-sequences.yaml"
 RAW = ("\x1b", "\x07", "\r", "\x9b")

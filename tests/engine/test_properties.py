@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from models.plan import Plan
 from planner.cli.plan_output import order_json, schedule_json
 from planner.engine.planning import Planning, plan_recovery
-from tests.strategies import dag_plans
+from tests.strategies import dag_plans, examples
 
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _hard_edges(p: Planning) -> list[tuple[str, str]]:

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from models.plan import Plan
 from planner.cli.plan_output import schedule_json
 from planner.engine.planning import plan_recovery
-from tests.strategies import dag_plans
+from tests.strategies import dag_plans, examples
 
 
 def _chain(links: dict[str, str | None], service: str) -> list[str]:
@@ -22,7 +22,7 @@ def _chain(links: dict[str, str | None], service: str) -> list[str]:
     return out[::-1]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(dag_plans(max_services=60))
 def test_each_miss_reads_its_chain_back_from_the_links(case: tuple[Plan, list[str] | None]) -> None:
     plan, failed = case

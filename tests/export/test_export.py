@@ -21,7 +21,7 @@ from planner.export.mermaid import escape, render_flowchart, render_gantt
 from planner.export.view import build_view
 from planner.planfile.loader import load_valid_plan
 from tests.conftest import EXAMPLES
-from tests.strategies import dag_plans
+from tests.strategies import dag_plans, examples
 
 PLAN = EXAMPLES / "enterprise.yaml"
 
@@ -45,7 +45,7 @@ def _shuffled(plan: Plan, seed: int) -> Plan:
     return plan.model_copy(update={"services": services, "teams": teams})
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(dag_plans(max_services=60), st.integers(0, 10**6))
 def test_dot_is_byte_identical_for_a_shuffled_plan(case: tuple[Plan, list[str] | None], seed: int) -> None:
     plan, _ = case

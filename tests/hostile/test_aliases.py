@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from planner.planfile.aliases import expansion_problem, token_start
 from tests.hostile.limited import run_limited
+from tests.strategies import examples
 
 MB = "x" * 2**20
 
@@ -84,17 +85,21 @@ def test_compose_merge_keys_still_import(tmp_path: Path) -> None:
 _words = st.text(alphabet="abcdefghij", min_size=1, max_size=30)
 
 
+_first = st.lists(_words, min_size=1, max_size=12)
+_later = st.lists(st.one_of(_words, st.integers(0, 5)), min_size=1, max_size=12)
+"""A later definition's items: words, and aliases of an earlier one (the number modulo their count)."""
+
+
 @st.composite
 def _aliased_documents(draw: st.DrawFn) -> str:
     lines = []
     for i in range(draw(st.integers(1, 7))):
-        alias = st.integers(0, i - 1).map(lambda j: f"*a{j}") if i else _words
-        items = draw(st.lists(st.one_of(_words, alias), min_size=1, max_size=12))
+        items = [item if isinstance(item, str) else f"*a{item % i}" for item in draw(_later if i else _first)]
         lines.append(f"k{i}: &a{i} [{', '.join(items) if items else ''}]")
     return "\n".join(lines) + "\n"
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(_aliased_documents(), st.integers(64, 20_000))
 def test_a_document_accepted_fits_in_the_limit(text: str, limit: int) -> None:
     """The invariant: aliases never take an accepted document past ``limit``. What it holds
@@ -110,7 +115,7 @@ _TAG_PATTERN = re.compile(r"(?:^|[\s\[{,])!", re.MULTILINE)
 
 
 @given(st.text(alphabet=st.sampled_from(list("&!ab :,[{}]\n\t\r\x0b\x0c\u2003\u00a0")), max_size=30))
-@settings(max_examples=500)
+@settings(max_examples=examples(500))
 def test_the_anchor_and_tag_prescan_decides_as_the_regular_expressions_did(text: str) -> None:
     # the substring search that replaced two whole-text regular expressions finds the same files
     assert token_start(text, "&", followed=True) == bool(_ANCHOR_PATTERN.search(text))

@@ -17,8 +17,10 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from tests.hostile.conftest import Worker
+from tests.strategies import examples
 
-EXAMPLES = int(os.environ.get("PLANNER_FUZZ_EXAMPLES", "60"))  # CI: 60 a test; a longer hunt: 2000
+# CI: 60 a test (600 under the deep profile); a longer hunt: PLANNER_FUZZ_EXAMPLES=2000
+EXAMPLES = int(os.environ.get("PLANNER_FUZZ_EXAMPLES", "0")) or examples(60)
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 WORK = Path(tempfile.mkdtemp(prefix="planner-fuzz-"))
 

@@ -19,6 +19,7 @@ from planner.importers.backstage import to_plan_yaml as backstage_plan
 from planner.importers.compose import to_plan_yaml as compose_plan
 from planner.importers.compose_project import load_project
 from planner.planfile.source import Source, parse
+from tests.strategies import examples
 
 OWNER = "com.recovery-planner.owner"
 
@@ -51,7 +52,7 @@ def _write(path: Path, data: Any) -> Path:
     return path
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(60), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     names=st.lists(_ids, min_size=1, max_size=4, unique=True),
     image=_compose_text,
@@ -109,7 +110,7 @@ def test_an_image_with_a_newline_adds_no_key(tmp_path: Path) -> None:
     assert "(image: nginx\\x0a    verify: " in comment
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(40), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(title=_text, description=_text, display=_text, email=_text, team=_ids, person=_ids)
 def test_catalog_values_read_back_unchanged(
     tmp_path: Path, *, title: str, description: str, display: str, email: str, team: str, person: str

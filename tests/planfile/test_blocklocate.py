@@ -11,7 +11,7 @@ from planner.planfile.loader import list_lengths, load_plan
 from planner.planfile.locate import scan
 from tests.conftest import EXAMPLES
 from tests.dump import dump_yaml
-from tests.strategies import plans
+from tests.strategies import examples, plans
 
 
 def _paths(plan: Plan) -> set[YamlPath]:
@@ -58,7 +58,7 @@ def test_examples() -> None:
         )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(plans())
 def test_dumped_plans(plan: Plan) -> None:
     _agree_everywhere(dump_yaml(plan), plan)

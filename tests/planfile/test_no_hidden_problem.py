@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from planner.errors import PlanError, Problem
 from planner.planfile.loader import load_source
 from planner.planfile.source import Source
-from tests.strategies import plans
+from tests.strategies import examples, plans
 
 STRUCTURAL = [
     ("rto", "banana"),
@@ -42,7 +42,7 @@ def _referential(problems: list[Problem]) -> set[tuple[str, tuple[object, ...]]]
     return {(p.message, tuple(p.path)) for p in problems if p.kind == "referential"}
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(plan=plans(max_services=8), data=st.data())
 def test_every_reference_problem_is_reported_beside_structural_errors(plan: Any, data: st.DataObject) -> None:
     doc = plan.model_dump(mode="json", exclude_none=True)

@@ -14,7 +14,7 @@ from planner.errors import PlanError, Problem
 from planner.planfile.loader import load_plan
 from tests.conftest import EXAMPLES
 from tests.dump import dump_json, dump_yaml
-from tests.strategies import plans
+from tests.strategies import examples, plans
 
 SURVIVED = (EXIT_OK, EXIT_BAD_INPUT)
 """What any input may end with; never EXIT_INTERNAL (70), which is a crash."""
@@ -28,13 +28,13 @@ def _load_text(text: str, suffix: str) -> Plan:
         return load_plan(path).require_valid()
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), suppress_health_check=[HealthCheck.too_slow])
 @given(plans())
 def test_yaml_round_trip_is_identity(plan: Plan) -> None:
     assert _load_text(dump_yaml(plan), ".yaml") == plan
 
 
-@settings(max_examples=30, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(30), suppress_health_check=[HealthCheck.too_slow])
 @given(plans())
 def test_json_round_trip_is_identity(plan: Plan) -> None:
     assert _load_text(dump_json(plan), ".json") == plan
@@ -59,19 +59,19 @@ def _problems(path: Path) -> list[Problem]:
     return []
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.binary(max_size=400))
 def test_arbitrary_bytes_never_raise(data: bytes) -> None:
     assert _run_on_bytes(data) in SURVIVED
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.binary(max_size=200), st.sampled_from([".yaml", ".json"]))
 def test_arbitrary_bytes_as_json_never_raise(data: bytes, suffix: str) -> None:
     assert _run_on_bytes(data, suffix) in SURVIVED
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.lists(
         st.tuples(st.integers(0, len(SMALL) - 1), st.integers(0, 8), st.binary(max_size=6)),
@@ -86,7 +86,7 @@ def test_mutated_example_never_raises(edits: list[tuple[int, int, bytes]]) -> No
     assert _run_on_bytes(bytes(data)) in SURVIVED
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     st.recursive(
         st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=10),

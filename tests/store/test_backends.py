@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 from collections import Counter
-from datetime import UTC, datetime
 
 import pytest
 
@@ -17,45 +16,20 @@ from planner.tracking.domain.opening import rebuild
 from planner.tracking.domain.state import View
 from planner.tracking.persistence.store import Store, StoreError
 from planner.tracking.persistence.store_schema import LATEST
-from tests.conftest import EXAMPLES
-
-AT = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
-ENTERPRISE = EXAMPLES / "enterprise.yaml"
-
-
-def _start(incident: str = "INC-1") -> IncidentStarted:
-    return IncidentStarted(
-        incident=incident,
-        at=AT,
-        actor="alice",
-        title="storage down",
-        plan_hash="x",
-        scenario="storage-outage",
-        failed=["storage-cluster"],
-    )
+from tests.helpers.journal import AT, ENTERPRISE, enterprise_incident, incident_started
 
 
 def _note(incident: str, text: str) -> Note:
     return Note(incident=incident, at=AT, actor="bob", text=text)
 
 
-def _enterprise_incident(where: str) -> str:
-    """A real incident (the enterprise storage outage) in the store ``where``."""
-    import contextlib
-    import io
-
-    from planner.cli import main
-
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        code = main(["incident", "start", str(ENTERPRISE), "--scenario", "storage-outage", "--store", where])
-    assert code == 0
-    return out.getvalue().split()[-1]
-
-
 def test_events_round_trip_in_order_with_numbers(where: str) -> None:
     store = Store(where)
-    written = [store.append(_start()), store.append(_note("INC-1", "a")), store.append(_note("INC-1", "b"))]
+    written = [
+        store.append(incident_started()),
+        store.append(_note("INC-1", "a")),
+        store.append(_note("INC-1", "b")),
+    ]
     assert [e.seq for e in written] == [1, 2, 3]
     assert store.events("INC-1") == written
     assert store.incidents() == ["INC-1"]
@@ -68,8 +42,8 @@ def test_each_incident_is_numbered_on_its_own(where: str) -> None:
     """Interleaved journals: each counts 1, 2, 3... (so an incident keeps its numbers when it
     moves to another store), and the store stays sound."""
     store = Store(where)
-    store.append(_start("INC-1"))
-    store.append(_start("INC-2"))
+    store.append(incident_started("INC-1"))
+    store.append(incident_started("INC-2"))
     for i in range(3):
         store.append(_note("INC-2", f"two {i}"))
         store.append(_note("INC-1", f"one {i}"))
@@ -88,7 +62,7 @@ def test_plan_text_kept_by_hash(where: str) -> None:
 
 def test_an_action_is_atomic(where: str) -> None:
     store = Store(where)
-    store.append(_start())
+    store.append(incident_started())
 
     def decide(view: View) -> list[Event]:
         raise RuntimeError("guard refused")
@@ -110,7 +84,7 @@ def test_the_schema_is_versioned_and_a_newer_store_refused(where: str) -> None:
 
 
 def test_a_real_incident_reads_the_same_on_every_connection(where: str) -> None:
-    incident = _enterprise_incident(where)
+    incident = enterprise_incident(where)
     with Store(where, create=False) as store:
         live = store.snapshot(incident)
         outline = store.outline(incident)
@@ -145,7 +119,7 @@ def test_every_acknowledged_action_survives_sigkill(where: str) -> None:
     is in the journal, the store is sound, and the rows agree with the journal's fold."""
     from planner.planfile.loader import load_valid_plan
 
-    assert _enterprise_incident(where) == "INC-1"
+    assert enterprise_incident(where) == "INC-1"
     acked: set[str] = set()
     rng = random.Random(7)
     for round_ in range(12):
@@ -195,7 +169,7 @@ def test_racing_writers_lose_nothing_and_duplicate_nothing(where: str) -> None:
     services: every note is in the journal exactly once, every service is begun exactly once,
     every other attempt is refused by the guard (exit 1, "already being restored"), nobody sees
     a lock error, and the journal is numbered 1..n without a gap."""
-    _enterprise_incident(where)
+    enterprise_incident(where)
     snap = Store(where).snapshot("INC-1")
     assert snap is not None
     services = list(snap.tasks)
@@ -262,7 +236,7 @@ def test_a_refusal_names_what_another_terminal_did_meanwhile(where: str) -> None
     from planner.tracking.domain.guards import RefusedError
     from planner.tracking.session import Session
 
-    incident = _enterprise_incident(where)
+    incident = enterprise_incident(where)
     alice, bob = Session(where, incident, "alice"), Session(where, incident, "bob")
     alice.load()
     bob.load()

@@ -15,7 +15,7 @@ from planner.tracking.domain import actions
 from planner.tracking.domain.check_runs import Target, prepare
 from planner.tracking.domain.guards import RefusedError
 from planner.tracking.persistence.store import Store
-from tests.tracking.test_incident_cli import at, restore, run, start
+from tests.helpers.incident_cli import at, restore, run, start
 
 
 def test_a_check_that_passed_is_not_bypassed(store: Path, capsys: pytest.CaptureFixture[str]) -> None:

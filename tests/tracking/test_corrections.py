@@ -16,7 +16,7 @@ from planner.tracking.domain.guards import RefusedError
 from planner.tracking.domain.opening import rebuild
 from planner.tracking.persistence.store import Store
 from planner.tracking.session import Session
-from tests.tracking.test_incident_cli import ENTERPRISE, at, restore, run, start
+from tests.helpers.incident_cli import ENTERPRISE, at, restore, run, start
 
 
 def _bypass(capsys: pytest.CaptureFixture[str], incident: str, minute: int) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.tracking.test_incident_cli import ENTERPRISE, at, restore, run, start
+from tests.helpers.incident_cli import ENTERPRISE, at, restore, run, start
 
 
 def start_at(capsys: pytest.CaptureFixture[str], *args: str) -> str:

@@ -37,7 +37,7 @@ from planner.tracking.domain.state import (
 )
 from planner.tracking.persistence.store import Store
 from tests.pg import create_database, drop_database, skip_without_server
-from tests.strategies import dag_plans
+from tests.strategies import dag_plans, examples
 
 START = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
 SCRATCH = Path("/dev/shm") if Path("/dev/shm").is_dir() else None  # fsync-free scratch when there is one
@@ -390,7 +390,7 @@ class IncidentMachine(RuleBasedStateMachine):
 
 
 IncidentMachine.TestCase.settings = settings(
-    max_examples=60,
+    max_examples=examples(60),
     stateful_step_count=30,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],

@@ -16,7 +16,7 @@ from planner.tracking.persistence.starting import open_incident
 from planner.tracking.persistence.store import Store, StoreError
 from planner.tracking.persistence.store_schema import MIGRATIONS
 from tests.conftest import EXAMPLES
-from tests.store.test_backends import _enterprise_incident, _start
+from tests.helpers.journal import enterprise_incident, incident_started
 
 AT = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
 
@@ -183,7 +183,7 @@ def test_a_read_only_store_can_be_read_but_not_written(
     from planner.tracking.persistence import sqlite_backend as store_module
 
     path = tmp_path / "s.db"
-    incident = _enterprise_incident(str(path))
+    incident = enterprise_incident(str(path))
     capsys.readouterr()
     monkeypatch.setattr(store_module, "_writable", lambda _path: False)
     with Store(path) as archived:
@@ -215,8 +215,8 @@ def test_a_schema_4_store_numbers_each_journal_on_its_own(tmp_path: Path) -> Non
                     db.execute(statement)
     db.execute("PRAGMA user_version=4")
     written = [
-        _start("INC-1"),
-        _start("INC-2"),
+        incident_started("INC-1"),
+        incident_started("INC-2"),
         Note(incident="INC-2", at=AT, actor="b", text="two"),
         Note(incident="INC-1", at=AT, actor="a", text="one"),
         Voided(incident="INC-1", at=AT, actor="a", target=4, what="note", reason="slip"),

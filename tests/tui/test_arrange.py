@@ -12,7 +12,8 @@ from planner.planfile.loader import load_valid_plan
 from planner.tracking.domain.opening import initial_state
 from planner.tracking.domain.state import DOWN, RESTORED, RESTORING, MemoryView
 from planner.tui.table import QUICK, SORTS, RowFilter, arrange, is_late, is_ready
-from tests.tui.test_track import ENTERPRISE, STARTED
+from tests.helpers.pilot import ENTERPRISE, STARTED
+from tests.strategies import examples
 
 PLAN = load_valid_plan(ENTERPRISE)
 
@@ -38,7 +39,7 @@ def incident(states: list[str]) -> MemoryView:
 WORDS = st.sampled_from(["", "db", "team:dba", "state:down", "state:restored", "payments", "zzz", "web api"])
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     states=st.lists(st.sampled_from([DOWN, RESTORING, RESTORED]), min_size=21, max_size=21),
     rows=st.builds(

@@ -18,13 +18,14 @@ from planner.tui.dialogs import ConfirmScreen, TextScreen
 from planner.tui.table import TaskTable
 from planner.tui.update_dialog import UpdateScreen
 from planner.tui.widgets import KeyBar
-from tests.tui.test_run_key import drill_app, said
-from tests.tui.test_track import (
+from tests.helpers.pilot import (
+    drill_app,
     go_to,
     journal,
     make_app,
     recovery,
     restore_first,
+    said,
     settle,
     started,
     wait_for,

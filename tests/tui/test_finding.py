@@ -22,8 +22,7 @@ from planner.tui.dialogs import ConfirmScreen, Dialog
 from planner.tui.table import TaskTable, is_late, is_ready
 from planner.tui.update_dialog import UpdateScreen
 from planner.tui.widgets import DetailPane, JournalPane, KeyBar, TrackHeader
-from tests.tui.contrast import low_contrast
-from tests.tui.test_track import (
+from tests.helpers.pilot import (
     STARTED,
     Clock,
     go_to,
@@ -35,6 +34,7 @@ from tests.tui.test_track import (
     started,
     wait_for,
 )
+from tests.tui.contrast import low_contrast
 
 
 def shown(app: TrackApp) -> str:

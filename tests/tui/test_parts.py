@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.tui.test_track import journal, make_app, recovery, settle, started
+from tests.helpers.pilot import journal, make_app, recovery, settle, started
 
 
 @pytest.mark.asyncio

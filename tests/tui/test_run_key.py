@@ -3,66 +3,21 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from planner.planfile.loader import load_valid_plan
-from planner.tracking.persistence.starting import open_incident
-from planner.tracking.persistence.store import Store
-from planner.tracking.session import Session
-from planner.tui.app import TrackApp
 from planner.tui.dialogs import ConfirmScreen, PickScreen
 from planner.tui.widgets import DetailPane
-from tests.tui.test_track import STARTED, Clock, go_to, recovery, settle, started, wait_for
-
-PLAN = """\
-version: 1
-name: run drill
-teams:
-  - id: ops
-services:
-  - id: db
-    owner: ops
-    rto: 30m
-    verify: "echo db answers"
-  - id: app
-    owner: ops
-    rto: 1h
-    verify: "touch {marker}"
-    depends_on:
-      - service: db
-        check: "sh -c 'echo pool exhausted; exit 2'"
-"""
-
-
-def said(app: TrackApp) -> str:
-    """Everything the open dialog says."""
-    return " ".join(str(w.render()) for w in app.screen.query("Static"))
-
-
-def drill_app(tmp_path: Path) -> tuple[TrackApp, Path]:
-    marker = tmp_path / "app-verify-ran"
-    path = tmp_path / "plan.yaml"
-    path.write_text(PLAN.format(marker=marker))
-    plan = load_valid_plan(path)
-    store_path = tmp_path / "incidents.db"
-    with Store(store_path) as store:
-        first = open_incident(
-            store,
-            plan,
-            path.read_text(),
-            scenario=None,
-            failed=None,
-            title="drill",
-            exercise=True,
-            actor="grace",
-            at=STARTED,
-        )
-    clock = Clock(STARTED + timedelta(minutes=5))
-    app = TrackApp(Session(store_path, first.row.id, "alice", clock=clock), clock=clock, poll=False)
-    return app, marker
+from tests.helpers.pilot import (
+    drill_app,
+    go_to,
+    recovery,
+    said,
+    settle,
+    started,
+    wait_for,
+)
 
 
 @pytest.mark.asyncio

@@ -24,7 +24,7 @@ from planner.tui.help_dialog import HelpScreen
 from planner.tui.table import TaskTable
 from planner.tui.update_dialog import UpdateScreen
 from planner.tui.widgets import JournalPane, TrackHeader, journal_lines
-from tests.tui.test_track import (
+from tests.helpers.pilot import (
     STARTED,
     Clock,
     go_to,

@@ -13,8 +13,8 @@ from planner.tracking.persistence.watching import announces
 from planner.tracking.session import Session
 from planner.tui.app import TrackApp
 from planner.tui.widgets import TrackHeader
+from tests.helpers.pilot import STARTED, Clock, go_to, recovery, start_incident, started, wait_for
 from tests.proxy import Relay
-from tests.tui.test_track import STARTED, Clock, go_to, recovery, start_incident, started, wait_for
 
 
 def _app(url: str, incident: str, actor: str, said: list[tuple[str, str]] | None = None) -> TrackApp:

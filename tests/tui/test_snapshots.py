@@ -14,7 +14,7 @@ import pytest
 from planner.tracking.session import Session
 from planner.tui.app import TrackApp
 from planner.tui.dialogs import Dialog
-from tests.tui.test_track import STARTED, Clock, go_to, recovery, start_incident, started, wait_for
+from tests.helpers.pilot import STARTED, Clock, go_to, recovery, start_incident, started, wait_for
 
 SIZES = {"80x24": (80, 24), "120x36": (120, 36), "200x50": (200, 50)}
 

@@ -3,135 +3,39 @@ with the reason and leaves it unchanged), and the screen shows the journal's fol
 
 from __future__ import annotations
 
-import asyncio
 import subprocess
 import sys
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from textual.widgets import Input, Static
 
 from models.events import Event
-from planner.planfile.loader import load_valid_plan
 from planner.tracking.domain import actions
-from planner.tracking.persistence.starting import open_incident
-from planner.tracking.persistence.store import Store
 from planner.tracking.session import Session
 from planner.tui.app import TrackApp
 from planner.tui.bypass_dialog import BypassScreen
 from planner.tui.dialogs import TypedConfirmScreen
 from planner.tui.help_dialog import HelpScreen
 from planner.tui.incident_keys import IncidentKeys
-from planner.tui.recovery import RecoveryScreen
 from planner.tui.table import TaskTable
 from planner.tui.tree_dialog import TreeScreen
 from planner.tui.update_dialog import UpdateScreen
 from planner.tui.widgets import DetailPane, TrackHeader
-
-ENTERPRISE = Path(__file__).parents[2] / "examples" / "enterprise.yaml"
-STARTED = datetime(2026, 11, 28, 2, 10, tzinfo=UTC)
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def __call__(self) -> datetime:
-        return self.at
-
-
-def start_incident(path: Path | str) -> str:
-    """The enterprise storage outage, opened in the store at ``path``; its id."""
-    with Store(path) as store:
-        return open_incident(
-            store,
-            load_valid_plan(ENTERPRISE),
-            ENTERPRISE.read_text(),
-            scenario="storage-outage",
-            failed=None,
-            title="Storage cluster failure",
-            exercise=False,
-            actor="grace",
-            at=STARTED,
-        ).row.id
-
-
-def make_app(tmp_path: Path, poll: bool = False) -> tuple[TrackApp, Clock, list[tuple[str, str]]]:
-    path = tmp_path / "incidents.db"
-    incident = start_incident(path) if not path.exists() else "INC-1"
-    clock = Clock(STARTED + timedelta(minutes=20))
-    app = TrackApp(Session(path, incident, "alice", clock=clock), clock=clock, poll=poll)
-    said: list[tuple[str, str]] = []
-
-    def notify(message: str, *, title: str = "", **_: Any) -> None:
-        said.append((title, message))
-
-    app.notify = notify  # type: ignore[method-assign]
-    return app, clock, said
-
-
-def journal(app: TrackApp) -> list[Event]:
-    store = Store(app.session.store_path)
-    try:
-        return store.events(app.session.incident)
-    finally:
-        store.close()
-
-
-async def settle(app: TrackApp, pilot: Any) -> None:
-    """Let workers finish and their results reach the screen (failing, not hanging, when one
-    waits on a dialog the test did not answer)."""
-    await asyncio.wait_for(app.workers.wait_for_complete(), 20)
-    await pilot.pause()
-    await asyncio.wait_for(app.workers.wait_for_complete(), 20)
-    await pilot.pause()
-
-
-async def restore_first(app: TrackApp, pilot: Any) -> None:
-    """b, v (and y: it asks), r on the selected row (the first: storage-cluster)."""
-    for key in ("b", "v", "y", "r"):
-        await pilot.press(key)
-        if key == "v":  # it asks first: its worker waits on the dialog until y
-            await pilot.pause()
-        else:
-            await settle(app, pilot)
-
-
-async def wait_for(pilot: Any, condition: Callable[[], bool], within: float = 10.0) -> None:
-    """Let the app run until ``condition`` holds (a condition, not a fixed sleep); fail after
-    ``within`` seconds."""
-    for _ in range(int(within / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"still not true after {within} s")
-
-
-def recovery(app: TrackApp) -> RecoveryScreen:
-    """The app's recovery screen (under any dialog open on top of it)."""
-    return next(s for s in app.screen_stack if isinstance(s, RecoveryScreen))
-
-
-async def started(app: TrackApp, pilot: Any) -> None:
-    """Wait until the recovery screen shows the incident."""
-    await wait_for(
-        pilot,
-        lambda: (
-            any(isinstance(s, RecoveryScreen) for s in app.screen_stack)
-            and bool(recovery(app).query(TaskTable))
-            and bool(recovery(app).query_one(TaskTable).rows)
-        ),
-    )
-
-
-async def go_to(app: TrackApp, pilot: Any, service: str) -> None:
-    assert recovery(app).query_one(TaskTable).select(service)
-    await pilot.pause()
+from tests.helpers.pilot import (
+    STARTED,
+    Clock,
+    go_to,
+    journal,
+    make_app,
+    recovery,
+    restore_first,
+    settle,
+    start_incident,
+    started,
+    wait_for,
+)
 
 
 @pytest.mark.asyncio
