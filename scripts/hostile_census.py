@@ -18,6 +18,7 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -67,26 +68,7 @@ def _cases(work: Path) -> list[tuple[str, Path]]:
 
 
 def _run(python: str, reader: str, path: Path) -> tuple[str, int]:
-    args = COMMAND.get(reader, ["validate"])
-    try:
-        proc = subprocess.run(
-            ["/usr/bin/time", "-f", "%M", python, "-c", _RUN, *args, str(path)],
-            capture_output=True,
-            text=True,
-            timeout=SECONDS,
-            check=False,
-            cwd=tempfile.gettempdir(),
-        )
-    except subprocess.TimeoutExpired:
-        return "time limit", 0
-    lines = proc.stderr.strip().splitlines()
-    peak = int(lines[-1]) if lines and lines[-1].isdigit() else 0
-    code = proc.returncode
-    if code in (0, 1, 2):
-        return f"exit {code}", peak
-    if code == 70:
-        return "crash: exit 70", peak
-    return f"crash: exit {code} (a signal or the interpreter)", peak
+    return _run_args(python, [*COMMAND.get(reader, ["validate"]), str(path)])
 
 
 # --- Compose loops, depth and interpolation bombs; endless check output (issues 32 and 25) ---
@@ -667,19 +649,24 @@ def signal_census(python: str, work: Path, rounds: int = SIGNAL_ROUNDS, seed: in
 
 
 def _run_args(python: str, args: list[str]) -> tuple[str, int]:
-    """Run ``planner ARGS`` under the limits: how it ended, and its peak memory (KB)."""
-    try:
-        proc = subprocess.run(
-            ["/usr/bin/time", "-f", "%M", python, "-c", _RUN, *args],
-            capture_output=True,
-            text=True,
-            timeout=SECONDS,
-            check=False,
-            cwd=tempfile.gettempdir(),
-        )
-    except subprocess.TimeoutExpired:
-        return "time limit", 0
-    lines = proc.stderr.strip().splitlines()
+    """Run ``planner ARGS`` under the limits: how it ended, and its peak memory (KB). A run past
+    the time limit is killed with its whole process group (``time`` and the planner under it)."""
+    with subprocess.Popen(
+        ["/usr/bin/time", "-f", "%M", python, "-c", _RUN, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tempfile.gettempdir(),
+        start_new_session=True,
+    ) as proc:
+        try:
+            _out, err = proc.communicate(timeout=SECONDS)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            return "time limit", 0
+    lines = err.strip().splitlines()
     peak = int(lines[-1]) if lines and lines[-1].isdigit() else 0
     code = proc.returncode
     if code in (0, 1, 2):
