@@ -23,6 +23,13 @@ ON_SCREEN = [
     ),
     (re.compile(r"with --observed TEXT"), "in the dialog"),
     (re.compile(r"; check --at"), ""),
+    (
+        re.compile(
+            r"Void #(\d+) first, or record what is true now \(a service that is not working: `fail`\)"
+        ),
+        r"Take #\1 back first (z if it is your last action; else planner incident void ID \1), or record "
+        r"what is true now (a service that is not working: f)",
+    ),
 ]
 """(CLI advice, what the screen says instead)."""
 

@@ -183,3 +183,16 @@ async def test_a_due_update_rings_once_and_the_next_one_again(tmp_path: Path) ->
         assert app.state.row.last_update == clock.at
         clock.at += timedelta(minutes=31)
         await wait_for(pilot, lambda: len(rings) == 2)
+
+
+def test_a_refused_undo_names_the_screen_keys() -> None:
+    from planner.tui.advice import for_screen
+
+    said = for_screen(
+        "event #7 (17:18 alice: confirmed db-primary's own verify) cannot be taken back: the later #8 "
+        "(17:18 bob: db-primary restored) relies on it (without it: own verify not confirmed). Void #8 "
+        "first, or record what is true now (a service that is not working: `fail`)"
+    )
+    assert "`fail`" not in said
+    assert "Take #8 back first (z if it is your last action" in said
+    assert "a service that is not working: f)" in said
