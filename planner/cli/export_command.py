@@ -198,8 +198,8 @@ def _render(
     """The export as text, or as bytes for the binary formats."""
 
     from planner.export.dot import render_binary, render_dot
-    from planner.export.markdown import render_runbook
     from planner.export.mermaid import render_flowchart, render_gantt
+    from planner.export.runbook import render_runbook
 
     if fmt == ExportFormat.DOT:
         return render_dot(view, cluster, detail=detail), None  # type: ignore[arg-type]
