@@ -144,3 +144,21 @@ def test_every_path_the_docs_name_exists(page: Path) -> None:
     named = {m.group(1) for line in lines for m in CITED_PATH.finditer(line)}
     missing = sorted(p for p in named if not (ROOT / p.split("::")[0]).exists())
     assert not missing, f"{page.relative_to(ROOT)} names paths that do not exist: {missing}"
+
+
+def test_the_code_map_names_only_modules_that_exist() -> None:
+    """Every module the README's code map names is in the package of its row, and every package
+    of ``planner`` has a row: the map matches the tree."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `((?:planner|models)/[a-z_]*/?)`[^|]*\| (.*) \|$", readme, flags=re.MULTILINE)
+    assert rows, "no code map in the README"
+    mapped = {package.rstrip("/") for package, _ in rows}
+    packages = {f"planner/{p.name}" for p in (ROOT / "planner").iterdir() if (p / "__init__.py").is_file()}
+    assert packages <= mapped, f"packages the code map leaves out: {sorted(packages - mapped)}"
+    for package, text in rows:
+        folder = ROOT / package
+        if not folder.is_dir():
+            continue
+        present = {p.name for p in folder.rglob("*.py")} | {p.name for p in folder.rglob("*.tcss")}
+        named = set(re.findall(r"`([a-z_]+\.(?:py|tcss))`", text))
+        assert named <= present, f"{package}: the code map names {sorted(named - present)}, not in the tree"
