@@ -6,6 +6,9 @@ directory they chose; as an argument vector (``shlex.split``) unless it needs a 
 ``&&``, redirections, variables, globs: :func:`plan_of` says which and why), with standard input
 closed, in a process group of its own that is killed whole on a timeout or Ctrl-C. Its output is
 read with a cap: the first and last lines are kept, the middle is counted and dropped.
+
+The process group is started and registered by :mod:`planner.children`, like every child the
+planner starts: a signal that ends the planner kills it too.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from models.events import RunEvidence
+from planner.children import finished, start
 
 DEFAULT_TIMEOUT = 30.0
 """Seconds a command may run before its process group is killed."""
@@ -232,41 +236,6 @@ class _Capture:
         return "\n".join(head), "\n".join(tail)[-KEEP_CHARS:]
 
 
-_RUNNING: set[int] = set()
-"""The process groups (each its leader's pid) of the commands running now, in any thread."""
-_STARTING: list[int] = []
-"""One entry per command being started: its process may exist before its group is known."""
-_DEFERRED: list[int] = []
-"""Signals that came while a command was being started, to be sent again once it is known."""
-
-
-def kill_running() -> None:
-    """SIGKILL every command running now, its whole process group."""
-    for group in list(_RUNNING):
-        with contextlib.suppress(OSError):
-            os.killpg(group, signal.SIGKILL)
-
-
-def ending(signum: int) -> bool:
-    """For the handler of a signal that ends the planner (it must leave nothing behind): kill
-    every command running now and return True; or, while a command is being started, keep
-    ``signum`` to be sent again the moment that command can be killed, and return False."""
-    if _STARTING:
-        _DEFERRED.append(signum)
-        if _STARTING:  # still starting: run() sends it again
-            return False
-        with contextlib.suppress(ValueError):  # it finished starting meanwhile: act now
-            _DEFERRED.remove(signum)
-    kill_running()
-    return True
-
-
-def _send_deferred() -> None:
-    """Send again the signals :func:`ending` kept, once no command is being started."""
-    while not _STARTING and _DEFERRED:
-        os.kill(os.getpid(), _DEFERRED.pop())
-
-
 def _kill_group(process: subprocess.Popen[bytes]) -> None:
     """SIGTERM to the command's process group, SIGKILL after :data:`GRACE` to what is left."""
     for sig in (signal.SIGTERM, signal.SIGKILL):
@@ -283,28 +252,22 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
 def run(plan: RunPlan) -> RunEvidence:
     """Run ``plan`` and say what happened (never raises for the command's own failure)."""
     began = time.monotonic()
-    _STARTING.append(0)
     try:
-        process = subprocess.Popen(
+        process = start(
             list(plan.argv),
             cwd=plan.cwd,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, killed whole
         )
-        _RUNNING.add(process.pid)
     except OSError as exc:
         return _evidence(
             plan, None, time.monotonic() - began, "", "", error=f"could not start: {exc.strerror}"
         )
-    finally:
-        _STARTING.pop()
-        _send_deferred()
     try:
         return _watch(plan, process, began)
     finally:
-        _RUNNING.discard(process.pid)
+        finished(process)
 
 
 def _watch(plan: RunPlan, process: subprocess.Popen[bytes], began: float) -> RunEvidence:
@@ -369,8 +332,6 @@ __all__ = [
     "RunPlan",
     "RunRefusedError",
     "allowed",
-    "ending",
-    "kill_running",
     "plan_of",
     "run",
 ]

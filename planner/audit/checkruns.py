@@ -14,9 +14,10 @@ from models.events import RunEvidence
 from planner.audit.findings import Finding, Severity
 from planner.audit.registry import BY_ID
 from planner.audit.rule_runner import locate
+from planner.children import kill_running
 from planner.engine.planning import plan_order
 from planner.planfile.loader import LoadedPlan
-from planner.running import DEFAULT_TIMEOUT, RunRefusedError, allowed, kill_running, plan_of, run
+from planner.running import DEFAULT_TIMEOUT, RunRefusedError, allowed, plan_of, run
 
 RULE = BY_ID["check-fails"]
 """The audit rule of a command that failed when run."""

@@ -7,8 +7,9 @@ so, kept apart from 2 so that tests can tell a crash from a refusal of bad input
 
 This is also the one place that switches the cyclic garbage collector (see :func:`main`), and
 that decides what SIGTERM, SIGHUP and SIGINT do: end the planner as they always did, but first
-kill the plan commands it is running (``--run``, ``--run-checks``), which live in process groups
-of their own and would otherwise outlive it.
+kill the child processes it is running (plan commands for ``--run`` and ``--run-checks``,
+Graphviz's ``dot``), which live in process groups of their own (:mod:`planner.children`) and
+would otherwise outlive it.
 
 Imports inside functions, in this package only, are deliberate: a command module is imported
 when one of its commands runs (see :mod:`planner.cli.commands`), and each command imports the
@@ -50,8 +51,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 @contextlib.contextmanager
 def _ending_signals_kill_running_commands() -> Iterator[None]:
-    """While the CLI runs (in the main thread): SIGTERM, SIGHUP and SIGINT kill the plan commands
-    being run, then end the process as they would unhandled (SIGINT: ``KeyboardInterrupt``)."""
+    """While the CLI runs (in the main thread): SIGTERM, SIGHUP and SIGINT kill the child processes
+    running, then end the process as they would unhandled (SIGINT: ``KeyboardInterrupt``)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -67,8 +68,8 @@ _ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
 
 
 def _end_by(signum: int, _frame: object) -> None:
-    running = sys.modules.get("planner.running")  # loaded only once a command from a plan ran
-    if running is not None and not running.ending(signum):
+    children = sys.modules.get("planner.children")  # loaded only once a child process started
+    if children is not None and not children.ending(signum):
         return  # sent again as soon as the command being started can be killed
     if signum == signal.SIGINT:
         raise KeyboardInterrupt

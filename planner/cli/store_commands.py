@@ -64,7 +64,7 @@ def copy(source: str, target: str, incidents: tuple[str, ...]) -> int:
     from planner.tracking.persistence.copying import copy_incidents, journal_rows
     from planner.tracking.persistence.db import locate, same_place
 
-    if same_place(locate(source), locate(target)):
+    if same_place(locate(source, named="SRC"), locate(target, named="DST")):
         raise UsageError(f"SRC and DST are the same store ({source}): nothing to copy")
     with open_store(source) as src, open_store(target, create=True) as dst:
         copied = copy_incidents(src, dst, list(incidents) or None)

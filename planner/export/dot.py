@@ -11,6 +11,7 @@ import graphviz
 from graphviz.quoting import attr_list, quote
 
 from models.duration import fmt_duration
+from planner import children
 from planner.errors import PlannerError
 from planner.export.view import COLLAPSE_ABOVE, Edge, View, collapse
 from planner.style import visible
@@ -153,25 +154,36 @@ def render_binary(dot_source: str, fmt: str) -> bytes:
     """
     seconds = dot_seconds()
     try:
-        done = subprocess.run(
+        # a signal that ends the planner ends dot too (it was left laying a large picture out
+        # for minutes, reparented to init)
+        process = children.start(
             ["dot", "-Kdot", f"-T{fmt}"],
-            input=dot_source.encode("utf-8"),
-            capture_output=True,
-            timeout=seconds,
-            check=False,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
     except FileNotFoundError:
         raise PlannerError(INSTALL_HINT.format(fmt=fmt)) from None
-    except subprocess.TimeoutExpired:  # run() has killed it
+    try:
+        stdout, stderr = process.communicate(dot_source.encode("utf-8"), timeout=seconds)
+    except subprocess.TimeoutExpired:
+        children.kill(process)
+        process.communicate()
         raise PlannerError(
             f"Graphviz's dot was stopped after {seconds:g} s, the picture is too large to lay out: "
             "draw less (--focus SERVICE --depth 1, or without --detail), give it longer with "
             "PLANNER_DOT_SECONDS, or write --format dot and run dot on it yourself"
         ) from None
-    if done.returncode != 0:
-        detail = done.stderr.decode("utf-8", "replace").strip() or f"exit {done.returncode}"
+    except BaseException:  # Ctrl-C, or anything else: dot goes with it
+        children.kill(process)
+        process.wait()
+        raise
+    finally:
+        children.finished(process)
+    if process.returncode != 0:
+        detail = stderr.decode("utf-8", "replace").strip() or f"exit {process.returncode}"
         raise PlannerError(f"dot could not render the diagram: {visible(detail)}")
-    return done.stdout
+    return stdout
 
 
 def literal(text: str) -> str:

@@ -227,7 +227,10 @@ class _DuplicateKeyError(Exception):
 def _parse_yaml(source: Source) -> Any:
     refuse_alias_bombs(source.text, source.name)
     try:
-        data = yaml_rs.loads(source.text, parse_datetime=True)
+        # Dates and datetimes stay text here and become dates where the plan's models want one
+        # (pydantic parses ISO 8601): yaml_rs's parse_datetime ignores quotes, so a quoted
+        # '0001-01-01' (a name, a description written by an import) read back as a date.
+        data = yaml_rs.loads(source.text, parse_datetime=False)
     except yaml_rs.YAMLDecodeError as exc:
         message = str(exc)
         if message.startswith("duplicate mapping key"):

@@ -1,9 +1,11 @@
 """No command leaves a process behind when it is ended by a signal: a plan command run with
-``--run`` or ``--run-checks`` lives in a process group of its own (so that a timeout kills it
-whole), which SIGTERM or SIGHUP to the planner used to leave running."""
+``--run`` or ``--run-checks``, and Graphviz's ``dot`` for ``export --format svg|png|pdf``, live in
+process groups of their own (so that a timeout kills them whole), which SIGTERM or SIGHUP to the
+planner used to leave running; SIGKILL too, before the children asked for a parent-death signal."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -53,9 +55,13 @@ def _wait_for(what: Any, seconds: float = 60) -> Any:
 
 
 @pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="reads /proc")
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGKILL])
 @pytest.mark.parametrize("how", ["audit --run-checks", "incident verify --run"])
 def test_a_running_plan_command_ends_with_the_planner(how: str, sig: signal.Signals, tmp_path: Path) -> None:
+    """SIGKILL too, on Linux: the command (here run without a shell) asked the kernel for a
+    parent-death signal."""
+    if sig == signal.SIGKILL and not sys.platform.startswith("linux"):
+        pytest.skip("the parent-death signal is Linux's")
     plan = tmp_path / "plan.yaml"
     plan.write_text(PLAN, encoding="utf-8")
     planner = [sys.executable, "-m", "planner"]
@@ -84,5 +90,71 @@ def test_a_running_plan_command_ends_with_the_planner(how: str, sig: signal.Sign
         for pid in command:
             if _alive(pid):
                 os.killpg(pid, signal.SIGKILL)
+        proc.kill()
+        proc.wait()
+
+
+FAKE_DOT = (
+    "#!/bin/sh\n# reads the DOT text, then lays it out for a long time\ncat > /dev/null\nexec sleep 120\n"
+)
+
+
+def _descendants(pid: int) -> set[int]:
+    """The living processes started by ``pid``, their children, and theirs."""
+    found, todo = set(), [pid]
+    while todo:
+        kids = _children(todo.pop()) - found
+        found |= kids
+        todo += kids
+    return found
+
+
+def _laying_out(pid: int) -> set[int]:
+    """``pid``'s descendants once the fake ``dot`` has read its input and sleeps."""
+    found = _descendants(pid)
+    for child in found:
+        with contextlib.suppress(OSError):
+            if Path(f"/proc/{child}/cmdline").read_bytes().startswith(b"sleep\x00"):
+                return found
+    return set()
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="reads /proc")
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGKILL])
+def test_graphviz_dot_ends_with_the_planner(sig: signal.Signals, tmp_path: Path) -> None:
+    """``export --format svg`` ran ``dot`` in the planner's process group: a signal to the planner
+    left it laying out a large picture for minutes, reparented to init. SIGKILL, which no handler
+    sees, too (Linux: the kernel's parent-death signal)."""
+    if sig == signal.SIGKILL and not sys.platform.startswith("linux"):
+        pytest.skip("the parent-death signal is Linux's")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "dot").write_text(FAKE_DOT, encoding="utf-8")
+    (bin_dir / "dot").chmod(0o755)
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    plan = Path(__file__).resolve().parents[2] / "examples" / "small.yaml"
+    args = ["export", str(plan), "--format", "svg", "-o", str(tmp_path / "out.svg")]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "planner", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    started: set[int] = set()
+    try:
+        started = _wait_for(lambda: _laying_out(proc.pid))
+        assert started, "dot never started"
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=60)
+        if sig == signal.SIGINT:  # as for every command: Ctrl-C is "Aborted.", exit 2
+            assert proc.returncode == 2, err
+        else:  # ended by the signal, as it would be unhandled (128+signal in a shell)
+            assert proc.returncode == -sig, err
+        assert _wait_for(lambda: not any(_alive(p) for p in started)), f"dot left running after SIG{sig.name}"
+        assert not (tmp_path / "out.svg").exists()
+    finally:
+        for pid in started:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
         proc.kill()
         proc.wait()

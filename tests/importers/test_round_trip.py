@@ -10,9 +10,11 @@ import shlex
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from ruamel.yaml import YAML
 
 from planner.importers.backstage import read_catalog
 from planner.importers.backstage import to_plan_yaml as backstage_plan
@@ -110,11 +112,11 @@ def test_an_image_with_a_newline_adds_no_key(tmp_path: Path) -> None:
     assert "(image: nginx\\x0a    verify: " in comment
 
 
-@settings(max_examples=examples(40), suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(title=_text, description=_text, display=_text, email=_text, team=_ids, person=_ids)
-def test_catalog_values_read_back_unchanged(
+def _catalog_plan(
     tmp_path: Path, *, title: str, description: str, display: str, email: str, team: str, person: str
-) -> None:
+) -> str:
+    """The plan ``import backstage`` writes for a user, a group and a component holding these
+    values."""
     documents = [
         {"apiVersion": "backstage.io/v1alpha1", "kind": "User", "metadata": {"name": person},
          "spec": {"profile": {"displayName": display, "email": email}, "memberOf": [team]}},
@@ -127,6 +129,17 @@ def test_catalog_values_read_back_unchanged(
     catalog = tmp_path / "catalog.yaml"
     catalog.write_text(yaml.safe_dump_all(documents), encoding="utf-8")
     text, _ = backstage_plan(read_catalog([catalog]), "x")
+    return text
+
+
+@settings(max_examples=examples(40), suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(title=_text, description=_text, display=_text, email=_text, team=_ids, person=_ids)
+def test_catalog_values_read_back_unchanged(
+    tmp_path: Path, *, title: str, description: str, display: str, email: str, team: str, person: str
+) -> None:
+    text = _catalog_plan(
+        tmp_path, title=title, description=description, display=display, email=email, team=team, person=person
+    )
     plan = _read_back(text)
     assert plan["people"] == [{"id": person, "name": display, "contact": email}]
     assert plan["teams"] == [{"id": team, "name": display, "members": [person]}]
@@ -134,3 +147,23 @@ def test_catalog_values_read_back_unchanged(
     assert svc["name"] == title
     assert svc["description"] == description.strip()
     assert svc["owner"] == team
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["0001-01-01", "2020-01-01 10:00", "2001-12-14t21:59:43.10-05:00", "12:30:45", "1:20", "yes", "On", "n",
+     "NO", "null", "~", "0x1f", "010", "1_000", "1e3", ".inf", "-.5", "<<", "="],
+)  # fmt: skip
+def test_text_that_looks_like_another_type_reads_back_as_text(tmp_path: Path, value: str) -> None:
+    """Found by the property above: a Backstage title '0001-01-01' read back as a date. Every
+    such value is quoted, and reads back as the same text through the planner's reader, a YAML
+    1.1 reader (PyYAML) and a YAML 1.2 one (ruamel.yaml)."""
+    text = _catalog_plan(
+        tmp_path, title=value, description=value, display=value, email=value, team="team", person="person"
+    )
+    for read in (_read_back, yaml.safe_load, YAML(typ="safe").load):
+        plan = read(text)
+        assert plan["people"] == [{"id": "person", "name": value, "contact": value}], read
+        assert plan["teams"][0]["name"] == value, read
+        (svc,) = plan["services"]
+        assert (svc["name"], svc["description"]) == (value, value), read

@@ -124,3 +124,37 @@ def test_json_output_is_indented_and_keeps_non_ascii_text(run_cli, tmp_path) -> 
     report = json.loads(result.out)
     assert report["plan"] == "Zürich production"
     assert result.out == json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+
+
+def test_quoted_dates_and_times_stay_text_where_the_plan_wants_dates_they_are_dates() -> None:
+    """A quoted scalar is text: yaml_rs's parse_datetime read '0001-01-01' (as an import writes
+    a Backstage title) as a date, and the plan was refused. Unquoted dates still fill date
+    fields."""
+    from datetime import UTC, date, datetime
+
+    from planner.planfile.loader import load_source
+    from planner.planfile.source import Source
+
+    text = (
+        "version: 1\nname: '2026-01-01'\nservices:\n"
+        "  - {id: a, name: '0001-01-01', description: \"12:30:45\", alerts_reviewed: 2026-11-28,\n"
+        "     depends_on: [b]}\n"
+        "  - id: b\n"
+        "workarounds:\n"
+        "  - {id: w, service: a, bypasses: b, description: '2020-01-01 10:00', applied: 2026-11-28 10:00,\n"
+        "     expires: 2026-12-01T10:00:00+02:00}\n"
+    )
+    loaded = load_source(Source("plan.yaml", text, "yaml"))
+    assert loaded.problems == []
+    plan = loaded.plan
+    assert plan.name == "2026-01-01"
+    service = plan.services[0]
+    assert (service.name, service.description, service.alerts_reviewed) == (
+        "0001-01-01",
+        "12:30:45",
+        date(2026, 11, 28),
+    )
+    (workaround,) = plan.workarounds
+    assert workaround.description == "2020-01-01 10:00"
+    assert workaround.applied == datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
+    assert workaround.expires == datetime(2026, 12, 1, 8, 0, tzinfo=UTC)

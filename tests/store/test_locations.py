@@ -142,3 +142,29 @@ def test_a_full_disk_records_nothing_and_says_so(  # type: ignore[no-untyped-def
     assert "the disk is full: nothing was recorded" in result.err
     after = sqlite3.connect(store).execute("SELECT COUNT(*), MAX(seq) FROM events").fetchone()
     assert after == before
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["incident", "start", str(SMALL), "--store", "-"], "--store (or PLANNER_STORE)"),
+        (["incident", "list", "--store", "-"], "--store (or PLANNER_STORE)"),
+        (["audit", str(SMALL), "--store", "-"], "--store (or PLANNER_STORE)"),
+        (["store", "copy", "-", "to.db"], "SRC"),
+        (["store", "copy", "from.db", "-"], "DST"),
+        (["incident", "list"], "--store (or PLANNER_STORE)"),
+    ],
+)
+def test_a_store_named_dash_is_refused_and_no_file_is_made(  # type: ignore[no-untyped-def]
+    run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], named: str
+) -> None:
+    """``-`` is standard input or output everywhere else: as a store it made an SQLite file named
+    "-" in the current directory."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PLANNER_STORE", "-")
+    (tmp_path / "from.db").touch()
+    result = run_cli(*args)
+    assert result.code == 2, result.err
+    (line,) = result.err.strip().splitlines()
+    assert line.startswith(f"error: {named} is '-': a store cannot be standard input or output"), line
+    assert not (tmp_path / "-").exists()

@@ -134,19 +134,37 @@ def is_url(text: str | Path) -> bool:
     return text.lower().startswith(URL_SCHEMES) or _KEYWORD_FORM.match(text) is not None
 
 
-def as_location(given: str | Path) -> Location:
+def as_location(given: str | Path, *, named: str = "the store") -> Location:
     """A store named in text or as a path: a server's URL or keyword string stays text (a URL's
-    scheme in lower case, as libpq wants it), anything else is a file's path."""
+    scheme in lower case, as libpq wants it), anything else is a file's path; ``-`` is refused
+    (``named`` says where it was given), as a store cannot be standard input or output.
+
+    Examples
+    --------
+    >>> as_location("-", named="--store")
+    Traceback (most recent call last):
+    ...
+    planner.tracking.persistence.db.StoreError: --store is '-': a store cannot be standard input ...
+    """
+    if isinstance(given, str) and given.strip() == "-":
+        # it used to create an SQLite file named "-" in the current directory
+        raise StoreError(
+            f"{named} is '-': a store cannot be standard input or output; give an SQLite file's path "
+            "(./- for a file named '-') or a postgresql:// URL"
+        )
     if not (isinstance(given, str) and is_url(given)):
         return Path(given)
     scheme, sep, rest = given.partition("://")
     return f"{scheme.lower()}{sep}{rest}" if sep and given.lower().startswith(URL_SCHEMES) else given
 
 
-def locate(given: str | Path | None) -> Location:
-    """The store ``--store`` names, else ``$PLANNER_STORE``, else ``.planner/incidents.db`` here."""
-    text = given if given else os.environ.get("PLANNER_STORE")
-    return as_location(text) if text else DEFAULT_STORE
+def locate(given: str | Path | None, *, named: str = "--store (or PLANNER_STORE)") -> Location:
+    """The store ``--store`` names (``named`` in messages), else ``$PLANNER_STORE``, else
+    ``.planner/incidents.db`` here."""
+    if given:
+        return as_location(given, named=named)
+    text = os.environ.get("PLANNER_STORE")
+    return as_location(text, named="PLANNER_STORE") if text else DEFAULT_STORE
 
 
 def secrets(location: Location) -> list[str]:
