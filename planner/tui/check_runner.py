@@ -149,7 +149,8 @@ class CheckRunner(Part):
 
     def _ran(self, target: Target, evidence: RunEvidence) -> None:
         verdict = "passed" if evidence.passed else "FAILED"
-        self.desk.send(target.action(evidence), f"{target} {verdict}")
+        # recorded whatever the guard says: a run the state moved past is kept as run_not_applied
+        self.desk.send(target.record(evidence), f"{target} {verdict}")
         self.notify(
             safe.block(f"{target} {verdict}{ran(evidence)}"),
             severity="information" if evidence.passed else "warning",

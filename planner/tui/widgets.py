@@ -295,7 +295,7 @@ class JournalPane(ScrollView, can_focus=True):
     costs only the lines on screen); long entries wrap under their time."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"journalpane--actor", "journalpane--warn", "journalpane--more"}
-    WARN: ClassVar[set[str]] = {"bypassed", "failed_again", "check_failed", "voided"}
+    WARN: ClassVar[set[str]] = {"bypassed", "failed_again", "check_failed", "voided", "run_not_applied"}
     """Events shown in the warning colour."""
 
     def __init__(self, **kwargs: object) -> None:

@@ -91,3 +91,35 @@ async def test_refused_or_cancelled_nothing_runs(tmp_path: Path) -> None:
         await settle(app, pilot)
         assert not marker.exists()
         assert not app.state.tasks["app"].verified
+
+
+@pytest.mark.asyncio
+async def test_a_run_the_state_moved_past_is_kept_in_the_journal(tmp_path: Path) -> None:
+    """While db's verify ran, another terminal confirmed it by word and restored db: the run's
+    result is refused by the guard, and kept all the same (``run_not_applied``, with its evidence)."""
+    from datetime import timedelta
+
+    from models.events import RunEvidence
+    from planner.tracking.domain import actions
+    from planner.tracking.domain.check_runs import Target
+    from planner.tracking.persistence.store import Store
+    from planner.tui.check_runner import CheckRunner
+    from tests.helpers.pilot import STARTED
+
+    app, _ = drill_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await started(app, pilot)
+        await go_to(app, pilot, "db")
+        await pilot.press("b")
+        await settle(app, pilot)
+        incident = app.state.row.id
+        with Store(app.session.store_path) as other:  # the other terminal
+            later = STARTED + timedelta(minutes=6)
+            for action in (actions.Verify("db", "looked at it", None), actions.Restore("db")):
+                other.act(incident, lambda view, a=action: a.decide(view, "bob", later))
+        evidence = RunEvidence(command="echo db answers", shell=False, cwd=".", exit_status=0, seconds=0.1)
+        recovery(app).query_one(CheckRunner)._ran(Target("db", None), evidence)
+        await settle(app, pilot)
+        with Store(app.session.store_path) as store:
+            kinds = [e.kind for e in store.events(incident)]
+    assert kinds[-1] == "run_not_applied"
