@@ -410,5 +410,10 @@ class PostgresIncidentMachine(IncidentMachine):
         drop_database(self.database)
 
 
-PostgresIncidentMachine.TestCase.settings = IncidentMachine.TestCase.settings
+PostgresIncidentMachine.TestCase.settings = settings(
+    IncidentMachine.TestCase.settings,
+    # the same rules and invariants as on SQLite (60 examples there): here each example costs a
+    # fresh database and every step round trips, so fewer by default; ten times as many in "deep"
+    max_examples=examples(20),
+)
 TestPostgresIncidentMachine = skip_without_server()(PostgresIncidentMachine.TestCase)
