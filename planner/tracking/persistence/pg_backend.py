@@ -37,9 +37,10 @@ if TYPE_CHECKING:
     import psycopg
 
 CHANNEL = "planner_events"
-CONNECT_TIMEOUT = 2
+CONNECT_TIMEOUT = 4
 """Seconds to wait for the server before saying it cannot be reached (a hung server accepts the
-connection and never answers: an action on it fails within this; libpq's least)."""
+connection and never answers: an action on it fails within this). Two seconds, libpq's least,
+refused a busy but healthy server (a database being created beside it) as offline."""
 LISTEN_CONNECT_TIMEOUT = 2
 """The same for a screen's listener, which retries by itself (and must let the screen quit)."""
 HEARTBEAT_DEADLINE = 2.0
