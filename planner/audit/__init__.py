@@ -38,7 +38,7 @@ def run_audit(
     Referential problems become findings beside everything that can still be checked; the RTO
     rules and single-point-of-failure need a valid graph and are skipped (with a note) without one.
     ``scenario`` restricts the findings to the services that scenario impacts. It runs in this
-    one process: the forked worker of :mod:`planner.audit.split` doubled the resident memory of
+    one process: the forked worker it had in 0.2 doubled the resident memory of
     a 100,000-service audit (2.5 GB for the process tree) and, on a shared two-core machine, did
     not make it faster.
     """

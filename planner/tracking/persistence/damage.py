@@ -150,13 +150,6 @@ def optional(incident: str, column: str, value: object, read: Callable[[Any], An
     return None if value is None else row_field(incident, column, value, read)
 
 
-def task_state(value: object) -> str:
-    """A stored task state, strictly."""
-    if value not in ("down", "restoring", "restored"):
-        raise ValueError(value)
-    return str(value)
-
-
 def readable(rows: Iterable[Any], read: Callable[[Any], T], damaged: Callable[[str], None] | None) -> list[T]:
     """``read`` of each row; one that is damaged (:class:`DamagedRowError`) is said to
     ``damaged`` and left out (without ``damaged``, the error is raised)."""
