@@ -16,23 +16,13 @@ from typing import Any
 
 import yaml
 import yaml_rs
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
+from planner.planfile.writeback import round_trip_yaml
 from planner.style import visible
-
-
-def round_trip_yaml() -> YAML:
-    """The project's plan layout (two-space mappings, list items indented under their key) for
-    ruamel.yaml's round-trip mode: generated plans and merged ones look alike."""
-    y = YAML(typ="rt")
-    y.width = 4096  # one value, one line: long commands stay greppable
-    y.indent(mapping=2, sequence=4, offset=2)
-    return y
-
 
 _BREAKS = re.compile("[\x85\u2028\u2029]")
 _TYPED_START = frozenset("0123456789+-.~nNtTfFyYoO<=")

@@ -20,8 +20,8 @@ from ruamel.yaml.error import CommentMark
 from ruamel.yaml.tokens import CommentToken
 
 from planner.errors import PlannerError
-from planner.importers.emit import round_trip_yaml
 from planner.planfile.source import read_bounded
+from planner.planfile.writeback import round_trip_yaml
 
 FILLABLE = ("name", "description", "owner", "verify")
 
