@@ -263,7 +263,9 @@ class Component(StrictModel):
     @model_validator(mode="after")
     def _some_service(self) -> Component:
         if not self.needs and not self.uses:
-            raise ValueError("a component names at least one service in 'needs' or 'uses'")
+            raise ValueError(
+                "it names no service; list the services it needs under 'needs' (or uses, under 'uses')"
+            )
         return self
 
 
