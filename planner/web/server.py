@@ -26,6 +26,8 @@ INTERNAL_TITLE = "Internal status"
 GRACE_SECONDS = 2
 """How long stopping waits for responses still being sent."""
 WILDCARDS = ("0.0.0.0", "::")
+BACKLOG = 2048
+"""Connections the system queues before the server accepts them (uvicorn's default)."""
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ def parse_bind(text: str, option: str = "--bind") -> Address:
 
 
 def listen(address: Address, option: str = "--bind") -> socket.socket:
-    """A socket bound to ``address`` (the caller listens on it); a clear error when it cannot be."""
+    """A socket listening on ``address``; a clear error when it cannot be."""
     try:
         infos = socket.getaddrinfo(
             address.host, address.port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
@@ -75,6 +77,7 @@ def listen(address: Address, option: str = "--bind") -> socket.socket:
         if family == socket.AF_INET6:
             sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
         sock.bind(where)
+        sock.listen(BACKLOG)  # connections wait in the queue until the server starts to accept
     except OSError as exc:
         sock.close()
         raise UsageError(f"{option} {address}: cannot listen there: {exc.strerror or exc}") from None
