@@ -76,7 +76,7 @@ def start_server(store: str) -> tuple[subprocess.Popen[bytes], str, int]:
     raise SystemExit("planner serve did not start")
 
 
-async def crowd(host: str, port: int, viewers: int, actions: int, store: str, pid: int) -> None:
+async def crowd(host: str, port: int, *, viewers: int, actions: int, store: str, pid: int) -> None:
     watching = [Viewer() for _ in range(viewers)]
     tasks = [asyncio.create_task(v.watch(host, port)) for v in watching]
     began = time.perf_counter()
@@ -118,7 +118,9 @@ def main() -> None:
         server, host, port = start_server(store)
         try:
             print(f"planner serve (pid {server.pid}) on {host}:{port}; {rss(server.pid)} before any viewer")
-            asyncio.run(crowd(host, port, args.viewers, args.actions, store, server.pid))
+            asyncio.run(
+                crowd(host, port, viewers=args.viewers, actions=args.actions, store=store, pid=server.pid)
+            )
         finally:
             server.terminate()
             server.wait(10)
