@@ -242,6 +242,33 @@ class Exercise(StrictModel):
     """What was learnt."""
 
 
+class Component(StrictModel):
+    """A function customers or staff know ("Checkout", "Internal wiki"), and the services it
+    rests on; during an incident its state follows from theirs (docs/design/semantics.md)."""
+
+    id: Id
+    """Unique component id."""
+    name: str
+    """What its users call it."""
+    audience: Literal["public", "internal"] = "internal"
+    """``public``: named in customer updates and on the public status page; ``internal``
+    (the default, so nothing is shown to customers unless the plan says so): staff only."""
+    description: str | None = None
+    """What it does, in its users' words."""
+    needs: list[Id] = Field(default_factory=list)
+    """Services it cannot work without: one down is an outage of the component."""
+    uses: list[Id] = Field(default_factory=list)
+    """Services it works without, degraded."""
+
+    @model_validator(mode="after")
+    def _some_service(self) -> Component:
+        if not self.needs and not self.uses:
+            raise ValueError(
+                "it names no service; list the services it needs under 'needs' (or uses, under 'uses')"
+            )
+        return self
+
+
 class Plan(StrictModel):
     """A recovery plan: the whole file."""
 
@@ -265,3 +292,5 @@ class Plan(StrictModel):
     """Named failures."""
     exercises: list[Exercise] = Field(default_factory=list)
     """Drills that were run."""
+    components: list[Component] = Field(default_factory=list)
+    """Customer- and staff-facing functions, each mapped to the services it needs and uses."""

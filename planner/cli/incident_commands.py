@@ -25,6 +25,7 @@ from planner.tracking.domain.fold import effective
 
 if TYPE_CHECKING:
     from models.events import Event
+    from models.plan import Plan
     from planner.tracking.domain.state import MemoryView
     from planner.tracking.persistence.store import Store
 
@@ -91,13 +92,14 @@ def start(  # noqa: PLR0917 - click passes every option
     return 0
 
 
-def _load(store_path: str | None, incident_id: str) -> tuple[MemoryView, list[Event]]:
-    """An incident's rows and its whole journal."""
+def _load(store_path: str | None, incident_id: str) -> tuple[MemoryView, list[Event], Plan | None]:
+    """An incident's rows, its whole journal, and its plan when that declares components."""
+    from planner.tracking.persistence.stored_plan import plan_with_components
 
-    def read(store: Store) -> tuple[MemoryView, list[Event]]:
+    def read(store: Store) -> tuple[MemoryView, list[Event], Plan | None]:
         state = store.snapshot(incident_id)
         assert state is not None, "required by with_incident"
-        return state, store.events(incident_id)
+        return state, store.events(incident_id), plan_with_components(store, state.row)
 
     return with_incident(store_path, incident_id, read)
 
@@ -144,19 +146,21 @@ def list_incidents(fmt: str, store_path: str | None) -> int:
 def status(incident_id: str, fmt: str, store_path: str | None, at: str | None) -> int:
     """Where the recovery of incident ID stands: progress, next update due, projected finish,
     each task in wave order with its checks and what blocks it, open workarounds, the journal."""
+    from planner.tracking.domain.components import component_views
     from planner.tracking.domain.outline import outline_of
     from planner.tracking.reports.progress import project
     from planner.tracking.reports.status_text import status_json, status_markdown, status_text
 
-    state, journal = _load(store_path, incident_id)
+    state, journal, plan = _load(store_path, incident_id)
     now = when_of(at)
     projection = project(outline_of(state), now)
+    views = [] if plan is None else component_views(plan, state, projection, now)
     if fmt == "json":
-        emit_json(status_json(state, journal, projection, now))
+        emit_json(status_json(state, journal, projection, now, components=views))
     elif fmt == "markdown":
-        say(status_markdown(state, journal, projection, now), nl=False, fit=False)
+        say(status_markdown(state, journal, projection, now, components=views), nl=False, fit=False)
     else:
-        say(status_text(state, journal, projection, now, styler()), nl=False)
+        say(status_text(state, journal, projection, now, styler(), components=views), nl=False)
     return 0
 
 
@@ -177,8 +181,8 @@ def report(incident_id: str, fmt: str, store_path: str | None) -> int:
     from planner.tracking.reports.review import review
     from planner.tracking.reports.review_text import review_json, review_markdown
 
-    state, journal = _load(store_path, incident_id)
-    result = review(state, effective(journal), datetime.now(UTC))  # a voided event is not measured
+    state, journal, plan = _load(store_path, incident_id)
+    result = review(state, effective(journal), datetime.now(UTC), plan)  # a voided event is not measured
     if fmt == "json":
         emit_json(review_json(result))
     else:

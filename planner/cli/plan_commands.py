@@ -16,6 +16,9 @@ from planner.errors import PlanError, Problem
 from planner.style import plural
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from models.plan import Component
     from planner.engine.planning import Ordering, Planning
 
 
@@ -70,6 +73,7 @@ def validate(plan: str, fmt: str) -> int:
                 "soft": len(deps) - hard,
                 "scenarios": len(p.scenarios),
                 "workarounds": len(p.workarounds),
+                "components": len(p.components),
             },
         }
         emit_json(summary)
@@ -79,8 +83,17 @@ def validate(plan: str, fmt: str) -> int:
             f"{plural(len(p.teams), 'team')}, {plural(len(p.people), 'person', 'people')}, "
             f"{plural(len(deps), 'dependency', 'dependencies')} ({hard} hard, {len(deps) - hard} soft), "
             f"{plural(len(p.scenarios), 'scenario')}, {plural(len(p.workarounds), 'workaround')}"
+            + _components_count(p.components)
         )
     return 0
+
+
+def _components_count(components: Sequence[Component]) -> str:
+    """``, 10 components (5 public)``; nothing for a plan without components."""
+    if not components:
+        return ""
+    public = sum(1 for c in components if c.audience == "public")
+    return f", {plural(len(components), 'component')} ({public} public)"
 
 
 def _report_problems(problems: list[Problem], fmt: str) -> None:

@@ -10,7 +10,19 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from models.plan import RULE_IDS, Exercise, Person, Plan, Policy, Roles, Scenario, Service, Team, Workaround
+from models.plan import (
+    RULE_IDS,
+    Component,
+    Exercise,
+    Person,
+    Plan,
+    Policy,
+    Roles,
+    Scenario,
+    Service,
+    Team,
+    Workaround,
+)
 from planner.errors import PlanError, Problem, YamlPath
 from planner.planfile.blocklocate import ExpectedLength
 from planner.planfile.lifetime import keep_until_exit
@@ -19,7 +31,7 @@ from planner.planfile.references import check_references
 from planner.planfile.source import Source, parse, read_source
 from planner.suggest import did_you_mean
 
-_ID_COLLECTIONS = ("people", "teams", "services", "scenarios", "workarounds")
+_ID_COLLECTIONS = ("people", "teams", "services", "scenarios", "workarounds", "components")
 
 
 @dataclass
@@ -152,6 +164,7 @@ _ITEM_MODELS: dict[str, type[BaseModel]] = {
     "scenarios": Scenario,
     "workarounds": Workaround,
     "exercises": Exercise,
+    "components": Component,
 }
 
 
@@ -159,6 +172,7 @@ _ITEM_MODELS: dict[str, type[BaseModel]] = {
 _STAND_IN: dict[str, dict[str, Any]] = {
     "scenarios": {"failed": []},
     "workarounds": {"service": "", "bypasses": "", "description": "", "applied": datetime.min},
+    "components": {"name": ""},
 }
 
 

@@ -18,6 +18,7 @@ _KIND_WORDS = {
     "teams": "team",
     "scenarios": "scenario",
     "workarounds": "workaround",
+    "components": "component",
 }
 
 
@@ -136,6 +137,9 @@ def translate(error: ErrorDetails) -> tuple[tuple[str | int, ...], str]:
         return loc, f"'{field}' is too long (at most {ctx.get('max_length')} characters)"
     if kind == "value_error":
         message = str(ctx.get("error", error["msg"]))
+        if len(loc) >= 2 and isinstance(loc[-1], int):  # a whole item: name it by its id
+            ident = value.get("id") if isinstance(value, dict) else None
+            return loc, f"{kind_word(str(loc[-2]))} {describe(ident) if ident else f'#{loc[-1]}'}: {message}"
         return loc, f"'{field}': {message}"
     return loc, f"'{field}': {error['msg']}"
 

@@ -29,6 +29,7 @@ def check_references(plan: Plan, *, cycles: bool = True, partial: Collection[str
     known.check_services(plan)
     known.check_people_and_scenarios(plan)
     known.check_workarounds(plan)
+    known.check_components(plan)
     if cycles and not known.in_file_order:
         known.problems.extend(_cycle_problems(plan))
     return known.problems
@@ -169,6 +170,31 @@ class _Known:
                         dependency=wa.bypasses,
                     )
                 )
+
+    def check_components(self, plan: Plan) -> None:
+        """A component's needed and used services exist, each listed once."""
+        for i, component in enumerate(plan.components):
+            seen: set[str] = set()
+            for key in ("needs", "uses"):
+                for j, target in enumerate(getattr(component, key)):
+                    path: YamlPath = ("components", i, key, j)
+                    if target in seen:
+                        self.problems.append(
+                            Problem(
+                                f"component '{component.id}' lists service '{target}' twice; keep one entry "
+                                "(in 'needs' if it cannot work without it, else in 'uses')",
+                                path,
+                                "referential",
+                                "duplicate-dependency",
+                                dependency=target,
+                            )
+                        )
+                    else:
+                        self.ref(target, self.services, _COMPONENT_WHAT[key], path, dependency=target)
+                    seen.add(target)
+
+
+_COMPONENT_WHAT = {"needs": "needed service", "uses": "used service"}
 
 
 def _noun(what: str) -> str:

@@ -58,6 +58,13 @@ EXPECTED: dict[str, tuple[int, list[str]]] = {
     "unknown-tag.yaml": (5, ["YAML tag '!Ref' is not supported", "plain YAML"]),
     "unknown-tag-in-list.yaml": (8, ["YAML tag '!include' is not supported"]),
     "duration-iso-overflow.yaml": (5, ["'P99999999999D' is longer than ten years", "restore_time"]),
+    "unknown-component-service.yaml": (
+        9,
+        ["needed service 'web-frontnd' names no service", "'web-frontend'?"],
+    ),
+    "component-without-service.yaml": (9, ["component 'checkout': it names no service", "components[1]"]),
+    "duplicate-component-id.yaml": (9, ["duplicate component id 'storefront'", "components[0]"]),
+    "component-service-twice.yaml": (10, ["lists service 'search' twice", "components[0].uses[0]"]),
     "alias-bomb.yaml": (10, ["the alias *g takes the document past 128 MB", "PLANNER_MAX_INPUT_MB"]),
 }
 

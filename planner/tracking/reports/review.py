@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 from models.duration import clock, format_duration
 from models.events import (
@@ -28,6 +29,10 @@ from planner.style import visible
 from planner.tracking.domain.moments import moment
 from planner.tracking.domain.state import RESTORED, MemoryView
 from planner.tracking.domain.words import describe
+from planner.tracking.reports.component_review import ComponentOutcome, component_outcomes
+
+if TYPE_CHECKING:
+    from models.plan import Plan
 
 ESTIMATE_TOLERANCE = 0.25
 """Estimate vs actual: suggest a plan edit when they differ by more than this share ..."""
@@ -75,6 +80,8 @@ class Review:
     now: datetime | None = None
     """When the review is drawn: a workaround still open past its expiry then is EXPIRED (None:
     nothing is said of expiry)."""
+    components: list[ComponentOutcome] = field(default_factory=list)
+    """What the incident did to each of the plan's components (none: the plan declares none)."""
 
     @property
     def started(self) -> IncidentStarted:
@@ -84,8 +91,11 @@ class Review:
         return first
 
 
-def review(state: MemoryView, journal: Sequence[Event], now: datetime | None = None) -> Review:
-    """Measure an incident from its journal (``now``: when the review is drawn)."""
+def review(
+    state: MemoryView, journal: Sequence[Event], now: datetime | None = None, plan: Plan | None = None
+) -> Review:
+    """Measure an incident from its journal (``now``: when the review is drawn; ``plan``: the
+    incident's plan, for its components)."""
     events = sorted(journal, key=lambda e: (e.at, e.seq))
     started = state.row.rto_clock  # downtime and RTOs run from the detection when recorded
     failed = set(events[0].failed) if isinstance(events[0], IncidentStarted) else set()
@@ -133,6 +143,7 @@ def review(state: MemoryView, journal: Sequence[Event], now: datetime | None = N
         outcomes.append(outcome)
     gaps = _update_gaps(state, events)
     result = Review(state, list(journal), outcomes, gaps, now=now)
+    result.components = [] if plan is None else component_outcomes(plan, state)
     result.questions = _questions(result)
     return result
 

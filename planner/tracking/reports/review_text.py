@@ -11,6 +11,7 @@ from models.events import Bypassed, Escalated, FailedAgain, StakeholderUpdate
 from planner import markdown as md
 from planner.tracking.domain.moments import moment
 from planner.tracking.domain.words import describe
+from planner.tracking.reports.component_review import outcomes_json, outcomes_markdown
 from planner.tracking.reports.review import Review
 
 
@@ -28,6 +29,7 @@ def review_markdown(r: Review) -> str:
         for e in sorted(r.journal, key=lambda e: (e.at, e.seq))
     ]
     lines += _downtime(r)
+    lines += outcomes_markdown(r.components, r.state)
     reopened = [e for e in r.journal if isinstance(e, FailedAgain)]
     lines += ["", "## Reopened", ""]
     lines += [f"- {_at(r, e.at)} {md.text(describe(e))} (by {md.text(e.actor)})" for e in reopened] or [
@@ -181,6 +183,7 @@ def review_json(r: Review) -> dict[str, Any]:  # long: one JSON document, key by
             }
             for o in r.outcomes
         ],
+        "components": outcomes_json(r.components, r.state),
         "reopened": [
             {"at": e.at.isoformat(), "service": e.service, "reopened": e.reopened}
             for e in r.journal

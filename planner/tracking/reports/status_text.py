@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from models.duration import clock
 from planner import markdown
 from planner.style import Style, plain, visible
+from planner.tracking.domain.components import ComponentView, component_json
 from planner.tracking.domain.moments import moment
 from planner.tracking.domain.state import (
     BYPASSED,
@@ -21,6 +22,7 @@ from planner.tracking.domain.state import (
     TaskRow,
 )
 from planner.tracking.domain.words import describe
+from planner.tracking.reports.component_text import component_lines, component_markdown
 from planner.tracking.reports.progress import NO_ETA, Projection, next_update_due
 
 if TYPE_CHECKING:
@@ -239,10 +241,18 @@ def journal_line(event: Event, today: datetime | None = None) -> str:
 
 
 def status_text(
-    state: MemoryView, journal: Sequence[Event], projection: Projection, now: datetime, style: Style = plain
+    state: MemoryView,
+    journal: Sequence[Event],
+    projection: Projection,
+    now: datetime,
+    style: Style = plain,
+    *,
+    components: Sequence[ComponentView] = (),
 ) -> str:
-    """The whole status for a terminal."""
+    """The whole status for a terminal (``components``: the plan's, derived for this incident)."""
     lines = header_lines(state, projection, now, style)
+    if components:
+        lines += ["", *component_lines(components, now, style)]
     lines += ["", *task_lines(state, now, style)]
     seen = evidence_lines(state)
     if seen:
@@ -259,11 +269,18 @@ def status_text(
 
 
 def status_markdown(
-    state: MemoryView, journal: Sequence[Event], projection: Projection, now: datetime
+    state: MemoryView,
+    journal: Sequence[Event],
+    projection: Projection,
+    now: datetime,
+    *,
+    components: Sequence[ComponentView] = (),
 ) -> str:
     """The status as a Markdown document (for a ticket or a chat channel)."""
     head = header_lines(state, projection, now)
     lines = [f"# {head[0]}", "", *(f"- {line}" for line in head[1:]), ""]
+    if components:
+        lines += [*component_markdown(components, now), ""]
     lines += [
         "| wave | service | owner | state | checks | RTO left | blocked by |",
         "|---|---|---|---|---|---|---|",
@@ -295,7 +312,12 @@ def event_json(event: Event) -> dict[str, Any]:
 
 
 def status_json(
-    state: MemoryView, journal: Sequence[Event], projection: Projection, now: datetime
+    state: MemoryView,
+    journal: Sequence[Event],
+    projection: Projection,
+    now: datetime,
+    *,
+    components: Sequence[ComponentView] = (),
 ) -> dict[str, Any]:  # long: one JSON document, key by key
     """The status for machines (keys may be added, never removed)."""
     row = state.row
@@ -345,6 +367,7 @@ def status_json(
         "rto_missed": projection.missed,
         "rto_late": projection.late,
         "services": services,
+        "components": [component_json(v, internal=True) for v in components],
         "workarounds": [
             {
                 "id": w.id,
