@@ -33,7 +33,11 @@ SECURITY_HEADERS = [
     (b"referrer-policy", b"no-referrer"),
 ]
 READ_ONLY = ("GET", "HEAD")
-STATIC = {"page.js": "text/javascript; charset=utf-8", "page.css": "text/css; charset=utf-8"}
+STATIC = {
+    "page.js": "text/javascript; charset=utf-8",
+    "page.css": "text/css; charset=utf-8",
+    "icon.svg": "image/svg+xml",
+}
 REALM = 'Basic realm="planner internal status", charset="UTF-8"'
 
 

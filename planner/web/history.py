@@ -16,7 +16,6 @@ from models.events import Event, IncidentStarted, ServiceEvent
 from planner.tracking.domain.components import ComponentStatus, component_views
 from planner.tracking.domain.fold import apply, effective
 from planner.tracking.domain.opening import rebuild
-from planner.tracking.reports.progress import Projection
 
 if TYPE_CHECKING:
     from models.plan import Plan
@@ -76,8 +75,7 @@ class Timeline:
 
     def observe(self, at: datetime) -> None:
         """Record every component whose state differs from the last one seen."""
-        quiet = Projection(now=at, offsets={}, eta=None, at_risk=[], missed=[])  # states only
-        for view in component_views(self.plan, self.state, quiet, at):
+        for view in component_views(self.plan, self.state, None, at):  # states only: no ETA
             before = self.statuses.get(view.id, OPERATIONAL)
             if view.status != before:
                 self.changes.append(Change(at, view.id, view.name, view.audience, before, view.status))

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from models.events import Event, StakeholderUpdate
-from planner.tracking.domain.components import ComponentStatus, ComponentView, component_views
+from planner.tracking.domain.components import ComponentStatus, ComponentView, component_views, worst
 from planner.tracking.domain.state import OPEN
 from planner.tracking.domain.words import describe
 from planner.tracking.reports.status_text import rto_status
@@ -22,14 +22,6 @@ from planner.web.reading import Reading
 PUBLIC = "public"
 CUSTOMER = "customer"
 """The audience of the stakeholder updates the public page shows."""
-LABELS = {
-    ComponentStatus.OPERATIONAL: "Operational",
-    ComponentStatus.DEGRADED: "Degraded performance",
-    ComponentStatus.PARTIAL_OUTAGE: "Partial outage",
-    ComponentStatus.MAJOR_OUTAGE: "Major outage",
-}
-SEVERITY = list(LABELS)
-"""States from the best to the worst."""
 HEADLINES = {
     ComponentStatus.OPERATIONAL: "All systems operational",
     ComponentStatus.DEGRADED: "Some systems are degraded",
@@ -49,15 +41,10 @@ def _views(reading: Reading) -> list[ComponentView]:
     return component_views(plan, state, projection, reading.now)
 
 
-def worst(statuses: list[ComponentStatus]) -> ComponentStatus:
-    """The worst of ``statuses`` (operational when there are none)."""
-    return max(statuses, key=SEVERITY.index, default=ComponentStatus.OPERATIONAL)
-
-
 def public_page(reading: Reading) -> dict[str, Any]:
     """The public page's data; also its JSON (``/status.json``), so only allowed keys."""
     shown = [v for v in _views(reading) if v.audience == PUBLIC]
-    overall = worst([v.status for v in shown])
+    overall = worst(shown)
     row = reading.row
     incident = None
     if row is not None:
@@ -78,8 +65,9 @@ def public_page(reading: Reading) -> dict[str, Any]:
             {
                 "id": v.id,
                 "name": v.name,
+                "description": v.description,
                 "status": str(v.status),
-                "label": LABELS[v.status],
+                "label": v.status.label,
                 "eta": _iso(v.eta),
             }
             for v in shown
@@ -93,8 +81,8 @@ def public_page(reading: Reading) -> dict[str, Any]:
             {
                 "at": _iso(c.at),
                 "name": c.name,
-                "before": LABELS[c.before],
-                "after": LABELS[c.after],
+                "before": c.before.label,
+                "after": c.after.label,
                 "status": str(c.after),
             }
             for c in reversed(history)
@@ -139,7 +127,7 @@ def internal_page(reading: Reading) -> dict[str, Any]:
                 "name": v.name,
                 "audience": v.audience,
                 "status": str(v.status),
-                "label": LABELS[v.status],
+                "label": v.status.label,
                 "eta": _iso(v.eta),
                 "waiting_on": list(v.waiting_on),
             }

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from planner.cli import main
+from planner.tracking.persistence.db import as_location
 from planner.web.reading import Reader
 from planner.web.server import Address, StatusServer, status_server
 
@@ -27,7 +28,7 @@ def serving(
     incident: str | None = None,
 ) -> Iterator[StatusServer]:
     """``planner serve`` on ``store`` in a thread, stopped at the end of the block."""
-    reader = Reader(Path(store) if not str(store).startswith("postgres") else str(store), incident)
+    reader = Reader(as_location(str(store)), incident)
     reader.check()
     server = status_server(
         reader,

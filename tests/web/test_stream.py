@@ -16,12 +16,12 @@ from tests.web.conftest import TOKEN, customer_update, planner, serving
 
 def _events(lines: Iterator[str]) -> Iterator[tuple[str, str]]:
     """(event, data) of each Server-Sent Event."""
-    kind, data = "", []
+    kind, data = "", list[str]()
     for line in lines:
         if line == "":
             if data:
                 yield kind, "\n".join(data)
-            kind, data = "", []
+            kind, data = "", list[str]()
         elif line.startswith("event: "):
             kind = line[7:]
         elif line.startswith("data: "):
