@@ -6,14 +6,17 @@ came in on).
 from __future__ import annotations
 
 import asyncio
+import copy
 import ipaddress
 import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import uvicorn
 from starlette.types import ASGIApp, Receive, Scope, Send
+from uvicorn.config import LOGGING_CONFIG
 
 from planner.errors import UsageError
 from planner.web.app import Gate, internal_site, public_site
@@ -115,6 +118,14 @@ class ByAddress:
         await app(scope, receive, send)
 
 
+def _diagnostics_to_stderr() -> dict[str, Any]:
+    """uvicorn's logging, with the access log on standard error too (it writes it to standard
+    output): what a server says about itself is a diagnostic."""
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["handlers"]["access"]["stream"] = "ext://sys.stderr"
+    return config
+
+
 class _Uvicorn(uvicorn.Server):
     """uvicorn, ending the event streams as soon as it starts to stop (instead of waiting for
     them until the grace period is over)."""
@@ -153,6 +164,7 @@ class StatusServer:
             server_header=False,
             timeout_graceful_shutdown=GRACE_SECONDS,
             log_level="info",
+            log_config=_diagnostics_to_stderr(),
         )
         hub = self.feed.start(asyncio.get_running_loop())
         self._server = _Uvicorn(config, hub.close)
