@@ -16,7 +16,7 @@ from models.events import Event, StakeholderUpdate
 from planner.tracking.domain.components import ComponentStatus, ComponentView, component_views, worst
 from planner.tracking.domain.state import OPEN
 from planner.tracking.domain.words import describe
-from planner.tracking.reports.status_text import rto_status
+from planner.tracking.reports.status_text import next_step, rto_status
 from planner.web.reading import Reading
 
 PUBLIC = "public"
@@ -105,12 +105,15 @@ def internal_page(reading: Reading) -> dict[str, Any]:
             "team": None if t.owner is None else (teams[t.owner].name if t.owner in teams else t.owner),
             "state": t.state,
             "blocked_by": state.blockers(t.service),
+            "next": next_step(state, t),
             "rto": rto_status(state, t, projection, reading.now),
             "finish": _iso(projection.finish(t.service)),
         }
         for t in state.tasks.values()
     ]
+    views = _views(reading)
     return {
+        "status": str(worst(views)),
         "incident": {
             "id": row.id,
             "title": row.title,
@@ -131,7 +134,7 @@ def internal_page(reading: Reading) -> dict[str, Any]:
                 "eta": _iso(v.eta),
                 "waiting_on": list(v.waiting_on),
             }
-            for v in _views(reading)
+            for v in views
         ],
         "waves": _waves(tasks),
         "workarounds": [
