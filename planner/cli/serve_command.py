@@ -24,6 +24,8 @@ def read_token(token_file: str | None) -> str | None:
             raise UsageError(f"--token-file {token_file}: cannot read it ({exc})") from None
         token = text.strip().splitlines()[0].strip() if text.strip() else ""
         where = f"--token-file {token_file}"
+        if Path(token_file).stat().st_mode & 0o077:
+            say(f"warning: {where} can be read by other users: chmod 600 it", err=True)
     else:
         token = os.environ.get(TOKEN_ENV, "").strip()
         if not token:

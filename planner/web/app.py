@@ -131,7 +131,8 @@ class Page:
         assert self.feed.hub is not None
         assert self.feed.hub.frame is not None
         frame = self.feed.hub.frame
-        html = shell(self.kind, frame.pages[self.kind].live, frame.versions[self.kind], title=self.title)
+        version = f"{self.feed.boot}.{frame.versions[self.kind]}"
+        html = shell(self.kind, frame.pages[self.kind].live, version, title=self.title)
         return HTMLResponse(html, headers={"Cache-Control": self.caching})
 
     async def data(self, request: Request) -> Response:
@@ -154,9 +155,16 @@ class Page:
         headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
         if request.method == "HEAD":
             return Response(b"", media_type="text/event-stream", headers=headers)
-        last = request.headers.get("last-event-id", "")
-        seen = int(last) if last.isdigit() and len(last) < 12 else 0
+        seen = self._seen(request.headers.get("last-event-id", ""))
         return StreamingResponse(self._stream(seen), media_type="text/event-stream", headers=headers)
+
+    def _seen(self, last: str) -> int:
+        """The version a reconnecting browser has (``BOOT.VERSION``, its last event's id): 0
+        unless it came from this server's run (versions start again at each start)."""
+        boot, _, version = last.partition(".")
+        if boot != self.feed.boot or not version.isdigit() or len(version) > 12:
+            return 0
+        return int(version)
 
     async def _stream(self, seen: int) -> AsyncIterator[bytes]:
         hub = self.feed.hub
@@ -169,7 +177,7 @@ class Page:
                     yield b": still here\n\n"
                 continue
             seen = frame.versions[self.kind]
-            yield sse("update", frame.pages[self.kind].live, seen)
+            yield sse("update", frame.pages[self.kind].live, f"{self.feed.boot}.{seen}")
 
 
 def _site(routes: list[BaseRoute]) -> ASGIApp:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import secrets
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -108,6 +109,9 @@ class Feed:
         self.clock = clock
         self.tick = tick
         self.hub: Hub | None = None
+        self.boot = secrets.token_hex(4)
+        """This run of the server, in every event's id: a browser that reconnects after a restart
+        is sent the page (the versions started again)."""
         self._dirty = threading.Event()
         self._stop = threading.Event()
         self._frame: Frame | None = None

@@ -73,7 +73,7 @@ def render(kind: Kind, reading: Reading) -> Rendered:
     return Rendered(live, json.dumps(page, ensure_ascii=False, indent=2).encode() + b"\n")
 
 
-def shell(kind: Kind, live: str, version: int, *, title: str) -> str:
+def shell(kind: Kind, live: str, version: str, *, title: str) -> str:
     """The whole page around its live part (its links are relative: it works under any path)."""
     return (
         environment()
@@ -88,7 +88,7 @@ def static(name: str) -> bytes:
     return resources.files("planner.web").joinpath("static", name).read_bytes()
 
 
-def sse(event: str, data: str, ident: int | None = None) -> bytes:
+def sse(event: str, data: str, ident: str | None = None) -> bytes:
     """One Server-Sent Event: each line of ``data`` on its own ``data:`` line."""
     lines = [f"event: {event}"]
     if ident is not None:

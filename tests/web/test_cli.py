@@ -42,6 +42,18 @@ def test_bad_input_is_one_line(
     assert "Traceback" not in result.err
 
 
+def test_a_token_file_others_can_read_is_said(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    token = tmp_path / "token"
+    token.write_text("short\n", encoding="utf-8")
+    token.chmod(0o644)
+    result = run_cli("serve", "--store", tmp_path / "none.db", "--token-file", token)
+    assert "can be read by other users: chmod 600 it" in result.err
+    assert "the token is too short" in result.err
+    assert "short" not in result.err.replace("too short", "")  # the token itself is never said
+    token.chmod(0o600)
+    assert "chmod" not in run_cli("serve", "--store", tmp_path / "none.db", "--token-file", token).err
+
+
 def test_a_missing_store_is_not_created(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     result = run_cli("serve", "--store", tmp_path / "typo.db")
     assert result.code == 2

@@ -77,6 +77,15 @@ def test_a_stream_takes_up_where_it_left_off(small_store: Path) -> None:
             assert "Our engineers are restoring service" in data  # not the page it already had
 
 
+def test_a_browser_from_before_a_restart_gets_the_page_at_once(small_store: Path) -> None:
+    with serving(small_store) as server, httpx.Client(base_url=server.public_url, timeout=20) as web:
+        for stale in ["00000000.999", "999", "x.y", ""]:
+            with web.stream("GET", "/events", headers={"Last-Event-ID": stale}) as stream:
+                kind, data = next(_events(stream.iter_lines()))
+                assert kind == "update"
+                assert "Components" in data
+
+
 def test_a_void_reads_the_journal_again(small_store: Path) -> None:
     reader = Reader(small_store)
     from datetime import UTC, datetime
@@ -114,5 +123,5 @@ def test_a_page_without_incident_follows_the_newest_open_one(small_store: Path) 
 
 
 def test_an_event_of_many_lines_stays_one_event() -> None:
-    said = sse("update", "a\nb\r\ndata: forged\rc\x0cd", 7).decode()
+    said = sse("update", "a\nb\r\ndata: forged\rc\x0cd", "7").decode()
     assert said == "event: update\nid: 7\ndata: a\ndata: b\ndata: data: forged\ndata: c\x0cd\n\n"
