@@ -21,7 +21,13 @@
     say("Live: this page changes as the recovery goes on.", false);
   });
   source.addEventListener("error", function () {
-    say("Connection to the server lost: reconnecting...", true);
+    if (source.readyState === EventSource.CLOSED) {
+      // refused (a server that no longer knows the page, a proxy error): load it again later
+      say("Live updates stopped: this page reloads in 30 s.", true);
+      window.setTimeout(function () { window.location.reload(); }, 30000);
+    } else {
+      say("Connection to the server lost: reconnecting...", true);
+    }
   });
   source.addEventListener("update", function (event) {
     var fresh = new DOMParser().parseFromString(event.data, "text/html");
