@@ -31,6 +31,7 @@ COMMANDS: Mapping[str, str] = {
     "kpi": "planner.cli.incident_commands:kpi",
     "track": "planner.cli.track_command:track",
     "store": "planner.cli.store_commands:store_group",
+    "serve": "planner.cli.serve_command:serve",
 }
 """Every command of ``planner``: its name and where it lives."""
 

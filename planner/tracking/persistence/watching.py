@@ -34,7 +34,8 @@ class Watch:
     """Listens for an incident's new events on a PostgreSQL store (run it in a thread)."""
 
     url: str
-    incident: str
+    incident: str | None
+    """The incident watched; None for every incident of the store (a page that follows the newest)."""
     news: Callable[[], None]
     """Called when the journal grew (or may have, after a reconnection): read it."""
     status: Callable[[str | None], None]
@@ -74,7 +75,7 @@ class Watch:
             heard = False
             for incident in listener.wait(timeout=0.5):
                 heard = True
-                if incident == self.incident:
+                if self.incident is None or incident == self.incident:
                     self.news()
             if heard:
                 quiet_since = time.monotonic()

@@ -1,0 +1,49 @@
+"""The components' history as the public page tells it: replayed from the journal, each change
+once, with what it was before; a void takes a change back (the journal is read again)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from planner.web.pages import internal_page, public_page
+from planner.web.reading import Reader
+from tests.web.conftest import HERE, planner, start_incident
+
+SHOP = HERE / "data" / "shop.yaml"
+
+
+def _history(reader: Reader) -> list[tuple[str, str, str]]:
+    page = public_page(reader.read(datetime.now(UTC)))
+    return [(h["name"], h["before"], h["after"]) for h in reversed(page["history"])]
+
+
+def test_each_change_once_and_a_void_takes_it_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = tmp_path / "incidents.db"
+    start_incident(SHOP, store)
+    reader = Reader(store)
+    assert _history(reader) == [("Checkout", "Operational", "Major outage")]  # Reports is internal
+    at = ["--store", str(store), "--as", "sre"]
+    for action in [["begin", "INC-1", "db"], ["verify", "INC-1", "db"], ["restored", "INC-1", "db"]]:
+        assert planner("incident", *action, *at) == 0
+    assert _history(reader)[-1] == ("Checkout", "Major outage", "Partial outage")
+    assert planner("incident", "void", "INC-1", "4", "--reason", "not restored after all", *at) == 0
+    assert _history(reader) == [("Checkout", "Operational", "Major outage")]
+    page = internal_page(reader.read(datetime.now(UTC)))
+    assert [c["status"] for c in page["components"]] == ["major_outage", "major_outage"]
+
+
+def test_a_store_without_incidents_serves_an_empty_page(tmp_path: Path) -> None:
+    store = tmp_path / "incidents.db"
+    assert planner("store", "migrate", "--store", store) == 0
+    reader = Reader(store)
+    reading = reader.read(datetime.now(UTC))
+    assert public_page(reading)["status"] == "operational"
+    assert public_page(reading)["incident"] is None
+    assert internal_page(reading)["incident"] is None
+    start_incident(SHOP, store)
+    assert public_page(reader.read(datetime.now(UTC)))["status"] == "major_outage"
