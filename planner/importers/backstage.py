@@ -4,7 +4,8 @@ Component, Resource, System and API entities become services; Groups become team
 people. ``spec.owner`` gives the owner team, ``spec.dependsOn`` hard dependencies (entity refs
 resolved the way Backstage resolves them: ``[kind:][namespace/]name``, the namespace defaulting to
 the referring entity's), ``consumesApis`` a dependency on each API's providers. Location entities
-are followed, relative to their file.
+are followed, relative to their file. Each System with parts also becomes a proposed component
+(:mod:`planner.importers.backstage_systems`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import yaml
 from ruamel.yaml.comments import CommentedMap
 
 from planner.engine.graph import depths
+from planner.importers.backstage_systems import proposed_components
 from planner.importers.emit import document, flow, mapping, note, sequence
 from planner.importers.reading import kind_of, read_import_text, refuse_surrogates, yaml_errors
 
@@ -216,6 +218,10 @@ def to_plan_yaml(catalog: Catalog, name: str) -> tuple[str, list[str]]:
         ("people", sequence(people) if people else None),
         ("teams", sequence(teams) if teams else None),
         ("services", sequence(_service(services[r], ids[r], owners[r], deps[r]) for r in order)),
+        (
+            "components",
+            sequence(components) if (components := proposed_components(catalog, ids, warnings)) else None,
+        ),
     )
     return document(header, plan), warnings
 
