@@ -36,12 +36,9 @@ def _components_line(views: Sequence[ComponentView], now: datetime) -> list[str]
     if not views:
         return []
     hit = affected(views)
-    named = [
-        f"{v.name} ({v.audience}) {v.status.label.lower()}, {eta_words(v, now) or 'no estimate yet'}"
-        for v in hit[:8]
-    ]
     if not hit:
         return [f"Components: all {len(views)} operational."]
+    named = [f"{v.name} ({v.audience}) {v.status.label.lower()}, {eta_words(v, now)}" for v in hit[:8]]
     more = f"; and {len(hit) - 8} more" if len(hit) > 8 else ""
     return [f"Components: {len(hit)} of {len(views)} affected: " + "; ".join(named) + more + "."]
 
