@@ -220,10 +220,21 @@ def to_plan_yaml(catalog: Catalog, name: str) -> tuple[str, list[str]]:
         ("services", sequence(_service(services[r], ids[r], owners[r], deps[r]) for r in order)),
         (
             "components",
-            sequence(components) if (components := proposed_components(catalog, ids, warnings)) else None,
+            sequence(components) if (components := _components(catalog, ids, warnings)) else None,
         ),
     )
     return document(header, plan), warnings
+
+
+def _components(catalog: Catalog, ids: dict[str, str], warnings: list[str]) -> list[CommentedMap]:
+    """The components proposed from the catalog's Systems, each needing its imported parts."""
+    parts: dict[str, list[str]] = {}
+    for ref, entity in catalog.entities.items():
+        system = entity.spec.get("system")
+        if ref in ids and isinstance(system, str) and system and entity.kind != "system":
+            parts.setdefault(parse_ref(system, "system", entity.namespace), []).append(ids[ref])
+    systems = [e for e in catalog.entities.values() if e.kind == "system"]
+    return proposed_components(systems, parts, ids, warnings)
 
 
 def _service(e: Entity, service_id: str, owner: str | None, deps: dict[str, str]) -> CommentedMap:

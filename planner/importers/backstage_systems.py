@@ -5,14 +5,13 @@ comment asking for a review: which parts it only uses, and whether customers kno
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Protocol
 
 from planner.importers.emit import flow, mapping, note
 
 if TYPE_CHECKING:
     from ruamel.yaml.comments import CommentedMap
-
-    from planner.importers.backstage import Catalog, Entity
 
 REVIEW = [
     "proposed: review it. Move what it works without from 'needs' to 'uses';",
@@ -20,17 +19,27 @@ REVIEW = [
 ]
 
 
-def proposed_components(catalog: Catalog, ids: dict[str, str], warnings: list[str]) -> list[CommentedMap]:
-    """One component per System entity that has parts among the imported services (by the
-    System's plan id, in id order); a System with none is reported in ``warnings`` and skipped."""
-    from planner.importers.backstage import parse_ref  # the importer imports this module
+class SystemEntity(Protocol):
+    """What is read of a System entity (``planner.importers.backstage.Entity``)."""
 
-    parts: dict[str, list[str]] = {}
-    for ref, entity in catalog.entities.items():
-        system = entity.spec.get("system")
-        if ref in ids and isinstance(system, str) and system and entity.kind != "system":
-            parts.setdefault(parse_ref(system, "system", entity.namespace), []).append(ids[ref])
-    systems = [e for e in catalog.entities.values() if e.kind == "system"]
+    kind: str
+    name: str
+    data: dict[str, Any]
+    file: str
+    line: int
+
+    @property
+    def ref(self) -> str:
+        """``system:namespace/name``."""
+        ...
+
+
+def proposed_components(
+    systems: Iterable[SystemEntity], parts: dict[str, list[str]], ids: dict[str, str], warnings: list[str]
+) -> list[CommentedMap]:
+    """One component per System entity that has ``parts`` (plan ids of the imported services
+    whose ``spec.system`` names it, by the System's ref), in id order; a System with none is
+    reported in ``warnings`` and skipped."""
     out = []
     for system in sorted(systems, key=lambda e: _component_id(e, ids)):
         needs = sorted(set(parts.get(system.ref, [])))
@@ -44,12 +53,12 @@ def proposed_components(catalog: Catalog, ids: dict[str, str], warnings: list[st
     return out
 
 
-def _component_id(system: Entity, ids: dict[str, str]) -> str:
+def _component_id(system: SystemEntity, ids: dict[str, str]) -> str:
     """The System's plan id (as its service has): its name, with the namespace when not default."""
     return ids.get(system.ref) or system.name
 
 
-def _component(system: Entity, component_id: str, needs: list[str]) -> CommentedMap:
+def _component(system: SystemEntity, component_id: str, needs: list[str]) -> CommentedMap:
     meta = system.data.get("metadata") or {}
     description = str(meta.get("description") or "").strip()
     out = mapping(
