@@ -23,9 +23,11 @@ from planner.tracking.domain.words import describe
 from planner.tracking.persistence.clock import now, stamped
 from planner.tracking.persistence.db import Location
 from planner.tracking.persistence.store import Store
+from planner.tracking.persistence.stored_plan import plan_with_components
 
 if TYPE_CHECKING:
     from models.events import Event
+    from models.plan import Plan
 
 MEANWHILE = 3
 """Other terminals' newest events a refusal names."""
@@ -54,6 +56,8 @@ class Session:
     """Sequence number of the newest event folded into :attr:`state`."""
     reread: bool = False
     """An event the store cannot read came in: read the rows again rather than fold around it."""
+    plan: Plan | None = None
+    """The incident's plan when it declares components (read once, at the first load)."""
 
     @property
     def whole_journal(self) -> bool:
@@ -71,6 +75,8 @@ class Session:
             assert state is not None, "required above"
             journal = store.events(self.incident, last=JOURNAL_TAIL)
             unreadable = store.skipped.get(self.incident, 0)
+            if self.state is None:  # an incident's plan never changes
+                self.plan = plan_with_components(store, state.row)
         self.state = state
         self.journal = journal
         self.seen = max(journal[-1].seq if journal else 0, unreadable)

@@ -115,6 +115,7 @@ class RecoveryScreen(Screen[None]):
     def on_mount(self) -> None:
         self._fit(self.app.size.width)
         self.session.load()
+        self.query_one(TrackHeader).plan = self.session.plan
         self.app.title = f"planner track {self.session.incident}"
         self._show_all()
         self.query_one(TaskTable).focus()

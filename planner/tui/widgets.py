@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import textwrap
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, ClassVar
@@ -19,6 +20,7 @@ from textual.widgets import Static
 
 from models.duration import clock
 from planner.style import visible
+from planner.tracking.domain.components import ComponentStatus, ComponentView, component_views
 from planner.tracking.domain.moments import moment
 from planner.tracking.domain.state import BYPASSED, RESTORED, MemoryView, TaskRow
 from planner.tracking.domain.words import describe
@@ -28,6 +30,7 @@ from planner.tui import safe
 
 if TYPE_CHECKING:
     from models.events import Event
+    from models.plan import Plan
 
 STALE_AFTER = 3.0
 """Seconds a projection may lag the journal before the header gives its age."""
@@ -51,10 +54,15 @@ class TrackHeader(Static):
         out from; None while it is current. Its age is shown once it lags :data:`STALE_AFTER`."""
         self.offline_since: datetime | None = None
         """When the store's server was lost (None while it is reachable): the first thing shown."""
+        self.plan: Plan | None = None
+        """The incident's plan when it declares components (their states are shown)."""
+        self.components: list[ComponentView] = []
 
     def show(self, state: MemoryView, projection: Projection | None) -> None:
         """New facts; also redrawn every second for the clocks."""
         self.state, self.projection = state, projection
+        if self.plan is not None:
+            self.components = component_views(self.plan, state, projection, self.now())
         self.tick()
 
     def tick(self) -> None:
@@ -101,10 +109,30 @@ class TrackHeader(Static):
             if missed:  # late (past it, still down) is missed, never "at risk"
                 second += f"   [b $text-error]RTO missed {missed}" + (f" ({late} late)[/]" if late else "[/]")
             second += f"   [b $text-error]RTO at risk {risk}[/]" if risk else "   RTO at risk 0"
+        if self.components:
+            second += f"   {components_part(self.components)}"
         expired = expired_workarounds(state, now)
         if expired:  # a bypass left past its expiry is how the failure comes back, wider
             second += f"   [b $text-error]{expired} workaround{'s' if expired > 1 else ''} EXPIRED[/]"
         self.update("\n".join([first, *fit_parts(second, self.content_region.width)]))
+
+
+def components_part(views: Sequence[ComponentView]) -> str:
+    """``components: 2 major 1 partial 1 degraded, 6 ok`` (markup), or ``all 10 ok``."""
+    counts = Counter(v.status for v in views)
+    ok = counts[ComponentStatus.OPERATIONAL]
+    if ok == len(views):
+        return f"components: [$text-success]all {ok} ok[/]"
+    shown = [
+        f"[b {colour}]{counts[status]} {word}[/]"
+        for status, word, colour in (
+            (ComponentStatus.MAJOR_OUTAGE, "major", "$text-error"),
+            (ComponentStatus.PARTIAL_OUTAGE, "partial", "$text-error"),
+            (ComponentStatus.DEGRADED, "degraded", "$text-warning"),
+        )
+        if counts[status]
+    ]
+    return "components: " + " ".join(shown) + f", {ok} ok"
 
 
 def fit_parts(line: str, width: int, gap: str = "   ") -> list[str]:
