@@ -94,5 +94,8 @@ def serve(  # noqa: PLR0917 - click passes every option
         say(f"internal page: off (give --token-file, ${TOKEN_ENV} or --internal-bind)", err=True)
     else:
         say(f"internal page: {server.internal_url}" + (" (with the token)" if token else ""), err=True)
-    server.run()
+    try:
+        server.run()
+    except KeyboardInterrupt:  # Ctrl-C is how a server in a terminal is stopped: not a failure
+        say("stopped", err=True)
     return 0
