@@ -48,7 +48,10 @@ def read_token(token_file: str | None) -> str | None:
     help="where the public page listens (0.0.0.0:8080 for every interface; port 0: any free port)",
 )
 @click.option(
-    "--incident", "incident_id", metavar="ID", help="show this incident (default: the newest open one)"
+    "--incident",
+    "incident_id",
+    metavar="ID",
+    help="show this incident (default: the newest open one, real before drills)",
 )
 @click.option(
     "--token-file",

@@ -148,6 +148,8 @@ def test_a_page_without_incident_follows_the_newest_open_one(small_store: Path) 
     assert reader.read(datetime.now(UTC)).row.id == "INC-2"  # type: ignore[union-attr]
     fixed = Reader(small_store, "INC-1")
     assert fixed.read(datetime.now(UTC)).row.id == "INC-1"  # type: ignore[union-attr]
+    planner("incident", "start", plan, "--store", small_store, "--exercise", "--as", "ic")
+    assert reader.read(datetime.now(UTC)).row.id == "INC-2"  # type: ignore[union-attr]  # not the drill
 
 
 def test_an_event_of_many_lines_stays_one_event() -> None:
