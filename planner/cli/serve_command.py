@@ -48,7 +48,10 @@ def read_token(token_file: str | None) -> str | None:
     help="where the public page listens (0.0.0.0:8080 for every interface; port 0: any free port)",
 )
 @click.option(
-    "--incident", "incident_id", metavar="ID", help="show this incident (default: the newest open one)"
+    "--incident",
+    "incident_id",
+    metavar="ID",
+    help="show this incident (default: the newest open one, real before drills)",
 )
 @click.option(
     "--token-file",
@@ -89,10 +92,13 @@ def serve(  # noqa: PLR0917 - click passes every option
     server = status_server(
         reader, bind=public_at, internal_bind=private_at, token=token, title=title, access_log=not quiet
     )
-    say(f"public page: {server.public_url}", err=True)
-    if server.internal_url is None:
-        say(f"internal page: off (give --token-file, ${TOKEN_ENV} or --internal-bind)", err=True)
-    else:
-        say(f"internal page: {server.internal_url}" + (" (with the token)" if token else ""), err=True)
-    server.run()
+    try:  # Ctrl-C is how a server in a terminal is stopped (even as it says where): not a failure
+        say(f"public page: {server.public_url}", err=True)
+        if server.internal_url is None:
+            say(f"internal page: off (give --token-file, ${TOKEN_ENV} or --internal-bind)", err=True)
+        else:
+            say(f"internal page: {server.internal_url}" + (" (with the token)" if token else ""), err=True)
+        server.run()
+    except KeyboardInterrupt:
+        say("stopped", err=True)
     return 0

@@ -119,15 +119,17 @@ class Feed:
 
     def start(self, loop: asyncio.AbstractEventLoop) -> Hub:
         """Read once (so the first page has something to show), then keep reading in threads."""
+        location = self.reader.location
+        files = [] if isinstance(location, str) else [location, location.with_name(location.name + "-wal")]
+        before = signature(files)  # before the first read: a change during it is seen
         self.hub = Hub(loop)
         self.hub.publish(self._read())
         self._spawn(self._work, "planner-serve-read")
-        location = self.reader.location
         if isinstance(location, str):
             watch = Watch(location, None, news=self.news, status=self._reachable, stopped=self._stop.is_set)
-            self._spawn(watch.run, "planner-serve-listen")
+            self._spawn(watch.run, "planner-serve-listen")  # it reads once it listens
         else:
-            self._spawn(lambda: self._poll(location), "planner-serve-poll")
+            self._spawn(lambda: self._poll(files, before), "planner-serve-poll")
         return self.hub
 
     def _spawn(self, target: Callable[[], None], name: str) -> None:
@@ -154,9 +156,7 @@ class Feed:
         else:
             log.warning("the incident store cannot be reached: %s", why)
 
-    def _poll(self, database: Path) -> None:
-        files = [database, database.with_name(database.name + "-wal")]
-        seen = signature(files)
+    def _poll(self, files: list[Path], seen: tuple[tuple[int, int, int] | None, ...]) -> None:
         while not self._stop.wait(POLL_SECONDS):
             now = signature(files)
             if now != seen:

@@ -14,11 +14,14 @@ from typing import Any
 
 from models.events import Event, StakeholderUpdate
 from planner.tracking.domain.components import ComponentStatus, ComponentView, component_views, worst
-from planner.tracking.domain.state import OPEN
+from planner.tracking.domain.state import OPEN, RESTORED, TaskRow
 from planner.tracking.domain.words import describe
 from planner.tracking.reports.status_text import next_step, rto_status
 from planner.web.reading import Reading
 
+ROWS_SHOWN = 300
+"""Services the internal page lists at most (a table of 10,000 rows pushed at every action helps
+no one; ``planner incident status`` lists them all)."""
 PUBLIC = "public"
 CUSTOMER = "customer"
 """The audience of the stakeholder updates the public page shows."""
@@ -97,6 +100,7 @@ def internal_page(reading: Reading) -> dict[str, Any]:
     if state is None or projection is None or row is None:
         return {"incident": None, "updated": _iso(reading.now)}
     teams = state.info.teams
+    shown = _rows(list(state.tasks.values()))
     tasks = [
         {
             "service": t.service,
@@ -109,7 +113,7 @@ def internal_page(reading: Reading) -> dict[str, Any]:
             "rto": rto_status(state, t, projection, reading.now),
             "finish": _iso(projection.finish(t.service)),
         }
-        for t in state.tasks.values()
+        for t in shown
     ]
     views = _views(reading)
     return {
@@ -137,6 +141,7 @@ def internal_page(reading: Reading) -> dict[str, Any]:
             for v in views
         ],
         "waves": _waves(tasks),
+        "not_shown": len(state.tasks) - len(shown),
         "workarounds": [
             {"id": w.id, "service": w.service, "dependency": w.dependency, "reason": w.reason, "by": w.actor}
             for w in state.open_workarounds()
@@ -149,6 +154,14 @@ def internal_page(reading: Reading) -> dict[str, Any]:
         "journal": [_line(e) for e in reversed(reading.journal)],
         "updated": _iso(reading.now),
     }
+
+
+def _rows(tasks: list[TaskRow]) -> list[TaskRow]:
+    """The tasks the services table shows: all of them, or in a large incident the first
+    :data:`ROWS_SHOWN` not restored (in wave order: what is being worked on and next)."""
+    if len(tasks) <= ROWS_SHOWN:
+        return tasks
+    return [t for t in tasks if t.state != RESTORED][:ROWS_SHOWN]
 
 
 def _waves(tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:

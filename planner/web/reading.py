@@ -57,12 +57,14 @@ class Reading:
 
 
 def newest_incident(rows: list[IncidentRow]) -> str | None:
-    """The incident a page without ``--incident`` follows: the newest one still open, else the
-    newest (resolved) one; None when the store has none."""
+    """The incident a page without ``--incident`` follows: the newest real one still open, else
+    the newest open drill (a drill started during an outage must not hide it), else the newest
+    one; None when the store has none."""
     if not rows:
         return None
-    open_rows = [r for r in rows if r.state == OPEN]
-    return max(open_rows or rows, key=lambda r: (r.started, r.id)).id
+    real = [r for r in rows if r.state == OPEN and not r.exercise]
+    drills = [r for r in rows if r.state == OPEN]
+    return max(real or drills or rows, key=lambda r: (r.started, r.id)).id
 
 
 class Reader:

@@ -71,6 +71,19 @@ def test_a_busy_port_is_one_line(run_cli, small_store: Path) -> None:  # type: i
     assert f"--bind 127.0.0.1:{port}: cannot listen there" in result.err
 
 
+def test_ctrl_c_stops_the_command_cleanly(small_store: Path) -> None:
+    command = [sys.executable, "-m", "planner", "serve", "--store", str(small_store), "--bind", "127.0.0.1:0"]
+    server = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    assert server.stderr is not None
+    for line in server.stderr:
+        if line.startswith("internal page:"):
+            break
+    server.send_signal(signal.SIGINT)
+    _, rest = server.communicate(timeout=30)
+    assert server.returncode == 0, rest
+    assert rest.rstrip().endswith("stopped")
+
+
 def test_the_command_serves_and_stops_on_sigterm(small_store: Path) -> None:
     env = {**os.environ, "PLANNER_SERVE_TOKEN": TOKEN}
     command = [sys.executable, "-m", "planner", "serve", "--store", str(small_store), "--bind", "127.0.0.1:0"]

@@ -47,3 +47,17 @@ def test_a_store_without_incidents_serves_an_empty_page(tmp_path: Path) -> None:
     assert internal_page(reading)["incident"] is None
     start_incident(SHOP, store)
     assert public_page(reader.read(datetime.now(UTC)))["status"] == "major_outage"
+
+
+def test_a_large_incident_lists_what_is_not_restored_first(
+    small_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("planner.web.pages.ROWS_SHOWN", 3)
+    at = ["--store", str(small_store), "--as", "sre"]
+    for action in [["begin", "INC-1", "network-core"], ["verify", "INC-1", "network-core"]]:
+        assert planner("incident", *action, *at) == 0
+    assert planner("incident", "restored", "INC-1", "network-core", *at) == 0
+    page = internal_page(Reader(small_store).read(datetime.now(UTC)))
+    listed = [t["service"] for w in page["waves"] for t in w["tasks"]]
+    assert listed == ["dns", "cache", "storage-cluster"]  # wave order, the restored one left out
+    assert page["not_shown"] == 4

@@ -6,12 +6,15 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
+import pytest
 
 from planner.web.reading import Reader
 from planner.web.render import sse
-from tests.web.conftest import TOKEN, customer_update, planner, serving
+from tests.proxy import Relay
+from tests.web.conftest import HERE, TOKEN, customer_update, planner, serving, start_incident
 
 
 def _events(lines: Iterator[str]) -> Iterator[tuple[str, str]]:
@@ -86,6 +89,31 @@ def test_a_browser_from_before_a_restart_gets_the_page_at_once(small_store: Path
                 assert "Components" in data
 
 
+def test_the_page_catches_up_after_losing_its_server(pg_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """A PostgreSQL store that goes away: what was recorded meanwhile reaches the page once the
+    server is back (the watch reconnects and reads the journal)."""
+    start_incident(HERE.parent.parent / "examples" / "small.yaml", pg_url)
+    parts = urlsplit(pg_url)
+    relay = Relay((parts.hostname or "127.0.0.1", parts.port or 5432))
+    through = urlunsplit(parts._replace(netloc=f"{parts.username}@127.0.0.1:{relay.port}"))
+    try:
+        # within 20 s: sooner than the feed's own reading every 30 s could make up for it
+        with (
+            serving(through) as server,
+            httpx.Client(base_url=server.public_url, timeout=20) as web,
+            web.stream("GET", "/events") as stream,
+        ):
+            seen = _events(stream.iter_lines())
+            assert "No update yet" in next(seen)[1]
+            relay.cut()
+            customer_update(pg_url)  # on the server itself: the page cannot hear of it
+            relay.mend()
+            assert "Our engineers are restoring service" in next(seen)[1]
+    finally:
+        relay.cut()
+    capsys.readouterr()
+
+
 def test_a_void_reads_the_journal_again(small_store: Path) -> None:
     reader = Reader(small_store)
     from datetime import UTC, datetime
@@ -120,6 +148,8 @@ def test_a_page_without_incident_follows_the_newest_open_one(small_store: Path) 
     assert reader.read(datetime.now(UTC)).row.id == "INC-2"  # type: ignore[union-attr]
     fixed = Reader(small_store, "INC-1")
     assert fixed.read(datetime.now(UTC)).row.id == "INC-1"  # type: ignore[union-attr]
+    planner("incident", "start", plan, "--store", small_store, "--exercise", "--as", "ic")
+    assert reader.read(datetime.now(UTC)).row.id == "INC-2"  # type: ignore[union-attr]  # not the drill
 
 
 def test_an_event_of_many_lines_stays_one_event() -> None:
