@@ -17,7 +17,7 @@ from models.events import (
     Event,
     StakeholderUpdate,
 )
-from planner.style import visible
+from planner.style import plural, visible
 from planner.tracking.domain.fold import effective
 from planner.tracking.domain.moments import moment
 
@@ -82,7 +82,7 @@ class Delivery:
                 f"(attempt {self.attempts} failed; next at {moment(self.failure.retry_at, now)})"
             )
         if state == GAVE_UP:
-            return f"{head} NOT delivered to {to}: {why} after {self.attempts} attempts; {resume}"
+            return f"{head} NOT delivered to {to}: {why} after {plural(self.attempts, 'attempt')}; {resume}"
         if state == WAITING:
             return f"{head} waiting to be sent to {to}"
         last = f": {why}" if why else (": stopped during an attempt" if self.attempts else ": never sent")

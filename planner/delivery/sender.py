@@ -138,11 +138,11 @@ class Sender:
             if found is None or found.delivered is not None:
                 return None
             if found.state(at, lease) == SENDING:
-                self.report(
+                self.left.append(
                     f"{update.audience} update #{update.seq} is being sent to {destination.label} by "
-                    "another sender: left to it",
-                    False,
+                    f"another sender (attempt {found.attempts}): left to it"
                 )
+                self.report(self.left[-1], False)
                 return None
             attempt = found.attempts + 1
             claim = DeliveryAttempted(
