@@ -42,6 +42,7 @@ _KEYS = {
     "email": _COMMON | {"host", "port", "security", "from", "to", "username", "password_env"},
 }
 _SECRET_WORDS = ("url", "password", "passwd", "secret", "token", "key", "webhook")
+_SECRET_KEYS = {"url", "webhook", "webhook_url", "password", "passwd", "pass", "token", "secret", "api_key"}
 _RETRY_KEYS = {"attempts", "delay", "max_delay", "timeout"}
 
 
@@ -283,7 +284,10 @@ def _destination(where: _Where, index: int, table: dict[str, Any]) -> Destinatio
         hint = did_you_mean(kind, list(KINDS)) if isinstance(kind, str) else ""
         raise where.error(f"{at}.kind", f"give one of {', '.join(KINDS)}{hint}")
     for key in table:
-        if key not in _KEYS[kind] and any(word in key.lower() for word in _SECRET_WORDS):
+        lowered = key.lower()
+        close = did_you_mean(key, _KEYS[kind])  # a misspelt url_env is only an unknown key
+        secret = lowered in _SECRET_KEYS or (any(w in lowered for w in _SECRET_WORDS) and not close)
+        if key not in _KEYS[kind] and secret:
             raise _secret_refused(where, at, key)
     where.keys(table, _KEYS[kind], at)
     name = _text(where, at, table, "name")
