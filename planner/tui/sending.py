@@ -1,0 +1,72 @@
+"""Delivering the updates logged on the recovery screen (``u``): the delivery config the screen
+uses (``$PLANNER_DELIVERY``, else the default path; ``planner track --delivery FILE`` sets it), and
+the sender run in a worker thread, each outcome a notification ("customer update #7 NOT delivered
+to status (webhook): HTTP 502, retrying in 4 s") besides the journal's own lines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from planner.delivery.config import DeliveryConfig, load, locate
+from planner.errors import PlannerError
+from planner.tui import safe
+
+if TYPE_CHECKING:
+    from textual.widget import Widget
+
+    from planner.tracking.session import Session
+
+
+@dataclass
+class Targets:
+    """Where each audience's update goes from this screen."""
+
+    config: DeliveryConfig | None = None
+    problem: str = ""
+    """Why nothing is sent (a broken config, a secret's variable not set); empty when fine."""
+    labels: dict[str, list[str]] = field(default_factory=dict)
+    """Per audience, the destinations' labels (for the dialog)."""
+
+    def names(self, audience: str) -> tuple[str, ...]:
+        """The destinations ``audience``'s update is to be delivered to (none: logged only)."""
+        if self.config is None:
+            return ()
+        return tuple(d.name for d in self.config.for_audience(audience))
+
+
+def targets(audiences: list[str]) -> Targets:
+    """The config's destinations for each of ``audiences``, checked ready; no config file at the
+    default path means updates are only logged (as before delivery existed)."""
+    path, named = locate(None)
+    if not named and not path.exists():
+        return Targets()
+    try:
+        config = load(None)
+        for destination in config.destinations:
+            destination.check_ready()
+    except PlannerError as broken:
+        return Targets(problem=f"Updates are only logged, not sent: {broken}")
+    labels = {a: [d.label for d in config.for_audience(a)] for a in audiences}
+    return Targets(config, labels=labels)
+
+
+def deliver_in_background(node: Widget, session: Session, config: DeliveryConfig) -> None:
+    """Run the sender for the session's incident in a worker thread, each outcome notified."""
+    from planner.delivery.sender import Sender
+    from planner.tracking.persistence.store import Store
+
+    app = node.app
+
+    def said(line: str, ok: bool) -> None:
+        title, severity = ("Delivered", "information") if ok else ("NOT delivered", "error")
+        app.call_from_thread(node.notify, safe.block(line), title=title, severity=severity)
+
+    def run() -> None:
+        with Store(session.store_path) as store:
+            try:
+                Sender(store, config, session.actor, report=said).run(session.incident)
+            except PlannerError as failed:  # a secret's variable unset since: said, left for later
+                said(f"{failed}; `planner incident deliver {session.incident}` sends it", False)
+
+    node.run_worker(run, thread=True, group="deliver", exit_on_error=False)
