@@ -3,6 +3,7 @@ attempt, which keeps a destination from getting an update twice from two senders
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,6 +17,7 @@ from planner.delivery.transport import Outcome
 from planner.tracking.domain.comms import Audience, SendUpdate
 from planner.tracking.persistence.store import Store
 from tests.helpers.incident_cli import start
+from tests.pg import fresh_database
 
 CONFIG = """
 [retry]
@@ -68,17 +70,25 @@ def about(incident: str, update: int = 2, ago: timedelta = timedelta(0)) -> dict
     }
 
 
-@pytest.fixture
+@pytest.fixture(params=["sqlite", "postgresql"])
 def logged(
-    store: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    request: pytest.FixtureRequest,
+    store: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[tuple[Store, str]]:
-    """A store with an incident whose technical update #2 is to be delivered to ``ops``."""
+    """A store (either backend) with an incident whose technical update #2 is to be delivered to
+    ``ops``."""
     monkeypatch.setenv("HOOK_URL", "http://127.0.0.1:9/hook")
-    incident = start(capsys)
-    opened = Store(store)
-    log_update(opened, incident, "DB is back")
-    yield opened, incident
-    opened.close()
+    with contextlib.ExitStack() as stack:
+        where = str(store)
+        if request.param == "postgresql":
+            where = stack.enter_context(fresh_database())
+            monkeypatch.setenv("PLANNER_STORE", where)
+        incident = start(capsys)
+        opened = stack.enter_context(Store(where))
+        log_update(opened, incident, "DB is back")
+        yield opened, incident
 
 
 def sender(store: Store, network: Network, slept: list[float]) -> Sender:
