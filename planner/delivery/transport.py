@@ -109,7 +109,10 @@ def _read(response: http.client.HTTPResponse | urllib.error.HTTPError, timeout: 
     chunks: list[bytes] = []
     size = 0
     while size < MAX_BODY and time.monotonic() < deadline:
-        chunk = response.read(min(8192, MAX_BODY - size))
+        try:
+            chunk = response.read(min(8192, MAX_BODY - size))
+        except (OSError, http.client.HTTPException):  # the answer's status is what counts
+            break
         if not chunk:
             break
         chunks.append(chunk)
