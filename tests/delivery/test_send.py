@@ -113,23 +113,24 @@ def test_each_kind_of_webhook_gets_its_own_shape(
             tmp_path,
             *(webhook(k, k, '["technical"]', f"{k.upper()}_URL") for k in ("slack", "teams", "webhook")),
         )
-        text = "DB back <!channel> & <https://evil.example|click>\nNext: queue."
+        text = "DB back <!channel> & <https://evil.example|click>\nNext: queue.\x1b]52;c;ZZ\x07"
         code, _, err = run(
             capsys, "incident", "update", incident, "--message", text, "--send", "--delivery", delivery
         )
         assert code == 0, err
         bodies = {r.path: json.loads(r.body) for r in receiver.accepted}
     assert bodies["/slack"]["text"] == (
-        "DB back &lt;!channel&gt; &amp; &lt;https://evil.example|click&gt;\nNext: queue."
+        "DB back &lt;!channel&gt; &amp; &lt;https://evil.example|click&gt;\nNext: queue.\\x1b]52;c;ZZ\\x07"
     )
     card = bodies["/teams"]["attachments"][0]
     assert card["contentType"] == "application/vnd.microsoft.card.adaptive"
-    assert [b["text"] for b in card["content"]["body"]] == [text.splitlines()[0], "Next: queue."]
+    shown = "Next: queue.\\x1b]52;c;ZZ\\x07"  # journal text: its control characters written out
+    assert [b["text"] for b in card["content"]["body"]] == [text.splitlines()[0], shown]
     generic = bodies["/webhook"]
     assert generic["kind"] == "stakeholder_update"
     assert generic["incident"] == incident
     assert generic["audience"] == "technical"
-    assert generic["text"] == text
+    assert generic["text"] == text.replace("\x1b", "\\x1b").replace("\x07", "\\x07")
     assert generic["update"] == 2
     assert generic["idempotency_key"].startswith(f"planner-{incident}-2-")
     assert "actor" not in generic
