@@ -5,6 +5,8 @@ to status (webhook): HTTP 502, retrying in 4 s") besides the journal's own lines
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -52,7 +54,12 @@ def targets(audiences: list[str]) -> Targets:
 
 
 def deliver_in_background(node: Widget, session: Session, config: DeliveryConfig) -> None:
-    """Run the sender for the session's incident in a worker thread, each outcome notified."""
+    """Run the sender for the session's incident in a daemon thread, each outcome notified.
+
+    Not a Textual worker: those run in the event loop's executor, which the interpreter waits
+    for at exit, and a sender waiting a minute before its next attempt would hold ``q`` that
+    long. A daemon thread ends with the screen; what it left is in the journal, and ``planner
+    incident deliver`` (or the next update sent from a screen) sends it."""
     from planner.delivery.sender import Sender
     from planner.tracking.persistence.store import Store
 
@@ -60,13 +67,17 @@ def deliver_in_background(node: Widget, session: Session, config: DeliveryConfig
 
     def said(line: str, ok: bool) -> None:
         title, severity = ("Delivered", "information") if ok else ("NOT delivered", "error")
-        app.call_from_thread(node.notify, safe.block(line), title=title, severity=severity)
+        with contextlib.suppress(RuntimeError):  # the screen is gone: the journal has it
+            app.call_from_thread(node.notify, safe.block(line), title=title, severity=severity)
 
     def run() -> None:
-        with Store(session.store_path) as store:
-            try:
+        try:
+            with Store(session.store_path) as store:
                 Sender(store, config, session.actor, report=said).run(session.incident)
-            except PlannerError as failed:  # a secret's variable unset since: said, left for later
-                said(f"{failed}; `planner incident deliver {session.incident}` sends it", False)
+        except PlannerError as failed:  # a secret's variable unset since, the store offline
+            said(f"{failed}; `planner incident deliver {session.incident}` sends it", False)
+        except Exception as bug:  # noqa: BLE001 - a bug is said on the screen, not printed over it
+            report = f"Delivery stopped: {type(bug).__name__}: {bug}. This is a bug; please report it."
+            said(report, False)
 
-    node.run_worker(run, thread=True, group="deliver", exit_on_error=False)
+    threading.Thread(target=run, name="planner-delivery", daemon=True).start()

@@ -39,6 +39,7 @@ async def test_the_update_dialog_delivers_and_says_how_it_went(
             assert str(app.screen.query_one("#sends-to", Static).render()) == "Delivered to: ops (Slack)"
             await pilot.press("ctrl+s")
             await wait_for(pilot, lambda: any(isinstance(e, Delivered) for e in journal(app)))
+            await wait_for(pilot, lambda: any(title == "Delivered" for title, _ in said))
             await settle(app, pilot)
         assert len(receiver.accepted) == 1
     update = next(e for e in journal(app) if isinstance(e, StakeholderUpdate))
