@@ -20,6 +20,10 @@ if TYPE_CHECKING:
     from planner.tracking.session import Session
 
 
+LEFT_SHOWN = 3600.0
+"""Seconds a notification of an update left undelivered stays up (a retry's goes as usual)."""
+
+
 @dataclass
 class Targets:
     """Where each audience's update goes from this screen."""
@@ -65,15 +69,19 @@ def deliver_in_background(node: Widget, session: Session, config: DeliveryConfig
 
     app = node.app
 
-    def said(line: str, ok: bool) -> None:
+    def said(line: str, ok: bool, left: bool = True) -> None:
+        """Notify ``line``; what is left undelivered stays up until dismissed (an hour)."""
         title, severity = ("Delivered", "information") if ok else ("NOT delivered", "error")
+        lasting = {"timeout": LEFT_SHOWN} if left and not ok else {}
         with contextlib.suppress(RuntimeError):  # the screen is gone: the journal has it
-            app.call_from_thread(node.notify, safe.block(line), title=title, severity=severity)
+            app.call_from_thread(node.notify, safe.block(line), title=title, severity=severity, **lasting)
 
     def run() -> None:
         try:
             with Store(session.store_path) as store:
-                Sender(store, config, session.actor, report=said).run(session.incident)
+                sender = Sender(store, config, session.actor)
+                sender.report = lambda line, ok: said(line, ok, line in sender.left)
+                sender.run(session.incident)
         except PlannerError as failed:  # a secret's variable unset since, the store offline
             said(f"{failed}; `planner incident deliver {session.incident}` sends it", False)
         except Exception as bug:  # noqa: BLE001 - a bug is said on the screen, not printed over it

@@ -4,16 +4,24 @@ besides the journal's lines."""
 
 from __future__ import annotations
 
+import threading
+from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from textual.widgets import Static
 
 from models.events import Delivered, StakeholderUpdate
-from planner.tui.sending import targets
+from planner.delivery.config import load
+from planner.tracking.domain.comms import Audience, SendUpdate
+from planner.tracking.persistence.store import Store
+from planner.tracking.session import Session
+from planner.tui.sending import LEFT_SHOWN, deliver_in_background, targets
 from planner.tui.update_dialog import UpdateScreen
 from tests.delivery.conftest import config, webhook
 from tests.delivery.receivers import Receiver, receiving
+from tests.helpers.incident_cli import start
 from tests.helpers.pilot import journal, make_app, settle, started, wait_for
 
 
@@ -56,3 +64,26 @@ def test_without_a_delivery_config_the_screen_only_logs(
     monkeypatch.delenv("PLANNER_DELIVERY", raising=False)
     nothing = targets(["technical", "customer"])
     assert (nothing.config, nothing.problem, nothing.labels, nothing.names("customer")) == (None, "", {}, ())
+
+
+def test_an_update_left_undelivered_stays_on_the_screen(
+    store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    incident = start(capsys)
+    with receiving(Receiver(script=[502, 404])) as receiver:
+        monkeypatch.setenv("HOOK_URL", receiver.url())
+        with Store(store) as opened:  # an update to deliver, as the dialog logs it
+            update = SendUpdate(Audience.TECHNICAL, "DB is back", ("ops",))
+            opened.act(incident, lambda view: update.decide(view, "al", datetime.now(UTC)))
+        calls: list[tuple[tuple[object, ...], dict[str, object]]] = []
+        node = SimpleNamespace(
+            app=SimpleNamespace(call_from_thread=lambda _f, *a, **kw: calls.append((a, kw))), notify=None
+        )
+        delivery = load(config(tmp_path, webhook("ops", "slack", '["technical"]')))
+        deliver_in_background(node, Session(store, incident, "al"), delivery)  # type: ignore[arg-type]
+        next(t for t in threading.enumerate() if t.name == "planner-delivery").join(30)
+    retrying, left = calls
+    assert "retrying" in str(retrying[0][0])
+    assert "timeout" not in retrying[1]
+    assert "HTTP 404: no (attempt 2)" in str(left[0][0])
+    assert left[1] == {"title": "NOT delivered", "severity": "error", "timeout": LEFT_SHOWN}
