@@ -91,8 +91,8 @@ def deliver(
     incident_id: str, update: int | None, delivery_path: str | None, store_path: str | None, actor: str | None
 ) -> int:
     """Deliver the stakeholder updates of ID that are not delivered yet: after a crash, a killed
-    sender, or a destination that stayed down. Each destination gets each update at most once
-    after it is recorded delivered; every attempt is a journal event.
+    sender, or a destination that stayed down. An update recorded delivered to a destination is
+    never sent there again; every attempt is a journal event.
 
     Exit 0 when everything is delivered, 1 when something is still not (each said on stderr).
     """
