@@ -11,25 +11,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
+from models.delivery_events import Delivered, DeliveryAttempted, DeliveryEvent, DeliveryFailed
+from models.event_base import EventBase
 from models.scalars import Id, UtcDatetime
-
-
-class EventBase(BaseModel):
-    """What every journal event records."""
-
-    # Each `planner incident` action is its own short process: a schema is built only for the
-    # event kinds it touches (defer_build), and attribute docstrings are not read from the source
-    # (they cost ~40% of importing this module and serve no published schema).
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-
-    seq: int = 0
-    """Position in the store's journal (assigned when stored; 0 before)."""
-    incident: str
-    """Incident id."""
-    at: UtcDatetime
-    """When it happened (not when it was typed in)."""
-    actor: str
-    """Who did it (``--as``, default the login name)."""
 
 
 class IncidentStarted(EventBase):
@@ -229,6 +213,9 @@ class StakeholderUpdate(EventBase):
     """Who it was for."""
     text: str
     """What was sent."""
+    send_to: list[str] = Field(default_factory=list)
+    """The destinations (names in the delivery config) it is to be delivered to (``--send``);
+    empty when it was only logged. Each attempt is a ``delivery_*`` event."""
 
 
 class RoleAssigned(EventBase):
@@ -311,7 +298,10 @@ Event = Annotated[
     | Resolved
     | ReviewHeld
     | Amended
-    | Voided,
+    | Voided
+    | DeliveryAttempted
+    | Delivered
+    | DeliveryFailed,
     Field(discriminator="kind"),
 ]
 """Any journal event."""
@@ -342,8 +332,13 @@ __all__ = [
     "Bypassed",
     "CheckFailed",
     "CheckPassed",
+    "Delivered",
+    "DeliveryAttempted",
+    "DeliveryEvent",
+    "DeliveryFailed",
     "Escalated",
     "Event",
+    "EventBase",
     "FailedAgain",
     "IncidentStarted",
     "Note",

@@ -57,6 +57,7 @@ INCIDENT_COMMANDS: Mapping[str, str] = {
     "void": "planner.cli.incident_corrections:void",
     "undo": "planner.cli.incident_corrections:undo_last",
     "reopen": "planner.cli.incident_corrections:reopen_incident",
+    "deliver": "planner.cli.delivery_commands:deliver",
 }
 """Every subcommand of ``planner incident``: its name and where it lives."""
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import click
 
 from models.events import Bypassed, Escalated, Event
+from planner.cli.delivery_commands import DELIVERY, deliver_now, destinations
 from planner.cli.incident_options import AS, AT, STORE, open_store, parse_expiry, plain_word, when_of, who_is
 from planner.cli.recording import act, done, with_incident
 from planner.cli.streams import say, stdin_text
@@ -179,6 +180,8 @@ def role(  # noqa: PLR0917 - click passes every option
 )
 @click.option("--message", metavar="TEXT", help="send this text instead of the draft ('-' reads stdin)")
 @click.option("--draft", is_flag=True, help="print the draft only; log nothing")
+@click.option("--send", is_flag=True, help="deliver it to the audience's destinations (--delivery)")
+@DELIVERY
 @STORE
 @AS
 @AT
@@ -187,6 +190,8 @@ def update(  # noqa: PLR0917 - click passes every option
     audience: str,
     message: str | None,
     draft: bool,
+    send: bool,
+    delivery_path: str | None,
     store_path: str | None,
     actor: str | None,
     at: str | None,
@@ -196,6 +201,10 @@ def update(  # noqa: PLR0917 - click passes every option
     The draft says what is down and the customer impact by criticality, what is being restored
     and by whom, what is blocked and on whom, what is restored, and the ETA from the schedule
     re-run on the current state. Review it with --draft, send your own text with --message.
+
+    With --send it is delivered to the destinations the delivery config names for the audience
+    (Slack, Teams, JSON webhooks, email), retried with backoff; every attempt is a journal event.
+    Exit 1 when a destination did not take it: `planner incident deliver ID` tries again.
     """
 
     from planner.tracking.domain.components import component_views
@@ -215,17 +224,20 @@ def update(  # noqa: PLR0917 - click passes every option
     if draft:
         say(message, nl=False)
         return 0
+    config, send_to = destinations(delivery_path, audience) if send else (None, ())
     events = act(
         store_path,
         incident_id,
-        comms.SendUpdate(comms.as_audience(audience), message or ""),
+        comms.SendUpdate(comms.as_audience(audience), message or "", send_to),
         who,
         when,
     )
     say(message, nl=False)
     say("---", err=True)
     done(events)
-    return 0
+    if config is None:
+        return 0
+    return deliver_now(store_path, incident_id, config, who, events[0].seq)
 
 
 def _outline_and_plan(store: Store, incident_id: str) -> tuple[Outline, Plan | None]:

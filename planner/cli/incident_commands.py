@@ -146,6 +146,7 @@ def list_incidents(fmt: str, store_path: str | None) -> int:
 def status(incident_id: str, fmt: str, store_path: str | None, at: str | None) -> int:
     """Where the recovery of incident ID stands: progress, next update due, projected finish,
     each task in wave order with its checks and what blocks it, open workarounds, the journal."""
+    from planner.cli.delivery_commands import delivery_json, delivery_lines
     from planner.tracking.domain.components import component_views
     from planner.tracking.domain.outline import outline_of
     from planner.tracking.reports.progress import project
@@ -155,12 +156,29 @@ def status(incident_id: str, fmt: str, store_path: str | None, at: str | None) -
     now = when_of(at)
     projection = project(outline_of(state), now)
     views = [] if plan is None else component_views(plan, state, projection, now)
+    sent = delivery_lines(journal, now)
     if fmt == "json":
-        emit_json(status_json(state, journal, projection, now, components=views))
+        emit_json(
+            {
+                **status_json(state, journal, projection, now, components=views),
+                "deliveries": delivery_json(journal, now),
+            }
+        )
     elif fmt == "markdown":
-        say(status_markdown(state, journal, projection, now, components=views), nl=False, fit=False)
+        sent = ["", "## Delivery of stakeholder updates", "", *(f"- {line}" for line in sent)] if sent else []
+        say(
+            status_markdown(state, journal, projection, now, components=views)
+            + "".join(f"{line}\n" for line in sent),
+            nl=False,
+            fit=False,
+        )
     else:
-        say(status_text(state, journal, projection, now, styler(), components=views), nl=False)
+        sent = ["", "Delivery of stakeholder updates:", *(f"  {line}" for line in sent)] if sent else []
+        say(
+            status_text(state, journal, projection, now, styler(), components=views)
+            + "".join(f"{line}\n" for line in sent),
+            nl=False,
+        )
     return 0
 
 

@@ -5,6 +5,7 @@ Commands import their own modules inside the function (see :mod:`planner.cli`).
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from models.plan import Plan
     from planner.tracking.persistence.db import Location
 
+from planner.cli.delivery_commands import DELIVERY
 from planner.cli.incident_options import STORE, who_is
 from planner.cli.options import FAILED, PLAN, SCENARIO
 from planner.errors import UsageError
@@ -28,6 +30,7 @@ from planner.errors import UsageError
 @click.option("--incident", "incident_id", metavar="ID", help="resume this incident instead of starting one")
 @click.option("--as", "actor", metavar="NAME", help="who you are in the journal (default: your login name)")
 @click.option("--exercise", is_flag=True, help="a drill: kept apart in KPIs, counts as an exercise")
+@DELIVERY
 def track(  # noqa: PLR0917 - click passes every option
     plan: str,
     scenario: str | None,
@@ -36,6 +39,7 @@ def track(  # noqa: PLR0917 - click passes every option
     incident_id: str | None,
     actor: str | None,
     exercise: bool,
+    delivery_path: str | None,
 ) -> int:
     """The recovery screen: track the incident of PLAN live.
 
@@ -45,7 +49,8 @@ def track(  # noqa: PLR0917 - click passes every option
     scripts) can work on one incident; each sees the others' actions within a second. With
     --store postgresql://... responders on different machines share it: the screen is told of
     new actions, shows OFFLINE (and refuses actions) while the server cannot be reached, and
-    reconnects by itself.
+    reconnects by itself. The update dialog (u) delivers to the destinations the delivery
+    config names for the audience (--delivery; none: updates are only logged).
 
     \b
     Keys: b begin  c/C pass/fail a check  v verify  ! run a check or verify  r restored
@@ -60,6 +65,8 @@ def track(  # noqa: PLR0917 - click passes every option
     from planner.tracking.session import Session
 
     _require_terminal()
+    if delivery_path:  # the screen reads the delivery config where PLANNER_DELIVERY says
+        os.environ["PLANNER_DELIVERY"] = delivery_path
     valid = (loaded := load_plan(plan)).require_valid()
     path = locate(store_path)
     who = who_is(actor)

@@ -25,6 +25,7 @@ from planner.tui import safe
 from planner.tui.bypass_dialog import BypassScreen
 from planner.tui.desk import Part
 from planner.tui.dialogs import ConfirmScreen, PickScreen, TextScreen, TypedConfirmScreen
+from planner.tui.sending import deliver_in_background, targets
 from planner.tui.update_dialog import UpdateScreen
 
 
@@ -185,13 +186,18 @@ class IncidentKeys(Part):
         plan = desk.session.plan
         views = [] if plan is None else component_views(plan, outline, projection, now)
         drafts = {a: draft_update(outline, projection, now, a, components=views) for a in comms.AUDIENCES}
-        editor = UpdateScreen(drafts)
+        sending = targets(list(comms.AUDIENCES))  # the delivery config, if there is one
+        editor = UpdateScreen(drafts, note=sending.problem, sends_to=sending.labels)
         while (answer := await self.app.push_screen_wait(editor)) is not None:
-            update = comms.SendUpdate(comms.as_audience(answer.audience), answer.text)
+            send_to = sending.names(answer.audience)
+            update = comms.SendUpdate(comms.as_audience(answer.audience), answer.text, send_to)
             why = await desk.attempt(update, f"{answer.audience} update logged")
             if why is None:
+                if send_to and sending.config is not None:
+                    deliver_in_background(self, desk.session, sending.config)
                 return
-            editor = UpdateScreen(drafts, answer.audience, answer.text, retry_note(why))
+            note = retry_note(why)
+            editor = UpdateScreen(drafts, answer.audience, answer.text, note, sending.labels)
 
     @work(exclusive=True, group="dialog")
     async def action_resolve(self) -> None:

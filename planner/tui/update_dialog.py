@@ -35,13 +35,24 @@ class UpdateScreen(Dialog[UpdateAnswer]):
     ]
 
     def __init__(
-        self, drafts: dict[str, str], audience: str = "technical", text: str | None = None, note: str = ""
+        self,
+        drafts: dict[str, str],
+        audience: str = "technical",
+        text: str | None = None,
+        note: str = "",
+        sends_to: dict[str, list[str]] | None = None,
     ) -> None:
         super().__init__("Stakeholder update (edit, then log it: Ctrl+S)")
         self.drafts, self.audience = drafts, audience
         self.text = text
         """What the person had written, offered again after a refusal (None: the draft)."""
         self.note = note
+        self.sends_to = sends_to or {}
+        """Per audience, the labels of the destinations it is delivered to (none: only logged)."""
+
+    def _sends_to(self) -> str:
+        labels = self.sends_to.get(self.audience, [])
+        return f"Delivered to: {', '.join(labels)}" if labels else "Only logged (no destination for it)"
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -54,6 +65,8 @@ class UpdateScreen(Dialog[UpdateAnswer]):
                 allow_blank=False,
                 id="audience",
             )
+            if self.sends_to:
+                yield Static(safe.line(self._sends_to()), id="sends-to")
             text = self.text if self.text is not None else self.drafts[self.audience]
             yield TextArea(terminal_safe(text), id="text", soft_wrap=True)
             with Horizontal(classes="buttons"):
@@ -93,6 +106,8 @@ class UpdateScreen(Dialog[UpdateAnswer]):
     def _switch(self, audience: str) -> None:
         self.audience = audience
         self.query_one("#text", TextArea).text = terminal_safe(self.drafts[audience])
+        if self.sends_to:
+            self.query_one("#sends-to", Static).update(safe.line(self._sends_to()))
 
     def action_cancel(self) -> None:
         """Close without logging; asks first when the text was edited."""

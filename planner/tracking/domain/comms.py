@@ -55,10 +55,12 @@ class AddNote(Action):
 
 @dataclass(frozen=True)
 class SendUpdate(Action):
-    """Log a stakeholder update (also the final one after resolution)."""
+    """Log a stakeholder update (also the final one after resolution), and name the
+    destinations it is to be delivered to (``planner.delivery`` sends it)."""
 
     audience: Audience
     text: str
+    send_to: tuple[str, ...] = ()
 
     def decide(self, view: View, actor: str, at: datetime) -> list[Event]:
         audience, text = self.audience, self.text
@@ -72,6 +74,7 @@ class SendUpdate(Action):
                 actor=actor,
                 audience=audience.value,
                 text=text.strip(),
+                send_to=list(self.send_to),
             )
         ]
 

@@ -45,9 +45,22 @@ def _run_or_amend_words(event: ev.RunNotApplied | ev.WorkaroundAmended) -> str:
     return f"corrected workaround {event.workaround}: {said} ({event.reason})"
 
 
-def _words(event: Event) -> str:
+def _delivery_words(event: ev.DeliveryEvent) -> str:
+    if isinstance(event, ev.DeliveryFailed):
+        then = f"retrying at {event.retry_at:%H:%M:%S}" if event.retry_at else "gave up"
+        return f"update #{event.update} NOT delivered to {event.label}: {event.reason}; {then}"
+    if isinstance(event, ev.Delivered):
+        return f"update #{event.update} delivered to {event.label}" + (
+            f" ({event.detail})" if event.detail else ""
+        )
+    return f"sending update #{event.update} to {event.label} (attempt {event.attempt})"
+
+
+def _words(event: Event) -> str:  # long: one case per kind of event
     if isinstance(event, ev.RunNotApplied | ev.WorkaroundAmended):
         return _run_or_amend_words(event)
+    if isinstance(event, ev.DeliveryEvent):
+        return _delivery_words(event)
     match event:
         case ev.IncidentStarted():
             kind = "exercise" if event.exercise else "incident"
@@ -84,7 +97,9 @@ def _words(event: Event) -> str:
         case ev.Note():
             return event.text
         case ev.StakeholderUpdate():
-            return f"{event.audience} update sent"
+            to = f"logged, to be delivered to {', '.join(event.send_to)}" if event.send_to else "sent"
+            return f"{event.audience} update {to}"
+
         case ev.RoleAssigned():
             return f"{event.person} is now {event.role}"
         case ev.WorkaroundRemoved():

@@ -1,0 +1,5 @@
+"""Stakeholder updates delivered to people: destinations per audience from a local config file
+(:mod:`~planner.delivery.config`), the payload each kind of destination takes
+(:mod:`~planner.delivery.payloads`), the network (:mod:`~planner.delivery.transport`), what the
+journal says was delivered (:mod:`~planner.delivery.ledger`) and the sender that retries and
+records every attempt (:mod:`~planner.delivery.sender`)."""
