@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
+from models.exercise import Injection
 from models.scalars import Id, UtcDatetime
 
 
@@ -291,6 +292,26 @@ class Voided(EventBase):
     """Why (required)."""
 
 
+class ExercisePlanned(EventBase):
+    """An exercise's injection timeline, recorded at its start (docs/guide/exercises.md)."""
+
+    kind: Literal["exercise_planned"] = "exercise_planned"
+    injections: list[Injection]
+    """The timeline, in file order."""
+    source: str = ""
+    """The injection file it was read from."""
+
+
+class InjectionFired(EventBase):
+    """An injection happened (at its time on the timeline, or now for a live one)."""
+
+    kind: Literal["injection_fired"] = "injection_fired"
+    injection: Injection
+    """What happened."""
+    live: bool = False
+    """Injected by a facilitator during the drill, not from the timeline."""
+
+
 Event = Annotated[
     IncidentStarted
     | TaskBegun
@@ -311,7 +332,9 @@ Event = Annotated[
     | Resolved
     | ReviewHeld
     | Amended
-    | Voided,
+    | Voided
+    | ExercisePlanned
+    | InjectionFired,
     Field(discriminator="kind"),
 ]
 """Any journal event."""
@@ -344,8 +367,11 @@ __all__ = [
     "CheckPassed",
     "Escalated",
     "Event",
+    "ExercisePlanned",
     "FailedAgain",
     "IncidentStarted",
+    "Injection",
+    "InjectionFired",
     "Note",
     "Resolved",
     "Restored",

@@ -18,7 +18,7 @@ import click
 
 from planner.cli.incident_options import AS, AT, STATE_FORMAT, STORE, open_store, when_of, who_is
 from planner.cli.options import FAILED, SCENARIO
-from planner.cli.recording import with_incident
+from planner.cli.recording import inject_due, with_incident
 from planner.cli.streams import emit_json, say, styler
 from planner.errors import UsageError
 from planner.tracking.domain.fold import effective
@@ -148,8 +148,9 @@ def status(incident_id: str, fmt: str, store_path: str | None, at: str | None) -
     from planner.tracking.reports.progress import project
     from planner.tracking.reports.status_text import status_json, status_markdown, status_text
 
-    state, journal = _load(store_path, incident_id)
     now = when_of(at)
+    with_incident(store_path, incident_id, lambda store: inject_due(store, incident_id, now, quiet=True))
+    state, journal = _load(store_path, incident_id)
     projection = project(outline_of(state), now)
     if fmt == "json":
         emit_json(status_json(state, journal, projection, now))
@@ -157,6 +158,10 @@ def status(incident_id: str, fmt: str, store_path: str | None, at: str | None) -
         say(status_markdown(state, journal, projection, now), nl=False, fit=False)
     else:
         say(status_text(state, journal, projection, now, styler()), nl=False)
+        if state.row.exercise:
+            from planner.exercise.timeline import waiting_lines
+
+            say("".join(f"{line}\n" for line in waiting_lines(journal, state.row.started)), nl=False)
     return 0
 
 
