@@ -17,19 +17,15 @@ def scored(store: Store, incident: str) -> Score:
 
 def with_trend(store: Store, incident: str) -> Score:
     """Score ``incident`` and compare it with the last drill of the same scenario of the same plan
-    started before it."""
+    opened before it."""
     row = store.require(incident)
     result = scored(store, incident)
+    rows = store.incident_rows()  # oldest first
+    before = rows[: next(i for i, r in enumerate(rows) if r.id == row.id)]
     earlier = [
-        r
-        for r in store.incident_rows()
-        if r.exercise
-        and r.id != row.id
-        and r.scenario == row.scenario
-        and r.plan_name == row.plan_name
-        and r.started < row.started
+        r for r in before if r.exercise and r.scenario == row.scenario and r.plan_name == row.plan_name
     ]
     if earlier:
-        last = max(earlier, key=lambda r: r.started)
+        last = earlier[-1]
         result.previous = (last.id, scored(store, last.id).total)
     return result
