@@ -197,7 +197,8 @@ def report(incident_id: str, fmt: str, store_path: str | None) -> int:
 def kpi(fmt: str, store_path: str | None) -> int:
     """Recovery KPIs over every incident in the store: MTTD, MTTR (overall and per service),
     share of incidents where a restored service failed again, escalation frequency and exercises
-    per quarter, with the trend by quarter. Exercises are counted apart from real incidents."""
+    per quarter with their scores, with the trend by quarter. Exercises are counted apart from
+    real incidents."""
     from planner.tracking.persistence.damage import DamagedRowError
     from planner.tracking.reports.kpi import facts, kpi_text, kpis
 
@@ -210,7 +211,12 @@ def kpi(fmt: str, store_path: str | None) -> int:
                 store.said(str(damaged))
                 continue
             assert state is not None
-            gathered.append(facts(state, effective(store.events(row.id))))
+            journal = effective(store.events(row.id))
+            gathered.append(facts(state, journal))
+            if row.exercise and row.resolved is not None:  # the score trend of the drills
+                from planner.exercise.score import score
+
+                gathered[-1].score = score(state, journal).total
     data = kpis(gathered)
     if fmt == "json":
         emit_json(data)

@@ -175,3 +175,23 @@ def test_the_score_is_between_0_and_100(ratios: list[float]) -> None:
     parts = [sc.Part(key, r, "") for key, r in zip(sc.WEIGHTS, ratios, strict=True)]
     result = sc.Score("DRILL-1", "x", parts, [], [], finished=True)
     assert 0 <= result.total <= 100
+
+
+def test_kpis_show_the_drills_scores_and_their_trend(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for _ in range(2):
+        store, _drill = hand_made(tmp_path)
+        store.close()
+    code, out, _ = run(capsys, "kpi", "--store", str(tmp_path / "s.db"), "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["exercises"]["scores"] == [
+        {"incident": "DRILL-1", "score": 63},
+        {"incident": "DRILL-2", "score": 63},
+    ]
+    assert data["exercises"]["score_trend"] == 0
+    assert data["by_quarter"][0]["exercises"] == 2
+    assert data["by_quarter"][0]["exercise_score"] == 63
+    code, out, _ = run(capsys, "kpi", "--store", str(tmp_path / "s.db"))
+    assert "exercise scores: DRILL-1 63, DRILL-2 63 (trend +0)" in out
