@@ -48,13 +48,14 @@ run incident update "$ID" --audience executive --as judy --at "$(at 02:40)"
 up storage-cluster dave 02:55
 
 # wave 2
-run incident status "$ID" --at "$(at 02:56)" | sed -n '/^Injections waiting/,$p'
 begin secrets-vault heidi 02:57
 begin db-primary erin 02:57
 begin message-queue ivan 02:57
 begin metrics-tsdb nina 02:58
 begin object-store carol 02:58
 begin db-replica frank 02:59
+echo "\$ planner incident status $ID --at $(at 03:00) | sed -n '/^Injections waiting/,\$p'"
+"$PLANNER" incident status "$ID" --at "$(at 03:00)" | sed -n '/^Injections waiting/,$p'
 run incident check "$ID" db-primary storage-cluster --fail --observed "I/O errors on the orders volume" \
   --as erin --at "$(at 03:01)"
 up secrets-vault heidi 03:02 storage-cluster

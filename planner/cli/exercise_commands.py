@@ -4,11 +4,11 @@ docs/guide/exercises.md)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import click
 
+from models.duration import fmt_duration
 from planner.cli.incident_options import AS, AT, STORE, open_store, when_of, who_is
 from planner.cli.recording import done, inject_due, with_incident
 from planner.cli.streams import say
@@ -88,7 +88,7 @@ def start(  # noqa: PLR0917 - click passes every option
         inject_due(store, row.id, plain(when))
     say(f"exercise '{row.title}': {len(snap.tasks)} services to restore; store {store.path}")
     for i in injections:
-        say(f"  +{timedelta(seconds=i.after)} {i.id}: {_words(i)}")
+        say(f"  +{fmt_duration(i.after)} {i.id}: {_words(i)}")
     say(row.id)
     return 0
 

@@ -123,7 +123,9 @@ def waiting_lines(journal: Sequence[Event], started: datetime) -> list[str]:
     lines = [f"\nInjections waiting for an answer ({len(waiting)}):"] if waiting else []
     for a in waiting:
         what, asks = injection_words(a.fired.injection)
-        said = f"  {a.fired.at:%H:%M} {a.fired.injection.id}: {what}; asks: planner incident {asks}"
+        verb, _, rest = asks.partition(" ")
+        command = f"planner incident {verb} {a.fired.incident} {rest}"
+        said = f"  {a.fired.at:%H:%M} {a.fired.injection.id}: {what}; asks: {command}"
         lines.append(visible(said))
     done = {e.injection.id for e in fired(journal)}
     ahead = sorted(i.after for i in planned(journal) if i.id not in done)

@@ -82,7 +82,7 @@ def test_an_injection_is_recorded_once_when_its_time_comes(
     assert [(e.injection.id, e.at.isoformat()) for e in shot] == [("I1", "2026-11-28T02:20:00+00:00")]
     for _ in range(2):  # another client, later: nothing is recorded twice
         code, out, _ = run(capsys, "incident", "status", drill, "--at", at(15))
-        assert "I1: carol does not answer; asks: planner incident escalate storage-cluster" in out
+        assert f"I1: carol does not answer; asks: planner incident escalate {drill} storage-cluster" in out
     assert len(fired(store, drill)) == 1
     run(capsys, "incident", "escalate", drill, "storage-cluster", "--at", at(16), "--as", "grace")
     code, out, _ = run(capsys, "incident", "status", drill, "--at", at(41))
