@@ -153,7 +153,12 @@ def status(incident_id: str, fmt: str, store_path: str | None, at: str | None) -
     state, journal = _load(store_path, incident_id)
     projection = project(outline_of(state), now)
     if fmt == "json":
-        emit_json(status_json(state, journal, projection, now))
+        data = status_json(state, journal, projection, now)
+        if state.row.exercise:  # a drill's injections, recorded or to come
+            from planner.exercise.timeline import injections_json
+
+            data["injections"] = injections_json(journal, state.row.started)
+        emit_json(data)
     elif fmt == "markdown":
         say(status_markdown(state, journal, projection, now), nl=False, fit=False)
     else:

@@ -133,3 +133,26 @@ def waiting_lines(journal: Sequence[Event], started: datetime) -> list[str]:
         next_at = started + timedelta(seconds=ahead[0])
         lines.append(f"Next injection due at {next_at:%H:%M} ({len(ahead)} to come)")
     return lines
+
+
+def injections_json(journal: Sequence[Event], started: datetime) -> dict[str, object]:
+    """For ``incident status --format json``: the recorded injections, each with what it asks
+    and when it was acted on (None: waiting), and when the next one is due."""
+    from planner.tracking.domain.words import injection_words
+
+    done = {e.injection.id for e in fired(journal)}
+    ahead = sorted(i.after for i in planned(journal) if i.id not in done)
+    return {
+        "recorded": [
+            {
+                "id": a.fired.injection.id,
+                "what": a.fired.injection.what,
+                "at": a.fired.at.isoformat(),
+                "asks": injection_words(a.fired.injection)[1],
+                "answered": None if a.answered is None else a.answered.isoformat(),
+            }
+            for a in answers(journal)
+        ],
+        "next_due": None if not ahead else (started + timedelta(seconds=ahead[0])).isoformat(),
+        "to_come": len(ahead),
+    }

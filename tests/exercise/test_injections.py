@@ -3,6 +3,7 @@ recorded once, by whichever client sees it first."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -89,6 +90,14 @@ def test_an_injection_is_recorded_once_when_its_time_comes(
     assert "I1:" not in out.split("Injections waiting")[-1]  # answered
     assert "I2: the executive update is due" in out
     assert [e.injection.id for e in fired(store, drill)] == ["I1", "I2"]
+    code, out, _ = run(capsys, "incident", "status", drill, "--at", at(41), "--format", "json")
+    shown = json.loads(out)["injections"]
+    assert [(i["id"], i["asks"], i["answered"]) for i in shown["recorded"]] == [
+        ("I1", "escalate storage-cluster", "2026-11-28T02:26:00+00:00"),
+        ("I2", "update --audience executive", None),
+    ]
+    assert shown["next_due"] == "2026-11-28T03:00:00+00:00"
+    assert shown["to_come"] == 2
 
 
 def test_a_facilitator_injects_live_and_mistakes_are_named(
