@@ -154,10 +154,12 @@ def status(incident_id: str, fmt: str, store_path: str | None, at: str | None) -
     projection = project(outline_of(state), now)
     if fmt == "json":
         data = status_json(state, journal, projection, now)
-        if state.row.exercise:  # a drill's injections, recorded or to come
+        if state.row.exercise:  # a drill's injections, recorded or to come (when it has any)
             from planner.exercise.timeline import injections_json
 
-            data["injections"] = injections_json(journal, state.row.started)
+            shown = injections_json(journal, state.row.started)
+            if shown["recorded"] or shown["to_come"]:
+                data["injections"] = shown
         emit_json(data)
     elif fmt == "markdown":
         say(status_markdown(state, journal, projection, now), nl=False, fit=False)
