@@ -87,8 +87,28 @@ def score(incident_id: str, fmt: str, write_plan: str | None, store_path: str | 
         say(score_text(result), nl=False)
     if write_plan:
         teams = {state.tasks[svc].owner for svc, _ in result.escalations} - {None}
+        _refuse_other_plan(Path(write_plan), row.plan_name, row.scenario, incident_id)
         _write(Path(write_plan), row.scenario, row.started.date(), result.total, {t for t in teams if t})
     return 0
+
+
+def _refuse_other_plan(path: Path, plan_name: str, scenario: str, incident: str) -> None:
+    """A drill is written back only into its own plan, and only a drill of one of its scenarios."""
+    from planner.errors import UsageError
+    from planner.planfile.loader import load_plan
+    from planner.style import visible
+
+    plan = load_plan(path).require_valid()
+    if plan.name != plan_name:
+        raise UsageError(
+            f"{incident} is a drill of the plan {visible(plan_name)!r}, not of {visible(str(path))} "
+            f"({visible(plan.name)!r}): nothing written"
+        )
+    if scenario not in {s.id for s in plan.scenarios}:
+        raise UsageError(
+            f"{incident} exercised {visible(scenario)}, not a scenario of {visible(str(path))}: only a "
+            "drill of one of the plan's scenarios is recorded under `exercises:`; nothing written"
+        )
 
 
 def _write(path: Path, scenario: str, day: date, total: int, teams: set[str]) -> None:

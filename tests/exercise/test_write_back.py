@@ -82,3 +82,26 @@ def test_exercise_plan_ranks_the_overdue_and_names_who_takes_part(capsys: pytest
     code, _, err = run(capsys, "exercise", "plan", str(ENTERPRISE), "--as-of", "tomorrow")
     assert code == 2
     assert "YYYY-MM-DD" in err
+
+
+def test_a_drill_is_written_back_only_into_its_own_plan(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = store.parent / "small.yaml"
+    shutil.copy(ENTERPRISE.parent / "small.yaml", other)
+    code, out, _ = run(
+        capsys, "exercise", "start", str(ENTERPRISE), "--scenario", "storage-outage", "--at", T0
+    )
+    drill = out.split()[-1]
+    code, _, err = run(capsys, "exercise", "score", drill, "--write", str(other))
+    assert code == 2
+    assert "is a drill of the plan 'Acme" in err
+    assert other.read_text() == (ENTERPRISE.parent / "small.yaml").read_text()
+    code, out, _ = run(
+        capsys, "incident", "start", str(ENTERPRISE), "--failed", "dns-internal", "--exercise", "--at", T0
+    )
+    plan = store.parent / "enterprise.yaml"
+    shutil.copy(ENTERPRISE, plan)
+    code, _, err = run(capsys, "exercise", "score", out.split()[-1], "--write", str(plan))
+    assert code == 2
+    assert "not a scenario of" in err
