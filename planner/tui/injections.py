@@ -23,6 +23,8 @@ class InjectionWatch(Widget):
     """Records the drill's due injections and says each one not yet acted on (never shown)."""
 
     DEFAULT_CSS = "InjectionWatch { display: none; }"
+    EVERY = 1.0
+    """Seconds between looks at the clock (the screen's clock ticks each second too)."""
 
     def __init__(
         self, session: Session, clock: Callable[[], datetime], fold: Callable[[list[Event]], None]
@@ -33,7 +35,7 @@ class InjectionWatch(Widget):
         """Injections said on this screen."""
 
     def on_mount(self) -> None:
-        self.set_interval(1.0, self.check)
+        self.set_interval(self.EVERY, self.check)
 
     def check(self) -> None:
         """Say what came in; record what is due (off the UI thread)."""

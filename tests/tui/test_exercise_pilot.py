@@ -16,6 +16,7 @@ from planner.tracking.persistence.starting import open_incident
 from planner.tracking.persistence.store import Store
 from planner.tracking.session import Session
 from planner.tui.app import TrackApp
+from planner.tui.injections import InjectionWatch
 from planner.tui.widgets import JournalPane
 from tests.helpers.pilot import ENTERPRISE, STARTED, Clock, journal, settle, started, wait_for
 
@@ -57,11 +58,14 @@ def shots(app: TrackApp) -> list[str]:
 
 
 @pytest.mark.asyncio
-async def test_an_injection_arrives_on_time_and_its_action_is_recorded(tmp_path: Path) -> None:
+async def test_an_injection_arrives_on_time_and_its_action_is_recorded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(InjectionWatch, "EVERY", 0.1)  # the watch looks ten times a second
     app, clock, said = drill_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await started(app, pilot)
-        await pilot.pause(1.2)  # a check of the timer: nothing is due at 5 minutes
+        await pilot.pause(0.3)  # the watch has looked: nothing is due at 5 minutes
         assert shots(app) == []
         clock.at = STARTED + timedelta(minutes=11)
         await wait_for(
