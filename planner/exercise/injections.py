@@ -17,6 +17,7 @@ with the closest id (docs/guide/exercises.md#the-injection-file).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -28,8 +29,11 @@ from models.plan import Plan
 from planner.engine.graph import RecoveryGraph
 from planner.errors import PlanError, Problem, YamlPath
 from planner.planfile.source import Source, parse, read_bounded
+from planner.style import visible
 from planner.suggest import did_you_mean
 
+ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+"""An injection's id, as the plan's ids are written."""
 MAX_INJECTIONS = 500
 """More than this many surprises in one drill is a mistake, not a game day."""
 KINDS: dict[str, InjectionKind] = {
@@ -138,10 +142,20 @@ def _item(  # long: one check per key of an injection
         fields["audience"] = value
     else:
         fields.update(_no_answer(value, item.get("service"), at, drill, before))
+    if "service" in item and key != "no_answer":
+        before(
+            Problem(
+                "'service' goes with 'no_answer' only (the other kinds name their service)", (*at, "service")
+            )
+        )
+    ident = str(item.get("id", f"I{int(at[-1]) + 1}"))
+    if not ID.fullmatch(ident):
+        before(
+            Problem(f"{visible(ident)!r} is not a valid id: letters, digits, '-', '_' and '.'", (*at, "id"))
+        )
     if before.count or after is None:
         return None
-    ident = item.get("id", f"I{int(at[-1]) + 1}")
-    return Injection(id=str(ident), after=after, **fields)
+    return Injection(id=ident, after=after, **fields)
 
 
 class _Counter:

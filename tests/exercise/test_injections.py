@@ -32,6 +32,12 @@ BAD = [
     ("injections:\n  - at: 5m\n    update: board\n", "3:13", "'update' is one of technical, executive"),
     ("injections:\n  - at: 5m\n", "2:5", "exactly one of 'check', 'no_answer'"),
     ("injektions: []\n", "1:1", "a mapping with a list under 'injections:'"),
+    ("injections:\n  - {id: 'a b', at: 1m, fails: db-primary}\n", "2:10", "'a b' is not a valid id"),
+    (
+        "injections:\n  - {at: 1m, fails: db-primary, service: app-api}\n",
+        "2:42",
+        "'service' goes with 'no_answer'",
+    ),
     (
         "injections:\n  - {id: a, at: 1m, fails: db-primary}\n  - {id: a, at: 2m, fails: db-primary}\n",
         "3:10",
