@@ -32,6 +32,7 @@ BAD = [
     ("injections:\n  - at: 5m\n    update: board\n", "3:13", "'update' is one of technical, executive"),
     ("injections:\n  - at: 5m\n", "2:5", "exactly one of 'check', 'no_answer'"),
     ("injektions: []\n", "1:1", "a mapping with a list under 'injections:'"),
+    ("injections:\n  - at: [1\n", "2:9", "YAML syntax error: unclosed bracket"),
     ("injections:\n  - {id: 'a b', at: 1m, fails: db-primary}\n", "2:10", "'a b' is not a valid id"),
     (
         "injections:\n  - {at: 1m, fails: db-primary, service: app-api}\n",
@@ -60,6 +61,28 @@ def test_a_bad_injection_file_is_refused_with_its_location(
     assert words in err
     assert "Traceback" not in err
     assert not store.exists() or not Store(store).incident_rows()  # nothing half-started
+
+
+BOMB = "".join(f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 10)}]\n" for i in range(8))
+
+
+@pytest.mark.parametrize(
+    ("path", "words"),
+    [("/dev/zero", "is not a regular file"), ("bomb", "once its aliases are expanded")],
+)
+def test_an_injection_file_is_read_in_bounds(
+    store: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, path: str, words: str
+) -> None:
+    if path == "bomb":
+        monkeypatch.setenv("PLANNER_MAX_INPUT_MB", "1")
+        bomb = store.parent / "bomb.yaml"
+        bomb.write_text("a: &a [x, x, x, x, x, x, x, x, x, x]\n" + BOMB + "injections: []\n")
+        path = str(bomb)
+    code, _, err = run(
+        capsys, "exercise", "start", str(ENTERPRISE), "--scenario", "storage-outage", "--inject", path
+    )
+    assert code == 2
+    assert words in err
 
 
 def start_drill(capsys: pytest.CaptureFixture[str]) -> str:
