@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from models.delivery_events import Delivered, DeliveryAttempted, DeliveryEvent, DeliveryFailed
 from models.event_base import EventBase
+from models.exercise import Injection
 from models.scalars import Id, UtcDatetime
 
 
@@ -278,6 +279,26 @@ class Voided(EventBase):
     """Why (required)."""
 
 
+class ExercisePlanned(EventBase):
+    """An exercise's injection timeline, recorded at its start (docs/guide/exercises.md)."""
+
+    kind: Literal["exercise_planned"] = "exercise_planned"
+    injections: list[Injection]
+    """The timeline, in file order."""
+    source: str = ""
+    """The injection file it was read from."""
+
+
+class InjectionFired(EventBase):
+    """An injection happened (at its time on the timeline, or now for a live one)."""
+
+    kind: Literal["injection_fired"] = "injection_fired"
+    injection: Injection
+    """What happened."""
+    live: bool = False
+    """Injected by a facilitator during the drill, not from the timeline."""
+
+
 Event = Annotated[
     IncidentStarted
     | TaskBegun
@@ -301,7 +322,9 @@ Event = Annotated[
     | Voided
     | DeliveryAttempted
     | Delivered
-    | DeliveryFailed,
+    | DeliveryFailed
+    | ExercisePlanned
+    | InjectionFired,
     Field(discriminator="kind"),
 ]
 """Any journal event."""
@@ -339,8 +362,11 @@ __all__ = [
     "Escalated",
     "Event",
     "EventBase",
+    "ExercisePlanned",
     "FailedAgain",
     "IncidentStarted",
+    "Injection",
+    "InjectionFired",
     "Note",
     "Resolved",
     "Restored",

@@ -240,6 +240,8 @@ class Exercise(StrictModel):
     """When it was run."""
     notes: str | None = None
     """What was learnt."""
+    score: StrictInt | None = Field(default=None, ge=0, le=100)
+    """Its score out of 100 (``planner exercise score --write``)."""
 
 
 class Component(StrictModel):

@@ -32,6 +32,7 @@ COMMANDS: Mapping[str, str] = {
     "track": "planner.cli.track_command:track",
     "store": "planner.cli.store_commands:store_group",
     "serve": "planner.cli.serve_command:serve",
+    "exercise": "planner.cli.commands:exercise",
 }
 """Every command of ``planner``: its name and where it lives."""
 
@@ -60,6 +61,14 @@ INCIDENT_COMMANDS: Mapping[str, str] = {
     "deliver": "planner.cli.delivery_commands:deliver",
 }
 """Every subcommand of ``planner incident``: its name and where it lives."""
+
+EXERCISE_COMMANDS: Mapping[str, str] = {
+    "plan": "planner.cli.exercise_reports:plan_exercise",
+    "start": "planner.cli.exercise_commands:start",
+    "inject": "planner.cli.exercise_commands:inject",
+    "score": "planner.cli.exercise_reports:score",
+}
+"""Every subcommand of ``planner exercise``: its name and where it lives."""
 
 
 def load_command(where: str) -> click.Command:
@@ -145,4 +154,18 @@ def incident() -> None:
       planner incident status $id
       planner incident update $id --audience executive
       planner incident resolve $id
+    """
+
+
+@click.group(cls=LazyGroup, lazy=EXERCISE_COMMANDS)
+def exercise() -> None:
+    """Game days: choose what to exercise, inject surprises, score the team against the plan.
+
+    \b
+      planner exercise plan examples/enterprise.yaml
+      id=$(planner exercise start examples/enterprise.yaml --scenario storage-outage \\
+             --inject examples/storage-drill.yaml | tail -1)
+      planner incident status $id        # injections arrive on the drill's clock
+      planner exercise inject $id --fails app-api
+      planner exercise score $id --write examples/enterprise.yaml
     """

@@ -16,7 +16,7 @@ import click
 from models.events import Bypassed, Escalated, Event
 from planner.cli.delivery_commands import DELIVERY, deliver_now, destinations
 from planner.cli.incident_options import AS, AT, STORE, open_store, parse_expiry, plain_word, when_of, who_is
-from planner.cli.recording import act, done, with_incident
+from planner.cli.recording import act, done, inject_due, with_incident
 from planner.cli.streams import say, stdin_text
 from planner.errors import UsageError
 from planner.tracking.domain import actions, comms
@@ -56,6 +56,7 @@ def _service_action(name: str, doc: str, make: Callable[[str], Action]) -> click
         def record(store: Store) -> list[Event]:  # dated by the store's clock (persistence.clock)
             from planner.tracking.persistence.clock import stamped
 
+            inject_due(store, incident_id, when)
             return store.act(incident_id, lambda view: decide(view, stamped(store, incident_id, when)))
 
         code = done(with_incident(store_path, incident_id, record))

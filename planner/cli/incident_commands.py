@@ -18,7 +18,7 @@ import click
 
 from planner.cli.incident_options import AS, AT, STATE_FORMAT, STORE, open_store, when_of, who_is
 from planner.cli.options import FAILED, SCENARIO
-from planner.cli.recording import with_incident
+from planner.cli.recording import inject_due, with_incident
 from planner.cli.streams import emit_json, say, styler
 from planner.errors import UsageError
 from planner.tracking.domain.fold import effective
@@ -146,40 +146,61 @@ def list_incidents(fmt: str, store_path: str | None) -> int:
 def status(incident_id: str, fmt: str, store_path: str | None, at: str | None) -> int:
     """Where the recovery of incident ID stands: progress, next update due, projected finish,
     each task in wave order with its checks and what blocks it, open workarounds, the journal."""
-    from planner.cli.delivery_commands import delivery_json, delivery_lines
     from planner.tracking.domain.components import component_views
     from planner.tracking.domain.outline import outline_of
     from planner.tracking.reports.progress import project
     from planner.tracking.reports.status_text import status_json, status_markdown, status_text
 
-    state, journal, plan = _load(store_path, incident_id)
     now = when_of(at)
+    with_incident(store_path, incident_id, lambda store: inject_due(store, incident_id, now, quiet=True))
+    state, journal, plan = _load(store_path, incident_id)
     projection = project(outline_of(state), now)
     views = [] if plan is None else component_views(plan, state, projection, now)
-    sent = delivery_lines(journal, now)
     if fmt == "json":
         emit_json(
             {
                 **status_json(state, journal, projection, now, components=views),
-                "deliveries": delivery_json(journal, now),
+                **_status_extras(state, journal, now),
             }
         )
     elif fmt == "markdown":
-        sent = ["", "## Delivery of stakeholder updates", "", *(f"- {line}" for line in sent)] if sent else []
-        say(
-            status_markdown(state, journal, projection, now, components=views)
-            + "".join(f"{line}\n" for line in sent),
-            nl=False,
-            fit=False,
-        )
+        text = status_markdown(state, journal, projection, now, components=views)
+        say(text + _status_tail(state, journal, now, markdown=True), nl=False, fit=False)
     else:
-        sent = ["", "Delivery of stakeholder updates:", *(f"  {line}" for line in sent)] if sent else []
-        say(
-            status_text(state, journal, projection, now, styler(), components=views)
-            + "".join(f"{line}\n" for line in sent),
-            nl=False,
-        )
+        text = status_text(state, journal, projection, now, styler(), components=views)
+        say(text + _status_tail(state, journal, now, markdown=False), nl=False)
     return 0
+
+
+def _status_extras(state: MemoryView, journal: list[Event], now: datetime) -> dict[str, object]:
+    """What ``status --format json`` adds to the state: deliveries, and a drill's injections."""
+    from planner.cli.delivery_commands import delivery_json
+
+    extras: dict[str, object] = {"deliveries": delivery_json(journal, now)}
+    if state.row.exercise:  # a drill's injections, recorded or to come (when it has any)
+        from planner.exercise.timeline import injections_json
+
+        shown = injections_json(journal, state.row.started)
+        if shown["recorded"] or shown["to_come"]:
+            extras["injections"] = shown
+    return extras
+
+
+def _status_tail(state: MemoryView, journal: list[Event], now: datetime, *, markdown: bool) -> str:
+    """The lines after the status: the deliveries of stakeholder updates, a drill's injections."""
+    from planner.cli.delivery_commands import delivery_lines
+
+    lines: list[str] = []
+    if sent := delivery_lines(journal, now):
+        if markdown:
+            lines = ["", "## Delivery of stakeholder updates", "", *(f"- {line}" for line in sent)]
+        else:
+            lines = ["", "Delivery of stakeholder updates:", *(f"  {line}" for line in sent)]
+    if state.row.exercise and not markdown:
+        from planner.exercise.timeline import waiting_lines
+
+        lines.extend(waiting_lines(journal, state.row.started))
+    return "".join(f"{line}\n" for line in lines)
 
 
 @click.command()
@@ -214,7 +235,8 @@ def report(incident_id: str, fmt: str, store_path: str | None) -> int:
 def kpi(fmt: str, store_path: str | None) -> int:
     """Recovery KPIs over every incident in the store: MTTD, MTTR (overall and per service),
     share of incidents where a restored service failed again, escalation frequency and exercises
-    per quarter, with the trend by quarter. Exercises are counted apart from real incidents."""
+    per quarter with their scores, with the trend by quarter. Exercises are counted apart from
+    real incidents."""
     from planner.tracking.persistence.damage import DamagedRowError
     from planner.tracking.reports.kpi import facts, kpi_text, kpis
 
@@ -227,7 +249,12 @@ def kpi(fmt: str, store_path: str | None) -> int:
                 store.said(str(damaged))
                 continue
             assert state is not None
-            gathered.append(facts(state, effective(store.events(row.id))))
+            journal = effective(store.events(row.id))
+            gathered.append(facts(state, journal))
+            if row.exercise and row.resolved is not None:  # the score trend of the drills
+                from planner.exercise.score import score
+
+                gathered[-1].score = score(state, journal).total
     data = kpis(gathered)
     if fmt == "json":
         emit_json(data)

@@ -28,10 +28,28 @@ def with_incident(store_path: str | None, incident: str, use: Callable[[Store], 
 
 
 def act(store_path: str | None, incident: str, action: Action, who: str, when: datetime) -> list[Event]:
-    """Record ``action`` by ``who`` at ``when`` through the store's guarded transaction."""
-    return with_incident(
-        store_path, incident, lambda store: store.act(incident, _deciding(store, incident, action, who, when))
-    )
+    """Record ``action`` by ``who`` at ``when`` through the store's guarded transaction (a drill's
+    injections due by then first: :func:`inject_due`)."""
+
+    def record(store: Store) -> list[Event]:
+        inject_due(store, incident, when)
+        return store.act(incident, _deciding(store, incident, action, who, when))
+
+    return with_incident(store_path, incident, record)
+
+
+def inject_due(store: Store, incident: str, when: datetime, *, quiet: bool = False) -> None:
+    """Record (and unless ``quiet`` say) a drill's injections due by ``when`` (nothing for a real
+    incident): the first client to see one records it (:mod:`planner.exercise.timeline`)."""
+    row = store.incident(incident)
+    if row is None or not row.exercise:
+        return
+    from planner.exercise.timeline import fire_due
+    from planner.tracking.persistence.clock import plain
+
+    recorded = fire_due(store, incident, plain(when))
+    if not quiet:
+        done(recorded)
 
 
 def _deciding(

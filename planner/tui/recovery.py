@@ -42,6 +42,7 @@ from planner.tui.dialogs import ConfirmScreen
 from planner.tui.finder import KEYBAR, Finder
 from planner.tui.help_dialog import HelpScreen
 from planner.tui.incident_keys import IncidentKeys
+from planner.tui.injections import InjectionWatch
 from planner.tui.journal_feed import JournalFeed
 from planner.tui.restore_keys import RestoreKeys
 from planner.tui.table import TaskTable
@@ -111,6 +112,7 @@ class RecoveryScreen(Screen[None]):
                 )
                 yield Label("", id="shown")
             yield KeyBar(KEYBAR)
+        yield InjectionWatch(self.session, self.clock, self.fold)
 
     def on_mount(self) -> None:
         self._fit(self.app.size.width)

@@ -14,10 +14,11 @@ import click
 import pytest
 
 import planner.cli
-from planner.cli.commands import COMMANDS, INCIDENT_COMMANDS, cli, incident, load_command
+from planner.cli.commands import COMMANDS, EXERCISE_COMMANDS, INCIDENT_COMMANDS, cli, incident, load_command
 from tests.conftest import EXAMPLES
 
 LISTED = {**COMMANDS, **{f"incident {name}": where for name, where in INCIDENT_COMMANDS.items()}}
+LISTED |= {f"exercise {name}": where for name, where in EXERCISE_COMMANDS.items()}
 
 
 @pytest.mark.parametrize(("name", "where"), sorted(LISTED.items()))

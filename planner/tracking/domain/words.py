@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from models import events as ev
 from models.events import Event
+from models.exercise import Injection
 from planner.style import possessive, visible
 
 
@@ -56,11 +57,35 @@ def _delivery_words(event: ev.DeliveryEvent) -> str:
     return f"sending update #{event.update} to {event.label} (attempt {event.attempt})"
 
 
+def injection_words(injection: Injection) -> tuple[str, str]:
+    """What an exercise's injection says happens, and what it asks the team to do."""
+    i = injection
+    match i.what:
+        case "check_fails":
+            what = f"the check of {i.dependency} for {i.service} fails"
+            return what, f"check {i.service} {i.dependency} --fail"
+        case "no_answer":
+            return f"{i.person} does not answer", f"escalate {i.service}"
+        case "fails_again":
+            return f"{i.service} fails again", f"fail {i.service}"
+    return f"the {i.audience} update is due", f"update --audience {i.audience}"
+
+
+def _exercise_words(event: ev.ExercisePlanned | ev.InjectionFired) -> str:
+    if isinstance(event, ev.ExercisePlanned):
+        return f"exercise timeline of {len(event.injections)} injection(s) {event.source}".rstrip()
+    what, asks = injection_words(event.injection)
+    says = f" ({event.injection.says})" if event.injection.says else ""
+    return f"INJECTED {event.injection.id}: {what}{says}; asks: {asks}"
+
+
 def _words(event: Event) -> str:  # long: one case per kind of event
     if isinstance(event, ev.RunNotApplied | ev.WorkaroundAmended):
         return _run_or_amend_words(event)
     if isinstance(event, ev.DeliveryEvent):
         return _delivery_words(event)
+    if isinstance(event, ev.ExercisePlanned | ev.InjectionFired):
+        return _exercise_words(event)
     match event:
         case ev.IncidentStarted():
             kind = "exercise" if event.exercise else "incident"

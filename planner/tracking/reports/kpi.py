@@ -28,6 +28,8 @@ class IncidentFacts:
     escalations: int
     restored_after: dict[str, timedelta]
     """Per service: from the start to its final restoration."""
+    score: int | None = None
+    """A resolved drill's score out of 100 (``planner exercise score``; None otherwise)."""
 
 
 def facts(state: MemoryView, journal: Sequence[Event]) -> IncidentFacts:
@@ -102,7 +104,24 @@ def kpis(incidents: Sequence[IncidentFacts]) -> dict[str, Any]:
                 "escalations_per_incident": b["escalations_per_incident"],
             }
         )
-    return {"real": block(real), "exercises": block(drills), "by_quarter": trend}
+    scored = [i for i in drills if i.score is not None]
+    for t in trend:
+        marks = [i.score for i in scored if _quarter(i.started) == t["quarter"] and i.score is not None]
+        t["exercise_score"] = None if not marks else round(mean(marks), 1)
+    exercises = block(drills)
+    exercises["scores"] = [{"incident": i.id, "score": i.score} for i in scored]
+    exercises["score_trend"] = None if len(scored) < 2 else (scored[-1].score or 0) - (scored[-2].score or 0)
+    return {"real": block(real), "exercises": exercises, "by_quarter": trend}
+
+
+def _score_lines(block: dict[str, Any]) -> list[str]:
+    """The drills' scores, oldest first, and the change since the one before (exercises only)."""
+    scores = block.get("scores") or []
+    if not scores:
+        return []
+    trend = block.get("score_trend")
+    said = ", ".join(f"{s['incident']} {s['score']}" for s in scores)
+    return [f"  exercise scores: {said}" + ("" if trend is None else f" (trend {trend:+d})")]
 
 
 def kpi_text(data: dict[str, Any]) -> str:
@@ -128,6 +147,7 @@ def kpi_text(data: dict[str, Any]) -> str:
             lines.append(
                 "  slowest services (mean minutes to restore): " + ", ".join(f"{s} {m}" for s, m in slowest)
             )
+        lines += _score_lines(b)
     lines += [
         "",
         "By quarter:",
