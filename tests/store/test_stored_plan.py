@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from planner.tracking.persistence import stored_plan
 from planner.tracking.persistence.store import Store
 from tests.conftest import EXAMPLES
@@ -26,3 +28,17 @@ def test_the_plan_of_an_incident_comes_back_once(where: str, run_cli) -> None:  
         assert stored_plan.plan_with_components(store, rows[small]) is None  # no components
     status = run_cli("incident", "status", enterprise, "--store", where, "--format", "json")
     assert len(json.loads(status.out)["components"]) == 10
+
+
+@pytest.mark.parametrize(
+    ("text", "parsed"),
+    [
+        ("version: 1\ncomponents:\n  - id: a\n", True),
+        ('{"version": 1, "components": []}', True),
+        ("{version: 1, 'components': []}", True),
+        ("services:\n  - id: a\n    description: storage components, mostly\n", False),
+        ("name: components\n", False),
+    ],
+)
+def test_only_a_plan_that_may_declare_components_is_parsed(text: str, parsed: bool) -> None:
+    assert bool(stored_plan._MAY_DECLARE.search(text)) is parsed

@@ -1,4 +1,5 @@
-"""The recovery screen's header says how the plan's components stand."""
+"""The recovery screen's header says how the plan's components stand; its update dialog drafts
+for customers from the public ones."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ def test_the_part_counts_each_state() -> None:
 
 
 @pytest.mark.asyncio
-async def test_the_header_shows_the_components_of_the_incident(tmp_path: Path) -> None:
+async def test_the_header_and_the_update_dialog_show_the_components(tmp_path: Path) -> None:
     app, _, _ = make_app(tmp_path)
     async with app.run_test(size=(200, 36)) as pilot:
         await started(app, pilot)
@@ -41,13 +42,6 @@ async def test_the_header_shows_the_components_of_the_incident(tmp_path: Path) -
         assert len(header.components) == 10
         shown = " ".join(header.render_line(y).text for y in range(header.size.height))
         assert "components: 8 major 2 partial, 0 ok" in shown, shown
-
-
-@pytest.mark.asyncio
-async def test_the_update_dialog_drafts_for_customers_from_public_components(tmp_path: Path) -> None:
-    app, _, _ = make_app(tmp_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await started(app, pilot)
         await pilot.press("u")
         await wait_for(pilot, lambda: isinstance(app.screen, UpdateScreen))
         editor = app.screen

@@ -3,6 +3,7 @@ says (its components): the incident's rows never change when the plan file does.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from planner.tracking.domain.state import IncidentRow
@@ -12,6 +13,9 @@ if TYPE_CHECKING:
     from models.plan import Plan
 
 
+_MAY_DECLARE = re.compile(r"""(^|[{,])\s*["']?components["']?\s*:""", re.MULTILINE)
+"""Text that may hold the ``components`` key: at the start of a line, or after ``{`` or ``,`` (JSON,
+YAML flow style); a plan that only says the word in a description or a name is not parsed."""
 _CACHE: dict[str, Plan | None] = {}
 """Plans read, by content hash (a hash names one text, whatever the store): a long-running reader
 (the status page) asks for each incident's plan again and again."""
@@ -21,14 +25,14 @@ CACHED = 8
 
 def plan_with_components(store: Store, row: IncidentRow) -> Plan | None:
     """The stored plan of incident ``row`` when it declares components; None when it declares
-    none (a plan whose text never says ``components`` is not parsed, so an incident on a large
+    none (a plan whose text has no ``components`` key is not parsed, so an incident on a large
     plan without components pays nothing) or when the store has lost it. Read once per plan."""
     if row.plan_hash in _CACHE:
         return _CACHE[row.plan_hash]
     text = store.plan_text(row.plan_hash)
     if text is None:
         return None
-    plan = _parse(text, row.id) if "components" in text else None
+    plan = _parse(text, row.id) if _MAY_DECLARE.search(text) else None
     if len(_CACHE) >= CACHED:
         del _CACHE[next(iter(_CACHE))]
     _CACHE[row.plan_hash] = plan

@@ -273,7 +273,6 @@ def status_markdown(
     journal: Sequence[Event],
     projection: Projection,
     now: datetime,
-    *,
     components: Sequence[ComponentView] = (),
 ) -> str:
     """The status as a Markdown document (for a ticket or a chat channel)."""
@@ -316,7 +315,6 @@ def status_json(
     journal: Sequence[Event],
     projection: Projection,
     now: datetime,
-    *,
     components: Sequence[ComponentView] = (),
 ) -> dict[str, Any]:  # long: one JSON document, key by key
     """The status for machines (keys may be added, never removed)."""
