@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 from datetime import UTC, datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -33,6 +34,7 @@ class ExportFormat(StrEnum):
     MERMAID = "mermaid"
     GANTT = "gantt"
     MARKDOWN = "markdown"
+    SITE = "site"
 
 
 BINARY = frozenset({ExportFormat.SVG, ExportFormat.PNG, ExportFormat.PDF})
@@ -47,13 +49,13 @@ BINARY = frozenset({ExportFormat.SVG, ExportFormat.PNG, ExportFormat.PDF})
     type=click.Choice([f.value for f in ExportFormat]),
     required=True,
     help="dot/svg/png/pdf: Graphviz diagram; mermaid: flowchart; gantt: Mermaid schedule; "
-    "markdown: the recovery runbook",
+    "markdown: the recovery runbook; site: the atlas, a static site of linked pages (-o DIR)",
 )
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, writable=True),
-    help="file to write (default or -: stdout)",
+    type=click.Path(writable=True),
+    help="file to write (default or -: stdout); a directory for --format site",
 )
 @FORCE
 @click.option(
@@ -114,7 +116,8 @@ def export(  # noqa: PLR0917 - click passes every option by name
     by criticality, or by --scenario (failed / impacted / degraded; the rest faded). The worst
     audit errors are outlined (an open or expired workaround, an RTO no staffing meets, a broken
     dependency, a critical service without an owner; the title counts them when over half would
-    be). svg, png, pdf need Graphviz's `dot`; dot, mermaid, gantt, markdown do not.
+    be). svg, png, pdf, site need Graphviz's `dot`; dot, mermaid, gantt, markdown do not. site
+    writes the atlas: a page per team, service and scenario, every picture readable.
 
     \b
     Examples:
@@ -122,7 +125,8 @@ def export(  # noqa: PLR0917 - click passes every option by name
       planner export examples/enterprise.yaml --format markdown --scenario storage-outage -o runbook.md
       planner export big.yaml --format svg --focus db-primary --depth 2 -o db.svg
     """
-
+    if fmt == ExportFormat.SITE or (output and Path(output).is_dir()):
+        return _export_site(plan, output, force, fmt)
     from planner.audit import as_of_moment, run_audit
     from planner.engine.planning import plan_recovery
     from planner.engine.workarounds import open_workarounds
@@ -133,8 +137,7 @@ def export(  # noqa: PLR0917 - click passes every option by name
     valid = loaded.require_valid()
     _check_focus(focus, {s.id for s in valid.services})
     planning = plan_recovery(valid, scenario, list(failed) or None)
-    narrowed = bool(scenario or failed)
-    workarounds = open_workarounds(valid)
+    narrowed, workarounds = bool(scenario or failed), open_workarounds(valid)
     teams_only = len(valid.services) > COLLAPSE_ABOVE and focus is None and not detail  # no outlines
     needed = fmt == ExportFormat.MARKDOWN or (fmt != ExportFormat.GANTT and not teams_only)
     report = run_audit(loaded, as_of_moment(None), scenario) if needed else None
@@ -211,3 +214,36 @@ def _render(
         return render_gantt(planning, gantt_by, only=set(view.nodes) if view.focus else None), None
     assert report is not None
     return render_runbook(planning, view, report, workarounds, datetime.now(UTC).date()), None
+
+
+def _export_site(plan: str, output: str | None, force: bool, fmt: str) -> int:
+    """``--format site``: the atlas, written into the directory ``output``."""
+    import time
+
+    if fmt != ExportFormat.SITE:
+        raise UsageError(f"{output} is a directory: give a file name (a directory is for --format site)")
+
+    from planner.audit import as_of_moment
+    from planner.export.site import build_atlas, write_site
+    from planner.planfile.loader import load_plan
+    from planner.style import visible
+
+    if output in (None, "-"):
+        raise UsageError("--format site writes a directory of pages: give -o DIR")
+    assert output is not None
+    where = Path(output)
+    if where.exists() and not where.is_dir():
+        raise UsageError(f"{visible(output)} is a file: --format site writes a directory")
+    if where.is_dir() and any(where.iterdir()) and not force:
+        raise UsageError(f"{visible(output)} is not empty: give --force to write the atlas into it anyway")
+    started = time.perf_counter()
+    atlas = build_atlas(load_plan(plan), as_of_moment(None))
+    planned = time.perf_counter() - started
+    written = write_site(atlas, where, plan)
+    seconds = time.perf_counter() - started
+    say(
+        f"wrote {written.pages:,} pages with {written.pictures:,} pictures into {visible(output)} in "
+        f"{seconds:.1f} s (plan and audit {planned:.1f} s); open {visible(str(where / 'index.html'))}",
+        err=True,
+    )
+    return 0

@@ -1,0 +1,108 @@
+"""The atlas's pictures, each small enough to read: at most :data:`MAX_BOXES` boxes (what does not
+fit is listed on the page, and the picture says so), every box a link to its page.
+
+- the index: one box per team (:func:`teams_dot`);
+- a team: its services, and what they depend on outside the team as grey stubs, one per
+  service or, when they are too many, one per team (:func:`team_view`);
+- a service: it, its dependencies and its dependents (:func:`service_view`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from planner.export.dot import render_dot, render_teams
+from planner.export.site.content import Atlas
+from planner.export.view import Edge, View
+
+MAX_BOXES = 60
+"""Boxes a picture draws at most, stubs included."""
+TEAM_LINKS = 15
+"""Links between teams the index's picture draws at most (the heaviest; a table has them all)."""
+STUBS = 12
+"""Stub boxes a team's picture gives to what its services depend on outside the team."""
+
+
+def teams_dot(atlas: Atlas) -> str:
+    """The index's picture: one box per team, the heaviest links between them."""
+    view = _part(atlas, atlas.full.nodes, atlas.full.edges)
+    return render_teams(view, "team", limit=max(TEAM_LINKS, len(atlas.teams)))
+
+
+def _part(atlas: Atlas, nodes: list[str], edges: list[Edge], **kw: object) -> View:
+    full = atlas.full
+    view = View(
+        full.planning,
+        nodes,
+        edges,
+        {s: full.state[s] for s in nodes},
+        full.errors & set(nodes),
+        False,
+        **kw,  # type: ignore[arg-type]
+    )
+    view.links = full.links
+    return view
+
+
+def _important(atlas: Atlas, services: Iterable[str]) -> list[str]:
+    """Most important first: critical first, then the most dependents, then by id."""
+    rank = atlas.planning.graph.rank
+    return sorted(services, key=lambda s: (rank[s], -len(atlas.outgoing.get(s, ())), s))
+
+
+def team_view(atlas: Atlas, team: str) -> tuple[View, int]:
+    """A team's picture, and how many of its services it leaves out."""
+    own = atlas.teams[team]
+    kept = set(_important(atlas, own)[: MAX_BOXES - STUBS - 1])
+    edges = [e for s in sorted(kept) for e in atlas.incoming.get(s, ()) if e.source in kept]
+    outside = sorted({e.source for s in kept for e in atlas.incoming.get(s, ()) if e.source not in kept})
+    outside = [s for s in outside if atlas.team_of(s) != team]
+    stubs: dict[str, str] = {}
+    if len(outside) <= STUBS:
+        for s in outside:
+            stubs[s] = f"{s}\n{atlas.team_of(s)}"
+        edges += [e for s in sorted(kept) for e in atlas.incoming.get(s, ()) if e.source in stubs]
+    else:  # one stub per team: the edges from its services, one per pair, counted
+        counts: dict[tuple[str, str], list[Edge]] = {}
+        for s in sorted(kept):
+            for e in atlas.incoming.get(s, ()):
+                if e.source not in kept and atlas.team_of(e.source) != team:
+                    counts.setdefault((f"team:{atlas.team_of(e.source)}", s), []).append(e)
+        for (stub, s), from_team in sorted(counts.items()):
+            stubs[stub] = f"{stub[5:]}\n(another team)"
+            hard = any(e.kind != "soft" for e in from_team)
+            label = f"{len(from_team)}" if len(from_team) > 1 else ""
+            edges.append(Edge(stub, s, "hard" if hard else "soft", label))
+        stubs = _fewest_stubs(stubs, edges)
+    edges = [e for e in edges if e.source in kept or e.source in stubs]
+    view = _part(atlas, sorted(kept), sorted(edges, key=lambda e: (e.source, e.target)), stubs=stubs)
+    return view, len(own) - len(kept)
+
+
+def _fewest_stubs(stubs: dict[str, str], edges: list[Edge]) -> dict[str, str]:
+    """At most :data:`STUBS` team stubs: those with the most edges."""
+    weight = {stub: sum(1 for e in edges if e.source == stub) for stub in stubs}
+    keep = sorted(stubs, key=lambda stub: (-weight[stub], stub))[:STUBS]
+    return {stub: stubs[stub] for stub in sorted(keep)}
+
+
+def service_view(atlas: Atlas, service: str) -> tuple[View, int]:
+    """A service's picture: it, its dependencies, its dependents (the most important first), and
+    how many dependents it leaves out."""
+    deps = [e.source for e in atlas.incoming.get(service, ())]
+    dependents = _important(atlas, {e.target for e in atlas.outgoing.get(service, ())})
+    room = MAX_BOXES - 1 - len(deps)
+    kept = {service, *deps, *dependents[: max(room, 0)]}
+    if len(kept) > MAX_BOXES:  # more dependencies than boxes: the most important of them
+        kept = {service, *_important(atlas, deps)[: MAX_BOXES - 1]}
+    edges = [e for s in sorted(kept) for e in atlas.incoming.get(s, ()) if e.source in kept]
+    view = _part(atlas, sorted(kept), edges, focus=service)
+    hidden = len(deps) + len(dependents) + 1 - len(kept)
+    return view, hidden
+
+
+def picture_dot(view: View, hidden: int, what: str) -> str:
+    """DOT text of a part of the plan, its title saying what it leaves out."""
+    if hidden:
+        view.note = f"{hidden} more {what} not drawn: the list below has them all"
+    return render_dot(view, "team")
