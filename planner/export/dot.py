@@ -52,7 +52,8 @@ def render_dot(view: View, cluster: Cluster = "team", *, detail: bool = False) -
             "fontname": "Helvetica",
             "newrank": "true",
             "nodesep": "0.3",
-            "label": _title(view),
+            # nohtml: a plan named "<b>x</b>" is text; graphviz took <...> for an HTML-like label
+            "label": graphviz.nohtml(_title(view)),
             "labelloc": "t",
         },
         node_attr={"shape": "box", "style": "rounded,filled", "fontname": "Helvetica", "fontsize": "10"},
@@ -118,7 +119,7 @@ def render_teams(view: View, by: str = "team", limit: int = MAX_LINKS) -> str:
         graph_attr={
             "rankdir": "LR",
             "fontname": "Helvetica",
-            "label": f"{_title(view)}\\n{note}" if view.titled else "",
+            "label": graphviz.nohtml(f"{_title(view)}\\n{note}" if view.titled else ""),
             "labelloc": "t",
         },
         node_attr={"shape": "box", "style": "rounded,filled", "fontname": "Helvetica", "fontsize": "10"},
@@ -252,6 +253,8 @@ def _groups(view: View, cluster: Cluster) -> dict[str, list[str]]:
 
 
 def _title(view: View) -> str:
+    if not view.titled:
+        return ""
     title = literal(view.planning.graph.plan.name)
     if view.scenario:
         title = f"{title} — {literal(view.planning.selection.name)}"

@@ -9,7 +9,7 @@ fit is listed on the page, and the picture says so), every box a link to its pag
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from planner.export.dot import render_dot, render_teams
 from planner.export.site.content import Atlas
@@ -106,3 +106,16 @@ def picture_dot(view: View, hidden: int, what: str) -> str:
     if hidden:
         view.note = f"{hidden} more {what} not drawn: the list below has them all"
     return render_dot(view, "team")
+
+
+def every_picture(atlas: Atlas, services: Iterable[str] | None = None) -> Iterator[tuple[str, str]]:
+    """Each page's picture as ``(page file, DOT text)``: the index's, every team's, and every
+    service's (or those of ``services``)."""
+    yield "index.html", teams_dot(atlas)
+    for team in sorted(atlas.teams):
+        if atlas.teams[team]:
+            view, hidden = team_view(atlas, team)
+            yield atlas.files[f"team:{team}"], picture_dot(view, hidden, "services")
+    for s in sorted(atlas.services) if services is None else services:
+        view, hidden = service_view(atlas, s)
+        yield atlas.files[s], picture_dot(view, hidden, "services")
