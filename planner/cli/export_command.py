@@ -37,6 +37,8 @@ class ExportFormat(StrEnum):
     SITE = "site"
 
 
+READABLE_BOXES = 60
+"""Boxes a picture holds while its labels stay readable on a page 1,000 px wide."""
 BINARY = frozenset({ExportFormat.SVG, ExportFormat.PNG, ExportFormat.PDF})
 """The formats Graphviz draws (bytes, not text)."""
 
@@ -95,6 +97,12 @@ BINARY = frozenset({ExportFormat.SVG, ExportFormat.PNG, ExportFormat.PDF})
     help="pdf: paper size; the diagram is scaled onto one page while its text stays readable, "
     "else tiled over several (none: one page the size of the drawing)",
 )
+@click.option(
+    "--fit",
+    is_flag=True,
+    help="pdf: one page (narrow margins, the better orientation) while labels stay at 6 pt or more; "
+    "else tiled, and said why",
+)
 def export(  # noqa: PLR0917 - click passes every option by name
     plan: str,
     fmt: str,
@@ -108,6 +116,7 @@ def export(  # noqa: PLR0917 - click passes every option by name
     gantt_by: str,
     detail: bool,
     page: str,
+    fit: bool,
 ) -> int:
     """Diagrams and the recovery runbook for documentation.
 
@@ -127,6 +136,27 @@ def export(  # noqa: PLR0917 - click passes every option by name
     """
     if fmt == ExportFormat.SITE or (output and Path(output).is_dir()):
         return _export_site(plan, output, force, fmt)
+    data, text = _picture(plan, fmt, scenario, failed, cluster, focus, depth, gantt_by, detail)
+    if fmt == ExportFormat.PDF and page != "none" and data is not None:
+        data = _on_paper(data, page, fit)
+    if data is not None and output in (None, "-") and sys.stdout.isatty():
+        raise UsageError(f"--format {fmt} is binary: give -o FILE or redirect standard output")
+    write_output(output, text, data, force=force, inputs=(plan,))
+    return 0
+
+
+def _picture(  # noqa: PLR0917 - the options of export, passed on
+    plan: str,
+    fmt: str,
+    scenario: str | None,
+    failed: tuple[str, ...],
+    cluster: str,
+    focus: str | None,
+    depth: int,
+    gantt_by: str,
+    detail: bool,
+) -> tuple[bytes | None, str | None]:
+    """The export of every format but site: bytes for the binary ones, else text."""
     from planner.audit import as_of_moment, run_audit
     from planner.engine.planning import plan_recovery
     from planner.engine.workarounds import open_workarounds
@@ -149,12 +179,21 @@ def export(  # noqa: PLR0917 - click passes every option by name
     text, data = _render(
         fmt, cluster, gantt_by, detail, planning=planning, view=view, report=report, workarounds=workarounds
     )
-    if fmt == ExportFormat.PDF and page != "none" and data is not None:
-        data = _on_paper(data, page)
-    if data is not None and output in (None, "-") and sys.stdout.isatty():
-        raise UsageError(f"--format {fmt} is binary: give -o FILE or redirect standard output")
-    write_output(output, text, data, force=force, inputs=(plan,))
-    return 0
+    _hint(view, fmt, detail)
+    return data, text
+
+
+def _hint(view: View, fmt: str, detail: bool) -> None:
+    """Say on stderr when a picture has more boxes than a page can show readably."""
+    from planner.export.view import COLLAPSE_ABOVE
+
+    boxes = len(view.nodes)
+    if fmt in BINARY | {ExportFormat.DOT} and boxes > READABLE_BOXES and (boxes <= COLLAPSE_ABOVE or detail):
+        say(
+            f"note: this picture has {boxes} boxes; past about {READABLE_BOXES} its labels get too small to "
+            "read on a page: --focus SERVICE draws one service's neighbourhood, --format site a page each",
+            err=True,
+        )
 
 
 def _check_focus(focus: str | None, known: set[str]) -> None:
@@ -175,15 +214,19 @@ def _add_note(view: View, note: str) -> None:
     view.note = "; ".join(said for said in (note, view.note) if said)
 
 
-def _on_paper(pdf: bytes, page: str) -> bytes:
-    from planner.export.paper import on_paper
+def _on_paper(pdf: bytes, page: str, fit: bool) -> bytes:
+    from planner.export.paper import LABEL_POINTS, MIN_SCALE, on_paper
 
-    paged, pages = on_paper(pdf, page)  # type: ignore[arg-type]
+    paged, pages, scale = on_paper(pdf, page, fit)  # type: ignore[arg-type]
     if pages > 1:
-        say(
-            f"the diagram is tiled over {pages} {page.upper()} pages (read left to right, top to bottom)",
-            err=True,
+        why = (
+            f": one page would shrink the labels to {LABEL_POINTS * scale:.1f} pt, under "
+            f"{LABEL_POINTS * MIN_SCALE:g} pt (--focus SERVICE or --format site draw less)"
+            if fit
+            else ""
         )
+        order = "read left to right, top to bottom"
+        say(f"the diagram is tiled over {pages} {page.upper()} pages ({order}){why}", err=True)
     return paged
 
 
