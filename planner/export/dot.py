@@ -13,10 +13,10 @@ from graphviz.quoting import attr_list, quote
 from models.duration import fmt_duration
 from planner import children
 from planner.errors import PlannerError
-from planner.export.legend import LINES, TEAM_LINES, legend_node, legend_table
+from planner.export.legend import LABEL_SIZE, LINES, TEAM_LINES, legend_node, legend_table
 from planner.export.teams import TeamLink, depth_of, oriented, said, team_order
 from planner.export.view import COLLAPSE_ABOVE, MAX_LINKS, Edge, View, collapse
-from planner.style import visible
+from planner.style import plural, visible
 
 Cluster = Literal["team", "wave", "none"]
 
@@ -64,6 +64,8 @@ def render_dot(view: View, cluster: Cluster = "team", *, detail: bool = False) -
         if key:
             with dot.subgraph(name=f"cluster_{_safe(key)}") as sub:
                 sub.attr(label=key, style="rounded,dashed", color="#999999", fontcolor="#555555")
+                if not view.titled:  # the legend below is the graph's label: keep team names on top
+                    sub.attr(labelloc="t")
                 if f"team:{key}" in view.links:
                     sub.attr(URL=view.links[f"team:{key}"], target="_top", tooltip=f"the team page of {key}")
                 for s in groups[key]:
@@ -129,7 +131,7 @@ def render_teams(view: View, by: str = "team", limit: int = MAX_LINKS) -> str:
     for team in order:
         box = by_name[team]
         down = f"\\n{box.down} down in this scenario" if view.scenario else ""
-        label = f"{literal(box.team)}\\n{box.services} services, {box.critical} critical{down}"
+        label = f"{literal(box.team)}\\n{plural(box.services, 'service')}, {box.critical} critical{down}"
         fill = STATE_FILL["impacted"] if view.scenario and box.down else "#f3f3f3"
         attrs = {"label": label, "fillcolor": fill}
         if f"team:{box.team}" in view.links:
@@ -145,11 +147,15 @@ def render_teams(view: View, by: str = "team", limit: int = MAX_LINKS) -> str:
         kinds.add(kind)
         dot.edge(f"team_{_safe(link.left)}", f"team_{_safe(link.right)}", **attrs)
     lines = [line for kind, line in TEAM_LINES.items() if kind in kinds]
-    dot.body.append(legend_node(legend_table([], lines, title="restoration flows left to right")))
+    table = legend_table([], lines, title="restoration flows left to right")
+    if view.titled:
+        dot.body.append(legend_node(table))
+    else:
+        dot.graph_attr.update(label=table, labelloc="b", labeljust="l", fontsize=LABEL_SIZE)
     return str(dot.source)
 
 
-LABELLED_LINKS = 20
+LABELLED_LINKS = 30
 """A team picture with more links than this draws them without their counts."""
 
 
@@ -234,6 +240,10 @@ def literal(text: str) -> str:
     return visible(text).replace("\\", "\\\\")
 
 
+MAX_TEAM_BOXES = 12
+"""A focus picture whose services belong to more teams than this draws no team boxes."""
+
+
 def _groups(view: View, cluster: Cluster) -> dict[str, list[str]]:
     """The boxes of each cluster (key ``""``: outside every cluster)."""
     g = view.planning.graph
@@ -249,6 +259,10 @@ def _groups(view: View, cluster: Cluster) -> dict[str, list[str]]:
         else:
             key = ""
         groups.setdefault(key, []).append(s)
+    if cluster == "team" and view.focus is not None and len(groups) > MAX_TEAM_BOXES:
+        # a neighbourhood across dozens of teams: boxes of one service each crossed one another
+        # (a cluster spans the columns of its services); every label names its team anyway
+        return {"": [s for members in groups.values() for s in members]}
     return groups
 
 
@@ -298,7 +312,9 @@ def _node(dot: graphviz.Digraph, view: View, s: str) -> None:
     if s in view.errors:
         attrs.update(color="#cc0000", penwidth="3", peripheries="2")
     if s == view.focus:
-        attrs.update(style="rounded,filled,bold", fontname="Helvetica-Bold", xlabel="focus")
+        attrs.update(style="rounded,filled,bold", fontname="Helvetica-Bold")
+        if view.titled:  # a page says which box is its own (the xlabel sat on the edges)
+            attrs["xlabel"] = "focus"
     # written as a pre-quoted line (as the edges are): repeated values are quoted once
     pairs = " ".join(f"{_quoted(k)}={_quoted(v)}" for k, v in attrs.items())
     dot.body.append(f"\t{_quoted_cached(_id(s))} [{pairs}]\n")
@@ -367,4 +383,7 @@ def _legend(dot: graphviz.Digraph, view: View) -> None:
         title="arrows point the way restoration flows, dependency → dependent",
         outline=outline,
     )
-    dot.body.append(legend_node(table))
+    if view.titled:
+        dot.body.append(legend_node(table))
+    else:  # a page's picture: the legend under it, outside the columns (a node took the first one's room)
+        dot.graph_attr.update(label=table, labelloc="b", labeljust="l", fontsize=LABEL_SIZE)

@@ -29,7 +29,9 @@ TEAM_LINES: dict[str, tuple[str, int, str, str]] = {
 
 def _line(style: str, width: int, colour: str) -> str:
     dash = "" if style == "solid" else f' STYLE="{style}"'
-    return f'<TD SIDES="B" BORDER="{width}"{dash} COLOR="{colour}" WIDTH="36" HEIGHT="8"> </TD>'
+    return (
+        f'<TD SIDES="B" BORDER="{width}"{dash} COLOR="{colour}" WIDTH="36" HEIGHT="8" FIXEDSIZE="TRUE"></TD>'
+    )
 
 
 def legend_table(
@@ -43,7 +45,8 @@ def legend_table(
     an outlined swatch saying ``outline``, a line sample per ``(style, width, colour, text)``."""
     rows = [f'<TR><TD COLSPAN="2" ALIGN="LEFT"><B>Legend</B>: {title}</TD></TR>']
     rows += [
-        f'<TR><TD BGCOLOR="{colour}" BORDER="1" WIDTH="36"> </TD><TD ALIGN="LEFT">{name}</TD></TR>'
+        f'<TR><TD BGCOLOR="{colour}" BORDER="1" WIDTH="36" HEIGHT="14" FIXEDSIZE="TRUE"></TD>'
+        f'<TD ALIGN="LEFT">{name}</TD></TR>'
         for name, colour in fills
     ]
     if outline:

@@ -15,7 +15,7 @@ import pytest
 from benchmarks.generate import layered_plan, write_plan
 from planner.audit import as_of_moment
 from planner.export.site import build_atlas
-from planner.export.site.pictures import every_picture
+from planner.export.site.pictures import every_picture, service_view
 from planner.planfile.loader import load_plan
 from tests.helpers.atlas import layouts, problems
 
@@ -66,7 +66,9 @@ def test_a_hub_is_drawn_with_its_nearest_and_the_page_lists_the_rest(tmp_path: P
     ((_, dot),) = [(p, d) for p, d in every_picture(atlas, [hub]) if p == atlas.files[hub]]
     lay = next(layouts([dot]))
     assert problems(lay, set(atlas.files.values())) == []
-    assert "more services not drawn" in dot
+    view, hidden = service_view(atlas, hub)
+    assert len(view.nodes) == 60
+    assert hidden == 149 - 59, "the page's caption and lists say how many more"
 
 
 def test_the_single_picture_team_view_reads_left_to_right_with_a_legend(run_cli: Any, tmp_path: Path) -> None:
@@ -77,3 +79,13 @@ def test_the_single_picture_team_view_reads_left_to_right_with_a_legend(run_cli:
     assert problems(lay, None) == []
     assert "legend" in dot
     assert "two-way" in dot, "the generated teams all depend on each other"
+
+
+def test_a_focus_across_many_teams_draws_no_team_boxes(run_cli: Any, tmp_path: Path) -> None:
+    path = tmp_path / "plan-many-teams.yaml"
+    write_plan(layered_plan(400, teams=40), path)
+    dot = run_cli("export", path, "--format", "dot", "--focus", "svc-000200", "--depth", "2").out
+    assert "subgraph cluster" not in dot, "boxes of one service each crossed one another"
+    assert problems(next(layouts([dot])), None) == []
+    few = run_cli("export", EXAMPLES / "enterprise.yaml", "--format", "dot", "--focus", "db-primary").out
+    assert "subgraph cluster" in few, "a few teams keep their boxes"

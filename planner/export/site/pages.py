@@ -187,7 +187,10 @@ def scenario_page(atlas: Atlas, sid: str) -> dict[str, Any]:
         "gantt": rows,
         "gantt_height": 24 + 18 * len(rows) + 10,
         "gantt_hidden": max(0, len(tasks) - GANTT_ROWS),
-        "ticks": [{"x": round(600 * i / 4, 1), "label": f"T+{fmt_clock(span * i // 4)}"} for i in range(5)],
+        "ticks": [
+            {"x": 150 * i, "label": f"T+{fmt_clock(span * i // 4)}", "anchor": "end" if i == 4 else "middle"}
+            for i in range(5)
+        ],
         "misses": misses,
     }
 

@@ -13,20 +13,27 @@ from collections.abc import Iterable, Iterator
 
 from planner.export.dot import render_dot, render_teams
 from planner.export.site.content import Atlas
-from planner.export.view import Edge, View
+from planner.export.view import Edge, View, collapse
 
 MAX_BOXES = 60
 """Boxes a picture draws at most, stubs included."""
-TEAM_LINKS = 15
+TEAM_LINKS = 30
 """Links between teams the index's picture draws at most (the heaviest; a table has them all)."""
 STUBS = 12
 """Stub boxes a team's picture gives to what its services depend on outside the team."""
 
 
-def teams_dot(atlas: Atlas) -> str:
-    """The index's picture: one box per team, the heaviest links between them."""
+def teams_dot(atlas: Atlas) -> tuple[str, str]:
+    """The index's picture (one box per team, the heaviest links between them) and its caption."""
     view = _part(atlas, atlas.full.nodes, atlas.full.edges)
-    return render_teams(view, "team", limit=max(TEAM_LINKS, len(atlas.teams)))
+    limit = max(TEAM_LINKS, len(atlas.teams))
+    pairs = len({frozenset(pair) for pair in collapse(view, "team", limit=None)[1]})
+    links = f"the {limit} heaviest of the {pairs} links" if pairs > limit else f"the {pairs} links"
+    caption = (
+        f"One box per team ({len(atlas.teams)}) and {links} between them, each drawn once: "
+        "restoration flows left to right. A box opens the team's page."
+    )
+    return render_teams(view, "team", limit=limit), caption
 
 
 def _part(atlas: Atlas, nodes: list[str], edges: list[Edge], **kw: object) -> View:
@@ -41,6 +48,7 @@ def _part(atlas: Atlas, nodes: list[str], edges: list[Edge], **kw: object) -> Vi
         **kw,  # type: ignore[arg-type]
     )
     view.links = full.links
+    view.titled = False  # the page's heading and the caption say what it is
     return view
 
 
@@ -111,7 +119,7 @@ def picture_dot(view: View, hidden: int, what: str) -> str:
 def every_picture(atlas: Atlas, services: Iterable[str] | None = None) -> Iterator[tuple[str, str]]:
     """Each page's picture as ``(page file, DOT text)``: the index's, every team's, and every
     service's (or those of ``services``)."""
-    yield "index.html", teams_dot(atlas)
+    yield "index.html", teams_dot(atlas)[0]
     for team in sorted(atlas.teams):
         if atlas.teams[team]:
             view, hidden = team_view(atlas, team)

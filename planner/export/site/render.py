@@ -4,6 +4,7 @@ text), the pictures through Graphviz, the search index, the style sheet and the 
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -18,6 +19,11 @@ from planner.export.site.pictures import picture_dot, service_view, team_view, t
 from planner.export.site.svg import draw_all
 
 STATIC = ("atlas.css", "search.js")
+FIT_POINTS = 960
+"""A picture at most this wide (in points) is shrunk to the page's width on a wide screen: its
+10 pt labels stay at 10 px or more on a page 1,000 px wide. A wider one keeps its size and
+scrolls inside its frame."""
+_WIDTH = re.compile(r'<svg[^>]*?\swidth="([0-9.]+)pt"')
 
 
 @dataclass
@@ -60,16 +66,16 @@ def write_site(atlas: Atlas, out: Path, source: str, workers: int = 2) -> Writte
 
     def page(template: str, name: str, context: dict[str, Any], **extra: Any) -> Callable[[str], None]:
         def done(svg: str) -> None:
-            html = env.get_template(template).render(page=context, svg=svg, **common, **extra)
+            fits = _points(svg) <= FIT_POINTS
+            html = env.get_template(template).render(page=context, svg=svg, fits=fits, **common, **extra)
             (out / name).write_text(html, encoding="utf-8")
             written.pages += 1
 
         return done
 
     def jobs() -> Iterator[tuple[str, Callable[[str], None]]]:
-        teams = len(atlas.teams)
-        note = f"One box per team ({teams}); a box opens the team's page. Arrows: restoration flows."
-        yield teams_dot(atlas), page("index.html", "index.html", pages.index_page(atlas), picture_note=note)
+        dot, note = teams_dot(atlas)
+        yield dot, page("index.html", "index.html", pages.index_page(atlas), picture_note=note)
         for team in sorted(atlas.teams):
             if not atlas.teams[team]:
                 page("team.html", atlas.files[f"team:{team}"], pages.team_page(atlas, team), picture_note="")(
@@ -130,3 +136,9 @@ def _version() -> str:
     from planner import __version__
 
     return __version__
+
+
+def _points(svg: str) -> float:
+    """The width of a picture from Graphviz, in points (0 without one)."""
+    found = _WIDTH.search(svg[:500])
+    return float(found.group(1)) if found else 0.0
