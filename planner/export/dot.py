@@ -313,8 +313,10 @@ def _node(dot: graphviz.Digraph, view: View, s: str) -> None:
         attrs.update(color="#cc0000", penwidth="3", peripheries="2")
     if s == view.focus:
         attrs.update(style="rounded,filled,bold", fontname="Helvetica-Bold")
-        if view.titled:  # a page says which box is its own (the xlabel sat on the edges)
+        if view.titled:
             attrs["xlabel"] = "focus"
+        else:  # a page says which box is its own (the xlabel sat on the edges); its script finds it
+            attrs["id"] = "focus"
     # written as a pre-quoted line (as the edges are): repeated values are quoted once
     pairs = " ".join(f"{_quoted(k)}={_quoted(v)}" for k, v in attrs.items())
     dot.body.append(f"\t{_quoted_cached(_id(s))} [{pairs}]\n")

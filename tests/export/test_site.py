@@ -115,7 +115,7 @@ def test_plan_text_is_escaped_everywhere(tmp_path: Path, run_cli: Any) -> None:
     assert result.code == 0, result.err
     for page in out.glob("*.html"):
         html = page.read_text(encoding="utf-8")
-        assert "<script>" not in html.replace('<script src="search.js" defer></script>', ""), page.name
+        assert "<script>" not in html.replace('<script src="atlas.js" defer></script>', ""), page.name
         for raw in ("<img", "<b>Ops", "<i>curl"):
             assert raw not in html, page.name
         assert 'href="javascript:' not in html, page.name

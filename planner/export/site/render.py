@@ -18,7 +18,7 @@ from planner.export.site.content import NO_OWNER, Atlas
 from planner.export.site.pictures import picture_dot, service_view, team_view, teams_dot
 from planner.export.site.svg import draw_all
 
-STATIC = ("atlas.css", "search.js")
+STATIC = ("atlas.css", "atlas.js")
 FIT_POINTS = 960
 """A picture at most this wide (in points) is shrunk to the page's width on a wide screen: its
 10 pt labels stay at 10 px or more on a page 1,000 px wide. A wider one keeps its size and

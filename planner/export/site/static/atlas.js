@@ -1,4 +1,5 @@
-// The atlas's search box: finds services and teams by id or name. The index (search-index.js,
+// The atlas's script: the search box, and pictures scrolled to the service a page is about.
+// The search finds services and teams by id or name. The index (search-index.js,
 // window.ATLAS_INDEX = [[id, name, kind, page], ...]) is loaded on first use: a script file, so
 // that it works from file:// too, where a page may not fetch() its neighbours.
 (function () {
@@ -45,7 +46,19 @@
     }
   }
 
+  // a picture larger than its frame opens on the page's own box, not on its empty top-left corner
+  function centre() {
+    Array.prototype.forEach.call(document.querySelectorAll(".frame"), function (frame) {
+      var own = frame.querySelector("g#focus");
+      if (!own || (frame.scrollWidth <= frame.clientWidth && frame.scrollHeight <= frame.clientHeight)) { return; }
+      var box = own.getBoundingClientRect(), outer = frame.getBoundingClientRect();
+      frame.scrollLeft += box.left + box.width / 2 - (outer.left + frame.clientWidth / 2);
+      frame.scrollTop += box.top + box.height / 2 - (outer.top + frame.clientHeight / 2);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    centre();
     box = document.getElementById("q");
     list = document.getElementById("results");
     if (!box || !list) { return; }
