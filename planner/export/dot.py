@@ -13,7 +13,7 @@ from graphviz.quoting import attr_list, quote
 from models.duration import fmt_duration
 from planner import children
 from planner.errors import PlannerError
-from planner.export.legend import LABEL_SIZE, LINES, TEAM_LINES, legend_node, legend_table
+from planner.export.legend import LABEL_SIZE, TEAM_LINES, legend_node, legend_table, picture_legend
 from planner.export.teams import TeamLink, depth_of, oriented, said, team_order
 from planner.export.view import COLLAPSE_ABOVE, MAX_LINKS, Edge, View, collapse
 from planner.style import plural, visible
@@ -73,6 +73,17 @@ def render_dot(view: View, cluster: Cluster = "team", *, detail: bool = False) -
         else:
             for s in groups[key]:
                 _node(dot, view, s)
+    _edges(dot, view)
+    _legend(dot, view)
+    return str(dot.source)
+
+
+def _edges(dot: graphviz.Digraph, view: View) -> None:
+    """Every edge of the picture, styled by its kind."""
+
+    def owner(service: str) -> str:
+        return view.planning.graph.services[service].owner or "(no owner)"
+
     # Ranks come from the edges themselves (newrank lets them cross the team clusters), so every
     # edge points the way restoration flows. Pinning each restore wave to a rank (as before) put
     # a service after its soft dependency's wave and drew nine enterprise edges backwards: waves
@@ -91,9 +102,12 @@ def render_dot(view: View, cluster: Cluster = "team", *, detail: bool = False) -
             and "unaffected" in (view.state.get(edge.source), view.state.get(edge.target))
         )
         attrs = FADED_EDGE if faded else attr_lists[style_key]
+        if edge.source.startswith(
+            "team:"
+        ):  # a whole team's dependencies, onto the frame of the target's team
+            attrs = f"{attrs[:-1]} lhead=cluster_{_safe(owner(edge.target))}]"
+            dot.graph_attr["compound"] = "true"
         dot.body.append(f"\t{source} -> {target}{attrs}\n")
-    _legend(dot, view)
-    return str(dot.source)
 
 
 def render_teams(view: View, by: str = "team", limit: int = MAX_LINKS) -> str:
@@ -360,32 +374,10 @@ def _edge_attrs(edge: Edge) -> str:
 
 
 def _legend(dot: graphviz.Digraph, view: View) -> None:
-    """One small table listing only what the picture uses: the fills of its nodes, the audit
-    outline if a node has it, the kinds of its edges; and which way the arrows point."""
-    services = view.planning.graph.services
-    used: set[str]
-    if view.scenario:
-        used = {str(view.state[s]) for s in view.nodes}
-        fills = [(k, v) for k, v in STATE_FILL.items() if k in used]
-    else:
-        used = {services[s].criticality.value for s in view.nodes}
-        fills = [(k, v) for k, v in CRITICALITY_FILL.items() if k in used]
-    if view.stubs:
-        fills.append(("outside this picture: another team's service, or a whole team", STUB_FILL))
-    outline = None
-    if any(s in view.errors for s in view.nodes):
-        outline = (
-            "worst audit errors: unowned critical service, open bypass, RTO that cannot be met... "
-            "(planner audit)"
-        )
-    kinds = {e.kind for e in view.edges}
-    table = legend_table(
-        fills,
-        [line for kind, line in LINES.items() if kind in kinds],
-        title="arrows point the way restoration flows, dependency → dependent",
-        outline=outline,
-    )
+    """The legend: a node of its own, or, in a page's picture, the graph's label under it (a node
+    took the first column's room)."""
+    table = picture_legend(view, CRITICALITY_FILL, STATE_FILL, STUB_FILL)
     if view.titled:
         dot.body.append(legend_node(table))
-    else:  # a page's picture: the legend under it, outside the columns (a node took the first one's room)
+    else:
         dot.graph_attr.update(label=table, labelloc="b", labeljust="l", fontsize=LABEL_SIZE)

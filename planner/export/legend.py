@@ -4,7 +4,11 @@ colour (a table cell's bottom border), not by characters in grey."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from planner.export.view import View
 
 LABEL_SIZE = "10"
 """Points: the boxes' labels, and the legend's text (never smaller than the labels)."""
@@ -51,7 +55,8 @@ def legend_table(
     ]
     if outline:
         rows.append(
-            f'<TR><TD BORDER="2" COLOR="#cc0000" WIDTH="36"> </TD><TD ALIGN="LEFT">{outline}</TD></TR>'
+            '<TR><TD BORDER="2" COLOR="#cc0000" WIDTH="36" HEIGHT="14" FIXEDSIZE="TRUE"></TD>'
+            f'<TD ALIGN="LEFT">{outline}</TD></TR>'
         )
     rows += [f'<TR>{_line(s, w, c)}<TD ALIGN="LEFT">{text}</TD></TR>' for s, w, c, text in lines]
     return '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1">' + "".join(rows) + "</TABLE>>"
@@ -60,3 +65,31 @@ def legend_table(
 def legend_node(label: str) -> str:
     """The DOT line of a legend node with ``label`` (from :func:`legend_table`)."""
     return f'\tlegend [label={label} shape=plaintext style="" fontsize={LABEL_SIZE} fontname=Helvetica]\n'
+
+
+def picture_legend(view: View, criticality: Mapping[str, str], state: Mapping[str, str], stub: str) -> str:
+    """The legend of a picture of services: only what it uses (the fills of its boxes, by
+    criticality or by ``state`` in a scenario; the audit outline if a box has it; the kinds of
+    its edges), and which way the arrows point."""
+    services = view.planning.graph.services
+    if view.scenario:
+        used = {str(view.state[s]) for s in view.nodes}
+        fills = [(k, v) for k, v in state.items() if k in used]
+    else:
+        used = {services[s].criticality.value for s in view.nodes}
+        fills = [(k, v) for k, v in criticality.items() if k in used]
+    if view.stubs:
+        fills.append(("outside this picture: another team's service, or a whole team", stub))
+    outline = None
+    if any(s in view.errors for s in view.nodes):
+        outline = (
+            "worst audit errors: unowned critical service, open bypass, RTO that cannot be met... "
+            "(planner audit)"
+        )
+    kinds = {e.kind for e in view.edges}
+    return legend_table(
+        fills,
+        [line for kind, line in LINES.items() if kind in kinds],
+        title="arrows point the way restoration flows, dependency → dependent",
+        outline=outline,
+    )

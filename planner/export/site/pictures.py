@@ -13,7 +13,8 @@ from collections.abc import Iterable, Iterator
 
 from planner.export.dot import render_dot, render_teams
 from planner.export.site.content import Atlas
-from planner.export.view import Edge, View, collapse
+from planner.export.view import Edge, EdgeKind, View, collapse
+from planner.style import plural
 
 MAX_BOXES = 60
 """Boxes a picture draws at most, stubs included."""
@@ -70,28 +71,21 @@ def team_view(atlas: Atlas, team: str) -> tuple[View, int]:
         for s in outside:
             stubs[s] = f"{s}\n{atlas.team_of(s)}"
         edges += [e for s in sorted(kept) for e in atlas.incoming.get(s, ()) if e.source in stubs]
-    else:  # one stub per team: the edges from its services, one per pair, counted
-        counts: dict[tuple[str, str], list[Edge]] = {}
-        for s in sorted(kept):
+    else:  # one stub per team, one arrow from it onto the team's frame, counting its dependencies
+        per_team: dict[str, list[Edge]] = {}
+        for s in _important(atlas, kept):
             for e in atlas.incoming.get(s, ()):
                 if e.source not in kept and atlas.team_of(e.source) != team:
-                    counts.setdefault((f"team:{atlas.team_of(e.source)}", s), []).append(e)
-        for (stub, s), from_team in sorted(counts.items()):
-            stubs[stub] = f"{stub[5:]}\n(another team)"
-            hard = any(e.kind != "soft" for e in from_team)
-            label = f"{len(from_team)}" if len(from_team) > 1 else ""
-            edges.append(Edge(stub, s, "hard" if hard else "soft", label))
-        stubs = _fewest_stubs(stubs, edges)
+                    per_team.setdefault(atlas.team_of(e.source), []).append(e)
+        for other in sorted(sorted(per_team, key=lambda t: (-len(per_team[t]), t))[:STUBS]):
+            found = per_team[other]
+            stubs[f"team:{other}"] = f"{other}\n(another team)"
+            kind: EdgeKind = "hard" if any(e.kind != "soft" for e in found) else "soft"
+            said = plural(len(found), "dependency", "dependencies")
+            edges.append(Edge(f"team:{other}", found[0].target, kind, said))
     edges = [e for e in edges if e.source in kept or e.source in stubs]
     view = _part(atlas, sorted(kept), sorted(edges, key=lambda e: (e.source, e.target)), stubs=stubs)
     return view, len(own) - len(kept)
-
-
-def _fewest_stubs(stubs: dict[str, str], edges: list[Edge]) -> dict[str, str]:
-    """At most :data:`STUBS` team stubs: those with the most edges."""
-    weight = {stub: sum(1 for e in edges if e.source == stub) for stub in stubs}
-    keep = sorted(stubs, key=lambda stub: (-weight[stub], stub))[:STUBS]
-    return {stub: stubs[stub] for stub in sorted(keep)}
 
 
 def service_view(atlas: Atlas, service: str) -> tuple[View, int]:

@@ -111,7 +111,10 @@ def write_site(atlas: Atlas, out: Path, source: str, workers: int = 2) -> Writte
 
 
 def _team_note(view: Any, hidden: int) -> str:
-    said = "The team's services; grey boxes: what they depend on outside the team. A box opens its page."
+    said = (
+        "The team's services; grey boxes: what they depend on outside the team (an arrow from a whole "
+        "team onto this team's frame counts the dependencies on it). A box opens its page."
+    )
     if hidden:
         said += (
             f" {hidden} of its services are not drawn (the most critical are): the list below has them all."
