@@ -90,3 +90,12 @@ def test_a_focus_across_many_teams_draws_no_team_boxes(run_cli: Any, tmp_path: P
     assert [p for p in said if "boxes (at most" not in p] == [], "a single picture may hold 200"
     few = run_cli("export", EXAMPLES / "enterprise.yaml", "--format", "dot", "--focus", "db-primary").out
     assert "subgraph cluster" in few, "a few teams keep their boxes"
+
+
+def test_more_teams_than_boxes_draws_the_largest(tmp_path: Path) -> None:
+    path = tmp_path / "plan-many-teams.json"
+    write_plan(layered_plan(400, teams=80), path)
+    atlas = build_atlas(load_plan(path), as_of_moment(None))
+    (_, dot), *_ = every_picture(atlas, [])
+    assert problems(next(layouts([dot])), set(atlas.files.values())) == []
+    assert dot.count("team_") >= 59

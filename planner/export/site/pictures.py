@@ -26,13 +26,21 @@ STUBS = 12
 
 def teams_dot(atlas: Atlas) -> tuple[str, str]:
     """The index's picture (one box per team, the heaviest links between them) and its caption."""
-    view = _part(atlas, atlas.full.nodes, atlas.full.edges)
-    limit = max(TEAM_LINKS, len(atlas.teams))
+    drawn = sorted(atlas.teams, key=lambda t: (-len(atlas.teams[t]), t))[: MAX_BOXES - 1]
+    if len(drawn) < len(atlas.teams):  # the largest teams: a box each would be too many
+        nodes = sorted(s for t in drawn for s in atlas.teams[t])
+        edges = [e for s in nodes for e in atlas.outgoing.get(s, ()) if atlas.team_of(e.target) in drawn]
+        view = _part(atlas, nodes, sorted(edges, key=lambda e: (e.source, e.target)))
+        boxes = f"One box for each of the {len(drawn)} largest of the {len(atlas.teams)} teams (the table lists all)"
+    else:
+        view = _part(atlas, atlas.full.nodes, atlas.full.edges)
+        boxes = f"One box per team ({len(atlas.teams)})"
+    limit = max(TEAM_LINKS, len(drawn))
     pairs = len({frozenset(pair) for pair in collapse(view, "team", limit=None)[1]})
     links = f"the {limit} heaviest of the {pairs} links" if pairs > limit else f"the {pairs} links"
     caption = (
-        f"One box per team ({len(atlas.teams)}) and {links} between them, each drawn once: "
-        "restoration flows left to right. A box opens the team's page."
+        f"{boxes} and {links} between them, each drawn once: restoration flows left to right. "
+        "A box opens the team's page."
     )
     return render_teams(view, "team", limit=limit), caption
 
