@@ -29,9 +29,10 @@ def teams_dot(atlas: Atlas) -> tuple[str, str]:
     drawn = sorted(atlas.teams, key=lambda t: (-len(atlas.teams[t]), t))[: MAX_BOXES - 1]
     if len(drawn) < len(atlas.teams):  # the largest teams: a box each would be too many
         nodes = sorted(s for t in drawn for s in atlas.teams[t])
-        edges = [e for s in nodes for e in atlas.outgoing.get(s, ()) if atlas.team_of(e.target) in drawn]
+        kept = set(drawn)
+        edges = [e for s in nodes for e in atlas.outgoing.get(s, ()) if atlas.team_of(e.target) in kept]
         view = _part(atlas, nodes, sorted(edges, key=lambda e: (e.source, e.target)))
-        boxes = f"One box for each of the {len(drawn)} largest of the {len(atlas.teams)} teams (the table lists all)"
+        boxes = f"One box for each of the {len(drawn)} largest of the {len(atlas.teams)} teams (the table has all)"
     else:
         view = _part(atlas, atlas.full.nodes, atlas.full.edges)
         boxes = f"One box per team ({len(atlas.teams)})"
