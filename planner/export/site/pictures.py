@@ -32,7 +32,8 @@ def teams_dot(atlas: Atlas) -> tuple[str, str]:
         kept = set(drawn)
         edges = [e for s in nodes for e in atlas.outgoing.get(s, ()) if atlas.team_of(e.target) in kept]
         view = _part(atlas, nodes, sorted(edges, key=lambda e: (e.source, e.target)))
-        boxes = f"One box for each of the {len(drawn)} largest of the {len(atlas.teams)} teams (the table has all)"
+        teams = len(atlas.teams)
+        boxes = f"One box for each of the {len(drawn)} largest of the {teams} teams (the table has all)"
     else:
         view = _part(atlas, atlas.full.nodes, atlas.full.edges)
         boxes = f"One box per team ({len(atlas.teams)})"
