@@ -51,7 +51,9 @@ def _local(href: str, site: Path) -> Path | None:
 
 
 @pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844)])
-def test_every_page_links_resolve_and_the_console_stays_clean(site: Path, width: int, height: int) -> None:
+def test_every_page_links_resolve_the_console_stays_clean_and_the_search_finds(
+    site: Path, width: int, height: int
+) -> None:
     pages = sorted(site.glob("*.html"))
     assert len(pages) > 40
     if width < 600:  # every kind of page once at phone width (the links are the same at both sizes)
@@ -80,23 +82,22 @@ def test_every_page_links_resolve_and_the_console_stays_clean(site: Path, width:
                 assert wide[0] <= wide[1], f"{page.name} scrolls sideways at {width} px: {wide}"
             errors = [e for e in d.get_log("browser") if e["level"] in ("SEVERE", "WARNING")]
             assert errors == [], page.name
+        if width < 600:
+            _search(d, site)
 
 
-def test_the_search_finds_a_service_by_name(site: Path) -> None:
-    with chromium(390, 844) as driver:
-        d: Any = driver
-        d.get((site / "team-web.html").as_uri())
-        box = d.find_element("id", "q")
-        box.click()
-        box.send_keys("orders database")
-        deadline = time.monotonic() + 10
-        found: list[str] = []
-        while time.monotonic() < deadline and not found:  # the index loads on first use
-            found = d.execute_script(
-                "return Array.from(document.querySelectorAll('#results a'), a => a.href)"
-            )
-        assert any(href.endswith("/service-db-primary.html") for href in found), found
-        assert d.get_log("browser") == []
+def _search(d: Any, site: Path) -> None:
+    """The search box finds a service by its name (its index loads on first use)."""
+    d.get((site / "team-web.html").as_uri())
+    box = d.find_element("id", "q")
+    box.click()
+    box.send_keys("orders database")
+    deadline = time.monotonic() + 10
+    found: list[str] = []
+    while time.monotonic() < deadline and not found:
+        found = d.execute_script("return Array.from(document.querySelectorAll('#results a'), a => a.href)")
+    assert any(href.endswith("/service-db-primary.html") for href in found), found
+    assert d.get_log("browser") == []
 
 
 def test_plan_text_is_escaped_everywhere(tmp_path: Path, run_cli: Any) -> None:
