@@ -135,7 +135,8 @@ def export(  # noqa: PLR0917 - click passes every option by name
       planner export big.yaml --format svg --focus db-primary --depth 2 -o db.svg
     """
     if fmt == ExportFormat.SITE or (output and Path(output).is_dir()):
-        return _export_site(plan, output, force, fmt)
+        given = {"--scenario": scenario, "--failed": failed, "--focus": focus, "--detail": detail}
+        return _export_site(plan, output, force, fmt, [name for name, value in given.items() if value])
     data, text = _picture(plan, fmt, scenario, failed, cluster, focus, depth, gantt_by, detail)
     if fmt == ExportFormat.PDF and page != "none" and data is not None:
         data = _on_paper(data, page, fit)
@@ -259,12 +260,17 @@ def _render(
     return render_runbook(planning, view, report, workarounds, datetime.now(UTC).date()), None
 
 
-def _export_site(plan: str, output: str | None, force: bool, fmt: str) -> int:
+def _export_site(plan: str, output: str | None, force: bool, fmt: str, given: list[str]) -> int:
     """``--format site``: the atlas, written into the directory ``output``."""
     import time
 
     if fmt != ExportFormat.SITE:
         raise UsageError(f"{output} is a directory: give a file name (a directory is for --format site)")
+    if given:
+        raise UsageError(
+            f"--format site draws every team, service and scenario of the plan: {', '.join(given)} "
+            "does not apply to it"
+        )
 
     from planner.audit import as_of_moment
     from planner.export.site import build_atlas, write_site

@@ -135,3 +135,6 @@ def test_a_directory_that_is_not_empty_needs_force(tmp_path: Path, run_cli: Any)
     assert "--force" in result.err
     assert run_cli("export", EXAMPLES / "small.yaml", "--format", "site").code == 2
     assert run_cli("export", EXAMPLES / "small.yaml", "--format", "svg", "-o", out).code == 2
+    narrowed = run_cli("export", EXAMPLES / "small.yaml", "--format", "site", "-o", out, "--focus", "db")
+    assert narrowed.code == 2
+    assert "--focus does not apply" in narrowed.err
