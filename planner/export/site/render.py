@@ -17,6 +17,7 @@ from planner.export.site import pages
 from planner.export.site.content import NO_OWNER, Atlas
 from planner.export.site.pictures import picture_dot, service_view, team_view, teams_dot
 from planner.export.site.svg import draw_all
+from planner.export.view import View
 
 STATIC = ("atlas.css", "atlas.js")
 FIT_POINTS = 960
@@ -110,11 +111,16 @@ def write_site(atlas: Atlas, out: Path, source: str, workers: int = 2) -> Writte
     return written
 
 
-def _team_note(view: Any, hidden: int) -> str:
-    said = (
-        "The team's services; grey boxes: what they depend on outside the team (an arrow from a whole "
-        "team onto this team's frame counts the dependencies on it). A box opens its page."
-    )
+def _team_note(view: View, hidden: int) -> str:
+    said = "The team's services"
+    if any(stub.startswith("team:") for stub in view.stubs):
+        said += (
+            "; grey boxes: the teams they depend on (an arrow onto this team's frame counts the "
+            "dependencies on that team)"
+        )
+    elif view.stubs:
+        said += "; grey boxes: the services of other teams they depend on"
+    said += ". A box opens its page."
     if hidden:
         said += (
             f" {hidden} of its services are not drawn (the most critical are): the list below has them all."
