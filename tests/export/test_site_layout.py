@@ -109,3 +109,12 @@ def test_more_teams_than_boxes_draws_the_largest(tmp_path: Path) -> None:
     (_, dot), *_ = every_picture(atlas, [])
     assert problems(next(layouts([dot])), set(atlas.files.values())) == []
     assert dot.count("team_") >= 59
+
+
+def test_the_mermaid_team_view_draws_each_pair_of_teams_once(run_cli: Any, plan_2000: Path) -> None:
+    text = run_cli("export", plan_2000, "--format", "mermaid").out
+    pairs = [
+        tuple(sorted((line.split()[0], line.split()[-1]))) for line in text.splitlines() if "-->|" in line
+    ]
+    assert len(pairs) == len(set(pairs)) == 45, "10 teams: 45 pairs, each once"
+    assert "<-->" in text, "the generated teams all depend on each other"
