@@ -59,7 +59,7 @@ def write_site(atlas: Atlas, out: Path, source: str, workers: int = 2) -> Writte
         "plan_name": atlas.plan.name,
         "files": atlas.files,
         "version": _version(),
-        "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "generated": datetime.now(UTC).strftime("%Y-%m-%d"),  # the day the audit is as of
         "source": Path(source).name,
         "no_owner": NO_OWNER,
     }
