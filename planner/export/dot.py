@@ -13,8 +13,10 @@ from graphviz.quoting import attr_list, quote
 from models.duration import fmt_duration
 from planner import children
 from planner.errors import PlannerError
-from planner.export.view import COLLAPSE_ABOVE, Edge, View, collapse
-from planner.style import visible
+from planner.export.legend import LABEL_SIZE, TEAM_LINES, legend_node, legend_table, picture_legend
+from planner.export.teams import TeamLink, depth_of, oriented, said, team_order
+from planner.export.view import COLLAPSE_ABOVE, MAX_LINKS, Edge, View, collapse
+from planner.style import plural, visible
 
 Cluster = Literal["team", "wave", "none"]
 
@@ -27,6 +29,8 @@ EDGE_STYLE: dict[str, dict[str, str]] = {
     "bypassed": {"style": "bold", "color": "#cc0000", "fontcolor": "#cc0000"},
     "indirect": {"style": "dashed", "color": "#999999", "fontcolor": "#999999"},
 }
+STUB_FILL = "#eeeeee"
+"""A box standing for something outside the picture (another team's service)."""
 FADED_EDGE = ' [color="#cccccc" style=solid]'
 """An edge to or from a service the scenario leaves up: faded like its node."""
 INSTALL_HINT = (
@@ -40,8 +44,7 @@ def render_dot(view: View, cluster: Cluster = "team", *, detail: bool = False) -
     :data:`COLLAPSE_ABOVE` services without a focus (and without ``detail``) are drawn as one
     box per owner team."""
     if len(view.nodes) > COLLAPSE_ABOVE and view.focus is None and not detail:
-        return _render_teams(view, "wave" if cluster == "wave" else "team")
-    g = view.planning.graph
+        return render_teams(view, "wave" if cluster == "wave" else "team")
     dot = graphviz.Digraph(
         "recovery",
         graph_attr={
@@ -49,31 +52,38 @@ def render_dot(view: View, cluster: Cluster = "team", *, detail: bool = False) -
             "fontname": "Helvetica",
             "newrank": "true",
             "nodesep": "0.3",
-            "label": _title(view),
+            # nohtml: a plan named "<b>x</b>" is text; graphviz took <...> for an HTML-like label
+            "label": graphviz.nohtml(_title(view)),
             "labelloc": "t",
         },
         node_attr={"shape": "box", "style": "rounded,filled", "fontname": "Helvetica", "fontsize": "10"},
         edge_attr={"fontname": "Helvetica", "fontsize": "9"},
     )
-    groups: dict[str, list[str]] = {}
-    for s in view.nodes:
-        if cluster == "team":
-            key = g.services[s].owner or "(no owner)"
-        elif cluster == "wave":
-            number = view.wave(s)
-            key = f"wave {number}" if number else "not restored"
-        else:
-            key = ""
-        groups.setdefault(key, []).append(s)
+    groups = _groups(view, cluster)
     for key in sorted(groups):
         if key:
             with dot.subgraph(name=f"cluster_{_safe(key)}") as sub:
                 sub.attr(label=key, style="rounded,dashed", color="#999999", fontcolor="#555555")
+                if not view.titled:  # the legend below is the graph's label: keep team names on top
+                    sub.attr(labelloc="t")
+                if f"team:{key}" in view.links:
+                    sub.attr(URL=view.links[f"team:{key}"], target="_top", tooltip=f"the team page of {key}")
                 for s in groups[key]:
                     _node(sub, view, s)
         else:
             for s in groups[key]:
                 _node(dot, view, s)
+    _edges(dot, view)
+    _legend(dot, view)
+    return str(dot.source)
+
+
+def _edges(dot: graphviz.Digraph, view: View) -> None:
+    """Every edge of the picture, styled by its kind."""
+
+    def owner(service: str) -> str:
+        return view.planning.graph.services[service].owner or "(no owner)"
+
     # Ranks come from the edges themselves (newrank lets them cross the team clusters), so every
     # edge points the way restoration flows. Pinning each restore wave to a rank (as before) put
     # a service after its soft dependency's wave and drew nine enterprise edges backwards: waves
@@ -92,41 +102,86 @@ def render_dot(view: View, cluster: Cluster = "team", *, detail: bool = False) -
             and "unaffected" in (view.state.get(edge.source), view.state.get(edge.target))
         )
         attrs = FADED_EDGE if faded else attr_lists[style_key]
+        if edge.source.startswith(
+            "team:"
+        ):  # a whole team's dependencies, onto the frame of the target's team
+            attrs = f"{attrs[:-1]} lhead=cluster_{_safe(owner(edge.target))}]"
+            dot.graph_attr["compound"] = "true"
         dot.body.append(f"\t{source} -> {target}{attrs}\n")
-    _legend(dot, view)
-    return str(dot.source)
 
 
-def _render_teams(view: View, by: str) -> str:
-    boxes, links, pairs = collapse(view, by)
+def render_teams(view: View, by: str = "team", limit: int = MAX_LINKS) -> str:
+    """One box per owner team (or restore wave), each link between two boxes drawn once, left
+    to right: two teams that depend on each other get one two-way link."""
+    boxes, directed, _ = collapse(view, by, limit=None)
+    if by == "wave":
+        order = [box.team for box in boxes]
+    else:
+        depth = depth_of(view.nodes, [(e.source, e.target) for e in view.edges])
+        team_of = {s: view.planning.graph.services[s].owner or "(no owner)" for s in view.nodes}
+        sums: dict[str, list[int]] = {}
+        for s, team in team_of.items():
+            sums.setdefault(team, []).append(depth[s])
+        order = team_order(sums, directed, {t: sum(d) / len(d) for t, d in sums.items()})
+    links, pairs = oriented(directed, order, limit)
     what = "restore wave" if by == "wave" else "owner team"
     shown = f" (the {len(links)} heaviest of {pairs} links between boxes)" if pairs > len(links) else ""
     note = (
         f"{len(view.nodes):,} services: one box per {what}{shown}. "
-        "--focus SERVICE draws a service's neighbourhood; --detail every service"
+        "--focus SERVICE draws a service's neighbourhood; --detail every service; --format site a page each"
     )
     dot = graphviz.Digraph(
         "recovery",
         graph_attr={
             "rankdir": "LR",
             "fontname": "Helvetica",
-            "label": f"{_title(view)}\\n{note}",
+            "label": graphviz.nohtml(f"{_title(view)}\\n{note}" if view.titled else ""),
             "labelloc": "t",
         },
         node_attr={"shape": "box", "style": "rounded,filled", "fontname": "Helvetica", "fontsize": "10"},
         edge_attr={"fontname": "Helvetica", "fontsize": "9", "color": "#333333"},
     )
-    for box in boxes:
+    by_name = {box.team: box for box in boxes}
+    for team in order:
+        box = by_name[team]
         down = f"\\n{box.down} down in this scenario" if view.scenario else ""
-        label = f"{literal(box.team)}\\n{box.services} services, {box.critical} critical{down}"
+        label = f"{literal(box.team)}\\n{plural(box.services, 'service')}, {box.critical} critical{down}"
         fill = STATE_FILL["impacted"] if view.scenario and box.down else "#f3f3f3"
-        dot.node(f"team_{_safe(box.team)}", label=label, fillcolor=fill)
-    for (a, b), (hard, soft) in links.items():
-        said = [f"{hard} hard"] if hard else []
-        said += [f"{soft} soft"] if soft else []
-        style = "solid" if hard else "dotted"
-        dot.edge(f"team_{_safe(a)}", f"team_{_safe(b)}", label=", ".join(said), style=style)
+        attrs = {"label": label, "fillcolor": fill}
+        if f"team:{box.team}" in view.links:
+            attrs.update(URL=view.links[f"team:{box.team}"], target="_top", tooltip=literal(box.team))
+        dot.node(f"team_{_safe(box.team)}", **attrs)
+    kinds = set()
+    for link in links:
+        attrs, kind = _team_edge(link)
+        if len(links) > LABELLED_LINKS:  # a mesh: counts on every link hide the boxes
+            attrs.pop("label")
+            ways = f"{said(link.forward) or 'none'}; back: {said(link.backward) or 'none'}"
+            attrs["tooltip"] = f"{literal(link.left)} → {literal(link.right)}: {ways}"
+        kinds.add(kind)
+        dot.edge(f"team_{_safe(link.left)}", f"team_{_safe(link.right)}", **attrs)
+    lines = [line for kind, line in TEAM_LINES.items() if kind in kinds]
+    table = legend_table([], lines, title="restoration flows left to right")
+    if view.titled:
+        dot.body.append(legend_node(table))
+    else:
+        dot.graph_attr.update(label=table, labelloc="b", labeljust="l", fontsize=LABEL_SIZE)
     return str(dot.source)
+
+
+LABELLED_LINKS = 30
+"""A team picture with more links than this draws them without their counts."""
+
+
+def _team_edge(link: TeamLink) -> tuple[dict[str, str], str]:
+    """A link's DOT attributes and its legend kind."""
+    if link.both_ways:
+        label = f"→ {said(link.forward)}\\n← {said(link.backward)}"
+        return {"label": label, "dir": "both", "penwidth": "2"}, "both"
+    if any(link.backward):  # only against the order: a cycle of three teams or more
+        return {"label": f"← {said(link.backward)}", "dir": "back", "style": "dashed"}, "back"
+    kind = "hard" if link.forward[0] else "soft"
+    return {"label": said(link.forward), "style": "solid" if kind == "hard" else "dotted"}, kind
 
 
 DOT_SECONDS = 300.0
@@ -199,7 +254,35 @@ def literal(text: str) -> str:
     return visible(text).replace("\\", "\\\\")
 
 
+MAX_TEAM_BOXES = 12
+"""A focus picture whose services belong to more teams than this draws no team boxes."""
+
+
+def _groups(view: View, cluster: Cluster) -> dict[str, list[str]]:
+    """The boxes of each cluster (key ``""``: outside every cluster)."""
+    g = view.planning.graph
+    groups: dict[str, list[str]] = {}
+    for s in [*view.nodes, *view.stubs]:
+        if s not in g.services:
+            key = ""  # a stub for a whole team
+        elif cluster == "team":
+            key = g.services[s].owner or "(no owner)"
+        elif cluster == "wave":
+            number = view.wave(s)
+            key = f"wave {number}" if number else "not restored"
+        else:
+            key = ""
+        groups.setdefault(key, []).append(s)
+    if cluster == "team" and view.focus is not None and len(groups) > MAX_TEAM_BOXES:
+        # a neighbourhood across dozens of teams: boxes of one service each crossed one another
+        # (a cluster spans the columns of its services); every label names its team anyway
+        return {"": [s for members in groups.values() for s in members]}
+    return groups
+
+
 def _title(view: View) -> str:
+    if not view.titled:
+        return ""
     title = literal(view.planning.graph.plan.name)
     if view.scenario:
         title = f"{title} — {literal(view.planning.selection.name)}"
@@ -215,6 +298,9 @@ def _safe(text: str) -> str:
 
 
 def _node(dot: graphviz.Digraph, view: View, s: str) -> None:
+    if s in view.stubs:
+        _stub(dot, view, s)
+        return
     svc = view.planning.graph.services[s]
     owner = svc.owner or "NO OWNER"
     facts = [f"RTO {fmt_duration(svc.rto.total_seconds())}"] if svc.rto else []
@@ -222,8 +308,12 @@ def _node(dot: graphviz.Digraph, view: View, s: str) -> None:
     wave = view.wave(s) if view.scenario else None
     if wave:
         facts.append(f"wave {wave}")
-    label = f"{literal(svc.label)}\\n{s} · {owner}\\n{' · '.join(facts)}"
+    # the id once: an imported service's name is its id ("x\\nx · owner" said it twice)
+    named = f"{s} · {owner}" if svc.name and svc.name != s else owner
+    label = f"{literal(svc.label)}\\n{named}\\n{' · '.join(facts)}"
     attrs: dict[str, str] = {"label": label, "tooltip": literal(svc.description or svc.label)}
+    if s in view.links:
+        attrs.update(URL=view.links[s], target="_top")
     state = view.state[s]
     if view.scenario:
         attrs["fillcolor"] = STATE_FILL[state]
@@ -236,8 +326,26 @@ def _node(dot: graphviz.Digraph, view: View, s: str) -> None:
     if s in view.errors:
         attrs.update(color="#cc0000", penwidth="3", peripheries="2")
     if s == view.focus:
-        attrs.update(style="rounded,filled,bold", fontname="Helvetica-Bold", xlabel="focus")
+        attrs.update(style="rounded,filled,bold", fontname="Helvetica-Bold")
+        if view.titled:
+            attrs["xlabel"] = "focus"
+        else:  # a page says which box is its own (the xlabel sat on the edges); its script finds it
+            attrs["id"] = "focus"
     # written as a pre-quoted line (as the edges are): repeated values are quoted once
+    pairs = " ".join(f"{_quoted(k)}={_quoted(v)}" for k, v in attrs.items())
+    dot.body.append(f"\t{_quoted_cached(_id(s))} [{pairs}]\n")
+
+
+def _stub(dot: graphviz.Digraph, view: View, s: str) -> None:
+    """A box for what lies outside the picture: another team's service, or a whole team."""
+    attrs = {
+        "label": "\\n".join(literal(line) for line in view.stubs[s].split("\n")),
+        "fillcolor": STUB_FILL,
+        "color": "#999999",
+        "fontcolor": "#333333",
+    }
+    if s in view.links:
+        attrs.update(URL=view.links[s], target="_top", tooltip=literal(view.stubs[s].replace("\n", ", ")))
     pairs = " ".join(f"{_quoted(k)}={_quoted(v)}" for k, v in attrs.items())
     dot.body.append(f"\t{_quoted_cached(_id(s))} [{pairs}]\n")
 
@@ -265,44 +373,11 @@ def _edge_attrs(edge: Edge) -> str:
     return str(attr_list(kwargs=attrs))
 
 
-LEGEND_EDGES = {
-    "hard": ("────", "#333333", "hard dependency, checked"),
-    "unchecked": ("- - -", "#333333", "hard dependency, NO CHECK"),
-    "soft": ("· · · ·", "#777777", "soft: runs degraded without it"),
-    "bypassed": ("━━━━", "#cc0000", "check bypassed by an open workaround"),
-    "indirect": ("- - -", "#999999", "indirect (services between hidden)"),
-}
-"""How the legend draws each kind of edge (a line of text in its colour) and says it."""
-
-
 def _legend(dot: graphviz.Digraph, view: View) -> None:
-    """One small table listing only what the picture uses: the fills of its nodes, the audit
-    outline if a node has it, the kinds of its edges; and which way the arrows point."""
-    services = view.planning.graph.services
-    used: set[str]
-    if view.scenario:
-        used = {str(view.state[s]) for s in view.nodes}
-        fills = [(k, v) for k, v in STATE_FILL.items() if k in used]
+    """The legend: a node of its own, or, in a page's picture, the graph's label under it (a node
+    took the first column's room)."""
+    table = picture_legend(view, CRITICALITY_FILL, STATE_FILL, STUB_FILL)
+    if view.titled:
+        dot.body.append(legend_node(table))
     else:
-        used = {services[s].criticality.value for s in view.nodes}
-        fills = [(k, v) for k, v in CRITICALITY_FILL.items() if k in used]
-    rows = [
-        '<TR><TD COLSPAN="2" ALIGN="LEFT"><B>Legend</B>: arrows point the way restoration flows, '
-        "dependency → dependent</TD></TR>"
-    ]
-    rows += [
-        f'<TR><TD BGCOLOR="{colour}" BORDER="1" WIDTH="28"> </TD><TD ALIGN="LEFT">{name}</TD></TR>'
-        for name, colour in fills
-    ]
-    if any(s in view.errors for s in view.nodes):
-        rows.append(
-            '<TR><TD BORDER="2" COLOR="#cc0000" WIDTH="28"> </TD>'
-            '<TD ALIGN="LEFT">worst audit errors: unowned critical service, open bypass, RTO that '
-            "cannot be met... (planner audit)</TD></TR>"
-        )
-    kinds = {e.kind for e in view.edges}
-    for kind, (line, colour, text) in LEGEND_EDGES.items():
-        if kind in kinds:
-            rows.append(f'<TR><TD><FONT COLOR="{colour}">{line}</FONT></TD><TD ALIGN="LEFT">{text}</TD></TR>')
-    table = '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1">' + "".join(rows) + "</TABLE>>"
-    dot.node("legend", label=table, shape="plaintext", style="", fontsize="8")
+        dot.graph_attr.update(label=table, labelloc="b", labeljust="l", fontsize=LABEL_SIZE)

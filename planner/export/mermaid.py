@@ -11,8 +11,9 @@ from models.duration import fmt_duration, later
 from planner.engine.planning import Planning
 from planner.errors import UsageError
 from planner.export.dot import CRITICALITY_FILL, STATE_FILL
-from planner.export.view import COLLAPSE_ABOVE, View, collapse
-from planner.style import visible
+from planner.export.teams import depth_of, oriented, said, team_order
+from planner.export.view import COLLAPSE_ABOVE, MAX_LINKS, View, collapse
+from planner.style import plural, visible
 
 _EPOCH = datetime(2000, 1, 1)
 _UNSAFE = re.compile(r"[^A-Za-z0-9_]")
@@ -91,21 +92,33 @@ def render_flowchart(view: View, *, detail: bool = False) -> str:
 
 
 def _team_flowchart(view: View) -> str:
-    boxes, links, pairs = collapse(view)
+    boxes, directed, _ = collapse(view, limit=None)
+    depth = depth_of(view.nodes, [(e.source, e.target) for e in view.edges])
+    sums: dict[str, list[int]] = {}
+    for s in view.nodes:
+        sums.setdefault(view.planning.graph.services[s].owner or "(no owner)", []).append(depth[s])
+    order = team_order(sums, directed, {t: sum(d) / len(d) for t, d in sums.items()})
+    links, pairs = oriented(directed, order, MAX_LINKS)
     ids = {b.team: f"t{i}" for i, b in enumerate(boxes)}
     lines = [
         "flowchart LR",
         f"  %% {len(view.nodes)} services: one box per owner team, the {len(links)} heaviest of {pairs} "
-        "team-to-team links (--focus SERVICE or --detail for more)",
+        "team-to-team links, each drawn once: <--> two teams that depend on each other "
+        "(--focus SERVICE or --detail for more)",
     ]
     for box in boxes:
         down = f"<br/>{box.down} down" if view.scenario else ""
-        label = f"{escape(box.team)}<br/>{box.services} services, {box.critical} critical{down}"
+        label = f"{escape(box.team)}<br/>{plural(box.services, 'service')}, {box.critical} critical{down}"
         lines.append(f'  {ids[box.team]}["{label}"]')
-    for (a, b), (hard, soft) in links.items():
-        said = ", ".join(x for x in (f"{hard} hard" if hard else "", f"{soft} soft" if soft else "") if x)
-        arrow = "-->" if hard else "-.->"
-        lines.append(f'  {ids[a]} {arrow}|"{said}"| {ids[b]}')
+    for link in links:
+        a, b = ids[link.left], ids[link.right]
+        if link.both_ways:
+            lines.append(f'  {a} <-->|"→ {said(link.forward)}; ← {said(link.backward)}"| {b}')
+        elif any(link.backward):  # only against the order: a cycle of three teams or more
+            lines.append(f'  {b} -->|"{said(link.backward)}"| {a}')
+        else:
+            arrow = "-->" if link.forward[0] else "-.->"
+            lines.append(f'  {a} {arrow}|"{said(link.forward)}"| {b}')
     return "\n".join(lines) + "\n"
 
 

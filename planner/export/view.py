@@ -49,6 +49,15 @@ class View:
     """The service a ``--focus`` picture is centred on."""
     note: str = ""
     """A line under the title (what the audit outline would have marked, when it is summarised)."""
+    stubs: dict[str, str] = field(default_factory=dict)
+    """Boxes for what lies outside the picture, drawn small and grey: a service of another team
+    (by its id), or a whole team (``team:NAME``); each with its label."""
+    titled: bool = True
+    """Draw the plan's name and the note above the picture (a page that has its own heading
+    does without)."""
+    links: dict[str, str] = field(default_factory=dict)
+    """The page each box links to (the site's pictures): by service id, ``team:NAME`` for a team's
+    cluster or stub."""
 
     _waves: dict[str, int] | None = field(default=None, repr=False)
 
@@ -111,7 +120,7 @@ class TeamBox:
 
 
 def collapse(
-    view: View, by: str = "team"
+    view: View, by: str = "team", limit: int | None = MAX_LINKS
 ) -> tuple[list[TeamBox], dict[tuple[str, str], tuple[int, int]], int]:
     """The picture at team level (``by="wave"``: restore-wave level): a box per owner team (or
     wave); per pair of boxes, how many hard and soft dependencies run from the first box's
@@ -137,7 +146,7 @@ def collapse(
         if pair[0] != pair[1]:
             counts = links.setdefault(pair, [0, 0])
             counts[1 if edge.kind == "soft" else 0] += 1
-    heaviest = sorted(links.items(), key=lambda item: (-(item[1][0] + item[1][1]), item[0]))[:MAX_LINKS]
+    heaviest = sorted(links.items(), key=lambda item: (-(item[1][0] + item[1][1]), item[0]))[:limit]
     return (
         [TeamBox(t, *boxes[t]) for t in sorted(boxes)],
         {pair: (c[0], c[1]) for pair, c in sorted(heaviest)},

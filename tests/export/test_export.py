@@ -313,8 +313,8 @@ def test_labels_without_filler_wave_numbers_in_scenarios_and_faded_edges(run_cli
     assert "RTO 1h" in full
     assert "wave" not in full.split("legend")[0], "waves belong to a scenario"
     scenario = run_cli("export", plan, "--format", "dot", "--scenario", "s").out
-    assert "db · NO OWNER\\nRTO 1h · medium · wave 1" in scenario
-    assert "app · NO OWNER\\nmedium · wave 2" in scenario
+    assert "db\\nNO OWNER\\nRTO 1h · medium · wave 1" in scenario, "the id once (it is the name)"
+    assert "app\\nNO OWNER\\nmedium · wave 2" in scenario
     faded = next(line for line in scenario.splitlines() if line.strip().startswith("other -> web"))
     assert 'color="#cccccc"' in faded
     live = next(line for line in scenario.splitlines() if line.strip().startswith("db -> app"))

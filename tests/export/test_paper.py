@@ -57,3 +57,29 @@ def test_the_legend_is_small_and_lists_what_is_used(plan: str, run_cli: Any) -> 
         assert ">medium</TD>" in label
     else:
         assert "bypassed by an open workaround" in label
+
+
+@needs_dot
+def test_fit_puts_a_drawing_on_one_page_while_labels_stay_readable(run_cli: Any, tmp_path: Path) -> None:
+    out = tmp_path / "plan.pdf"
+    small = run_cli("export", EXAMPLES / "small.yaml", "--format", "pdf", "--fit", "-o", out)
+    assert small.code == 0, small.err
+    assert len(PdfReader(io.BytesIO(out.read_bytes())).pages) == 1
+    large = run_cli("export", EXAMPLES / "enterprise.yaml", "--format", "pdf", "--fit", "-o", out, "--force")
+    assert large.code == 0, large.err
+    assert len(PdfReader(io.BytesIO(out.read_bytes())).pages) > 1
+    assert "one page would shrink the labels to" in large.err
+    assert "under 6 pt" in large.err
+
+
+@needs_dot
+def test_a_picture_too_large_to_read_says_what_to_do(run_cli: Any, tmp_path: Path) -> None:
+    from benchmarks.generate import layered_plan, write_plan
+
+    plan = tmp_path / "plan-150.yaml"
+    write_plan(layered_plan(150), plan)
+    result = run_cli("export", plan, "--format", "dot")
+    assert "150 boxes" in result.err
+    assert "--focus SERVICE" in result.err
+    small = run_cli("export", EXAMPLES / "small.yaml", "--format", "dot")
+    assert "boxes" not in small.err
