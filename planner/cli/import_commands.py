@@ -187,12 +187,14 @@ def import_backstage(
     lifecycle and system), Groups teams and Users people. spec.owner gives the owner team;
     spec.dependsOn hard dependencies; consumesApis a dependency on each API's providers.
     Owners that resolve to no Group are reported, and the service is kept without an owner.
+    Each System with parts is also proposed as a component (audience internal) to review.
 
     \b
     Example:
       planner import backstage catalog-info.yaml -o plan.yaml
     """
     from planner.importers.backstage import read_catalog, to_plan_yaml
+    from planner.importers.backstage_systems import REVIEW
 
     catalog = read_catalog(list(files))
     plan_name = name or (files[0].resolve().parent.name or "imported")
@@ -201,5 +203,9 @@ def import_backstage(
         say(f"warning: {warning}", err=True)
     _finish_import(text, output, merge, force, files)
     count = sum(1 for e in catalog.entities.values() if e.kind in ("component", "resource", "system", "api"))
-    say(f"{plural(count, 'service')} imported; next: planner audit on the plan", err=True)
+    proposed = text.count(f"# {REVIEW[0]}")
+    review = f", {plural(proposed, 'component')} proposed (review them)" if proposed else ""
+    if proposed and merge is not None:
+        review = f"; {plural(proposed, 'component')} not merged (--merge adds services and teams only)"
+    say(f"{plural(count, 'service')} imported{review}; next: planner audit on the plan", err=True)
     return 0

@@ -23,6 +23,8 @@ from planner.tracking.domain.actions import Action
 from planner.tracking.domain.state import View
 
 if TYPE_CHECKING:
+    from models.plan import Plan
+    from planner.tracking.domain.outline import Outline
     from planner.tracking.persistence.store import Store
 
 
@@ -196,6 +198,7 @@ def update(  # noqa: PLR0917 - click passes every option
     re-run on the current state. Review it with --draft, send your own text with --message.
     """
 
+    from planner.tracking.domain.components import component_views
     from planner.tracking.reports.drafting import draft_update
     from planner.tracking.reports.progress import project
 
@@ -203,9 +206,12 @@ def update(  # noqa: PLR0917 - click passes every option
     if message == "-":
         message = stdin_text("--message -")
     if message is None:
-        outline = with_incident(store_path, incident_id, lambda store: store.outline(incident_id))
-        assert outline is not None, "required by with_incident"
-        message = draft_update(outline, project(outline, when), when, audience)
+        outline, plan = with_incident(
+            store_path, incident_id, lambda store: _outline_and_plan(store, incident_id)
+        )
+        projection = project(outline, when)
+        views = [] if plan is None else component_views(plan, outline, projection, when)
+        message = draft_update(outline, projection, when, audience, components=views)
     if draft:
         say(message, nl=False)
         return 0
@@ -220,6 +226,15 @@ def update(  # noqa: PLR0917 - click passes every option
     say("---", err=True)
     done(events)
     return 0
+
+
+def _outline_and_plan(store: Store, incident_id: str) -> tuple[Outline, Plan | None]:
+    """An incident's outline, and its plan when that declares components."""
+    from planner.tracking.persistence.stored_plan import plan_with_components
+
+    outline = store.outline(incident_id)
+    assert outline is not None, "required by with_incident"
+    return outline, plan_with_components(store, outline.row)
 
 
 @click.command("remove-workaround")

@@ -14,6 +14,7 @@ from planner.errors import UsageError
 from planner.export.mermaid import render_flowchart, render_gantt
 from planner.export.view import View
 from planner.style import plural
+from planner.tracking.domain.components import status_of
 
 
 def _anchor(text: str) -> str:
@@ -80,6 +81,34 @@ def _service_section(
     return out
 
 
+def _components_section(planning: Planning) -> list[str]:
+    """What customers and staff know, the services each needs and uses, how this scenario
+    leaves it (docs/design/semantics.md#components) and when it is projected whole again."""
+    plan = planning.graph.plan
+    if not plan.components:
+        return []
+    impacted = set(planning.impact.impacted)
+    out = [
+        "",
+        "## Components",
+        "",
+        "| Component | Audience | Needs | Uses | In this scenario | Whole again |",
+        "|---|---|---|---|---|---|",
+    ]
+    for c in plan.components:
+        needs, uses = list(dict.fromkeys(c.needs)), [u for u in dict.fromkeys(c.uses) if u not in c.needs]
+        hit = [s for s in (*needs, *uses) if s in impacted]
+        status = status_of(
+            len(needs), sum(1 for s in needs if s in impacted), sum(1 for s in uses if s in impacted)
+        )
+        back = f"T+{fmt_clock(max(planning.schedule.task(s).finish for s in hit))}" if hit else "-"
+        out.append(
+            f"| {md.text(c.name)} | {c.audience} | {md.text(', '.join(needs)) or '-'} | "
+            f"{md.text(', '.join(uses)) or '-'} | {status.label.lower()} | {back} |"
+        )
+    return out
+
+
 def _review(reviewed: date | None, plan: Plan, today: date) -> str:
     """``reviewed 2026-09-15``, or flagged: ``**STALE**: reviewed 548 days ago, policy 90``."""
     limit = plan.policy.runbook_review_days
@@ -114,10 +143,9 @@ def render_runbook(
             "Incident roles: "
             + ", ".join(f"{md.text(r.replace('_', ' '))} **{md.text(p)}**" for r, p in sorted(roles.items())),
         ]
-    out += ["", "## Contents", ""]
-    out.append("- [Readiness checklist](#readiness-checklist)")
-    out.append("- [Dependency diagram](#dependency-diagram)")
-    out.append("- [Schedule](#schedule)")
+    out += ["", "## Contents", "", "- [Readiness checklist](#readiness-checklist)"]
+    out += ["- [Components](#components)"] if plan.components else []
+    out += ["- [Dependency diagram](#dependency-diagram)", "- [Schedule](#schedule)"]
     for i, wave in enumerate(planning.waves, start=1):
         out.append(f"- [Wave {i}](#wave-{i})")
         out.extend(f"  - [{md.text(s)}](#{_anchor(s)})" for s in wave)
@@ -126,6 +154,7 @@ def render_runbook(
         out.append(f"| {md.text(a.question)} | **{md.text(a.answer)}** | {md.text(a.detail)} |")
     if report.needs_work:
         out += ["", f"> **{md.text(report.verdict())}**"]
+    out += _components_section(planning)
     out += [
         "",
         "## Dependency diagram",

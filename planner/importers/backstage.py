@@ -4,7 +4,8 @@ Component, Resource, System and API entities become services; Groups become team
 people. ``spec.owner`` gives the owner team, ``spec.dependsOn`` hard dependencies (entity refs
 resolved the way Backstage resolves them: ``[kind:][namespace/]name``, the namespace defaulting to
 the referring entity's), ``consumesApis`` a dependency on each API's providers. Location entities
-are followed, relative to their file.
+are followed, relative to their file. Each System with parts also becomes a proposed component
+(:mod:`planner.importers.backstage_systems`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import yaml
 from ruamel.yaml.comments import CommentedMap
 
 from planner.engine.graph import depths
+from planner.importers.backstage_systems import proposed_components
 from planner.importers.emit import document, flow, mapping, note, sequence
 from planner.importers.reading import kind_of, read_import_text, refuse_surrogates, yaml_errors
 
@@ -216,8 +218,23 @@ def to_plan_yaml(catalog: Catalog, name: str) -> tuple[str, list[str]]:
         ("people", sequence(people) if people else None),
         ("teams", sequence(teams) if teams else None),
         ("services", sequence(_service(services[r], ids[r], owners[r], deps[r]) for r in order)),
+        (
+            "components",
+            sequence(components) if (components := _components(catalog, ids, warnings)) else None,
+        ),
     )
     return document(header, plan), warnings
+
+
+def _components(catalog: Catalog, ids: dict[str, str], warnings: list[str]) -> list[CommentedMap]:
+    """The components proposed from the catalog's Systems, each needing its imported parts."""
+    parts: dict[str, list[str]] = {}
+    for ref, entity in catalog.entities.items():
+        system = entity.spec.get("system")
+        if ref in ids and isinstance(system, str) and system and entity.kind != "system":
+            parts.setdefault(parse_ref(system, "system", entity.namespace), []).append(ids[ref])
+    systems = [e for e in catalog.entities.values() if e.kind == "system"]
+    return proposed_components(systems, parts, ids, warnings)
 
 
 def _service(e: Entity, service_id: str, owner: str | None, deps: dict[str, str]) -> CommentedMap:

@@ -15,6 +15,7 @@ from models.events import Escalated, Event, FailedAgain
 from planner.errors import PlannerError
 from planner.style import possessive
 from planner.tracking.domain import actions, comms, corrections
+from planner.tracking.domain.components import component_views
 from planner.tracking.domain.outline import outline_of
 from planner.tracking.domain.state import BYPASSED
 from planner.tracking.domain.words import describe
@@ -181,7 +182,9 @@ class IncidentKeys(Part):
         now = desk.clock()
         outline = outline_of(desk.state)
         projection = desk.projection or project(outline, now)
-        drafts = {a: draft_update(outline, projection, now, a) for a in comms.AUDIENCES}
+        plan = desk.session.plan
+        views = [] if plan is None else component_views(plan, outline, projection, now)
+        drafts = {a: draft_update(outline, projection, now, a, components=views) for a in comms.AUDIENCES}
         editor = UpdateScreen(drafts)
         while (answer := await self.app.push_screen_wait(editor)) is not None:
             update = comms.SendUpdate(comms.as_audience(answer.audience), answer.text)

@@ -12,15 +12,32 @@ if TYPE_CHECKING:
     from models.plan import Plan
 
 
+_CACHE: dict[str, Plan | None] = {}
+"""Plans read, by content hash (a hash names one text, whatever the store): a long-running reader
+(the status page) asks for each incident's plan again and again."""
+CACHED = 8
+"""Plans kept at most (the oldest read is dropped first)."""
+
+
 def plan_with_components(store: Store, row: IncidentRow) -> Plan | None:
     """The stored plan of incident ``row`` when it declares components; None when it declares
     none (a plan whose text never says ``components`` is not parsed, so an incident on a large
-    plan without components pays nothing) or when the store has lost it."""
+    plan without components pays nothing) or when the store has lost it. Read once per plan."""
+    if row.plan_hash in _CACHE:
+        return _CACHE[row.plan_hash]
     text = store.plan_text(row.plan_hash)
-    if text is None or "components" not in text:
+    if text is None:
         return None
+    plan = _parse(text, row.id) if "components" in text else None
+    if len(_CACHE) >= CACHED:
+        del _CACHE[next(iter(_CACHE))]
+    _CACHE[row.plan_hash] = plan
+    return plan
+
+
+def _parse(text: str, incident: str) -> Plan | None:
     from planner.planfile.loader import load_source  # only plans with components pay for the models
     from planner.planfile.source import Source
 
-    plan = load_source(Source(f"<plan of {row.id}>", text, "yaml"), references=False).plan
+    plan = load_source(Source(f"<plan of {incident}>", text, "yaml"), references=False).plan
     return plan if plan.components else None

@@ -1,6 +1,8 @@
 """Stakeholder update drafts for each audience (technical, executive, customer), drawn from an
-incident's outline and the schedule re-run on what is left (``planner incident update`` and the
-screen's update dialog)."""
+incident's outline, its components and the schedule re-run on what is left (``planner incident
+update`` and the screen's update dialog). Technical and executive updates are internal: they
+name services, teams and components; the customer update is written by
+:mod:`planner.tracking.reports.customer_draft`."""
 
 from __future__ import annotations
 
@@ -9,9 +11,12 @@ from datetime import datetime, timedelta
 from itertools import islice
 
 from models.duration import clock
+from planner.tracking.domain.components import ComponentView
 from planner.tracking.domain.moments import moment
 from planner.tracking.domain.outline import Outline
 from planner.tracking.domain.state import DOWN, FAILED, RESTORED, RESTORING
+from planner.tracking.reports.component_text import affected, eta_words
+from planner.tracking.reports.customer_draft import customer_update
 from planner.tracking.reports.progress import NO_ETA, Projection
 
 
@@ -25,29 +30,44 @@ def _names(outline: Outline, services: Sequence[str], limit: int = 6) -> str:
     return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 
-def _customer_update(
-    outline: Outline, projection: Projection, now: datetime, down: list[str], restored: list[str]
-) -> str:
-    """The update for customers: what is affected, how far along, when it should be over."""
-    row = outline.row
-    nxt = now + timedelta(seconds=outline.cadence)
+def _components_line(views: Sequence[ComponentView], now: datetime) -> list[str]:
+    """For responders and executives: every affected component with its state and ETA, public or
+    internal (nothing when the plan has no components)."""
+    if not views:
+        return []
+    hit = affected(views)
+    if not hit:
+        return [f"Components: all {len(views)} operational."]
+    named = [f"{v.name} ({v.audience}) {v.status.label.lower()}, {eta_words(v, now)}" for v in hit[:8]]
+    more = f"; and {len(hit) - 8} more" if len(hit) > 8 else ""
+    return [f"Components: {len(hit)} of {len(views)} affected: " + "; ".join(named) + more + "."]
+
+
+def _executive_lines(
+    outline: Outline, down: list[str], restoring: list[str], blocked: list[str], failing: int
+) -> list[str]:
+    """Actions and needs in counts that are right: who restores how much, or why nobody does."""
     if not down:
-        body = "Service has been restored. We are monitoring closely and will share a summary."
+        return ["Actions: none needed: every impacted service is restored."]
+    if restoring:
+        teams = {owner for s in restoring if (owner := outline.owner[s]) is not None}
+        unowned = sum(1 for s in restoring if outline.owner[s] is None)
+        by = [_count(len(teams), "team")] if teams else []
+        by += [f"{unowned} with no owner team"] if unowned else []
+        action = f"Actions: {_count(len(restoring), 'service')} being restored ({', '.join(by)})."
     else:
-        affected = _names(
-            outline, [s for s in down if outline.criticality[s] in {"critical", "high"}] or down
+        ready = sum(1 for s in down if not outline.blockers(s))
+        action = (
+            f"Actions: no restoration under way; {_count(ready, 'service')} can start now, "
+            f"{len(down) - ready} waiting on dependencies."
         )
-        body = (
-            f"We are experiencing a disruption affecting {affected}. Our engineers are restoring "
-            "service: "
-            f"{len(restored)} of {len(outline.state)} affected components are back. "
-            + (
-                f"We expect full recovery by about {moment(projection.eta, now)} UTC."
-                if projection.eta
-                else "We cannot give a time for full recovery yet."
-            )
+    lines = [action]
+    if blocked or failing:
+        lines.append(
+            f"Needs: {_count(len(blocked), 'restoration')} blocked on dependencies, "
+            f"{_count(failing, 'failed check')}."
         )
-    return f"{row.title}: update {now:%H:%M} UTC\n\n{body}\nNext update by {moment(nxt, now)} UTC.\n"
+    return lines
 
 
 def _workarounds(outline: Outline, now: datetime) -> list[str]:
@@ -113,9 +133,17 @@ def _impact(outline: Outline, down: list[str]) -> str:
     )
 
 
-def draft_update(outline: Outline, projection: Projection, now: datetime, audience: str) -> str:
+def draft_update(
+    outline: Outline,
+    projection: Projection,
+    now: datetime,
+    audience: str,
+    *,
+    components: Sequence[ComponentView] = (),
+) -> str:
     """A stakeholder update drafted from the state: conditions, actions, needs, restored so far,
-    and the ETA from the schedule re-run on the current state."""
+    and the ETA from the schedule re-run on the current state; ``components``: the plan's, as
+    the incident leaves them (a customer update names the public ones and nothing else)."""
     row = outline.row
     state = outline.state
     down = [s for s, st in state.items() if st != RESTORED]
@@ -137,7 +165,7 @@ def draft_update(outline: Outline, projection: Projection, now: datetime, audien
         else []
     )
     if audience == "customer":
-        return _customer_update(outline, projection, now, down, restored)
+        return customer_update(components, projection.eta, now, outline.cadence, over=not down)
     lines = [
         f"[{audience}] {kind} {row.id}: {row.title}: update {row.updates + 1} at {now:%H:%M} UTC "
         f"({clock(now - row.started)} in)"
@@ -148,17 +176,11 @@ def draft_update(outline: Outline, projection: Projection, now: datetime, audien
         + (f"; customer impact by criticality: {impact}" if impact else "")
         + "."
     )
+    lines += _components_line(components, now)
     if audience == "technical":
         lines += _technical_lines(outline, down, restoring, blocked, failing, now=now)
     else:
-        lines.append(
-            f"Actions: {_count(len(restoring), 'service')} being restored by "
-            f"{_count(len({outline.owner[s] for s in restoring}), 'team')}."
-        )
-        if blocked or failing:
-            lines.append(
-                f"Needs: {len(blocked)} restorations blocked on dependencies, {len(failing)} failed checks."
-            )
+        lines += _executive_lines(outline, down, restoring, blocked, len(failing))
     lines.append("Restored so far: " + (_names(outline, restored, 10) if restored else "none") + ".")
     risk = f" RTO missed, still down: {_names(outline, projection.late)}." if projection.late else ""
     risk += f" RTO at risk: {_names(outline, projection.at_risk)}." if projection.at_risk else ""
