@@ -161,4 +161,4 @@ def test_the_load_test_reads_the_stream_the_server_writes() -> None:
     from benchmarks.bench_serve import version_of
 
     lines = sse("update", "<p>x</p>", "5f3a9c01.42").splitlines(keepends=True)
-    assert [version_of(line) for line in lines] == [None, 42, None]
+    assert [version_of(line) for line in lines] == [None, 42, None, None]
