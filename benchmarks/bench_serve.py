@@ -43,6 +43,13 @@ def rss(pid: int) -> str:
     return f"RSS {fields['VmRSS'].strip()} (peak {fields['VmHWM'].strip()})"
 
 
+def version_of(line: bytes) -> int | None:
+    """The page version an event stream's ``id:`` line names (``id: BOOT.VERSION``), else None."""
+    if not line.startswith(b"id: "):
+        return None
+    return int(line[4:].strip().rpartition(b".")[2])
+
+
 class Viewer:
     """One browser's event stream: the time each new page version arrived."""
 
@@ -56,8 +63,9 @@ class Viewer:
         await writer.drain()
         try:
             while line := await reader.readline():
-                if line.startswith(b"id: "):
-                    self.versions[int(line[4:])] = time.perf_counter()
+                version = version_of(line)
+                if version is not None:
+                    self.versions[version] = time.perf_counter()
                     self.connected.set()
         finally:
             writer.close()

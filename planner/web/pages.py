@@ -25,6 +25,8 @@ no one; ``planner incident status`` lists them all)."""
 PUBLIC = "public"
 CUSTOMER = "customer"
 """The audience of the stakeholder updates the public page shows."""
+UNKNOWN = "unknown"
+"""The page's state during an incident when the plan publishes no component: no claim either way."""
 HEADLINES = {
     ComponentStatus.OPERATIONAL: "All systems operational",
     ComponentStatus.DEGRADED: "Some systems are degraded",
@@ -48,6 +50,7 @@ def public_page(reading: Reading) -> dict[str, Any]:
     """The public page's data; also its JSON (``/status.json``), so only allowed keys."""
     shown = [v for v in _views(reading) if v.audience == PUBLIC]
     overall = worst(shown)
+    open_now = reading.row is not None and reading.row.state == OPEN
     row = reading.row
     incident = None
     if row is not None:
@@ -61,8 +64,8 @@ def public_page(reading: Reading) -> dict[str, Any]:
     timeline = reading.timeline
     history = [] if timeline is None else [c for c in timeline.changes if c.component in public]
     return {
-        "status": str(overall),
-        "headline": HEADLINES[overall],
+        "status": str(overall) if shown or not open_now else UNKNOWN,
+        "headline": HEADLINES[overall] if shown or not open_now else "An incident is in progress",
         "incident": incident,
         "components": [
             {

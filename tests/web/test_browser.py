@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -41,14 +42,23 @@ def _everything_but_the_api_restored(store: str) -> None:
         assert planner("incident", *action, *at) == 0, action
 
 
-def test_a_restoration_reaches_the_open_page(where: str, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.fixture(scope="module")
+def driver() -> Iterator[Any]:
+    """One browser at a phone's width for both stores (starting Chromium takes seconds)."""
+    with chromium(390, 800) as browser:
+        yield browser
+
+
+def test_a_restoration_reaches_the_open_page(
+    driver: Any, where: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     from selenium.webdriver.support.ui import WebDriverWait
 
     start_incident(SHOP, where)
     _everything_but_the_api_restored(where)
     capsys.readouterr()
-    with serving(where) as server, chromium(390, 800) as browser:
-        driver: Any = browser
+    with serving(where) as server:
+        driver.get_log("browser")  # what an earlier page logged is not this one's
         driver.get(server.public_url)
         wait = WebDriverWait(driver, 20)
         wait.until(lambda d: "Live" in d.find_element("id", "live-state").text)

@@ -61,3 +61,10 @@ def test_a_large_incident_lists_what_is_not_restored_first(
     listed = [t["service"] for w in page["waves"] for t in w["tasks"]]
     assert listed == ["dns", "cache", "storage-cluster"]  # wave order, the restored one left out
     assert page["not_shown"] == 4
+
+
+def test_without_public_components_an_open_incident_claims_nothing(small_store: Path) -> None:
+    page = public_page(Reader(small_store).read(datetime.now(UTC)))
+    assert page["components"] == []
+    assert page["status"] == "unknown"
+    assert page["headline"] == "An incident is in progress"

@@ -48,6 +48,7 @@ def _record_everything(store: Path) -> None:
         ["update", inc, "--audience", "executive", "--message", "EXEC-LEAK-19 qx9 on it"],
         ["update", inc, "--audience", "executive"],  # the drafts name services and teams
         ["update", inc, "--audience", "technical"],
+        ["update", inc, "--audience", "customer"],  # the draft for customers: public components only
         ["update", inc, "--audience", "customer", "--message", HOSTILE_UPDATE],
     ]:
         assert planner("incident", *action, *at) in {0, 1}, action

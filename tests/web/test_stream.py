@@ -155,3 +155,10 @@ def test_a_page_without_incident_follows_the_newest_open_one(small_store: Path) 
 def test_an_event_of_many_lines_stays_one_event() -> None:
     said = sse("update", "a\nb\r\ndata: forged\rc\x0cd", "7").decode()
     assert said == "event: update\nid: 7\ndata: a\ndata: b\ndata: data: forged\ndata: c\x0cd\n\n"
+
+
+def test_the_load_test_reads_the_stream_the_server_writes() -> None:
+    from benchmarks.bench_serve import version_of
+
+    lines = sse("update", "<p>x</p>", "5f3a9c01.42").splitlines(keepends=True)
+    assert [version_of(line) for line in lines] == [None, 42, None, None]
