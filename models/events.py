@@ -54,7 +54,7 @@ class RunEvidence(BaseModel):
     """What running a check or verify command showed (``--run``): the evidence kept with the
     event, so the journal says how success was measured, not only that someone said so."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     command: str
     """The command as the plan has it."""

@@ -14,7 +14,7 @@ from textual.widgets import Input, Label
 from planner.tui import safe
 from planner.tui.desk import Part
 from planner.tui.table import QUICK, SORTS, RowFilter, TaskTable
-from planner.tui.widgets import KeyBar
+from planner.tui.widgets import KeyBar, put
 
 KEYBAR = [
     ("b", "begin"),
@@ -90,7 +90,7 @@ class Finder(Part):
             parts.append(f"by {table.sort}")
         if table.filter.active:
             parts.append("Esc: all")
-        self.query_one("#shown", Label).update(safe.line("  ".join(parts)))
+        put(self.query_one("#shown", Label), safe.line("  ".join(parts)))
 
     def action_filter(self) -> None:
         """Show the filter box."""
@@ -195,5 +195,5 @@ class Finder(Part):
         detail, journal = (
             ("Esc: back", "Esc: back") if keys is PANE_KEYS else ("d: full screen", "l: full screen")
         )
-        self.query_one("#detail-title", Label).update(f"Selected service ({detail})")
-        self.query_one("#journal-title", Label).update(f"Journal, newest first ({journal})")
+        put(self.query_one("#detail-title", Label), f"Selected service ({detail})")
+        put(self.query_one("#journal-title", Label), f"Journal, newest first ({journal})")

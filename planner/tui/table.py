@@ -1,6 +1,7 @@
 """The task table of ``planner track`` (Line API: only visible rows are rendered, so a
-10,000-service outage scrolls as fast as a small one), and which rows it shows in what order:
-the ``/`` filter, the quick filters, hiding restored rows and the sort."""
+10,000-service outage scrolls as fast as a small one; after a key, a fold or a second, only the
+screen lines whose text or colour changed are drawn again), and which rows it shows in what
+order: the ``/`` filter, the quick filters, hiding restored rows and the sort."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding, BindingType
 from textual.events import Click
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -29,6 +30,11 @@ QUICK = {"all": "all", "ready": "ready", "late": "late", "risk": "late or at ris
 """The quick filters (keys 1 to 4), with how the status line names them."""
 WIDE = 120
 """From this many columns of table (a terminal of about 180) the owner and service columns widen."""
+
+
+Line = tuple[str, str | None, bool]
+"""A screen line of the table: its text, its role (the colour: ``late``, ``ready``...; None:
+plain) and whether the cursor is on it."""
 
 
 def fit(text: str, width: int) -> str:
@@ -132,7 +138,8 @@ class TaskTable(ScrollView, can_focus=True):
         Binding("end", "move(1000000)", "Last", show=False),
     ]
 
-    cursor: reactive[int] = reactive(0)
+    cursor: reactive[int] = reactive(0, repaint=False)
+    """The row under the cursor (a move redraws its old and new lines, not the table)."""
 
     class Selected(Message):
         """The cursor moved to another service."""
@@ -154,6 +161,16 @@ class TaskTable(ScrollView, can_focus=True):
         """Services with a command of theirs running now (``!``), and which: said on the row."""
         self._longest = (12, 6)
         """The longest service id shown and owner id (worked out per change, not per line)."""
+        self._every_row_of: MemoryView | None = None
+        """The state whose every task :attr:`rows` lists in wave order (None: filtered or sorted):
+        a fold changes rows' contents, never which tasks there are, so it keeps them."""
+        self._owners = 6
+        """The longest owner id of :attr:`_every_row_of`'s tasks."""
+        self._drawn: dict[int, Line] = {}
+        """What each screen line (1: the first row) showed when it was last drawn: a change
+        redraws the lines whose :meth:`_line` differs, not the whole table."""
+        self._styles: dict[str | None, Style] = {}
+        """The rows' styles by role, looked up once per frame (the theme may change)."""
 
     @property
     def selected(self) -> str | None:
@@ -166,26 +183,33 @@ class TaskTable(ScrollView, can_focus=True):
             self.at_risk = frozenset(at_risk)
             if self.filter.quick == "risk" and self.state is not None:
                 self.show(self.state)
-            self.refresh()
+            self.redraw()
 
     def show(self, state: MemoryView) -> None:
         """Show ``state`` (after a load, a fold, a new filter or sort), keeping the selection."""
         keep = self.selected
-        self.state = state
         if self.filter.active or self.sort != SORTS[0]:
-            self.rows = arrange(state, self.filter, self.sort, self.at_risk, self.now())
+            rows = arrange(state, self.filter, self.sort, self.at_risk, self.now())
+            self._every_row_of = None
+        elif state is self._every_row_of:
+            rows = self.rows  # a fold: the same tasks in the same order
         else:
-            self.rows = list(state.tasks)
-        self._longest = (
-            max(map(len, self.rows), default=12),
-            max((len(t.owner or "(none)") for t in state.tasks.values()), default=6),
-        )
-        self.virtual_size = Size(self.size.width, len(self.rows) + 1)
-        if keep in self.rows:
-            self.cursor = self.rows.index(keep)
-        else:
-            self.cursor = min(self.cursor, max(0, len(self.rows) - 1))
-        self.refresh()
+            rows = list(state.tasks)
+            self._every_row_of = state
+            self._owners = max((len(t.owner or "(none)") for t in state.tasks.values()), default=6)
+        self.state = state
+        self.virtual_size = Size(self.size.width, len(rows) + 1)
+        if rows is not self.rows:
+            self.rows = rows
+            longest = (max(map(len, rows), default=12), self._owners)
+            if longest != self._longest:  # the columns move: the header too
+                self._longest = longest
+                self.refresh()
+            if keep in rows:
+                self.cursor = rows.index(keep)
+            else:
+                self.cursor = min(self.cursor, max(0, len(rows) - 1))
+        self.redraw()
         self.post_message(self.Selected(self.selected))
 
     def tick(self) -> None:
@@ -193,7 +217,18 @@ class TaskTable(ScrollView, can_focus=True):
         if self.state is not None and self.filter.quick in {"late", "risk"}:
             self.show(self.state)
         else:
+            self.redraw()
+
+    def redraw(self) -> None:
+        """Draw again the screen lines whose row changed (its text or its colour: a fold, the
+        clock, the cursor, a filter), all of them when most did."""
+        height = self.scrollable_content_region.height
+        changed = [y for y in range(1, height) if self._drawn.get(y) != self._line(y)]
+        if len(changed) > height // 2:
             self.refresh()
+        elif changed:
+            width = self.scrollable_content_region.width
+            self.refresh(*(Region(0, y, width, 1) for y in changed))
 
     def select(self, service: str) -> bool:
         """Move the cursor to ``service``; False when it is filtered out."""
@@ -231,7 +266,7 @@ class TaskTable(ScrollView, can_focus=True):
             self.scroll_to(y=new, animate=False)
         elif new >= top + height:
             self.scroll_to(y=new - height + 1, animate=False)
-        self.refresh()
+        self.redraw()
         if old != new:
             self.post_message(self.Selected(self.selected))
 
@@ -251,35 +286,51 @@ class TaskTable(ScrollView, can_focus=True):
         fixed = 2 + 3 + 1 + service + 1 + owner + 1 + 9 + 1 + 6 + 1 + 8 + 2
         return service, owner, max(0, width - fixed)
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._styles = {}  # looked up again each frame (a theme or a focus change restyles)
+        return super().render_lines(crop)
+
+    def _style(self, role: str | None) -> Style:
+        """The style of a row in ``role`` (None: a plain row), once per frame."""
+        if role not in self._styles:
+            style = self.rich_style
+            if role:
+                style += self.get_component_rich_style(f"tasktable--{role}")
+            self._styles[role] = style
+        return self._styles[role]
+
+    def _line(self, y: int) -> Line:
+        """What screen line ``y`` (1: the first row under the header) shows: (text, role, under
+        the cursor), its text fitted to the width."""
+        index = round(self.scroll_offset.y) + y - 1
+        width = self.scrollable_content_region.width
+        if self.state is not None and not self.rows and index == 0:
+            return fit("  No row matches the filters: Esc shows every row.", width), None, False
+        if self.state is None or index >= len(self.rows):
+            return "", None, False
+        service_w, owner_w, rest = self._widths(width)
+        text, role = self._row(self.state.tasks[self.rows[index]], service_w, owner_w, rest)
+        cursor = index == self.cursor
+        return fit(("▶ " if cursor else "  ") + text, width), role, cursor
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        service_w, owner_w, rest = self._widths(width)
         if y == 0:
+            service_w, owner_w, rest = self._widths(width)
             text = (
                 f"  {'wv':>3} {fit('service', service_w)} {fit('owner', owner_w)} {'state':<9} "
                 f"{'checks':<6} {'RTO left':>8}  {fit('blocked by', rest)}"
             )
             style = self.get_component_rich_style("tasktable--header")
             return Strip([Segment(fit(text, width), style)])
-        index = round(self.scroll_offset.y) + y - 1
-        if self.state is not None and not self.rows and index == 0:
-            return Strip(
-                [Segment(fit("  No row matches the filters: Esc shows every row.", width), self.rich_style)]
-            )
-        if self.state is None or index >= len(self.rows):
+        line = self._drawn[y] = self._line(y)
+        text, role, cursor = line
+        if not text:
             return Strip.blank(width, self.rich_style)
-        task = self.state.tasks[self.rows[index]]
-        cursor = index == self.cursor
-        text, role = self._row(task, service_w, owner_w, rest)
-        style = self.rich_style
-        if role:
-            style += self.get_component_rich_style(f"tasktable--{role}")
+        style = self._style(role)
         if cursor:  # the row's own colours swapped: the state stays visible under the cursor
             style = Style(color=style.bgcolor, bgcolor=style.color, bold=True)
-            text = "▶ " + text
-        else:
-            text = "  " + text
-        return Strip([Segment(fit(text, width), style)])
+        return Strip([Segment(text, style)])
 
     def _row(self, task: TaskRow, service_w: int, owner_w: int, rest: int) -> tuple[str, str | None]:
         state = self.state

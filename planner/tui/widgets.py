@@ -41,6 +41,21 @@ WARN_BEFORE = timedelta(minutes=5)
 _escape = safe.line
 
 
+def put(widget: Static, text: str) -> None:
+    """Show ``text`` (markup) in ``widget``: nothing is done when it shows it already, and the
+    screen is not laid out again when the text keeps the widget's height (a layout repaints
+    every pane: at each cursor move it would double what a key costs)."""
+    if widget.content == text:
+        return
+    width, height = widget.content_region.size
+    sized = widget.styles.width is not None and widget.styles.width.is_auto  # as wide as its text
+    widget.update(text, layout=sized)
+    if sized or not width:
+        return
+    if widget.visual.get_height(widget.styles, width) != height:  # type: ignore[arg-type]  # as Textual does
+        widget.refresh(layout=True)
+
+
 class TrackHeader(Static):
     """Incident, clock, next update due, progress, projected finish, RTOs at risk."""
 
@@ -114,7 +129,7 @@ class TrackHeader(Static):
         expired = expired_workarounds(state, now)
         if expired:  # a bypass left past its expiry is how the failure comes back, wider
             second += f"   [b $text-error]{expired} workaround{'s' if expired > 1 else ''} EXPIRED[/]"
-        self.update("\n".join([first, *fit_parts(second, self.content_region.width)]))
+        put(self, "\n".join([first, *fit_parts(second, self.content_region.width)]))
 
 
 def components_part(views: Sequence[ComponentView]) -> str:
@@ -211,7 +226,7 @@ class DetailPane(Static):
     ) -> None:
         """Describe ``service`` (``verify_run``: what the last run of its verify showed)."""
         if state is None or service is None or service not in state.tasks:
-            self.update("No service selected.")
+            put(self, "No service selected.")
             return
         task = state.tasks[service]
         lines = [
@@ -233,7 +248,7 @@ class DetailPane(Static):
         lines += self._checks(state, service, now)
         lines.append(f"[b]Runbook[/] {_escape(task.runbook or '(none)')}")
         lines += self._owner(state, task)
-        self.update("\n".join(lines))
+        put(self, "\n".join(lines))
 
     @staticmethod
     def _checks(state: MemoryView, service: str, now: datetime) -> list[str]:
@@ -369,4 +384,4 @@ class JournalPane(ScrollView, can_focus=True):
         return Strip(segments).crop_extend(0, width, base)
 
 
-__all__ = ["DetailPane", "JournalPane", "KeyBar", "TrackHeader", "fit_parts", "journal_lines"]
+__all__ = ["DetailPane", "JournalPane", "KeyBar", "TrackHeader", "fit_parts", "journal_lines", "put"]

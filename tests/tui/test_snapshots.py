@@ -46,6 +46,9 @@ async def restore_storage(pilot: Any) -> None:
     await settled(pilot)
     # the projected finish is recomputed a second after the last change
     await wait_for(pilot, lambda: recovery(pilot.app).projected_seq == pilot.app.session.seen)
+    # the overdue update is said by the screen's first tick, a second after it opened: wait for
+    # its toast (a faster screen may get here before that second is up)
+    await wait_for(pilot, lambda: bool(recovery(pilot.app).query("Toast")))
     await settled(pilot)
 
 
