@@ -31,6 +31,8 @@ COMMANDS: Mapping[str, str] = {
     "kpi": "planner.cli.incident_commands:kpi",
     "track": "planner.cli.track_command:track",
     "store": "planner.cli.store_commands:store_group",
+    "forecast": "planner.cli.forecast_commands:forecast",
+    "tune": "planner.cli.forecast_commands:tune",
 }
 """Every command of ``planner``: its name and where it lives."""
 
