@@ -27,6 +27,7 @@ RULE_IDS: tuple[str, ...] = (
     "missing-restore-time",
     "rto-unachievable",
     "rto-at-risk",
+    "rto-unlikely",
     "rto-inversion",
     "missing-runbook",
     "stale-runbook",
