@@ -25,8 +25,10 @@ from planner.tracking.domain.fold import effective
 
 if TYPE_CHECKING:
     from models.events import Event
+    from planner.tracking.domain.outline import Outline
     from planner.tracking.domain.state import MemoryView
     from planner.tracking.persistence.store import Store
+    from planner.tracking.reports.odds import LiveOdds
 
 
 @click.command()
@@ -150,14 +152,39 @@ def status(incident_id: str, fmt: str, store_path: str | None, at: str | None) -
 
     state, journal = _load(store_path, incident_id)
     now = when_of(at)
-    projection = project(outline_of(state), now)
+    outline = outline_of(state)
+    projection = project(outline, now)
+    odds = _odds(outline, now, journal[-1].seq if journal else 0)
     if fmt == "json":
-        emit_json(status_json(state, journal, projection, now))
+        doc = status_json(state, journal, projection, now)
+        doc["forecast"] = None if odds is None else odds.to_json()
+        emit_json(doc)
     elif fmt == "markdown":
         say(status_markdown(state, journal, projection, now), nl=False, fit=False)
     else:
-        say(status_text(state, journal, projection, now, styler()), nl=False)
+        say(status_text(state, journal, projection, now, styler(), odds=_odds_line(odds)), nl=False)
     return 0
+
+
+def _odds(outline: Outline, now: datetime, position: int) -> LiveOdds | None:
+    """The live forecast of what is left (None when the incident is resolved, everything is
+    restored, or too much is left to sample: :func:`~planner.tracking.reports.odds.worth_sampling`)."""
+    from planner.tracking.reports.odds import cached_odds, worth_sampling
+
+    return cached_odds(outline, now, position) if worth_sampling(outline) else None
+
+
+def _odds_line(odds: LiveOdds | None) -> str:
+    """``forecast: all critical RTOs: 64%; every service back by 14:20 (P90)``."""
+    if odds is None:
+        return ""
+    from models.duration import later
+    from planner.tracking.domain.moments import moment
+
+    finish = later(odds.now, odds.forecast.makespan[1])
+    back = "past the year 9999" if finish is None else f"{moment(finish, odds.now)} UTC"
+    head = odds.header()
+    return f"forecast: {head + '; ' if head else ''}every service back by {back} (P90)"
 
 
 @click.command()

@@ -51,6 +51,13 @@ class TrackHeader(Static):
         out from; None while it is current. Its age is shown once it lags :data:`STALE_AFTER`."""
         self.offline_since: datetime | None = None
         """When the store's server was lost (None while it is reachable): the first thing shown."""
+        self.odds = ""
+        """The live forecast's ``all critical RTOs: 64%`` (empty without one)."""
+
+    def show_odds(self, odds: str) -> None:
+        """The live forecast's line (see :mod:`planner.tracking.reports.odds`)."""
+        self.odds = odds
+        self.tick()
 
     def show(self, state: MemoryView, projection: Projection | None) -> None:
         """New facts; also redrawn every second for the clocks."""
@@ -101,6 +108,7 @@ class TrackHeader(Static):
             if missed:  # late (past it, still down) is missed, never "at risk"
                 second += f"   [b $text-error]RTO missed {missed}" + (f" ({late} late)[/]" if late else "[/]")
             second += f"   [b $text-error]RTO at risk {risk}[/]" if risk else "   RTO at risk 0"
+            second += f"   {self.odds}" if self.odds else ""
         expired = expired_workarounds(state, now)
         if expired:  # a bypass left past its expiry is how the failure comes back, wider
             second += f"   [b $text-error]{expired} workaround{'s' if expired > 1 else ''} EXPIRED[/]"

@@ -117,8 +117,10 @@ def checks_summary(state: MemoryView, service: str) -> str:
     return f"{done}/{len(checks)}" + ("!" * bypassed)
 
 
-def header_lines(state: MemoryView, projection: Projection, now: datetime, style: Style = plain) -> list[str]:
-    """The lines above the task table (and the update's facts)."""
+def header_lines(
+    state: MemoryView, projection: Projection, now: datetime, style: Style = plain, *, odds: str = ""
+) -> list[str]:
+    """The lines above the task table (and the update's facts); ``odds``: the live forecast's line."""
     row = state.row
     counts = state.counts()
     total = len(state.tasks)
@@ -153,6 +155,8 @@ def header_lines(state: MemoryView, projection: Projection, now: datetime, style
                 if eta
                 else f"projected finish: past the year 9999 ({NO_ETA})"
             )
+            if odds:
+                lines.append(odds)
     rto = rto_summary(projection)
     if rto:
         lines.append(style(rto, "error"))
@@ -239,10 +243,16 @@ def journal_line(event: Event, today: datetime | None = None) -> str:
 
 
 def status_text(
-    state: MemoryView, journal: Sequence[Event], projection: Projection, now: datetime, style: Style = plain
+    state: MemoryView,
+    journal: Sequence[Event],
+    projection: Projection,
+    now: datetime,
+    style: Style = plain,
+    *,
+    odds: str = "",
 ) -> str:
-    """The whole status for a terminal."""
-    lines = header_lines(state, projection, now, style)
+    """The whole status for a terminal (``odds``: the live forecast's line, under the ETA)."""
+    lines = header_lines(state, projection, now, style, odds=odds)
     lines += ["", *task_lines(state, now, style)]
     seen = evidence_lines(state)
     if seen:
