@@ -42,7 +42,10 @@ echo "\$ planner forecast plan.yaml --scenario storage-outage --store incidents.
 "$PLANNER" forecast "$PLAN" --scenario storage-outage --store "$PLANNER_STORE"
 echo
 echo "\$ planner tune plan.yaml --store incidents.db --write"
-(cd "$WORK" && "$PLANNER" tune plan.yaml --store "$PLANNER_STORE" --write 2>&1)
+(cd "$WORK" && "$PLANNER" tune plan.yaml --store "$PLANNER_STORE" --write 2>&1) | sed "s|$WORK/||"
 echo
 echo "\$ planner forecast plan.yaml --scenario storage-outage"
 "$PLANNER" forecast "$PLAN" --scenario storage-outage
+echo
+echo "\$ planner audit plan.yaml --scenario storage-outage   # its rto-unlikely findings"
+(COLUMNS=1000 "$PLANNER" audit "$PLAN" --scenario storage-outage || true) | grep -A1 "rto-unlikely" | sed "s|$WORK/||"

@@ -37,7 +37,7 @@ def history_line(measurements: list[Measurement]) -> str:
     real = {m.incident for m in measurements if not m.exercise}
     drills = {m.incident for m in measurements if m.exercise}
     return (
-        f"history: {plural(len(measurements), 'restore')} measured in {plural(len(real), 'incident')}, "
+        f"history: {plural(len(measurements), 'restore')} from {plural(len(real), 'incident')}, "
         f"{plural(len(drills), 'exercise')}"
     )
 

@@ -74,7 +74,7 @@ def test_tune_write_changes_only_well_measured_estimates_and_keeps_comments(
     written = run_cli("tune", plan, "--store", store, "--write")
     assert written.code == 0, written.err
     text = plan.read_text()
-    assert "restore_time: 35m           # vendor's figure; never timed" in text
+    assert "restore_time: 35m           # the storage vendor's figure" in text
     assert "restart_time: 15m  # tuned: median of 3 incidents (was 5m)" in text
     assert "# one restore at a time" in text
     assert "# yaml-language-server" in text
