@@ -7,7 +7,8 @@
   memory of the whole process tree (the resident sizes of the command and every process it
   started, summed, sampled every 20 ms: a forked worker's copied pages count);
 - ``planner incident`` actions and ``planner track`` at 10,000 tasks (``bench_incident`` and
-  ``bench_tui``, run as they are; ``--no-tracking`` leaves them out).
+  ``bench_tui``, run as they are; ``--no-tracking`` leaves them out);
+- the forecast's sampling (``bench_forecast``; ``--no-forecast`` leaves it out).
 
 ``--python PY`` (repeatable) measures other builds' interpreters, interleaved pair by pair with
 each other, so two builds are compared in one sitting under the same load.
@@ -159,6 +160,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--python", action="append", default=[], help="another build's interpreter")
     parser.add_argument("--sizes", type=int, nargs="*", help="plan sizes instead of 100,000")
     parser.add_argument("--no-tracking", action="store_true", help="leave out incident actions and track")
+    parser.add_argument("--no-forecast", action="store_true", help="leave out the forecast's sampling")
     args = parser.parse_args(argv)
     sizes = args.sizes or [100_000, *([1_000_000] if args.huge else [])]
     if max(sizes) > 200_000:  # a 1,000,000-service plan is 558 MB, past the default read limit
@@ -169,6 +171,11 @@ def main(argv: list[str] | None = None) -> None:
     commands(sizes, [sys.executable, *args.python], args.runs)
     if not args.no_tracking:
         tracking(10_000)
+    if not args.no_forecast:
+        print("\n$ python -m benchmarks.bench_forecast", flush=True)
+        subprocess.run(
+            [sys.executable, "-m", "benchmarks.bench_forecast"], check=True, cwd=Path(__file__).parents[1]
+        )
 
 
 if __name__ == "__main__":

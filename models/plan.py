@@ -27,6 +27,7 @@ RULE_IDS: tuple[str, ...] = (
     "missing-restore-time",
     "rto-unachievable",
     "rto-at-risk",
+    "rto-unlikely",
     "rto-inversion",
     "missing-runbook",
     "stale-runbook",
@@ -69,6 +70,12 @@ class Policy(StrictModel):
     run_checks: Literal["ask", "never"] = "ask"
     """``ask``: the planner runs a check or verify command when a person asks for that one
     (``--run``, a confirmed dialog, ``audit --run-checks``); ``never``: it never runs them."""
+    forecast_spread: float = Field(default=0.5, ge=0, le=3, allow_inf_nan=False)
+    """How much one restore varies around its estimate, for ``planner forecast``: the standard
+    deviation of the logarithm of its duration (0.5: one restore in ten takes more than 1.9 times
+    the median); 0 makes the forecast the deterministic schedule."""
+    forecast_threshold: float = Field(default=0.8, gt=0, le=1, allow_inf_nan=False)
+    """``rto-unlikely``: a service whose forecast probability of meeting its RTO is under this."""
 
 
 class Person(StrictModel):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from planner.audit import rules, spof
+from planner.audit import forecast_rule, rules, spof
 from planner.audit.context import AuditContext
 from planner.audit.findings import Finding, Severity
 
@@ -131,6 +131,17 @@ RULES: tuple[Rule, ...] = (
         "With the teams' capacities, the schedule finishes the service after its RTO; the message "
         "names the capacity or task to change.",
         rules.rto_at_risk,
+        planning=True,
+    ),
+    Rule(
+        "rto-unlikely",
+        WARNING,
+        "the schedule meets the RTO, but a forecast says it is unlikely",
+        "Restore times vary: sampled around their estimates (spread `policy.forecast_spread`), the "
+        "schedule meets the RTO less often than `policy.forecast_threshold` (default 80%); the message "
+        "names the estimate, capacity or dependency that moves it most. Only with --scenario, up "
+        "to 2,000 tasks (`planner forecast` has the whole picture).",
+        forecast_rule.rto_unlikely,
         planning=True,
     ),
     Rule(

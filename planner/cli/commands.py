@@ -33,6 +33,8 @@ COMMANDS: Mapping[str, str] = {
     "store": "planner.cli.store_commands:store_group",
     "serve": "planner.cli.serve_command:serve",
     "exercise": "planner.cli.commands:exercise",
+    "forecast": "planner.cli.forecast_commands:forecast",
+    "tune": "planner.cli.forecast_commands:tune",
 }
 """Every command of ``planner``: its name and where it lives."""
 

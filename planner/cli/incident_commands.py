@@ -26,8 +26,10 @@ from planner.tracking.domain.fold import effective
 if TYPE_CHECKING:
     from models.events import Event
     from models.plan import Plan
+    from planner.tracking.domain.outline import Outline
     from planner.tracking.domain.state import MemoryView
     from planner.tracking.persistence.store import Store
+    from planner.tracking.reports.odds import LiveOdds
 
 
 @click.command()
@@ -154,20 +156,19 @@ def status(incident_id: str, fmt: str, store_path: str | None, at: str | None) -
     now = when_of(at)
     with_incident(store_path, incident_id, lambda store: inject_due(store, incident_id, now, quiet=True))
     state, journal, plan = _load(store_path, incident_id)
-    projection = project(outline_of(state), now)
+    outline = outline_of(state)
+    projection = project(outline, now)
+    odds = _odds(outline, now, journal[-1].seq if journal else 0)
     views = [] if plan is None else component_views(plan, state, projection, now)
     if fmt == "json":
-        emit_json(
-            {
-                **status_json(state, journal, projection, now, components=views),
-                **_status_extras(state, journal, now),
-            }
-        )
+        doc = status_json(state, journal, projection, now, components=views)
+        doc["forecast"] = None if odds is None else odds.to_json()
+        emit_json({**doc, **_status_extras(state, journal, now)})
     elif fmt == "markdown":
         text = status_markdown(state, journal, projection, now, components=views)
         say(text + _status_tail(state, journal, now, markdown=True), nl=False, fit=False)
     else:
-        text = status_text(state, journal, projection, now, styler(), components=views)
+        text = status_text(state, journal, projection, now, styler(), components=views, odds=_odds_line(odds))
         say(text + _status_tail(state, journal, now, markdown=False), nl=False)
     return 0
 
@@ -201,6 +202,27 @@ def _status_tail(state: MemoryView, journal: list[Event], now: datetime, *, mark
 
         lines.extend(waiting_lines(journal, state.row.started))
     return "".join(f"{line}\n" for line in lines)
+
+
+def _odds(outline: Outline, now: datetime, position: int) -> LiveOdds | None:
+    """The live forecast of what is left (None when the incident is resolved, everything is
+    restored, or too much is left to sample: :func:`~planner.tracking.reports.odds.worth_sampling`)."""
+    from planner.tracking.reports.odds import cached_odds, worth_sampling
+
+    return cached_odds(outline, now, position) if worth_sampling(outline) else None
+
+
+def _odds_line(odds: LiveOdds | None) -> str:
+    """``forecast: all critical RTOs: 64%; every service back by 14:20 (P90)``."""
+    if odds is None:
+        return ""
+    from models.duration import later
+    from planner.tracking.domain.moments import moment
+
+    finish = later(odds.now, odds.forecast.makespan[1])
+    back = "past the year 9999" if finish is None else f"{moment(finish, odds.now)} UTC"
+    head = odds.header()
+    return f"forecast: {head + '; ' if head else ''}every service back by {back} (P90)"
 
 
 @click.command()

@@ -190,7 +190,12 @@ def order(plan: str, scenario: str | None, failed: tuple[str, ...], fmt: str) ->
 @SCENARIO
 @FAILED
 @FORMAT
-def schedule_cmd(plan: str, scenario: str | None, failed: tuple[str, ...], fmt: str) -> int:
+@click.option(
+    "--forecast",
+    is_flag=True,
+    help="add each task's chance of meeting its RTO (2,000 sampled schedules: see `planner forecast`)",
+)
+def schedule_cmd(plan: str, scenario: str | None, failed: tuple[str, ...], fmt: str, forecast: bool) -> int:
     """Capacity-aware timeline: start and finish of every task, RTO met or missed, the critical
     path, and for each miss the cheapest lever (shorten a task, raise a team's capacity).
 
@@ -198,14 +203,32 @@ def schedule_cmd(plan: str, scenario: str | None, failed: tuple[str, ...], fmt: 
     slot. Times are from incident start. Exit 0 even when RTOs are missed (audit gates on that).
     """
     from planner.cli.plan_output import render_schedule, schedule_json
+    from planner.engine.planning import plan_recovery
+    from planner.planfile.loader import load_valid_plan
 
-    result = _planning(plan, scenario, failed)
+    valid = load_valid_plan(plan)
+    result = plan_recovery(valid, scenario, list(failed) or None)
+    chances = _chances(result, valid.policy.forecast_spread) if forecast else None
     if fmt == "json":
-        emit_json(schedule_json(result))
+        out = schedule_json(result)
+        if chances is not None:
+            for task in out["tasks"]:
+                task["p_meet_rto"] = chances[task["service"]]
+        emit_json(out)
     else:
         import sys
 
+        from planner.cli.forecast_output import percent
         from planner.style import output_width
 
-        say(render_schedule(result, styler(), output_width(sys.stdout.isatty())), nl=False)
+        shown = None if chances is None else {s: percent(p) for s, p in chances.items()}
+        say(render_schedule(result, styler(), output_width(sys.stdout.isatty()), shown), nl=False)
     return 0
+
+
+def _chances(result: Planning, spread: float) -> dict[str, float | None]:
+    """Each task's chance of meeting its RTO, from the plan's estimates (no history)."""
+    from planner.forecast.scenario import run, setup_of
+
+    forecast = run(setup_of(result, spread))
+    return {f.service: f.p_meet for f in forecast.services}

@@ -13,6 +13,8 @@ from models.duration import json_minutes as minutes
 from planner.style import Style, plain
 
 if TYPE_CHECKING:  # the tracking commands use the styles without the planning modules
+    from collections.abc import Mapping
+
     from planner.engine.impact import Impact
     from planner.engine.planning import Ordering, Planning
     from planner.engine.rto import RtoMiss
@@ -207,9 +209,15 @@ def _bar(start: int, finish: int, makespan: int, bar_width: int = BAR_WIDTH) -> 
     return " " * left + ("█" * length if length else "▏")
 
 
-def render_schedule(p: Planning, style: Style = plain, line_width: int | None = None) -> str:
+def render_schedule(
+    p: Planning,
+    style: Style = plain,
+    line_width: int | None = None,
+    chances: Mapping[str, str] | None = None,
+) -> str:
     """The schedule as a table with a time bar per task (narrower to fit ``width``), then RTO
-    misses with their levers."""
+    misses with their levers; ``chances`` (``schedule --forecast``) adds each task's chance of
+    meeting its RTO as a column after the slack."""
     sched = p.schedule
     tasks = sched.tasks()
     lines = [
@@ -220,10 +228,11 @@ def render_schedule(p: Planning, style: Style = plain, line_width: int | None = 
     ]
     width = max([len(t.service) for t in tasks] + [7])
     team_w = max([len(t.team) for t in tasks] + [4])
-    fixed = 2 + width + 2 + team_w + 2 + 5 + 2 + 6 + 2 + 7 + 2 + 7 + 2
+    fixed = 2 + width + 2 + team_w + 2 + 5 + 2 + 6 + 2 + 7 + 2 + 7 + 2 + (8 if chances else 0)
+    odds = "P(RTO)  " if chances else ""
     bars = BAR_WIDTH if line_width is None else max(12, min(BAR_WIDTH, line_width - fixed))
     lines.append(
-        f"  {'service':<{width}}  {'team':<{team_w}}  start  finish  RTO      slack    "
+        f"  {'service':<{width}}  {'team':<{team_w}}  start  finish  RTO      slack    {odds}"
         f"0{' ' * (bars - 1 - len(fmt_duration(sched.makespan)))}{fmt_duration(sched.makespan)}"
     )
     for t in tasks:
@@ -234,17 +243,22 @@ def render_schedule(p: Planning, style: Style = plain, line_width: int | None = 
         else:
             slack = style(f"LATE {fmt_duration(-t.slack)}", "error")
         bar = _bar(t.start, t.finish, sched.makespan, bars)
+        cell = f"{chances.get(t.service, '-'):>6}  " if chances else ""
         if t.slack is not None and t.slack < 0:
             bar = style(bar, "error")
         lines.append(
             f"  {t.service:<{width}}  {t.team:<{team_w}}  {fmt_clock(t.start):>5}  "
-            f"{fmt_clock(t.finish):>6}  {fmt_duration(t.rto):<7}  {slack:<7}  {bar}"
+            f"{fmt_clock(t.finish):>6}  {fmt_duration(t.rto):<7}  {slack:<7}  {cell}{bar}"
         )
+    return "\n".join([*lines, "", *_miss_lines(p, style)]) + "\n"
+
+
+def _miss_lines(p: Planning, style: Style) -> list[str]:
+    """Every RTO miss of the schedule, with its chain and levers."""
     misses = p.rto.all
-    lines.append("")
     if not misses:
-        lines.append(style("Every RTO is met.", "success"))
-        return "\n".join(lines) + "\n"
+        return [style("Every RTO is met.", "success")]
+    lines = []
     lines.append(
         style(
             f"RTO misses: {len(misses)} ({len(p.rto.unachievable)} unachievable even with "
@@ -263,4 +277,4 @@ def render_schedule(p: Planning, style: Style = plain, line_width: int | None = 
             total = fmt_duration(miss.earliest_finish) if miss.unachievable else fmt_duration(miss.finish)
             lines.append(f"      chain: {' -> '.join(chain)} = {total}")
         lines.extend(f"      fix: {lever.describe()}" for lever in miss.levers)
-    return "\n".join(lines) + "\n"
+    return lines

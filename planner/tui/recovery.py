@@ -338,8 +338,16 @@ class RecoveryScreen(Screen[None]):
         seq = self.session.seen
         if seq == self.projected_seq:
             return
-        result = project(outline_of(self.state), self.clock())
-        self.app.call_from_thread(self._projected, result, seq)
+        from planner.tracking.reports.odds import odds_header  # numpy: not before the screen is up
+
+        outline, now = outline_of(self.state), self.clock()
+        self.app.call_from_thread(self._projected, project(outline, now), seq)
+        odds = odds_header(outline, now, seq)  # sampled after the projection is shown (bounded cost)
+        self.app.call_from_thread(self._odds_shown, odds)
+
+    def _odds_shown(self, odds: str) -> None:
+        if self._on_screen():
+            self.query_one(TrackHeader).show_odds(odds)
 
     def _projected(self, result: Projection, seq: int) -> None:
         self.projection, self.projected_seq = result, seq

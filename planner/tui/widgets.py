@@ -25,7 +25,8 @@ from planner.tracking.domain.moments import moment
 from planner.tracking.domain.state import BYPASSED, RESTORED, MemoryView, TaskRow
 from planner.tracking.domain.words import describe
 from planner.tracking.reports.progress import Projection, next_update_due
-from planner.tracking.reports.status_text import expiry_words, rto_left, state_word
+from planner.tracking.reports.status_text import rto_left, state_word
+from planner.tracking.reports.workaround_text import expiry_words
 from planner.tui import safe
 
 if TYPE_CHECKING:
@@ -72,6 +73,13 @@ class TrackHeader(Static):
         self.plan: Plan | None = None
         """The incident's plan when it declares components (their states are shown)."""
         self.components: list[ComponentView] = []
+        self.odds = ""
+        """The live forecast's ``all critical RTOs: 64%`` (empty without one)."""
+
+    def show_odds(self, odds: str) -> None:
+        """The live forecast's line (see :mod:`planner.tracking.reports.odds`)."""
+        self.odds = odds
+        self.tick()
 
     def show(self, state: MemoryView, projection: Projection | None) -> None:
         """New facts; also redrawn every second for the clocks."""
@@ -124,6 +132,7 @@ class TrackHeader(Static):
             if missed:  # late (past it, still down) is missed, never "at risk"
                 second += f"   [b $text-error]RTO missed {missed}" + (f" ({late} late)[/]" if late else "[/]")
             second += f"   [b $text-error]RTO at risk {risk}[/]" if risk else "   RTO at risk 0"
+            second += f"   {self.odds}" if self.odds else ""
         if self.components:
             second += f"   {components_part(self.components)}"
         expired = expired_workarounds(state, now)

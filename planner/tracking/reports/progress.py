@@ -43,9 +43,12 @@ class Projection:
         return None if offset is None else later(self.now, offset)
 
 
-def project(outline: Outline, now: datetime) -> Projection:
-    """Re-run the capacity-aware schedule on what is not restored yet, from ``now``: work
-    already begun counts what is left of its estimate, and runs first."""
+def remaining(
+    outline: Outline, now: datetime
+) -> tuple[Problem, dict[str, tuple[float, ...]], dict[str, int | None]]:
+    """What is not restored yet, as a scheduling problem from ``now`` (work already begun counts
+    what is left of its estimate), its priority (work begun first) and each task's seconds to
+    its RTO; the projection and the live forecast (:mod:`planner.tracking.reports.odds`) share it."""
     started = outline.row.rto_clock  # RTOs run from the detection when recorded
     elapsed = max(0, int((now - started).total_seconds()))
     state = outline.state
@@ -67,6 +70,16 @@ def project(outline: Outline, now: datetime) -> Projection:
     keys = priority_keys(problem, deadlines(problem, rto), {s: CRITICALITY_RANK[crit[s]] for s in order})
     for s in outline.begun:
         keys[s] = (float("-inf"), *keys[s][1:])
+    return problem, keys, rto
+
+
+def project(outline: Outline, now: datetime) -> Projection:
+    """Re-run the capacity-aware schedule on what is not restored yet, from ``now``: work
+    already begun counts what is left of its estimate, and runs first."""
+    started = outline.row.rto_clock
+    state = outline.state
+    problem, keys, rto = remaining(outline, now)
+    order = problem.order
     _, _, finish = list_schedule(problem, keys)
     late = [s for s in order if (r := rto[s]) is not None and r < 0]
     at_risk = [s for s in order if (r := rto[s]) is not None and 0 <= r < finish[s]]

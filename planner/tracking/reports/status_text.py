@@ -24,6 +24,11 @@ from planner.tracking.domain.state import (
 from planner.tracking.domain.words import describe
 from planner.tracking.reports.component_text import component_lines, component_markdown
 from planner.tracking.reports.progress import NO_ETA, Projection, next_update_due
+from planner.tracking.reports.workaround_text import (
+    evidence_lines,
+    plan_workaround_lines,
+    workaround_lines,
+)
 
 if TYPE_CHECKING:
     from models.events import Event
@@ -119,8 +124,10 @@ def checks_summary(state: MemoryView, service: str) -> str:
     return f"{done}/{len(checks)}" + ("!" * bypassed)
 
 
-def header_lines(state: MemoryView, projection: Projection, now: datetime, style: Style = plain) -> list[str]:
-    """The lines above the task table (and the update's facts)."""
+def header_lines(
+    state: MemoryView, projection: Projection, now: datetime, style: Style = plain, *, odds: str = ""
+) -> list[str]:
+    """The lines above the task table (and the update's facts); ``odds``: the live forecast's line."""
     row = state.row
     counts = state.counts()
     total = len(state.tasks)
@@ -155,6 +162,8 @@ def header_lines(state: MemoryView, projection: Projection, now: datetime, style
                 if eta
                 else f"projected finish: past the year 9999 ({NO_ETA})"
             )
+            if odds:
+                lines.append(odds)
     rto = rto_summary(projection)
     if rto:
         lines.append(style(rto, "error"))
@@ -191,48 +200,6 @@ def task_lines(state: MemoryView, now: datetime, style: Style = plain) -> list[s
     return out
 
 
-def evidence_lines(state: MemoryView) -> list[str]:
-    """What each check showed when it last passed or failed (a run's exit status, or what the
-    responder saw), so a pass in the journal says how it was measured."""
-    out = []
-    for task in state.tasks.values():
-        for c in state.checks(task.service):
-            if c.observed:
-                out.append(f"  {task.service} <- {c.dependency} {c.state}: {c.observed}")
-    return out
-
-
-def workaround_lines(state: MemoryView, now: datetime) -> list[str]:
-    """Open workarounds of the incident."""
-    out = []
-    for w in state.open_workarounds():
-        expiry = expiry_words(w.expires, now)
-        out.append(
-            f"{w.id}: {w.service} runs without the check of {w.dependency}: {w.reason} "
-            f"(by {w.actor} at {moment(w.applied, now)}, owner {w.owner or 'none'}{expiry})"
-        )
-    return out
-
-
-def expiry_words(expires: datetime | None, now: datetime) -> str:
-    """``, EXPIRED 2026-11-28 03:20`` or ``, expires ...``; nothing without an expiry."""
-    if expires is None:
-        return ""
-    return f", {'EXPIRED' if expires < now else 'expires'} {expires:%Y-%m-%d %H:%M}"
-
-
-def plan_workaround_lines(state: MemoryView, now: datetime) -> list[str]:
-    """The plan's own open workarounds on the incident's services (in place before it began):
-    one untrusted line each (the plan's words are escaped)."""
-    return [
-        visible(
-            f"{w.id}: {w.service} runs without the check of {w.bypasses}: {w.description} (since "
-            f"{w.applied:%Y-%m-%d %H:%M}, owner {w.owner or 'none'}{expiry_words(w.expires, now)})"
-        )
-        for w in state.info.plan_workarounds
-    ]
-
-
 def journal_line(event: Event, today: datetime | None = None) -> str:
     """``#12 03:10 alice: began restoring db-primary`` (with the date when ``today`` is given and
     the event was on another day)."""
@@ -248,9 +215,11 @@ def status_text(
     style: Style = plain,
     *,
     components: Sequence[ComponentView] = (),
+    odds: str = "",
 ) -> str:
-    """The whole status for a terminal (``components``: the plan's, derived for this incident)."""
-    lines = header_lines(state, projection, now, style)
+    """The whole status for a terminal (``components``: the plan's, derived for this incident;
+    ``odds``: the live forecast's line, under the ETA)."""
+    lines = header_lines(state, projection, now, style, odds=odds)
     if components:
         lines += ["", *component_lines(components, now, style)]
     lines += ["", *task_lines(state, now, style)]
