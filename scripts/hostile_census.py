@@ -404,7 +404,8 @@ def _output_cases(work: Path) -> list[tuple[str, list[str], dict[str, Any]]]:
 
 def _big_cases(work: Path) -> list[tuple[str, list[str], dict[str, Any]]]:
     """Deep and wide plans: impact of a 10,000 chain and of a 50,000 chain, audit
-    --all-scenarios of the 10,000 chain, export --focus of a hub with 100,000 dependents."""
+    --all-scenarios of the 10,000 chain, audit (text, SARIF) and the Markdown export of a plan of
+    2,000,000 edges, export --focus of a hub with 100,000 dependents."""
     for n in (10_000, 50_000):
         services: list[dict[str, Any]] = [{"id": "s0", "owner": "t", "restore_time": "10m", "rto": "1h"}]
         services += [
@@ -424,6 +425,14 @@ def _big_cases(work: Path) -> list[tuple[str, list[str], dict[str, Any]]]:
     (work / "hub.json").write_text(
         json.dumps({"version": 1, "name": "hub", "teams": [{"id": "t"}], "services": hub})
     )
+    # every service hard-depends on every earlier one, in flow style: 2,000 services, 1,999,000
+    # edges, 12 MB (each edge an unchecked-dependency finding)
+    dense = ["version: 1", "name: dense", "teams: [{id: t}]", "roles: {}", "services:"]
+    dense += [
+        f"  - {{id: s{i}, owner: t, depends_on: [{', '.join(f's{j}' for j in range(i))}]}}"
+        for i in range(2000)
+    ]
+    (work / "edges2m.yaml").write_text("\n".join(dense) + "\n", encoding="utf-8")
     slow = {"seconds": 900}
     return [
         ("impact chain 10,000", ["impact", "chain10000.json", "s0"], slow),
@@ -432,6 +441,17 @@ def _big_cases(work: Path) -> list[tuple[str, list[str], dict[str, Any]]]:
         (
             "audit --all-scenarios chain 10,000",
             ["audit", "chain10000.json", "--all-scenarios", "--fail-on", "never"],
+            slow,
+        ),
+        ("audit of 2,000,000 edges (text)", ["audit", "edges2m.yaml", "--fail-on", "never"], slow),
+        (
+            "audit of 2,000,000 edges (sarif)",
+            ["audit", "edges2m.yaml", "--format", "sarif", "--fail-on", "never"],
+            slow,
+        ),
+        (
+            "export markdown of 2,000,000 edges",
+            ["export", "edges2m.yaml", "--format", "markdown", "-o", "edges2m.md", "--force"],
             slow,
         ),
         (

@@ -32,12 +32,15 @@ def run_audit(
     sources: tuple[WorkaroundSource, ...] = (),
     reviews: tuple[int, int] | None = None,
     drills: Sequence[date] = (),
+    located: bool = True,
 ) -> AuditReport:
     """Audit a structurally valid plan.
 
     Referential problems become findings beside everything that can still be checked; the RTO
     rules and single-point-of-failure need a valid graph and are skipped (with a note) without one.
-    ``scenario`` restricts the findings to the services that scenario impacts. It runs in this
+    ``scenario`` restricts the findings to the services that scenario impacts. Without
+    ``located`` the findings have no place in the file yet (``planner audit`` locates what it
+    writes as it writes it: :func:`planner.audit.rule_runner.locator`). It runs in this
     one process: the forked worker it had in 0.2 doubled the resident memory of
     a 100,000-service audit (2.5 GB for the process tree) and, on a shared two-core machine, did
     not make it faster.
@@ -56,7 +59,7 @@ def run_audit(
         scenario_name=planning.selection.name if planning and scenario else None,
         drills=list(drills),
     )
-    findings, answers, figures = whole(ctx, reviews)
+    findings, answers, figures = whole(ctx, reviews, located=located)
     notes = []
     if loaded.problems:
         notes.append("RTO rules and single-point-of-failure skipped: fix the dependency errors first")

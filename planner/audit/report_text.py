@@ -4,7 +4,7 @@ unless the whole list is asked for. Then coverage, the readiness checklist and t
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from itertools import groupby
 
 from planner.audit.findings import AuditReport, Finding, Severity
@@ -25,6 +25,7 @@ def render_audit(
     *,
     full: bool = False,
     importance: Mapping[str, int] | None = None,
+    locate: Callable[[Sequence[Finding]], object] | None = None,
 ) -> str:
     """Findings grouped by severity then service (by rule when there are more than
     :data:`LONG` and not ``full``), coverage, the checklist, the verdict and a summary.
@@ -46,7 +47,12 @@ def render_audit(
     for severity, group in groupby(report.findings, key=lambda f: f.severity):
         items = list(group)
         lines.append(style(f"{_HEADING[severity]} ({len(items)})", _ROLE[severity]))
-        lines += _by_rule(items, style, importance) if grouped else _by_service(items, style)
+        if grouped:
+            lines += _by_rule(items, style, importance, locate)
+        else:
+            if locate is not None:
+                locate(items)
+            lines += _by_service(items, style)
         lines.append("")
     lines += _closing(report, style, counts)
     return "\n".join(lines) + "\n"
@@ -66,7 +72,12 @@ def _by_service(items: list[Finding], style: Style) -> list[str]:
     return lines
 
 
-def _by_rule(items: list[Finding], style: Style, importance: Mapping[str, int] | None) -> list[str]:
+def _by_rule(
+    items: list[Finding],
+    style: Style,
+    importance: Mapping[str, int] | None,
+    locate: Callable[[Sequence[Finding]], object] | None,
+) -> list[str]:
     """Each rule (most findings first) with its count and its :data:`WORST` worst findings."""
     rules: dict[str, list[Finding]] = {}
     for f in items:
@@ -79,7 +90,10 @@ def _by_rule(items: list[Finding], style: Style, importance: Mapping[str, int] |
     lines: list[str] = []
     for rule_id, found in sorted(rules.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         lines.append(f"  {style(rule_id, _ROLE[found[0].severity])} ({len(found)})")
-        for f in sorted(found, key=rank)[:WORST]:  # a stable sort: report order among equals
+        worst = sorted(found, key=rank)[:WORST]  # a stable sort: report order among equals
+        if locate is not None:
+            locate(worst)
+        for f in worst:
             lines += (f"    {_subject(f)}  {f.location}", f"      {f.message}")
         if len(found) > WORST:
             lines.append(f"    ... and {len(found) - WORST} more")

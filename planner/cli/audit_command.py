@@ -5,6 +5,8 @@ Commands import their own modules inside the function (see :mod:`planner.cli`).
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -18,7 +20,7 @@ from planner.errors import PlanError
 
 if TYPE_CHECKING:
     from models.events import RunEvidence
-    from planner.audit.findings import AuditReport
+    from planner.audit.findings import AuditReport, Finding
     from planner.planfile.loader import LoadedPlan
     from planner.tracking.persistence.store import PlanHistory
 
@@ -187,6 +189,7 @@ def audit(  # noqa: PLR0917 - click passes every option positionally by name
         sources=(history,) if history else (),
         reviews=history.reviews if history else None,
         drills=history.drills if history else (),
+        located=False,  # each finding is located as it is written, and only when it is shown
     )
     if run_checks:
         _run_checks(loaded, scenario, report, jobs, timeout)
@@ -204,22 +207,60 @@ def _exit_code(report: AuditReport, fail_on: str) -> int:
 
 def _emit(report: AuditReport, loaded: LoadedPlan, fmt: str, *, all_scenarios: bool, full: bool) -> None:
     """Write the report in ``fmt`` (with the scenario table when asked; as text, every finding
-    or, when the list is long and not ``full``, each rule's count and worst findings)."""
-    from planner.audit.report_formats import audit_json, audit_sarif
+    or, when the list is long and not ``full``, each rule's count and worst findings). The
+    findings are located as they are written, a part at a time, and JSON and SARIF are written
+    a part at a time too: neither every finding's place nor the whole document is held."""
+    from planner.audit.report_formats import audit_json, finding_json, sarif_parts
     from planner.audit.report_text import render_audit
+    from planner.audit.rule_runner import locator
 
     if fmt == AuditFormat.JSON:
-        data = audit_json(report)
+        data = audit_json(report, findings=False)
         if all_scenarios:
             data["scenarios"], data["scenarios_covered"] = _scenario_table(loaded, json_out=True)
-        emit_json(data)
+        _stream(data, data["findings"], report.findings, loaded, finding_json)
     elif fmt == AuditFormat.SARIF:
-        emit_json(audit_sarif(report))
+        document, results, result = sarif_parts(report)
+        _stream(document, results, report.findings, loaded, result)
     else:
         importance = {s.id: s.criticality.rank for s in loaded.plan.services}
-        say(render_audit(report, styler(), full=full, importance=importance), nl=False)
+        place = locator(loaded)
+        say(render_audit(report, styler(), full=full, importance=importance, locate=place), nl=False)
         if all_scenarios:
             say(_scenario_table(loaded, json_out=False))
+
+
+def _stream(
+    document: dict[str, Any],
+    holder: list[Any],
+    findings: list[Finding],
+    loaded: LoadedPlan,
+    item: Callable[[Finding], Any],
+) -> None:
+    """``document`` on stdout with ``holder`` (a list in it) filled with ``item`` of each
+    finding, a part at a time: every finding given its line first (in file order), then each
+    part spelled out, turned into JSON, written and dropped again."""
+    from planner.audit.report_formats import streamed
+    from planner.audit.rule_runner import PART, locator, spell
+    from planner.cli.streams import write_all
+
+    locator(loaded)(findings, spelled=False)  # lines and columns: 8 MB for 335,000 findings
+    name = loaded.source.name
+
+    def parts() -> Iterator[list[Any]]:
+        for at in range(0, len(findings), PART):
+            chunk = findings[at : at + PART]
+            spelled = [f for f in chunk if f.location is None]
+            for f in spelled:
+                f.location = spell(name, f)
+            yield [item(f) for f in chunk]
+            for f in spelled:
+                f.location = None
+
+    sys.stdout.flush()  # anything already written as text goes first
+    for data in streamed(document, holder, parts()):
+        write_all(sys.stdout.buffer, data)
+    sys.stdout.buffer.flush()
 
 
 def _run_checks(

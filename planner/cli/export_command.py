@@ -171,7 +171,8 @@ def _picture(  # noqa: PLR0917 - the options of export, passed on
     narrowed, workarounds = bool(scenario or failed), open_workarounds(valid)
     teams_only = len(valid.services) > COLLAPSE_ABOVE and focus is None and not detail  # no outlines
     needed = fmt == ExportFormat.MARKDOWN or (fmt != ExportFormat.GANTT and not teams_only)
-    report = run_audit(loaded, as_of_moment(None), scenario) if needed else None
+    # the outline and the runbook read no finding's place: none is located
+    report = run_audit(loaded, as_of_moment(None), scenario, located=False) if needed else None
     critical = {s.id for s in valid.services if s.criticality.value == "critical"}
     errors, note = outlined(report.findings if report else [], critical, len(valid.services))
     limit = None if detail or fmt in ("markdown", "gantt") else FOCUS_LIMIT

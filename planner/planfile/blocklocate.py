@@ -82,6 +82,14 @@ class BlockLocator:
         """The index of the line holding ``offset``."""
         return bisect.bisect_right(self._starts, offset) - 1
 
+    def forget(self) -> None:
+        """Empty the caches but what they hold of the top-level keys and their sequences' items
+        (finding where the services end is a search of the whole text): a reader given a long
+        list of paths a part at a time holds no more than one part's."""
+        self._resolved = {path: found for path, found in self._resolved.items() if len(path) <= 1}
+        self._keys.clear()
+        self._items = {path: items for path, items in self._items.items() if len(path) <= 1}
+
     def locate(self, path: YamlPath) -> Position | None:
         """The position of ``path``, or None when this text is not plain block style there."""
         if not path:

@@ -27,6 +27,7 @@ from planner.errors import PlanError, Problem, YamlPath
 from planner.planfile.blocklocate import ExpectedLength
 from planner.planfile.lifetime import keep_until_exit
 from planner.planfile.messages import KEY_ERRORS, kind_word, translate
+from planner.planfile.pieces import Pieces, split
 from planner.planfile.references import check_references
 from planner.planfile.source import Source, parse, read_source
 from planner.suggest import did_you_mean
@@ -83,6 +84,10 @@ def load_valid_plan(path: str | Path) -> Plan:
 
 def load_source(source: Source, *, references: bool = True) -> LoadedPlan:
     """Validate an already-read source; see :func:`load_plan`."""
+    pieces = split(source.text) if source.format == "yaml" else None
+    plan = _validate_pieces(pieces) if pieces is not None else None
+    if plan is not None:  # a large plain plan, read a few thousand services at a time
+        return _loaded(plan, source, references)
     data = parse(source)
     if not isinstance(data, dict):
         raise PlanError(
@@ -97,7 +102,6 @@ def load_source(source: Source, *, references: bool = True) -> LoadedPlan:
             ]
         )
     problems = _raw_problems(data)
-    plan: Plan | None = None
     services = data.get("services")
     if not problems and isinstance(services, list) and len(services) >= IN_PLACE_FROM:
         plan = _validate_in_place(data, services)
@@ -112,6 +116,10 @@ def load_source(source: Source, *, references: bool = True) -> LoadedPlan:
         lenient, partial = _lenient_plan(data)
         problems.extend(check_references(lenient, partial=partial))
         raise PlanError(_located(source, problems))
+    return _loaded(plan, source, references)
+
+
+def _loaded(plan: Plan, source: Source, references: bool) -> LoadedPlan:
     loaded = LoadedPlan(plan=plan, source=source, checked=False)
     keep_until_exit(loaded)
     if references:
@@ -131,18 +139,54 @@ def _validate_in_place(data: dict[str, Any], items: list[Any]) -> Plan | None:
     is then partly emptied)."""
     try:
         rest = Plan.model_validate({**data, "services": []})
-        services = []
-        validate = Service.model_validate
-        shared: dict[frozenset[str], set[str]] = {}
-        for i, item in enumerate(items):
-            service = validate(item)
-            _share_fields_set(service, shared)
-            for part in (service.runbook, *service.depends_on):
-                if part is not None:
-                    _share_fields_set(part, shared)
-            services.append(service)
-            items[i] = None
+        services: list[Service] = []
+        _validate_items(items, services, {})
     except ValidationError:
+        return None
+    return rest.model_copy(update={"services": services})
+
+
+def _validate_items(
+    items: list[Any], services: list[Service], shared: dict[frozenset[str], set[str]]
+) -> None:
+    """Validate each of ``items`` as a service onto ``services``, dropping each item once its
+    model is built.
+
+    Raises
+    ------
+    ValidationError
+        At the first invalid item.
+    """
+    validate = Service.model_validate
+    for i, item in enumerate(items):
+        service = validate(item)
+        _share_fields_set(service, shared)
+        for part in (service.runbook, *service.depends_on):
+            if part is not None:
+                _share_fields_set(part, shared)
+        services.append(service)
+        items[i] = None
+
+
+def _validate_pieces(pieces: Pieces) -> Plan | None:
+    """The plan of a large plain plan read in pieces (:mod:`planner.planfile.pieces`): the
+    document without its services, then each piece of services validated and dropped; None
+    when anything is not plain or not valid (the plan is then read whole, for every problem
+    with its place)."""
+    head = pieces.head()
+    if not isinstance(head, dict) or head.get("services") != [] or _raw_problems(head):
+        return None
+    services: list[Service] = []
+    shared: dict[frozenset[str], set[str]] = {}
+    try:
+        rest = Plan.model_validate(head)
+        for items in pieces.items():
+            if items is None:
+                return None
+            _validate_items(items, services, shared)
+    except ValidationError:
+        return None
+    if len({s.id for s in services}) != len(services):  # a duplicate id: said with its place
         return None
     return rest.model_copy(update={"services": services})
 

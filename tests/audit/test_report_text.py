@@ -63,3 +63,24 @@ def test_json_and_sarif_carry_every_finding_whatever_the_text_shows(run_cli: Any
         full = json.loads(run_cli("audit", plan, "--as-of", AS_OF, "--format", fmt, "--full").out)
         assert plain == full
         assert count(plain) > LONG
+
+
+def test_a_grouped_audit_locates_only_the_findings_it_shows(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from planner.audit import run_audit
+    from planner.audit.report_text import render_audit
+    from planner.audit.rule_runner import locator
+    from planner.planfile.loader import load_plan
+
+    loaded = load_plan(_plan(tmp_path, 40))
+    report = run_audit(loaded, datetime(2026, 11, 28, tzinfo=UTC), located=False)
+    assert all(f.location is None for f in report.findings)
+    text = render_audit(report, locate=locator(loaded))
+    located = [f for f in report.findings if f.location is not None]
+    counts: dict[str, int] = {}
+    for f in report.findings:
+        counts[f.rule] = counts.get(f.rule, 0) + 1
+    assert len(located) == sum(min(WORST, n) for n in counts.values()) < len(report.findings) / 2
+    assert all(f"{f.location}\n" in text for f in located)
+    assert located[0].location.startswith(str(tmp_path))
