@@ -39,6 +39,18 @@ def _iso(when: datetime | None) -> str | None:
     return None if when is None else when.isoformat()
 
 
+def _p90(reading: Reading, view: ComponentView) -> str | None:
+    """When the component is back in nine of ten sampled recoveries: the latest of the P90s of
+    the services it waits on (None without a live forecast, or once it waits on nothing)."""
+    odds = reading.odds
+    if odds is None or not view.waiting_on or view.status == ComponentStatus.OPERATIONAL:
+        return None
+    ends = [odds.eta(s) for s in view.waiting_on]
+    if any(e is None for e in ends):  # a service the forecast does not hold: no claim
+        return None
+    return _iso(max(e[1] for e in ends if e is not None))
+
+
 def _views(reading: Reading) -> list[ComponentView]:
     plan, state, projection = reading.plan, reading.state, reading.projection
     if plan is None or state is None or projection is None:
@@ -75,6 +87,7 @@ def public_page(reading: Reading) -> dict[str, Any]:
                 "status": str(v.status),
                 "label": v.status.label,
                 "eta": _iso(v.eta),
+                "eta_p90": _p90(reading, v),
             }
             for v in shown
         ],
@@ -139,6 +152,7 @@ def internal_page(reading: Reading) -> dict[str, Any]:
                 "status": str(v.status),
                 "label": v.status.label,
                 "eta": _iso(v.eta),
+                "eta_p90": _p90(reading, v),
                 "waiting_on": list(v.waiting_on),
             }
             for v in views

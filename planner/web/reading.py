@@ -19,6 +19,7 @@ from planner.errors import UsageError
 from planner.tracking.domain.outline import outline_of
 from planner.tracking.domain.state import OPEN, IncidentRow
 from planner.tracking.persistence.store import Store
+from planner.tracking.reports.odds import LiveOdds, cached_odds, worth_sampling
 from planner.tracking.reports.progress import Projection, project
 from planner.web.history import Timeline
 
@@ -42,6 +43,8 @@ class Reading:
     projection: Projection | None
     updates: list[Event]
     """Every stakeholder update, oldest first."""
+    odds: LiveOdds | None = None
+    """The live forecast of what is left (None: nothing to sample, or too much of it)."""
 
     @property
     def plan(self) -> Plan | None:
@@ -96,8 +99,14 @@ class Reader:
             if chosen is not None and (chosen != self.incident or not self._catch_up(store)):
                 self._load(store, chosen)
         timeline = self.timeline
-        projection = None if timeline is None else project(outline_of(timeline.state), now)
-        return Reading(now, timeline, self.journal[-JOURNAL_SHOWN:], projection, list(self.updates))
+        if timeline is None:
+            return Reading(now, None, self.journal[-JOURNAL_SHOWN:], None, list(self.updates))
+        outline = outline_of(timeline.state)
+        position = self.journal[-1].seq if self.journal else 0
+        odds = cached_odds(outline, now, position) if worth_sampling(outline) else None
+        return Reading(
+            now, timeline, self.journal[-JOURNAL_SHOWN:], project(outline, now), list(self.updates), odds
+        )
 
     def _load(self, store: Store, incident: str) -> None:
         """Read the incident's whole journal and fold it."""
