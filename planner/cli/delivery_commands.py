@@ -34,7 +34,7 @@ DELIVERY = click.option(
 def delivery_lines(journal: Sequence[Event], now: datetime) -> list[str]:
     """Each update's delivery in a sentence, for ``incident status`` (none: no update was sent)."""
     from planner.delivery.config import Retry
-    from planner.delivery.ledger import status_lines
+    from planner.tracking.domain.deliveries import status_lines
 
     return status_lines(journal, now, Retry().lease)
 
@@ -42,7 +42,7 @@ def delivery_lines(journal: Sequence[Event], now: datetime) -> list[str]:
 def delivery_json(journal: Sequence[Event], now: datetime) -> list[dict[str, Any]]:
     """Each update's delivery, for ``incident status --format json``."""
     from planner.delivery.config import Retry
-    from planner.delivery.ledger import deliveries
+    from planner.tracking.domain.deliveries import deliveries
 
     return [d.as_json(now, Retry().lease) for d in deliveries(journal)]
 

@@ -20,9 +20,9 @@ from datetime import UTC, datetime, timedelta
 from models.events import Delivered, DeliveryAttempted, DeliveryEvent, DeliveryFailed, StakeholderUpdate
 from planner.delivery import transport
 from planner.delivery.config import DeliveryConfig, DeliveryConfigError, Destination
-from planner.delivery.ledger import KINDS, SENDING, Delivery, find, undelivered
 from planner.delivery.transport import Outcome
 from planner.errors import PlannerError
+from planner.tracking.domain.deliveries import KINDS, SENDING, Delivery, find, undelivered
 from planner.tracking.persistence.clock import now, stamped
 from planner.tracking.persistence.damage import decode
 from planner.tracking.persistence.store import Store

@@ -196,9 +196,13 @@ def _injections(replies: Sequence[Answer]) -> list[Part]:
         ("escalations", {"no_answer"}),
         ("injections", {"check_fails", "fails_again", "update_due"}),
     ):
-        asked = [a for a in replies if a.fired.injection.what in kinds]
+        mine = [a for a in replies if a.fired.injection.what in kinds]
+        asked = [a for a in mine if not a.moot]
         done = sum(1 for a in asked if a.answered is not None)
-        parts.append(Part(key, share(done, len(asked)), f"{done} of {len(asked)} acted on"))
+        said = f"{done} of {len(asked)} acted on"
+        if len(mine) > len(asked):
+            said += f"; {len(mine) - len(asked)} moot (the service was still down)"
+        parts.append(Part(key, share(done, len(asked)), said))
     return parts
 
 

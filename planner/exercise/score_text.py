@@ -23,6 +23,8 @@ def _answer_lines(s: Score) -> list[str]:
     for a in s.answers:
         what, asks = injection_words(a.fired.injection)
         done = f"done after {span(a.delay)}" if a.delay is not None else "NOT DONE"
+        if a.moot:
+            done = f"moot: {a.fired.injection.service} was still down (not counted)"
         lines.append(visible(f"{a.fired.at:%H:%M} {a.fired.injection.id}: {what}; asked: {asks}; {done}"))
     return lines
 
@@ -107,6 +109,7 @@ def score_json(s: Score) -> dict[str, Any]:
                 "at": a.fired.at.isoformat(),
                 "live": a.fired.live,
                 "answered_after_minutes": delta_minutes(a.delay),
+                "moot": a.moot,
             }
             for a in s.answers
         ],

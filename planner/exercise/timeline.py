@@ -23,9 +23,12 @@ from models.events import (
     ExercisePlanned,
     FailedAgain,
     InjectionFired,
+    Restored,
     StakeholderUpdate,
+    TaskBegun,
 )
 from models.exercise import Injection
+from planner.tracking.domain.fold import effective
 from planner.tracking.domain.state import OPEN, View
 from planner.tracking.persistence.store import Store
 
@@ -82,6 +85,9 @@ class Answer:
     fired: InjectionFired
     answered: datetime | None
     """When the action it asks for was recorded (None: never)."""
+    moot: bool = False
+    """It asked for nothing the team could do: "X fails again" came while X was still down (not
+    begun since it went down), so there was no failure to record. Not counted in the score."""
 
     @property
     def delay(self) -> timedelta | None:
@@ -91,13 +97,33 @@ class Answer:
 
 def answers(journal: Sequence[Event]) -> list[Answer]:
     """Each recorded injection with the first event, at or after it, that does what it asks: the
-    check recorded failed, the service escalated or recorded failed again, the update sent."""
+    check recorded failed, the service escalated or recorded failed again, the update sent. A
+    ``fails_again`` that came while its service was still down is moot (:attr:`Answer.moot`)."""
     out = []
     for shot in fired(journal):
         i = shot.injection
         reply = next((e.at for e in journal if e.at >= shot.at and e.seq != shot.seq and _does(e, i)), None)
-        out.append(Answer(shot, reply))
+        moot = i.what == "fails_again" and i.service is not None and _still_down(journal, i.service, shot)
+        out.append(Answer(shot, reply, moot))
     return out
+
+
+def _still_down(journal: Sequence[Event], service: str, shot: InjectionFired) -> bool:
+    """``service`` was down when ``shot`` came: never begun, or failed again and not begun since
+    (a failure recorded at the very moment of the injection is its answer, not its past)."""
+    down = True  # an injection names an impacted service: down when the drill starts
+    for event in sorted(effective(journal), key=lambda e: (e.at, e.seq)):
+        if event.at > shot.at:
+            break
+        if isinstance(event, TaskBegun | Restored) and event.service == service:
+            down = False
+        elif (
+            isinstance(event, FailedAgain)
+            and service in (event.service, *event.reopened)
+            and event.at < shot.at
+        ):
+            down = True
+    return down
 
 
 def _does(event: Event, i: Injection) -> bool:
@@ -119,7 +145,7 @@ def waiting_lines(journal: Sequence[Event], started: datetime) -> list[str]:
     from planner.style import visible
     from planner.tracking.domain.words import injection_words
 
-    waiting = [a for a in answers(journal) if a.answered is None]
+    waiting = [a for a in answers(journal) if a.answered is None and not a.moot]
     lines = [f"\nInjections waiting for an answer ({len(waiting)}):"] if waiting else []
     for a in waiting:
         what, asks = injection_words(a.fired.injection)
@@ -150,6 +176,7 @@ def injections_json(journal: Sequence[Event], started: datetime) -> dict[str, ob
                 "at": a.fired.at.isoformat(),
                 "asks": injection_words(a.fired.injection)[1],
                 "answered": None if a.answered is None else a.answered.isoformat(),
+                "moot": a.moot,
             }
             for a in answers(journal)
         ],

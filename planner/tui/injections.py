@@ -48,7 +48,7 @@ class InjectionWatch(Widget):
             if shot.id in self.told:
                 continue
             self.told.add(shot.id)
-            if answer.answered is None:
+            if answer.answered is None and not answer.moot:  # a moot one asks for nothing
                 what, asks = injection_words(shot)
                 says = f" ({shot.says})" if shot.says else ""
                 self.notify(

@@ -110,6 +110,19 @@ def public_page(reading: Reading) -> dict[str, Any]:
     }
 
 
+def _internal_component(reading: Reading, v: ComponentView) -> dict[str, Any]:
+    return {
+        "id": v.id,
+        "name": v.name,
+        "audience": v.audience,
+        "status": str(v.status),
+        "label": v.status.label,
+        "eta": _iso(v.eta),
+        "eta_p90": _p90(reading, v),
+        "waiting_on": list(v.waiting_on),
+    }
+
+
 def internal_page(reading: Reading) -> dict[str, Any]:
     """The internal page's data: the whole incident."""
     state, projection, row = reading.state, reading.projection, reading.row
@@ -144,19 +157,7 @@ def internal_page(reading: Reading) -> dict[str, Any]:
             "eta": _iso(projection.eta),
             "progress": {"impacted": len(state.tasks), **state.counts()},
         },
-        "components": [
-            {
-                "id": v.id,
-                "name": v.name,
-                "audience": v.audience,
-                "status": str(v.status),
-                "label": v.status.label,
-                "eta": _iso(v.eta),
-                "eta_p90": _p90(reading, v),
-                "waiting_on": list(v.waiting_on),
-            }
-            for v in views
-        ],
+        "components": [_internal_component(reading, v) for v in views],
         "waves": _waves(tasks),
         "not_shown": len(state.tasks) - len(shown),
         "workarounds": [

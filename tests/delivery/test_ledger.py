@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from models.events import Delivered, DeliveryAttempted, DeliveryFailed, Event, StakeholderUpdate, Voided
-from planner.delivery.ledger import deliveries, status_lines
+from planner.tracking.domain.deliveries import deliveries, status_lines
 
 T = datetime(2026, 11, 28, 14, 0, tzinfo=UTC)
 LEASE = 45.0

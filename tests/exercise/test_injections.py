@@ -153,3 +153,31 @@ def test_a_facilitator_injects_live_and_mistakes_are_named(
     code, _, err = run(capsys, "exercise", "inject", out.split()[-1], "--fails", "storage-cluster")
     assert code == 2
     assert "is a real incident, not a drill" in err
+
+
+def test_a_failure_injected_while_its_service_is_still_down_is_moot(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    drill = start_drill(capsys)
+    inject = ["exercise", "inject", drill, "--fails", "storage-cluster", "--as", "fac"]
+    assert run(capsys, *inject, "--at", at(2))[0] == 0  # L1: storage-cluster was never begun
+    code, _, err = run(capsys, "incident", "fail", drill, "storage-cluster", "--at", at(3))
+    assert code != 0
+    assert "already down" in err  # the guard: there is nothing to fail
+    code, out, _ = run(capsys, "incident", "status", drill, "--at", at(3))
+    assert "Injections waiting" not in out  # L1 waits for no answer: none can be given
+    run(capsys, "incident", "begin", drill, "storage-cluster", "--at", at(4), "--as", "dave")
+    assert run(capsys, *inject, "--at", at(5))[0] == 0  # L2: being restored, so it can fail
+    code, out, _ = run(capsys, "incident", "status", drill, "--at", at(6))
+    assert f"L2: storage-cluster fails again; asks: planner incident fail {drill} storage-cluster" in out
+    assert run(capsys, "incident", "fail", drill, "storage-cluster", "--at", at(7))[0] == 0
+    code, out, _ = run(capsys, "exercise", "score", drill)
+    moot = "moot: storage-cluster was still down (not counted)"
+    assert f"L1: storage-cluster fails again; asked: fail storage-cluster; {moot}" in out
+    assert "L2: storage-cluster fails again; asked: fail storage-cluster; done after 2m" in out
+    assert "1 of 1 acted on; 1 moot (the service was still down)" in out
+    code, out, _ = run(capsys, "exercise", "score", drill, "--format", "json")
+    shots = {i["id"]: i for i in json.loads(out)["injections"]}
+    assert (shots["L1"]["moot"], shots["L2"]["moot"]) == (True, False)
+    part = next(p for p in json.loads(out)["parts"] if p["part"] == "injections")
+    assert part["ratio"] == 1.0

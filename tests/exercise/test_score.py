@@ -125,14 +125,16 @@ def test_a_scripted_exercise_gives_the_same_score_every_run(
     monkeypatch.setenv("PLANNER_STORE", str(store.parent / "other.db"))
     second = scripted(capsys)
     assert first == second
-    assert first["score"] == 46
+    assert first["score"] == 49
     assert not first["finished"]
     answered = {i["id"]: i["answered_after_minutes"] for i in first["injections"]}  # type: ignore[attr-defined]
-    # I4 (+1h10m) was recorded by `restore`'s `incident status` (now: long after) and not acted on
+    # I4 (+1h10m) was recorded by `restore`'s `incident status` (now: long after) and not acted on:
+    # message-queue was never begun, so "it fails again" was moot and is not counted
     assert answered == {"I1": 1, "I2": 1, "I3": 2, "I4": None}
+    assert [i["id"] for i in first["injections"] if i["moot"]] == ["I4"]  # type: ignore[attr-defined,index]
     monkeypatch.setenv("PLANNER_STORE", str(store))
     third = scripted(capsys)  # a second drill of the scenario in the same store: the trend
-    assert third["previous"] == {"incident": "DRILL-1", "score": 46}
+    assert third["previous"] == {"incident": "DRILL-1", "score": 49}
     assert third["trend"] == 0
 
 

@@ -97,7 +97,27 @@ def _search(d: Any, site: Path) -> None:
     while time.monotonic() < deadline and not found:
         found = d.execute_script("return Array.from(document.querySelectorAll('#results a'), a => a.href)")
     assert any(href.endswith("/service-db-primary.html") for href in found), found
+    box.clear()
+    box.send_keys("storefront")  # a component: its entry on the index
+    deadline = time.monotonic() + 10
+    found = []
+    while time.monotonic() < deadline and not found:
+        found = d.execute_script("return Array.from(document.querySelectorAll('#results a'), a => a.href)")
+    assert any(href.endswith("/index.html#component-storefront") for href in found), found
     assert d.get_log("browser") == []
+
+
+def test_components_are_on_the_index_and_on_the_pages_of_their_services(site: Path) -> None:
+    index = (site / "index.html").read_text(encoding="utf-8")
+    row = index[index.index('<tr id="component-checkout">') :].split("</tr>", 1)[0]
+    assert "<strong>Checkout</strong>" in row
+    assert "<td>public</td>" in row
+    assert '<a href="service-payments-gateway.html">payments-gateway</a>' in row  # needs
+    assert '<a href="service-email-relay.html">email-relay</a>' in row  # uses
+    page = (site / "service-payments-gateway.html").read_text(encoding="utf-8")
+    assert '<a href="index.html#component-checkout">Checkout</a> (public) needs it' in page
+    relay = (site / "service-email-relay.html").read_text(encoding="utf-8")
+    assert '<a href="index.html#component-checkout">Checkout</a> (public) uses it' in relay
 
 
 def test_plan_text_is_escaped_everywhere(tmp_path: Path, run_cli: Any) -> None:
@@ -108,7 +128,9 @@ def test_plan_text_is_escaped_everywhere(tmp_path: Path, run_cli: Any) -> None:
         "  - id: db\n    name: '<img src=x onerror=alert(1)>'\n    owner: ops\n"
         "    description: '</svg><script>alert(2)</script>'\n"
         "    runbook: {url: 'javascript:alert(3)'}\n"
-        "  - id: app\n    owner: ops\n    depends_on: [{service: db, check: '<i>curl</i>'}]\n",
+        "  - id: app\n    owner: ops\n    depends_on: [{service: db, check: '<i>curl</i>'}]\n"
+        "components:\n"
+        "  - id: shop\n    name: '<u>Shop</u>'\n    description: '<em>x</em>'\n    needs: [db]\n",
         encoding="utf-8",
     )
     out = tmp_path / "site"
@@ -117,10 +139,12 @@ def test_plan_text_is_escaped_everywhere(tmp_path: Path, run_cli: Any) -> None:
     for page in out.glob("*.html"):
         html = page.read_text(encoding="utf-8")
         assert "<script>" not in html.replace('<script src="atlas.js" defer></script>', ""), page.name
-        for raw in ("<img", "<b>Ops", "<i>curl"):
+        for raw in ("<img", "<b>Ops", "<i>curl", "<u>Shop", "<em>x"):
             assert raw not in html, page.name
         assert 'href="javascript:' not in html, page.name
     assert "&lt;img src=x onerror=alert(1)&gt;" in (out / "service-db.html").read_text(encoding="utf-8")
+    assert "&lt;u&gt;Shop&lt;/u&gt;" in (out / "service-db.html").read_text(encoding="utf-8")
+    assert "&lt;u&gt;Shop&lt;/u&gt;" in (out / "index.html").read_text(encoding="utf-8")
     # a plan named <...> is text in the single picture too (Graphviz took it for an HTML label)
     assert run_cli("export", plan, "--format", "svg", "-o", tmp_path / "plan.svg").code == 0
 

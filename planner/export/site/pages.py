@@ -62,7 +62,37 @@ def index_page(atlas: Atlas) -> dict[str, Any]:
             {"key": f"scenario:{s.id}", "name": s.name or s.id, "failed": len(s.failed)}
             for s in plan.scenarios
         ],
+        "components": [
+            {
+                "id": c.id,
+                "name": c.name,
+                "audience": c.audience,
+                "description": c.description,
+                "needs": c.needs,
+                "uses": c.uses,
+            }
+            for c in sorted(plan.components, key=lambda c: c.id)
+        ],
     }
+
+
+def component_anchor(component: str) -> str:
+    """The id of a component's entry on the index (the search and the service pages link to it)."""
+    return f"component-{component}"
+
+
+def _components_of(atlas: Atlas, s: str) -> list[dict[str, str]]:
+    """The components that need or use service ``s``."""
+    return [
+        {
+            "name": c.name,
+            "anchor": component_anchor(c.id),
+            "audience": c.audience,
+            "how": "needs it" if s in c.needs else "uses it",
+        }
+        for c in sorted(atlas.plan.components, key=lambda c: c.id)
+        if s in c.needs or s in c.uses
+    ]
 
 
 def _team_name(atlas: Atlas, team: str) -> str:
@@ -143,6 +173,7 @@ def service_page(atlas: Atlas, s: str) -> dict[str, Any]:
         "dependents": dependents,
         "scenarios": scenarios,
         "workarounds": [w for w in atlas.workarounds if s in (w.service, w.bypasses)],
+        "components": _components_of(atlas, s),
         "findings": _findings(atlas, f"service:{s}"),
     }
 

@@ -135,6 +135,10 @@ def _search_index(atlas: Atlas, out: Path) -> None:
         [sid, atlas.scenarios[sid].selection.name, "scenario", atlas.files[f"scenario:{sid}"]]
         for sid in sorted(atlas.scenarios)
     ]
+    entries += [
+        [c.id, c.name, "component", f"index.html#{pages.component_anchor(c.id)}"]
+        for c in sorted(atlas.plan.components, key=lambda c: c.id)
+    ]
     # a script, not JSON: a page opened from file:// may load a script beside it, not fetch() it;
     # json.dumps escapes every non-ASCII character, so no line separator ends the statement early
     text = "window.ATLAS_INDEX = " + json.dumps(entries, ensure_ascii=True, separators=(",", ":")) + ";\n"

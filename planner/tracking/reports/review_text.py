@@ -13,6 +13,12 @@ from planner.tracking.domain.moments import moment
 from planner.tracking.domain.words import describe
 from planner.tracking.reports.component_review import outcomes_json, outcomes_markdown
 from planner.tracking.reports.review import Review
+from planner.tracking.reports.update_review import (
+    update_outcomes,
+    updates_headline,
+    updates_json,
+    updates_markdown,
+)
 
 
 def _at(r: Review, when: datetime) -> str:
@@ -37,12 +43,13 @@ def review_markdown(r: Review) -> str:
     ]
     lines += _bypasses(r)
     cadence = timedelta(seconds=r.state.info.update_cadence)
-    updates = [e for e in r.journal if isinstance(e, StakeholderUpdate)]
+    updates = update_outcomes(r.journal)
     lines += ["", "## Stakeholder updates", ""]
     lines.append(
-        f"- {len(updates)} sent, cadence {clock(cadence)}: "
+        f"- {updates_headline(updates)}; cadence {clock(cadence)}: "
         + ("kept" if not r.gaps else f"**missed {len(r.gaps)} time(s)**")
     )
+    lines += updates_markdown(updates, lambda when: _at(r, when))
     lines += [f"- gap of {clock(b - a)}: {_at(r, a)} to {_at(r, b)}" for a, b in r.gaps]
     escalations = [e for e in r.journal if isinstance(e, Escalated)]
     lines += ["", "## Escalations", ""]
@@ -207,7 +214,8 @@ def review_json(r: Review) -> dict[str, Any]:  # long: one JSON document, key by
             if isinstance(e, Bypassed)
         ],
         "updates": {
-            "sent": sum(1 for e in r.journal if isinstance(e, StakeholderUpdate)),
+            "sent": sum(1 for e in r.journal if isinstance(e, StakeholderUpdate)),  # logged, in fact
+            **updates_json(update_outcomes(r.journal)),
             "cadence_minutes": r.state.info.update_cadence / 60,
             "kept": not r.gaps,
             "gaps": [

@@ -1,5 +1,5 @@
 // The atlas's script: the search box, and pictures scrolled to the service a page is about.
-// The search finds services and teams by id or name. The index (search-index.js,
+// The search finds services, teams, scenarios and components by id or name. The index (search-index.js,
 // window.ATLAS_INDEX = [[id, name, kind, page], ...]) is loaded on first use: a script file, so
 // that it works from file:// too, where a page may not fetch() its neighbours.
 (function () {

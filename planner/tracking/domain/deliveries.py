@@ -1,7 +1,8 @@
 """What the journal says of each update's delivery: for every stakeholder update logged with
 ``--send`` and every destination it named, whether it was delivered, is being sent, is failing and
 being retried, or was left (its sender gave up or stopped). Pure functions of the journal: the
-sender reads it before each attempt, ``incident status`` and the screen show it."""
+sender (:mod:`planner.delivery.sender`) reads it before each attempt, ``incident status`` and the
+screen show it, the post-incident review says what reached whom."""
 
 from __future__ import annotations
 
