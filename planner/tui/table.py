@@ -170,6 +170,8 @@ class TaskTable(ScrollView, can_focus=True):
         """What each screen line (1: the first row) showed when it was last drawn: a change
         redraws the lines whose :meth:`_line` differs, not the whole table."""
         self._styles: dict[str | None, Style] = {}
+        self._whole = False
+        """Every line is to be drawn again (new rows, a scroll): no line is worth comparing."""
         """The rows' styles by role, looked up once per frame (the theme may change)."""
 
     @property
@@ -201,10 +203,9 @@ class TaskTable(ScrollView, can_focus=True):
         self.virtual_size = Size(self.size.width, len(rows) + 1)
         if rows is not self.rows:
             self.rows = rows
-            longest = (max(map(len, rows), default=12), self._owners)
-            if longest != self._longest:  # the columns move: the header too
-                self._longest = longest
-                self.refresh()
+            self._longest = (max(map(len, rows), default=12), self._owners)
+            self._whole = True  # other rows, maybe other columns (the header too)
+            self.refresh()
             if keep in rows:
                 self.cursor = rows.index(keep)
             else:
@@ -222,6 +223,8 @@ class TaskTable(ScrollView, can_focus=True):
     def redraw(self) -> None:
         """Draw again the screen lines whose row changed (its text or its colour: a fold, the
         clock, the cursor, a filter), all of them when most did."""
+        if self._whole:
+            return
         height = self.scrollable_content_region.height
         changed = [y for y in range(1, height) if self._drawn.get(y) != self._line(y)]
         if len(changed) > height // 2:
@@ -262,10 +265,10 @@ class TaskTable(ScrollView, can_focus=True):
     def watch_cursor(self, old: int, new: int) -> None:
         height = max(1, self.scrollable_content_region.height - 1)
         top = round(self.scroll_offset.y)
-        if new < top:
-            self.scroll_to(y=new, animate=False)
-        elif new >= top + height:
-            self.scroll_to(y=new - height + 1, animate=False)
+        if new < top or new >= top + height:
+            self.scroll_to(y=new if new < top else new - height + 1, animate=False)
+            if round(self.scroll_offset.y) != top:
+                self._whole = True  # a scroll draws every line
         self.redraw()
         if old != new:
             self.post_message(self.Selected(self.selected))
@@ -288,6 +291,7 @@ class TaskTable(ScrollView, can_focus=True):
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self._styles = {}  # looked up again each frame (a theme or a focus change restyles)
+        self._whole = False
         return super().render_lines(crop)
 
     def _style(self, role: str | None) -> Style:
