@@ -8,8 +8,8 @@ Run: ``python -m benchmarks.bench_site [SIZES...]`` (default 2000 10000).
 
 from __future__ import annotations
 
+import argparse
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -54,4 +54,6 @@ def main(sizes: list[int]) -> None:
 
 
 if __name__ == "__main__":
-    main([int(a) for a in sys.argv[1:]] or [2000, 10000])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_site", description=__doc__.split("\n")[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[2000, 10000], help="services per generated plan")
+    main(parser.parse_args().sizes)
