@@ -54,6 +54,6 @@ def main(sizes: list[int]) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_site", description=__doc__.split("\n")[0])
-    parser.add_argument("sizes", nargs="*", type=int, default=[2000, 10000], help="services per generated plan")
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_site", description=__doc__)
+    parser.add_argument("sizes", nargs="*", type=int, default=[2000, 10000], help="services per plan")
     main(parser.parse_args().sizes)
