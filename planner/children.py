@@ -8,6 +8,14 @@ SIGKILL, so on Linux each child also asks the kernel (``PR_SET_PDEATHSIG``) to b
 the planner dies; what a child started itself (a shell's commands) is then left to its process
 group. Before, ``dot`` kept laying a large picture out for minutes after the planner was gone,
 and a plan command outlived SIGTERM.
+
+Python runs a signal's handler in the main thread only, but the kernel hands a signal sent to the
+process to any thread that does not block it: a thread that forks or starts a thread takes the
+signals pending then. Taken by a helper thread while the main thread waits on a lock (``audit
+--run-checks`` waiting for its pool), the signal only set a flag that nothing looked at: the
+planner ran on until the command ended (under load, about one SIGTERM in ten). So the threads
+that start and watch children are started inside :func:`signals_to_main_thread`, and block the
+ending signals, which then always reach the main thread; the children unblock them again.
 """
 
 from __future__ import annotations
@@ -18,7 +26,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
 
@@ -28,6 +36,27 @@ _STARTING: list[int] = []
 """One entry per child being started: its process may exist before its group is known."""
 _DEFERRED: list[int] = []
 """Signals that came while a child was being started, to be sent again once it is known."""
+
+
+ENDING_SIGNALS = frozenset({signal.SIGTERM, signal.SIGHUP, signal.SIGINT})
+"""The signals that end the planner, whose handler (in the main thread) kills the children."""
+_MASKS = hasattr(signal, "pthread_sigmask")
+
+
+@contextlib.contextmanager
+def signals_to_main_thread() -> Iterator[None]:
+    """Threads started inside (they inherit the caller's signal mask) block
+    :data:`ENDING_SIGNALS`, so that the kernel delivers them to the main thread, the one whose
+    wait they interrupt and that runs their handler. One arriving meanwhile waits until the
+    caller unblocks them again on the way out."""
+    if not _MASKS:
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, ENDING_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def kill_running() -> None:
@@ -76,17 +105,23 @@ def _prctl() -> Callable[..., int] | None:
 
 
 def _dies_with_planner() -> Callable[[], None] | None:
-    """For ``preexec_fn``: the child asks to be SIGKILLed when the planner dies (even of
-    SIGKILL, which no handler sees), and ends at once if the planner died already."""
+    """For ``preexec_fn``: the child unblocks the signals the thread starting it blocks (see
+    :func:`signals_to_main_thread`: a command must not ignore its SIGTERM), asks to be
+    SIGKILLed when the planner dies (even of SIGKILL, which no handler sees), and ends at once
+    if the planner died already."""
     prctl = _prctl()
-    if prctl is None:
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, ()) & ENDING_SIGNALS if _MASKS else set()
+    if prctl is None and not blocked:
         return None
     planner, kill = os.getpid(), int(signal.SIGKILL)
 
     def preexec() -> None:
-        prctl(_PR_SET_PDEATHSIG, kill, 0, 0, 0)
-        if os.getppid() != planner:  # it died before the request was made
-            os._exit(1)
+        if blocked:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, blocked)
+        if prctl is not None:
+            prctl(_PR_SET_PDEATHSIG, kill, 0, 0, 0)
+            if os.getppid() != planner:  # it died before the request was made
+                os._exit(1)
 
     return preexec
 
@@ -128,4 +163,4 @@ def kill(process: subprocess.Popen[bytes]) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
-__all__ = ["ending", "finished", "kill", "kill_running", "start"]
+__all__ = ["ENDING_SIGNALS", "ending", "finished", "kill", "kill_running", "signals_to_main_thread", "start"]

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from models.events import RunEvidence
-from planner.children import finished, start
+from planner.children import finished, signals_to_main_thread, start
 
 DEFAULT_TIMEOUT = 30.0
 """Seconds a command may run before its process group is killed."""
@@ -162,7 +162,8 @@ class _Capture:
         self.failure: str | None = None
         self.lock = threading.Lock()
         self.thread = threading.Thread(target=self._read, daemon=True)
-        self.thread.start()
+        with signals_to_main_thread():
+            self.thread.start()
 
     def _read(self) -> None:
         try:

@@ -14,7 +14,7 @@ from models.events import RunEvidence
 from planner.audit.findings import Finding, Severity
 from planner.audit.registry import BY_ID
 from planner.audit.rule_runner import locate
-from planner.children import kill_running
+from planner.children import kill_running, signals_to_main_thread
 from planner.engine.planning import plan_order
 from planner.planfile.loader import LoadedPlan
 from planner.running import DEFAULT_TIMEOUT, RunRefusedError, allowed, plan_of, run
@@ -99,7 +99,9 @@ def run_checks(
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         try:
             for step in steps:
-                for command, evidence in pool.map(one, step):
+                with signals_to_main_thread():  # its threads start here: see planner.children
+                    ran = pool.map(one, step)
+                for command, evidence in ran:
                     done += 1
                     if progress is not None:
                         progress(command, evidence, done, total)

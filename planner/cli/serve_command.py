@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from planner.cli.incident_options import STORE
 from planner.cli.streams import say
 from planner.errors import UsageError
+
+if TYPE_CHECKING:
+    from planner.web.server import StatusServer
 
 TOKEN_ENV = "PLANNER_SERVE_TOKEN"
 
@@ -92,13 +100,36 @@ def serve(  # noqa: PLR0917 - click passes every option
     server = status_server(
         reader, bind=public_at, internal_bind=private_at, token=token, title=title, access_log=not quiet
     )
-    try:  # Ctrl-C is how a server in a terminal is stopped (even as it says where): not a failure
+    with _ctrl_c_stops(server) as interrupted:
         say(f"public page: {server.public_url}", err=True)
         if server.internal_url is None:
             say(f"internal page: off (give --token-file, ${TOKEN_ENV} or --internal-bind)", err=True)
         else:
             say(f"internal page: {server.internal_url}" + (" (with the token)" if token else ""), err=True)
         server.run()
-    except KeyboardInterrupt:
+    if interrupted.is_set():
         say("stopped", err=True)
     return 0
+
+
+@contextlib.contextmanager
+def _ctrl_c_stops(server: StatusServer) -> Iterator[threading.Event]:
+    """Ctrl-C is how a server in a terminal is stopped (even as it says where): not a failure.
+    It asks ``server`` to stop, however far it got, and is said once it has; it used to raise
+    KeyboardInterrupt wherever the main thread was, and while asyncio made or closed its event
+    loop (before uvicorn took the signal, or after it gave it back) that left a half-made loop
+    and a coroutine never awaited to print their tracebacks after "stopped"."""
+    interrupted = threading.Event()
+
+    def ctrl_c(_signum: int, _frame: object) -> None:
+        interrupted.set()
+        server.stop()
+
+    if threading.current_thread() is not threading.main_thread():
+        yield interrupted
+        return
+    before = signal.signal(signal.SIGINT, ctrl_c)
+    try:
+        yield interrupted
+    finally:
+        signal.signal(signal.SIGINT, before)

@@ -152,6 +152,7 @@ class StatusServer:
     access_log: bool = True
     started: threading.Event = field(default_factory=threading.Event)
     _server: _Uvicorn | None = None
+    _stopping: bool = False
 
     def run(self) -> None:
         asyncio.run(self._serve())
@@ -170,7 +171,8 @@ class StatusServer:
         self._server = _Uvicorn(config, hub.close)
         watcher = asyncio.create_task(self._started())
         try:
-            await self._server.serve(sockets=self.sockets)
+            if not self._stopping:  # asked to stop before it could start: never starts
+                await self._server.serve(sockets=self.sockets)
         finally:
             watcher.cancel()
             self.feed.stop()
@@ -181,7 +183,8 @@ class StatusServer:
         self.started.set()
 
     def stop(self) -> None:
-        """Ask the server to stop (from any thread)."""
+        """Ask the server to stop (from any thread, or a signal handler), even before it started."""
+        self._stopping = True
         if self._server is not None:
             self._server.should_exit = True
 

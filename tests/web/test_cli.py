@@ -84,6 +84,40 @@ def test_ctrl_c_stops_the_command_cleanly(small_store: Path) -> None:
     assert rest.rstrip().endswith("stopped")
 
 
+CTRL_C_AS_THE_LOOP_IS_MADE = """import signal, socket, sys
+from planner.cli import main
+
+made = socket.socketpair
+
+def socketpair(*args, **kwargs):  # asyncio's new event loop makes its self-pipe with it
+    socket.socketpair = made
+    signal.raise_signal(signal.SIGINT)
+    return made(*args, **kwargs)
+
+socket.socketpair = socketpair
+sys.exit(main(["serve", "--store", sys.argv[1], "--bind", "127.0.0.1:0"]))
+"""
+
+
+def test_ctrl_c_before_the_server_runs_stops_it_cleanly(small_store: Path, tmp_path: Path) -> None:
+    """Ctrl-C that came while asyncio made its event loop (a loaded machine, uvicorn not yet
+    listening for it) raised KeyboardInterrupt half-way through the loop's making: "stopped",
+    then a traceback of the half-made loop and a coroutine never awaited. Here it comes exactly
+    then."""
+    script = tmp_path / "ctrl_c.py"
+    script.write_text(CTRL_C_AS_THE_LOOP_IS_MADE, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(script), str(small_store)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.rstrip().endswith("stopped"), done.stderr
+    assert "Traceback" not in done.stderr
+
+
 def test_the_command_serves_and_stops_on_sigterm(small_store: Path) -> None:
     env = {**os.environ, "PLANNER_SERVE_TOKEN": TOKEN}
     command = [sys.executable, "-m", "planner", "serve", "--store", str(small_store), "--bind", "127.0.0.1:0"]
