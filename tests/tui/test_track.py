@@ -326,8 +326,11 @@ async def test_a_failing_poll_is_reported_once_and_its_recovery_too(tmp_path: Pa
     async with app.run_test(size=(120, 36)) as pilot:
         await started(app, pilot)
         app.session.fetch = broken_fetch  # type: ignore[method-assign]
-        await wait_for(pilot, lambda: failures[0] >= 3)  # several polls, one notice
-        await settle(app, pilot)
+        await wait_for(pilot, lambda: any(t == "Internal error" for t, _ in said))
+        seen = failures[0]
+        # more polls fail (not settle(): waiting on a poll worker that fails raises WorkerFailed)
+        await wait_for(pilot, lambda: failures[0] >= seen + 2)
+        await pilot.pause()
         troubles = [(t, m) for t, m in said if t == "Internal error"]
         assert len(troubles) == 1
         assert "Other terminals' actions are not being read: OSError: disk went away" in troubles[0][1]
