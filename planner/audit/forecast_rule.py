@@ -14,8 +14,6 @@ from collections.abc import Iterator
 from models.duration import fmt_duration
 from planner.audit.context import AuditContext
 from planner.audit.findings import Finding, Severity
-from planner.forecast.levers import best_lever
-from planner.forecast.scenario import run, setup_of
 
 TASK_LIMIT = 2000
 """Scenarios with more tasks than this are not sampled by the audit (use ``planner forecast``)."""
@@ -30,6 +28,11 @@ def rto_unlikely(ctx: AuditContext) -> Iterator[Finding]:
     planning = ctx.planning
     if planning is None or ctx.scope is None or len(planning.schedule.problem.order) > TASK_LIMIT:
         return
+    # numpy only when the rule samples: imported at load, its thread pools alone reserved ~1 GB of
+    # address space in every audit (a 2 GB RLIMIT_AS then failed the 2,000,000-edge census case)
+    from planner.forecast.levers import best_lever
+    from planner.forecast.scenario import run, setup_of
+
     policy = ctx.plan.policy
     setup = setup_of(planning, policy.forecast_spread)
     result = run(setup, AUDIT_SAMPLES, SEED)
