@@ -26,7 +26,6 @@ from planner.tracking.domain.fold import effective
 if TYPE_CHECKING:
     from models.events import Event
     from models.plan import Plan
-    from planner.tracking.domain.outline import Outline
     from planner.tracking.domain.state import MemoryView
     from planner.tracking.persistence.store import Store
     from planner.tracking.reports.odds import LiveOdds
@@ -150,6 +149,7 @@ def status(incident_id: str, fmt: str, store_path: str | None, at: str | None) -
     each task in wave order with its checks and what blocks it, open workarounds, the journal."""
     from planner.tracking.domain.components import component_views
     from planner.tracking.domain.outline import outline_of
+    from planner.tracking.reports.odds import current_odds
     from planner.tracking.reports.progress import project
     from planner.tracking.reports.status_text import status_json, status_markdown, status_text
 
@@ -158,7 +158,7 @@ def status(incident_id: str, fmt: str, store_path: str | None, at: str | None) -
     state, journal, plan = _load(store_path, incident_id)
     outline = outline_of(state)
     projection = project(outline, now)
-    odds = _odds(outline, now, journal[-1].seq if journal else 0)
+    odds = current_odds(outline, now, journal[-1].seq if journal else 0)
     views = [] if plan is None else component_views(plan, state, projection, now)
     if fmt == "json":
         doc = status_json(state, journal, projection, now, components=views)
@@ -202,14 +202,6 @@ def _status_tail(state: MemoryView, journal: list[Event], now: datetime, *, mark
 
         lines.extend(waiting_lines(journal, state.row.started))
     return "".join(f"{line}\n" for line in lines)
-
-
-def _odds(outline: Outline, now: datetime, position: int) -> LiveOdds | None:
-    """The live forecast of what is left (None when the incident is resolved, everything is
-    restored, or too much is left to sample: :func:`~planner.tracking.reports.odds.worth_sampling`)."""
-    from planner.tracking.reports.odds import cached_odds, worth_sampling
-
-    return cached_odds(outline, now, position) if worth_sampling(outline) else None
 
 
 def _odds_line(odds: LiveOdds | None) -> str:

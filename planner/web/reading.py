@@ -19,7 +19,7 @@ from planner.errors import UsageError
 from planner.tracking.domain.outline import outline_of
 from planner.tracking.domain.state import OPEN, IncidentRow
 from planner.tracking.persistence.store import Store
-from planner.tracking.reports.odds import LiveOdds, cached_odds, worth_sampling
+from planner.tracking.reports.odds import LiveOdds, current_odds
 from planner.tracking.reports.progress import Projection, project
 from planner.web.history import Timeline
 
@@ -103,7 +103,7 @@ class Reader:
             return Reading(now, None, self.journal[-JOURNAL_SHOWN:], None, list(self.updates))
         outline = outline_of(timeline.state)
         position = self.journal[-1].seq if self.journal else 0
-        odds = cached_odds(outline, now, position) if worth_sampling(outline) else None
+        odds = current_odds(outline, now, position)
         return Reading(
             now, timeline, self.journal[-JOURNAL_SHOWN:], project(outline, now), list(self.updates), odds
         )

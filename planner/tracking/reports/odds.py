@@ -134,12 +134,18 @@ def cached_odds(outline: Outline, now: datetime, position: int) -> LiveOdds:
     return found
 
 
+def current_odds(outline: Outline, now: datetime, position: int) -> LiveOdds | None:
+    """:func:`cached_odds` when the incident is worth sampling (:func:`worth_sampling`), else None:
+    resolved, everything restored, or too much left to sample. What ``incident status``, the
+    recovery screen and the status page all ask."""
+    return cached_odds(outline, now, position) if worth_sampling(outline) else None
+
+
 def odds_header(outline: Outline, now: datetime, position: int) -> str:
     """The recovery screen's ``all critical RTOs: 64%`` (empty when nothing critical is left to
     forecast, or everything is restored)."""
-    if not worth_sampling(outline):
-        return ""
-    return cached_odds(outline, now, position).header()
+    odds = current_odds(outline, now, position)
+    return "" if odds is None else odds.header()
 
 
 def worth_sampling(outline: Outline) -> bool:
