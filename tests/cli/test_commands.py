@@ -68,3 +68,25 @@ def test_an_incident_note_imports_nothing_heavy(tmp_path: Path, run_cli) -> None
     code, loaded = proc.stdout.splitlines()[-1].split(" ")
     assert code == "0"
     assert loaded.strip() == ""
+
+
+STATUS = """
+import sys
+from planner.tracking.reports import odds
+odds.TASK_LIMIT = 0  # as on an incident with too much left to sample
+from planner.cli import main
+code = main(["incident", "status", sys.argv[1], "--store", sys.argv[2]])
+print(code, "numpy" in sys.modules)
+"""
+
+
+def test_a_status_without_a_forecast_does_not_import_numpy(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    store = tmp_path / "incidents.db"
+    started = run_cli("incident", "start", EXAMPLES / "small.yaml", "--store", store)
+    assert started.code == 0, started.err
+    incident_id = started.out.splitlines()[-1]
+    proc = subprocess.run(
+        [sys.executable, "-c", STATUS, incident_id, str(store)], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[-1] == "0 False"

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from planner.tracking.persistence import stored_plan
 from planner.tracking.persistence.store import Store
@@ -38,7 +41,27 @@ def test_the_plan_of_an_incident_comes_back_once(where: str, run_cli) -> None:  
         ("{version: 1, 'components': []}", True),
         ("services:\n  - id: a\n    description: storage components, mostly\n", False),
         ("name: components\n", False),
+        ("a: 1\n  \t components :\n", True),
+        ("{\n  'components': []}", True),
+        ("x: 'components':", False),
+        ("description: the components: db, dns\n", False),
+        ("x: [a,\n components: 1]", True),
     ],
 )
 def test_only_a_plan_that_may_declare_components_is_parsed(text: str, parsed: bool) -> None:
-    assert bool(stored_plan._MAY_DECLARE.search(text)) is parsed
+    assert stored_plan.may_declare(text) is parsed
+
+
+_KEY_ANYWHERE = re.compile(r"""(^|[{,])\s*["']?components["']?\s*:""", re.MULTILINE)
+"""The definition: the key at the start of a line or after ``{`` or ``,``, blanks between."""
+
+
+@given(
+    st.lists(
+        st.sampled_from(["components", "compo", " ", "\t", "\n", "\r", "\xa0", "{", ",", '"', "'", ":", "x"]),
+        max_size=10,
+    )
+)
+def test_looking_only_where_the_word_is_finds_what_the_definition_finds(parts: list[str]) -> None:
+    text = "".join(parts)
+    assert stored_plan.may_declare(text) is bool(_KEY_ANYWHERE.search(text))

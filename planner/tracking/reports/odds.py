@@ -4,22 +4,25 @@ screen's header and the status page (docs/design/forecast.md#live).
 
 Computed at a bounded rate: :func:`cached_odds` keeps the answer per incident, journal position
 and minute, so a screen refreshing every second samples at most once a minute or per action.
+The forecast's modules (and numpy, 0.1 s to import) are imported when a forecast is sampled:
+``incident status`` on an incident with too much left to sample (:func:`worth_sampling`) does
+without them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from models.common import Criticality
 from models.duration import later
-from planner.forecast.live import LIVE_SAMPLES, Remaining, live_forecast
-from planner.forecast.model import DEFAULT_SPREAD, belief
-from planner.forecast.summary import Forecast
 from planner.tracking.domain.outline import Outline
 from planner.tracking.domain.state import OPEN, RESTORED
 from planner.tracking.reports.progress import remaining
+
+if TYPE_CHECKING:
+    from planner.forecast.summary import Forecast
 
 TASK_LIMIT = 2500
 """More tasks left than this: no live forecast (the screen stays fast; ``planner forecast`` has
@@ -89,10 +92,16 @@ class LiveOdds:
 
 
 def live_odds(
-    outline: Outline, now: datetime, spread: float = DEFAULT_SPREAD, samples: int = LIVE_SAMPLES
+    outline: Outline, now: datetime, spread: float | None = None, samples: int | None = None
 ) -> LiveOdds:
     """Sample the remaining work of ``outline`` from ``now`` (seed 0: the same state and minute
-    give the same answer on every terminal)."""
+    give the same answer on every terminal); ``spread`` and ``samples`` default to the
+    forecast's (``DEFAULT_SPREAD``, ``LIVE_SAMPLES``)."""
+    from planner.forecast.live import LIVE_SAMPLES, Remaining, live_forecast
+    from planner.forecast.model import DEFAULT_SPREAD, belief
+
+    spread = DEFAULT_SPREAD if spread is None else spread
+    samples = LIVE_SAMPLES if samples is None else samples
     problem, keys, rto = remaining(outline, now)
     elapsed = {
         s: max(0, int((now - began).total_seconds())) for s, began in outline.begun.items() if s in rto
@@ -125,6 +134,8 @@ def cached_odds(outline: Outline, now: datetime, position: int) -> LiveOdds:
     key = (outline.row.id, position, now.strftime("%Y-%m-%dT%H:%M"), fingerprint)
     found = _cache.get(key)
     if found is None:
+        from planner.forecast.live import LIVE_SAMPLES
+
         left = sum(1 for s in outline.state.values() if s != RESTORED)
         samples = max(100, min(LIVE_SAMPLES, SAMPLE_BUDGET // max(1, left)))
         found = live_odds(outline, now.replace(second=0, microsecond=0), samples=samples)

@@ -3,7 +3,7 @@ and projection (update drafts are in :mod:`planner.tracking.reports.drafting`)."
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -62,19 +62,40 @@ def rto_cell(state: MemoryView, task: TaskRow, now: datetime) -> str:
     return f"{'missed' if task.state == RESTORED else 'LATE'} {clock(-left)}"
 
 
-def rto_status(state: MemoryView, task: TaskRow, projection: Projection, now: datetime) -> str | None:
+def rto_status(
+    state: MemoryView,
+    task: TaskRow,
+    projection: Projection,
+    now: datetime,
+    marks: Mapping[str, str] | None = None,
+) -> str | None:
     """``late`` (past its RTO, not restored), ``missed`` (restored after it), ``at risk``
-    (projected to miss it), ``met`` (restored within it), ``on track``; None without an RTO."""
+    (projected to miss it), ``met`` (restored within it), ``on track``; None without an RTO.
+    ``marks``: :func:`rto_marks` of ``projection``, for a caller asking of every task (the
+    projection's lists are each read once then, not once per task)."""
     left = rto_left(state, task, now)
     if left is None:
         return None
-    if task.service in projection.late:
-        return "late"
-    if task.service in projection.missed:
-        return "missed"
-    if task.service in projection.at_risk:
-        return "at risk"
+    mark = (rto_marks(projection) if marks is None else marks).get(task.service)
+    if mark is not None:
+        return mark
     return "met" if task.state == RESTORED else "on track"
+
+
+def rto_marks(projection: Projection) -> dict[str, str]:
+    """The projection's RTO words by task: ``late``, else ``missed``, else ``at risk``.
+
+    Examples
+    --------
+    >>> from datetime import UTC
+    >>> p = Projection(datetime(2026, 1, 1, tzinfo=UTC), {}, None, ["a", "b"], ["b", "c"], ["c"])
+    >>> rto_marks(p)
+    {'a': 'at risk', 'b': 'missed', 'c': 'late'}
+    """
+    marks = dict.fromkeys(projection.at_risk, "at risk")
+    marks.update(dict.fromkeys(projection.missed, "missed"))
+    marks.update(dict.fromkeys(projection.late, "late"))
+    return marks
 
 
 def rto_summary(projection: Projection) -> str | None:
@@ -290,6 +311,7 @@ def status_json(
     row = state.row
     counts = state.counts()
     services = []
+    marks = rto_marks(projection)
     for task in state.tasks.values():
         left = rto_left(state, task, now)
         checks = state.checks(task.service)
@@ -309,7 +331,7 @@ def status_json(
                 "check_evidence": {c.dependency: c.observed for c in checks if c.observed},
                 "rto_minutes": None if task.rto is None else task.rto / 60,
                 "rto_left_minutes": None if left is None else left.total_seconds() / 60,
-                "rto_status": rto_status(state, task, projection, now),
+                "rto_status": rto_status(state, task, projection, now, marks),
                 "projected_finish": (f.isoformat() if (f := projection.finish(task.service)) else None),
                 "restored": task.restored.isoformat() if task.restored else None,
             }
