@@ -151,7 +151,8 @@ def status(incident_id: str, fmt: str, store_path: str | None, at: str | None) -
     from planner.tracking.domain.outline import outline_of
     from planner.tracking.reports.odds import current_odds
     from planner.tracking.reports.progress import project
-    from planner.tracking.reports.status_text import status_json, status_markdown, status_text
+    from planner.tracking.reports.status_json import status_json
+    from planner.tracking.reports.status_text import status_markdown, status_text
 
     now = when_of(at)
     with_incident(store_path, incident_id, lambda store: inject_due(store, incident_id, now, quiet=True))

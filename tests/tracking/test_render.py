@@ -14,7 +14,8 @@ from models.plan import Plan
 from planner.tracking.domain.opening import initial_state
 from planner.tracking.domain.state import RESTORED
 from planner.tracking.reports.progress import Projection
-from planner.tracking.reports.status_text import rto_status, status_json
+from planner.tracking.reports.status_json import status_json
+from planner.tracking.reports.status_text import rto_status
 from tests.helpers.incident_cli import ENTERPRISE, at, restore, run, start
 
 

@@ -1,16 +1,17 @@
-"""An incident's status for people (text, Markdown) and machines (JSON), drawn from its state
-and projection (update drafts are in :mod:`planner.tracking.reports.drafting`)."""
+"""An incident's status for people (text, Markdown), drawn from its state and projection (for
+machines: :mod:`planner.tracking.reports.status_json`; update drafts:
+:mod:`planner.tracking.reports.drafting`)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from models.duration import clock
 from planner import markdown
 from planner.style import Style, plain, visible
-from planner.tracking.domain.components import ComponentView, component_json
+from planner.tracking.domain.components import ComponentView
 from planner.tracking.domain.moments import moment
 from planner.tracking.domain.state import (
     BYPASSED,
@@ -18,8 +19,11 @@ from planner.tracking.domain.state import (
     DOWN,
     RESTORED,
     RESTORING,
+    CheckRow,
     MemoryView,
     TaskRow,
+    task_blockers,
+    task_ready,
 )
 from planner.tracking.domain.words import describe
 from planner.tracking.reports.component_text import component_lines, component_markdown
@@ -44,9 +48,13 @@ def state_word(task: TaskRow) -> str:
 def rto_left(state: MemoryView, task: TaskRow, now: datetime) -> timedelta | None:
     """Time left until the RTO (negative: late by that much); for a restored service, the
     margin it was restored with."""
+    return _left(state.row.rto_clock, task, now)
+
+
+def _left(rto_clock: datetime, task: TaskRow, now: datetime) -> timedelta | None:
     if task.rto is None:
         return None
-    deadline = state.row.rto_clock + timedelta(seconds=task.rto)
+    deadline = rto_clock + timedelta(seconds=task.rto)
     end = task.restored if task.state == RESTORED and task.restored else now
     return deadline - end
 
@@ -54,7 +62,10 @@ def rto_left(state: MemoryView, task: TaskRow, now: datetime) -> timedelta | Non
 def rto_cell(state: MemoryView, task: TaskRow, now: datetime) -> str:
     """The RTO column of a task: the time left (``25m``); ``LATE 30m`` when it is past its RTO
     and not restored; ``missed 15m`` when it was restored that much after it; ``-`` without one."""
-    left = rto_left(state, task, now)
+    return _cell(task, rto_left(state, task, now))
+
+
+def _cell(task: TaskRow, left: timedelta | None) -> str:
     if left is None:
         return "-"
     if left >= timedelta(0):
@@ -110,7 +121,10 @@ def rto_summary(projection: Projection) -> str | None:
 
 def blocked_by(state: MemoryView, service: str, shown: int = 3) -> str:
     """The impacted dependencies not restored yet: ``a, b, c +2``."""
-    blockers = state.blockers(service)
+    return _first(state.blockers(service), shown)
+
+
+def _first(blockers: list[str], shown: int = 3) -> str:
     more = len(blockers) - shown
     return ", ".join(blockers[:shown]) + (f" +{more}" if more > 0 else "")
 
@@ -120,10 +134,14 @@ def next_step(state: MemoryView, task: TaskRow) -> str:
     failed or pending check, READY (to begin), verify, declare restored; empty once restored."""
     if task.state == RESTORED:
         return ""
-    blocked = blocked_by(state, task.service)
+    return _step(task, state.checks(task.service), state.blockers(task.service))
+
+
+def _step(task: TaskRow, checks: list[CheckRow], blockers: list[str]) -> str:
+    """:func:`next_step` of a task not restored, from its checks and its blockers."""
+    blocked = _first(blockers)
     if blocked:
         return blocked
-    checks = state.checks(task.service)
     failed = [c.dependency for c in checks if c.state == "failed"]
     pending = [c.dependency for c in checks if c.state not in CONFIRMED]
     if failed:
@@ -137,7 +155,10 @@ def next_step(state: MemoryView, task: TaskRow) -> str:
 
 def checks_summary(state: MemoryView, service: str) -> str:
     """``passed/total``, with ``!`` per bypassed check."""
-    checks = state.checks(service)
+    return _summary(state.checks(service))
+
+
+def _summary(checks: list[CheckRow]) -> str:
     if not checks:
         return "-"
     done = sum(1 for c in checks if c.state in CONFIRMED)
@@ -195,25 +216,35 @@ def header_lines(
 
 def task_lines(state: MemoryView, now: datetime, style: Style = plain) -> list[str]:
     """The task table in wave order."""
-    width = max((len(s) for s in state.tasks), default=7)
+    tasks = state.tasks
+    width = max((len(s) for s in tasks), default=7)
     width = min(max(width, 7), 40)
-    cells = {s: rto_cell(state, task, now) for s, task in state.tasks.items()}
-    rto_w = max(9, *map(len, cells.values()))
+    rto_clock = state.row.rto_clock
+    lefts = [(task, _left(rto_clock, task, now)) for task in tasks.values()]
+    cells = [_cell(task, left) for task, left in lefts]
+    rto_w = max(9, *map(len, cells))
     out = [
         f"{'wave':>4}  {'service':<{width}}  {'owner':<14} {'state':<9} {'checks':<7} {'RTO left':>{rto_w}}  "
         "blocked by"
     ]
-    for task in state.tasks.values():
-        left = rto_left(state, task, now)
-        word, rto = state_word(task), cells[task.service]
-        ready = state.ready(task.service) and task.state != RESTORED
+    zero = timedelta(0)
+    for (task, left), rto in zip(lefts, cells, strict=True):  # one pass: a status has 10,000 rows
+        checks = state.checks(task.service)
+        restored = task.state == RESTORED
+        if restored:
+            ready, step = False, ""
+        else:
+            ready = task_ready(task.state, ((tasks[c.dependency].state, c.state) for c in checks))
+            step = _step(
+                task, checks, task_blockers([c.dependency for c in checks], lambda d: tasks[d].state)
+            )
         line = (
-            f"{task.wave:>4}  {task.service[:width]:<{width}}  {(task.owner or '(none)')[:14]:<14} {word:<9} "
-            f"{checks_summary(state, task.service):<7} {rto:>{rto_w}}  {next_step(state, task)}"
+            f"{task.wave:>4}  {task.service[:width]:<{width}}  {(task.owner or '(none)')[:14]:<14} "
+            f"{state_word(task):<9} {_summary(checks):<7} {rto:>{rto_w}}  {step}"
         )
-        if left is not None and left < timedelta(0) and task.state != RESTORED:
+        if left is not None and left < zero and not restored:
             line = style(line, "error")
-        elif task.state == RESTORED:
+        elif restored:
             line = style(line, "success")
         elif ready:
             line = style(line, "bold")
@@ -291,99 +322,3 @@ def status_markdown(
         lines += ["", "## Open workarounds from the plan", "", *(f"- {markdown.text(w)}" for w in planned)]
     lines += ["", "## Journal", "", *(f"- {journal_line(e, now)}" for e in journal)]
     return "\n".join(lines) + "\n"
-
-
-def event_json(event: Event) -> dict[str, Any]:
-    """An event as JSON, with its sentence."""
-    data: dict[str, Any] = event.model_dump(mode="json")
-    data["text"] = describe(event)
-    return data
-
-
-def status_json(
-    state: MemoryView,
-    journal: Sequence[Event],
-    projection: Projection,
-    now: datetime,
-    components: Sequence[ComponentView] = (),
-) -> dict[str, Any]:  # long: one JSON document, key by key
-    """The status for machines (keys may be added, never removed)."""
-    row = state.row
-    counts = state.counts()
-    services = []
-    marks = rto_marks(projection)
-    for task in state.tasks.values():
-        left = rto_left(state, task, now)
-        checks = state.checks(task.service)
-        services.append(
-            {
-                "service": task.service,
-                "name": task.name,
-                "wave": task.wave,
-                "owner": task.owner,
-                "criticality": task.criticality,
-                "state": task.state,
-                "reopened": task.reopened,
-                "verified": task.verified,
-                "ready": state.ready(task.service),
-                "blocked_by": state.blockers(task.service),
-                "checks": {c.dependency: c.state for c in checks},
-                "check_evidence": {c.dependency: c.observed for c in checks if c.observed},
-                "rto_minutes": None if task.rto is None else task.rto / 60,
-                "rto_left_minutes": None if left is None else left.total_seconds() / 60,
-                "rto_status": rto_status(state, task, projection, now, marks),
-                "projected_finish": (f.isoformat() if (f := projection.finish(task.service)) else None),
-                "restored": task.restored.isoformat() if task.restored else None,
-            }
-        )
-    return {
-        "incident": row.id,
-        "title": row.title,
-        "scenario": row.scenario,
-        "plan": row.plan_name,
-        "plan_hash": row.plan_hash,
-        "exercise": row.exercise,
-        "state": row.state,
-        "started": row.started.isoformat(),
-        "detected": row.detected.isoformat() if row.detected else None,
-        "resolved": row.resolved.isoformat() if row.resolved else None,
-        "roles": row.roles,
-        "progress": {"impacted": len(state.tasks), **counts},
-        "next_update_due": next_update_due(row, state.info.update_cadence).isoformat(),
-        "update_overdue": row.state == "open" and next_update_due(row, state.info.update_cadence) < now,
-        "projected_finish": projection.eta.isoformat() if projection.eta else None,
-        "rto_at_risk": projection.at_risk,
-        "rto_missed": projection.missed,
-        "rto_late": projection.late,
-        "services": services,
-        "components": [component_json(v, internal=True) for v in components],
-        "workarounds": [
-            {
-                "id": w.id,
-                "service": w.service,
-                "dependency": w.dependency,
-                "reason": w.reason,
-                "applied_by": w.actor,
-                "applied": w.applied.isoformat(),
-                "expires": w.expires.isoformat() if w.expires else None,
-                "owner": w.owner,
-                "removed": w.removed.isoformat() if w.removed else None,
-                "expired": w.removed is None and w.expires is not None and w.expires < now,
-            }
-            for w in state.workarounds()
-        ],
-        "plan_workarounds": [
-            {
-                "id": w.id,
-                "service": w.service,
-                "bypasses": w.bypasses,
-                "description": w.description,
-                "owner": w.owner,
-                "applied": w.applied.isoformat(),
-                "expires": w.expires.isoformat() if w.expires else None,
-                "expired": w.expires is not None and w.expires < now,
-            }
-            for w in state.info.plan_workarounds
-        ],
-        "journal": [event_json(e) for e in journal],
-    }
