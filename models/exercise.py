@@ -19,7 +19,7 @@ class Injection(BaseModel):
     """One surprise of an exercise's timeline (``planner exercise start --inject FILE``, or a
     facilitator's ``planner exercise inject``): what happens, and so what the team is asked to do."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     id: str
     """Its id in the timeline (``I1``... in file order, or the file's ``id``; ``L1``... live)."""
