@@ -48,10 +48,12 @@ def state_word(task: TaskRow) -> str:
 def rto_left(state: MemoryView, task: TaskRow, now: datetime) -> timedelta | None:
     """Time left until the RTO (negative: late by that much); for a restored service, the
     margin it was restored with."""
-    return _left(state.row.rto_clock, task, now)
+    return rto_time_left(state.row.rto_clock, task, now)
 
 
-def _left(rto_clock: datetime, task: TaskRow, now: datetime) -> timedelta | None:
+def rto_time_left(rto_clock: datetime, task: TaskRow, now: datetime) -> timedelta | None:
+    """:func:`rto_left`, given the incident's :attr:`~IncidentRow.rto_clock` (read once by a
+    caller asking of every task)."""
     if task.rto is None:
         return None
     deadline = rto_clock + timedelta(seconds=task.rto)
@@ -73,24 +75,18 @@ def _cell(task: TaskRow, left: timedelta | None) -> str:
     return f"{'missed' if task.state == RESTORED else 'LATE'} {clock(-left)}"
 
 
-def rto_status(
-    state: MemoryView,
-    task: TaskRow,
-    projection: Projection,
-    now: datetime,
-    marks: Mapping[str, str] | None = None,
-) -> str | None:
+def rto_status(state: MemoryView, task: TaskRow, projection: Projection, now: datetime) -> str | None:
     """``late`` (past its RTO, not restored), ``missed`` (restored after it), ``at risk``
-    (projected to miss it), ``met`` (restored within it), ``on track``; None without an RTO.
-    ``marks``: :func:`rto_marks` of ``projection``, for a caller asking of every task (the
-    projection's lists are each read once then, not once per task)."""
-    left = rto_left(state, task, now)
-    if left is None:
+    (projected to miss it), ``met`` (restored within it), ``on track``; None without an RTO."""
+    if rto_left(state, task, now) is None:
         return None
-    mark = (rto_marks(projection) if marks is None else marks).get(task.service)
-    if mark is not None:
-        return mark
-    return "met" if task.state == RESTORED else "on track"
+    return rto_word(task, rto_marks(projection))
+
+
+def rto_word(task: TaskRow, marks: Mapping[str, str]) -> str:
+    """:func:`rto_status` of a task with an RTO, from :func:`rto_marks` of the projection (a
+    caller asking of every task reads the projection's lists once, not once per task)."""
+    return marks.get(task.service) or ("met" if task.state == RESTORED else "on track")
 
 
 def rto_marks(projection: Projection) -> dict[str, str]:
@@ -220,7 +216,7 @@ def task_lines(state: MemoryView, now: datetime, style: Style = plain) -> list[s
     width = max((len(s) for s in tasks), default=7)
     width = min(max(width, 7), 40)
     rto_clock = state.row.rto_clock
-    lefts = [(task, _left(rto_clock, task, now)) for task in tasks.values()]
+    lefts = [(task, rto_time_left(rto_clock, task, now)) for task in tasks.values()]
     cells = [_cell(task, left) for task, left in lefts]
     rto_w = max(9, *map(len, cells))
     out = [
