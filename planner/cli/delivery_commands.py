@@ -33,18 +33,25 @@ DELIVERY = click.option(
 
 def delivery_lines(journal: Sequence[Event], now: datetime) -> list[str]:
     """Each update's delivery in a sentence, for ``incident status`` (none: no update was sent)."""
+    from planner.tracking.domain.deliveries import deliveries, status_lines
+
+    if not deliveries(journal):  # the delivery config's modules only when there is one to say
+        return []
     from planner.delivery.config import Retry
-    from planner.tracking.domain.deliveries import status_lines
 
     return status_lines(journal, now, Retry().lease)
 
 
 def delivery_json(journal: Sequence[Event], now: datetime) -> list[dict[str, Any]]:
     """Each update's delivery, for ``incident status --format json``."""
-    from planner.delivery.config import Retry
     from planner.tracking.domain.deliveries import deliveries
 
-    return [d.as_json(now, Retry().lease) for d in deliveries(journal)]
+    found = deliveries(journal)
+    if not found:
+        return []
+    from planner.delivery.config import Retry
+
+    return [d.as_json(now, Retry().lease) for d in found]
 
 
 def destinations(delivery_path: str | None, audience: str) -> tuple[DeliveryConfig, tuple[str, ...]]:
