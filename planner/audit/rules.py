@@ -3,10 +3,9 @@ severities, in :mod:`planner.audit.registry`). A rule yields findings; the runne
 ``policy.rules`` overrides and locations.
 
 The rules that may find something for every service or dependency (``ordered`` in the registry)
-yield in report order themselves: services by id (:meth:`AuditContext.by_id`), a service's
-findings by dependency. The runner merges them as they come instead of holding and sorting them
-(a plan of 2,000 services each depending on every earlier one has 2 million findings); it sorts
-what the other rules yield (the plan's, its teams' and its workarounds': a few)."""
+yield in report order: services by id (:meth:`AuditContext.by_id`), then by dependency. The
+runner merges them as they come instead of holding and sorting them (2 million findings of a
+dense plan); it sorts what the other rules yield (the plan's, teams', workarounds': a few)."""
 
 from __future__ import annotations
 
