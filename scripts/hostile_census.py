@@ -7,7 +7,9 @@ a 2 GB address space and a 60 s limit, and count how each ended. Compares builds
     python scripts/hostile_census.py --output-only [--big]        # only the output/OS-fault classes
 
 A crash is the internal-error exit (70), a signal, or the time limit; peak memory is the largest
-resident size of any one run (the alias bombs' is printed apart).
+resident size of any one run (the alias bombs' is printed apart). A run that ran out of memory
+under the limit ends with exit 2 and one line saying so (not a bug, but not a bounded class
+either): it is counted apart, as "out of memory", and listed with the failures.
 """
 
 from __future__ import annotations
@@ -175,6 +177,10 @@ def _timed(
     return proc, peak, time.monotonic() - began
 
 
+OUT_OF_MEMORY = "error: out of memory: "
+"""How the planner's one line starts when a run needed more memory than the limit gives."""
+
+
 def _ending(proc: subprocess.CompletedProcess[str] | None) -> str:
     if proc is None:
         return "hang: time limit"
@@ -182,6 +188,8 @@ def _ending(proc: subprocess.CompletedProcess[str] | None) -> str:
         return f"crash: exit {proc.returncode}"
     if proc.returncode not in (0, 1, 2):
         return f"crash: exit {proc.returncode} (a signal or the interpreter)"
+    if proc.returncode == 2 and OUT_OF_MEMORY in proc.stderr:
+        return "out of memory: exit 2"
     return f"exit {proc.returncode}"
 
 
@@ -203,7 +211,8 @@ def compose_and_check_output(python: str, work: Path) -> int:
             outcome += ", LEAKED the secret into the plan"
         if peak > MEMORY_KB:
             outcome += f", peak memory past {MEMORY_KB // 1024} MB"
-        bad += outcome.startswith(("crash", "hang")) or "LEAKED" in outcome or "memory past" in outcome
+        failed = outcome.startswith(("crash", "hang", "out of"))
+        bad += failed or "LEAKED" in outcome or "memory past" in outcome
         print(f"  {label}: {outcome}, {seconds:.1f} s, peak {peak / 1024:.0f} MB")
         if first:
             print(f"      {first}")
@@ -218,7 +227,8 @@ def compose_and_check_output(python: str, work: Path) -> int:
             outcome += ", PASSED with no evidence"
         if peak > MEMORY_KB:
             outcome += f", peak memory past {MEMORY_KB // 1024} MB"
-        bad += outcome.startswith(("crash", "hang")) or "PASSED" in outcome or "memory past" in outcome
+        failed = outcome.startswith(("crash", "hang", "out of"))
+        bad += failed or "PASSED" in outcome or "memory past" in outcome
         print(f"  {label}: {outcome}, {seconds:.1f} s, peak {peak / 1024:.0f} MB  {result}")
     return bad
 
@@ -261,6 +271,8 @@ def _ended(python: str, argv: list[str], work: Path, **how: Any) -> tuple[str, i
         return f"crash: exit {proc.returncode} (a signal)", peak, proc.stdout, err
     if "Traceback (most recent call last)" in err:
         return "crash: traceback", peak, proc.stdout, err
+    if proc.returncode == 2 and OUT_OF_MEMORY in err:
+        return "out of memory: exit 2", peak, proc.stdout, err
     return f"exit {proc.returncode}", peak, proc.stdout, err
 
 
@@ -485,7 +497,7 @@ def _census(python: str, title: str, cases: list[tuple[str, list[str], dict[str,
         seconds = time.monotonic() - started
         counts[outcome] += 1
         shown = out.decode("utf-8", "replace") + err
-        if outcome.startswith("crash"):
+        if outcome.startswith(("crash", "out of memory")):
             said = [line for line in err.splitlines() if line.strip() and not line.startswith("Command ")]
             said = said[-2:-1] or [""]
             bad.append(f"  {_escaped(label)}: {outcome}: {_escaped(said[0])[:150]}")
@@ -689,6 +701,8 @@ def _run_args(python: str, args: list[str]) -> tuple[str, int]:
     lines = err.strip().splitlines()
     peak = int(lines[-1]) if lines and lines[-1].isdigit() else 0
     code = proc.returncode
+    if code == 2 and OUT_OF_MEMORY in err:
+        return "out of memory: exit 2", peak
     if code in (0, 1, 2):
         return f"exit {code}", peak
     if code == 70:
@@ -806,7 +820,7 @@ def _damaged_stores(python: str, work: Path) -> tuple[Counter[str], list[str]]:
         for args in _READERS:
             outcome, _ = _run_args(python, [*args, "--store", str(store)])
             counts[outcome] += 1
-            if outcome.startswith(("crash", "time")):
+            if outcome.startswith(("crash", "time", "out of memory")):
                 crashes.append(f"  damaged store ({name}) {' '.join(args[:2])}: {outcome}")
     return counts, crashes
 
@@ -820,14 +834,14 @@ def main() -> None:
     for reader, path in cases:
         outcome, peak = _run(python, reader, path)
         counts[outcome] += 1
-        if outcome.startswith(("crash", "time")):
+        if outcome.startswith(("crash", "time", "out of memory")):
             crashes.append(f"  {reader} {path.name}: {outcome}")
         if "bomb" in path.name or "laughs" in path.name:
             bombs.append(f"  {reader} {path.name}: {outcome}, peak {peak / 1024:.0f} MB")
     print(f"{len(cases)} hostile inputs with {python}")
     for outcome, n in sorted(counts.items()):
         print(f"  {outcome}: {n}")
-    print("crashes:" if crashes else "crashes: none")
+    print("crashes and runs out of memory:" if crashes else "crashes: none")
     print("\n".join(crashes))
     print("alias bombs:")
     print("\n".join(bombs))
@@ -839,7 +853,7 @@ def main() -> None:
     print(f"damaged stores: {len(_DAMAGE)} stores, {sum(stores.values())} runs")
     for outcome, n in sorted(stores.items()):
         print(f"  {outcome}: {n}")
-    print("crashes:" if broken else "crashes: none")
+    print("crashes and runs out of memory:" if broken else "crashes: none")
     print("\n".join(broken))
 
 

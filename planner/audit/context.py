@@ -37,6 +37,7 @@ class AuditContext:
     today: date = field(init=False)
     """The date audited as of (read for every runbook, alert and escalation date)."""
     _owner_teams: list[Team] | None = field(default=None, init=False, repr=False)
+    _by_id: list[Service] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.service_index = {s.id: i for i, s in enumerate(self.plan.services)}
@@ -54,6 +55,13 @@ class AuditContext:
             return list(self.plan.services)
         return [s for s in self.plan.services if s.id in self.scope]
 
+    def by_id(self) -> list[Service]:
+        """Services in scope, by id: the order of the report (each rule that yields per service
+        yields in it, so that the findings are merged as they come instead of held and sorted)."""
+        if self._by_id is None:
+            self._by_id = sorted(self.services(), key=_id)
+        return self._by_id
+
     def in_scope(self, service: str | None) -> bool:
         """True for a service in scope (and for findings about no service)."""
         return service is None or self.scope is None or service in self.scope
@@ -69,3 +77,7 @@ class AuditContext:
     def days_since(self, when: date | None) -> int | None:
         """Whole days from ``when`` to the audit date (None for never)."""
         return None if when is None else (self.today - when).days
+
+
+def _id(service: Service) -> str:
+    return service.id

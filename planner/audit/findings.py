@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
@@ -73,6 +74,14 @@ class ReadinessAnswer:
     """The reason."""
 
 
+def count_severities(findings: Iterable[Finding]) -> dict[str, int]:
+    """Count of ``findings`` per severity (every severity, most severe first)."""
+    out = {str(s): 0 for s in Severity}
+    for finding in findings:
+        out[finding.severity] += 1
+    return out
+
+
 NEEDS_WORK = "the plan needs work before the next exercise."
 
 
@@ -89,20 +98,33 @@ class AuditReport:
     scenario: str | None
     """Scenario the audit was restricted to, if any."""
     findings: list[Finding] = field(default_factory=list)
-    """Sorted by severity, then service, then rule."""
+    """Sorted by severity, then service, then rule; when the findings are not held (``made``),
+    only those added to the report afterwards (``--run-checks``' failures)."""
     readiness: list[ReadinessAnswer] = field(default_factory=list)
     """The six questions."""
     coverage: dict[str, tuple[int, int]] = field(default_factory=dict)
     """Name -> (covered, total): checks on hard dependencies, owners, runbooks, verify, RTO."""
     notes: list[str] = field(default_factory=list)
     """Things the audit could not do (e.g. RTO rules on a plan with cycles)."""
+    made: Callable[[Sequence[Finding], Collection[str] | None], Iterator[Finding]] | None = field(
+        default=None, repr=False
+    )
+    """When the findings are not held (``planner audit``, the runbook): makes them afresh, in
+    report order, with the given findings merged in, of the given rules only (see :meth:`each`)."""
+
+    def each(self, rules: Collection[str] | None = None) -> Iterator[Finding]:
+        """Every finding in report order (of ``rules`` only, when given): the held ones, or made
+        afresh by the rules with ``findings`` merged in (each call runs the rules again: a writer
+        counts as it writes)."""
+        if self.made is not None:
+            return self.made(self.findings, rules)
+        if rules is None:
+            return iter(self.findings)
+        return (f for f in self.findings if f.rule in rules)
 
     def summary(self) -> dict[str, int]:
         """Count of findings per severity."""
-        out = {str(s): 0 for s in Severity}
-        for finding in self.findings:
-            out[finding.severity] += 1
-        return out
+        return count_severities(self.each())
 
     @property
     def needs_work(self) -> bool:

@@ -34,6 +34,9 @@ class Rule:
     """The rule itself; None for a rule reported by something else than the rule runner."""
     planning: bool = False
     """Whether it reads ``ctx.planning`` (the engine's results); only such rules may."""
+    ordered: bool = False
+    """Whether it yields in report order itself (services by id, then dependencies: see
+    :mod:`planner.audit.rules`); the runner sorts the findings of the others, which are few."""
 
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -46,6 +49,7 @@ RULES: tuple[Rule, ...] = (
         "Nobody is accountable for restoring the service. Assign an owner team (`owner: <team-id>`). "
         "With --scenario it names the outage nobody would own.",
         rules.missing_owner,
+        ordered=True,
     ),
     Rule(
         "unknown-reference",
@@ -77,6 +81,7 @@ RULES: tuple[Rule, ...] = (
         "Nobody can confirm the dependency works for the service before restoring it. Add a "
         "`check:` that proves it answers (soft dependencies never need one).",
         rules.unchecked_dependency,
+        ordered=True,
     ),
     Rule(
         "bypassed-check",
@@ -100,6 +105,7 @@ RULES: tuple[Rule, ...] = (
         "Without a `verify:` command nobody can say when the service is restored; add the health "
         "check a responder runs to confirm it.",
         rules.missing_verification,
+        ordered=True,
     ),
     Rule(
         "missing-rto",
@@ -107,6 +113,7 @@ RULES: tuple[Rule, ...] = (
         "service without rto",
         "Agree how fast the service must be back (`rto: 4h`); the RTO rules need it.",
         rules.missing_rto,
+        ordered=True,
     ),
     Rule(
         "missing-restore-time",
@@ -114,6 +121,7 @@ RULES: tuple[Rule, ...] = (
         "service without restore_time",
         "Schedules count a service without `restore_time:` as instant; measure it in the next exercise.",
         rules.missing_restore_time,
+        ordered=True,
     ),
     Rule(
         "rto-unachievable",
@@ -123,6 +131,7 @@ RULES: tuple[Rule, ...] = (
         "message names the chain, its total and the task or RTO to change.",
         rules.rto_unachievable,
         planning=True,
+        ordered=True,
     ),
     Rule(
         "rto-at-risk",
@@ -132,6 +141,7 @@ RULES: tuple[Rule, ...] = (
         "names the capacity or task to change.",
         rules.rto_at_risk,
         planning=True,
+        ordered=True,
     ),
     Rule(
         "rto-unlikely",
@@ -151,6 +161,7 @@ RULES: tuple[Rule, ...] = (
         "A service cannot be back before its hard dependency: tighten the dependency's RTO or relax "
         "the service's.",
         rules.rto_inversion,
+        ordered=True,
     ),
     Rule(
         "missing-runbook",
@@ -158,6 +169,7 @@ RULES: tuple[Rule, ...] = (
         "service without a runbook",
         "Write down the restore steps and link them (`runbook: {url: ..., reviewed: ...}`).",
         rules.missing_runbook,
+        ordered=True,
     ),
     Rule(
         "stale-runbook",
@@ -165,6 +177,7 @@ RULES: tuple[Rule, ...] = (
         "runbook never reviewed or reviewed too long ago",
         "Walk through the runbook and set `reviewed:` (policy: `runbook_review_days`, as of --as-of).",
         rules.stale_runbook,
+        ordered=True,
     ),
     Rule(
         "no-escalation",
@@ -210,6 +223,7 @@ RULES: tuple[Rule, ...] = (
         "three): consider redundancy, a soft dependency, or a scenario that exercises it.",
         spof.single_point_of_failure,
         planning=True,
+        ordered=True,
     ),
     Rule(
         "check-fails",

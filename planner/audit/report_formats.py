@@ -12,7 +12,7 @@ from typing import Any
 import orjson
 
 import planner
-from planner.audit.findings import AuditReport, Finding, Severity
+from planner.audit.findings import AuditReport, Finding, Severity, count_severities
 from planner.audit.registry import INVALID_PLAN as INVALID_PLAN_RULE
 from planner.audit.registry import RULES, RUN_RULES
 from planner.errors import PlanError
@@ -45,15 +45,17 @@ def unreadable_report(error: PlanError, file: str, as_of: str, scenario: str | N
 
 
 def audit_json(report: AuditReport, *, findings: bool = True) -> dict[str, Any]:
-    """The shape of docs/design/commands.md#audit-json, plus coverage and the verdict (with an
-    empty list of findings unless ``findings``: see :func:`streamed`)."""
+    """The shape of docs/design/commands.md#audit-json, plus coverage and the verdict (unless
+    ``findings``, with an empty list of findings and a summary of none, for the writer to fill
+    in as it writes them: see :func:`streamed`)."""
+    listed = [finding_json(f) for f in report.each()] if findings else []
     return {
         "plan": report.plan_name,
         "file": report.file,
         "as_of": report.as_of,
         "scenario": report.scenario,
-        "findings": [finding_json(f) for f in report.findings] if findings else [],
-        "summary": report.summary(),
+        "findings": listed,
+        "summary": report.summary() if findings else count_severities(()),
         "readiness": [
             {"question": a.question, "answer": a.answer, "detail": a.detail} for a in report.readiness
         ],
@@ -85,14 +87,14 @@ def finding_json(f: Finding) -> dict[str, Any]:
 def audit_sarif(report: AuditReport) -> dict[str, Any]:
     """SARIF 2.1.0: one run, every rule described, every result located in the plan file."""
     document, results, result = sarif_parts(report)
-    results.extend(result(f) for f in report.findings)
+    results.extend(result(f) for f in report.each())
     return document
 
 
 def sarif_parts(report: AuditReport) -> tuple[dict[str, Any], list[Any], Callable[[Finding], dict[str, Any]]]:
     """The SARIF document without its results, its (empty) list of results, and the function
     that makes one result of a located finding (see :func:`streamed`)."""
-    used = {f.rule for f in report.findings}
+    used = {f.rule for f in report.findings}  # held: every finding, or those added to the rules'
     descriptors = list(RUN_RULES)  # every rule an audit runs; the others where they were reported
     if INVALID_PLAN in used:
         descriptors.append(INVALID_PLAN_RULE)
@@ -147,22 +149,35 @@ JSON_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS
 """How every JSON document of the planner is written (``json.dumps(indent=2)``'s layout, in C)."""
 
 
-def streamed(document: dict[str, Any], holder: list[Any], parts: Iterable[list[Any]]) -> Iterator[bytes]:
+def streamed(
+    document: dict[str, Any],
+    holder: list[Any],
+    parts: Iterable[list[Any]],
+    ending: Callable[[], object] | None = None,
+) -> Iterator[bytes]:
     """``document`` as JSON bytes (with :data:`JSON_OPTIONS` and a final newline), the list
     ``holder`` inside it (empty) filled from ``parts`` as they come: the same bytes as writing
     the whole document at once, without holding every item (335,000 findings of a
-    100,000-service audit took 180 MB as dicts and bytes) nor the text of them all."""
+    100,000-service audit took 180 MB as dicts and bytes) nor the text of them all.
+    ``ending()`` is called once every part is written, before what follows the list: it may
+    change what comes after it in ``document`` (an audit's summary, counted as it is written)."""
     marker = f"streamed-{secrets.token_hex(16)}"  # no plan's text can guess it
-    holder.append(marker)
-    whole = orjson.dumps(document, option=JSON_OPTIONS | orjson.OPT_APPEND_NEWLINE)
-    holder.clear()
-    at = whole.index(orjson.dumps(marker))
+
+    def dumped() -> tuple[bytes, int]:
+        holder.append(marker)
+        whole = orjson.dumps(document, option=JSON_OPTIONS | orjson.OPT_APPEND_NEWLINE)
+        holder.clear()
+        return whole, whole.index(orjson.dumps(marker))
+
+    whole, at = dumped()
     line = whole.rindex(b"\n", 0, at) + 1
     indent = whole[line:at]
     nl = b"\n" + indent
     non_empty = (part for part in parts if part)
     first = next(non_empty, None)
     if first is None:  # nothing to fill in: the document as it is
+        if ending is not None:
+            ending()
         yield orjson.dumps(document, option=JSON_OPTIONS | orjson.OPT_APPEND_NEWLINE)
         return
 
@@ -174,4 +189,7 @@ def streamed(document: dict[str, Any], holder: list[Any], parts: Iterable[list[A
     yield whole[:line] + items(first)
     for part in non_empty:
         yield b",\n" + items(part)
+    if ending is not None:
+        ending()
+        whole, at = dumped()
     yield whole[whole.index(b"\n", at) :]

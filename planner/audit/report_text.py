@@ -4,16 +4,19 @@ unless the whole list is asked for. Then coverage, the readiness checklist and t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from itertools import groupby
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from itertools import chain, groupby, islice
 
-from planner.audit.findings import AuditReport, Finding, Severity
+from planner.audit.findings import AuditReport, Finding, Severity, count_severities
 from planner.style import Style, plain, plural
 
 LONG = 50
 """Above this many findings the report groups them by rule (unless ``full``)."""
 WORST = 3
 """Findings shown of each rule when grouped."""
+
+PART = 20_000
+"""Findings listed (and located) at a time by ``--full``."""
 
 _HEADING = {Severity.ERROR: "ERRORS", Severity.WARNING: "WARNINGS", Severity.INFO: "INFO"}
 _ROLE = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "dim"}
@@ -33,71 +36,146 @@ def render_audit(
     ``importance`` ranks services (0 first: the criticality's rank) to pick each rule's worst
     findings; without it, they are the first in report order.
     """
-    counts = report.summary()
+    return "".join(audit_text(report, style, full=full, importance=importance, locate=locate))
+
+
+def audit_text(
+    report: AuditReport,
+    style: Style = plain,
+    *,
+    full: bool = False,
+    importance: Mapping[str, int] | None = None,
+    locate: Callable[[Sequence[Finding]], object] | None = None,
+    tally: dict[str, int] | None = None,
+) -> Iterator[str]:
+    """:func:`render_audit` a part at a time (whole lines each), reading the findings as they
+    are made (:meth:`AuditReport.each`) and holding none but those it shows: grouped, each
+    rule's count and worst few; listed whole (``full``) and long, each severity's count first,
+    then the findings made again and written a part at a time. ``tally``, when given, is
+    filled with the count of each severity."""
     scope = f", scenario {report.scenario}" if report.scenario else ""
     lines = [style(f"Audit of '{report.plan_name}' ({report.file}) as of {report.as_of}{scope}", "bold"), ""]
-    grouped = not full and len(report.findings) > LONG
-    if grouped:
+    found = report.each()
+    head = list(islice(found, LONG + 1))
+    if not full and len(head) > LONG:
+        body, counts = _grouped(chain(head, found), style, importance, locate)
         worst = "most critical services first" if importance else "first in report order"
         lines += [
-            f"{plural(len(report.findings), 'finding')}, grouped by rule: the count of each and "
+            f"{plural(sum(counts.values()), 'finding')}, grouped by rule: the count of each and "
             f"its worst {WORST} ({worst}); --full lists every one.",
             "",
+            *body,
         ]
-    for severity, group in groupby(report.findings, key=lambda f: f.severity):
-        items = list(group)
-        lines.append(style(f"{_HEADING[severity]} ({len(items)})", _ROLE[severity]))
-        if grouped:
-            lines += _by_rule(items, style, importance, locate)
-        else:
-            if locate is not None:
-                locate(items)
-            lines += _by_service(items, style)
-        lines.append("")
-    lines += _closing(report, style, counts)
-    return "\n".join(lines) + "\n"
+    else:
+        long = len(head) > LONG
+        counts = count_severities(chain(head, found))
+        yield _text(lines)
+        lines = []
+        for part in _listed(report.each() if long else iter(head), counts, style, locate):
+            yield _text(part)
+    if tally is not None:
+        tally.update(counts)
+    yield _text(lines + _closing(report, style, counts))
 
 
-def _by_service(items: list[Finding], style: Style) -> list[str]:
-    """Each finding under its service (or team), in report order."""
-    lines: list[str] = []
+def _text(lines: list[str]) -> str:
+    return "".join(line + "\n" for line in lines)
+
+
+def _listed(
+    findings: Iterator[Finding],
+    counts: Mapping[str, int],
+    style: Style,
+    locate: Callable[[Sequence[Finding]], object] | None,
+) -> Iterator[list[str]]:
+    """Each severity's heading and count, then its findings under their service (or team), in
+    report order, a part at a time (each located as it comes); an empty line after each
+    severity."""
+    severity: Severity | None = None
+    subject = None
     tags: dict[str, str] = {}  # each rule id styled once, not once per finding
-    for subject, per in groupby(items, key=_subject):
-        lines.append(f"  {subject}")
-        for f in per:
+    while part := list(islice(findings, PART)):
+        if locate is not None:
+            locate(part)
+        lines: list[str] = []
+        for f in part:
+            if f.severity != severity:
+                if severity is not None:
+                    lines.append("")
+                severity, subject, tags = f.severity, None, {}
+                lines.append(style(f"{_HEADING[severity]} ({counts[severity]})", _ROLE[severity]))
+            if (named := _subject(f)) != subject:
+                subject = named
+                lines.append(f"  {named}")
             tag = tags.get(f.rule)
             if tag is None:
                 tag = tags[f.rule] = style(f.rule, _ROLE[f.severity])
             lines += (f"    {tag}  {f.location}", f"      {f.message}")
-    return lines
+        yield lines
+    if severity is not None:
+        yield [""]
 
 
-def _by_rule(
-    items: list[Finding],
+class _Worst:
+    """One rule's count and its :data:`WORST` worst findings so far (lowest rank first; among
+    equals, the first in report order)."""
+
+    __slots__ = ("count", "kept")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.kept: list[tuple[int, int, Finding]] = []
+
+    def add(self, rank: int, f: Finding) -> None:
+        self.count += 1
+        kept = self.kept
+        if len(kept) < WORST:
+            kept.append((rank, self.count, f))
+            kept.sort(key=_rank_and_turn)
+        elif rank < kept[-1][0]:
+            kept[-1] = (rank, self.count, f)
+            kept.sort(key=_rank_and_turn)
+
+
+def _rank_and_turn(kept: tuple[int, int, Finding]) -> tuple[int, int]:
+    return kept[0], kept[1]
+
+
+def _grouped(
+    findings: Iterator[Finding],
     style: Style,
     importance: Mapping[str, int] | None,
     locate: Callable[[Sequence[Finding]], object] | None,
-) -> list[str]:
-    """Each rule (most findings first) with its count and its :data:`WORST` worst findings."""
-    rules: dict[str, list[Finding]] = {}
-    for f in items:
-        rules.setdefault(f.rule, []).append(f)
+) -> tuple[list[str], dict[str, int]]:
+    """Each severity's heading, then each rule (most findings first) with its count and its
+    :data:`WORST` worst findings; and the count of each severity. Only those shown are kept."""
     lowest = max(importance.values(), default=0) + 1 if importance else 0
-
-    def rank(f: Finding) -> int:
-        return importance.get(f.service or "", lowest) if importance else 0
-
+    counts = {str(s): 0 for s in Severity}
     lines: list[str] = []
-    for rule_id, found in sorted(rules.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        lines.append(f"  {style(rule_id, _ROLE[found[0].severity])} ({len(found)})")
-        worst = sorted(found, key=rank)[:WORST]  # a stable sort: report order among equals
-        if locate is not None:
-            locate(worst)
-        for f in worst:
-            lines += (f"    {_subject(f)}  {f.location}", f"      {f.message}")
-        if len(found) > WORST:
-            lines.append(f"    ... and {len(found) - WORST} more")
-    return lines
+    for severity, group in groupby(findings, key=_severity):
+        rules: dict[str, _Worst] = {}
+        for f in group:
+            worst = rules.get(f.rule)
+            if worst is None:
+                worst = rules[f.rule] = _Worst()
+            worst.add(importance.get(f.service or "", lowest) if importance else 0, f)
+        counts[severity] = sum(w.count for w in rules.values())
+        lines.append(style(f"{_HEADING[severity]} ({counts[severity]})", _ROLE[severity]))
+        for rule_id, worst in sorted(rules.items(), key=lambda kv: (-kv[1].count, kv[0])):
+            lines.append(f"  {style(rule_id, _ROLE[severity])} ({worst.count})")
+            shown = [f for _, _, f in worst.kept]
+            if locate is not None:
+                locate(shown)
+            for f in shown:
+                lines += (f"    {_subject(f)}  {f.location}", f"      {f.message}")
+            if worst.count > WORST:
+                lines.append(f"    ... and {worst.count - WORST} more")
+        lines.append("")
+    return lines, counts
+
+
+def _severity(f: Finding) -> Severity:
+    return f.severity
 
 
 def _subject(f: Finding) -> str:
@@ -121,6 +199,6 @@ def _closing(report: AuditReport, style: Style, counts: dict[str, int]) -> list[
     lines.append(style(verdict, "error") if report.needs_work else verdict)
     lines.append(
         f"Summary: {plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, "
-        f"{counts['info']} info ({plural(len(report.findings), 'finding')})"
+        f"{counts['info']} info ({plural(sum(counts.values()), 'finding')})"
     )
     return lines

@@ -36,7 +36,7 @@ def single_point_of_failure(ctx: AuditContext) -> Iterator[Finding]:
     bit = {s: 1 << i for i, s in enumerate(critical)}
     threshold = max(MINIMUM, -(-len(critical) * SHARE // 1))
     counted = _counts(graph.hard_deps, graph.hard_dependents, backwards, bit, threshold)
-    for s in ctx.services():
+    for s in ctx.by_id():  # in report order (see planner.audit.rules)
         if s.id not in counted:
             continue
         count, down = counted[s.id]

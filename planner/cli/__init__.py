@@ -1,9 +1,11 @@
 """The ``planner`` command line: parse, load, compute, render, return an exit code.
 
 One error boundary: the project's own errors become a short message on stderr and exit 2 (or 1
-for a refusal); any other exception is a bug and exits 70 (``EX_SOFTWARE``) with one line saying
-so, kept apart from 2 so that tests can tell a crash from a refusal of bad input. With
-``--debug`` (anywhere on the command line) both are re-raised with their traceback.
+for a refusal); running out of memory is said in one line and exits 2 too (the input is larger
+than this process may hold: not a bug); any other exception is a bug and exits 70
+(``EX_SOFTWARE``) with one line saying so, kept apart from 2 so that tests can tell a crash from
+a refusal of bad input. With ``--debug`` (anywhere on the command line) all are re-raised with
+their traceback.
 
 This is also the one place that switches the cyclic garbage collector (see :func:`main`), and
 that decides what SIGTERM, SIGHUP and SIGINT do: end the planner as they always did, but first
@@ -163,6 +165,50 @@ def _main(args: list[str]) -> int:
     debug = "--debug" in args
     args = [a for a in args if a != "--debug"]
     try:
+        return _answered(args, debug)
+    except MemoryError:
+        if debug:
+            raise
+    # out of the handler: the exception, its traceback and the frames it held are let go
+    try:
+        say(out_of_memory(args), err=True)
+    except MemoryError:  # not even the line: its words without the limits
+        os.write(2, b"error: out of memory: this needs more memory than this process may use\n")
+    return EXIT_BAD_INPUT
+
+
+def out_of_memory(args: Sequence[str]) -> str:
+    """The one line a command that ran out of memory ends with: which command, that the input
+    needs more memory than this process may use, and the limit when one is set (``ulimit -v``:
+    the address space, or ``ulimit -d``: the data segment), else that the machine's ran out.
+
+    Examples
+    --------
+    >>> out_of_memory(["audit", "big.yaml"]).startswith("error: out of memory: planner audit needs")
+    True
+    """
+    import resource
+
+    command = " ".join(["planner", *[a for a in args[:2] if not a.startswith("-")][:1]])
+    limits = []
+    for what, option, which in (
+        ("address space", "ulimit -v", resource.RLIMIT_AS),
+        ("data segment", "ulimit -d", resource.RLIMIT_DATA),
+    ):
+        soft = resource.getrlimit(which)[0]
+        if soft != resource.RLIM_INFINITY:
+            limits.append(f"its {what} is limited to {soft / 2**30:.1f} GB ({option})")
+    why = (
+        f"{' and '.join(limits)}: raise the limit, or give it a smaller input"
+        if limits
+        else "the machine's memory ran out: free some, or run it where there is more"
+    )
+    return f"error: out of memory: {command} needs more memory than this process may use; {why}"
+
+
+def _answered(args: list[str], debug: bool) -> int:
+    """Run the command; every error but running out of memory becomes its exit code here."""
+    try:
         result = cli.main(args=args, prog_name="planner", standalone_mode=False, obj={"debug": debug})
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
@@ -179,6 +225,8 @@ def _main(args: list[str]) -> int:
             raise
         say(f"{exc.label}: {exc}", err=True)
         return exc.exit_code
+    except MemoryError:  # said by main, once the memory this frame holds is given back
+        raise
     except (BrokenPipeError, ReaderGoneError):  # `planner ... | head`: the reader has what it wanted
         _silence_stdout()
         return EXIT_OK

@@ -189,78 +189,91 @@ def audit(  # noqa: PLR0917 - click passes every option positionally by name
         sources=(history,) if history else (),
         reviews=history.reviews if history else None,
         drills=history.drills if history else (),
-        located=False,  # each finding is located as it is written, and only when it is shown
+        held=False,  # made as they are written, each located as it is written and only when shown
     )
     if run_checks:
         _run_checks(loaded, scenario, report, jobs, timeout)
-    _emit(report, loaded, fmt, all_scenarios=all_scenarios, full=full)
-    return _exit_code(report, fail_on)
+    counts = _emit(report, loaded, fmt, all_scenarios=all_scenarios, full=full)
+    return _exit_code(counts, fail_on)
 
 
-def _exit_code(report: AuditReport, fail_on: str) -> int:
-    """1 when a finding is at or above ``fail_on``, else 0."""
+def _exit_code(counts: dict[str, int], fail_on: str) -> int:
+    """1 when a finding is at or above ``fail_on`` (``counts``: findings per severity), else 0."""
     if fail_on == FailOn.NEVER:
         return 0
     threshold = _FAIL_RANK[fail_on]
-    return 1 if any(_FAIL_RANK[f.severity] <= threshold for f in report.findings) else 0
+    return 1 if any(n and _FAIL_RANK[severity] <= threshold for severity, n in counts.items()) else 0
 
 
-def _emit(report: AuditReport, loaded: LoadedPlan, fmt: str, *, all_scenarios: bool, full: bool) -> None:
+def _emit(
+    report: AuditReport, loaded: LoadedPlan, fmt: str, *, all_scenarios: bool, full: bool
+) -> dict[str, int]:
     """Write the report in ``fmt`` (with the scenario table when asked; as text, every finding
-    or, when the list is long and not ``full``, each rule's count and worst findings). The
-    findings are located as they are written, a part at a time, and JSON and SARIF are written
-    a part at a time too: neither every finding's place nor the whole document is held."""
+    or, when the list is long and not ``full``, each rule's count and worst findings); return
+    the count of findings per severity. The findings are made, located and written a part at a
+    time, JSON and SARIF too: neither the findings, their places nor the document are held."""
     from planner.audit.report_formats import audit_json, finding_json, sarif_parts
-    from planner.audit.report_text import render_audit
+    from planner.audit.report_text import audit_text
     from planner.audit.rule_runner import locator
 
     if fmt == AuditFormat.JSON:
         data = audit_json(report, findings=False)
         if all_scenarios:
             data["scenarios"], data["scenarios_covered"] = _scenario_table(loaded, json_out=True)
-        _stream(data, data["findings"], report.findings, loaded, finding_json)
-    elif fmt == AuditFormat.SARIF:
+        return _stream(data, data["findings"], report, loaded, finding_json, summary=data)
+    if fmt == AuditFormat.SARIF:
         document, results, result = sarif_parts(report)
-        _stream(document, results, report.findings, loaded, result)
-    else:
-        importance = {s.id: s.criticality.rank for s in loaded.plan.services}
-        place = locator(loaded)
-        say(render_audit(report, styler(), full=full, importance=importance, locate=place), nl=False)
-        if all_scenarios:
-            say(_scenario_table(loaded, json_out=False))
+        return _stream(document, results, report, loaded, result)
+    importance = {s.id: s.criticality.rank for s in loaded.plan.services}
+    counts: dict[str, int] = {}
+    place = locator(loaded)
+    for part in audit_text(report, styler(), full=full, importance=importance, locate=place, tally=counts):
+        say(part, nl=False)
+    if all_scenarios:
+        say(_scenario_table(loaded, json_out=False))
+    return counts
 
 
 def _stream(
     document: dict[str, Any],
     holder: list[Any],
-    findings: list[Finding],
+    report: AuditReport,
     loaded: LoadedPlan,
     item: Callable[[Finding], Any],
-) -> None:
+    *,
+    summary: dict[str, Any] | None = None,
+) -> dict[str, int]:
     """``document`` on stdout with ``holder`` (a list in it) filled with ``item`` of each
-    finding, a part at a time: every finding given its line first (in file order), then each
-    part spelled out, turned into JSON, written and dropped again."""
+    finding, a part at a time as they are made: each part located (in file order), turned into
+    JSON, written and dropped again; ``summary["summary"]`` set to the count of each severity
+    once they are all written (it comes after them). Returns those counts."""
+    from itertools import islice
+
+    from planner.audit.findings import count_severities
     from planner.audit.report_formats import streamed
-    from planner.audit.rule_runner import PART, locator, spell
+    from planner.audit.rule_runner import PART, locator
     from planner.cli.streams import write_all
 
-    locator(loaded)(findings, spelled=False)  # lines and columns: 8 MB for 335,000 findings
-    name = loaded.source.name
+    place = locator(loaded)
+    found = report.each()
+    counts = count_severities(())
 
     def parts() -> Iterator[list[Any]]:
-        for at in range(0, len(findings), PART):
-            chunk = findings[at : at + PART]
-            spelled = [f for f in chunk if f.location is None]
-            for f in spelled:
-                f.location = spell(name, f)
-            yield [item(f) for f in chunk]
-            for f in spelled:
-                f.location = None
+        while part := list(islice(found, PART)):
+            place(part)
+            for f in part:
+                counts[f.severity] += 1
+            yield [item(f) for f in part]
+
+    def ending() -> None:
+        if summary is not None:
+            summary["summary"] = counts
 
     sys.stdout.flush()  # anything already written as text goes first
-    for data in streamed(document, holder, parts()):
+    for data in streamed(document, holder, parts(), ending):
         write_all(sys.stdout.buffer, data)
     sys.stdout.buffer.flush()
+    return counts
 
 
 def _run_checks(

@@ -18,6 +18,8 @@ from planner.cli.streams import say, write_output
 from planner.errors import UsageError
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from planner.audit.findings import AuditReport
     from planner.engine.planning import Planning
     from planner.engine.workarounds import OpenWorkaround
@@ -156,12 +158,13 @@ def _picture(  # noqa: PLR0917 - the options of export, passed on
     depth: int,
     gantt_by: str,
     detail: bool,
-) -> tuple[bytes | None, str | None]:
-    """The export of every format but site: bytes for the binary ones, else text."""
+) -> tuple[bytes | None, str | Iterator[str] | None]:
+    """The export of every format but site: bytes for the binary ones, else text (the runbook
+    in parts, made as it is written)."""
     from planner.audit import as_of_moment, run_audit
     from planner.engine.planning import plan_recovery
     from planner.engine.workarounds import open_workarounds
-    from planner.export.view import COLLAPSE_ABOVE, FOCUS_LIMIT, build_view, outlined
+    from planner.export.view import COLLAPSE_ABOVE, FOCUS_LIMIT, WORST_RULES, build_view, outlined
     from planner.planfile.loader import load_plan
 
     loaded = load_plan(plan)
@@ -171,10 +174,10 @@ def _picture(  # noqa: PLR0917 - the options of export, passed on
     narrowed, workarounds = bool(scenario or failed), open_workarounds(valid)
     teams_only = len(valid.services) > COLLAPSE_ABOVE and focus is None and not detail  # no outlines
     needed = fmt == ExportFormat.MARKDOWN or (fmt != ExportFormat.GANTT and not teams_only)
-    # the outline and the runbook read no finding's place: none is located
-    report = run_audit(loaded, as_of_moment(None), scenario, located=False) if needed else None
+    # the outline reads the few rules it outlines, the runbook none: no finding is held
+    report = run_audit(loaded, as_of_moment(None), scenario, held=False) if needed else None
     critical = {s.id for s in valid.services if s.criticality.value == "critical"}
-    errors, note = outlined(report.findings if report else [], critical, len(valid.services))
+    errors, note = outlined(report.each(WORST_RULES) if report else [], critical, len(valid.services))
     limit = None if detail or fmt in ("markdown", "gantt") else FOCUS_LIMIT
     view = build_view(planning, workarounds, errors, scenario=narrowed, focus=focus, depth=depth, limit=limit)
     _add_note(view, note)
@@ -242,12 +245,13 @@ def _render(
     view: View,
     report: AuditReport | None,
     workarounds: list[OpenWorkaround],
-) -> tuple[str | None, bytes | None]:
-    """The export as text, or as bytes for the binary formats."""
+) -> tuple[str | Iterator[str] | None, bytes | None]:
+    """The export as text (the runbook in parts, made as it is written), or as bytes for the
+    binary formats."""
 
     from planner.export.dot import render_binary, render_dot
     from planner.export.mermaid import render_flowchart, render_gantt
-    from planner.export.runbook import render_runbook
+    from planner.export.runbook import runbook_text
 
     if fmt == ExportFormat.DOT:
         return render_dot(view, cluster, detail=detail), None  # type: ignore[arg-type]
@@ -258,7 +262,7 @@ def _render(
     if fmt == ExportFormat.GANTT:
         return render_gantt(planning, gantt_by, only=set(view.nodes) if view.focus else None), None
     assert report is not None
-    return render_runbook(planning, view, report, workarounds, datetime.now(UTC).date()), None
+    return runbook_text(planning, view, report, workarounds, datetime.now(UTC).date()), None
 
 
 def _export_site(plan: str, output: str | None, force: bool, fmt: str, given: list[str]) -> int:

@@ -14,6 +14,7 @@ import errno
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from planner.errors import UsageError
@@ -97,9 +98,13 @@ def check_target(output: str, *, force: bool, inputs: tuple[str | Path, ...] = (
     return found
 
 
-def write_file(output: str, data: bytes, *, force: bool = False, inputs: tuple[str | Path, ...] = ()) -> None:
-    """Write ``data`` to the file ``output`` whole or not at all (see the module's docstring); a
-    symbolic link is written through (its target is replaced), as ``>`` in a shell would.
+def write_file(
+    output: str, data: bytes | Iterable[bytes], *, force: bool = False, inputs: tuple[str | Path, ...] = ()
+) -> None:
+    """Write ``data`` (bytes, or parts of it as they are made) to the file ``output`` whole or
+    not at all (see the module's docstring); a symbolic link is written through (its target is
+    replaced), as ``>`` in a shell would. Whatever stops the parts half-way (an error, an
+    interrupt) leaves the old file as it was.
 
     Raises
     ------
@@ -116,9 +121,10 @@ def write_file(output: str, data: bytes, *, force: bool = False, inputs: tuple[s
         raise refuse_os_error(exc, output) from None
     try:
         with os.fdopen(handle, "wb") as stream:
-            view = memoryview(data)
-            while view:  # a write may take fewer bytes than it is given
-                view = view[stream.write(view[: 1 << 26]) :]
+            for part in (data,) if isinstance(data, bytes) else data:
+                view = memoryview(part)
+                while view:  # a write may take fewer bytes than it is given
+                    view = view[stream.write(view[: 1 << 26]) :]
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, stat.S_IMODE(found.st_mode) if found else 0o666 & ~_umask())
@@ -128,6 +134,10 @@ def write_file(output: str, data: bytes, *, force: bool = False, inputs: tuple[s
             os.unlink(temporary)
         unchanged = f" ({visible(output)} is unchanged)" if found is not None else ""
         raise UsageError(f"{refuse_os_error(exc, output)}{unchanged}") from None
+    except BaseException:  # the parts failed to be made: nothing is left behind
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def _umask() -> int:

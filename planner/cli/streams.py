@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -115,7 +116,7 @@ def stdin_text(what: str) -> str:
 
 def write_output(
     output: str | None,
-    text: str | None,
+    text: str | Iterable[str] | None,
     data: bytes | None,
     *,
     force: bool = False,
@@ -123,15 +124,24 @@ def write_output(
 ) -> None:
     """Write to ``output`` (stdout when None or ``-``). An existing file is replaced only with
     ``force``, and never when it is one of the ``inputs`` the command read; see
-    :mod:`planner.cli.outfiles` for the rest of the rules."""
+    :mod:`planner.cli.outfiles` for the rest of the rules. ``text`` may come in parts (whole
+    lines each), written as they are made: a long document is never held whole."""
     from planner.cli.outfiles import STDOUT, write_file, wrote
 
     if output is None or output == STDOUT:
         if data is not None:
             write_all(sys.stdout.buffer, data)
             sys.stdout.buffer.flush()
-        else:
+        elif text is None or isinstance(text, str):
             say(text or "", nl=False)
+        else:
+            for part in text:
+                say(part, nl=False)
         return
-    write_file(output, data if data is not None else (text or "").encode("utf-8"), force=force, inputs=inputs)
+    if data is not None:
+        write_file(output, data, force=force, inputs=inputs)
+    elif text is None or isinstance(text, str):
+        write_file(output, (text or "").encode("utf-8"), force=force, inputs=inputs)
+    else:
+        write_file(output, (part.encode("utf-8") for part in text), force=force, inputs=inputs)
     say(wrote(output), err=True)

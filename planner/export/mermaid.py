@@ -93,7 +93,7 @@ def render_flowchart(view: View, *, detail: bool = False) -> str:
 
 def _team_flowchart(view: View) -> str:
     boxes, directed, _ = collapse(view, limit=None)
-    depth = depth_of(view.nodes, [(e.source, e.target) for e in view.edges])
+    depth = depth_of(view.nodes, ((e.source, e.target) for e in view.edges))  # 2 million: not held
     sums: dict[str, list[int]] = {}
     for s in view.nodes:
         sums.setdefault(view.planning.graph.services[s].owner or "(no owner)", []).append(depth[s])

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
+from itertools import islice
 
 from models.duration import fmt_clock, fmt_duration
 from models.plan import Plan
@@ -126,6 +128,27 @@ def render_runbook(
     """Title, readiness checklist, then per wave and per service: owner, contacts and escalation
     in order, RTO and projected finish, restore steps, verify command, each dependency with its
     check (or a visible NO CHECK), open workarounds; the Mermaid flowchart and Gantt; a TOC."""
+    return "".join(runbook_text(planning, view, report, workarounds, today))
+
+
+LINES = 10_000
+"""Lines of the runbook made and written at a time by :func:`runbook_text`."""
+
+
+def runbook_text(
+    planning: Planning, view: View, report: AuditReport, workarounds: list[OpenWorkaround], today: date
+) -> Iterator[str]:
+    """:func:`render_runbook` :data:`LINES` lines at a time, made as they are written: a plan
+    of 2,000 services each depending on every earlier one lists 2 million dependencies (157 MB
+    of Markdown), which is never held whole."""
+    lines = _runbook_lines(planning, view, report, workarounds, today)
+    while part := list(islice(lines, LINES)):
+        yield "".join(line + "\n" for line in part)
+
+
+def _runbook_lines(
+    planning: Planning, view: View, report: AuditReport, workarounds: list[OpenWorkaround], today: date
+) -> Iterator[str]:
     plan = planning.graph.plan
     impacted = set(planning.impact.impacted)
     title = f"Recovery runbook: {md.text(plan.name)}"
@@ -169,11 +192,11 @@ def render_runbook(
     except UsageError as exc:  # a schedule past the calendar's end: say so, keep the runbook
         gantt = [md.text(str(exc))]
     out += ["", "## Schedule", "", *gantt]
+    yield from out
     for i, wave in enumerate(planning.waves, start=1):
-        out += ["", f"## Wave {i}"]
+        yield from ("", f"## Wave {i}")
         for s in wave:
-            out += _service_section(planning, s, impacted, workarounds, today)
+            yield from _service_section(planning, s, impacted, workarounds, today)
     if planning.impact.degraded:
-        out += ["", "## Degraded, not restored", ""]
-        out.extend(f"- {md.text(s)}" for s in planning.impact.degraded)
-    return "\n".join(out) + "\n"
+        yield from ("", "## Degraded, not restored", "")
+        yield from (f"- {md.text(s)}" for s in planning.impact.degraded)

@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -239,3 +240,23 @@ def test_minus_and_ago_together_are_refused(run_cli, plan: Path, tmp_path: Path)
     assert result.code == 2
     assert "not both" in result.err
     assert not store.exists() or run_cli("incident", "list", "--store", store).out.count("INC-") == 0
+
+
+def test_a_document_written_in_parts_that_fails_half_way_leaves_the_old_file(tmp_path: Path) -> None:
+    """The runbook is written as it is made: whatever stops it half-way (an error, running out
+    of memory, Ctrl-C) leaves the old file whole and no temporary file behind."""
+    from planner.cli.outfiles import write_file
+
+    target = tmp_path / "runbook.md"
+    target.write_text("old\n", encoding="utf-8")
+
+    def parts() -> Iterator[bytes]:
+        yield b"# new\n"
+        raise MemoryError
+
+    with pytest.raises(MemoryError):
+        write_file(str(target), parts(), force=True)
+    assert target.read_text(encoding="utf-8") == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["runbook.md"]
+    write_file(str(target), iter([b"# new\n", b"", b"line\n"]), force=True)
+    assert target.read_bytes() == b"# new\nline\n"
