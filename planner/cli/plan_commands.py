@@ -204,6 +204,7 @@ def schedule_cmd(plan: str, scenario: str | None, failed: tuple[str, ...], fmt: 
     """
     from planner.cli.plan_output import render_schedule, schedule_json
     from planner.engine.planning import plan_recovery
+    from planner.planfile.lifetime import keep_until_exit
     from planner.planfile.loader import load_valid_plan
 
     valid = load_valid_plan(plan)
@@ -215,6 +216,7 @@ def schedule_cmd(plan: str, scenario: str | None, failed: tuple[str, ...], fmt: 
             for task in out["tasks"]:
                 task["p_meet_rto"] = chances[task["service"]]
         emit_json(out)
+        keep_until_exit(out)  # 200,000 dicts at 100,000 services: the process frees them at exit
     else:
         import sys
 
