@@ -1,16 +1,19 @@
 """``schedule --format json`` read from the schedule's columns is the document its tasks and
-misses give, field by field and in order (the columns are read directly for speed)."""
+misses give, field by field and in order (the columns are read directly for speed); written a
+part at a time, it is the same bytes as the whole document written at once."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import orjson
+import pytest
 from hypothesis import given, settings
 
 from models.duration import json_minutes
 from models.plan import Plan
-from planner.cli.plan_output import schedule_json
+from planner.cli import plan_output
+from planner.cli.plan_output import schedule_json, schedule_json_bytes
 from planner.engine.planning import Planning, plan_recovery
 from tests.strategies import dag_plans, examples
 
@@ -75,6 +78,38 @@ def test_schedule_json_is_its_tasks_and_misses(case: tuple[Plan, list[str] | Non
     planning = plan_recovery(plan, failed=failed)
     got, expected = schedule_json(planning), _reference(planning)
     assert orjson.dumps(got) == orjson.dumps(expected)  # same keys, order, values and types
+
+
+WHOLE = orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE  # as emit_json
+
+
+@settings(max_examples=examples(120), deadline=None)
+@given(dag_plans(max_services=80))
+def test_written_in_parts_it_is_the_whole_document(case: tuple[Plan, list[str] | None]) -> None:
+    plan, failed = case
+    planning = plan_recovery(plan, failed=failed)
+    whole = orjson.dumps(schedule_json(planning), option=WHOLE)
+    assert b"".join(schedule_json_bytes(planning)) == whole
+
+
+def test_parts_join_across_their_edges(monkeypatch: pytest.MonkeyPatch) -> None:
+    services: list[dict[str, Any]] = [
+        {"id": f"s{i:02d}", "restore_time": "10m", "rto": "15m", "depends_on": [f"s{i - 1:02d}"] if i else []}
+        for i in range(7)
+    ]
+    planning = plan_recovery(Plan.model_validate({"version": 1, "name": "x", "services": services}))
+    assert len(planning.rto.all) > 3  # misses in more than one part, as tasks are
+    monkeypatch.setattr(plan_output, "PART", 2)
+    parts = list(schedule_json_bytes(planning))
+    assert len(parts) > 6
+    assert b"".join(parts) == orjson.dumps(schedule_json(planning), option=WHOLE)
+
+
+def test_nothing_to_schedule_keeps_empty_lists() -> None:
+    plan = Plan.model_validate({"version": 1, "name": "x", "services": []})
+    written = b"".join(schedule_json_bytes(plan_recovery(plan)))
+    assert written == orjson.dumps(schedule_json(plan_recovery(plan)), option=WHOLE)
+    assert b'"tasks": [],' in written
 
 
 def test_odd_seconds_stay_fractional_minutes() -> None:
