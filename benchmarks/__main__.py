@@ -6,14 +6,20 @@
   drifts, so the ratio is taken per pair; the median of ``--runs`` pairs is printed), and the peak
   memory of the whole process tree (the resident sizes of the command and every process it
   started, summed, sampled every 20 ms: a forked worker's copied pages count);
+- beside each wall-clock time, the CPU time (user + system) of the whole process tree, from the
+  child's own accounting (``wait4``): on a shared machine the wall clock waits for other people's
+  work, the CPU time does not, so the CPU ratio is what compares across an hour;
+- with two sizes or more, each command's time at the largest against its time at the smallest,
+  paired (both from this run), wall and CPU, beside the bare parse's own growth;
 - ``planner incident`` actions and ``planner track`` at 10,000 tasks (``bench_incident`` and
   ``bench_tui``, run as they are; ``--no-tracking`` leaves them out);
 - the forecast's sampling (``bench_forecast``; ``--no-forecast`` leaves it out).
 
 ``--python PY`` (repeatable) measures other builds' interpreters, interleaved pair by pair with
-each other, so two builds are compared in one sitting under the same load.
+each other, so two builds are compared in one sitting under the same load. ``--only COMMAND``
+(repeatable: ``validate``, ``schedule``, ``audit``) measures only those commands.
 
-    python -m benchmarks [--huge] [--runs 3] [--python /other/.venv/bin/python ...]
+    python -m benchmarks [--huge] [--runs 3] [--only schedule] [--python /other/.venv/bin/python ...]
 """
 
 from __future__ import annotations
@@ -66,9 +72,21 @@ def _rss(pid: int) -> int:
         return 0
 
 
-def run(args: list[str]) -> tuple[float, int, int]:
+@dataclass(frozen=True)
+class Measure:
+    """One whole process: wall seconds, CPU seconds and peak resident bytes of its tree."""
+
+    wall: float
+    """Seconds from start to exit."""
+    cpu: float
+    """User + system seconds of the process and every descendant it waited for (``wait4``)."""
+    peak: int
+    """Largest sum of the tree's resident sizes seen (sampled every 20 ms)."""
+
+
+def run(args: list[str]) -> Measure:
     """Run ``args`` (stdout discarded, in a neutral directory so ``-m`` imports the interpreter's
-    own build); wall seconds, peak resident bytes of its process tree, exit code."""
+    own build) and measure it; exits when the command fails."""
     began = time.perf_counter()
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # each build imports its own
     proc = subprocess.Popen(
@@ -87,29 +105,57 @@ def run(args: list[str]) -> tuple[float, int, int]:
     sampler.start()
     assert proc.stderr is not None
     error = proc.stderr.read()
-    code = proc.wait()
+    # wait4, not proc.wait(): its rusage is the child's own plus every descendant it waited for
+    _, status, usage = os.wait4(proc.pid, 0)
     took = time.perf_counter() - began
+    code = proc.returncode = os.waitstatus_to_exitcode(status)
     done.set()
     sampler.join()
     if code not in OK:
         raise SystemExit(f"{' '.join(args)} exited {code}: {error.decode()[-800:]}")
-    return took, peak, code
+    return Measure(took, usage.ru_utime + usage.ru_stime, peak)
 
 
 @dataclass
 class Figures:
-    """One command on one build: per pair, the bare parse, the command and its peak."""
+    """One command on one build at one size: per pair, the bare parse and the command."""
 
-    bare: list[float] = field(default_factory=list)
-    took: list[float] = field(default_factory=list)
-    peak: list[int] = field(default_factory=list)
+    bare: list[Measure] = field(default_factory=list)
+    took: list[Measure] = field(default_factory=list)
+
+    def add(self, bare: Measure, took: Measure) -> None:
+        """One more pair."""
+        self.bare.append(bare)
+        self.took.append(took)
+
+    def median(self, which: str, cpu: bool = False) -> float:
+        """Median seconds of the bare parses (``which="bare"``) or the command's runs."""
+        return statistics.median(m.cpu if cpu else m.wall for m in getattr(self, which))
+
+    def ratio(self, cpu: bool = False) -> float:
+        """Median over the pairs of the command's time over its bare parse's."""
+        if cpu:
+            return statistics.median(t.cpu / b.cpu for t, b in zip(self.took, self.bare, strict=True))
+        return statistics.median(t.wall / b.wall for t, b in zip(self.took, self.bare, strict=True))
 
     def row(self) -> str:
-        ratios = [t / b for t, b in zip(self.took, self.bare, strict=True)]
+        """The table's figures: wall seconds and ratio, CPU seconds and ratio, peak."""
         return (
-            f"{statistics.median(self.bare):>8.2f} {statistics.median(self.took):>8.2f} "
-            f"{statistics.median(ratios):>6.1f}x {max(self.peak) / 2**30:>7.2f}"
+            f"{self.median('bare'):>8.2f} {self.median('took'):>8.2f} {self.ratio():>6.1f}x "
+            f"{self.median('bare', cpu=True):>8.2f} {self.median('took', cpu=True):>8.2f} "
+            f"{self.ratio(cpu=True):>6.1f}x {max(m.peak for m in self.took) / 2**30:>7.2f}"
         )
+
+
+def growth(small: Figures, large: Figures) -> str:
+    """A command's time at a large size over its time at a small one (medians of one run), wall
+    and CPU, then the bare parse's own growth, for comparison."""
+    return (
+        f"wall {large.median('took') / small.median('took'):.1f}x, "
+        f"CPU {large.median('took', cpu=True) / small.median('took', cpu=True):.1f}x "
+        f"(bare parse: wall {large.median('bare') / small.median('bare'):.1f}x, "
+        f"CPU {large.median('bare', cpu=True) / small.median('bare', cpu=True):.1f}x)"
+    )
 
 
 def plan_of(size: int) -> Path:
@@ -121,25 +167,33 @@ def plan_of(size: int) -> Path:
     return path
 
 
-def commands(sizes: list[int], pythons: list[str], runs: int) -> None:
-    """The command table: each build interleaved with the others, pair by pair."""
+def commands(sizes: list[int], pythons: list[str], runs: int, only: list[str] | None = None) -> None:
+    """The command table: each build interleaved with the others, pair by pair; then, with two
+    sizes or more, each command's growth from the smallest to the largest."""
     print(
         f"{'services':>9} {'command':<24} {'build':<34} {'yaml_rs':>8} {'command':>8} {'ratio':>7} "
-        f"{'peak GB':>7}"
+        f"{'CPU yaml':>8} {'CPU cmd':>8} {'CPU x':>7} {'peak GB':>7}"
     )
+    chosen = {label: args for label, args in COMMANDS.items() if not only or args[0] in only}
+    seen: dict[tuple[int, str, str], Figures] = {}
     for size in sizes:
         path = plan_of(size)
-        for label, args in COMMANDS.items():
+        for label, args in chosen.items():
             figures = {py: Figures() for py in pythons}
             for _ in range(runs):
                 for py in pythons:
-                    bare, _, _ = run([py, "-c", BARE, str(path)])
-                    took, peak, _ = run([py, "-m", "planner", args[0], str(path), *args[1:]])
-                    figures[py].bare.append(bare)
-                    figures[py].took.append(took)
-                    figures[py].peak.append(peak)
+                    bare = run([py, "-c", BARE, str(path)])
+                    figures[py].add(bare, run([py, "-m", "planner", args[0], str(path), *args[1:]]))
             for py, got in figures.items():
+                seen[size, label, py] = got
                 print(f"{size:>9} {label:<24} {_short(py):<34} {got.row()}", flush=True)
+    if len(sizes) > 1:
+        small, large = min(sizes), max(sizes)
+        print(f"\n{large:,} against {small:,} services, paired (both sizes from this run):")
+        for label in chosen:
+            for py in pythons:
+                grew = growth(seen[small, label, py], seen[large, label, py])
+                print(f"  {label:<24} {_short(py):<34} {grew}")
 
 
 def _short(python: str) -> str:
@@ -159,6 +213,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=3, help="pairs per command (default 3)")
     parser.add_argument("--python", action="append", default=[], help="another build's interpreter")
     parser.add_argument("--sizes", type=int, nargs="*", help="plan sizes instead of 100,000")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=[args[0] for args in COMMANDS.values()],
+        help="measure only this command (repeatable; default: all three)",
+    )
     parser.add_argument("--no-tracking", action="store_true", help="leave out incident actions and track")
     parser.add_argument("--no-forecast", action="store_true", help="leave out the forecast's sampling")
     args = parser.parse_args(argv)
@@ -168,7 +228,7 @@ def main(argv: list[str] | None = None) -> None:
     with open("/proc/loadavg", encoding="ascii") as f:
         load = " ".join(f.read().split()[:3])
     print(f"{platform.node()}: {os.cpu_count()} CPUs, {platform.python_version()}, load {load}")
-    commands(sizes, [sys.executable, *args.python], args.runs)
+    commands(sizes, [sys.executable, *args.python], args.runs, args.only)
     if not args.no_tracking:
         tracking(10_000)
     if not args.no_forecast:

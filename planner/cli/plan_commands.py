@@ -16,7 +16,7 @@ from planner.errors import PlanError, Problem
 from planner.style import plural
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterator, Sequence
 
     from models.plan import Component
     from planner.engine.planning import Ordering, Planning
@@ -202,7 +202,7 @@ def schedule_cmd(plan: str, scenario: str | None, failed: tuple[str, ...], fmt: 
     Teams run as many tasks at once as their `capacity`; services without an owner share one
     slot. Times are from incident start. Exit 0 even when RTOs are missed (audit gates on that).
     """
-    from planner.cli.plan_output import render_schedule, schedule_json
+    from planner.cli.plan_output import render_schedule, schedule_json, schedule_json_bytes
     from planner.engine.planning import plan_recovery
     from planner.planfile.loader import load_valid_plan
 
@@ -210,11 +210,13 @@ def schedule_cmd(plan: str, scenario: str | None, failed: tuple[str, ...], fmt: 
     result = plan_recovery(valid, scenario, list(failed) or None)
     chances = _chances(result, valid.policy.forecast_spread) if forecast else None
     if fmt == "json":
-        out = schedule_json(result)
-        if chances is not None:
+        if chances is None:
+            _emit_parts(schedule_json_bytes(result))
+        else:
+            out = schedule_json(result)
             for task in out["tasks"]:
                 task["p_meet_rto"] = chances[task["service"]]
-        emit_json(out)
+            emit_json(out)
     else:
         import sys
 
@@ -224,6 +226,18 @@ def schedule_cmd(plan: str, scenario: str | None, failed: tuple[str, ...], fmt: 
         shown = None if chances is None else {s: percent(p) for s, p in chances.items()}
         say(render_schedule(result, styler(), output_width(sys.stdout.isatty()), shown), nl=False)
     return 0
+
+
+def _emit_parts(parts: Iterator[bytes]) -> None:
+    """A JSON document on stdout as it is made (see ``emit_json``)."""
+    import sys
+
+    from planner.cli.streams import write_all
+
+    sys.stdout.flush()  # anything already written as text goes first
+    for part in parts:
+        write_all(sys.stdout.buffer, part)
+    sys.stdout.buffer.flush()
 
 
 def _chances(result: Planning, spread: float) -> dict[str, float | None]:

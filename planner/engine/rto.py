@@ -157,7 +157,7 @@ class RtoAnalysis:
     @property
     def all(self) -> list[RtoMiss]:
         """Both kinds, worst first."""
-        return sorted(self.unachievable + self.missed, key=lambda m: (-m.late_by, m.service))
+        return sorted(self.unachievable + self.missed, key=lambda m: (m.rto - m.finish, m.service))
 
 
 @dataclass
@@ -176,15 +176,17 @@ class _ChainLinks:
         depth: dict[str, int] = {}
         deps = problem.deps
         for node in problem.order:
-            best: str | None = None
-            best_time = -1
-            for dep in deps[node]:  # the latest, then the largest id (no tuples: 350,000 edges)
+            inputs = deps[node]
+            if not inputs:  # a chain's start (a quarter of the tasks of a layered plan)
+                pred[node], root[node], depth[node] = None, node, 1
+                continue
+            best = inputs[0]
+            best_time = times[best]
+            for dep in inputs:  # the latest, then the largest id (no tuples: 350,000 edges)
                 time = times[dep]
-                if time > best_time or (time == best_time and best is not None and dep > best):
+                if time > best_time or (time == best_time and dep > best):
                     best, best_time = dep, time
-            pred[node] = best
-            root[node] = node if best is None else root[best]
-            depth[node] = 1 if best is None else depth[best] + 1
+            pred[node], root[node], depth[node] = best, root[best], depth[best] + 1
         return cls(pred, root, depth)
 
 
@@ -210,19 +212,20 @@ def analyse(
     problem = plan_schedule.problem
     ef = plan_schedule.earliest
     result = RtoAnalysis(schedule=plan_schedule)
+    finish, rto_of = plan_schedule.finish, graph.rto
     misses = plan_schedule.misses()
     worst = heapq.nsmallest(
         MAX_ANALYSED if find_levers else 0,
-        misses,
-        key=lambda s: (-(plan_schedule.finish[s] - (graph.rto[s] or 0)), s),
+        (((rto_of[s] or 0) - finish[s], s) for s in misses),  # most late first, then by id
     )
-    analysed = set(worst)
+    analysed = {s for _, s in worst}
     verify_budget = [40 if len(problem.order) <= VERIFY_LIMIT_TASKS else 0]
     for service in misses:
-        rto = graph.rto[service]
+        rto = rto_of[service]
         assert rto is not None
-        unachievable = ef[service] > rto
-        miss = RtoMiss(service, rto, plan_schedule.finish[service], ef[service], unachievable)
+        earliest = ef[service]
+        unachievable = earliest > rto
+        miss = RtoMiss(service, rto, finish[service], earliest, unachievable)
         if service in analysed:
             # a direct walk: cheaper for a few misses than building every task's links
             times = ef if unachievable else plan_schedule.finish

@@ -35,8 +35,14 @@ def restore_waves(graph: RecoveryGraph, impacted: Collection[str]) -> list[list[
         remaining = {s: sum(1 for d in hard_deps[s] if d in members) for s in members}
     current = [s for s, n in remaining.items() if n == 0]
     waves: list[list[str]] = []
+    rto = {s: _NO_RTO if (r := graph.rto[s]) is None else r for s in members}
+    rank = graph.rank
     while current:
-        current.sort(key=lambda s: priority_key(graph, s))
+        # priority_key's order by three stable sorts, last key first: C-level keys, no tuple
+        # made per service (a third of the waves' time at 100,000 services)
+        current.sort()
+        current.sort(key=rto.__getitem__)
+        current.sort(key=rank.__getitem__)
         waves.append(current)
         nxt = []
         for service in current:
