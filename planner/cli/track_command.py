@@ -15,6 +15,7 @@ import click
 if TYPE_CHECKING:
     from models.plan import Plan
     from planner.tracking.persistence.db import Location
+    from planner.tui.projector import Projector
 
 from planner.cli.delivery_commands import DELIVERY
 from planner.cli.incident_options import STORE, who_is
@@ -59,12 +60,33 @@ def track(  # noqa: PLR0917 - click passes every option
           ] [ next/previous ready  } { next/previous late  d/l detail/journal full-screen
           Esc clear filters  g tree  ? help  Ctrl+P every action  q quit
     """
+    _require_terminal()
+    from planner.tui.projector import Projector
 
+    projector = Projector()  # started before the screen's threads, and in parallel with the load
+    projector.start()
+    try:
+        options = (scenario, failed, store_path, incident_id, actor, exercise, delivery_path)
+        return _track(projector, plan, *options)
+    finally:
+        projector.close()
+
+
+def _track(  # noqa: PLR0917 - the options of track
+    projector: Projector,
+    plan: str,
+    scenario: str | None,
+    failed: tuple[str, ...],
+    store_path: str | None,
+    incident_id: str | None,
+    actor: str | None,
+    exercise: bool,
+    delivery_path: str | None,
+) -> int:
     from planner.planfile.loader import load_plan
     from planner.tracking.persistence.db import locate
     from planner.tracking.session import Session
 
-    _require_terminal()
     if delivery_path:  # the screen reads the delivery config where PLANNER_DELIVERY says
         os.environ["PLANNER_DELIVERY"] = delivery_path
     valid = (loaded := load_plan(plan)).require_valid()
@@ -82,7 +104,13 @@ def track(  # noqa: PLR0917 - click passes every option
     from planner.cli import collect_garbage_from_now_on
     from planner.tui.app import TrackApp
 
-    app = TrackApp(Session(path, chosen, who), resume_offer=offer or None, starter=start_new, plan_path=plan)
+    app = TrackApp(
+        Session(path, chosen, who),
+        resume_offer=offer or None,
+        starter=start_new,
+        plan_path=plan,
+        projector=projector,
+    )
     collect_garbage_from_now_on()
     app.run()
     return 0
