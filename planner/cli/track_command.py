@@ -14,6 +14,7 @@ import click
 
 if TYPE_CHECKING:
     from models.plan import Plan
+    from planner.tracking.domain.state import MemoryView
     from planner.tracking.persistence.db import Location
     from planner.tui.projector import Projector
 
@@ -94,18 +95,21 @@ def _track(  # noqa: PLR0917 - the options of track
     who = who_is(actor)
     failed_ids = list(failed) or None  # scenario.select splits "a,b" and checks the ids
 
+    session = Session(path, "", who)
+
     def start_new() -> str:
-        return _start(
+        session.opened = _start(
             path, valid, loaded.source.text, scenario=scenario, failed=failed_ids, exercise=exercise, who=who
         )
+        return session.opened.row.id
 
     chosen, offer = _which_incident(path, incident_id, valid.name)
-    chosen = chosen or start_new()
+    session.incident = chosen or start_new()
     from planner.cli import collect_garbage_from_now_on
     from planner.tui.app import TrackApp
 
     app = TrackApp(
-        Session(path, chosen, who),
+        session,
         resume_offer=offer or None,
         starter=start_new,
         plan_path=plan,
@@ -125,13 +129,13 @@ def _start(
     failed: list[str] | None,
     exercise: bool,
     who: str,
-) -> str:
-    """Open a new incident of ``plan`` in the store; its id."""
+) -> MemoryView:
+    """Open a new incident of ``plan`` in the store; its rows, as written."""
     from planner.tracking.persistence.starting import open_incident
     from planner.tracking.persistence.store import Store
 
     with Store(path) as store:
-        opened = open_incident(
+        return open_incident(
             store,
             plan,
             text,
@@ -142,7 +146,6 @@ def _start(
             actor=who,
             at=datetime.now(UTC),
         )
-        return opened.row.id
 
 
 def _which_incident(

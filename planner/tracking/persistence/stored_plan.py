@@ -32,7 +32,8 @@ def plan_with_components(store: Store, row: IncidentRow) -> Plan | None:
     text = store.plan_text(row.plan_hash)
     if text is None:
         return None
-    plan = _parse(text, row.id) if _MAY_DECLARE.search(text) else None
+    may = "components" in text and _MAY_DECLARE.search(text)  # the word first: 1 ms, not 0.2 s
+    plan = _parse(text, row.id) if may else None
     if len(_CACHE) >= CACHED:
         del _CACHE[next(iter(_CACHE))]
     _CACHE[row.plan_hash] = plan
