@@ -47,20 +47,36 @@ def fit(text: str, width: int) -> str:
 
 
 def is_late(state: MemoryView, task: TaskRow, now: datetime) -> bool:
-    """Not restored and past its RTO."""
-    left = rto_left(state, task, now)
-    return task.state != RESTORED and left is not None and left < timedelta(0)
+    """Not restored and past its RTO (as :func:`rto_left` counts it; one subtraction per row,
+    which a 10,000-row filter does for every row)."""
+    return (
+        task.state != RESTORED
+        and task.rto is not None
+        and _micro(now - state.row.rto_clock) > task.rto * _MICRO
+    )
 
 
 def is_ready(state: MemoryView, task: TaskRow) -> bool:
     """Not restored, and every impacted dependency restored: someone can work on it now (begin,
-    run its checks, verify, declare it restored)."""
-    return task.state != RESTORED and not state.blockers(task.service)
+    run its checks, verify, declare it restored). The same as no :meth:`MemoryView.blockers`,
+    stopping at the first (a filter or a jump asks it of thousands of rows)."""
+    if task.state == RESTORED:
+        return False
+    tasks = state.tasks
+    return all(tasks[c.dependency].state == RESTORED for c in state.checks(task.service))
 
 
 def is_urgent(state: MemoryView, task: TaskRow, at_risk: frozenset[str], now: datetime) -> bool:
     """Not restored, and past its RTO or projected to miss it (in ``at_risk``)."""
     return task.state != RESTORED and (task.service in at_risk or is_late(state, task, now))
+
+
+_MICRO = 1_000_000
+
+
+def _micro(span: timedelta) -> int:
+    """``span`` in whole microseconds (exact, unlike seconds as a float)."""
+    return (span.days * 86_400 + span.seconds) * _MICRO + span.microseconds
 
 
 @dataclass
