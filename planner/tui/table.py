@@ -186,9 +186,11 @@ class TaskTable(ScrollView, can_focus=True):
         """What each screen line (1: the first row) showed when it was last drawn: a change
         redraws the lines whose :meth:`_line` differs, not the whole table."""
         self._styles: dict[str | None, Style] = {}
+        """The rows' styles by role, looked up once per frame (the theme may change)."""
         self._whole = False
         """Every line is to be drawn again (new rows, a scroll): no line is worth comparing."""
-        """The rows' styles by role, looked up once per frame (the theme may change)."""
+        self._frame: tuple[int, int] | None = None
+        """The width and the top row of the frame being drawn (see :meth:`render_lines`)."""
 
     @property
     def selected(self) -> str | None:
@@ -241,12 +243,12 @@ class TaskTable(ScrollView, can_focus=True):
         clock, the cursor, a filter), all of them when most did."""
         if self._whole:
             return
-        height = self.scrollable_content_region.height
-        changed = [y for y in range(1, height) if self._drawn.get(y) != self._line(y)]
+        region = self.scrollable_content_region  # asked once: after a layout it costs milliseconds
+        height, width, top = region.height, region.width, round(self.scroll_offset.y)
+        changed = [y for y in range(1, height) if self._drawn.get(y) != self._line(y, width, top)]
         if len(changed) > height // 2:
             self.refresh()
         elif changed:
-            width = self.scrollable_content_region.width
             self.refresh(*(Region(0, y, width, 1) for y in changed))
 
     def select(self, service: str) -> bool:
@@ -308,7 +310,11 @@ class TaskTable(ScrollView, can_focus=True):
     def render_lines(self, crop: Region) -> list[Strip]:
         self._styles = {}  # looked up again each frame (a theme or a focus change restyles)
         self._whole = False
-        return super().render_lines(crop)
+        self._frame = (self.scrollable_content_region.width, round(self.scroll_offset.y))
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame = None
 
     def _style(self, role: str | None) -> Style:
         """The style of a row in ``role`` (None: a plain row), once per frame."""
@@ -319,11 +325,10 @@ class TaskTable(ScrollView, can_focus=True):
             self._styles[role] = style
         return self._styles[role]
 
-    def _line(self, y: int) -> Line:
+    def _line(self, y: int, width: int, top: int) -> Line:
         """What screen line ``y`` (1: the first row under the header) shows: (text, role, under
-        the cursor), its text fitted to the width."""
-        index = round(self.scroll_offset.y) + y - 1
-        width = self.scrollable_content_region.width
+        the cursor), its text fitted to the ``width``, scrolled to row ``top``."""
+        index = top + y - 1
         if self.state is not None and not self.rows and index == 0:
             return fit("  No row matches the filters: Esc shows every row.", width), None, False
         if self.state is None or index >= len(self.rows):
@@ -334,7 +339,7 @@ class TaskTable(ScrollView, can_focus=True):
         return fit(("▶ " if cursor else "  ") + text, width), role, cursor
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        width, top = self._frame or (self.scrollable_content_region.width, round(self.scroll_offset.y))
         if y == 0:
             service_w, owner_w, rest = self._widths(width)
             text = (
@@ -343,7 +348,7 @@ class TaskTable(ScrollView, can_focus=True):
             )
             style = self.get_component_rich_style("tasktable--header")
             return Strip([Segment(fit(text, width), style)])
-        line = self._drawn[y] = self._line(y)
+        line = self._drawn[y] = self._line(y, width, top)
         text, role, cursor = line
         if not text:
             return Strip.blank(width, self.rich_style)
