@@ -14,7 +14,9 @@ import click
 
 if TYPE_CHECKING:
     from models.plan import Plan
+    from planner.tracking.domain.state import MemoryView
     from planner.tracking.persistence.db import Location
+    from planner.tui.projector import Projector
 
 from planner.cli.delivery_commands import DELIVERY
 from planner.cli.incident_options import STORE, who_is
@@ -59,12 +61,33 @@ def track(  # noqa: PLR0917 - click passes every option
           ] [ next/previous ready  } { next/previous late  d/l detail/journal full-screen
           Esc clear filters  g tree  ? help  Ctrl+P every action  q quit
     """
+    _require_terminal()
+    from planner.tui.projector import Projector
 
+    projector = Projector()  # started before the screen's threads, and in parallel with the load
+    projector.start()
+    try:
+        options = (scenario, failed, store_path, incident_id, actor, exercise, delivery_path)
+        return _track(projector, plan, *options)
+    finally:
+        projector.close()
+
+
+def _track(  # noqa: PLR0917 - the options of track
+    projector: Projector,
+    plan: str,
+    scenario: str | None,
+    failed: tuple[str, ...],
+    store_path: str | None,
+    incident_id: str | None,
+    actor: str | None,
+    exercise: bool,
+    delivery_path: str | None,
+) -> int:
     from planner.planfile.loader import load_plan
     from planner.tracking.persistence.db import locate
     from planner.tracking.session import Session
 
-    _require_terminal()
     if delivery_path:  # the screen reads the delivery config where PLANNER_DELIVERY says
         os.environ["PLANNER_DELIVERY"] = delivery_path
     valid = (loaded := load_plan(plan)).require_valid()
@@ -72,17 +95,26 @@ def track(  # noqa: PLR0917 - click passes every option
     who = who_is(actor)
     failed_ids = list(failed) or None  # scenario.select splits "a,b" and checks the ids
 
+    session = Session(path, "", who)
+
     def start_new() -> str:
-        return _start(
+        session.opened = _start(
             path, valid, loaded.source.text, scenario=scenario, failed=failed_ids, exercise=exercise, who=who
         )
+        return session.opened.row.id
 
     chosen, offer = _which_incident(path, incident_id, valid.name)
-    chosen = chosen or start_new()
+    session.incident = chosen or start_new()
     from planner.cli import collect_garbage_from_now_on
     from planner.tui.app import TrackApp
 
-    app = TrackApp(Session(path, chosen, who), resume_offer=offer or None, starter=start_new, plan_path=plan)
+    app = TrackApp(
+        session,
+        resume_offer=offer or None,
+        starter=start_new,
+        plan_path=plan,
+        projector=projector,
+    )
     collect_garbage_from_now_on()
     app.run()
     return 0
@@ -97,13 +129,13 @@ def _start(
     failed: list[str] | None,
     exercise: bool,
     who: str,
-) -> str:
-    """Open a new incident of ``plan`` in the store; its id."""
+) -> MemoryView:
+    """Open a new incident of ``plan`` in the store; its rows, as written."""
     from planner.tracking.persistence.starting import open_incident
     from planner.tracking.persistence.store import Store
 
     with Store(path) as store:
-        opened = open_incident(
+        return open_incident(
             store,
             plan,
             text,
@@ -114,7 +146,6 @@ def _start(
             actor=who,
             at=datetime.now(UTC),
         )
-        return opened.row.id
 
 
 def _which_incident(

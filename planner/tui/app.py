@@ -19,6 +19,7 @@ from textual.widget import Widget
 from planner.tracking.domain.state import MemoryView
 from planner.tracking.session import Session, utc_now
 from planner.tui.dialogs import PickScreen
+from planner.tui.projector import Projector
 from planner.tui.recovery import RecoveryScreen
 
 THEME = replace(
@@ -48,8 +49,11 @@ class TrackApp(App[None]):
         starter: Starter | None = None,
         poll: bool = True,
         plan_path: str | None = None,
+        projector: Projector | None = None,
     ) -> None:
         super().__init__()
+        self.projector = projector
+        """The projection's child process, started already (None: the screen starts its own)."""
         self.session = session
         self.plan_path = plan_path
         """The plan file as the person named it (for the resume hint; None: unknown)."""
@@ -65,7 +69,9 @@ class TrackApp(App[None]):
         return self.session.state
 
     def _recovery(self) -> RecoveryScreen:
-        return RecoveryScreen(self.session, self.clock, poll=self.polling, plan_path=self.plan_path)
+        return RecoveryScreen(
+            self.session, self.clock, poll=self.polling, plan_path=self.plan_path, projector=self.projector
+        )
 
     def on_mount(self) -> None:
         self.register_theme(THEME)

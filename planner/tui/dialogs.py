@@ -5,7 +5,8 @@ in :mod:`~planner.tui.bypass_dialog` and :mod:`~planner.tui.update_dialog`."""
 
 from __future__ import annotations
 
-from typing import ClassVar, Generic, TypeVar
+import shlex
+from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -15,8 +16,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from planner.tracking.persistence.db import locate, same_place, shown
 from planner.tui import safe
 from planner.tui.widgets import KeyBar
+
+if TYPE_CHECKING:
+    from planner.tracking.session import Session
 
 T = TypeVar("T")
 
@@ -174,3 +179,17 @@ class TextScreen(Dialog[str]):
             self.dismiss(value)
         else:
             self.notify("Type something, or Escape to cancel.", severity="warning")
+
+
+def quit_open(session: Session, plan_path: str | None) -> ConfirmScreen:
+    """Asks before quitting while ``session``'s incident is open: nothing is lost, and how to
+    resume it (``plan_path``: the plan as the person named it; None: unknown)."""
+    store = session.store_path
+    named = "" if same_place(store, locate(None)) else f" --store {shlex.quote(shown(store))}"
+    return ConfirmScreen(
+        f"Quit? {session.incident} stays open",
+        "Everything is in the journal. Resume with:\n"
+        f"  planner track {shlex.quote(plan_path) if plan_path else 'PLAN'} "
+        f"--incident {session.incident}{named}",
+        yes="Quit",
+    )

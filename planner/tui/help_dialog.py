@@ -23,6 +23,14 @@ RULES = (
     "Every action is also in the command palette (Ctrl+P)."
 )
 
+MOVES = [
+    ("up/down, j/k", "Move"),
+    ("PgUp/PgDn, Home/End", "Move faster"),
+    ("Ctrl+P", "Command palette"),
+    ("Ctrl+Q", "Quit at once"),
+]
+"""The keys help lists after the screen's own: moving, the palette, quitting at once."""
+
 
 class HelpScreen(Dialog[None]):
     """Every key, and the rules the guards enforce."""

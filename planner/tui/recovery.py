@@ -8,7 +8,6 @@ other terminals') and shows the fold and nothing else."""
 
 from __future__ import annotations
 
-import shlex
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -29,21 +28,21 @@ from models.events import Event
 from planner.errors import PlannerError
 from planner.tracking.domain import actions, comms, corrections
 from planner.tracking.domain.guards import RefusedError
-from planner.tracking.domain.outline import outline_of
 from planner.tracking.domain.state import MemoryView
-from planner.tracking.persistence.db import OfflineError, locate, same_place, shown
-from planner.tracking.reports.progress import Projection, next_update_due, project
+from planner.tracking.persistence.db import OfflineError
+from planner.tracking.reports.progress import Projection, next_update_due
 from planner.tracking.session import Session
 from planner.tui import safe
 from planner.tui.advice import for_screen
 from planner.tui.check_runner import CheckRunner, last_verify_run
 from planner.tui.desk import Part, report_failed_work
-from planner.tui.dialogs import ConfirmScreen
+from planner.tui.dialogs import quit_open
 from planner.tui.finder import KEYBAR, Finder
-from planner.tui.help_dialog import HelpScreen
+from planner.tui.help_dialog import MOVES, HelpScreen
 from planner.tui.incident_keys import IncidentKeys
 from planner.tui.injections import InjectionWatch
 from planner.tui.journal_feed import JournalFeed
+from planner.tui.projector import Projector, ProjectorStopped
 from planner.tui.restore_keys import RestoreKeys
 from planner.tui.table import TaskTable
 from planner.tui.tree_dialog import TreeScreen, dependency_tree
@@ -78,9 +77,12 @@ class RecoveryScreen(Screen[None]):
         *,
         poll: bool = True,
         plan_path: str | None = None,
+        projector: Projector | None = None,
     ) -> None:
         super().__init__()
         self.session = session
+        self.projector = projector or Projector()  # works the projection out in a child process
+        self._own_projector = projector is None  # then started and ended with this screen
         self.plan_path = plan_path
         self.clock = clock
         self.polling = poll
@@ -115,6 +117,8 @@ class RecoveryScreen(Screen[None]):
         yield InjectionWatch(self.session, self.clock, self.fold)
 
     def on_mount(self) -> None:
+        if self._own_projector:  # from the main thread: the child dies with it
+            self.projector.start()
         self._fit(self.app.size.width)
         self.session.load()
         self.query_one(TrackHeader).plan = self.session.plan
@@ -125,6 +129,10 @@ class RecoveryScreen(Screen[None]):
         if self.polling:
             self.mount(JournalFeed(self.session))
         self._project()
+
+    def on_unmount(self) -> None:
+        if self._own_projector:
+            self.projector.close()
 
     def on_resize(self, event: Resize) -> None:
         self._fit(event.size.width)
@@ -338,12 +346,19 @@ class RecoveryScreen(Screen[None]):
         seq = self.session.seen
         if seq == self.projected_seq:
             return
-        from planner.tracking.reports.odds import odds_header  # numpy: not before the screen is up
+        app, now = self.app, self.clock()
 
-        outline, now = outline_of(self.state), self.clock()
-        self.app.call_from_thread(self._projected, project(outline, now), seq)
-        odds = odds_header(outline, now, seq)  # sampled after the projection is shown (bounded cost)
-        self.app.call_from_thread(self._odds_shown, odds)
+        def show(projection: Projection) -> None:
+            app.call_from_thread(self._projected, projection, seq)
+
+        try:
+            odds = self.projector.project(self.state, now, seq, show)
+        except ProjectorStopped as stopped:  # said once: worked out here from now on
+            app.call_from_thread(
+                self.notify, safe.block(str(stopped)), title=stopped.TITLE, severity="warning"
+            )
+            odds = self.projector.project(self.state, now, seq, show)
+        app.call_from_thread(self._odds_shown, odds)
 
     def _odds_shown(self, odds: str) -> None:
         if self._on_screen():
@@ -373,13 +388,7 @@ class RecoveryScreen(Screen[None]):
     def action_help(self) -> None:
         """Keys and rules."""
         keys = [(b.key_display or b.key, b.description) for _, b in self.bindings()]
-        keys += [
-            ("up/down, j/k", "Move"),
-            ("PgUp/PgDn, Home/End", "Move faster"),
-            ("Ctrl+P", "Command palette"),
-            ("Ctrl+Q", "Quit at once"),
-        ]
-        self.app.push_screen(HelpScreen(keys))
+        self.app.push_screen(HelpScreen(keys + MOVES))
 
     @work(exclusive=True, group="dialog")
     async def action_leave(self) -> None:
@@ -387,14 +396,5 @@ class RecoveryScreen(Screen[None]):
         if self.session.state is None or self.state.row.state != "open":
             self.app.exit()
             return
-        store = self.session.store_path
-        named = "" if same_place(store, locate(None)) else f" --store {shlex.quote(shown(store))}"
-        confirm = ConfirmScreen(
-            f"Quit? {self.session.incident} stays open",
-            "Everything is in the journal. Resume with:\n"
-            f"  planner track {shlex.quote(self.plan_path) if self.plan_path else 'PLAN'} "
-            f"--incident {self.session.incident}{named}",
-            yes="Quit",
-        )
-        if await self.app.push_screen_wait(confirm):
+        if await self.app.push_screen_wait(quit_open(self.session, self.plan_path)):
             self.app.exit()

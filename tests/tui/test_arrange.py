@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from planner.planfile.loader import load_valid_plan
 from planner.tracking.domain.opening import initial_state
 from planner.tracking.domain.state import DOWN, RESTORED, RESTORING, MemoryView
+from planner.tracking.reports.status_text import rto_left
 from planner.tui.table import QUICK, SORTS, RowFilter, arrange, is_late, is_ready
 from tests.helpers.pilot import ENTERPRISE, STARTED
 from tests.strategies import examples
@@ -92,3 +93,30 @@ def test_rows_are_exactly_those_that_pass_in_the_chosen_order(
     else:
         owners = [(state.tasks[s].owner is None, state.tasks[s].owner or "") for s in shown]
         assert owners == sorted(owners)
+
+
+@settings(max_examples=examples(60), deadline=None)
+@given(
+    states=st.lists(st.sampled_from([DOWN, RESTORING, RESTORED]), min_size=21, max_size=21),
+    seconds=st.integers(0, 36_000),
+    micro=st.sampled_from([0, 1, 999_999]),
+    detected=st.integers(0, 3_600),
+)
+def test_late_and_ready_are_what_the_rto_left_and_the_blockers_say(
+    states: list[str], seconds: int, micro: int, detected: int
+) -> None:
+    state = incident(states)
+    state.row.detected = STARTED - timedelta(seconds=detected)  # the RTO clock runs from it
+    now = STARTED + timedelta(seconds=seconds, microseconds=micro)
+    for task in state.tasks.values():
+        left = rto_left(state, task, now)
+        assert is_late(state, task, now) == (
+            task.state != RESTORED and left is not None and left < timedelta(0)
+        )
+        assert is_ready(state, task) == (task.state != RESTORED and not state.blockers(task.service))
+    exact = [t for t in state.tasks.values() if t.rto is not None and t.state != RESTORED]
+    if exact:  # on the second of the RTO: not late; a microsecond after: late
+        task = exact[0]
+        deadline = state.row.rto_clock + timedelta(seconds=task.rto)  # type: ignore[arg-type]
+        assert not is_late(state, task, deadline)
+        assert is_late(state, task, deadline + timedelta(microseconds=1))
