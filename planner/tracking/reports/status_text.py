@@ -80,13 +80,16 @@ def rto_status(state: MemoryView, task: TaskRow, projection: Projection, now: da
     (projected to miss it), ``met`` (restored within it), ``on track``; None without an RTO."""
     if rto_left(state, task, now) is None:
         return None
-    return rto_word(task, rto_marks(projection))
+    for word, services in _rto_lists(projection):
+        if task.service in services:
+            return word
+    return _unmarked(task)
 
 
 def rto_word(task: TaskRow, marks: Mapping[str, str]) -> str:
     """:func:`rto_status` of a task with an RTO, from :func:`rto_marks` of the projection (a
     caller asking of every task reads the projection's lists once, not once per task)."""
-    return marks.get(task.service) or ("met" if task.state == RESTORED else "on track")
+    return marks.get(task.service) or _unmarked(task)
 
 
 def rto_marks(projection: Projection) -> dict[str, str]:
@@ -99,10 +102,19 @@ def rto_marks(projection: Projection) -> dict[str, str]:
     >>> rto_marks(p)
     {'a': 'at risk', 'b': 'missed', 'c': 'late'}
     """
-    marks = dict.fromkeys(projection.at_risk, "at risk")
-    marks.update(dict.fromkeys(projection.missed, "missed"))
-    marks.update(dict.fromkeys(projection.late, "late"))
+    marks: dict[str, str] = {}
+    for word, services in reversed(_rto_lists(projection)):  # the first list's word wins
+        marks.update(dict.fromkeys(services, word))
     return marks
+
+
+def _rto_lists(projection: Projection) -> tuple[tuple[str, list[str]], ...]:
+    """Each RTO word and the projection's tasks it is said of, the one said first first."""
+    return (("late", projection.late), ("missed", projection.missed), ("at risk", projection.at_risk))
+
+
+def _unmarked(task: TaskRow) -> str:
+    return "met" if task.state == RESTORED else "on track"
 
 
 def rto_summary(projection: Projection) -> str | None:
