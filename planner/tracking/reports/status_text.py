@@ -169,8 +169,11 @@ def checks_summary(state: MemoryView, service: str) -> str:
 def _summary(checks: list[CheckRow]) -> str:
     if not checks:
         return "-"
-    done = sum(1 for c in checks if c.state in CONFIRMED)
-    bypassed = sum(1 for c in checks if c.state == BYPASSED)
+    done = bypassed = 0
+    for c in checks:
+        if c.state in CONFIRMED:
+            done += 1
+            bypassed += c.state == BYPASSED
     return f"{done}/{len(checks)}" + ("!" * bypassed)
 
 
@@ -242,10 +245,12 @@ def task_lines(state: MemoryView, now: datetime, style: Style = plain) -> list[s
         if restored:
             ready, step = False, ""
         else:
-            ready = task_ready(task.state, ((tasks[c.dependency].state, c.state) for c in checks))
-            step = _step(
-                task, checks, task_blockers([c.dependency for c in checks], lambda d: tasks[d].state)
+            blockers = task_blockers([c.dependency for c in checks], lambda d: tasks[d].state)
+            # a task with a dependency not restored is not ready: most rows of a large outage
+            ready = not blockers and task_ready(
+                task.state, ((tasks[c.dependency].state, c.state) for c in checks)
             )
+            step = _step(task, checks, blockers)
         line = (
             f"{task.wave:>4}  {task.service[:width]:<{width}}  {(task.owner or '(none)')[:14]:<14} "
             f"{state_word(task):<9} {_summary(checks):<7} {rto:>{rto_w}}  {step}"
