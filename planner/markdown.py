@@ -14,11 +14,9 @@ from urllib.parse import urlsplit
 
 from planner.style import visible
 
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _INLINE = re.compile(r"[\\`*_\[\]|~!#]")
 """Characters that start emphasis, code, links, images, tables, strikethrough or headings."""
-_ESCAPED = r"\\\g<0>"
-"""Such a character with a backslash before it (the review writes 20,000 cells of a 10,000-service
-incident: a function called per match, and per character for the HTML, took 0.08 s)."""
 _BACKTICKS = re.compile(r"`+")
 _URL_UNSAFE = re.compile(r"[\s<>\\\"'`]")
 
@@ -33,10 +31,8 @@ def text(value: str) -> str:
     >>> text("db\n# forged heading")
     'db\\\\x0a\\# forged heading'
     """
-    escaped = _INLINE.sub(_ESCAPED, visible(value))
-    if "&" in escaped or "<" in escaped or ">" in escaped:  # `&` first: the others bring one in
-        escaped = escaped.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return escaped
+    escaped = _INLINE.sub(lambda m: "\\" + m.group(), visible(value))
+    return "".join(_HTML.get(c, c) for c in escaped)
 
 
 def code(value: str) -> str:

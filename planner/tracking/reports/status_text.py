@@ -80,13 +80,16 @@ def rto_status(state: MemoryView, task: TaskRow, projection: Projection, now: da
     (projected to miss it), ``met`` (restored within it), ``on track``; None without an RTO."""
     if rto_left(state, task, now) is None:
         return None
-    return rto_word(task, rto_marks(projection))
+    for word, services in _rto_lists(projection):
+        if task.service in services:
+            return word
+    return _unmarked(task)
 
 
 def rto_word(task: TaskRow, marks: Mapping[str, str]) -> str:
     """:func:`rto_status` of a task with an RTO, from :func:`rto_marks` of the projection (a
     caller asking of every task reads the projection's lists once, not once per task)."""
-    return marks.get(task.service) or ("met" if task.state == RESTORED else "on track")
+    return marks.get(task.service) or _unmarked(task)
 
 
 def rto_marks(projection: Projection) -> dict[str, str]:
@@ -99,10 +102,19 @@ def rto_marks(projection: Projection) -> dict[str, str]:
     >>> rto_marks(p)
     {'a': 'at risk', 'b': 'missed', 'c': 'late'}
     """
-    marks = dict.fromkeys(projection.at_risk, "at risk")
-    marks.update(dict.fromkeys(projection.missed, "missed"))
-    marks.update(dict.fromkeys(projection.late, "late"))
+    marks: dict[str, str] = {}
+    for word, services in reversed(_rto_lists(projection)):  # the first list's word wins
+        marks.update(dict.fromkeys(services, word))
     return marks
+
+
+def _rto_lists(projection: Projection) -> tuple[tuple[str, list[str]], ...]:
+    """Each RTO word and the projection's tasks it is said of, the one said first first."""
+    return (("late", projection.late), ("missed", projection.missed), ("at risk", projection.at_risk))
+
+
+def _unmarked(task: TaskRow) -> str:
+    return "met" if task.state == RESTORED else "on track"
 
 
 def rto_summary(projection: Projection) -> str | None:
@@ -157,8 +169,11 @@ def checks_summary(state: MemoryView, service: str) -> str:
 def _summary(checks: list[CheckRow]) -> str:
     if not checks:
         return "-"
-    done = sum(1 for c in checks if c.state in CONFIRMED)
-    bypassed = sum(1 for c in checks if c.state == BYPASSED)
+    done = bypassed = 0
+    for c in checks:
+        if c.state in CONFIRMED:
+            done += 1
+            bypassed += c.state == BYPASSED
     return f"{done}/{len(checks)}" + ("!" * bypassed)
 
 
@@ -230,10 +245,12 @@ def task_lines(state: MemoryView, now: datetime, style: Style = plain) -> list[s
         if restored:
             ready, step = False, ""
         else:
-            ready = task_ready(task.state, ((tasks[c.dependency].state, c.state) for c in checks))
-            step = _step(
-                task, checks, task_blockers([c.dependency for c in checks], lambda d: tasks[d].state)
+            blockers = task_blockers([c.dependency for c in checks], lambda d: tasks[d].state)
+            # a task with a dependency not restored is not ready: most rows of a large outage
+            ready = not blockers and task_ready(
+                task.state, ((tasks[c.dependency].state, c.state) for c in checks)
             )
+            step = _step(task, checks, blockers)
         line = (
             f"{task.wave:>4}  {task.service[:width]:<{width}}  {(task.owner or '(none)')[:14]:<14} "
             f"{state_word(task):<9} {_summary(checks):<7} {rto:>{rto_w}}  {step}"
