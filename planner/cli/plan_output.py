@@ -242,7 +242,9 @@ def _task_parts(p: Planning, m: _Minutes) -> Iterator[list[dict[str, Any]]]:
 def _miss_parts(p: Planning, misses: list[RtoMiss], m: _Minutes) -> Iterator[list[dict[str, Any]]]:
     """Every miss's JSON, worst first, :data:`PART` at a time."""
     for first in range(0, len(misses), PART):
-        yield [_miss_json(p, miss, m) for miss in misses[first : first + PART]]
+        part = misses[first : first + PART]
+        chains = p.rto.starts_and_lengths(part)
+        yield [_miss_json(miss, chain, m) for miss, chain in zip(part, chains, strict=True)]
 
 
 class _Minutes(dict[int | None, float | int | None]):
@@ -254,8 +256,8 @@ class _Minutes(dict[int | None, float | int | None]):
         return value
 
 
-def _miss_json(p: Planning, miss: RtoMiss, m: _Minutes) -> dict[str, Any]:
-    start, length = p.rto.start_and_length(miss)
+def _miss_json(miss: RtoMiss, chain: tuple[str, int], m: _Minutes) -> dict[str, Any]:
+    start, length = chain
     return {
         "service": miss.service,
         "rto": m[miss.rto],

@@ -129,6 +129,17 @@ class RtoAnalysis:
         links = self._chain_links(miss.unachievable)
         return links.root[miss.service], links.depth[miss.service]
 
+    def starts_and_lengths(self, misses: Sequence[RtoMiss]) -> list[tuple[str, int]]:
+        """:meth:`start_and_length` of each of ``misses``, in one pass."""
+        if self.schedule is None:
+            return [self.start_and_length(miss) for miss in misses]
+        kinds = {kind: self._chain_links(kind) for kind in (False, True)}
+        out = []
+        for miss in misses:
+            links = kinds[miss.unachievable]
+            out.append((links.root[miss.service], links.depth[miss.service]))
+        return out
+
     def brief(self, miss: RtoMiss, keep: int = 3) -> tuple[list[str], int, list[str]]:
         """The chain of ``miss`` shortened for a message: its first ``keep`` services, how many
         are left out, and its last ``keep``; without walking long chains (100,000-service plans

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the tracking commands schedule without loading a plan: keep this module light
+    from datetime import timedelta
+
     from planner.engine.graph import RecoveryGraph
     from planner.engine.impact import Impact
 
@@ -153,10 +155,18 @@ def build_problem(graph: RecoveryGraph, impact: Impact, waves: list[list[str]] |
         deps = {s: [d for d in graph.hard_deps[s] if d in members] for s in order}
         dependents = {s: [d for d in graph.hard_dependents[s] if d in members] for s in order}
     duration = {}
+    seconds: dict[timedelta, int] = {}  # a plan's few distinct durations, converted once each
+    services = graph.services
     for s in order:
-        svc = graph.services[s]
+        svc = services[s]
         value = svc.restore_time if s in failed else svc.restart_time
-        duration[s] = 0 if value is None else round(value.total_seconds())
+        if value is None:
+            duration[s] = 0
+            continue
+        spent = seconds.get(value)
+        if spent is None:
+            spent = seconds[value] = round(value.total_seconds())
+        duration[s] = spent
     team = {s: graph.team[s] for s in order}
     wave_of = {s: i + 1 for i, wave in enumerate(waves) for s in wave}
     return Problem(order, deps, dependents, duration, team, dict(graph.capacity), wave_of)
