@@ -165,6 +165,8 @@ class Projector:
                     return self._ask(view, now, seq, shown)
                 except _Lost as lost:
                     self._end()
+                    if self._closed:  # ended by close() while this waited: nobody to tell
+                        return ""
                     self.stopped = str(lost)
             if self.stopped is not None and not self._said:
                 self._said = True
