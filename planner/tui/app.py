@@ -52,8 +52,8 @@ class TrackApp(App[None]):
         projector: Projector | None = None,
     ) -> None:
         super().__init__()
-        self.projector = projector
-        """The projection's child process, started already (None: the screen starts its own)."""
+        self.projector = projector or Projector()
+        """The projection's child process (see :mod:`planner.tui.projector`), ended with the app."""
         self.session = session
         self.plan_path = plan_path
         """The plan file as the person named it (for the resume hint; None: unknown)."""
@@ -74,12 +74,16 @@ class TrackApp(App[None]):
         )
 
     def on_mount(self) -> None:
+        self.projector.start()  # from the main thread, whose end ends it (unless started already)
         self.register_theme(THEME)
         self.theme = THEME.name
         if self.resume_offer:
             self._resume()
         else:
             self.push_screen(self._recovery())
+
+    def on_unmount(self) -> None:
+        self.projector.close()
 
     @work(exclusive=True, group="open")
     async def _resume(self) -> None:

@@ -15,7 +15,7 @@ The child dies with the screen: :meth:`Projector.close` ends it (end of input, t
 :func:`planner.children.start` puts it in a process group of its own, killed by the signals that
 end the planner, and asks the kernel to SIGKILL it when the thread that started it ends, so it is
 started from the main thread (``planner track`` starts it before the screen's threads exist, in
-parallel with loading the plan; a screen without one starts its own when it mounts). When the
+parallel with loading the plan; an app given none starts its own when it mounts). When the
 child cannot be started, stops, or does not answer within :data:`REPLY_SECONDS`, the first
 projection after says so (:class:`ProjectorStopped`) and the projection is worked out in this
 process from then on (the same values, keys slower while it runs).
@@ -165,6 +165,8 @@ class Projector:
                     return self._ask(view, now, seq, shown)
                 except _Lost as lost:
                     self._end()
+                    if self._closed:  # ended by close() while this waited: nobody to tell
+                        return ""
                     self.stopped = str(lost)
             if self.stopped is not None and not self._said:
                 self._said = True

@@ -8,6 +8,7 @@ other terminals') and shows the fold and nothing else."""
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -81,8 +82,7 @@ class RecoveryScreen(Screen[None]):
     ) -> None:
         super().__init__()
         self.session = session
-        self.projector = projector or Projector()  # works the projection out in a child process
-        self._own_projector = projector is None  # then started and ended with this screen
+        self.projector = projector or Projector()  # the app's child process (else worked out here)
         self.plan_path = plan_path
         self.clock = clock
         self.polling = poll
@@ -117,10 +117,10 @@ class RecoveryScreen(Screen[None]):
         yield InjectionWatch(self.session, self.clock, self.fold)
 
     def on_mount(self) -> None:
-        if self._own_projector:  # from the main thread: the child dies with it
-            self.projector.start()
         self._fit(self.app.size.width)
         self.session.load()
+        if gc.get_freeze_count():  # `planner track` froze what it had loaded: the mirror joins it
+            self.call_after_refresh(gc.freeze)  # (a full collection scanned it: 50 ms in a key)
         self.query_one(TrackHeader).plan = self.session.plan
         self.app.title = f"planner track {self.session.incident}"
         self._show_all()
@@ -129,10 +129,6 @@ class RecoveryScreen(Screen[None]):
         if self.polling:
             self.mount(JournalFeed(self.session))
         self._project()
-
-    def on_unmount(self) -> None:
-        if self._own_projector:
-            self.projector.close()
 
     def on_resize(self, event: Resize) -> None:
         self._fit(event.size.width)

@@ -11,6 +11,8 @@ import os
 import pickle
 import random
 import signal
+import sys
+import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -217,3 +219,59 @@ async def test_a_crash_of_the_child_is_reported_and_the_screen_still_projects(tm
         await pilot.press("down", "b")  # and it keeps projecting, without saying it again
         await wait_for(pilot, lambda: screen.projected_seq == app.session.seen, within=15)
         assert [t for t, _ in said].count("Projection helper stopped") == 1
+
+
+SILENT = [sys.executable, "-c", "import time; time.sleep(60)"]
+"""A child that never answers."""
+
+
+def test_a_child_that_does_not_answer_is_taken_for_stuck(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "incidents.db"
+    session = Session(path, start_incident(path), "alice")
+    view = session.load()
+    monkeypatch.setattr(projector_module, "REPLY_SECONDS", 0.3)
+    projector = Projector(SILENT)
+    projector.start()
+    process = projector.process
+    assert process is not None
+    try:
+        with pytest.raises(ProjectorStopped, match="did not answer within"):
+            projector.project(view, STARTED, session.seen, lambda _: None)
+        assert process.poll() is not None, "the stuck child was ended"
+        remote, here = both(projector, view, STARTED, session.seen)
+        assert remote == here
+    finally:
+        projector.close()
+
+
+def test_closing_lets_a_waiting_projection_go_without_a_word(tmp_path: Path) -> None:
+    path = tmp_path / "incidents.db"
+    session = Session(path, start_incident(path), "alice")
+    view = session.load()
+    projector = Projector(SILENT)
+    projector.start()
+    process = projector.process
+    assert process is not None
+    outcome: list[object] = []
+    shown: list[Projection] = []
+
+    def wait() -> None:
+        try:
+            outcome.append(projector.project(view, STARTED, session.seen, shown.append))
+        except Exception as error:  # noqa: BLE001 - the test says what came out
+            outcome.append(error)
+
+    waiting = threading.Thread(target=wait)
+    waiting.start()
+    for _ in range(1000):  # until it waits for the answer (a condition, not a fixed sleep)
+        frame = sys._current_frames().get(waiting.ident or 0)
+        if frame is not None and frame.f_code.co_name == "_read":
+            break
+        waiting.join(0.01)
+    projector.close()
+    waiting.join(10)
+    assert outcome == [""]
+    assert not shown
+    assert process.poll() is not None
