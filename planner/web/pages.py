@@ -16,7 +16,7 @@ from models.events import Event, StakeholderUpdate
 from planner.tracking.domain.components import ComponentStatus, ComponentView, component_views, worst
 from planner.tracking.domain.state import OPEN, RESTORED, TaskRow
 from planner.tracking.domain.words import describe
-from planner.tracking.reports.status_text import next_step, rto_status
+from planner.tracking.reports.status_text import next_step, rto_left, rto_marks, rto_word
 from planner.web.reading import Reading
 
 ROWS_SHOWN = 300
@@ -130,6 +130,7 @@ def internal_page(reading: Reading) -> dict[str, Any]:
         return {"incident": None, "updated": _iso(reading.now)}
     teams = state.info.teams
     shown = _rows(list(state.tasks.values()))
+    marks = rto_marks(projection)  # the projection's lists read once, not once per row
     tasks = [
         {
             "service": t.service,
@@ -139,7 +140,7 @@ def internal_page(reading: Reading) -> dict[str, Any]:
             "state": t.state,
             "blocked_by": state.blockers(t.service),
             "next": next_step(state, t),
-            "rto": rto_status(state, t, projection, reading.now),
+            "rto": None if rto_left(state, t, reading.now) is None else rto_word(t, marks),
             "finish": _iso(projection.finish(t.service)),
         }
         for t in shown
