@@ -217,8 +217,10 @@ class Projector:
         sent.update(changed)
         projection = self._answer()
         assert isinstance(projection, Projection)
-        shown(projection)
-        odds = self._answer()
+        try:
+            shown(projection)
+        finally:  # read even when showing failed: what comes next answers the next request
+            odds = self._answer()
         assert isinstance(odds, str)
         return odds
 

@@ -275,3 +275,22 @@ def test_closing_lets_a_waiting_projection_go_without_a_word(tmp_path: Path) -> 
     assert outcome == [""]
     assert not shown
     assert process.poll() is not None
+
+
+def test_a_projection_that_cannot_be_shown_leaves_the_next_one_right(tmp_path: Path) -> None:
+    path = tmp_path / "incidents.db"
+    session = Session(path, start_incident(path), "alice")
+    view = session.load()
+    projector = Projector()
+    projector.start()
+
+    def closing(_: Projection) -> None:
+        raise RuntimeError("the app is closing")
+
+    try:
+        with pytest.raises(RuntimeError, match="closing"):
+            projector.project(view, STARTED, session.seen, closing)
+        remote, here = both(projector, view, STARTED + timedelta(minutes=1), session.seen)
+        assert remote == here
+    finally:
+        projector.close()
