@@ -64,8 +64,7 @@ def track(  # noqa: PLR0917 - click passes every option
     _require_terminal()
     from planner.tui.projector import Projector
 
-    projector = Projector()  # started before the screen's threads, and in parallel with the load
-    projector.start()
+    projector = Projector()  # started before the screen's threads (see _track)
     try:
         options = (scenario, failed, store_path, incident_id, actor, exercise, delivery_path)
         return _track(projector, plan, *options)
@@ -87,10 +86,13 @@ def _track(  # noqa: PLR0917 - the options of track
     from planner.planfile.loader import load_plan
     from planner.tracking.persistence.db import locate
     from planner.tracking.session import Session
+    from planner.tui.projector import CHILD_FROM
 
     if delivery_path:  # the screen reads the delivery config where PLANNER_DELIVERY says
         os.environ["PLANNER_DELIVERY"] = delivery_path
     valid = (loaded := load_plan(plan)).require_valid()
+    if len(valid.services) >= CHILD_FROM:  # in parallel with opening the incident
+        projector.start()
     path = locate(store_path)
     who = who_is(actor)
     failed_ids = list(failed) or None  # scenario.select splits "a,b" and checks the ids

@@ -53,7 +53,8 @@ class TrackApp(App[None]):
     ) -> None:
         super().__init__()
         self.projector = projector or Projector()
-        """The projection's child process (see :mod:`planner.tui.projector`), ended with the app."""
+        """The projection's child process (see :mod:`planner.tui.projector`; the screen starts it
+        for a large incident), ended with the app."""
         self.session = session
         self.plan_path = plan_path
         """The plan file as the person named it (for the resume hint; None: unknown)."""
@@ -74,7 +75,6 @@ class TrackApp(App[None]):
         )
 
     def on_mount(self) -> None:
-        self.projector.start()  # from the main thread, whose end ends it (unless started already)
         self.register_theme(THEME)
         self.theme = THEME.name
         if self.resume_offer:

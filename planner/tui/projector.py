@@ -15,7 +15,9 @@ The child dies with the screen: :meth:`Projector.close` ends it (end of input, t
 :func:`planner.children.start` puts it in a process group of its own, killed by the signals that
 end the planner, and asks the kernel to SIGKILL it when the thread that started it ends, so it is
 started from the main thread (``planner track`` starts it before the screen's threads exist, in
-parallel with loading the plan; an app given none starts its own when it mounts). When the
+parallel with opening the incident; a screen whose incident has :data:`CHILD_FROM` tasks or more
+starts it when it mounts, if it is not yet; below, the projection is worked out in the screen's
+thread as before). When the
 child cannot be started, stops, or does not answer within :data:`REPLY_SECONDS`, the first
 projection after says so (:class:`ProjectorStopped`) and the projection is worked out in this
 process from then on (the same values, keys slower while it runs).
@@ -43,6 +45,10 @@ from planner.tracking.domain.outline import Outline, capacities, outline_of
 from planner.tracking.domain.state import DOWN, RESTORED, RESTORING, MemoryView, TaskState
 from planner.tracking.reports.progress import Projection, project
 
+CHILD_FROM = 200
+"""Tasks from which the projection is worth a child process: below, the schedule and the odds
+take a few tens of milliseconds in the screen's thread, less than the child's start (0.2 s of
+CPU and 30 MB); at 10,000 tasks they held the interpreter 0.3-1 s."""
 REPLY_SECONDS = 300.0
 """How long the child may take over one answer before it is taken for stuck (a projection of
 10,000 tasks takes a fraction of a second; of 1,000,000, tens of seconds)."""

@@ -43,7 +43,7 @@ from planner.tui.help_dialog import MOVES, HelpScreen
 from planner.tui.incident_keys import IncidentKeys
 from planner.tui.injections import InjectionWatch
 from planner.tui.journal_feed import JournalFeed
-from planner.tui.projector import Projector, ProjectorStopped
+from planner.tui.projector import CHILD_FROM, Projector, ProjectorStopped
 from planner.tui.restore_keys import RestoreKeys
 from planner.tui.table import TaskTable
 from planner.tui.tree_dialog import TreeScreen, dependency_tree
@@ -119,6 +119,8 @@ class RecoveryScreen(Screen[None]):
     def on_mount(self) -> None:
         self._fit(self.app.size.width)
         self.session.load()
+        if len(self.state.tasks) >= CHILD_FROM:  # from the main thread, whose end ends it
+            self.projector.start()
         if gc.get_freeze_count():  # `planner track` froze what it had loaded: the mirror joins it
             self.call_after_refresh(gc.freeze)  # (a full collection scanned it: 50 ms in a key)
         self.query_one(TrackHeader).plan = self.session.plan

@@ -25,6 +25,7 @@ from planner.tracking.domain.state import MemoryView
 from planner.tracking.reports.progress import Projection
 from planner.tracking.session import Session
 from planner.tui import projector as projector_module
+from planner.tui import recovery as recovery_module
 from planner.tui.projector import ProjectionError, Projector, ProjectorStopped, project_here
 from tests.helpers.pilot import STARTED, Clock, make_app, recovery, start_incident, wait_for
 
@@ -186,7 +187,19 @@ def test_a_failure_in_the_child_is_raised_as_a_bug_and_the_child_serves_on(tmp_p
 
 
 @pytest.mark.asyncio
-async def test_the_child_ends_with_the_screen(tmp_path: Path) -> None:
+async def test_a_small_incident_is_projected_by_the_screen_itself(tmp_path: Path) -> None:
+    app, _, said = make_app(tmp_path)  # 21 tasks: a child would cost more than it saves
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = recovery(app)
+        await wait_for(pilot, lambda: screen.projection is not None)
+        assert screen.projector.process is None
+        assert screen.projector.stopped is None
+        assert not [t for t, _ in said if t == ProjectorStopped.TITLE]
+
+
+@pytest.mark.asyncio
+async def test_the_child_ends_with_the_screen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(recovery_module, "CHILD_FROM", 1)  # the enterprise outage counts as large
     app, _, _ = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = recovery(app)
@@ -199,7 +212,10 @@ async def test_the_child_ends_with_the_screen(tmp_path: Path) -> None:
 
 
 @pytest.mark.asyncio
-async def test_a_crash_of_the_child_is_reported_and_the_screen_still_projects(tmp_path: Path) -> None:
+async def test_a_crash_of_the_child_is_reported_and_the_screen_still_projects(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(recovery_module, "CHILD_FROM", 1)
     app, clock, said = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = recovery(app)
