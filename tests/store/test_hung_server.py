@@ -37,6 +37,12 @@ def stopped(pid: int) -> Iterator[None]:
         os.kill(pid, signal.SIGCONT)
 
 
+@pytest.fixture(autouse=True)
+def _the_planners_own_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bound tested here is the planner's own (scripts/test gives other tests a longer one)."""
+    monkeypatch.delenv("PGCONNECT_TIMEOUT", raising=False)
+
+
 def _backend(url: str, query_like: str) -> int:
     """The server process serving the planner connection whose last query is like ``query_like``."""
     with Store(url) as store:

@@ -19,6 +19,7 @@ The connection is the ``psycopg`` 3 driver, an optional extra: ``pip install
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -41,6 +42,17 @@ CONNECT_TIMEOUT = 4
 """Seconds to wait for the server before saying it cannot be reached (a hung server accepts the
 connection and never answers: an action on it fails within this). Two seconds, libpq's least,
 refused a busy but healthy server (a database being created beside it) as offline."""
+
+
+def connect_timeout() -> int:
+    """:data:`CONNECT_TIMEOUT`, or libpq's own ``PGCONNECT_TIMEOUT`` when it holds a whole number
+    of seconds (a slow VPN, a server across an ocean): at least 2, libpq's least. Zero, which
+    libpq takes as "wait for ever", and anything that is not a number are not taken: an action
+    on a hung server must end."""
+    given = os.environ.get("PGCONNECT_TIMEOUT", "").strip()
+    return max(2, int(given)) if given.isdigit() and int(given) > 0 else CONNECT_TIMEOUT
+
+
 LISTEN_CONNECT_TIMEOUT = 2
 """The same for a screen's listener, which retries by itself (and must let the screen quit)."""
 HEARTBEAT_DEADLINE = 2.0
@@ -132,14 +144,15 @@ class _Connection:
         return None
 
 
-def connect(url: str, timeout: int = CONNECT_TIMEOUT) -> psycopg.Connection[Any]:
-    """An autocommit connection (transactions are begun explicitly), or :class:`OfflineError`."""
+def connect(url: str, timeout: int | None = None) -> psycopg.Connection[Any]:
+    """An autocommit connection (transactions are begun explicitly), or :class:`OfflineError`;
+    ``timeout`` seconds to wait (:func:`connect_timeout` by default)."""
     psycopg = driver()
     try:
         conn = psycopg.connect(
             url,
             autocommit=True,
-            connect_timeout=timeout,
+            connect_timeout=connect_timeout() if timeout is None else timeout,
             application_name="recovery-planner",
             keepalives=1,  # a server gone without a word is noticed, not waited on for ever
             keepalives_idle=5,
