@@ -186,6 +186,9 @@ class BlockLocator:
         if items is None or index >= len(items):
             return None
         idx = items[index]
+        starts = self._starts
+        if not self.text[starts[idx] + node.col + 1 : starts[idx + 1] - 1].split(" #", 1)[0].strip():
+            return None  # the item starts on a later line ("-" alone): where, the exact scan says
         end = items[index + 1] if index + 1 < len(items) else node.end
         content = node.col + 2
         return _Node(Position(idx + 1, content + 1, idx + 1, content + 1), idx, end, content)
