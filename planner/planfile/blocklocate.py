@@ -122,7 +122,7 @@ class BlockLocator:
             child = node.children.get(part, _UNSEEN)
             if child is _UNSEEN:
                 child = node.children[part] = (
-                    self._key(node, part) if isinstance(part, str) else self._item(node, path[:depth], part)
+                    self._key(node, part) if isinstance(part, str) else self._item(node, path, depth)
                 )
             if child is None:
                 break
@@ -175,19 +175,24 @@ class BlockLocator:
         child_col = next((depth for i in range(idx + 1, end) if (depth := self._indent(i)) != -1), col + 2)
         return _Node(Position(idx + 1, col + 1, idx + 1, col + 1), idx + 1, end, child_col)
 
-    def _item(self, node: _Node, where: YamlPath, index: int) -> _Node | None:
+    def _item(self, node: _Node, path: YamlPath, depth: int) -> _Node | None:
+        """The node of item ``path[depth]`` of the sequence ``node`` (at ``path[:depth]``)."""
+        index = path[depth]
+        assert isinstance(index, int)
         items = node.items
         if items is _UNSEEN:
             items = self._dashes(node)
-            expected = self.expected(where)
+            expected = self.expected(path[:depth])
             if expected is None or len(items) != expected:
                 items = None  # flow style, or something this reader does not follow: give up here
             node.items = items
         if items is None or index >= len(items):
             return None
         idx = items[index]
-        starts = self._starts
-        if not self.text[starts[idx] + node.col + 1 : starts[idx + 1] - 1].split(" #", 1)[0].strip():
+        text, starts = self.text, self._starts
+        after, stop = starts[idx] + node.col + 2, starts[idx + 1] - 1  # after "- ", the line's end
+        plain = after < stop and text[after - 1] == " " and text[after] != "#" and not text[after].isspace()
+        if not plain and not text[after - 1 : stop].split(" #", 1)[0].strip():
             return None  # the item starts on a later line ("-" alone): where, the exact scan says
         end = items[index + 1] if index + 1 < len(items) else node.end
         content = node.col + 2
