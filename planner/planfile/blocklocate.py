@@ -15,33 +15,20 @@ from __future__ import annotations
 import bisect
 import re
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from enum import Enum
-from typing import Final, NamedTuple
+from typing import Final
 
 from planner.errors import YamlPath
 from planner.planfile.locate import Position
 
 _KEY = re.compile(r"([A-Za-z0-9_][\w.-]*)\s*:(?:\s|$)")
 _NEWLINE = re.compile("\n")
-_DASHES: dict[int, re.Pattern[str]] = {}
-"""The pattern of a sequence item's dash at each column."""
+_NEEDLES: dict[tuple[int, str], str] = {}
+"""The text before a key at a column: a newline and the column's spaces."""
 _ENDS: dict[int, re.Pattern[str]] = {}
 """The pattern of a line that ends a key's value, for a key at each column."""
 ExpectedLength = Callable[[YamlPath], int | None]
-
-
-class _Block(NamedTuple):  # a tuple: hashed in C, as the key lookups' cache needs millions of times
-    start: int
-    """First line index (inclusive)."""
-    end: int
-    """Last line index (exclusive)."""
-    col: int
-    """Column (0-based) of the node's keys or item dashes."""
-
-
-_Found = tuple[tuple[int, int, int, int], _Block]
-"""A node's position (line, column, value line, value column) and its block."""
 
 
 class _Unseen(Enum):  # a sentinel the type checker can narrow away with `is`
@@ -51,21 +38,36 @@ class _Unseen(Enum):  # a sentinel the type checker can narrow away with `is`
 _UNSEEN: Final = _Unseen.TOKEN
 
 
+class _Node:
+    """A resolved node: its position, its block of lines, and what of its children was read."""
+
+    __slots__ = ("children", "col", "end", "items", "position", "start")
+
+    def __init__(self, position: Position, start: int, end: int, col: int) -> None:
+        self.position = position
+        self.start = start
+        """First line index (inclusive)."""
+        self.end = end
+        """Last line index (exclusive)."""
+        self.col = col
+        """Column (0-based) of the node's keys or item dashes."""
+        self.children: dict[str | int, _Node | None] = {}
+        self.items: list[int] | _Unseen | None = _UNSEEN
+
+
 class BlockLocator:
     """Resolves paths in block-style YAML text; :meth:`locate` returns None when unsure."""
 
     def __init__(self, text: str, expected: ExpectedLength) -> None:
         self.text = text
         self.expected = expected
-        self._items: dict[YamlPath, list[int] | None] = {}
-        self._keys: dict[tuple[_Block, str], _Found | None] = {}
-        self._resolved: dict[YamlPath, _Found | None] = {}
         # where each line starts, and one past the end of the last (the text is not split into
         # lines: a list of every line took twice the text's memory and most are never read)
         self._starts = array("q", [0])
         self._starts.extend(m.end() for m in _NEWLINE.finditer(text))
         self._starts.append(len(text) + 1)
         self.line_count = len(self._starts) - 1
+        self._root = _Node(Position(1, 1, 1, 1), 0, self.line_count, 0)
 
     def _line(self, idx: int) -> str:
         """Line ``idx`` (0-based) without its newline."""
@@ -83,123 +85,145 @@ class BlockLocator:
         return bisect.bisect_right(self._starts, offset) - 1
 
     def forget(self) -> None:
-        """Empty the caches but what they hold of the top-level keys and their sequences' items
-        (finding where the services end is a search of the whole text): a reader given a long
-        list of paths a part at a time holds no more than one part's."""
-        self._resolved = {path: found for path, found in self._resolved.items() if len(path) <= 1}
-        self._keys.clear()
-        self._items = {path: items for path, items in self._items.items() if len(path) <= 1}
+        """Forget what was read below the top-level keys and their sequences' items (finding
+        where the services end is a search of the whole text): a reader given a long list of
+        paths a part at a time holds no more than one part's."""
+        for node in self._root.children.values():
+            if node is not None:
+                node.children.clear()
 
     def locate(self, path: YamlPath) -> Position | None:
         """The position of ``path``, or None when this text is not plain block style there."""
-        if not path:
-            return Position(1, 1, 1, 1)
-        found = self._resolved.get(path, _UNSEEN)
-        if found is _UNSEEN:
-            found = self._resolve(path)
-        return None if found is None else Position(*found[0])
+        node, depth = self._walk(path)
+        return node.position if depth == len(path) else None
 
-    def _resolve(self, path: YamlPath) -> _Found | None:
-        # Memoised by path: findings share prefixes (services[i], its depends_on), so each
-        # step is read once however many findings sit below it.
-        resolved = self._resolved
-        if len(path) == 1:
-            parent: _Found | None = ((1, 1, 1, 1), _Block(0, self.line_count, 0))
-        else:
-            above = path[:-1]
-            known = resolved.get(above, _UNSEEN)
-            parent = self._resolve(above) if known is _UNSEEN else known
-        result = None
-        if parent is not None:
-            part = path[-1]
-            block = parent[1]
-            result = self._key(block, part) if isinstance(part, str) else self._item(path[:-1], block, part)
-        resolved[path] = result
-        return result
+    def locate_all(
+        self, paths: list[YamlPath], nearest: bool
+    ) -> tuple[dict[YamlPath, Position | None], list[YamlPath]]:
+        """The positions of ``paths`` (each path's nearest resolved ancestor's when ``nearest``),
+        and the paths left unresolved."""
+        out: dict[YamlPath, Position | None] = {}
+        unsure = []
+        walk = self._walk
+        for path in paths:
+            node, depth = walk(path)
+            if depth == len(path) or nearest:
+                out[path] = node.position
+            else:
+                unsure.append(path)
+        return out, unsure
 
-    def _key(self, block: _Block, key: str) -> _Found | None:
-        cache_key = (block, key)
-        found = self._keys.get(cache_key, _UNSEEN)
-        if found is _UNSEEN:
-            found = self._keys[cache_key] = self._find_key(block, key)
-        return found
+    def _walk(self, path: YamlPath) -> tuple[_Node, int]:
+        """The deepest node of ``path`` resolved, and how many of its parts lead there (each
+        node is read once, however many paths pass through it)."""
+        node = self._root
+        depth = 0
+        for part in path:
+            child = node.children.get(part, _UNSEEN)
+            if child is _UNSEEN:
+                child = node.children[part] = (
+                    self._key(node, part) if isinstance(part, str) else self._item(node, path, depth)
+                )
+            if child is None:
+                break
+            node = child
+            depth += 1
+        return node, depth
 
-    def _key_lines(self, block: _Block, key: str) -> Iterator[int]:
-        """Lines of ``block`` that may hold ``key`` at the block's column, in order: the block's
-        first line (the first key of a sequence item shares the dash's line, "- key: value"),
-        then every line indented exactly to the column that starts with ``key`` (found by a
-        substring search of the text, not line by line)."""
-        col = block.col
-        first = block.start
-        if first < block.end:
+    def _key(self, node: _Node, key: str) -> _Node | None:
+        """The node of ``key`` in ``node``'s block: on the block's first line (the first key of
+        a sequence item shares the dash's line, "- key: value"), or on the first line indented
+        exactly to the block's column that starts with ``key`` (found by a substring search of
+        the text, not line by line)."""
+        col, first, end = node.col, node.start, node.end
+        if first >= end:
+            return None
+        text, starts = self.text, self._starts
+        if text.startswith(key, starts[first] + col):  # a cheap filter before the exact checks
             line = self._line(first)
             indent = self._indent(first)
             if indent == col or (indent != -1 and line[col - 2 : col] == "- "):
-                yield first
-        if first + 1 >= block.end:
-            return
-        needle = "\n" + " " * col + key
-        text, starts = self.text, self._starts
+                match = _KEY.match(line, col)
+                if match is not None and match.group(1) == key:
+                    return self._key_node(node, first, match.end())
+        if first + 1 >= end:
+            return None
+        needle = _NEEDLES.get((col, key))
+        if needle is None:
+            needle = _NEEDLES[col, key] = "\n" + " " * col + key
         at = starts[first + 1] - 1  # the newline before the block's second line
-        stop = starts[block.end] - 1
+        stop = starts[end] - 1
         idx = first
         while True:
             found = text.find(needle, at, stop)
             if found < 0:
-                return
+                return None
             idx += text.count("\n", at, found + 1)  # lines are counted, not looked up
-            yield idx
+            match = _KEY.match(text, found + 1 + col, starts[idx + 1] - 1)
+            if match is not None and match.group(1) == key:
+                return self._key_node(node, idx, match.end() - found - 1)
             at = found + 1
 
-    def _find_key(self, block: _Block, key: str) -> _Found | None:
+    def _key_node(self, block: _Node, idx: int, value: int) -> _Node:
+        """The node of the key of ``block`` on line ``idx`` whose value starts at column
+        ``value`` (0-based) when it is on the same line."""
         col = block.col
-        for idx in self._key_lines(block, key):
-            line = self._line(idx)
-            if not line.startswith(key, col):  # cheap filter before the exact match
-                continue
-            match = _KEY.match(line, col)
-            if match is None or match.group(1) != key:
-                continue
-            rest = line[match.end() :].split(" #", 1)[0].strip()
-            if rest:  # inline value: a leaf
-                return (idx + 1, col + 1, idx + 1, match.end() + 1), _Block(idx, idx + 1, match.end())
-            end = self._block_end(idx + 1, block.end, col)
-            child_col = next(
-                (depth for i in range(idx + 1, end) if (depth := self._indent(i)) != -1), col + 2
-            )
-            return (idx + 1, col + 1, idx + 1, col + 1), _Block(idx + 1, end, child_col)
-        return None
+        start = self._starts[idx]
+        if self.text[start + value : self._starts[idx + 1] - 1].split(" #", 1)[0].strip():
+            return _Node(Position(idx + 1, col + 1, idx + 1, value + 1), idx, idx + 1, value)  # a leaf
+        end = self._block_end(idx + 1, block.end, col)
+        child_col = next((depth for i in range(idx + 1, end) if (depth := self._indent(i)) != -1), col + 2)
+        return _Node(Position(idx + 1, col + 1, idx + 1, col + 1), idx + 1, end, child_col)
 
-    def _item(self, where: YamlPath, block: _Block, index: int) -> _Found | None:
-        items = self._items.get(where, _UNSEEN)
+    def _item(self, node: _Node, path: YamlPath, depth: int) -> _Node | None:
+        """The node of item ``path[depth]`` of the sequence ``node`` (at ``path[:depth]``)."""
+        index = path[depth]
+        assert isinstance(index, int)
+        items = node.items
         if items is _UNSEEN:
-            items = self._dashes(block)
-            expected = self.expected(where)
+            items = self._dashes(node)
+            expected = self.expected(path[:depth])
             if expected is None or len(items) != expected:
                 items = None  # flow style, or something this reader does not follow: give up here
-            self._items[where] = items
+            node.items = items
         if items is None or index >= len(items):
             return None
         idx = items[index]
-        end = items[index + 1] if index + 1 < len(items) else block.end
-        content = block.col + 2
-        return (idx + 1, content + 1, idx + 1, content + 1), _Block(idx, end, content)
-
-    def _dashes(self, block: _Block) -> list[int]:
-        """Lines of ``block`` that start a sequence item at its column ("- x", or "-" alone),
-        found by one regular-expression search of the block's part of the text."""
-        pattern = _DASHES.get(block.col)
-        if pattern is None:
-            pattern = _DASHES[block.col] = re.compile(f"^ {{{block.col}}}-(?: |$)", re.MULTILINE)
         text, starts = self.text, self._starts
-        at = starts[block.start]
+        after, stop = starts[idx] + node.col + 2, starts[idx + 1] - 1  # after "- ", the line's end
+        plain = after < stop and text[after - 1] == " " and text[after] != "#" and not text[after].isspace()
+        if not plain and not text[after - 1 : stop].split(" #", 1)[0].strip():
+            return None  # the item starts on a later line ("-" alone): where, the exact scan says
+        end = items[index + 1] if index + 1 < len(items) else node.end
+        content = node.col + 2
+        return _Node(Position(idx + 1, content + 1, idx + 1, content + 1), idx, end, content)
+
+    def _dashes(self, block: _Node) -> list[int]:
+        """Lines of ``block`` that start a sequence item at its column ("- x", or "-" alone),
+        found by a substring search of the block's part of the text."""
+        col = block.col
+        needle = _NEEDLES.get((col, "-"))
+        if needle is None:
+            needle = _NEEDLES[col, "-"] = "\n" + " " * col + "-"
+        text, starts = self.text, self._starts
+        stop = starts[block.end] - 1
+        counted = starts[block.start]
         idx = block.start
         out = []
-        for match in pattern.finditer(text, at, starts[block.end] - 1):
-            idx += text.count("\n", at, match.start())  # lines are counted, not looked up
-            at = match.start()
-            out.append(idx)
-        return out
+        at = counted - 1  # the newline before the block's first line
+        if counted == 0:  # the text's first line has no newline before it
+            if col < stop and text.startswith(needle[1:]) and _item_starts(text, col + 1, stop):
+                out.append(0)
+            at = 0
+        while True:
+            found = text.find(needle, at, stop)
+            if found < 0:
+                return out
+            if _item_starts(text, found + col + 2, stop):
+                idx += text.count("\n", counted, found + 1)  # lines are counted, not looked up
+                counted = found + 1
+                out.append(idx)
+            at = found + 1
 
     def _block_end(self, first: int, last: int, col: int) -> int:
         """The first line from ``first`` (before ``last``) that ends the value of a key at
@@ -214,3 +238,8 @@ class BlockLocator:
         starts = self._starts
         found = pattern.search(self.text, starts[first], starts[last] - 1)
         return last if found is None else self._line_at(found.start())
+
+
+def _item_starts(text: str, after: int, stop: int) -> bool:
+    """Whether the dash before ``after`` starts an item: a space or the line's end follows it."""
+    return after == stop or text[after] == " " or text[after] == "\n"

@@ -88,20 +88,7 @@ class Source:
         if block is not None:
             # A large document's exact scan costs seconds (30 s at 100,000 services): there, a
             # path the block reader cannot resolve gets its nearest resolvable ancestor instead.
-            nearest_ok = len(self.text) > EXACT_SCAN_LIMIT
-            unsure = []
-            for path in missing:
-                position = block.locate(path)
-                if position is None and nearest_ok:
-                    cut = len(path) - 1
-                    while position is None and cut >= 0:
-                        position = block.locate(path[:cut])
-                        cut -= 1
-                if position is None:
-                    unsure.append(path)
-                else:
-                    out[path] = position
-            missing = unsure
+            out, missing = block.locate_all(missing, nearest=len(self.text) > EXACT_SCAN_LIMIT)
         if missing:
             wanted = {p[:i] for p in missing for i in range(len(p) + 1)}
             found = scan(self.text, wanted).positions
