@@ -259,9 +259,23 @@ _QUICK_EXIT = frozenset({"validate", "order", "impact", "schedule", "audit", "ex
 others may hold a store open, which is closed the ordinary way."""
 
 
+def no_rust_backtraces_when_capped() -> None:
+    """Under an address-space limit (``ulimit -v``) an allocation can fail inside the Rust parts
+    (``yaml_rs``, pydantic-core), where Python cannot catch it: Rust then panics, and with
+    ``RUST_BACKTRACE`` set its backtrace code, allocating while it holds a lock, was seen to hang
+    for ever (a 4,100,000-edge plan under 2 GB). Without the backtrace it ends at once. Nothing
+    the planner says comes from a Rust backtrace; ``--debug`` keeps the setting as it was."""
+    import resource
+
+    if "--debug" in sys.argv or resource.getrlimit(resource.RLIMIT_AS)[0] == resource.RLIM_INFINITY:
+        return
+    os.environ["RUST_BACKTRACE"] = "0"
+
+
 def run() -> None:
     """Console-script entry point."""
     skip_pydantic_plugins()  # before pydantic is imported: 0.02 s of every process
+    no_rust_backtraces_when_capped()
     args = sys.argv[1:]
     if args and args[0] in _QUICK_EXIT and not any(a.startswith("--store") for a in args):
         from planner.planfile.lifetime import keeping, start_keeping

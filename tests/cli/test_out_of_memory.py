@@ -3,6 +3,7 @@ what limit this process has, and exits 2 (the input is more than it may hold), n
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -67,3 +68,33 @@ def test_a_plan_larger_than_the_address_space_allows(tmp_path: Path) -> None:
     assert "its address space is limited to " in proc.stderr
     assert "(ulimit -v)" in proc.stderr
     assert proc.stderr.count("\n") == 1
+
+
+_ENVIRONMENT_SEEN = (
+    "import os, resource, sys\n"
+    "import planner.cli\n"
+    "if sys.argv[1] == 'capped':\n"
+    "    resource.setrlimit(resource.RLIMIT_AS, (8 * 2**30, resource.RLIM_INFINITY))\n"
+    "sys.argv = ['planner', *sys.argv[2:]]\n"
+    "planner.cli.no_rust_backtraces_when_capped()\n"
+    "print(os.environ.get('RUST_BACKTRACE'))\n"
+)
+"""What the planner's entry point leaves of ``RUST_BACKTRACE``, with and without a limit."""
+
+
+@pytest.mark.parametrize(
+    ("limit", "argv", "seen"),
+    [("capped", [], "0"), ("capped", ["--debug"], "1"), ("free", [], "1")],
+)
+def test_no_rust_backtrace_under_an_address_space_limit(limit: str, argv: list[str], seen: str) -> None:
+    """A Rust panic's backtrace, taken while memory is exhausted, can hang (seen with a
+    4,100,000-edge plan under 2 GB): under a limit the planner turns it off, unless --debug."""
+    env = {**os.environ, "RUST_BACKTRACE": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", _ENVIRONMENT_SEEN, limit, *argv],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    assert done.stdout.strip() == seen
