@@ -191,9 +191,23 @@ def out_of_memory(args: Sequence[str]) -> str:
     >>> out_of_memory(["audit", "big.yaml"]).startswith("error: out of memory: planner audit needs")
     True
     """
+    command = " ".join(["planner", *[a for a in args[:2] if not a.startswith("-")][:1]])
+    limits = [
+        f"its {what} is limited to {soft / 2**30:.1f} GB ({option})" for what, option, soft in memory_limits()
+    ]
+    why = (
+        f"{' and '.join(limits)}: raise the limit, or give it a smaller input"
+        if limits
+        else "the machine's memory ran out: free some, or run it where there is more"
+    )
+    return f"error: out of memory: {command} needs more memory than this process may use; {why}"
+
+
+def memory_limits() -> list[tuple[str, str, int]]:
+    """The memory limits set on this process, under which an allocation can fail: (what is
+    limited, the shell's option that sets it, the soft limit in bytes)."""
     import resource
 
-    command = " ".join(["planner", *[a for a in args[:2] if not a.startswith("-")][:1]])
     limits = []
     for what, option, which in (
         ("address space", "ulimit -v", resource.RLIMIT_AS),
@@ -201,13 +215,8 @@ def out_of_memory(args: Sequence[str]) -> str:
     ):
         soft = resource.getrlimit(which)[0]
         if soft != resource.RLIM_INFINITY:
-            limits.append(f"its {what} is limited to {soft / 2**30:.1f} GB ({option})")
-    why = (
-        f"{' and '.join(limits)}: raise the limit, or give it a smaller input"
-        if limits
-        else "the machine's memory ran out: free some, or run it where there is more"
-    )
-    return f"error: out of memory: {command} needs more memory than this process may use; {why}"
+            limits.append((what, option, soft))
+    return limits
 
 
 def _answered(args: list[str], debug: bool) -> int:
@@ -260,14 +269,12 @@ others may hold a store open, which is closed the ordinary way."""
 
 
 def no_rust_backtraces_when_capped() -> None:
-    """Under an address-space limit (``ulimit -v``) an allocation can fail inside the Rust parts
+    """Under a memory limit (:func:`memory_limits`) an allocation can fail inside the Rust parts
     (``yaml_rs``, pydantic-core), where Python cannot catch it: Rust then panics, and with
     ``RUST_BACKTRACE`` set its backtrace code, allocating while it holds a lock, was seen to hang
     for ever (a 4,100,000-edge plan under 2 GB). Without the backtrace it ends at once. Nothing
     the planner says comes from a Rust backtrace; ``--debug`` keeps the setting as it was."""
-    import resource
-
-    if "--debug" in sys.argv or resource.getrlimit(resource.RLIMIT_AS)[0] == resource.RLIM_INFINITY:
+    if "--debug" in sys.argv or not memory_limits():
         return
     os.environ["RUST_BACKTRACE"] = "0"
 

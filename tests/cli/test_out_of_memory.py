@@ -73,8 +73,9 @@ def test_a_plan_larger_than_the_address_space_allows(tmp_path: Path) -> None:
 _ENVIRONMENT_SEEN = (
     "import os, resource, sys\n"
     "import planner.cli\n"
-    "if sys.argv[1] == 'capped':\n"
-    "    resource.setrlimit(resource.RLIMIT_AS, (8 * 2**30, resource.RLIM_INFINITY))\n"
+    "if sys.argv[1] != 'free':\n"
+    "    which = resource.RLIMIT_AS if sys.argv[1] == 'capped' else resource.RLIMIT_DATA\n"
+    "    resource.setrlimit(which, (8 * 2**30, resource.RLIM_INFINITY))\n"
     "sys.argv = ['planner', *sys.argv[2:]]\n"
     "planner.cli.no_rust_backtraces_when_capped()\n"
     "print(os.environ.get('RUST_BACKTRACE'))\n"
@@ -84,7 +85,7 @@ _ENVIRONMENT_SEEN = (
 
 @pytest.mark.parametrize(
     ("limit", "argv", "seen"),
-    [("capped", [], "0"), ("capped", ["--debug"], "1"), ("free", [], "1")],
+    [("capped", [], "0"), ("data", [], "0"), ("capped", ["--debug"], "1"), ("free", [], "1")],
 )
 def test_no_rust_backtrace_under_an_address_space_limit(limit: str, argv: list[str], seen: str) -> None:
     """A Rust panic's backtrace, taken while memory is exhausted, can hang (seen with a
