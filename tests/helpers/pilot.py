@@ -13,6 +13,7 @@ from typing import Any
 
 from models.events import Event
 from planner.planfile.loader import load_valid_plan
+from planner.tracking.domain.state import MemoryView
 from planner.tracking.persistence.starting import open_incident
 from planner.tracking.persistence.store import Store
 from planner.tracking.session import Session
@@ -93,6 +94,11 @@ async def started(app: TrackApp, pilot: Any) -> None:
 
 def start_incident(path: Path | str) -> str:
     """The enterprise storage outage, opened in the store at ``path``; its id."""
+    return opened_incident(path).row.id
+
+
+def opened_incident(path: Path | str) -> MemoryView:
+    """The enterprise storage outage, opened in the store at ``path``, as its opening left it."""
     with Store(path) as store:
         return open_incident(
             store,
@@ -104,7 +110,7 @@ def start_incident(path: Path | str) -> str:
             exercise=False,
             actor="grace",
             at=STARTED,
-        ).row.id
+        )
 
 
 def make_app(tmp_path: Path, poll: bool = False) -> tuple[TrackApp, Clock, list[tuple[str, str]]]:

@@ -7,28 +7,11 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from planner.planfile.loader import load_valid_plan
 from planner.tracking.domain import actions
 from planner.tracking.domain.state import RESTORING, MemoryView
-from planner.tracking.persistence.starting import open_incident
 from planner.tracking.persistence.store import Store
 from planner.tracking.session import Session
-from tests.helpers.pilot import ENTERPRISE, STARTED
-
-
-def opened(path: Path) -> MemoryView:
-    with Store(path) as store:
-        return open_incident(
-            store,
-            load_valid_plan(ENTERPRISE),
-            ENTERPRISE.read_text(),
-            scenario="storage-outage",
-            failed=None,
-            title=None,
-            exercise=False,
-            actor="grace",
-            at=STARTED,
-        )
+from tests.helpers.pilot import STARTED, opened_incident
 
 
 def snapshot(path: Path, incident: str) -> MemoryView:
@@ -40,7 +23,7 @@ def snapshot(path: Path, incident: str) -> MemoryView:
 
 def test_the_rows_just_opened_are_taken_as_written(tmp_path: Path) -> None:
     path = tmp_path / "incidents.db"
-    view = opened(path)
+    view = opened_incident(path)
     session = Session(path, view.row.id, "alice", opened=view)
     assert session.load() is view
     assert session.opened is None, "taken once"
@@ -52,7 +35,7 @@ def test_the_rows_just_opened_are_taken_as_written(tmp_path: Path) -> None:
 
 def test_the_rows_are_read_again_once_the_journal_moved_on(tmp_path: Path) -> None:
     path = tmp_path / "incidents.db"
-    view = opened(path)
+    view = opened_incident(path)
     other = Session(path, view.row.id, "bob", clock=lambda: STARTED + timedelta(minutes=1))
     other.load()
     other.act(actions.Begin("storage-cluster"))
@@ -65,7 +48,7 @@ def test_the_rows_are_read_again_once_the_journal_moved_on(tmp_path: Path) -> No
 
 def test_the_rows_of_another_incident_are_read(tmp_path: Path) -> None:
     path = tmp_path / "incidents.db"
-    first, second = opened(path), opened(path)
+    first, second = opened_incident(path), opened_incident(path)
     session = Session(path, first.row.id, "alice", opened=second)
     state = session.load()
     assert state is not second
