@@ -26,22 +26,25 @@ def single_point_of_failure(ctx: AuditContext) -> Iterator[Finding]:
     waves = ctx.planning.waves
     if len(ctx.planning.impact.impacted) != len(graph.services):
         waves = restore_waves(graph, graph.services)
-    backwards = [s for wave in reversed(waves) for s in reversed(wave)]
+    # services by the graph's numbers (lists, not id-keyed tables: see planner.engine.graph)
+    index, rank = graph.index, graph.rank_of
+    backwards = [index[s] for wave in reversed(waves) for s in reversed(wave)]
     # Critical services numbered from the last wave back: a service's dependents all come after
     # it, so the late services' sets use only low bits and stay short integers (about half the
     # work of numbering them by id at 100,000 services).
-    critical = [s for s in backwards if graph.rank[s] == 0]
+    critical = [s for s in backwards if rank[s] == 0]
     if len(critical) < MINIMUM + 1:
         return
     # each critical service's number, its bit made when it is read: the bits themselves, held,
     # take n^2/16 bytes (3.9 GB for the 250,000 critical services of 1,000,000)
     number = {s: i for i, s in enumerate(critical)}
     threshold = max(MINIMUM, -(-len(critical) * SHARE // 1))
-    counted = _counts(graph.hard_deps, graph.hard_dependents, backwards, number, threshold)
+    counted = _counts(graph.deps_of, graph.dependents_of, backwards, number, threshold)
     for s in ctx.by_id():  # in report order (see planner.audit.rules)
-        if s.id not in counted:
+        found = counted.get(index[s.id])
+        if found is None:
             continue
-        count, down = counted[s.id]
+        count, down = found
         whom = f"itself and {count} that depend on it" if down > count else f"{count} that depend on it"
         yield Finding(
             "single-point-of-failure",
@@ -55,12 +58,12 @@ def single_point_of_failure(ctx: AuditContext) -> Iterator[Finding]:
 
 
 def _counts(
-    deps: dict[str, list[str]],
-    dependents: dict[str, list[str]],
-    backwards: list[str],
-    number: dict[str, int],
+    deps: list[list[int]],
+    dependents: list[list[int]],
+    backwards: list[int],
+    number: dict[int, int],
     threshold: float,
-) -> dict[str, tuple[int, int]]:
+) -> dict[int, tuple[int, int]]:
     """For each service whose failure takes down at least ``threshold`` critical services other
     than itself: that count, and the count with itself (``planner impact`` counts itself when
     critical).
@@ -69,9 +72,9 @@ def _counts(
     sets of the services between two waves are held at once (all of them, kept to the end,
     took 200 MB at 100,000 services and would not fit at 1,000,000).
     """
-    reach: dict[str, int] = {}
-    readers = {s: len(deps[s]) for s in backwards}
-    counted: dict[str, tuple[int, int]] = {}
+    reach: dict[int, int] = {}
+    readers = list(map(len, deps))
+    counted: dict[int, tuple[int, int]] = {}
     for node in backwards:
         mine = number.get(node)
         value = 0 if mine is None else 1 << mine

@@ -82,9 +82,18 @@ def compute_impact(graph: RecoveryGraph, selection: Selection) -> Impact:
     >>> impact.impacted, impact.degraded, impact.path("api")
     (('api', 'db'), ('web',), ('db', 'api'))
     """
-    parent = graph.dependents_closure(selection.failed)
-    impacted = tuple(sorted(parent))
-    soft = graph.soft_dependents
-    degraded = sorted({d for s in impacted for d in soft[s] if d not in parent})
-    critical = tuple(s for s in impacted if graph.rank[s] == 0)
-    return Impact(selection, impacted, tuple(degraded), critical, parent)
+    ids, rank_of, soft_of = graph.ids, graph.rank_of, graph.soft_of
+    if len(selection.failed) == len(ids) and selection.failed == tuple(ids):  # a full outage
+        critical = tuple(ids[s] for s, rank in enumerate(rank_of) if rank == 0)
+        return Impact(selection, tuple(ids), (), critical, dict.fromkeys(ids))
+    numbers = graph.closure(map(graph.index.__getitem__, selection.failed))
+    impacted = sorted(numbers)
+    parent = {ids[s]: None if p is None else ids[p] for s, p in numbers.items()}
+    near = {d for s in impacted for d in soft_of[s] if d not in numbers}
+    return Impact(
+        selection,
+        tuple(map(ids.__getitem__, impacted)),
+        tuple(map(ids.__getitem__, sorted(near))),
+        tuple(ids[s] for s in impacted if rank_of[s] == 0),
+        parent,
+    )

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from models.plan import Plan
 from planner.engine.graph import RecoveryGraph
 from planner.engine.impact import Impact, compute_impact
+from planner.engine.problem import numbered_problem
 from planner.engine.rto import RtoAnalysis, analyse
 from planner.engine.scenario import Selection, select
-from planner.engine.schedule import Schedule, build_problem, schedule
-from planner.engine.waves import restore_waves
+from planner.engine.schedule import Schedule, schedule
+from planner.engine.waves import restore_waves, wave_numbers
 from planner.planfile.lifetime import keep_until_exit
 
 
@@ -50,7 +51,7 @@ class Planning(Ordering):
 def plan_order(plan: Plan, scenario: str | None = None, failed: Sequence[str] | None = None) -> Ordering:
     """Impact and waves only: a third of the work of :func:`plan_recovery` at 100,000 services."""
     graph = RecoveryGraph.from_plan(plan)
-    impact = compute_impact(graph, select(plan, scenario, failed))
+    impact = compute_impact(graph, select(plan, scenario, failed, graph.index))
     return Ordering(graph, impact, restore_waves(graph, impact.impacted))
 
 
@@ -71,11 +72,14 @@ def plan_recovery(
     [['db'], ['api']]
     """
     graph = graph or RecoveryGraph.from_plan(plan)
-    impact = compute_impact(graph, select(plan, scenario, failed))
-    waves = restore_waves(graph, impact.impacted)
-    if sum(map(len, waves)) != len(impact.impacted):  # a cycle leaves services out
+    impact = compute_impact(graph, select(plan, scenario, failed, graph.index))
+    everything = len(impact.impacted) == len(graph.ids)
+    numbers = wave_numbers(graph, None if everything else list(map(graph.index.__getitem__, impact.impacted)))
+    if sum(map(len, numbers)) != len(impact.impacted):  # a cycle leaves services out
         raise CyclicGraphError("the hard dependencies have a cycle: there is no restore order")
-    timeline = schedule(graph, impact, build_problem(graph, impact, waves))
+    ids = graph.ids
+    waves = [list(map(ids.__getitem__, wave)) for wave in numbers]
+    timeline = schedule(graph, impact, numbered_problem(graph, impact, numbers))
     planning = Planning(graph, impact, waves, timeline, analyse(graph, impact, timeline))
     keep_until_exit(planning)
     return planning

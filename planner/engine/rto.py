@@ -4,14 +4,15 @@ lever that would fix each miss (shorten one task on its chain, or raise one team
 from __future__ import annotations
 
 import heapq
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from models.duration import fmt_duration
 from planner.engine.graph import RecoveryGraph
 from planner.engine.impact import Impact
-from planner.engine.schedule import Problem, Schedule, critical_chain, earliest_finish, schedule
+from planner.engine.indexed import Indexed, Links
+from planner.engine.schedule import Problem, Schedule, schedule
 from planner.style import possessive
 
 VERIFY_LIMIT_TASKS = 5000
@@ -86,18 +87,17 @@ class RtoAnalysis:
     schedule: Schedule | None = None
     """The schedule analysed, for chains on demand."""
 
-    _links: dict[bool, _ChainLinks] = field(default_factory=dict, repr=False)
-
     def chain(self, miss: RtoMiss) -> tuple[str, ...]:
         """The chain that decides ``miss`` (see :attr:`RtoMiss.chain`)."""
         if miss.chain or self.schedule is None:
             return miss.chain
-        links = self._chain_links(miss.unachievable)
-        out = [miss.service]
-        node = links.pred[miss.service]
-        while node is not None:
-            out.append(node)
-            node = links.pred[node]
+        ids = self.schedule.indexed.ids
+        pred = self._chain_links(miss.unachievable).pred
+        out = []
+        node = self.schedule.indexed.where[miss.service]
+        while node >= 0:
+            out.append(ids[node])
+            node = pred[node]
         return tuple(reversed(out))
 
     def links(self, misses: Sequence[RtoMiss]) -> dict[str, dict[str, str | None]]:
@@ -113,13 +113,16 @@ class RtoAnalysis:
                 kept = out["unachievable" if miss.unachievable else "missed"]
                 kept.update(zip(miss.chain, (None, *miss.chain[:-1]), strict=True))
             return out
+        ix = self.schedule.indexed
+        ids, where = ix.ids, ix.where
         for miss in misses:
             kept = out["unachievable" if miss.unachievable else "missed"]
             pred = self._chain_links(miss.unachievable).pred
-            node: str | None = miss.service
-            while node is not None and node not in kept:
-                kept[node] = pred[node]
-                node = pred[node]
+            node = where[miss.service]
+            while node >= 0 and ids[node] not in kept:
+                before = pred[node]
+                kept[ids[node]] = None if before < 0 else ids[before]
+                node = before
         return out
 
     def start_and_length(self, miss: RtoMiss) -> tuple[str, int]:
@@ -127,17 +130,20 @@ class RtoAnalysis:
         if self.schedule is None:
             return (miss.chain[0] if miss.chain else miss.service), len(miss.chain) or 1
         links = self._chain_links(miss.unachievable)
-        return links.root[miss.service], links.depth[miss.service]
+        number = self.schedule.indexed.where[miss.service]
+        return self.schedule.indexed.ids[links.root[number]], links.depth[number]
 
     def starts_and_lengths(self, misses: Sequence[RtoMiss]) -> list[tuple[str, int]]:
         """:meth:`start_and_length` of each of ``misses``, in one pass."""
         if self.schedule is None:
             return [self.start_and_length(miss) for miss in misses]
         kinds = {kind: self._chain_links(kind) for kind in (False, True)}
+        ids, where = self.schedule.indexed.ids, self.schedule.indexed.where
         out = []
         for miss in misses:
             links = kinds[miss.unachievable]
-            out.append((links.root[miss.service], links.depth[miss.service]))
+            number = where[miss.service]
+            out.append((ids[links.root[number]], links.depth[number]))
         return out
 
     def brief(self, miss: RtoMiss, keep: int = 3) -> tuple[list[str], int, list[str]]:
@@ -147,58 +153,30 @@ class RtoAnalysis:
         if self.schedule is None:
             return [], 0, list(miss.chain)
         links = self._chain_links(miss.unachievable)
-        depth = links.depth[miss.service]
+        ids = self.schedule.indexed.ids
+        number = self.schedule.indexed.where[miss.service]
+        depth = links.depth[number]
         if depth <= 2 * keep:
             return list(self.chain(miss)), 0, []
-        last = [miss.service]
+        last = [number]
+        pred = links.pred
         while len(last) < keep:
-            parent = links.pred[last[-1]]
-            assert parent is not None
-            last.append(parent)
-        first = [links.root[miss.service]]
-        return first, depth - keep - 1, list(reversed(last))
+            last.append(pred[last[-1]])
+        return [ids[links.root[number]]], depth - keep - 1, [ids[n] for n in reversed(last)]
 
-    def _chain_links(self, unachievable: bool) -> _ChainLinks:
-        if unachievable not in self._links:
-            assert self.schedule is not None
-            times = self.schedule.earliest if unachievable else self.schedule.finish
-            self._links[unachievable] = _ChainLinks.build(self.schedule.problem, times)
-        return self._links[unachievable]
+    def _chain_links(self, unachievable: bool) -> Links:
+        assert self.schedule is not None
+        made = self.schedule.columns.links
+        if unachievable not in made:
+            columns = self.schedule.columns
+            times = columns.earliest if unachievable else columns.finish
+            made[unachievable] = Links.build(self.schedule.indexed, times)
+        return made[unachievable]
 
     @property
     def all(self) -> list[RtoMiss]:
         """Both kinds, worst first."""
         return sorted(self.unachievable + self.missed, key=lambda m: (m.rto - m.finish, m.service))
-
-
-@dataclass
-class _ChainLinks:
-    """For every task: the dependency that finished last (its link in a critical chain), the
-    chain's first task and the chain's length; one pass in topological order."""
-
-    pred: dict[str, str | None]
-    root: dict[str, str]
-    depth: dict[str, int]
-
-    @classmethod
-    def build(cls, problem: Problem, times: Mapping[str, int]) -> _ChainLinks:
-        pred: dict[str, str | None] = {}
-        root: dict[str, str] = {}
-        depth: dict[str, int] = {}
-        deps = problem.deps
-        for node in problem.order:
-            inputs = deps[node]
-            if not inputs:  # a chain's start (a quarter of the tasks of a layered plan)
-                pred[node], root[node], depth[node] = None, node, 1
-                continue
-            best = inputs[0]
-            best_time = times[best]
-            for dep in inputs:  # the latest, then the largest id (no tuples: 350,000 edges)
-                time = times[dep]
-                if time > best_time or (time == best_time and dep > best):
-                    best, best_time = dep, time
-            pred[node], root[node], depth[node] = best, root[best], depth[best] + 1
-        return cls(pred, root, depth)
 
 
 def analyse(
@@ -220,41 +198,41 @@ def analyse(
     >>> miss.service, miss.late_by // 60, miss.levers[0].describe()
     ('db', 10, "shorten db's task by 10m")
     """
-    problem = plan_schedule.problem
-    ef = plan_schedule.earliest
+    ix, columns = plan_schedule.indexed, plan_schedule.columns
+    ids, rto_of, finish, ef = ix.ids, ix.rto, columns.finish, columns.earliest
     result = RtoAnalysis(schedule=plan_schedule)
-    finish, rto_of = plan_schedule.finish, graph.rto
-    misses = plan_schedule.misses()
+    misses = plan_schedule.missed_numbers()
     worst = heapq.nsmallest(
         MAX_ANALYSED if find_levers else 0,
-        (((rto_of[s] or 0) - finish[s], s) for s in misses),  # most late first, then by id
+        (((rto_of[t] or 0) - finish[t], ids[t]) for t in misses),  # most late first, then by id
     )
-    analysed = {s for _, s in worst}
-    verify_budget = [40 if len(problem.order) <= VERIFY_LIMIT_TASKS else 0]
-    for service in misses:
-        rto = rto_of[service]
+    analysed = {ix.where[s] for _, s in worst}
+    verify_budget = [40 if len(ids) <= VERIFY_LIMIT_TASKS else 0]
+    unachievable, missed = result.unachievable, result.missed
+    for task in misses:
+        rto = rto_of[task]
         assert rto is not None
-        earliest = ef[service]
-        unachievable = earliest > rto
-        miss = RtoMiss(service, rto, finish[service], earliest, unachievable)
-        if service in analysed:
+        earliest = ef[task]
+        late = earliest > rto
+        miss = RtoMiss(ids[task], rto, finish[task], earliest, late)
+        if task in analysed:
             # a direct walk: cheaper for a few misses than building every task's links
-            times = ef if unachievable else plan_schedule.finish
-            miss = replace(miss, chain=tuple(critical_chain(problem, times, service)))
+            chain = ix.chain(ef if late else finish, task)
+            miss = replace(miss, chain=tuple(map(ids.__getitem__, chain)))
             levers = (
-                _shorten_levers(problem, ef, miss)
-                if unachievable
+                _shorten_levers(plan_schedule.problem, ix, miss)
+                if late
                 else _capacity_levers(graph, impact, plan_schedule, miss, verify_budget)
             )
             miss = replace(miss, levers=tuple(levers))
-        (result.unachievable if unachievable else result.missed).append(miss)
+        (unachievable if late else missed).append(miss)
     return result
 
 
-def _shorten_levers(problem: Problem, ef: Mapping[str, int], miss: RtoMiss) -> list[Lever]:
+def _shorten_levers(problem: Problem, ix: Indexed, miss: RtoMiss) -> list[Lever]:
     """Unachievable RTO: which single task on the chain, cut by how much, brings it in."""
     needed = miss.earliest_finish - miss.rto
-    ancestors = _ancestors(problem, miss.service, VERIFY_LIMIT_TASKS)
+    ancestors = ix.ancestors(ix.where[miss.service], VERIFY_LIMIT_TASKS)
     candidates = sorted(
         (s for s in miss.chain if problem.duration[s] >= needed),
         key=lambda s: (-problem.duration[s], s),
@@ -262,10 +240,7 @@ def _shorten_levers(problem: Problem, ef: Mapping[str, int], miss: RtoMiss) -> l
     for candidate in candidates:
         if ancestors is None:  # too many to re-check cheaply: a cut there is necessary, maybe enough
             return [Lever("shorten", candidate, needed, verified=False)]
-        trial = replace(
-            problem, duration={**problem.duration, candidate: problem.duration[candidate] - needed}
-        )
-        if _ef_of(trial, ancestors, miss.service) <= miss.rto:
+        if _ef_with_cut(ix, sorted(ancestors), ix.where[candidate], needed) <= miss.rto:
             return [Lever("shorten", candidate, needed, verified=True)]
     return [Lever("relax-rto", miss.service, miss.earliest_finish, verified=True)]
 
@@ -279,9 +254,10 @@ def _capacity_levers(
 ) -> list[Lever]:
     """A capacity-bound miss: which team on the chain waited, and how many slots fix it."""
     problem = plan_schedule.problem
+    columns, where = plan_schedule.columns, plan_schedule.indexed.where
     waited: dict[str, int] = {}
     for s in miss.chain:
-        wait = plan_schedule.start[s] - plan_schedule.ready[s]
+        wait = columns.start[where[s]] - columns.ready[where[s]]
         if wait > 0:
             waited[problem.team[s]] = waited.get(problem.team[s], 0) + wait
     teams = sorted(waited, key=lambda t: (-waited[t], t))[:3]
@@ -305,20 +281,16 @@ def _capacity_levers(
     return levers
 
 
-def _ancestors(problem: Problem, service: str, limit: int) -> set[str] | None:
-    """``service`` and everything it transitively depends on, or None past ``limit``."""
-    seen = {service}
-    stack = [service]
-    while stack:
-        for dep in problem.deps[stack.pop()]:
-            if dep not in seen:
-                seen.add(dep)
-                if len(seen) > limit:
-                    return None
-                stack.append(dep)
-    return seen
-
-
-def _ef_of(problem: Problem, members: set[str], service: str) -> int:
-    sub = replace(problem, order=[s for s in problem.order if s in members])
-    return earliest_finish(sub)[service]
+def _ef_with_cut(ix: Indexed, members: list[int], cut: int, amount: int) -> int:
+    """The earliest finish of the last of ``members`` (a task and all it depends on, in
+    topological order) with task ``cut`` shortened by ``amount``."""
+    out: dict[int, int] = {}
+    deps, duration = ix.deps, ix.duration
+    for task in members:
+        best = 0
+        for dep in deps[task]:
+            value = out[dep]
+            if value > best:  # noqa: PLR1730 - as in planner.engine.indexed
+                best = value
+        out[task] = duration[task] - (amount if task == cut else 0) + best
+    return out[members[-1]]

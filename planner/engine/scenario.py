@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from models.plan import Plan
@@ -24,8 +24,15 @@ class Selection:
     """Failed service ids, sorted."""
 
 
-def select(plan: Plan, scenario: str | None = None, failed: Sequence[str] | None = None) -> Selection:
+def select(
+    plan: Plan,
+    scenario: str | None = None,
+    failed: Sequence[str] | None = None,
+    known: Collection[str] | None = None,
+) -> Selection:
     """Resolve ``--scenario`` / ``--failed`` to a selection; the default is every service failed.
+    ``known``: the plan's service ids in id order, when at hand (a graph's ``index``), so the
+    plan's services are not read again.
 
     Raises
     ------
@@ -43,7 +50,7 @@ def select(plan: Plan, scenario: str | None = None, failed: Sequence[str] | None
     """
     if scenario and failed:
         raise UsageError("give either --scenario or --failed, not both")
-    service_ids = {s.id for s in plan.services}
+    service_ids = {s.id for s in plan.services} if known is None else known
     if scenario:
         found = next((s for s in plan.scenarios if s.id == scenario), None)
         if found is None:
@@ -62,4 +69,5 @@ def select(plan: Plan, scenario: str | None = None, failed: Sequence[str] | None
         if not names:
             raise UsageError("--failed needs at least one service id")
         return Selection("custom", "failed: " + ", ".join(sorted(set(names))), tuple(sorted(set(names))))
-    return Selection(FULL_OUTAGE, "Full-site recovery (every service failed)", tuple(sorted(service_ids)))
+    everything = tuple(sorted(service_ids)) if known is None else tuple(known)
+    return Selection(FULL_OUTAGE, "Full-site recovery (every service failed)", everything)

@@ -8,17 +8,35 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # the tracking commands schedule without loading a plan: keep this module light
-    from datetime import timedelta
+from planner.engine.indexed import Columns, Indexed
+from planner.engine.problem import Problem, build_problem, index_problem
 
+if TYPE_CHECKING:  # the tracking commands schedule without loading a plan: keep this module light
     from planner.engine.graph import RecoveryGraph
     from planner.engine.impact import Impact
 
 INF = float("inf")
 PriorityFn = Callable[[str, int], tuple[float, ...]]
+
+__all__ = [
+    "Problem",
+    "Schedule",
+    "Task",
+    "build_problem",
+    "critical_chain",
+    "deadline_priority",
+    "deadlines",
+    "earliest_finish",
+    "fcfs_priority",
+    "list_schedule",
+    "priority_keys",
+    "schedule",
+    "work_behind",
+]
 
 
 @dataclass(slots=True)
@@ -58,62 +76,63 @@ class Task:
 
 
 @dataclass
-class Problem:
-    """The inputs of one scheduling run, so it can be re-run with a lever applied."""
-
-    order: list[str]
-    """Impacted services in topological order (waves flattened)."""
-    deps: dict[str, list[str]]
-    """Impacted hard dependencies of each task."""
-    dependents: dict[str, list[str]]
-    """Impacted hard dependents of each task."""
-    duration: dict[str, int]
-    """Task durations."""
-    team: dict[str, str]
-    """Team of each task."""
-    capacity: dict[str, int]
-    """Slots per team."""
-    wave: dict[str, int] = field(default_factory=dict)
-    """Wave of each task."""
-
-
-@dataclass
 class Schedule:
-    """A complete schedule, stored by column (a task object is built only when asked for)."""
+    """A complete schedule, stored by task number (an id-keyed table or a task object is made
+    only when asked for)."""
 
     problem: Problem
     """The inputs, for re-running."""
-    ready: dict[str, int]
-    """When each task's last impacted hard dependency finished."""
-    start: dict[str, int]
-    """When each task starts."""
-    finish: dict[str, int]
-    """When each task finishes."""
-    earliest: dict[str, int]
-    """Earliest finish of each task with unlimited staff."""
+    indexed: Indexed
+    """The inputs by task number."""
+    columns: Columns
+    """The answers by task number."""
     rto: Mapping[str, int | None]
     """RTO of each service, seconds."""
-    due: dict[str, int | None]
-    """Propagated deadline of each task."""
     makespan: int
     """When the last task finishes."""
     critical_path: list[str]
     """The chain of tasks that ends last, each the dependency that held the next one back."""
 
+    @cached_property
+    def ready(self) -> dict[str, int]:
+        """When each task's last impacted hard dependency finished."""
+        return dict(zip(self.indexed.ids, self.columns.ready, strict=True))
+
+    @cached_property
+    def start(self) -> dict[str, int]:
+        """When each task starts."""
+        return dict(zip(self.indexed.ids, self.columns.start, strict=True))
+
+    @cached_property
+    def finish(self) -> dict[str, int]:
+        """When each task finishes."""
+        return dict(zip(self.indexed.ids, self.columns.finish, strict=True))
+
+    @cached_property
+    def earliest(self) -> dict[str, int]:
+        """Earliest finish of each task with unlimited staff."""
+        return dict(zip(self.indexed.ids, self.columns.earliest, strict=True))
+
+    @cached_property
+    def due(self) -> dict[str, int | None]:
+        """Propagated deadline of each task."""
+        return dict(zip(self.indexed.ids, self.columns.due, strict=True))
+
     def task(self, service: str) -> Task:
         """The task of ``service``."""
-        p = self.problem
+        p, c = self.problem, self.columns
+        number = self.indexed.where[service]
         return Task(
             service=service,
             team=p.team[service],
             wave=p.wave.get(service, 0),
-            duration=p.duration[service],
-            ready=self.ready[service],
-            start=self.start[service],
-            finish=self.finish[service],
-            earliest_finish=self.earliest[service],
+            duration=self.indexed.duration[number],
+            ready=c.ready[number],
+            start=c.start[number],
+            finish=c.finish[number],
+            earliest_finish=c.earliest[number],
             rto=self.rto[service],
-            deadline=self.due[service],
+            deadline=c.due[number],
         )
 
     def tasks(self) -> list[Task]:
@@ -123,53 +142,31 @@ class Schedule:
     def by_start(self) -> list[str]:
         """Every task's service, by start time then id (two sorts with C-level keys: a key
         tuple made per task by a lambda cost three times as much at 100,000 tasks)."""
-        return sorted(sorted(self.start), key=self.start.__getitem__)
+        ix = self.indexed
+        by = sorted(range(len(ix.ids)), key=ix.rank_by_id.__getitem__)
+        by.sort(key=self.columns.start.__getitem__)
+        return list(map(ix.ids.__getitem__, by))
 
     def misses(self) -> list[str]:
         """Services that finish after their RTO, sorted."""
-        return sorted(s for s, f in self.finish.items() if (r := self.rto[s]) is not None and f > r)
+        return list(map(self.indexed.ids.__getitem__, self.missed_numbers()))
+
+    def missed_numbers(self) -> list[int]:
+        """:meth:`misses` by task number (in id order)."""
+        ix, finish = self.indexed, self.columns.finish
+        late = [t for t, r in enumerate(ix.rto) if r is not None and finish[t] > r]
+        late.sort(key=ix.rank_by_id.__getitem__)
+        return late
 
     def lower_bound(self) -> float:
         """No schedule can beat max(longest chain, heaviest team load / capacity)."""
-        chain = max(self.earliest.values(), default=0)
+        chain = max(self.columns.earliest, default=0)
         load: dict[str, int] = {}
         for s, team in self.problem.team.items():
-            if s in self.start:
+            if s in self.indexed.where:
                 load[team] = load.get(team, 0) + self.problem.duration[s]
         team_bound = max((load[k] / self.problem.capacity[k] for k in load), default=0.0)
         return max(float(chain), team_bound)
-
-
-def build_problem(graph: RecoveryGraph, impact: Impact, waves: list[list[str]] | None = None) -> Problem:
-    """The scheduling inputs of a scenario (``waves`` if already computed)."""
-    members = set(impact.impacted)
-    failed = set(impact.selection.failed)
-    if waves is None:
-        from planner.engine.waves import restore_waves  # it loads the plan models (see the top)
-
-        waves = restore_waves(graph, members)
-    order = [s for wave in waves for s in wave]
-    if len(members) == len(graph.services):  # full outage: every edge stays, no filtering
-        deps, dependents = graph.hard_deps, graph.hard_dependents
-    else:
-        deps = {s: [d for d in graph.hard_deps[s] if d in members] for s in order}
-        dependents = {s: [d for d in graph.hard_dependents[s] if d in members] for s in order}
-    duration = {}
-    seconds: dict[timedelta, int] = {}  # a plan's few distinct durations, converted once each
-    services = graph.services
-    for s in order:
-        svc = services[s]
-        value = svc.restore_time if s in failed else svc.restart_time
-        if value is None:
-            duration[s] = 0
-            continue
-        spent = seconds.get(value)
-        if spent is None:
-            spent = seconds[value] = round(value.total_seconds())
-        duration[s] = spent
-    team = {s: graph.team[s] for s in order}
-    wave_of = {s: i + 1 for i, wave in enumerate(waves) for s in wave}
-    return Problem(order, deps, dependents, duration, team, dict(graph.capacity), wave_of)
 
 
 def earliest_finish(problem: Problem) -> dict[str, int]:
@@ -333,19 +330,17 @@ def schedule(graph: RecoveryGraph, impact: Impact, problem: Problem | None = Non
     (40, ['db', 'api'])
     """
     problem = problem or build_problem(graph, impact)
-    due = deadlines(problem, graph.rto)
-    ready, start, finish = list_schedule(problem, deadline_priority(problem, graph, due))
-    makespan = max(finish.values(), default=0)
+    ix = problem.indexed or index_problem(problem, graph.rto, graph.rank)
+    due = ix.deadlines()
+    ready, start, finish = ix.list_schedule(ix.priority_order(due))
+    path = list(map(ix.ids.__getitem__, ix.chain(finish, ix.last(finish)))) if finish else []
     return Schedule(
         problem=problem,
-        ready=ready,
-        start=start,
-        finish=finish,
-        earliest=earliest_finish(problem),
+        indexed=ix,
+        columns=Columns(ready, start, finish, ix.earliest(), due),
         rto=graph.rto,
-        due=due,
-        makespan=makespan,
-        critical_path=critical_chain(problem, finish),
+        makespan=max(finish, default=0),
+        critical_path=path,
     )
 
 
