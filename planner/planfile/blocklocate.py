@@ -38,7 +38,11 @@ class _Unseen(Enum):  # a sentinel the type checker can narrow away with `is`
 
 
 _UNSEEN: Final = _Unseen.TOKEN
-_NO_ROWS: Final[list[int]] = []  # shared by every node until its items are read (never changed)
+_COUNTED = 16
+"""Items of a list above which their line numbers are counted all at once (a short list's, each
+when it is read)."""
+_PLAIN = re.compile(r" [^#\s]")
+"""What follows a sequence item's dash when its content starts on the dash's line, plainly."""
 
 
 class _Node:
@@ -68,12 +72,26 @@ class _Node:
         self.children: dict[str | int, _Node | None] = {}
         self.items: list[int] | _Unseen | None = _UNSEEN
         """Where the lines of its sequence's items start, once read (None: not followed)."""
-        self.rows = _NO_ROWS
-        """The 0-based numbers of those lines."""
+        self.rows: list[int] | None = None
+        """The 0-based numbers of those lines, for a long list."""
 
     @property
     def position(self) -> Position:
         return _position(self.line, self.column, self.value)
+
+
+class _Last:
+    """The item of a top-level list read last (its line, block start and end), and the last
+    key read in it that holds a list."""
+
+    __slots__ = ("block", "index", "key", "list", "top")
+
+    def __init__(self) -> None:
+        self.top: _Node | None = None
+        self.index = -1
+        self.block: tuple[int, int, int] | None = None
+        self.key: str | None = None
+        self.list: _Node | None = None
 
 
 class BlockLocator:
@@ -83,6 +101,7 @@ class BlockLocator:
         self.text = text
         self.expected = expected
         self._root = _Node(1, 1, 1, 0, 0, len(text) + 1, 0)
+        self._last = _Last()
 
     def forget(self) -> None:
         """Forget what was read below the top-level keys and their sequences' items (finding
@@ -91,6 +110,7 @@ class BlockLocator:
         for node in self._root.children.values():
             if node is not None:
                 node.children.clear()
+        self._last = _Last()
 
     def locate(self, path: YamlPath) -> Position | None:
         """The position of ``path``, or None when this text is not plain block style there."""
@@ -102,13 +122,24 @@ class BlockLocator:
         """The positions of ``paths`` (each path's nearest resolved ancestor's when ``nearest``),
         and the paths left unresolved.
 
-        Each path is walked from the top, each node read once however many paths pass through
-        it (its children are kept); a path's own last node is only placed, not kept (a third of
-        a million findings are mostly leaves: a key, or an item of a short list)."""
+        A path in an item of a top-level list already read (a service, or a key of it, or an
+        item of a list there: what an audit's findings point at) is resolved from the list's
+        item starts (:meth:`_in_item`); any other, or one that is not found so, is walked from
+        the top, each node read once however many paths pass through it (its children are
+        kept). A path's own last node is only placed, not kept."""
         out: dict[YamlPath, Position | None] = {}
         unsure = []
         root = self._root
+        tops = root.children
+        in_item = self._in_item
         for path in paths:
+            if 1 < len(path) < 5:  # a service, its key, an item of its list
+                top = tops.get(path[0])
+                if top is not None:
+                    placed = in_item(top, path)
+                    if placed is not None:
+                        out[path] = placed
+                        continue
             node = root
             last = len(path) - 1
             depth = 0
@@ -119,7 +150,7 @@ class BlockLocator:
                 if child is _UNSEEN:
                     if depth == last:  # the path's own node: its place is all that is wanted
                         placed = (
-                            self._key_place(node, part)
+                            self._key_place(node.col, node.start, node.end, node.row, part)
                             if isinstance(part, str)
                             else self._item_place(node, path)
                         )
@@ -128,7 +159,9 @@ class BlockLocator:
                         child = children[part] = None
                     else:
                         child = children[part] = (
-                            self._key(node, part) if isinstance(part, str) else self._item(node, path, depth)
+                            self._key(node.col, node.start, node.end, node.row, part)
+                            if isinstance(part, str)
+                            else self._item(node, path, depth)
                         )
                 if child is None:
                     break
@@ -142,58 +175,95 @@ class BlockLocator:
                 unsure.append(path)
         return out, unsure
 
-    def _key(self, node: _Node, key: str) -> _Node | None:
-        """The node of ``key`` in ``node``'s block (see :meth:`_key_line`)."""
-        found = self._key_line(node, key)
+    def _in_item(self, top: _Node, path: YamlPath) -> Position | None:
+        """The position of ``path`` (two to four parts long) under item ``path[1]`` of the
+        top-level list ``top`` whose items are read, when it is found as the walk of
+        :meth:`locate_all` would find it; None for the walk to say (not found, or not this
+        shape). The item is not built: its block is read from the list's item starts. The last
+        item read, and the last list read in it, are kept for the paths that follow (an audit's
+        findings come a service at a time)."""
+        index, items = path[1], top.items
+        if not isinstance(index, int) or not isinstance(items, list) or not 0 <= index < len(items):
+            return None
+        last = self._last
+        if last.top is not top or last.index != index:
+            last.top, last.index, last.block, last.key, last.list = (
+                top,
+                index,
+                self._item_block(top, index),
+                None,
+                None,
+            )
+        found = last.block
+        if found is None:
+            return None
+        row, start, end = found
+        col = top.col + 2
+        if len(path) == 2:  # the item itself
+            return _position(row + 1, col + 1, col + 1)
+        key = path[2]
+        if not isinstance(key, str):
+            return None
+        if len(path) == 3:  # a key of the item
+            return self._key_place(col, start, end, row, key)
+        if not isinstance(path[3], int):
+            return None
+        if last.key != key:
+            last.key, last.list = key, self._key(col, start, end, row, key)
+        node = last.list
+        return None if node is None else self._item_place(node, path)
+
+    def _key(self, col: int, first: int, end: int, row: int, key: str) -> _Node | None:
+        """The node of ``key`` in the block at column ``col`` from ``first`` to ``end`` whose
+        first line is line ``row`` (see :meth:`_key_line`)."""
+        found = self._key_line(col, first, end, row, key)
         if found is None:
             return None
         row, start, after, value = found
-        col = node.col
         if self._leaf(start + value, after):
             return _Node(row + 1, col + 1, value + 1, row, start, after, value)
-        end = self._block_end(after, node.end, col)
-        return _Node(row + 1, col + 1, col + 1, row + 1, after, end, self._column_in(after, end, col + 2))
+        last = self._block_end(after, end, col)
+        return _Node(row + 1, col + 1, col + 1, row + 1, after, last, self._column_in(after, last, col + 2))
 
-    def _key_place(self, node: _Node, key: str) -> Position | None:
-        """The position of ``key`` in ``node``'s block, as :meth:`_key`'s node would have it."""
-        found = self._key_line(node, key)
+    def _key_place(self, col: int, first: int, end: int, row: int, key: str) -> Position | None:
+        """The position of ``key`` in a block, as :meth:`_key`'s node would have it."""
+        found = self._key_line(col, first, end, row, key)
         if found is None:
             return None
         row, start, after, value = found
-        col = node.col
         return _position(row + 1, col + 1, value + 1 if self._leaf(start + value, after) else col + 1)
 
-    def _key_line(self, node: _Node, key: str) -> tuple[int, int, int, int] | None:
-        """Where ``key`` is in ``node``'s block: on the block's first line (the first key of a
-        sequence item shares the dash's line, "- key: value"), or on the first line indented
-        exactly to the block's column that starts with ``key`` (found by one search of the
-        text, not line by line). Its line's number, where it and the next line start, and the
-        column (0-based) where its value starts when it is on the same line."""
-        col, first, end = node.col, node.start, node.end
+    def _key_line(
+        self, col: int, first: int, end: int, row: int, key: str
+    ) -> tuple[int, int, int, int] | None:
+        """Where ``key`` is in a block: on the block's first line (the first key of a sequence
+        item shares the dash's line, "- key: value"), or on the first line indented exactly to
+        the block's column that starts with ``key`` (found by one search of the text, not line
+        by line). Its line's number, where it and the next line start, and the column (0-based)
+        where its value starts when it is on the same line."""
         if first >= end:
             return None
         text = self.text
-        second = text.find("\n", first) + 1 or len(text) + 1  # where the block's second line starts
         if text.startswith(key, first + col):  # a cheap filter before the exact checks
+            second = text.find("\n", first) + 1 or len(text) + 1  # where the block's second line starts
             line = text[first : second - 1]
             stripped = line.lstrip(" ")
             indent = len(line) - len(stripped) if stripped and stripped[0] != "#" else -1
             if indent == col or (indent != -1 and line[col - 2 : col] == "- "):
                 match = _KEY.match(line, col)
                 if match is not None and match.group(1) == key:
-                    return node.row, first, second, match.end()
-        if second >= end:
-            return None
+                    return row, first, second, match.end()
         pattern = _KEYS.get((col, key))
         if pattern is None:
             pattern = _KEYS[col, key] = _key_pattern(col, key)
-        found = pattern.search(text, second - 1, end - 1)  # from the newline before the second line
+        # from the block's first line: the first newline is the one before its second line
+        found = pattern.search(text, first, end - 1)
         if found is None:
             return None
         at = found.start()
         value = found.end()  # after the colon and the space after it
         after = text.find("\n", value) + 1 or len(text) + 1
-        return node.row + text.count("\n", first, at + 1), at + 1, after, value - at - 1
+        return row + text.count("\n", first, at + 1), at + 1, after, value - at - 1
 
     def _leaf(self, value: int, after: int) -> bool:
         """Whether a key's value starts on its own line (from ``value`` to the next line, at
@@ -215,7 +285,9 @@ class BlockLocator:
 
     def _item(self, node: _Node, path: YamlPath, depth: int) -> _Node | None:
         """The node of item ``path[depth]`` of the sequence ``node`` (at ``path[:depth]``)."""
-        found = self._item_line(node, path, depth)
+        index = path[depth]
+        assert isinstance(index, int)
+        found = self._item_block(node, index) if self._items(node, path, depth) else None
         if found is None:
             return None
         row, start, end = found
@@ -224,18 +296,23 @@ class BlockLocator:
 
     def _item_place(self, node: _Node, path: YamlPath) -> Position | None:
         """The position of the path's last part, an item of the sequence ``node``."""
-        found = self._item_line(node, path, len(path) - 1)
-        if found is None:
-            return None
-        line, column = found[0] + 1, node.col + 3
-        return _position(line, column, column)
-
-    def _item_line(self, node: _Node, path: YamlPath, depth: int) -> tuple[int, int, int] | None:
-        """Where item ``path[depth]`` of the sequence ``node`` (at ``path[:depth]``) is: its
-        line's number, where its block starts and ends; None when the list is not read as the
-        loaded plan has it, or the item's content does not start on its dash's line."""
+        depth = len(path) - 1
         index = path[depth]
         assert isinstance(index, int)
+        if node.items is _UNSEEN:
+            self._items(node, path, depth)
+        items = node.items
+        if not isinstance(items, list) or index >= len(items):
+            return None
+        row = self._item_row(node, items, index)
+        if row is None:
+            return None
+        column = node.col + 3
+        return _position(row + 1, column, column)
+
+    def _items(self, node: _Node, path: YamlPath, depth: int) -> bool:
+        """Whether the items of the sequence ``node`` (at ``path[:depth]``) are read as the
+        loaded plan has them (read on first use)."""
         items = node.items
         if items is _UNSEEN:
             items = self._dashes(node)
@@ -243,40 +320,54 @@ class BlockLocator:
             if expected is None or len(items) != expected:
                 items = None  # flow style, or something this reader does not follow: give up here
             node.items = items
-        if items is None or index >= len(items):
+        return items is not None
+
+    def _item_block(self, node: _Node, index: int) -> tuple[int, int, int] | None:
+        """Where item ``index`` of the sequence ``node``, whose items are read, is: its line's
+        number, where its block starts and ends; None when there is no such item, or its
+        content does not start on its dash's line."""
+        items = node.items
+        assert isinstance(items, list)
+        if index >= len(items):
             return None
+        row = self._item_row(node, items, index)
+        if row is None:
+            return None
+        return row, items[index], items[index + 1] if index + 1 < len(items) else node.end
+
+    def _item_row(self, node: _Node, items: list[int], index: int) -> int | None:
+        """The number of the line of item ``index`` (one of ``items``, which starts its line),
+        or None when its content does not start on its dash's line."""
         start = items[index]
         text = self.text
         after = start + node.col + 2  # after "- "
-        stop = text.find("\n", start)  # the line's end
-        if stop < 0:
-            stop = len(text)
-        plain = after < stop and text[after - 1] == " " and text[after] != "#" and not text[after].isspace()
-        if not plain and not text[after - 1 : stop].split(" #", 1)[0].strip():
-            return None  # the item starts on a later line ("-" alone): where, the exact scan says
-        end = items[index + 1] if index + 1 < len(items) else node.end
-        return node.rows[index], start, end
+        if _PLAIN.match(text, after - 1) is None:  # not "- x": "-  x", "- # note", "-" alone
+            stop = text.find("\n", start)  # the line's end
+            if stop < 0:
+                stop = len(text)
+            if not text[after - 1 : stop].split(" #", 1)[0].strip():
+                return None  # the item starts on a later line ("-" alone): where, the exact scan says
+        rows = node.rows
+        return rows[index] if rows is not None else node.row + text.count("\n", node.start, start)
 
     def _dashes(self, block: _Node) -> list[int]:
         """Where the lines of ``block`` that start a sequence item at its column start ("- x",
-        or "-" alone), found by one search of the block's part of the text; their numbers go to
-        ``block.rows``."""
+        or "-" alone), found by one search of the block's part of the text. A long list's line
+        numbers are counted once, into ``block.rows`` (a short one's when an item is read)."""
         col = block.col
         pattern = _DASHES.get(col)
         if pattern is None:
             pattern = _DASHES[col] = re.compile("\n" + " " * col + "-(?=[ \n]|$)")
         text = self.text
         first, stop = block.start, block.end - 1
-        out = []
-        if first == 0:  # the text's first line has no newline before it
-            if col < stop and text.startswith(" " * col + "-") and _item_starts(text, col + 1, stop):
-                out.append(0)
-            out.extend(m.start() + 1 for m in pattern.finditer(text, 0, stop))
-        else:
-            out.extend(m.start() + 1 for m in pattern.finditer(text, first - 1, stop))
-        # each line's number: the newlines between one item and the next, counted and summed in C
-        counts = map(text.count, repeat("\n"), chain((first,), out), out)
-        block.rows = list(accumulate(counts, initial=block.row))[1:]
+        out = [found.start() + 1 for found in pattern.finditer(text, max(first - 1, 0), stop)]
+        first_line = first == 0 and col < stop and text.startswith(" " * col + "-")
+        if first_line and _item_starts(text, col + 1, stop):  # the text's first line: no newline before
+            out.insert(0, 0)
+        if len(out) > _COUNTED:
+            # each line's number: the newlines between one item and the next, counted and summed in C
+            counts = map(text.count, repeat("\n"), chain((first,), out), out)
+            block.rows = list(accumulate(counts, initial=block.row))[1:]
         return out
 
     def _block_end(self, first: int, last: int, col: int) -> int:
