@@ -69,16 +69,28 @@ def audit_json(report: AuditReport, *, findings: bool = True) -> dict[str, Any]:
 
 
 def finding_json(f: Finding) -> dict[str, Any]:
-    """One finding of the JSON report."""
+    """One finding of the JSON report (its subjects where set, between severity and message)."""
+    service, dependency = f.service, f.dependency
+    if f.team is None and f.person is None and service is not None:  # nearly every finding
+        if dependency is None:
+            return {
+                "rule": f.rule,
+                "severity": f.severity,
+                "service": service,
+                "message": f.message,
+                "location": f.location,
+            }
+        return {
+            "rule": f.rule,
+            "severity": f.severity,
+            "service": service,
+            "dependency": dependency,
+            "message": f.message,
+            "location": f.location,
+        }
     out: dict[str, Any] = {"rule": f.rule, "severity": f.severity}
-    for key, value in (
-        ("service", f.service),
-        ("dependency", f.dependency),
-        ("team", f.team),
-        ("person", f.person),
-    ):
-        if value is not None:
-            out[key] = value
+    subjects = (("service", service), ("dependency", dependency), ("team", f.team), ("person", f.person))
+    out.update((key, value) for key, value in subjects if value is not None)
     out["message"] = f.message
     out["location"] = f.location
     return out
@@ -104,16 +116,15 @@ def sarif_parts(report: AuditReport) -> tuple[dict[str, Any], list[Any], Callabl
     results: list[Any] = []
 
     def result(f: Finding) -> dict[str, Any]:
-        region: dict[str, int] = {"startLine": f.line or 1}
-        if f.column:
-            region["startColumn"] = f.column
+        column = f.column
+        region = {"startLine": f.line or 1, "startColumn": column} if column else {"startLine": f.line or 1}
         return {
             "ruleId": f.rule,
             "ruleIndex": rule_index[f.rule],
             "level": _LEVEL[f.severity],
             "message": {"text": visible(f.message)},  # a code-scanning UI shows it as text
             "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}, "region": region}}],
-            "properties": {k: v for k, v in f.subjects().items() if v},
+            "properties": _properties(f),
         }
 
     document = {
@@ -145,6 +156,20 @@ def sarif_parts(report: AuditReport) -> tuple[dict[str, Any], list[Any], Callabl
     return document, results, result
 
 
+def _properties(f: Finding) -> dict[str, str]:
+    """A SARIF result's properties: the finding's subjects, where set and not empty."""
+    out = {}
+    if f.service:
+        out["service"] = f.service
+    if f.dependency:
+        out["dependency"] = f.dependency
+    if f.team:
+        out["team"] = f.team
+    if f.person:
+        out["person"] = f.person
+    return out
+
+
 JSON_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS
 """How every JSON document of the planner is written (``json.dumps(indent=2)``'s layout, in C)."""
 
@@ -171,8 +196,7 @@ def streamed(
 
     whole, at = dumped()
     line = whole.rindex(b"\n", 0, at) + 1
-    indent = whole[line:at]
-    nl = b"\n" + indent
+    indent = whole[line:at]  # at least two spaces: the marker is an item of the holder
     non_empty = (part for part in parts if part)
     first = next(non_empty, None)
     if first is None:  # nothing to fill in: the document as it is
@@ -181,10 +205,16 @@ def streamed(
         yield orjson.dumps(document, option=JSON_OPTIONS | orjson.OPT_APPEND_NEWLINE)
         return
 
+    # A part is written in one call, as the one item of lists nested as deep as the holder's
+    # items are indented (orjson indents by depth), then taken out of those lists: the same
+    # bytes as each item written and indented into place, without going over them again.
+    depth = len(indent) // 2  # two spaces a level (JSON_OPTIONS)
+    probe = orjson.dumps(_nested([0], depth), option=JSON_OPTIONS)
+    item = probe.index(b"0")
+    start, end = item - len(indent), item + 1 - len(probe)  # the item's line, its indent included
+
     def items(part: list[Any]) -> bytes:
-        return b",\n".join(
-            indent + orjson.dumps(item, option=JSON_OPTIONS).replace(b"\n", nl) for item in part
-        )
+        return orjson.dumps(_nested(part, depth), option=JSON_OPTIONS)[start:end]
 
     yield whole[:line] + items(first)
     for part in non_empty:
@@ -193,3 +223,10 @@ def streamed(
         ending()
         whole, at = dumped()
     yield whole[whole.index(b"\n", at) :]
+
+
+def _nested(items: list[Any], depth: int) -> list[Any]:
+    """``items`` inside ``depth - 1`` lists of one item each (their own list is the innermost)."""
+    for _ in range(depth - 1):
+        items = [items]
+    return items

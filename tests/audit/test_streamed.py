@@ -41,6 +41,19 @@ def test_a_document_streamed_is_the_document_written_whole(parts: list[list[Any]
     assert orjson.loads(got)["runs"][0]["results"] == holder
 
 
+@pytest.mark.parametrize("depth", range(4))
+def test_a_list_streamed_at_any_depth_is_the_list_written_whole(depth: int) -> None:
+    """Each part is written in one call at its depth: the document itself, a key of it, or deeper."""
+    holder: list[Any] = []
+    document: Any = holder
+    for level in range(depth):
+        document = {"level": level, "items": document, "after": [[]]} if level % 2 else [document, {}]
+    parts = [[{"a": [1, {"b": "x\ny"}], "c": {}}, [], "s"], [{"d": None}]]
+    got = b"".join(streamed(document, holder, iter(parts)))
+    holder.extend(item for part in parts for item in part)
+    assert got == _whole(document)
+
+
 def test_a_plan_naming_the_marker_does_not_confuse_it() -> None:
     holder: list[Any] = []
     document = {"plan": '"streamed-"', "findings": holder}
