@@ -29,6 +29,7 @@ from planner.planfile.lifetime import keep_until_exit
 from planner.planfile.messages import KEY_ERRORS, kind_word, translate
 from planner.planfile.pieces import Pieces, split
 from planner.planfile.references import check_references
+from planner.planfile.services import service_index, validate_services
 from planner.planfile.source import Source, parse, read_source
 from planner.suggest import did_you_mean
 
@@ -48,13 +49,17 @@ class LoadedPlan:
     checked: bool = True
     """False while the referential checks are deferred (``references=False``): see
     :meth:`ensure_checked`."""
+    index: dict[str, int] | None = field(default=None, repr=False)
+    """Each service id's place in ``plan.services``, when reading worked it out (ids unique),
+    for the referential checks; dropped once they have run."""
 
     def ensure_checked(self) -> list[Problem]:
         """Run the deferred referential checks (once); the problems found."""
         if not self.checked:
-            found = check_references(self.plan)
+            found = check_references(self.plan, index=self.index)
             self.problems = _located(self.source, found, list_lengths(self.plan))
             self.checked = True
+            self.index = None
         return self.problems
 
     def require_valid(self) -> Plan:
@@ -85,9 +90,10 @@ def load_valid_plan(path: str | Path) -> Plan:
 def load_source(source: Source, *, references: bool = True) -> LoadedPlan:
     """Validate an already-read source; see :func:`load_plan`."""
     pieces = split(source.text) if source.format == "yaml" else None
-    plan = _validate_pieces(pieces) if pieces is not None else None
-    if plan is not None:  # a large plain plan, read a few thousand services at a time
-        return _loaded(plan, source, references)
+    read = _validate_pieces(pieces) if pieces is not None else None
+    if read is not None:  # a large plain plan, read a few hundred services at a time
+        return _loaded(read[0], source, references, read[1])
+    plan: Plan | None = None
     data = parse(source)
     if not isinstance(data, dict):
         raise PlanError(
@@ -119,8 +125,8 @@ def load_source(source: Source, *, references: bool = True) -> LoadedPlan:
     return _loaded(plan, source, references)
 
 
-def _loaded(plan: Plan, source: Source, references: bool) -> LoadedPlan:
-    loaded = LoadedPlan(plan=plan, source=source, checked=False)
+def _loaded(plan: Plan, source: Source, references: bool, index: dict[str, int] | None = None) -> LoadedPlan:
+    loaded = LoadedPlan(plan=plan, source=source, checked=False, index=index)
     keep_until_exit(loaded)
     if references:
         loaded.ensure_checked()
@@ -134,45 +140,24 @@ soon as its model is built: the parsed document and the models are not held whol
 
 
 def _validate_in_place(data: dict[str, Any], items: list[Any]) -> Plan | None:
-    """The plan of ``data``, its services (``items``) validated one at a time, each item
-    dropped from the list once its model is built; None when something is invalid (``items``
-    is then partly emptied)."""
+    """The plan of ``data``, its services (``items``) validated a few at a time, the items
+    dropped from the list once their models are built; None when something is invalid
+    (``items`` is then partly emptied)."""
     try:
         rest = Plan.model_validate({**data, "services": []})
         services: list[Service] = []
-        _validate_items(items, services, {})
+        validate_services(items, services, {})
     except ValidationError:
         return None
     return rest.model_copy(update={"services": services})
 
 
-def _validate_items(
-    items: list[Any], services: list[Service], shared: dict[frozenset[str], set[str]]
-) -> None:
-    """Validate each of ``items`` as a service onto ``services``, dropping each item once its
-    model is built.
-
-    Raises
-    ------
-    ValidationError
-        At the first invalid item.
-    """
-    validate = Service.model_validate
-    for i, item in enumerate(items):
-        service = validate(item)
-        _share_fields_set(service, shared)
-        for part in (service.runbook, *service.depends_on):
-            if part is not None:
-                _share_fields_set(part, shared)
-        services.append(service)
-        items[i] = None
-
-
-def _validate_pieces(pieces: Pieces) -> Plan | None:
+def _validate_pieces(pieces: Pieces) -> tuple[Plan, dict[str, int]] | None:
     """The plan of a large plain plan read in pieces (:mod:`planner.planfile.pieces`): the
     document without its services, then each piece of services validated and dropped; None
     when anything is not plain or not valid (the plan is then read whole, for every problem
-    with its place)."""
+    with its place). With it, each service id's place (made to find a duplicate id, kept for
+    the referential checks)."""
     head = pieces.head()
     if not isinstance(head, dict) or head.get("services") != [] or _raw_problems(head):
         return None
@@ -183,22 +168,13 @@ def _validate_pieces(pieces: Pieces) -> Plan | None:
         for items in pieces.items():
             if items is None:
                 return None
-            _validate_items(items, services, shared)
+            validate_services(items, services, shared)
     except ValidationError:
         return None
-    if len({s.id for s in services}) != len(services):  # a duplicate id: said with its place
+    index = service_index(services)
+    if len(index) != len(services):  # a duplicate id: said with its place
         return None
-    return rest.model_copy(update={"services": services})
-
-
-def _share_fields_set(model: BaseModel, shared: dict[frozenset[str], set[str]]) -> None:
-    """Give ``model`` the one set of field names already held for models that set the same
-    fields. Pydantic keeps a set per model (200 bytes; 550,000 of them at 100,000 services) and
-    only reads it (a copy takes its own), so equal sets can be one."""
-    fields = model.__pydantic_fields_set__
-    one = shared.setdefault(frozenset(fields), fields)
-    if one is not fields:
-        object.__setattr__(model, "__pydantic_fields_set__", one)
+    return rest.model_copy(update={"services": services}), index
 
 
 _ITEM_MODELS: dict[str, type[BaseModel]] = {

@@ -24,8 +24,10 @@ import yaml_rs
 
 from planner.planfile.aliases import token_start
 
-PIECE = 4000
-"""Services parsed at a time (about 2 MB of text)."""
+PIECE = 250
+"""Services parsed at a time (about 140 KB of text). Small pieces read faster: what the parser
+builds, and the models made from it, stay in the processor's caches (at 100,000 services, pieces
+of 250 took 0.3 s of CPU less than pieces of 4,000)."""
 FROM_BYTES = 4 << 20
 """Text size from which a plan's services are read in pieces (smaller plans: whole, as before)."""
 
@@ -34,6 +36,8 @@ _ANY_SERVICES_KEY = re.compile(r"services[ ]*:")
 _TOP_LEVEL = re.compile(r"\n[^ #\n]")
 _TOP_LEVEL_NOT_ITEM = re.compile(r"\n(?!- |-\n|-$)[^ #\n]")
 _FIRST_CONTENT = re.compile(r"^( *)(\S)", re.MULTILINE)
+_MARKS = ("---", "...", "%")
+_MARK_AT_LINE_START = re.compile(r"\n(?:---|\.\.\.|%)")  # one pass; a substring search each: 2.5x
 
 
 class Pieces:
@@ -81,7 +85,7 @@ def split(text: str) -> Pieces | None:
     took 2 s each over a 55 MB plan.)"""
     if len(text) < FROM_BYTES or "\t" in text or "\r" in text:
         return None
-    if any(_at_line_start(text, mark) for mark in ("---", "...", "%")):  # documents, directives
+    if text.startswith(_MARKS) or _MARK_AT_LINE_START.search(text):  # documents, directives
         return None
     if token_start(text, "&") or token_start(text, "!") or token_start(text, "*"):
         return None
@@ -105,16 +109,6 @@ def split(text: str) -> Pieces | None:
         if text[at + col + 1 : at + col + 2] in (" ", "\n", "")
     ]
     return Pieces(text, start, end, dashes)
-
-
-def _at_line_start(text: str, mark: str) -> bool:
-    """True when a line starts with ``mark`` (searched for alone: a newline is in every line)."""
-    at = text.find(mark)
-    while at >= 0:
-        if at == 0 or text[at - 1] == "\n":
-            return True
-        at = text.find(mark, at + 1)
-    return False
 
 
 def _line_starts(text: str, needle: str, begin: int = 0, end: int | None = None) -> Iterator[int]:

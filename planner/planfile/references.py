@@ -7,14 +7,22 @@ from collections.abc import Collection
 from models.plan import Plan
 from planner.errors import Problem, YamlPath
 from planner.planfile.cycles import find_cycles
+from planner.planfile.services import service_index
 from planner.suggest import Suggester
 
 
-def check_references(plan: Plan, *, cycles: bool = True, partial: Collection[str] = ()) -> list[Problem]:
+def check_references(
+    plan: Plan,
+    *,
+    cycles: bool = True,
+    partial: Collection[str] = (),
+    index: dict[str, int] | None = None,
+) -> list[Problem]:
     """Every referential problem of ``plan``, unlocated (paths only); ``cycles=False`` leaves
     out cycles longer than one service (for a caller whose engine run proves there are none).
     ``partial``: services whose dependencies are not all known (salvaged from structural errors):
-    nothing is said that the missing ones might disprove.
+    nothing is said that the missing ones might disprove. ``index``: each service id's place in
+    ``plan.services``, when the caller has it already.
 
     Examples
     --------
@@ -24,7 +32,7 @@ def check_references(plan: Plan, *, cycles: bool = True, partial: Collection[str
     >>> [p.message for p in check_references(plan)]
     ["dependency 'db' names no service; did you mean 'db-primary'?"]
     """
-    known = _Known(plan)
+    known = _Known(plan, index)
     known.partial = set(partial)
     known.check_services(plan)
     known.check_people_and_scenarios(plan)
@@ -38,9 +46,13 @@ def check_references(plan: Plan, *, cycles: bool = True, partial: Collection[str
 class _Known:
     """The plan's ids by kind, and the referential problems found so far."""
 
-    def __init__(self, plan: Plan) -> None:
-        self.services = {s.id: s for s in plan.services}
-        self.index = {s.id: i for i, s in enumerate(plan.services)}
+    def __init__(self, plan: Plan, index: dict[str, int] | None = None) -> None:
+        if index is None:
+            index = service_index(plan.services)
+        self.index = index
+        """Each service's place in the file (the last, for an id given twice)."""
+        self.services = self.index
+        """The service ids (as the keys of :attr:`index`: one index for both)."""
         self.in_file_order = len(self.index) == len(plan.services)
         """True while every hard dependency seen is defined earlier in the file than its
         dependent (ids unique): the file's order is then a restore order, and there is no
@@ -152,7 +164,8 @@ class _Known:
                 self.ref(wa.owner, self.teams, "owner", (*base, "owner"))
             if wa.applied_by is not None:
                 self.ref(wa.applied_by, self.people, "applied_by", (*base, "applied_by"))
-            bypasser = services.get(wa.service)
+            at = services.get(wa.service)
+            bypasser = None if at is None else plan.services[at]
             if (
                 bypasser is not None
                 and wa.service not in self.partial

@@ -80,6 +80,9 @@ def test_items_at_column_zero_end_at_the_next_key(monkeypatch: pytest.MonkeyPatc
         PLAIN.replace("  - id: d", "  - &d\n    id: d"),  # an anchor
         PLAIN.replace("id: d", "id: !x d"),  # a tag
         "---\n" + PLAIN,  # a document marker
+        PLAIN + "---\nversion: 1\n",  # a second document
+        PLAIN + "...\n",  # a document end marker
+        "%YAML 1.2\n---\n" + PLAIN,  # a directive
         PLAIN.replace("services:\n", "services: # listed\n").replace("  - id: a\n", "  - id: a\n", 1)
         + "services: []\n",  # the key twice
         "version: 1\nname: x\nservices: [{id: a}, {id: b}]\n",  # flow style
@@ -107,3 +110,24 @@ def test_a_problem_in_a_piece_is_reported_as_reading_whole_reports_it(
     text = PLAIN.replace(*change)
     assert text != PLAIN
     assert _read(text) == _whole(text, monkeypatch)
+
+
+@pytest.mark.usefixtures("small_pieces")
+def test_markers_inside_lines_do_not_stop_reading_in_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = PLAIN.replace("  - id: d", "  - id: d\n    description: 50% done ... --- not a marker")
+    split = pieces.split(text)
+    assert split is not None
+    assert _read(text) == _whole(text, monkeypatch)
+
+
+@pytest.mark.usefixtures("small_pieces")
+def test_models_that_set_the_same_fields_share_one_set() -> None:
+    text = PLAIN.replace("  - id: d", "  - id: d\n    depends_on: [a]\n  - id: e")
+    loaded = load_source(Source(name="p.yaml", text=text, format="yaml"))
+    services = {s.id: s for s in loaded.plan.services}
+    assert services["b"].model_fields_set == {"id", "depends_on"}
+    assert services["b"].__pydantic_fields_set__ is services["d"].__pydantic_fields_set__  # other pieces
+    assert services["e"].model_fields_set == {"id"}
+    dependencies = [*services["b"].depends_on, *services["c"].depends_on]
+    assert [d.model_fields_set for d in dependencies] == [{"service", "check"}, {"service"}, {"service"}]
+    assert dependencies[1].__pydantic_fields_set__ is dependencies[2].__pydantic_fields_set__
