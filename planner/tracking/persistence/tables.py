@@ -188,16 +188,10 @@ def snapshot(db: Db, incident: str) -> MemoryView | None:
     if row is None:
         return None
     meta = _meta(incident, db.execute("SELECT meta FROM incidents WHERE id = ?", (incident,)).fetchone()[0])
-    tasks = {
-        r[0]: TASKS.read(r, incident)
-        for r in db.execute(
-            f"SELECT {TASKS.fields} FROM tasks WHERE incident = ? ORDER BY position", (incident,)
-        )
-    }
-    checks = {
-        (r[0], r[1]): CHECKS.read(r, incident)
-        for r in db.execute(f"SELECT {CHECKS.fields} FROM checks WHERE incident = ?", (incident,))
-    }
+    rows = db.execute(f"SELECT {TASKS.fields} FROM tasks WHERE incident = ? ORDER BY position", (incident,))
+    tasks = {t.service: t for t in TASKS.read_many(rows.fetchall(), incident)}
+    rows = db.execute(f"SELECT {CHECKS.fields} FROM checks WHERE incident = ?", (incident,))
+    checks = {(c.service, c.dependency): c for c in CHECKS.read_many(rows.fetchall(), incident)}
     was = {
         r[0]: WORKAROUNDS.read(r, incident)
         for r in db.execute(f"SELECT {WORKAROUNDS.fields} FROM workarounds WHERE incident = ?", (incident,))
