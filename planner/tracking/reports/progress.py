@@ -53,7 +53,12 @@ def remaining(
     elapsed = max(0, int((now - started).total_seconds()))
     state = outline.state
     order = [s for s, st in state.items() if st != RESTORED]
-    deps = {s: [d for d in outline.deps[s] if state[d] != RESTORED] for s in order}
+    back = {s for s, st in state.items() if st == RESTORED}
+    every = outline.deps  # made for this outline and only read: a list without a restored
+    deps = {}  # dependency is taken as it is (nearly all of them, early in a large outage)
+    for s in order:
+        ds = every[s]
+        deps[s] = ds if back.isdisjoint(ds) else [d for d in ds if d not in back]
     dependents: dict[str, list[str]] = {s: [] for s in order}
     for s in order:
         for d in deps[s]:
