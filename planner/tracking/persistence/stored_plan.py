@@ -28,10 +28,15 @@ def plan_with_components(store: Store, row: IncidentRow) -> Plan | None:
     plan without components pays nothing) or when the store has lost it. Read once per plan."""
     if row.plan_hash in _CACHE:
         return _CACHE[row.plan_hash]
-    text = store.plan_text(row.plan_hash)
-    if text is None:
+    mentioned = store.plan_mentions(row.plan_hash, "components")  # the text is read only if so
+    if mentioned is None:
         return None
-    plan = _parse(text, row.id) if may_declare(text) else None
+    plan = None
+    if mentioned:
+        text = store.plan_text(row.plan_hash)
+        if text is None:
+            return None
+        plan = _parse(text, row.id) if may_declare(text) else None
     if len(_CACHE) >= CACHED:
         del _CACHE[next(iter(_CACHE))]
     _CACHE[row.plan_hash] = plan

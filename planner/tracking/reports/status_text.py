@@ -59,6 +59,21 @@ def rto_time_left(rto_clock: datetime, task: TaskRow, now: datetime) -> timedelt
     return deadline - end
 
 
+def rto_times_left(state: MemoryView, now: datetime) -> list[timedelta | None]:
+    """:func:`rto_left` of every task, in wave order, each distinct one worked out once (tasks
+    share a few RTOs, and every task not restored ends at ``now``)."""
+    rto_clock = state.row.rto_clock
+    known: dict[tuple[int | None, datetime], timedelta | None] = {}
+    out = []
+    for task in state.tasks.values():
+        end = task.restored if task.state == RESTORED and task.restored else now
+        key = (task.rto, end)
+        if key not in known:
+            known[key] = rto_time_left(rto_clock, task, now)
+        out.append(known[key])
+    return out
+
+
 def rto_cell(state: MemoryView, task: TaskRow, now: datetime) -> str:
     """The RTO column of a task: the time left (``25m``); ``LATE 30m`` when it is past its RTO
     and not restored; ``missed 15m`` when it was restored that much after it; ``-`` without one."""
@@ -232,8 +247,7 @@ def task_lines(state: MemoryView, now: datetime, style: Style = plain) -> list[s
     tasks = state.tasks
     width = max((len(s) for s in tasks), default=7)
     width = min(max(width, 7), 40)
-    rto_clock = state.row.rto_clock
-    lefts = [(task, rto_time_left(rto_clock, task, now)) for task in tasks.values()]
+    lefts = list(zip(tasks.values(), rto_times_left(state, now), strict=True))
     said: dict[tuple[timedelta | None, bool], str] = {}
     cells = []
     for task, left in lefts:
