@@ -83,8 +83,8 @@ def test_a_plan_that_never_says_components_is_not_read_back(where: str, run_cli)
 
     with Counting(where) as store:
         row = store.require(small)
-        assert store.plan_mentions(row.plan_hash, "components") is False
-        assert store.plan_mentions(row.plan_hash, "services") is True
-        assert store.plan_mentions("0" * 64, "components") is None
+        assert stored_plan.plan_mentions(store, row.plan_hash, "components") is False
+        assert stored_plan.plan_mentions(store, row.plan_hash, "services") is True
+        assert stored_plan.plan_mentions(store, "0" * 64, "components") is None
         assert stored_plan.plan_with_components(store, row) is None
     assert read == []

@@ -188,15 +188,6 @@ class Store:
         row = self.db.execute("SELECT text FROM plans WHERE hash = ?", (digest,)).fetchone()
         return None if row is None else str(row[0])
 
-    def plan_mentions(self, digest: str, word: str) -> bool | None:
-        """Whether the text of a stored plan may hold ``word`` (None when the store has lost the
-        plan), asked of the database: a status need not read a 5 MB plan to learn that it
-        declares no components. SQLite's ``LIKE`` ignores ASCII case, so False is certain and
-        True means "look" (``word`` holds no ``%`` or ``_``)."""
-        query = "SELECT text LIKE ? FROM plans WHERE hash = ?"
-        row = self.db.execute(query, (f"%{word}%", digest)).fetchone()
-        return None if row is None else bool(row[0])
-
     def append(self, event: Event, db: Db | None = None) -> Event:
         """Write one event as the next of its incident's journal; inside :meth:`transaction` pass
         its connection, else one is opened. Returns the event with its sequence number."""
