@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from planner.style import visible
 
-_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _INLINE = re.compile(r"[\\`*_\[\]|~!#]")
 """Characters that start emphasis, code, links, images, tables, strikethrough or headings."""
 _BACKTICKS = re.compile(r"`+")
@@ -32,7 +32,7 @@ def text(value: str) -> str:
     'db\\\\x0a\\# forged heading'
     """
     escaped = _INLINE.sub(lambda m: "\\" + m.group(), visible(value))
-    return "".join(_HTML.get(c, c) for c in escaped)
+    return escaped.translate(_HTML)  # a post-incident review writes 20,000 of them
 
 
 def code(value: str) -> str:

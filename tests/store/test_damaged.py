@@ -91,6 +91,18 @@ def _set_row(table: str, column: str, value: object) -> Callable[[str], None]:
     return damage
 
 
+def _set_one_task(column: str, value: object) -> Callable[[str], None]:
+    """One task's ``column`` (the others' stay as written: a status sorts them around it)."""
+
+    def damage(where: str) -> None:
+        with Store(where) as store, store.transaction() as db:
+            db.execute(
+                f"UPDATE tasks SET {column} = ? WHERE incident = 'INC-1' AND service = 'db-primary'", (value,)
+            )
+
+    return damage
+
+
 def _gap(where: str) -> None:
     with Store(where) as store, store.transaction() as db:
         db.execute("DELETE FROM events WHERE incident = 'INC-1' AND seq = ?", (NOTE,))
@@ -154,6 +166,9 @@ CASES = {
     "task state unknown": Case(_set_row("tasks", "state", "exploded"), ROW, row=True, refused=False),
     "task duration text": Case(
         _set_row("tasks", "duration", "long"), ROW, row=True, refused=False, sqlite_only=True
+    ),
+    "task position text": Case(
+        _set_one_task("position", "first"), ROW, row=True, refused=False, sqlite_only=True
     ),
     "workaround applied garbage": Case(_set_row("workarounds", "applied", "x"), ROW, row=True, refused=False),
     "workaround expires garbage": Case(_set_row("workarounds", "expires", "x"), ROW, row=True, refused=False),

@@ -65,3 +65,26 @@ _KEY_ANYWHERE = re.compile(r"""(^|[{,])\s*["']?components["']?\s*:""", re.MULTIL
 def test_looking_only_where_the_word_is_finds_what_the_definition_finds(parts: list[str]) -> None:
     text = "".join(parts)
     assert stored_plan.may_declare(text) is bool(_KEY_ANYWHERE.search(text))
+
+
+def test_a_plan_that_never_says_components_is_not_read_back(where: str, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """The store is asked whether the word is there at all before the text is read: a status of
+    an incident on a large plan without components reads none of it."""
+    stored_plan._CACHE.clear()
+    small = run_cli("incident", "start", EXAMPLES / "small.yaml", "--store", where, "--at", T0).out.split()[
+        -1
+    ]
+    read: list[str] = []
+
+    class Counting(Store):
+        def plan_text(self, digest: str) -> str | None:
+            read.append(digest)
+            return super().plan_text(digest)
+
+    with Counting(where) as store:
+        row = store.require(small)
+        assert stored_plan.plan_mentions(store, row.plan_hash, "components") is False
+        assert stored_plan.plan_mentions(store, row.plan_hash, "services") is True
+        assert stored_plan.plan_mentions(store, "0" * 64, "components") is None
+        assert stored_plan.plan_with_components(store, row) is None
+    assert read == []

@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from itertools import groupby
+from operator import itemgetter
 from typing import Protocol
 
 from planner.tracking.domain.plan_workarounds import PlanWorkaround
@@ -49,6 +51,7 @@ PENDING, PASSED, FAILED, BYPASSED = CheckState  # in the order they are listed
 OPEN, RESOLVED = IncidentState.OPEN, IncidentState.RESOLVED
 CONFIRMED = frozenset({PASSED, BYPASSED})
 """Check states that let the dependent be declared restored."""
+_first = itemgetter(0)
 
 
 @dataclass(slots=True)
@@ -278,21 +281,14 @@ class MemoryView:
     """In wave order."""
     check_rows: dict[tuple[str, str], CheckRow]
     wa_rows: dict[str, WorkaroundRow] = field(default_factory=dict)
-    _by_service: dict[str, list[CheckRow]] = field(default_factory=dict, repr=False)
-    _by_dependency: dict[str, list[CheckRow]] = field(default_factory=dict, repr=False)
+    _by_service: dict[str, list[CheckRow]] = field(default_factory=dict, repr=False, compare=False)
+    _by_dependency: dict[str, list[CheckRow]] | None = field(default=None, repr=False, compare=False)
+    """Made on first use: a status never asks for a task's dependents."""
 
     def __post_init__(self) -> None:
-        by_service, by_dependency = self._by_service, self._by_dependency
-        for key in sorted(self.check_rows):  # by service, then dependency: both lists come out sorted
-            row = self.check_rows[key]
-            if key[0] in by_service:
-                by_service[key[0]].append(row)
-            else:
-                by_service[key[0]] = [row]
-            if key[1] in by_dependency:
-                by_dependency[key[1]].append(row)
-            else:
-                by_dependency[key[1]] = [row]
+        rows = self.check_rows
+        # by service, then dependency: each list comes out sorted by dependency
+        self._by_service = {s: list(map(rows.__getitem__, keys)) for s, keys in groupby(sorted(rows), _first)}
 
     def incident(self) -> IncidentRow:
         return self.row
@@ -307,6 +303,15 @@ class MemoryView:
         return self._by_service.get(service, [])
 
     def dependents(self, service: str) -> list[CheckRow]:
+        if self._by_dependency is None:
+            by_dependency: dict[str, list[CheckRow]] = {}
+            for key in sorted(self.check_rows):  # by service: each list comes out sorted by service
+                row = self.check_rows[key]
+                if key[1] in by_dependency:
+                    by_dependency[key[1]].append(row)
+                else:
+                    by_dependency[key[1]] = [row]
+            self._by_dependency = by_dependency
         return self._by_dependency.get(service, [])
 
     def task_ids(self) -> list[str]:

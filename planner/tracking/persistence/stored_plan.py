@@ -28,14 +28,29 @@ def plan_with_components(store: Store, row: IncidentRow) -> Plan | None:
     plan without components pays nothing) or when the store has lost it. Read once per plan."""
     if row.plan_hash in _CACHE:
         return _CACHE[row.plan_hash]
-    text = store.plan_text(row.plan_hash)
-    if text is None:
+    mentioned = plan_mentions(store, row.plan_hash, "components")  # the text is read only if so
+    if mentioned is None:
         return None
-    plan = _parse(text, row.id) if may_declare(text) else None
+    plan = None
+    if mentioned:
+        text = store.plan_text(row.plan_hash)
+        if text is None:
+            return None
+        plan = _parse(text, row.id) if may_declare(text) else None
     if len(_CACHE) >= CACHED:
         del _CACHE[next(iter(_CACHE))]
     _CACHE[row.plan_hash] = plan
     return plan
+
+
+def plan_mentions(store: Store, digest: str, word: str) -> bool | None:
+    """Whether the text of a stored plan may hold ``word`` (None when the store has lost the
+    plan), asked of the database: a status need not read a 5 MB plan to learn that it declares
+    no components. SQLite's ``LIKE`` ignores ASCII case, so False is certain and True means
+    "look" (``word`` holds no ``%`` or ``_``)."""
+    query = "SELECT text LIKE ? FROM plans WHERE hash = ?"
+    row = store.db.execute(query, (f"%{word}%", digest)).fetchone()
+    return None if row is None else bool(row[0])
 
 
 def may_declare(text: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from operator import itemgetter
 
 from planner.tracking.domain.outline import Outline, Overlay, outline, shape_json
 from planner.tracking.domain.state import (
@@ -188,21 +189,32 @@ def snapshot(db: Db, incident: str) -> MemoryView | None:
     if row is None:
         return None
     meta = _meta(incident, db.execute("SELECT meta FROM incidents WHERE id = ?", (incident,)).fetchone()[0])
-    tasks = {
-        r[0]: TASKS.read(r, incident)
-        for r in db.execute(
-            f"SELECT {TASKS.fields} FROM tasks WHERE incident = ? ORDER BY position", (incident,)
-        )
-    }
-    checks = {
-        (r[0], r[1]): CHECKS.read(r, incident)
-        for r in db.execute(f"SELECT {CHECKS.fields} FROM checks WHERE incident = ?", (incident,))
-    }
+    tasks = {t.service: t for t in TASKS.read_many(_by_position(db, incident), incident)}
+    rows = db.execute(f"SELECT {CHECKS.fields} FROM checks WHERE incident = ?", (incident,))
+    checks = {(c.service, c.dependency): c for c in CHECKS.read_many(rows.fetchall(), incident)}
     was = {
         r[0]: WORKAROUNDS.read(r, incident)
         for r in db.execute(f"SELECT {WORKAROUNDS.fields} FROM workarounds WHERE incident = ?", (incident,))
     }
     return MemoryView(row, meta, tasks, checks, was)
+
+
+def _by_position(db: Db, incident: str) -> list[tuple[object, ...]]:
+    """An incident's task rows in wave order. Read in the table's own order and sorted here: an
+    ``ORDER BY position`` looks each of 10,000 rows up again through the position index (a
+    fifth of the read). Rows of a damaged store whose positions cannot be compared are
+    sorted by the database, as before."""
+    query = f"SELECT {TASKS.fields} FROM tasks WHERE incident = ?"
+    rows: list[tuple[object, ...]] = db.execute(query, (incident,)).fetchall()
+    try:
+        rows.sort(key=_POSITION)  # stable: equal positions (damage) stay in service order
+    except TypeError:
+        rows = db.execute(f"{query} ORDER BY position", (incident,)).fetchall()
+    return rows
+
+
+_POSITION = itemgetter(1)
+"""A task row's ``position`` (the column after ``service`` in :attr:`TASKS.fields`)."""
 
 
 def _workaround(row: tuple[object, ...]) -> WorkaroundRow:

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from models.common import Criticality
 from models.duration import later
 from planner.tracking.domain.outline import Outline
 from planner.tracking.domain.state import OPEN, RESTORED
@@ -97,6 +96,7 @@ def live_odds(
     """Sample the remaining work of ``outline`` from ``now`` (seed 0: the same state and minute
     give the same answer on every terminal); ``spread`` and ``samples`` default to the
     forecast's (``DEFAULT_SPREAD``, ``LIVE_SAMPLES``)."""
+    from models.common import Criticality  # the plan models' base: only a forecast needs it
     from planner.forecast.live import LIVE_SAMPLES, Remaining, live_forecast
     from planner.forecast.model import DEFAULT_SPREAD, belief
 

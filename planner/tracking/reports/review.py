@@ -115,10 +115,12 @@ def review(
         done = task.restored if task.state == RESTORED else None
         rto = None if task.rto is None else timedelta(seconds=task.rto)
         actual = None if done is None else done - final_begun.get(task.service, done)
-        dep_first = [first_restored.get(c.dependency) for c in state.checks(task.service)]
-        ready = max((t for t in dep_first if t is not None), default=started)
         begun = first_begun.get(task.service)
-        waited = None if begun is None else max(timedelta(0), begun - ready)
+        waited = None
+        if begun is not None:  # how long it waited for its dependencies (most tasks never began)
+            firsts = (first_restored.get(c.dependency) for c in state.checks(task.service))
+            ready = max((t for t in firsts if t is not None), default=started)
+            waited = max(timedelta(0), begun - ready)
         outcome = ServiceOutcome(
             service=task.service,
             owner=task.owner,

@@ -104,11 +104,18 @@ def _downtime(r: Review) -> list[str]:
         "| service | owner | restored | downtime | RTO | met | reopened |",
         "|---|---|---|---|---|---|---|",
     ]
+    owners: dict[str | None, str] = {}  # a few teams and RTOs among 10,000 rows: each written once
+    rtos: dict[timedelta | None, str] = {}
     for o in r.outcomes:
         met = {True: "yes", False: "**missed**", None: "-"}[o.met]
-        who = f"| {md.text(o.service)} | {md.text(o.owner or '(none)')} |"
+        owner = owners.get(o.owner)
+        if owner is None:
+            owner = owners[o.owner] = md.text(o.owner or "(none)")
+        rto = rtos.get(o.rto)
+        if rto is None:
+            rto = rtos[o.rto] = span(o.rto)
         back = f" {_at(r, o.restored)} | {span(o.downtime)} |" if o.restored else " never | - |"
-        lines.append(f"{who}{back} {span(o.rto)} | {met} | {o.reopened or ''} |")
+        lines.append(f"| {md.text(o.service)} | {owner} |{back} {rto} | {met} | {o.reopened or ''} |")
     return lines
 
 

@@ -18,8 +18,11 @@ __all__ = ["evidence_lines", "expiry_words", "plan_workaround_lines", "workaroun
 def evidence_lines(state: MemoryView) -> list[str]:
     """What each check showed when it last passed or failed (a run's exit status, or what the
     responder saw), so a pass in the journal says how it was measured."""
+    shown = {c.service for c in state.check_rows.values() if c.observed}
     out = []
-    for task in state.tasks.values():
+    for task in state.tasks.values():  # in wave order: only the tasks with something shown
+        if task.service not in shown:
+            continue
         for c in state.checks(task.service):
             if c.observed:
                 out.append(f"  {task.service} <- {c.dependency} {c.state}: {c.observed}")
