@@ -14,7 +14,7 @@ certainty is left for the exact event scan.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import Enum
 from itertools import accumulate, chain, repeat
 from typing import Final
@@ -120,15 +120,27 @@ class BlockLocator:
         self, paths: list[YamlPath], nearest: bool
     ) -> tuple[dict[YamlPath, Position | None], list[YamlPath]]:
         """The positions of ``paths`` (each path's nearest resolved ancestor's when ``nearest``),
-        and the paths left unresolved.
+        and the paths left unresolved."""
+        out: dict[YamlPath, Position | None] = {}
+        unsure = []
+        for path, position in zip(paths, self.place_all(paths, nearest), strict=True):
+            if position is None:
+                unsure.append(path)
+            else:
+                out[path] = position
+        return out, unsure
+
+    def place_all(self, paths: Sequence[YamlPath], nearest: bool) -> list[Position | None]:
+        """The position of each of ``paths`` (its nearest resolved ancestor's when ``nearest``;
+        None when not resolved, and not ``nearest``), in their order.
 
         A path in an item of a top-level list already read (a service, or a key of it, or an
         item of a list there: what an audit's findings point at) is resolved from the list's
         item starts (:meth:`_in_item`); any other, or one that is not found so, is walked from
         the top, each node read once however many paths pass through it (its children are
         kept). A path's own last node is only placed, not kept."""
-        out: dict[YamlPath, Position | None] = {}
-        unsure = []
+        out: list[Position | None] = []
+        add = out.append
         root = self._root
         tops = root.children
         in_item = self._in_item
@@ -138,7 +150,7 @@ class BlockLocator:
                 if top is not None:
                     placed = in_item(top, path)
                     if placed is not None:
-                        out[path] = placed
+                        add(placed)
                         continue
             node = root
             last = len(path) - 1
@@ -168,12 +180,12 @@ class BlockLocator:
                 node = child
                 depth += 1
             if placed is not None:
-                out[path] = placed
+                add(placed)
             elif depth > last or nearest:
-                out[path] = _position(node.line, node.column, node.value)
+                add(_position(node.line, node.column, node.value))
             else:
-                unsure.append(path)
-        return out, unsure
+                add(None)
+        return out
 
     def _in_item(self, top: _Node, path: YamlPath) -> Position | None:
         """The position of ``path`` (two to four parts long) under item ``path[1]`` of the
@@ -182,29 +194,26 @@ class BlockLocator:
         shape). The item is not built: its block is read from the list's item starts. The last
         item read, and the last list read in it, are kept for the paths that follow (an audit's
         findings come a service at a time)."""
-        index, items = path[1], top.items
-        if not isinstance(index, int) or not isinstance(items, list) or not 0 <= index < len(items):
-            return None
         last = self._last
+        index = path[1]
         if last.top is not top or last.index != index:
-            last.top, last.index, last.block, last.key, last.list = (
-                top,
-                index,
-                self._item_block(top, index),
-                None,
-                None,
-            )
+            items = top.items
+            if not isinstance(index, int) or not isinstance(items, list) or not 0 <= index < len(items):
+                return None
+            last.top, last.index, last.key, last.list = top, index, None, None
+            last.block = self._item_block(top, index)
         found = last.block
         if found is None:
             return None
         row, start, end = found
         col = top.col + 2
-        if len(path) == 2:  # the item itself
+        length = len(path)
+        if length == 2:  # the item itself
             return _position(row + 1, col + 1, col + 1)
         key = path[2]
         if not isinstance(key, str):
             return None
-        if len(path) == 3:  # a key of the item
+        if length == 3:  # a key of the item
             return self._key_place(col, start, end, row, key)
         if not isinstance(path[3], int):
             return None
@@ -231,7 +240,8 @@ class BlockLocator:
         if found is None:
             return None
         row, start, after, value = found
-        return _position(row + 1, col + 1, value + 1 if self._leaf(start + value, after) else col + 1)
+        leaf = self.text[start + value : after - 1].split(" #", 1)[0].strip()  # as _leaf says
+        return _position(row + 1, col + 1, value + 1 if leaf else col + 1)
 
     def _key_line(
         self, col: int, first: int, end: int, row: int, key: str
@@ -296,12 +306,12 @@ class BlockLocator:
 
     def _item_place(self, node: _Node, path: YamlPath) -> Position | None:
         """The position of the path's last part, an item of the sequence ``node``."""
-        depth = len(path) - 1
-        index = path[depth]
+        index = path[-1]
         assert isinstance(index, int)
-        if node.items is _UNSEEN:
-            self._items(node, path, depth)
         items = node.items
+        if items is _UNSEEN:
+            self._items(node, path, len(path) - 1)
+            items = node.items
         if not isinstance(items, list) or index >= len(items):
             return None
         row = self._item_row(node, items, index)
