@@ -3,18 +3,18 @@
 The event scan of :mod:`planner.planfile.locate` is exact but walks the whole document through PyYAML
 (about 30 s for a 100,000-service plan). Audits of large plans need positions for hundreds of
 thousands of findings, so this module resolves paths from the text's lines and indentation: a
-key or a sequence's items are found by a substring or regular-expression search of the text
-between a block's first and last line, plus a short walk per path. The text is never split into
-lines, nor are its line starts listed: a block knows the offset and number of its first line,
-and a line found in it is numbered by counting the newlines before it (in C). Every sequence it
-walks is checked against the loaded plan's own lengths; any path it cannot resolve with
-certainty is left for the exact event scan.
+key or a sequence's items are found by a search of the text between a block's first and last
+line, plus a short walk per path. The text is never split into lines, nor are its line starts
+listed: a block knows the offset and number of its first line, and a line found in it is
+numbered by counting the newlines before it. Every sequence it walks is checked against the
+loaded plan's own lengths; any path it cannot resolve with certainty is left for the exact scan.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from enum import Enum
 from itertools import accumulate, chain, repeat
 from typing import Final
@@ -75,23 +75,17 @@ class _Node:
         self.rows: list[int] | None = None
         """The 0-based numbers of those lines, for a long list."""
 
-    @property
-    def position(self) -> Position:
-        return _position(self.line, self.column, self.value)
 
-
+@dataclass(slots=True)
 class _Last:
     """The item of a top-level list read last (its line, block start and end), and the last
     key read in it that holds a list."""
 
-    __slots__ = ("block", "index", "key", "list", "top")
-
-    def __init__(self) -> None:
-        self.top: _Node | None = None
-        self.index = -1
-        self.block: tuple[int, int, int] | None = None
-        self.key: str | None = None
-        self.list: _Node | None = None
+    top: _Node | None = None
+    index: int = -1
+    block: tuple[int, int, int] | None = None
+    key: str | None = None
+    items: _Node | None = None
 
 
 class BlockLocator:
@@ -121,14 +115,8 @@ class BlockLocator:
     ) -> tuple[dict[YamlPath, Position | None], list[YamlPath]]:
         """The positions of ``paths`` (each path's nearest resolved ancestor's when ``nearest``),
         and the paths left unresolved."""
-        out: dict[YamlPath, Position | None] = {}
-        unsure = []
-        for path, position in zip(paths, self.place_all(paths, nearest), strict=True):
-            if position is None:
-                unsure.append(path)
-            else:
-                out[path] = position
-        return out, unsure
+        placed = list(zip(paths, self.place_all(paths, nearest), strict=True))
+        return {p: at for p, at in placed if at is not None}, [p for p, at in placed if at is None]
 
     def place_all(self, paths: Sequence[YamlPath], nearest: bool) -> list[Position | None]:
         """The position of each of ``paths`` (its nearest resolved ancestor's when ``nearest``;
@@ -200,7 +188,7 @@ class BlockLocator:
             items = top.items
             if not isinstance(index, int) or not isinstance(items, list) or not 0 <= index < len(items):
                 return None
-            last.top, last.index, last.key, last.list = top, index, None, None
+            last.top, last.index, last.key, last.items = top, index, None, None
             last.block = self._item_block(top, index)
         found = last.block
         if found is None:
@@ -218,8 +206,8 @@ class BlockLocator:
         if not isinstance(path[3], int):
             return None
         if last.key != key:
-            last.key, last.list = key, self._key(col, start, end, row, key)
-        node = last.list
+            last.key, last.items = key, self._key(col, start, end, row, key)
+        node = last.items
         return None if node is None else self._item_place(node, path)
 
     def _key(self, col: int, first: int, end: int, row: int, key: str) -> _Node | None:
@@ -240,8 +228,7 @@ class BlockLocator:
         if found is None:
             return None
         row, start, after, value = found
-        leaf = self.text[start + value : after - 1].split(" #", 1)[0].strip()  # as _leaf says
-        return _position(row + 1, col + 1, value + 1 if leaf else col + 1)
+        return _position(row + 1, col + 1, value + 1 if self._leaf(start + value, after) else col + 1)
 
     def _key_line(
         self, col: int, first: int, end: int, row: int, key: str
@@ -371,8 +358,8 @@ class BlockLocator:
         text = self.text
         first, stop = block.start, block.end - 1
         out = [found.start() + 1 for found in pattern.finditer(text, max(first - 1, 0), stop)]
-        first_line = first == 0 and col < stop and text.startswith(" " * col + "-")
-        if first_line and _item_starts(text, col + 1, stop):  # the text's first line: no newline before
+        dash = " " * col + "-"  # on the text's first line, which has no newline before it:
+        if first == 0 and col < stop and text.startswith(dash) and text[col + 1 : col + 2] in " \n":
             out.insert(0, 0)
         if len(out) > _COUNTED:
             # each line's number: the newlines between one item and the next, counted and summed in C
@@ -410,8 +397,3 @@ def _key_pattern(col: int, key: str) -> re.Pattern[str]:
     if _NAME.fullmatch(key) is None:
         return re.compile(r"(?!)")
     return re.compile("\n" + " " * col + re.escape(key) + r"(?![\w.-])[^\S\n]*:(?:[^\S\n]|$)", re.MULTILINE)
-
-
-def _item_starts(text: str, after: int, stop: int) -> bool:
-    """Whether the dash before ``after`` starts an item: a space or the line's end follows it."""
-    return after == stop or text[after] == " " or text[after] == "\n"
