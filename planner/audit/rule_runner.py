@@ -127,9 +127,7 @@ def locator(loaded: LoadedPlan) -> Callable[..., list[Finding]]:
         todo = [f for f in findings if f.line is None]
         for at in range(0, len(todo), PART):
             part = todo[at : at + PART] if len(todo) > PART else todo
-            positions = read([f.path for f in part])
-            for f in part:
-                pos = positions.get(f.path)
+            for f, pos in zip(part, read([f.path for f in part]), strict=True):
                 if pos is None:
                     f.line = 1
                     if spelled:

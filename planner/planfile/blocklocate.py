@@ -3,18 +3,18 @@
 The event scan of :mod:`planner.planfile.locate` is exact but walks the whole document through PyYAML
 (about 30 s for a 100,000-service plan). Audits of large plans need positions for hundreds of
 thousands of findings, so this module resolves paths from the text's lines and indentation: a
-key or a sequence's items are found by a substring or regular-expression search of the text
-between a block's first and last line, plus a short walk per path. The text is never split into
-lines, nor are its line starts listed: a block knows the offset and number of its first line,
-and a line found in it is numbered by counting the newlines before it (in C). Every sequence it
-walks is checked against the loaded plan's own lengths; any path it cannot resolve with
-certainty is left for the exact event scan.
+key or a sequence's items are found by a search of the text between a block's first and last
+line, plus a short walk per path. The text is never split into lines, nor are its line starts
+listed: a block knows the offset and number of its first line, and a line found in it is
+numbered by counting the newlines before it. Every sequence it walks is checked against the
+loaded plan's own lengths; any path it cannot resolve with certainty is left for the exact scan.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from enum import Enum
 from itertools import accumulate, chain, repeat
 from typing import Final
@@ -75,23 +75,17 @@ class _Node:
         self.rows: list[int] | None = None
         """The 0-based numbers of those lines, for a long list."""
 
-    @property
-    def position(self) -> Position:
-        return _position(self.line, self.column, self.value)
 
-
+@dataclass(slots=True)
 class _Last:
     """The item of a top-level list read last (its line, block start and end), and the last
     key read in it that holds a list."""
 
-    __slots__ = ("block", "index", "key", "list", "top")
-
-    def __init__(self) -> None:
-        self.top: _Node | None = None
-        self.index = -1
-        self.block: tuple[int, int, int] | None = None
-        self.key: str | None = None
-        self.list: _Node | None = None
+    top: _Node | None = None
+    index: int = -1
+    block: tuple[int, int, int] | None = None
+    key: str | None = None
+    items: _Node | None = None
 
 
 class BlockLocator:
@@ -120,15 +114,21 @@ class BlockLocator:
         self, paths: list[YamlPath], nearest: bool
     ) -> tuple[dict[YamlPath, Position | None], list[YamlPath]]:
         """The positions of ``paths`` (each path's nearest resolved ancestor's when ``nearest``),
-        and the paths left unresolved.
+        and the paths left unresolved."""
+        placed = list(zip(paths, self.place_all(paths, nearest), strict=True))
+        return {p: at for p, at in placed if at is not None}, [p for p, at in placed if at is None]
+
+    def place_all(self, paths: Sequence[YamlPath], nearest: bool) -> list[Position | None]:
+        """The position of each of ``paths`` (its nearest resolved ancestor's when ``nearest``;
+        None when not resolved, and not ``nearest``), in their order.
 
         A path in an item of a top-level list already read (a service, or a key of it, or an
         item of a list there: what an audit's findings point at) is resolved from the list's
         item starts (:meth:`_in_item`); any other, or one that is not found so, is walked from
         the top, each node read once however many paths pass through it (its children are
         kept). A path's own last node is only placed, not kept."""
-        out: dict[YamlPath, Position | None] = {}
-        unsure = []
+        out: list[Position | None] = []
+        add = out.append
         root = self._root
         tops = root.children
         in_item = self._in_item
@@ -138,7 +138,7 @@ class BlockLocator:
                 if top is not None:
                     placed = in_item(top, path)
                     if placed is not None:
-                        out[path] = placed
+                        add(placed)
                         continue
             node = root
             last = len(path) - 1
@@ -168,12 +168,12 @@ class BlockLocator:
                 node = child
                 depth += 1
             if placed is not None:
-                out[path] = placed
+                add(placed)
             elif depth > last or nearest:
-                out[path] = _position(node.line, node.column, node.value)
+                add(_position(node.line, node.column, node.value))
             else:
-                unsure.append(path)
-        return out, unsure
+                add(None)
+        return out
 
     def _in_item(self, top: _Node, path: YamlPath) -> Position | None:
         """The position of ``path`` (two to four parts long) under item ``path[1]`` of the
@@ -182,35 +182,32 @@ class BlockLocator:
         shape). The item is not built: its block is read from the list's item starts. The last
         item read, and the last list read in it, are kept for the paths that follow (an audit's
         findings come a service at a time)."""
-        index, items = path[1], top.items
-        if not isinstance(index, int) or not isinstance(items, list) or not 0 <= index < len(items):
-            return None
         last = self._last
+        index = path[1]
         if last.top is not top or last.index != index:
-            last.top, last.index, last.block, last.key, last.list = (
-                top,
-                index,
-                self._item_block(top, index),
-                None,
-                None,
-            )
+            items = top.items
+            if not isinstance(index, int) or not isinstance(items, list) or not 0 <= index < len(items):
+                return None
+            last.top, last.index, last.key, last.items = top, index, None, None
+            last.block = self._item_block(top, index)
         found = last.block
         if found is None:
             return None
         row, start, end = found
         col = top.col + 2
-        if len(path) == 2:  # the item itself
+        length = len(path)
+        if length == 2:  # the item itself
             return _position(row + 1, col + 1, col + 1)
         key = path[2]
         if not isinstance(key, str):
             return None
-        if len(path) == 3:  # a key of the item
+        if length == 3:  # a key of the item
             return self._key_place(col, start, end, row, key)
         if not isinstance(path[3], int):
             return None
         if last.key != key:
-            last.key, last.list = key, self._key(col, start, end, row, key)
-        node = last.list
+            last.key, last.items = key, self._key(col, start, end, row, key)
+        node = last.items
         return None if node is None else self._item_place(node, path)
 
     def _key(self, col: int, first: int, end: int, row: int, key: str) -> _Node | None:
@@ -296,12 +293,12 @@ class BlockLocator:
 
     def _item_place(self, node: _Node, path: YamlPath) -> Position | None:
         """The position of the path's last part, an item of the sequence ``node``."""
-        depth = len(path) - 1
-        index = path[depth]
+        index = path[-1]
         assert isinstance(index, int)
-        if node.items is _UNSEEN:
-            self._items(node, path, depth)
         items = node.items
+        if items is _UNSEEN:
+            self._items(node, path, len(path) - 1)
+            items = node.items
         if not isinstance(items, list) or index >= len(items):
             return None
         row = self._item_row(node, items, index)
@@ -361,8 +358,8 @@ class BlockLocator:
         text = self.text
         first, stop = block.start, block.end - 1
         out = [found.start() + 1 for found in pattern.finditer(text, max(first - 1, 0), stop)]
-        first_line = first == 0 and col < stop and text.startswith(" " * col + "-")
-        if first_line and _item_starts(text, col + 1, stop):  # the text's first line: no newline before
+        dash = " " * col + "-"  # on the text's first line, which has no newline before it:
+        if first == 0 and col < stop and text.startswith(dash) and text[col + 1 : col + 2] in " \n":
             out.insert(0, 0)
         if len(out) > _COUNTED:
             # each line's number: the newlines between one item and the next, counted and summed in C
@@ -400,8 +397,3 @@ def _key_pattern(col: int, key: str) -> re.Pattern[str]:
     if _NAME.fullmatch(key) is None:
         return re.compile(r"(?!)")
     return re.compile("\n" + " " * col + re.escape(key) + r"(?![\w.-])[^\S\n]*:(?:[^\S\n]|$)", re.MULTILINE)
-
-
-def _item_starts(text: str, after: int, stop: int) -> bool:
-    """Whether the dash before ``after`` starts an item: a space or the line's end follows it."""
-    return after == stop or text[after] == " " or text[after] == "\n"

@@ -146,3 +146,30 @@ def test_agrees_with_the_exact_scan(styled: tuple[str, bool]) -> None:
             assert (found.line, found.column) == (exact[path].line, exact[path].column), (path, text)
     if plain:  # plain block style: every path is answered
         assert not unsure, (unsure, text)
+
+
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_styled(), st.randoms(use_true_random=False), st.integers(1, 7))
+def test_nearest_in_any_order_and_part(styled: tuple[str, bool], rnd: Any, part: int) -> None:
+    """Paths in any order, read a part at a time with the reader's caches emptied between parts
+    (paths in a service's item are read from the list's item starts once it is read): each gets
+    the position of its longest prefix that a fresh reader finds alone, as the walk gives it,
+    whether or not the path itself is there."""
+    text, _ = styled
+    data = yaml_rs.loads(text, parse_datetime=False)
+    real = _paths(data)[1:]
+    paths = real + [(*p, "nokey") for p in real] + [(*p, 7) for p in real] + [(*p, 0, "x") for p in real]
+    rnd.shuffle(paths)
+
+    def alone(path: YamlPath) -> Any:
+        return next(
+            found
+            for k in range(len(path), -1, -1)
+            if (found := BlockLocator(text, _length(data)).locate(path[:k])) is not None
+        )
+
+    reader = BlockLocator(text, _length(data))
+    for at in range(0, len(paths), part):
+        chunk = paths[at : at + part]
+        assert reader.place_all(chunk, nearest=True) == [alone(p) for p in chunk], text
+        reader.forget()

@@ -57,3 +57,22 @@ def test_unparseable_text_returns_what_was_found() -> None:
 
 def test_documents() -> None:
     assert scan("a: 1\n---\nb: 2\n", set()).documents == [1, 2]
+
+
+def test_reader_gives_each_path_in_order_and_asks_the_scan_when_unsure() -> None:
+    """A reader answers paths a part at a time, one position per path in the order given (twice
+    for a path given twice); a path the block reader cannot follow (a flow-style list) is placed
+    by the exact scan, as :meth:`Source.locate` places it."""
+    text = DOC.replace("    owner: u\n", "    depends_on: [a, {service: b}]\n")
+    lengths = {("services",): 2, ("services", 0, "depends_on"): 2, ("services", 1, "depends_on"): 2}
+    read = Source("plan.yaml", text, "yaml").reader(lengths.get)
+    parts = [
+        [("services", 1, "owner"), ("services", 0, "depends_on", 1), ("services", 1, "owner")],
+        [("services", 1, "depends_on", 1), ("services", 0, "nope"), ("services", 0, "depends_on", 0)],
+    ]
+    for part in parts:
+        exact = Source("plan.yaml", text, "yaml").locate(part)
+        assert read(part) == [exact[p] for p in part]
+    flow = read([("services", 1, "depends_on", 1)])[0]
+    assert flow is not None
+    assert (flow.line, flow.column) == (11, 21)  # the exact scan: where "{service: b}" starts
