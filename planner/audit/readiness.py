@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from planner.audit.context import AuditContext
 from planner.audit.findings import Answer, ReadinessAnswer
 
@@ -68,11 +70,7 @@ def _playbooks(ctx: AuditContext) -> ReadinessAnswer:
     if not services:
         return ReadinessAnswer(QUESTIONS[2], "unknown", "no services")
     limit = ctx.plan.policy.runbook_review_days
-    current = sum(
-        1
-        for s in services
-        if s.runbook and (age := ctx.days_since(s.runbook.reviewed)) is not None and age <= limit
-    )
+    current = _reviewed_in_time(ctx, limit)
     if current == len(services):
         return ReadinessAnswer(QUESTIONS[2], "yes", f"all {current} runbooks reviewed within {limit} days")
     return ReadinessAnswer(
@@ -82,16 +80,26 @@ def _playbooks(ctx: AuditContext) -> ReadinessAnswer:
     )
 
 
+def _reviewed_in_time(ctx: AuditContext, limit: int) -> int:
+    """How many services in scope have a runbook reviewed within ``limit`` days (each review
+    date's age worked out once: a plan has a few dozen)."""
+    days = ctx.census().reviews
+    return sum(n for day, n in days.items() if (age := ctx.days_since(day)) is not None and age <= limit)
+
+
 def _alerts(ctx: AuditContext) -> ReadinessAnswer:
-    services = ctx.services()
-    recorded = [s for s in services if s.alerts_reviewed is not None]
+    recorded = ctx.census().alerts_recorded
     if not recorded:
         return ReadinessAnswer(QUESTIONS[3], "unknown", "no service records `alerts_reviewed`")
     limit = 90
-    stale = [s.id for s in services if (age := ctx.days_since(s.alerts_reviewed)) is None or age > limit]
-    critical_stale = [
-        s for s in stale if ctx.plan.services[ctx.service_index[s]].criticality.value == "critical"
-    ]
+    ages: dict[date | None, int | None] = {}  # each date's age worked out once
+    critical_stale = []
+    for s in ctx.census().critical:
+        day = s.alerts_reviewed
+        if day not in ages:
+            ages[day] = ctx.days_since(day)
+        if (age := ages[day]) is None or age > limit:
+            critical_stale.append(s.id)
     if critical_stale:
         return ReadinessAnswer(
             QUESTIONS[3],
@@ -103,7 +111,7 @@ def _alerts(ctx: AuditContext) -> ReadinessAnswer:
     return ReadinessAnswer(
         QUESTIONS[3],
         "yes",
-        f"every critical service's alerts tuned within {limit} days ({len(recorded)} services record it)",
+        f"every critical service's alerts tuned within {limit} days ({recorded} services record it)",
     )
 
 
@@ -121,7 +129,7 @@ def rto_answer(ctx: AuditContext) -> ReadinessAnswer:
     """Can critical systems be restored within target RTOs? (reads ``ctx.planning``)"""
     if ctx.planning is None:
         return ReadinessAnswer(QUESTIONS[5], "unknown", "the dependency graph is invalid (see the errors)")
-    critical = [s for s in ctx.services() if s.criticality.value == "critical"]
+    critical = ctx.census().critical
     if not critical:
         return ReadinessAnswer(QUESTIONS[5], "unknown", "no critical services in scope")
     without = [s.id for s in critical if s.rto is None or s.restore_time is None]
@@ -147,26 +155,14 @@ def rto_answer(ctx: AuditContext) -> ReadinessAnswer:
 
 def coverage(ctx: AuditContext) -> dict[str, tuple[int, int]]:
     """(covered, total) per figure: hard dependencies with a check, services with an owner,
-    a runbook reviewed in time, a verify command, an RTO (one pass over the services)."""
-    services = ctx.services()
-    limit = ctx.plan.policy.runbook_review_days
-    whole = ctx.scope is None
-    hard = checked = owned = reviewed = verified = with_rto = 0
-    teams = {t.id for t in ctx.plan.teams}
-    for s in services:
-        for d in s.depends_on:
-            if d.kind == "hard" and (whole or ctx.in_scope(d.service)):
-                hard += 1
-                checked += 1 if d.check else 0
-        owned += 1 if s.owner in teams else 0  # an owner naming no team owns nothing
-        verified += 1 if s.verify else 0
-        with_rto += 1 if s.rto else 0
-        if s.runbook and (age := ctx.days_since(s.runbook.reviewed)) is not None and age <= limit:
-            reviewed += 1
+    a runbook reviewed in time, a verify command, an RTO (counted in one pass over the services
+    with the checklist's and the rules' figures: :meth:`AuditContext.census`)."""
+    census = ctx.census()
+    total = len(ctx.services())
     return {
-        "checked hard dependencies": (checked, hard),
-        "services with an owner": (owned, len(services)),
-        "runbooks reviewed in time": (reviewed, len(services)),
-        "services with verify": (verified, len(services)),
-        "services with an RTO": (with_rto, len(services)),
+        "checked hard dependencies": (census.checked, census.hard),
+        "services with an owner": (census.owned, total),
+        "runbooks reviewed in time": (_reviewed_in_time(ctx, ctx.plan.policy.runbook_review_days), total),
+        "services with verify": (census.verified, total),
+        "services with an RTO": (census.with_rto, total),
     }

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from planner.audit import forecast_rule, rules, spof
+from planner.audit import forecast_rule, rto_rules, rules, spof
 from planner.audit.context import AuditContext
 from planner.audit.findings import Finding, Severity
 
@@ -129,7 +129,7 @@ RULES: tuple[Rule, ...] = (
         "earliest restore exceeds the RTO even with unlimited staff",
         "The chain of restore times before the service exceeds its RTO even with unlimited staff; the "
         "message names the chain, its total and the task or RTO to change.",
-        rules.rto_unachievable,
+        rto_rules.rto_unachievable,
         planning=True,
         ordered=True,
     ),
@@ -139,7 +139,7 @@ RULES: tuple[Rule, ...] = (
         "the capacity-bound schedule finishes it after its RTO",
         "With the teams' capacities, the schedule finishes the service after its RTO; the message "
         "names the capacity or task to change.",
-        rules.rto_at_risk,
+        rto_rules.rto_at_risk,
         planning=True,
         ordered=True,
     ),
@@ -160,7 +160,7 @@ RULES: tuple[Rule, ...] = (
         "a hard dependency has a looser RTO than the service needing it",
         "A service cannot be back before its hard dependency: tighten the dependency's RTO or relax "
         "the service's.",
-        rules.rto_inversion,
+        rto_rules.rto_inversion,
         ordered=True,
     ),
     Rule(

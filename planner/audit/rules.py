@@ -5,16 +5,16 @@ severities, in :mod:`planner.audit.registry`). A rule yields findings; the runne
 The rules that may find something for every service or dependency (``ordered`` in the registry)
 yield in report order: services by id (:meth:`AuditContext.by_id`), then by dependency. The
 runner merges them as they come instead of holding and sorting them (2 million findings of a
-dense plan); it sorts what the other rules yield (the plan's, teams', workarounds': a few)."""
+dense plan); it sorts what the other rules yield (the plan's, teams', workarounds': a few).
+The RTO rules are in :mod:`planner.audit.rto_rules`, single-point-of-failure in
+:mod:`planner.audit.spof`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from datetime import timedelta
+from collections.abc import Iterator
+from datetime import date
 from operator import attrgetter
 
-from models.duration import fmt_duration
-from models.plan import Service
 from planner.audit.context import AuditContext
 from planner.audit.findings import Finding, Severity
 from planner.style import possessive
@@ -24,33 +24,24 @@ def _svc_path(ctx: AuditContext, service: str, *rest: str | int) -> tuple[str | 
     return ("services", ctx.service_index[service], *rest)
 
 
-class _Spelled(dict[float, str]):
-    """Durations for people, each spelled once (an audit spells a few RTOs hundreds of thousands
-    of times)."""
-
-    def __missing__(self, seconds: float) -> str:
-        text = self[seconds] = fmt_duration(seconds)
-        return text
-
-
 _by_dependency = attrgetter("dependency")
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
 
 def missing_owner(ctx: AuditContext) -> Iterator[Finding]:
     teams = ", ".join(t.id for t in ctx.plan.teams) or "define one under 'teams:'"
-    for s in ctx.by_id():
-        if s.owner is None:
-            if ctx.scenario_name:
-                what = f"nobody owns {s.id} restoration during {ctx.scenario_name}"
-            else:
-                what = f"{s.id} has no owner: nobody is accountable for restoring it"
-            yield Finding(
-                "missing-owner",
-                Severity.ERROR,
-                f"{what}; assign an owner team: `owner: <team-id>` ({teams})",
-                service=s.id,
-                path=_svc_path(ctx, s.id),
-            )
+    for s in ctx.census().missing["owner"]:  # by id
+        if ctx.scenario_name:
+            what = f"nobody owns {s.id} restoration during {ctx.scenario_name}"
+        else:
+            what = f"{s.id} has no owner: nobody is accountable for restoring it"
+        yield Finding(
+            "missing-owner",
+            Severity.ERROR,
+            f"{what}; assign an owner team: `owner: <team-id>` ({teams})",
+            service=s.id,
+            path=_svc_path(ctx, s.id),
+        )
 
 
 def _referential(ctx: AuditContext, rule_id: str) -> Iterator[Finding]:
@@ -74,34 +65,49 @@ def dependency_cycle(ctx: AuditContext) -> Iterator[Finding]:
 
 
 def unchecked_dependency(ctx: AuditContext) -> Iterator[Finding]:
-    examples = {
-        s.id: f", e.g. its verify command `{s.verify}`" if s.verify else "" for s in ctx.plan.services
-    }
+    examples = _Examples(ctx)
     index, scope = ctx.service_index, ctx.scope
     for s in ctx.by_id():
-        found = []
-        sid = s.id
+        found = None
         for j, dep in enumerate(s.depends_on):
             if dep.check or dep.kind != "hard" or (scope is not None and dep.service not in scope):
                 continue
+            if found is None:
+                found, sid, at = [], s.id, index[s.id]
             on = dep.service
             found.append(
                 Finding(
                     "unchecked-dependency",
-                    Severity.WARNING,
+                    WARNING,
                     f"{sid} hard-depends on {on} with no check: nobody can confirm {on} works for "
-                    f"{sid} before restoring it; add a `check:` that proves {on} answers"
-                    f"{examples.get(on, '')}",
+                    f"{sid} before restoring it; add a `check:` that proves {on} answers{examples[on]}",
                     sid,
                     on,
-                    path=("services", index[sid], "depends_on", j),
+                    None,
+                    None,
+                    ("services", at, "depends_on", j),
                 )
             )
         if found:
-            yield from _by_dependency_order(found)
+            yield from by_dependency_order(found)
 
 
-def _by_dependency_order(found: list[Finding]) -> list[Finding]:
+class _Examples(dict[str, str]):
+    """The end of an unchecked dependency's message: its verify command as an example of a
+    check, made once per service depended on (and only for those)."""
+
+    def __init__(self, ctx: AuditContext) -> None:
+        super().__init__()
+        self.services, self.index = ctx.plan.services, ctx.service_index
+
+    def __missing__(self, on: str) -> str:
+        at = self.index.get(on)
+        verify = None if at is None else self.services[at].verify
+        text = self[on] = f", e.g. its verify command `{verify}`" if verify else ""
+        return text
+
+
+def by_dependency_order(found: list[Finding]) -> list[Finding]:
     """One service's findings in report order: by dependency (a dependency listed twice gives
     the same message twice, so the order among equals is the plan's)."""
     if len(found) > 1:
@@ -155,22 +161,17 @@ def expired_workaround(ctx: AuditContext) -> Iterator[Finding]:
         )
 
 
-def _missing_field(
-    ctx: AuditContext, rule_id: str, field: Callable[[Service], object], advice: str
-) -> Iterator[Finding]:
+def _missing_field(ctx: AuditContext, rule_id: str, name: str, advice: str) -> Iterator[Finding]:
     index = ctx.service_index
-    for s in ctx.by_id():
-        if field(s) is None:
-            yield Finding(
-                rule_id, Severity.WARNING, f"{s.id}: {advice}", s.id, path=("services", index[s.id])
-            )
+    for s in ctx.census().missing[name]:  # the services in scope without it, by id
+        yield Finding(rule_id, WARNING, f"{s.id}: {advice}", s.id, path=("services", index[s.id]))
 
 
 def missing_verification(ctx: AuditContext) -> Iterator[Finding]:
     yield from _missing_field(
         ctx,
         "missing-verification",
-        attrgetter("verify"),
+        "verify",
         "no `verify:` command, so nobody can say when it is restored; add the health check "
         "a responder runs to confirm it",
     )
@@ -178,7 +179,7 @@ def missing_verification(ctx: AuditContext) -> Iterator[Finding]:
 
 def missing_rto(ctx: AuditContext) -> Iterator[Finding]:
     yield from _missing_field(
-        ctx, "missing-rto", attrgetter("rto"), "no `rto:`; agree how fast it must be back (e.g. `rto: 4h`)"
+        ctx, "missing-rto", "rto", "no `rto:`; agree how fast it must be back (e.g. `rto: 4h`)"
     )
 
 
@@ -186,121 +187,54 @@ def missing_restore_time(ctx: AuditContext) -> Iterator[Finding]:
     yield from _missing_field(
         ctx,
         "missing-restore-time",
-        attrgetter("restore_time"),
+        "restore_time",
         "no `restore_time:`, so schedules count it as instant; measure it in the next exercise",
     )
-
-
-def rto_unachievable(ctx: AuditContext) -> Iterator[Finding]:
-    if ctx.planning is None:
-        return
-    analysis = ctx.planning.rto
-    durations = ctx.planning.schedule.problem.duration
-    spelled = _Spelled()
-    index = ctx.service_index
-    for miss in sorted(analysis.unachievable, key=_by_service):  # one miss per service
-        first, hidden, last = analysis.brief(miss)
-        parts = [f"{s} ({spelled[durations[s]]})" for s in first]
-        if hidden:
-            parts.append(f"... {hidden} more ...")
-        parts += [f"{s} ({spelled[durations[s]]})" for s in last]
-        steps = " -> ".join(parts)
-        lever = f"; {miss.levers[0].describe()}" if miss.levers else ""
-        yield Finding(
-            "rto-unachievable",
-            Severity.ERROR,
-            f"{miss.service} cannot meet its RTO of {spelled[miss.rto]} even with unlimited staff: "
-            f"{steps} = {spelled[miss.earliest_finish]}{lever}",
-            service=miss.service,
-            path=("services", index[miss.service], "rto"),
-        )
-
-
-_by_service = attrgetter("service")
-
-
-def rto_at_risk(ctx: AuditContext) -> Iterator[Finding]:
-    if ctx.planning is None:
-        return
-    spelled = _Spelled()
-    index = ctx.service_index
-    for miss in sorted(ctx.planning.rto.missed, key=_by_service):  # one miss per service
-        lever = f"; to fix: {miss.levers[0].describe()}" if miss.levers else ""
-        yield Finding(
-            "rto-at-risk",
-            Severity.WARNING,
-            f"{miss.service} is scheduled to be back at {spelled[miss.finish]}, "
-            f"{spelled[miss.late_by]} past its RTO of {spelled[miss.rto]}, because its "
-            f"teams' capacity runs other tasks first{lever}",
-            service=miss.service,
-            path=("services", index[miss.service], "rto"),
-        )
-
-
-def rto_inversion(ctx: AuditContext) -> Iterator[Finding]:
-    rtos = {s.id: s.rto for s in ctx.plan.services if s.rto is not None}
-    spelled: dict[timedelta, str] = {rto: fmt_duration(rto.total_seconds()) for rto in set(rtos.values())}
-    index, scope = ctx.service_index, ctx.scope
-    for s in ctx.by_id():
-        mine = s.rto
-        if mine is None:
-            continue
-        found = []
-        for j, dep in enumerate(s.depends_on):
-            theirs = rtos.get(dep.service)
-            # the cheap test first: 150,000 findings among 350,000 dependencies at 100,000 services
-            if (
-                theirs is None
-                or theirs <= mine
-                or dep.kind != "hard"
-                or (scope is not None and dep.service not in scope)
-            ):
-                continue
-            sid, on = s.id, dep.service
-            found.append(
-                Finding(
-                    "rto-inversion",
-                    Severity.WARNING,
-                    f"{sid} (RTO {spelled[mine]}) hard-depends on {on} (RTO {spelled[theirs]}): it "
-                    f"cannot be back before its dependency; tighten {possessive(on)} RTO or relax "
-                    f"{possessive(sid)}",
-                    sid,
-                    on,
-                    path=("services", index[sid], "depends_on", j),
-                )
-            )
-        if found:
-            yield from _by_dependency_order(found)
 
 
 def missing_runbook(ctx: AuditContext) -> Iterator[Finding]:
     yield from _missing_field(
         ctx,
         "missing-runbook",
-        attrgetter("runbook"),
+        "runbook",
         "no `runbook:`; write down the restore steps and link them (`runbook: {url: ..., reviewed: ...}`)",
     )
 
 
 def stale_runbook(ctx: AuditContext) -> Iterator[Finding]:
     limit = ctx.plan.policy.runbook_review_days
+    said: dict[date | None, str | None] = {}  # what each review date says (None: in time)
+    index = ctx.service_index
     for s in ctx.by_id():
         if s.runbook is None:
             continue
-        age = ctx.days_since(s.runbook.reviewed)
-        if age is None:
-            text = "its runbook was never reviewed"
-        elif age > limit:
-            text = f"its runbook was last reviewed {s.runbook.reviewed} ({age} days ago, policy {limit})"
+        reviewed = s.runbook.reviewed
+        if reviewed in said:
+            text = said[reviewed]
         else:
-            continue
-        yield Finding(
-            "stale-runbook",
-            Severity.WARNING,
-            f"{s.id}: {text}; walk through it and set `reviewed:`",
-            service=s.id,
-            path=_svc_path(ctx, s.id, "runbook"),
-        )
+            age = ctx.days_since(reviewed)
+            if age is None:
+                text = "its runbook was never reviewed; walk through it and set `reviewed:`"
+            elif age > limit:
+                text = (
+                    f"its runbook was last reviewed {reviewed} ({age} days ago, policy {limit}); "
+                    "walk through it and set `reviewed:`"
+                )
+            else:
+                text = None
+            said[reviewed] = text
+        if text is not None:
+            sid = s.id
+            yield Finding(
+                "stale-runbook",
+                WARNING,
+                f"{sid}: {text}",
+                sid,
+                None,
+                None,
+                None,
+                ("services", index[sid], "runbook"),
+            )
 
 
 def no_escalation(ctx: AuditContext) -> Iterator[Finding]:

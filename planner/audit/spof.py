@@ -40,20 +40,24 @@ def single_point_of_failure(ctx: AuditContext) -> Iterator[Finding]:
     number = {s: i for i, s in enumerate(critical)}
     threshold = max(MINIMUM, -(-len(critical) * SHARE // 1))
     counted = _counts(graph.deps_of, graph.dependents_of, backwards, number, threshold)
-    for s in ctx.by_id():  # in report order (see planner.audit.rules)
-        found = counted.get(index[s.id])
-        if found is None:
+    ids, index, scope, of = graph.ids, ctx.service_index, ctx.scope, len(critical)
+    for number_of in sorted(counted):  # in report order (see planner.audit.rules): the graph
+        sid = ids[number_of]  # numbers its services in id order
+        if scope is not None and sid not in scope:
             continue
-        count, down = found
+        count, down = counted[number_of]
         whom = f"itself and {count} that depend on it" if down > count else f"{count} that depend on it"
         yield Finding(
             "single-point-of-failure",
             Severity.INFO,
-            f"{s.id} alone takes down {down} of the {len(critical)} critical services ({whom}); "
+            f"{sid} alone takes down {down} of the {of} critical services ({whom}); "
             "consider redundancy, a soft dependency where the dependents can run degraded, "
             "or a scenario that exercises its failure",
-            service=s.id,
-            path=("services", ctx.service_index[s.id]),
+            sid,
+            None,
+            None,
+            None,
+            ("services", index[sid]),
         )
 
 
@@ -72,21 +76,22 @@ def _counts(
     sets of the services between two waves are held at once (all of them, kept to the end,
     took 200 MB at 100,000 services and would not fit at 1,000,000).
     """
-    reach: dict[int, int] = {}
-    readers = list(map(len, deps))
+    reach: dict[int, list[int]] = {}  # a set still to be read: [its bits, its readers left]
     counted: dict[int, tuple[int, int]] = {}
     for node in backwards:
         mine = number.get(node)
         value = 0 if mine is None else 1 << mine
         for d in dependents[node]:
-            value |= reach[d]
-            readers[d] -= 1
-            if readers[d] == 0:
+            held = reach[d]
+            value |= held[0]
+            held[1] -= 1
+            if not held[1]:
                 del reach[d]
         down = value.bit_count()  # counted once: a set of 25,000 critical services is 3 KB
         others = down if mine is None else down - 1  # its own bit is in value when it is critical
         if others >= threshold:
             counted[node] = (others, down)
-        if readers[node]:
-            reach[node] = value
+        readers = len(deps[node])
+        if readers:
+            reach[node] = [value, readers]
     return counted
