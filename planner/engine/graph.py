@@ -26,11 +26,12 @@ UNOWNED = "(unowned)"
 
 
 class Adjacency(Mapping[str, list[str]]):
-    """Lists of numbers read as lists of ids: ``view[id]`` is a new list of ids.
+    """Lists of numbers read as lists of ids: ``view[id]`` is a new list of ids; its keys are
+    ``keys`` (in their order).
 
     Examples
     --------
-    >>> view = Adjacency(["a", "b"], {"a": 0, "b": 1}, [[], [0]])
+    >>> view = Adjacency(["a", "b"], {"a": 0, "b": 1}, [[], [0]], {"a": 0, "b": 1})
     >>> view["b"], dict(view)
     (['a'], {'a': [], 'b': ['a']})
     """
@@ -38,14 +39,9 @@ class Adjacency(Mapping[str, list[str]]):
     __slots__ = ("_ids", "_index", "_keys", "_lists")
 
     def __init__(
-        self,
-        ids: list[str],
-        index: Mapping[str, int],
-        lists: list[list[int]],
-        keys: Iterable[str] | None = None,
+        self, ids: list[str], index: Mapping[str, int], lists: list[list[int]], keys: Mapping[str, object]
     ) -> None:
-        self._ids, self._index, self._lists = ids, index, lists
-        self._keys = ids if keys is None else keys
+        self._ids, self._index, self._lists, self._keys = ids, index, lists, keys
 
     def __getitem__(self, key: str) -> list[str]:
         return list(map(self._ids.__getitem__, self._lists[self._index[key]]))
@@ -54,10 +50,10 @@ class Adjacency(Mapping[str, list[str]]):
         return iter(self._keys)
 
     def __len__(self) -> int:
-        return len(self._lists)
+        return len(self._keys)
 
     def __contains__(self, key: object) -> bool:
-        return key in self._index
+        return key in self._keys
 
 
 @dataclass
@@ -93,7 +89,10 @@ class RecoveryGraph:
     rank_of: list[int] = field(default_factory=list, init=False, repr=False)
     """Each service's criticality rank, by number."""
     team_of: list[int] = field(default_factory=list, init=False, repr=False)
-    """Each service's team, by number: its place in :attr:`capacity`."""
+    """Each service's team, by number: its place in :attr:`team_names`."""
+    team_names: list[str] = field(default_factory=list, init=False, repr=False)
+    """The teams of :attr:`capacity`, in its order (then any owner that is not a team, in a
+    plan that failed its checks)."""
     restore_of: list[int] = field(default_factory=list, init=False, repr=False)
     """Each service's restore time in seconds (0 without one), by number."""
     restart_of: list[int] = field(default_factory=list, init=False, repr=False)
@@ -102,7 +101,7 @@ class RecoveryGraph:
     @cached_property
     def hard_deps(self) -> Adjacency:
         """Each service's hard dependencies (sorted ids)."""
-        return Adjacency(self.ids, self.index, self.deps_of)
+        return Adjacency(self.ids, self.index, self.deps_of, self.index)
 
     @cached_property
     def hard_dependents(self) -> Adjacency:
@@ -154,6 +153,7 @@ class RecoveryGraph:
         capacity = {t.id: t.capacity or default for t in plan.teams}
         capacity[UNOWNED] = 1
         team_number = {name: k for k, name in enumerate(capacity)}
+        team_of = [team_number.setdefault(teams[k], len(team_number)) for k in by_id]
         graph = cls(
             plan,
             services,
@@ -170,7 +170,8 @@ class RecoveryGraph:
         graph.service_of = service_of
         graph.rto_of = list(map(rtos.__getitem__, by_id))
         graph.rank_of = list(map(ranks.__getitem__, by_id))
-        graph.team_of = [team_number[teams[k]] for k in by_id]
+        graph.team_of = team_of
+        graph.team_names = list(team_number)
         graph.restore_of = list(map(restores.__getitem__, by_id))
         graph.restart_of = list(map(restarts.__getitem__, by_id))
         return graph

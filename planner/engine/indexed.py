@@ -1,16 +1,18 @@
-"""A scheduling problem by task number: the schedule's passes over lists instead of id-keyed tables.
+"""A scheduling problem by number: the schedule's passes over lists instead of id-keyed tables.
 
-Tasks are numbered in topological order (the restore waves flattened), so every dependency of
-task ``t`` has a smaller number and every pass is one loop over a range. At 100,000 tasks and more
-an id-keyed table no longer fits in the processor's caches and each lookup costs a few cache
-misses (reading the id's hash, then the table's slot); a list indexed by number costs one. The
-answers are the same as the id-keyed functions of :mod:`planner.engine.schedule` give, tie for tie:
-where those break a tie by service id, these compare :attr:`Indexed.rank_by_id`.
+Services are numbered in id order (the graph's numbers), so a tie broken by id is a tie broken by
+number; the tasks are visited in topological order (the restore waves flattened), so every
+dependency of a task comes before it. At 100,000 tasks and more an id-keyed table no longer fits
+in the processor's caches and each lookup costs a few cache misses (reading the id's hash, then
+the table's slot); a list indexed by number costs one. For a full outage the lists are the
+graph's own (nothing copied). The answers are those of the id-keyed functions of
+:mod:`planner.engine.schedule`, tie for tie.
 """
 
 from __future__ import annotations
 
 import heapq
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 INF = float("inf")
@@ -18,16 +20,19 @@ INF = float("inf")
 
 @dataclass(slots=True)
 class Indexed:
-    """One scheduling problem by task number."""
+    """One scheduling problem by number; a list indexed by number has a slot for every service
+    of the graph, read only for the tasks."""
 
     ids: list[str]
-    """Each task's service, in topological order."""
-    where: dict[str, int]
-    """Each service's task number."""
+    """Each number's service id (in id order)."""
+    where: Mapping[str, int]
+    """Each service's number."""
+    order: list[int]
+    """The tasks, in topological order."""
     deps: list[list[int]]
-    """Each task's impacted hard dependencies (task numbers, in id order)."""
+    """Each task's impacted hard dependencies (in id order)."""
     dependents: list[list[int]]
-    """Each task's impacted hard dependents (task numbers, in id order)."""
+    """Each task's impacted hard dependents (in id order)."""
     duration: list[int]
     """Each task's seconds of work."""
     team: list[int]
@@ -38,16 +43,14 @@ class Indexed:
     """Each task's RTO in seconds."""
     rank: list[int]
     """Each task's criticality rank."""
-    rank_by_id: list[int]
-    """Numbers that sort the tasks as their ids sort (ties are broken by id)."""
 
     def earliest(self) -> list[int]:
         """Finish times with unlimited staff: each task's duration plus its dependencies' latest."""
         out = [0] * len(self.ids)
-        duration = self.duration
-        for task, inputs in enumerate(self.deps):
+        duration, deps = self.duration, self.deps
+        for task in self.order:
             best = 0
-            for other in inputs:
+            for other in deps[task]:
                 value = out[other]
                 if value > best:  # noqa: PLR1730 - a plain comparison is 3x faster than max() here
                     best = value
@@ -58,7 +61,7 @@ class Indexed:
         """Each task's duration plus the longest chain of work waiting on it."""
         out = [0] * len(self.ids)
         duration, dependents = self.duration, self.dependents
-        for task in range(len(out) - 1, -1, -1):
+        for task in reversed(self.order):
             best = 0
             for other in dependents[task]:
                 value = out[other]
@@ -71,7 +74,7 @@ class Indexed:
         """Each task's RTO tightened by its dependents': it must finish in time for them."""
         out: list[int | None] = [None] * len(self.ids)
         duration, dependents, rto = self.duration, self.dependents, self.rto
-        for task in range(len(out) - 1, -1, -1):
+        for task in reversed(self.order):
             best = rto[task]
             for other in dependents[task]:
                 inherited = out[other]
@@ -87,7 +90,7 @@ class Indexed:
         deadline, then the longest chain of work behind, then criticality, then id), as
         :func:`planner.engine.schedule.priority_keys` orders them; stable sorts, last key first."""
         tail = self.work_behind()
-        by = sorted(range(len(self.ids)), key=self.rank_by_id.__getitem__)
+        by = sorted(self.order)  # by id
         by.sort(key=self.rank.__getitem__)
         by.sort(key=[-value for value in tail].__getitem__)
         by.sort(key=[INF if d is None else d for d in due].__getitem__)
@@ -96,21 +99,25 @@ class Indexed:
     def list_schedule(self, by: list[int]) -> tuple[list[int], list[int], list[int]]:
         """:func:`planner.engine.schedule.list_schedule` with the priority order ``by``: ready,
         start and finish of each task. A queue holds places in ``by`` (plain numbers, compared
-        faster than key tuples); the running tasks are ``end * tasks + task``."""
-        count = len(self.ids)
-        place = [0] * count
+        faster than key tuples); the running tasks are ``end * size + task``."""
+        size = len(self.ids)
+        place = [0] * size
         for at, task in enumerate(by):
             place[task] = at
-        dependents, duration, team_of = self.dependents, self.duration, self.team
+        deps, dependents, duration, team_of = self.deps, self.dependents, self.duration, self.team
         push, pop = heapq.heappush, heapq.heappop
-        waiting = list(map(len, self.deps))
-        ready = [0] * count
-        start = [0] * count
-        finish = [0] * count
+        waiting = [0] * size
+        released = []
+        for task in self.order:
+            count = waiting[task] = len(deps[task])
+            if count == 0:
+                released.append(task)
+        ready = [0] * size
+        start = [0] * size
+        finish = [0] * size
         free = list(self.capacity)
         queues: list[list[int]] = [[] for _ in free]
         dirty: set[int] = set()
-        released = [task for task in range(count) if waiting[task] == 0]
         running: list[int] = []
         now = 0
         while True:
@@ -129,14 +136,14 @@ class Indexed:
                     start[task] = now
                     end = now + duration[task]
                     finish[task] = end
-                    push(running, end * count + task)
+                    push(running, end * size + task)
             dirty.clear()
             if not running:
                 break
-            now = running[0] // count
-            edge = (now + 1) * count
+            now = running[0] // size
+            edge = (now + 1) * size
             while running and running[0] < edge:
-                task = pop(running) % count
+                task = pop(running) % size
                 team = team_of[task]
                 free[team] += 1
                 dirty.add(team)
@@ -149,17 +156,17 @@ class Indexed:
 
     def last(self, times: list[int]) -> int:
         """The task that ends last (the smallest id among ties)."""
-        latest = max(times)
-        return min((t for t, value in enumerate(times) if value == latest), key=self.rank_by_id.__getitem__)
+        latest = max(map(times.__getitem__, self.order))
+        return min(t for t in self.order if times[t] == latest)
 
     def chain(self, times: list[int], end: int) -> list[int]:
         """From ``end`` back through the dependency that finished last at each step (the
         largest id among ties), first task first."""
-        deps, order = self.deps, self.rank_by_id
+        deps = self.deps
         chain = [end]
         node = end
         while deps[node]:
-            node = max(deps[node], key=lambda d: (times[d], order[d]))
+            node = max(deps[node], key=lambda d: (times[d], d))
             chain.append(node)
         chain.reverse()
         return chain
@@ -193,19 +200,20 @@ class Links:
 
     @classmethod
     def build(cls, indexed: Indexed, times: list[int]) -> Links:
-        count = len(indexed.ids)
-        pred = [-1] * count
-        root = list(range(count))
-        depth = [1] * count
-        order = indexed.rank_by_id
-        for node, inputs in enumerate(indexed.deps):
+        size = len(indexed.ids)
+        pred = [-1] * size
+        root = list(range(size))
+        depth = [1] * size
+        deps = indexed.deps
+        for node in indexed.order:
+            inputs = deps[node]
             if not inputs:  # a chain's start (a quarter of the tasks of a layered plan)
                 continue
             best = inputs[0]
             best_time = times[best]
             for dep in inputs:  # the latest, then the largest id (no tuples: 350,000 edges)
                 time = times[dep]
-                if time > best_time or (time == best_time and order[dep] > order[best]):
+                if time > best_time or (time == best_time and dep > best):
                     best, best_time = dep, time
             pred[node], root[node], depth[node] = best, root[best], depth[best] + 1
         return cls(pred, root, depth)
@@ -213,7 +221,7 @@ class Links:
 
 @dataclass(slots=True)
 class Columns:
-    """A schedule's answers by task number."""
+    """A schedule's answers by number."""
 
     ready: list[int]
     start: list[int]

@@ -53,66 +53,77 @@ def build_problem(graph: RecoveryGraph, impact: Impact, waves: list[list[str]] |
 
 
 def numbered_problem(graph: RecoveryGraph, impact: Impact, waves: list[list[int]]) -> Problem:
-    """:func:`build_problem` from the waves by service number, with :attr:`Problem.indexed`."""
+    """:func:`build_problem` from the waves by service number, with :attr:`Problem.indexed`; for a
+    full outage its lists are the graph's own."""
     order = [s for wave in waves for s in wave]
-    count = len(order)
-    ids = list(map(graph.ids.__getitem__, order))
-    where = dict(zip(ids, range(count), strict=True))
-    at = [-1] * len(graph.ids)
-    for task, number in enumerate(order):
-        at[number] = task
-    if count == len(graph.ids):  # full outage: every edge stays, no filtering
-        get = at.__getitem__
-        deps = [list(map(get, graph.deps_of[s])) for s in order]
-        dependents = [list(map(get, graph.dependents_of[s])) for s in order]
+    ids, size = graph.ids, len(graph.ids)
+    tasks = list(map(ids.__getitem__, order))
+    failed = impact.selection.failed
+    if len(order) == size:  # full outage: every edge stays, no filtering
+        where: Mapping[str, int] = graph.index
+        deps, dependents = graph.deps_of, graph.dependents_of
+        deps_view, dependents_view = graph.hard_deps, graph.hard_dependents
     else:
-        deps = [[at[d] for d in graph.deps_of[s] if at[d] >= 0] for s in order]
-        dependents = [[at[d] for d in graph.dependents_of[s] if at[d] >= 0] for s in order]
-    failed = bytearray(len(graph.ids))
-    for sid in impact.selection.failed:
-        failed[graph.index[sid]] = 1
-    restore, restart = graph.restore_of, graph.restart_of
-    duration = [restore[s] if failed[s] else restart[s] for s in order]
-    team = list(map(graph.team_of.__getitem__, order))
+        where = dict(zip(tasks, order, strict=True))
+        inside = bytearray(size)
+        for s in order:
+            inside[s] = 1
+        deps = [_NONE] * size
+        dependents = [_NONE] * size
+        for s in order:
+            deps[s] = [d for d in graph.deps_of[s] if inside[d]]
+            dependents[s] = [d for d in graph.dependents_of[s] if inside[d]]
+        deps_view = Adjacency(ids, where, deps, where)
+        dependents_view = Adjacency(ids, where, dependents, where)
+    if len(failed) == size:  # every service failed itself: each task takes its restore time
+        duration = graph.restore_of
+    else:
+        duration = graph.restart_of.copy()  # down through a dependency: its restart time
+        restore = graph.restore_of
+        for sid in failed:
+            number = graph.index[sid]
+            duration[number] = restore[number]
     indexed = Indexed(
         ids,
         where,
+        order,
         deps,
         dependents,
         duration,
-        team,
+        graph.team_of,
         list(graph.capacity.values()),
-        list(map(graph.rto_of.__getitem__, order)),
-        list(map(graph.rank_of.__getitem__, order)),
-        order,  # numbers in id order already
+        graph.rto_of,
+        graph.rank_of,
     )
-    names = list(graph.capacity)
+    names = graph.team_names
     problem = Problem(
-        ids,
-        Adjacency(ids, where, deps),
-        Adjacency(ids, where, dependents),
-        dict(zip(ids, duration, strict=True)),
-        dict(zip(ids, map(names.__getitem__, team), strict=True)),
+        tasks,
+        deps_view,
+        dependents_view,
+        dict(zip(tasks, map(duration.__getitem__, order), strict=True)),
+        dict(zip(tasks, map(names.__getitem__, map(graph.team_of.__getitem__, order)), strict=True)),
         dict(graph.capacity),
-        dict(zip(ids, (k for k, wave in enumerate(waves, 1) for _ in wave), strict=True)),
+        dict(zip(tasks, (k for k, wave in enumerate(waves, 1) for _ in wave), strict=True)),
     )
     problem.indexed = indexed
     return problem
 
 
+_NONE: list[int] = []
+"""The (never changed) list of a service that has no task."""
+
+
 def index_problem(problem: Problem, rto: Mapping[str, int | None], rank: Mapping[str, int]) -> Indexed:
-    """Number an id-keyed problem (a lever tried on a copy, a problem made by hand)."""
-    ids = list(problem.order)
+    """Number an id-keyed problem (a lever tried on a copy, a problem made by hand): its tasks
+    in id order."""
+    ids = sorted(problem.order)
     where = dict(zip(ids, range(len(ids)), strict=True))
     get = where.__getitem__
     names = {name: k for k, name in enumerate(problem.capacity)}
-    by_id = sorted(range(len(ids)), key=ids.__getitem__)
-    rank_by_id = [0] * len(ids)
-    for place, task in enumerate(by_id):
-        rank_by_id[task] = place
     return Indexed(
         ids,
         where,
+        list(map(get, problem.order)),
         [list(map(get, problem.deps[s])) for s in ids],
         [list(map(get, problem.dependents[s])) for s in ids],
         list(map(problem.duration.__getitem__, ids)),
@@ -120,5 +131,4 @@ def index_problem(problem: Problem, rto: Mapping[str, int | None], rank: Mapping
         list(problem.capacity.values()),
         [rto.get(s) for s in ids],
         list(map(rank.__getitem__, ids)),
-        rank_by_id,
     )

@@ -207,7 +207,7 @@ def analyse(
         (((rto_of[t] or 0) - finish[t], ids[t]) for t in misses),  # most late first, then by id
     )
     analysed = {ix.where[s] for _, s in worst}
-    verify_budget = [40 if len(ids) <= VERIFY_LIMIT_TASKS else 0]
+    verify_budget = [40 if len(ix.order) <= VERIFY_LIMIT_TASKS else 0]
     unachievable, missed = result.unachievable, result.missed
     for task in misses:
         rto = rto_of[task]
@@ -240,7 +240,7 @@ def _shorten_levers(problem: Problem, ix: Indexed, miss: RtoMiss) -> list[Lever]
     for candidate in candidates:
         if ancestors is None:  # too many to re-check cheaply: a cut there is necessary, maybe enough
             return [Lever("shorten", candidate, needed, verified=False)]
-        if _ef_with_cut(ix, sorted(ancestors), ix.where[candidate], needed) <= miss.rto:
+        if _ef_with_cut(ix, ix.where[miss.service], ix.where[candidate], needed) <= miss.rto:
             return [Lever("shorten", candidate, needed, verified=True)]
     return [Lever("relax-rto", miss.service, miss.earliest_finish, verified=True)]
 
@@ -281,16 +281,22 @@ def _capacity_levers(
     return levers
 
 
-def _ef_with_cut(ix: Indexed, members: list[int], cut: int, amount: int) -> int:
-    """The earliest finish of the last of ``members`` (a task and all it depends on, in
-    topological order) with task ``cut`` shortened by ``amount``."""
+def _ef_with_cut(ix: Indexed, task: int, cut: int, amount: int) -> int:
+    """The earliest finish of ``task`` with task ``cut`` shortened by ``amount`` (depth first
+    through what it depends on, each task once)."""
     out: dict[int, int] = {}
     deps, duration = ix.deps, ix.duration
-    for task in members:
-        best = 0
-        for dep in deps[task]:
-            value = out[dep]
-            if value > best:  # noqa: PLR1730 - as in planner.engine.indexed
-                best = value
-        out[task] = duration[task] - (amount if task == cut else 0) + best
-    return out[members[-1]]
+    stack = [task]
+    while stack:
+        node = stack[-1]
+        if node in out:
+            stack.pop()
+            continue
+        waiting = [d for d in deps[node] if d not in out]
+        if waiting:
+            stack.extend(waiting)
+            continue
+        stack.pop()
+        best = max(map(out.__getitem__, deps[node]), default=0)
+        out[node] = duration[node] - (amount if node == cut else 0) + best
+    return out[task]

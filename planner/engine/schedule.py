@@ -93,30 +93,33 @@ class Schedule:
     critical_path: list[str]
     """The chain of tasks that ends last, each the dependency that held the next one back."""
 
+    def _column(self, values: list[int] | list[int | None]) -> dict[str, int | None]:
+        return dict(zip(self.problem.order, map(values.__getitem__, self.indexed.order), strict=True))
+
     @cached_property
     def ready(self) -> dict[str, int]:
         """When each task's last impacted hard dependency finished."""
-        return dict(zip(self.indexed.ids, self.columns.ready, strict=True))
+        return self._column(self.columns.ready)  # type: ignore[return-value]
 
     @cached_property
     def start(self) -> dict[str, int]:
         """When each task starts."""
-        return dict(zip(self.indexed.ids, self.columns.start, strict=True))
+        return self._column(self.columns.start)  # type: ignore[return-value]
 
     @cached_property
     def finish(self) -> dict[str, int]:
         """When each task finishes."""
-        return dict(zip(self.indexed.ids, self.columns.finish, strict=True))
+        return self._column(self.columns.finish)  # type: ignore[return-value]
 
     @cached_property
     def earliest(self) -> dict[str, int]:
         """Earliest finish of each task with unlimited staff."""
-        return dict(zip(self.indexed.ids, self.columns.earliest, strict=True))
+        return self._column(self.columns.earliest)  # type: ignore[return-value]
 
     @cached_property
     def due(self) -> dict[str, int | None]:
         """Propagated deadline of each task."""
-        return dict(zip(self.indexed.ids, self.columns.due, strict=True))
+        return self._column(self.columns.due)
 
     def task(self, service: str) -> Task:
         """The task of ``service``."""
@@ -142,29 +145,27 @@ class Schedule:
     def by_start(self) -> list[str]:
         """Every task's service, by start time then id (two sorts with C-level keys: a key
         tuple made per task by a lambda cost three times as much at 100,000 tasks)."""
-        ix = self.indexed
-        by = sorted(range(len(ix.ids)), key=ix.rank_by_id.__getitem__)
+        by = sorted(self.indexed.order)  # numbers are in id order
         by.sort(key=self.columns.start.__getitem__)
-        return list(map(ix.ids.__getitem__, by))
+        return list(map(self.indexed.ids.__getitem__, by))
 
     def misses(self) -> list[str]:
         """Services that finish after their RTO, sorted."""
         return list(map(self.indexed.ids.__getitem__, self.missed_numbers()))
 
     def missed_numbers(self) -> list[int]:
-        """:meth:`misses` by task number (in id order)."""
-        ix, finish = self.indexed, self.columns.finish
-        late = [t for t, r in enumerate(ix.rto) if r is not None and finish[t] > r]
-        late.sort(key=ix.rank_by_id.__getitem__)
+        """:meth:`misses` by number (in id order)."""
+        rto, finish = self.indexed.rto, self.columns.finish
+        late = [t for t in self.indexed.order if (r := rto[t]) is not None and finish[t] > r]
+        late.sort()
         return late
 
     def lower_bound(self) -> float:
         """No schedule can beat max(longest chain, heaviest team load / capacity)."""
-        chain = max(self.columns.earliest, default=0)
+        chain = max(map(self.columns.earliest.__getitem__, self.indexed.order), default=0)
         load: dict[str, int] = {}
-        for s, team in self.problem.team.items():
-            if s in self.indexed.where:
-                load[team] = load.get(team, 0) + self.problem.duration[s]
+        for s, team in self.problem.team.items():  # every task
+            load[team] = load.get(team, 0) + self.problem.duration[s]
         team_bound = max((load[k] / self.problem.capacity[k] for k in load), default=0.0)
         return max(float(chain), team_bound)
 
@@ -333,13 +334,13 @@ def schedule(graph: RecoveryGraph, impact: Impact, problem: Problem | None = Non
     ix = problem.indexed or index_problem(problem, graph.rto, graph.rank)
     due = ix.deadlines()
     ready, start, finish = ix.list_schedule(ix.priority_order(due))
-    path = list(map(ix.ids.__getitem__, ix.chain(finish, ix.last(finish)))) if finish else []
+    path = list(map(ix.ids.__getitem__, ix.chain(finish, ix.last(finish)))) if ix.order else []
     return Schedule(
         problem=problem,
         indexed=ix,
         columns=Columns(ready, start, finish, ix.earliest(), due),
         rto=graph.rto,
-        makespan=max(finish, default=0),
+        makespan=max(map(finish.__getitem__, ix.order), default=0),
         critical_path=path,
     )
 

@@ -39,6 +39,12 @@ def test_numbered_schedule_equals_the_id_keyed_one(case: tuple[Plan, list[str] |
     late = sorted(s for s, f in finish.items() if (r := graph.rto[s]) is not None and f > r)
     assert timeline.misses() == late
     assert timeline.by_start() == sorted(sorted(start), key=start.__getitem__)
+    members = set(planning.impact.impacted)
+    assert sorted(problem.deps) == sorted(problem.order) == sorted(problem.dependents)
+    assert all(s not in problem.deps for s in graph.ids if s not in members)
+    for s in problem.order:
+        assert problem.deps[s] == [d for d in graph.hard_deps[s] if d in members]
+        assert problem.dependents[s] == [d for d in graph.hard_dependents[s] if d in members]
     # the chains of the RTO analysis: the same walk, tie for tie
     analysis = planning.rto
     for miss in analysis.unachievable + analysis.missed:
