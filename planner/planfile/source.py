@@ -193,7 +193,7 @@ def read_source(path: str | Path) -> Source:
                 )
             ]
         ) from None
-    if not text.strip():
+    if not text or text.isspace():  # not text.strip(): that copies the whole text
         raise PlanError(
             [Problem("the file is empty; a plan needs at least 'version: 1' and 'name'", file=name, line=1)]
         )

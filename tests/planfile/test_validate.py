@@ -158,3 +158,16 @@ def test_quoted_dates_and_times_stay_text_where_the_plan_wants_dates_they_are_da
     assert workaround.description == "2020-01-01 10:00"
     assert workaround.applied == datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
     assert workaround.expires == datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("text", ["", "\n", "  \n\t\n", "\ufeff \n", "\u2003\u3000\n"])
+def test_a_file_of_white_space_only_is_empty(text: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from planner.errors import PlanError
+    from planner.planfile.source import read_source
+
+    path = tmp_path / "blank.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(PlanError, match="the file is empty"):
+        read_source(path)
+    path.write_text(text + "#", encoding="utf-8")
+    assert read_source(path).text.endswith("#")
