@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import chain, groupby, islice
+from operator import attrgetter
 
 from planner.audit.findings import AuditReport, Finding, Severity, count_severities
 from planner.style import Style, plain, plural
@@ -19,6 +20,7 @@ PART = 20_000
 """Findings listed (and located) at a time by ``--full``."""
 
 _HEADING = {Severity.ERROR: "ERRORS", Severity.WARNING: "WARNINGS", Severity.INFO: "INFO"}
+_severity = attrgetter("severity")
 _ROLE = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "dim"}
 
 
@@ -127,6 +129,7 @@ class _Worst:
         self.kept: list[tuple[int, int, Finding]] = []
 
     def add(self, rank: int, f: Finding) -> None:
+        """Count ``f`` (its importance ``rank``), and keep it if it is among the worst so far."""
         self.count += 1
         kept = self.kept
         if len(kept) < WORST:
@@ -154,11 +157,16 @@ def _grouped(
     lines: list[str] = []
     for severity, group in groupby(findings, key=_severity):
         rules: dict[str, _Worst] = {}
-        for f in group:
+        for f in group:  # a third of a million findings: most only counted
             worst = rules.get(f.rule)
             if worst is None:
                 worst = rules[f.rule] = _Worst()
-            worst.add(importance.get(f.service or "", lowest) if importance else 0, f)
+            rank = importance.get(f.service or "", lowest) if importance else 0
+            kept = worst.kept
+            if len(kept) < WORST or rank < kept[-1][0]:  # among the worst so far (_Worst.add)
+                worst.add(rank, f)
+            else:
+                worst.count += 1
         counts[severity] = sum(w.count for w in rules.values())
         lines.append(style(f"{_HEADING[severity]} ({counts[severity]})", _ROLE[severity]))
         for rule_id, worst in sorted(rules.items(), key=lambda kv: (-kv[1].count, kv[0])):
@@ -172,10 +180,6 @@ def _grouped(
                 lines.append(f"    ... and {worst.count - WORST} more")
         lines.append("")
     return lines, counts
-
-
-def _severity(f: Finding) -> Severity:
-    return f.severity
 
 
 def _subject(f: Finding) -> str:

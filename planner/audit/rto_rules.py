@@ -1,11 +1,11 @@
 """The RTO rules (docs/design/rules.md): RTOs no staffing can meet, RTOs the schedule misses, and
 RTOs looser than a dependency's; each yields in report order (see :mod:`planner.audit.rules`).
 A 100,000-service plan has some 240,000 such findings: what their messages repeat (durations,
-chain steps, possessives) is spelled once."""
+possessives, a service's own half of an inversion) is spelled once."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from datetime import timedelta
 from operator import attrgetter
 
@@ -41,14 +41,14 @@ def rto_unachievable(ctx: AuditContext) -> Iterator[Finding]:
     analysis = ctx.planning.rto
     brief = analysis.brief
     spelled = _Spelled()
-    step = _Steps(ctx.planning.schedule.problem.duration, spelled)
+    durations = ctx.planning.schedule.problem.duration
     index = ctx.service_index
     for miss in sorted(analysis.unachievable, key=_by_service):  # one miss per service
         first, hidden, last = brief(miss)
-        parts = [step[s] for s in first]
+        parts = [f"{s} ({spelled[durations[s]]})" for s in first]
         if hidden:
             parts.append(f"... {hidden} more ...")
-        parts += [step[s] for s in last]
+        parts += [f"{s} ({spelled[durations[s]]})" for s in last]
         lever = f"; {miss.levers[0].describe()}" if miss.levers else ""
         service = miss.service
         yield Finding(
@@ -62,19 +62,6 @@ def rto_unachievable(ctx: AuditContext) -> Iterator[Finding]:
             None,
             ("services", index[service], "rto"),
         )
-
-
-class _Steps(dict[str, str]):
-    """A task of an RTO chain for people, ``db (45m)``, each made once (the chains of a large
-    plan's misses share their first tasks)."""
-
-    def __init__(self, durations: Mapping[str, float], spelled: _Spelled) -> None:
-        super().__init__()
-        self.durations, self.spelled = durations, spelled
-
-    def __missing__(self, service: str) -> str:
-        text = self[service] = f"{service} ({self.spelled[self.durations[service]]})"
-        return text
 
 
 _by_service = attrgetter("service")

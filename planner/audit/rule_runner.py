@@ -84,10 +84,17 @@ def _with_severity(findings: Iterator[Finding], severity: Severity) -> Iterator[
 
 def _merged(streams: list[Iterator[Finding]]) -> Iterator[Finding]:
     """Streams of one severity, each in report order, merged into one (equal keys come from
-    one rule, in that rule's order)."""
-    if len(streams) == 1:
-        return streams[0]
-    return heapq.merge(*streams, key=_merge_order)
+    one rule, in that rule's order). Only the streams that find something are merged: most
+    rules of a plan find nothing, and a stream left alone is read as it is, without a key
+    per finding (the 93,000 errors of a 100,000-service plan come from one rule)."""
+    started = []
+    for found in streams:
+        first = next(found, None)
+        if first is not None:
+            started.append(chain((first,), found))
+    if len(started) == 1:
+        return started[0]
+    return heapq.merge(*started, key=_merge_order)
 
 
 def _merge_order(f: Finding) -> tuple[str, str, str]:

@@ -170,6 +170,38 @@ def test_findings_made_in_report_order_are_the_findings_sorted(seed: int, tmp_pa
 _AS_OF = datetime(2026, 11, 28, tzinfo=UTC)
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_the_census_counts_what_each_service_says(seed: int, tmp_path: Path) -> None:
+    """The one pass over the services that coverage, the checklist and the rules of a missing
+    field read (:meth:`AuditContext.census`) counts what a pass of each would."""
+    import yaml
+
+    from planner.audit import run_audit
+    from planner.audit.context import MISSING
+    from planner.planfile.loader import load_plan
+
+    data = _random_plan(seed)
+    data["scenarios"] = [{"id": "one", "failed": [data["services"][0]["id"]]}]
+    data["services"][1]["verify"] = ""  # set, yet no command
+    path = tmp_path / "plan.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    for scenario in (None, "one"):
+        ctx = _context_of(run_audit(load_plan(path), _AS_OF, scenario, held=False))
+        census, services = ctx.census(), ctx.services()
+        for name in MISSING:
+            assert census.missing[name] == [s for s in ctx.by_id() if getattr(s, name) is None]
+        hard = [d for s in services for d in s.depends_on if d.kind == "hard" and ctx.in_scope(d.service)]
+        teams = {t.id for t in ctx.plan.teams}
+        assert (census.hard, census.checked) == (len(hard), sum(1 for d in hard if d.check))
+        assert census.owned == sum(1 for s in services if s.owner in teams)
+        assert census.verified == sum(1 for s in services if s.verify)
+        assert census.with_rto == sum(1 for s in services if s.rto)
+        assert census.critical == [s for s in services if s.criticality == "critical"]
+        assert census.owners == {s.owner for s in services if s.owner}
+        assert sum(census.reviews.values()) == sum(1 for s in services if s.runbook)
+        assert ctx.scope is None or len(services) < len(ctx.plan.services)
+
+
 def _context_of(report: AuditReport) -> AuditContext:
     """The audit context the report makes its findings from (kept alive with it)."""
     assert report.made is not None
