@@ -4,6 +4,7 @@ model where that can be helped (at 100,000 services: 550,000 models)."""
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from functools import partial
 from itertools import chain, count, repeat
 from operator import attrgetter, is_not
@@ -29,14 +30,21 @@ def validate_services(
     ValidationError
         At the first invalid item.
     """
-    Service.model_rebuild()  # built now if its build was deferred, then called without model_validate
-    validate = Service.__pydantic_validator__.validate_python
+    validate = _validator()
     for start in range(0, len(items), BATCH):
         stop = start + BATCH
         batch = list(map(validate, items[start:stop]))
         items[start:stop] = repeat(None, len(batch))
         share_fields_sets(batch, shared)
         services.extend(batch)
+
+
+def _validator() -> Callable[[Any], Service]:
+    """:meth:`Service.model_validate` without its Python frame (0.07 s at 100,000 services)."""
+    # Built now if its build was deferred (defer_build); model_rebuild reads the names of the
+    # caller's frame (this one: none) beside the module's, as a deferred build does.
+    Service.model_rebuild()
+    return Service.__pydantic_validator__.validate_python
 
 
 def share_fields_sets(services: list[Service], shared: dict[frozenset[str], set[str]]) -> None:
