@@ -36,6 +36,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchmarks import measured_env
 from benchmarks.generate import layered_plan, write_plan
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -88,9 +89,8 @@ def run(args: list[str]) -> Measure:
     """Run ``args`` (stdout discarded, in a neutral directory so ``-m`` imports the interpreter's
     own build) and measure it; exits when the command fails."""
     began = time.perf_counter()
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # each build imports its own
     proc = subprocess.Popen(
-        args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=tempfile.gettempdir(), env=env
+        args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=tempfile.gettempdir(), env=measured_env()
     )
     peak = 0
     done = threading.Event()

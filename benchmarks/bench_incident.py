@@ -23,6 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks import measured_env
 from benchmarks.generate import layered_plan, write_plan
 
 RUNS = 5
@@ -89,7 +90,7 @@ def fresh_database(server: str, prefix: str) -> str:
 
 def measure(plan_path: Path, store: str) -> tuple[dict[str, list[float]], dict[str, list[float]], int]:
     """Every action's wall-clock and CPU times on the store ``store``, and the incident's task count."""
-    env = {**os.environ, "PLANNER_STORE": store, "NO_COLOR": "1"}
+    env = measured_env(PLANNER_STORE=store, NO_COLOR="1")
     times: dict[str, list[float]] = {}
     cpus: dict[str, list[float]] = {}
 

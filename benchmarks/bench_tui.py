@@ -31,6 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks import measured_env
 from benchmarks.generate import layered_plan, write_plan
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -150,7 +151,7 @@ first screen (``first``, ``first cpu``) and the helper's CPU (``helper``)."""
 def measure(plan: Path, label: str, scenario: list[str], python: str = sys.executable) -> Run:
     """One run of ``planner track`` on ``plan`` with ``python`` (run from its own tree)."""
     store = Path(tempfile.mkdtemp(prefix="bench-tui-")) / "incidents.db"
-    env = {**os.environ, "PLANNER_STORE": str(store)}
+    env = measured_env(PLANNER_STORE=str(store))
     root = ROOT if python == sys.executable else Path(python).absolute().parents[2]  # OTHER/.venv/bin/python
     began = time.perf_counter()
     proc = subprocess.Popen(
