@@ -1,7 +1,7 @@
 """The RTO rules (docs/design/rules.md): RTOs no staffing can meet, RTOs the schedule misses, and
 RTOs looser than a dependency's; each yields in report order (see :mod:`planner.audit.rules`).
 A 100,000-service plan has some 240,000 such findings: what their messages repeat (durations,
-possessives, a service's own half of an inversion) is spelled once."""
+a service's own half of an inversion) is spelled once."""
 
 from __future__ import annotations
 
@@ -24,14 +24,6 @@ class _Spelled(dict[float, str]):
 
     def __missing__(self, seconds: float) -> str:
         text = self[seconds] = fmt_duration(seconds)
-        return text
-
-
-class _Possessive(dict[str, str]):
-    """Each id's possessive (:func:`possessive`), made once."""
-
-    def __missing__(self, name: str) -> str:
-        text = self[name] = possessive(name)
         return text
 
 
@@ -88,7 +80,6 @@ def rto_at_risk(ctx: AuditContext) -> Iterator[Finding]:
 def rto_inversion(ctx: AuditContext) -> Iterator[Finding]:
     rtos = {s.id: s.rto for s in ctx.plan.services if s.rto is not None}
     spelled: dict[timedelta, str] = {rto: fmt_duration(rto.total_seconds()) for rto in set(rtos.values())}
-    whose = _Possessive()
     index, scope, rto_of = ctx.service_index, ctx.scope, rtos.get
     for s in ctx.by_id():
         mine = s.rto
@@ -109,13 +100,13 @@ def rto_inversion(ctx: AuditContext) -> Iterator[Finding]:
             if found is None:  # what every finding of this service says of it, made once
                 found, sid, at = [], s.id, index[s.id]
                 head = f"{sid} (RTO {spelled[mine]}) hard-depends on "
-                tail = f" RTO or relax {whose[sid]}"
+                tail = f" RTO or relax {possessive(sid)}"
             found.append(
                 Finding(
                     "rto-inversion",
                     WARNING,
                     f"{head}{on} (RTO {spelled[theirs]}): it cannot be back before its dependency; "
-                    f"tighten {whose[on]}{tail}",
+                    f"tighten {possessive(on)}{tail}",
                     sid,
                     on,
                     None,
