@@ -106,13 +106,13 @@ MIN_WIDTH = 40
 def output_width(is_terminal: bool) -> int | None:
     """The width to fit text output to: ``COLUMNS`` when set, else the terminal's; None when
     the output is not a terminal (pipes and files get whole lines)."""
-    import shutil
-
     columns = os.environ.get("COLUMNS", "").strip()
     if columns.isdigit():
         return max(MIN_WIDTH, int(columns))
     if not is_terminal:
         return None
+    import shutil  # only for a terminal: it loads the compression modules (bz2, lzma, zlib)
+
     return max(MIN_WIDTH, shutil.get_terminal_size((100, 24)).columns)
 
 
