@@ -25,6 +25,8 @@ _CONTROL = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{_INVISIBLE}]")
 _CONTROL_BUT_LINES = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029{_INVISIBLE}]")
 _OUR_STYLES = re.compile("\x1b\\[(?:0|1|2|22|31|32|33|39)m")
 """The only escape sequences the planner writes itself (click.style's colours, bold, dim)."""
+_PLAIN_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n"
+"""ASCII that :func:`terminal_safe` lets through as it is: printable, tabs and newlines."""
 
 
 def _shown(match: re.Match[str]) -> str:
@@ -61,6 +63,8 @@ def terminal_safe(text: str, *, styled: bool = False) -> str:
     '\\x1b[31mlate\\x1b[0m\\\\x1b[8m'
     """
     if not styled:
+        if text.isascii() and not text.encode("ascii").translate(None, _PLAIN_ASCII):
+            return text  # nothing to write out: what nearly every output is (a status: 900 KB)
         return _CONTROL_BUT_LINES.sub(_shown, text)
     out, last = [], 0
     for match in _OUR_STYLES.finditer(text):
@@ -102,13 +106,13 @@ MIN_WIDTH = 40
 def output_width(is_terminal: bool) -> int | None:
     """The width to fit text output to: ``COLUMNS`` when set, else the terminal's; None when
     the output is not a terminal (pipes and files get whole lines)."""
-    import shutil
-
     columns = os.environ.get("COLUMNS", "").strip()
     if columns.isdigit():
         return max(MIN_WIDTH, int(columns))
     if not is_terminal:
         return None
+    import shutil  # only for a terminal: it loads the compression modules (bz2, lzma, zlib)
+
     return max(MIN_WIDTH, shutil.get_terminal_size((100, 24)).columns)
 
 

@@ -93,11 +93,17 @@ def start(  # noqa: PLR0917 - click passes every option
     return 0
 
 
-def _load(store_path: str | None, incident_id: str) -> tuple[MemoryView, list[Event], Plan | None]:
-    """An incident's rows, its whole journal, and its plan when that declares components."""
+def _load(
+    store_path: str | None, incident_id: str, now: datetime | None = None
+) -> tuple[MemoryView, list[Event], Plan | None]:
+    """An incident's rows, its whole journal, and its plan when that declares components; with
+    ``now``, a drill's injections due by then are recorded first (quietly), on the same
+    connection."""
     from planner.tracking.persistence.stored_plan import plan_with_components
 
     def read(store: Store) -> tuple[MemoryView, list[Event], Plan | None]:
+        if now is not None:
+            inject_due(store, incident_id, now, quiet=True)
         state = store.snapshot(incident_id)
         assert state is not None, "required by with_incident"
         return state, store.events(incident_id), plan_with_components(store, state.row)
@@ -155,8 +161,7 @@ def status(incident_id: str, fmt: str, store_path: str | None, at: str | None) -
     from planner.tracking.reports.status_text import status_markdown, status_text
 
     now = when_of(at)
-    with_incident(store_path, incident_id, lambda store: inject_due(store, incident_id, now, quiet=True))
-    state, journal, plan = _load(store_path, incident_id)
+    state, journal, plan = _load(store_path, incident_id, now)
     outline = outline_of(state)
     projection = project(outline, now)
     odds = current_odds(outline, now, journal[-1].seq if journal else 0)

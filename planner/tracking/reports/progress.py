@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 
 from models.duration import later
 from planner.engine.graph import UNOWNED
-from planner.engine.schedule import Problem, deadlines, list_schedule, priority_keys
+from planner.engine.indexed import INF, Indexed
+from planner.engine.schedule import Problem, deadlines, priority_keys
 from planner.tracking.domain.outline import Outline
 from planner.tracking.domain.state import RESTORED, IncidentRow
 
@@ -83,14 +84,21 @@ def remaining(
 
 def project(outline: Outline, now: datetime) -> Projection:
     """Re-run the capacity-aware schedule on what is not restored yet, from ``now``: work
-    already begun counts what is left of its estimate, and runs first."""
+    already begun counts what is left of its estimate, and runs first.
+
+    The schedule of :func:`remaining`'s problem and priority, run by task number (the engine's
+    :class:`~planner.engine.indexed.Indexed`): the same finishes, tie for tie, for about 15%
+    less than the id-keyed run at 10,000 tasks (every status pays it)."""
     started = outline.row.rto_clock
     state = outline.state
-    problem, keys, rto = remaining(outline, now)
+    problem, where = _numbered(outline, now)
     order = problem.order
-    _, _, finish = list_schedule(problem, keys)
-    late = [s for s in order if (r := rto[s]) is not None and r < 0]
-    at_risk = [s for s in order if (r := rto[s]) is not None and 0 <= r < finish[s]]
+    ids = problem.ids
+    rto = problem.rto
+    _, _, times = problem.list_schedule(_by_priority(problem, [where[s] for s in outline.begun]))
+    finish = {ids[t]: times[t] for t in order}
+    late = [ids[t] for t in order if (r := rto[t]) is not None and r < 0]
+    at_risk = [ids[t] for t in order if (r := rto[t]) is not None and 0 <= r < times[t]]
     overdue = {
         s
         for s, done in outline.restored.items()
@@ -100,6 +108,60 @@ def project(outline: Outline, now: datetime) -> Projection:
     missed = [s for s in state if s in overdue]
     eta = later(now, max(finish.values(), default=0))
     return Projection(now, finish, eta, at_risk, missed, late)
+
+
+def _numbered(outline: Outline, now: datetime) -> tuple[Indexed, dict[str, int]]:
+    """:func:`remaining`'s problem by task number (numbers in id order, so that a tie broken by
+    number is one broken by id; the tasks in wave order), and each task's number."""
+    elapsed = max(0, int((now - outline.row.rto_clock).total_seconds()))
+    tasks = [s for s, st in outline.state.items() if st != RESTORED]
+    ids = sorted(tasks)
+    where = dict(zip(ids, range(len(ids)), strict=True))
+    every = outline.deps
+    numbered, back = where.__getitem__, every.keys() - where.keys()  # a list without a restored
+    deps = [  # dependency (nearly all of them, early in a large outage) is mapped as it is
+        list(map(numbered, ds)) if back.isdisjoint(ds) else [where[d] for d in ds if d in where]
+        for ds in map(every.__getitem__, ids)
+    ]
+    dependents: list[list[int]] = [[] for _ in ids]
+    for number, inputs in enumerate(deps):
+        for d in inputs:
+            dependents[d].append(number)
+    duration = [outline.duration[s] for s in ids]
+    for s, began in outline.begun.items():
+        number = where[s]
+        duration[number] = max(0, duration[number] - int((now - began).total_seconds()))
+    capacity = {**outline.capacity, UNOWNED: 1}
+    team_number = {team: k for k, team in enumerate(capacity)}
+    owner, rto, crit = outline.owner, outline.rto, outline.criticality
+    problem = Indexed(
+        ids,
+        where,
+        [where[s] for s in tasks],
+        deps,
+        dependents,
+        duration,
+        [team_number[owner[s] or UNOWNED] for s in ids],
+        list(capacity.values()),
+        [None if (r := rto[s]) is None else r - elapsed for s in ids],
+        [RANK[crit[s]] for s in ids],
+    )
+    return problem, where
+
+
+def _by_priority(problem: Indexed, begun: list[int]) -> list[int]:
+    """Every task, most urgent first, as :func:`remaining`'s keys order them: work begun, then
+    the propagated deadline, the longest chain of work behind, the criticality rank and the id
+    (stable sorts, the last key first)."""
+    due: list[float] = [INF if d is None else d for d in problem.deadlines()]
+    for number in begun:
+        due[number] = -INF
+    tail = problem.work_behind()
+    by = sorted(problem.order)  # by id
+    by.sort(key=problem.rank.__getitem__)
+    by.sort(key=[-value for value in tail].__getitem__)
+    by.sort(key=due.__getitem__)
+    return by
 
 
 def next_update_due(row: IncidentRow, cadence: int) -> datetime:
