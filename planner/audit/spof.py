@@ -76,22 +76,36 @@ def _counts(
     sets of the services between two waves are held at once (all of them, kept to the end,
     took 200 MB at 100,000 services and would not fit at 1,000,000).
     """
-    reach: dict[int, list[int]] = {}  # a set still to be read: [its bits, its readers left]
+    # a set still to be read: [its bits, its readers left, its count (-1: not counted)]
+    reach: dict[int, list[int]] = {}
     counted: dict[int, tuple[int, int]] = {}
     for node in backwards:
         mine = number.get(node)
-        value = 0 if mine is None else 1 << mine
-        for d in dependents[node]:
-            held = reach[d]
-            value |= held[0]
+        below = dependents[node]
+        if mine is None and len(below) == 1:
+            # the very set of its one dependent: taken, not copied, and its count known
+            held = reach[below[0]]
+            value, down = held[0], held[2]
             held[1] -= 1
             if not held[1]:
-                del reach[d]
-        down = value.bit_count()  # counted once: a set of 25,000 critical services is 3 KB
+                del reach[below[0]]
+        else:
+            value = 0 if mine is None else 1 << mine
+            for d in below:
+                held = reach[d]
+                value |= held[0]
+                held[1] -= 1
+                if not held[1]:
+                    del reach[d]
+            down = -1
+        # counted once, and only when it could reach the threshold: a set holds no more
+        # services than its highest bit says (bit_length is free; bit_count reads every word)
+        if down < 0 and value.bit_length() >= threshold:
+            down = value.bit_count()
         others = down if mine is None else down - 1  # its own bit is in value when it is critical
         if others >= threshold:
             counted[node] = (others, down)
         readers = len(deps[node])
         if readers:
-            reach[node] = [value, readers]
+            reach[node] = [value, readers, down]
     return counted
