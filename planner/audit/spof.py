@@ -1,7 +1,11 @@
 """single-point-of-failure: services whose failure alone takes down a large share of the
-critical services. Reach is counted with one bitset per service (a Python int over the critical
-services), filled in one pass from the last wave back, so it stays linear in edges even at
-100,000 services."""
+critical services. Reach is counted with one set per service, filled in one pass from the last
+wave back. A set is a run and a rest: every critical service numbered below ``k``, and a Python
+int of bits above it. Numbered from the last wave back, the services far downstream of a
+service, which it takes down all of once its reach has spread, are the low numbers, so the run
+holds most of a large set and the rest stays short: a plain bit set per service was up to 31 KB
+wide at 1,000,000 services, and OR-ing them took 18.6 s against 4.1 s (0.28 against 0.22 s at
+100,000)."""
 
 from __future__ import annotations
 
@@ -76,7 +80,8 @@ def _counts(
     sets of the services between two waves are held at once (all of them, kept to the end,
     took 200 MB at 100,000 services and would not fit at 1,000,000).
     """
-    # a set still to be read: [its bits, its readers left, its count (-1: not counted)]
+    # a set still to be read: [k, rest, its readers left, its count]: every number below k,
+    # and rest's bits shifted up by k (rest's lowest bit, k itself, is never set)
     reach: dict[int, list[int]] = {}
     counted: dict[int, tuple[int, int]] = {}
     for node in backwards:
@@ -85,27 +90,34 @@ def _counts(
         if mine is None and len(below) == 1:
             # the very set of its one dependent: taken, not copied, and its count known
             held = reach[below[0]]
-            value, down = held[0], held[2]
-            held[1] -= 1
-            if not held[1]:
+            k, rest, down = held[0], held[1], held[3]
+            held[2] -= 1
+            if not held[2]:
                 del reach[below[0]]
         else:
-            value = 0 if mine is None else 1 << mine
+            k = rest = 0
             for d in below:
                 held = reach[d]
-                value |= held[0]
-                held[1] -= 1
-                if not held[1]:
+                their = held[0]
+                if their >= k:  # the longer run: this rest's bits below it are in it
+                    rest = (rest >> (their - k)) | held[1]
+                    k = their
+                else:
+                    rest |= held[1] >> (k - their)
+                held[2] -= 1
+                if not held[2]:
                     del reach[d]
-            down = -1
-        # counted once, and only when it could reach the threshold: a set holds no more
-        # services than its highest bit says (bit_length is free; bit_count reads every word)
-        if down < 0 and value.bit_length() >= threshold:
-            down = value.bit_count()
-        others = down if mine is None else down - 1  # its own bit is in value when it is critical
+            if mine is not None and mine >= k:
+                rest |= 1 << (mine - k)
+            if rest & 1:  # the run goes on: its next ones join it
+                ones = (rest ^ (rest + 1)).bit_length() - 1
+                rest >>= ones
+                k += ones
+            down = k + rest.bit_count()
+        others = down if mine is None else down - 1  # its own number is in the set when critical
         if others >= threshold:
             counted[node] = (others, down)
         readers = len(deps[node])
         if readers:
-            reach[node] = [value, readers, down]
+            reach[node] = [k, rest, readers, down]
     return counted
