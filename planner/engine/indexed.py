@@ -12,7 +12,7 @@ graph's own (nothing copied). The answers are those of the id-keyed functions of
 from __future__ import annotations
 
 import heapq
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 INF = float("inf")
@@ -85,10 +85,11 @@ class Indexed:
             out[task] = best
         return out
 
-    def priority_order(self, due: list[int | None]) -> list[int]:
+    def priority_order(self, due: Sequence[float | None]) -> list[int]:
         """Every task, most urgent first: the planner's priority among ready tasks (propagated
-        deadline, then the longest chain of work behind, then criticality, then id), as
-        :func:`planner.engine.schedule.priority_keys` orders them; stable sorts, last key first."""
+        deadline, None for none, then the longest chain of work behind, then criticality, then
+        id), as :func:`planner.engine.schedule.priority_keys` orders them; stable sorts, last key
+        first."""
         tail = self.work_behind()
         by = sorted(self.order)  # by id
         by.sort(key=self.rank.__getitem__)

@@ -151,17 +151,11 @@ def _numbered(outline: Outline, now: datetime) -> tuple[Indexed, dict[str, int]]
 
 def _by_priority(problem: Indexed, begun: list[int]) -> list[int]:
     """Every task, most urgent first, as :func:`remaining`'s keys order them: work begun, then
-    the propagated deadline, the longest chain of work behind, the criticality rank and the id
-    (stable sorts, the last key first)."""
-    due: list[float] = [INF if d is None else d for d in problem.deadlines()]
+    the engine's priority (:meth:`~planner.engine.indexed.Indexed.priority_order`)."""
+    due: list[float | None] = list(problem.deadlines())
     for number in begun:
         due[number] = -INF
-    tail = problem.work_behind()
-    by = sorted(problem.order)  # by id
-    by.sort(key=problem.rank.__getitem__)
-    by.sort(key=[-value for value in tail].__getitem__)
-    by.sort(key=due.__getitem__)
-    return by
+    return problem.priority_order(due)
 
 
 def next_update_due(row: IncidentRow, cadence: int) -> datetime:
