@@ -121,8 +121,9 @@ class Census:
     @classmethod
     def of(cls, services: list[Service], scope: set[str] | None, teams: set[str]) -> Census:
         """The census of ``services`` (of ``scope``), whose owners should be among ``teams``."""
-        out = cls()
-        reviews, owners, critical = out.reviews, out.owners, out.critical
+        reviews: dict[date | None, int] = {}
+        owners: set[str] = set()
+        critical: list[Service] = []
         missing: dict[str, list[Service]] = {name: [] for name in MISSING}
         no_owner, no_verify, no_rto = missing["owner"], missing["verify"], missing["rto"]
         no_restore, no_runbook = missing["restore_time"], missing["runbook"]
@@ -160,18 +161,20 @@ class Census:
                 alerts += 1
             if s.criticality is Criticality.CRITICAL:
                 critical.append(s)
-        out.hard, out.checked, out.owned, out.verified, out.with_rto = (
-            hard,
-            checked,
-            owned,
-            verified,
-            with_rto,
+        return cls(
+            hard=hard,
+            checked=checked,
+            owned=owned,
+            verified=verified,
+            with_rto=with_rto,
+            alerts_recorded=alerts,
+            reviews=reviews,
+            owners=owners,
+            critical=critical,
+            missing={
+                name: sorted(found, key=_id) if len(found) > 1 else found for name, found in missing.items()
+            },
         )
-        out.alerts_recorded = alerts
-        out.missing = {
-            name: sorted(found, key=_id) if len(found) > 1 else found for name, found in missing.items()
-        }
-        return out
 
 
 MISSING = ("owner", "verify", "rto", "restore_time", "runbook")
