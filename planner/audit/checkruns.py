@@ -17,6 +17,7 @@ from planner.audit.rule_runner import locate
 from planner.children import kill_running, signals_to_main_thread
 from planner.engine.planning import plan_order
 from planner.planfile.loader import LoadedPlan
+from planner.planfile.services import service_index
 from planner.running import DEFAULT_TIMEOUT, RunRefusedError, allowed, plan_of, run
 
 RULE = BY_ID["check-fails"]
@@ -46,7 +47,7 @@ def commands(loaded: LoadedPlan, scenario: str | None) -> list[list[Command]]:
     """The commands of the scenario's impacted services (every service without a scenario),
     wave by wave: a wave's checks run after the verifies of the services they check."""
     plan = loaded.plan
-    index = {s.id: i for i, s in enumerate(plan.services)}
+    index = service_index(plan.services)
     waves = plan_order(plan, scenario).waves
     out = []
     for wave in waves:

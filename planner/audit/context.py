@@ -10,6 +10,7 @@ from models.plan import Plan, Service, Team
 from planner.engine.planning import Planning
 from planner.engine.workarounds import OpenWorkaround
 from planner.planfile.loader import LoadedPlan
+from planner.planfile.services import service_index
 
 
 @dataclass
@@ -42,7 +43,7 @@ class AuditContext:
     _census: Census | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.service_index = {s.id: i for i, s in enumerate(self.plan.services)}
+        self.service_index = service_index(self.plan.services)
         self.team_index = {t.id: i for i, t in enumerate(self.plan.teams)}
         self.today = self.as_of.date()
 

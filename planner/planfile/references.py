@@ -221,7 +221,7 @@ def _noun(what: str) -> str:
 
 
 def _cycle_problems(plan: Plan) -> list[Problem]:
-    index = {s.id: i for i, s in enumerate(plan.services)}
+    index = service_index(plan.services)
     # self-dependencies are reported on their own above, so they are left out here
     edges = {
         s.id: [
