@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 from models.duration import later
 from planner.tracking.domain.components import ComponentView, component_json
-from planner.tracking.domain.state import CONFIRMED, RESTORED, MemoryView
+from planner.tracking.domain.state import MemoryView
 from planner.tracking.domain.words import describe
 from planner.tracking.reports.progress import Projection, next_update_due
-from planner.tracking.reports.status_text import rto_marks, rto_times_left, rto_word
+from planner.tracking.reports.status_text import blocked_or_ready, rto_marks, rto_times_left, rto_word
 
 if TYPE_CHECKING:
     from models.events import Event
@@ -60,9 +60,7 @@ def status_json(
     checks_of, finish_of = state.checks, _finishes(projection)
     for task, left in zip(tasks.values(), rto_times_left(state, now), strict=True):  # 10,000 of them
         checks = checks_of(task.service)
-        # task_blockers and task_ready, inlined: every dependency's state read once
-        blockers = [c.dependency for c in checks if state_of[c.dependency] != RESTORED]
-        ready = not blockers and task.state != RESTORED and all(c.state in CONFIRMED for c in checks)
+        blockers, ready = blocked_or_ready(task.state, checks, state_of)
         services.append(
             {
                 "service": task.service,
