@@ -115,6 +115,7 @@ def test_a_schema_3_store_gets_what_each_check_showed_from_its_journal(tmp_path:
     assert expected.check_rows[seen.service, "storage-cluster"].observed == "I/O errors"
     assert expected.check_rows[slip.service, "storage-cluster"].observed is None
     store.db.execute("ALTER TABLE checks DROP COLUMN observed")
+    store.db.execute("ALTER TABLE shapes DROP COLUMN rows")  # schema 6's
     store.db.execute("PRAGMA user_version=3")  # schema 5's numbering of a lone incident is the same
     store.close()
     reopened = Store(path)

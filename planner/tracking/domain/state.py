@@ -286,6 +286,8 @@ class MemoryView:
     """Made on first use: a status never asks for a task's dependents."""
 
     def __post_init__(self) -> None:
+        if self._by_service:  # given by a reader that made it in this order (see fixed_rows)
+            return
         rows = self.check_rows
         # by service, then dependency: each list comes out sorted by dependency
         self._by_service = {s: list(map(rows.__getitem__, keys)) for s, keys in groupby(sorted(rows), _first)}

@@ -11,6 +11,9 @@ from planner.tracking.persistence.db import Step
 from planner.tracking.persistence.migrations import add_check_evidence, add_shapes, number_per_incident
 from planner.tracking.persistence.store_tables import schema_ddl
 
+ADD_FIXED_ROWS = "ALTER TABLE shapes ADD COLUMN rows TEXT"
+"""Schema 6, the same on both backends."""
+
 MIGRATIONS: list[Step] = [
     # version 1
     """
@@ -94,6 +97,10 @@ MIGRATIONS: list[Step] = [
     add_check_evidence,
     # version 5: each incident's journal numbered on its own (see number_per_incident)
     number_per_incident,
+    # version 6: the fixed columns of each incident's task and check rows as the start wrote them,
+    # so a status reads one record and the rows that changed (see fixed_rows; NULL for incidents
+    # started before it: those are read row by row, as before)
+    ADD_FIXED_ROWS,
 ]
 LATEST = len(MIGRATIONS)
 POSTGRES_BASELINE = 5
@@ -107,6 +114,6 @@ POSTGRES_SCHEMA = (
     f"INSERT INTO planner_schema (version) VALUES ({LATEST});\n" + schema_ddl("postgres")
 )
 """A new PostgreSQL store, at the newest schema (the same tables as an SQLite store's)."""
-POSTGRES_STEPS: dict[int, Step] = {}
+POSTGRES_STEPS: dict[int, Step] = {6: ADD_FIXED_ROWS}
 """Each later version's step for a PostgreSQL store (the SQLite one is in :data:`MIGRATIONS`);
 a test checks that every version has both."""

@@ -353,7 +353,7 @@ WORKAROUNDS = Table(
 )
 SHAPES: Table[tuple[Any, ...]] = Table(
     "shapes",
-    (Column("incident", references="incidents (id)"), Column("data")),
+    (Column("incident", references="incidents (id)"), Column("data"), Column("rows", null=True)),
     key=("incident",),
 )
 TABLES: tuple[Table[Any], ...] = (PLANS, INCIDENTS, EVENTS, TASKS, CHECKS, WORKAROUNDS, SHAPES)

@@ -21,6 +21,7 @@ from planner.tracking.domain.state import (
 )
 from planner.tracking.persistence.damage import optional, readable, row_field, when
 from planner.tracking.persistence.db import Db
+from planner.tracking.persistence.fixed_rows import fixed_snapshot, rows_json
 from planner.tracking.persistence.store_tables import CHECKS, INCIDENTS, TASKS, WORKAROUNDS
 
 _WA_UPDATE = ", ".join(f"{c.name} = excluded.{c.name}" for c in WORKAROUNDS.columns[1:])
@@ -53,7 +54,8 @@ def insert_incident(db: Db, state: MemoryView) -> None:
     db.execute(INCIDENTS.insert(), INCIDENTS.values(r, meta=state.info.to_json()))
     db.executemany(TASKS.insert(), (TASKS.values(t, incident=r.id) for t in state.tasks.values()))
     db.executemany(CHECKS.insert(), (CHECKS.values(c, incident=r.id) for c in state.check_rows.values()))
-    db.execute("INSERT INTO shapes (incident, data) VALUES (?, ?)", (r.id, shape_json(state)))
+    shape = (r.id, shape_json(state), rows_json(state))
+    db.execute("INSERT INTO shapes (incident, data, rows) VALUES (?, ?, ?)", shape)
 
 
 def read_outline(db: Db, incident: str) -> Outline | None:
@@ -184,19 +186,37 @@ class SqlView:
 
 
 def snapshot(db: Db, incident: str) -> MemoryView | None:
-    """A whole incident's rows, read in one go."""
+    """A whole incident's rows, read in one go: from the start's record of their fixed columns
+    and the rows that changed since (:mod:`~planner.tracking.persistence.fixed_rows`), else row
+    by row."""
+    return _snapshot(db, incident, quick=True)
+
+
+def every_row(db: Db, incident: str) -> MemoryView | None:
+    """:func:`snapshot` read row by row (what it does when the start's record cannot be used)."""
+    return _snapshot(db, incident, quick=False)
+
+
+def _snapshot(db: Db, incident: str, *, quick: bool) -> MemoryView | None:
     row = incident_row(db, incident)
     if row is None:
         return None
-    meta = _meta(incident, db.execute("SELECT meta FROM incidents WHERE id = ?", (incident,)).fetchone()[0])
+    meta_text, fixed = db.execute(
+        "SELECT i.meta, s.rows FROM incidents i LEFT JOIN shapes s ON s.incident = i.id WHERE i.id = ?",
+        (incident,),
+    ).fetchone()
+    meta = _meta(incident, meta_text)
+    was = [
+        WORKAROUNDS.read(r, incident)
+        for r in db.execute(f"SELECT {WORKAROUNDS.fields} FROM workarounds WHERE incident = ?", (incident,))
+    ]
+    made = fixed_snapshot(db, row, meta, fixed, was) if quick else None
+    if made is not None:
+        return made
     tasks = {t.service: t for t in TASKS.read_many(_by_position(db, incident), incident)}
     rows = db.execute(f"SELECT {CHECKS.fields} FROM checks WHERE incident = ?", (incident,))
     checks = {(c.service, c.dependency): c for c in CHECKS.read_many(rows.fetchall(), incident)}
-    was = {
-        r[0]: WORKAROUNDS.read(r, incident)
-        for r in db.execute(f"SELECT {WORKAROUNDS.fields} FROM workarounds WHERE incident = ?", (incident,))
-    }
-    return MemoryView(row, meta, tasks, checks, was)
+    return MemoryView(row, meta, tasks, checks, {w.id: w for w in was})
 
 
 def _by_position(db: Db, incident: str) -> list[tuple[object, ...]]:
