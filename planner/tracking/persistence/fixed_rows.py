@@ -23,6 +23,8 @@ from collections.abc import Sequence
 from itertools import chain, pairwise, repeat
 from typing import Any
 
+import orjson
+
 from planner.tracking.domain.state import (
     CheckRow,
     IncidentMeta,
@@ -95,7 +97,7 @@ def fixed_snapshot(
     if not isinstance(text, str):
         return None
     try:
-        return _view(db, row, meta, json.loads(text), workarounds)
+        return _view(db, row, meta, orjson.loads(text), workarounds)
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError, DamagedRowError):
         return None
 
