@@ -11,11 +11,10 @@ graph's own (nothing copied). The answers are those of the id-keyed functions of
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-INF = float("inf")
+from planner.engine.numbered import INF, list_schedule
 
 
 @dataclass(slots=True)
@@ -99,7 +98,7 @@ class Indexed:
 
     def list_schedule(self, by: list[int]) -> tuple[list[int], list[int], list[int]]:
         """:func:`planner.engine.schedule.list_schedule` with the priority order ``by``: ready,
-        start and finish of each task (:func:`list_schedule`)."""
+        start and finish of each task (:func:`planner.engine.numbered.list_schedule`)."""
         return list_schedule(
             by,
             order=self.order,
@@ -140,74 +139,6 @@ class Indexed:
                         return None
                     stack.append(dep)
         return seen
-
-
-def list_schedule(  # long: one event loop, its state kept in locals
-    by: list[int],
-    *,
-    order: list[int],
-    waiting: list[int],
-    dependents: list[list[int]],
-    duration: list[int],
-    team_of: list[int],
-    capacity: list[int],
-) -> tuple[list[int], list[int], list[int]]:
-    """Work-conserving list scheduling by number (:func:`planner.engine.schedule.list_schedule`
-    with the priority order ``by``): ready, start and finish of each task of ``order``, which
-    starts once the ``waiting`` dependencies it has left (counted down here) are finished.
-
-    A queue holds places in ``by`` (plain numbers, compared faster than key tuples); the running
-    tasks are ``end * size + task``. Tasks that finish together all release their dependents
-    before any team starts one, so the numbering does not change the schedule (the projection
-    numbers its tasks in wave order, the engine in id order).
-    """
-    size = len(waiting)
-    place = [0] * size
-    for at, task in enumerate(by):
-        place[task] = at
-    push, pop = heapq.heappush, heapq.heappop
-    released = [task for task in order if waiting[task] == 0]
-    ready = [0] * size
-    start = [0] * size
-    finish = [0] * size
-    free = list(capacity)
-    queues: list[list[int]] = [[] for _ in free]
-    dirty: set[int] = set()
-    running: list[int] = []
-    now = 0
-    while True:
-        for task in released:
-            ready[task] = now
-            team = team_of[task]
-            push(queues[team], place[task])
-            dirty.add(team)
-        released = []
-        # Teams do not interact within one instant: the order they are served in is irrelevant.
-        for team in dirty:
-            queue = queues[team]
-            while queue and free[team] > 0:
-                task = by[pop(queue)]
-                free[team] -= 1
-                start[task] = now
-                end = now + duration[task]
-                finish[task] = end
-                push(running, end * size + task)
-        dirty.clear()
-        if not running:
-            break
-        now = running[0] // size
-        edge = (now + 1) * size
-        while running and running[0] < edge:
-            task = pop(running) % size
-            team = team_of[task]
-            free[team] += 1
-            dirty.add(team)
-            for dependent in dependents[task]:
-                left = waiting[dependent] - 1
-                waiting[dependent] = left
-                if left == 0:
-                    released.append(dependent)
-    return ready, start, finish
 
 
 @dataclass(slots=True)

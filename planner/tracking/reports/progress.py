@@ -7,17 +7,23 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import compress, repeat
 from operator import and_, ge, lt
+from typing import TYPE_CHECKING, NamedTuple
 
 from models.duration import later
-from planner.engine.graph import UNOWNED
-from planner.engine.indexed import INF, list_schedule
-from planner.engine.schedule import Problem, deadlines, priority_keys
+from planner.engine.numbered import INF, list_schedule
 from planner.tracking.domain.outline import Outline
 from planner.tracking.domain.state import RESTORED, IncidentRow
+
+if TYPE_CHECKING:
+    from planner.engine.schedule import Problem
 
 RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 """:data:`models.common.CRITICALITY_RANK` by text (a test keeps them equal): importing the plan
 models' base module for four numbers cost every status 9 ms."""
+
+UNOWNED = "(unowned)"
+""":data:`planner.engine.graph.UNOWNED`, the team of a task without an owner (a test keeps them
+equal): the engine's graph module is not imported by a status for one name."""
 
 NO_ETA = "the restore times left add up to more than the calendar holds: check them in the plan"
 """Why there is no projected finish (see :attr:`Projection.eta`)."""
@@ -55,6 +61,8 @@ def remaining(
     """What is not restored yet, as a scheduling problem from ``now`` (work already begun counts
     what is left of its estimate), its priority (work begun first) and each task's seconds to
     its RTO; the projection and the live forecast (:mod:`planner.tracking.reports.odds`) share it."""
+    from planner.engine.schedule import Problem, deadlines, priority_keys  # a forecast's, not a status's
+
     started = outline.row.rto_clock  # RTOs run from the detection when recorded
     elapsed = max(0, int((now - started).total_seconds()))
     state = outline.state
@@ -118,8 +126,7 @@ def project(outline: Outline, now: datetime) -> Projection:
     return Projection(now, finish, eta, at_risk, missed, late)
 
 
-@dataclass(slots=True)
-class _Tasks:
+class _Tasks(NamedTuple):
     """:func:`remaining`'s problem by number: every service of the outline numbered by its
     place (wave order: every dependency before its dependents); a list has a slot for each,
     read only for the tasks."""
