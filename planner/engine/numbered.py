@@ -27,9 +27,10 @@ def list_schedule(  # long: one event loop, its state kept in locals
     starts once the ``waiting`` dependencies it has left (counted down here) are finished.
 
     A queue holds places in ``by`` (plain numbers, compared faster than key tuples); the running
-    tasks are ``end * size + task``. Tasks that finish together all release their dependents
-    before any team starts one, so the numbering does not change the schedule (the projection
-    numbers its tasks in wave order, the engine in id order).
+    tasks are kept by the time they end (a heap of the distinct times: many tasks end together).
+    Tasks that finish together all release their dependents before any team starts one, so the
+    numbering does not change the schedule (the projection numbers its tasks in wave order, the
+    engine in id order).
     """
     size = len(waiting)
     place = [0] * size
@@ -43,7 +44,8 @@ def list_schedule(  # long: one event loop, its state kept in locals
     free = list(capacity)
     queues: list[list[int]] = [[] for _ in free]
     dirty: set[int] = set()
-    running: list[int] = []
+    ends: list[int] = []  # the times at which some task ends (a heap)
+    ending: dict[int, list[int]] = {}  # the tasks that end at each
     now = 0
     while True:
         for task in released:
@@ -52,7 +54,6 @@ def list_schedule(  # long: one event loop, its state kept in locals
             push(queues[team], place[task])
             if free[team]:  # a team with no slot free starts nothing now
                 dirty.add(team)
-        released = []
         # Teams do not interact within one instant: the order they are served in is irrelevant.
         for team in dirty:
             queue = queues[team]
@@ -62,14 +63,18 @@ def list_schedule(  # long: one event loop, its state kept in locals
                 start[task] = now
                 end = now + duration[task]
                 finish[task] = end
-                push(running, end * size + task)
+                together = ending.get(end)
+                if together is None:
+                    ending[end] = [task]
+                    push(ends, end)
+                else:
+                    together.append(task)
         dirty.clear()
-        if not running:
+        if not ends:
             break
-        now = running[0] // size
-        edge = (now + 1) * size
-        while running and running[0] < edge:
-            task = pop(running) % size
+        now = pop(ends)
+        released = []
+        for task in ending.pop(now):
             team = team_of[task]
             free[team] += 1
             if queues[team]:  # else a task released now marks it
