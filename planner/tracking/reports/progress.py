@@ -194,14 +194,16 @@ def _links(
 def _by_priority(tasks: _Tasks, outline: Outline) -> list[int]:
     """Every task, most urgent first, as :func:`remaining`'s keys order them: work begun, then
     the engine's priority (:meth:`~planner.engine.indexed.Indexed.priority_order`: propagated
-    deadline, the longest chain of work behind, criticality, id), in one sort of key tuples."""
+    deadline, the longest chain of work behind, criticality, id), in one sort of key tuples.
+    The deadlines are floats there, as in :func:`~planner.engine.schedule.priority_keys`: keys
+    whose first items are all of one type are compared faster (10% of the sort)."""
     due, behind = _urgency(tasks)
     where = tasks.where
     for s in outline.begun:
         due[where[s]] = -INF
     ids = tasks.ids
     rank = map(RANK.__getitem__, map(outline.criticality.__getitem__, ids))
-    keys = list(zip(due, behind, rank, ids, strict=True))
+    keys = list(zip(map(float, due), behind, rank, ids, strict=True))
     return sorted(tasks.order, key=keys.__getitem__)
 
 
