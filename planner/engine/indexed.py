@@ -11,11 +11,10 @@ graph's own (nothing copied). The answers are those of the id-keyed functions of
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-INF = float("inf")
+from planner.engine.numbered import INF, list_schedule
 
 
 @dataclass(slots=True)
@@ -99,61 +98,16 @@ class Indexed:
 
     def list_schedule(self, by: list[int]) -> tuple[list[int], list[int], list[int]]:
         """:func:`planner.engine.schedule.list_schedule` with the priority order ``by``: ready,
-        start and finish of each task. A queue holds places in ``by`` (plain numbers, compared
-        faster than key tuples); the running tasks are ``end * size + task``."""
-        size = len(self.ids)
-        place = [0] * size
-        for at, task in enumerate(by):
-            place[task] = at
-        deps, dependents, duration, team_of = self.deps, self.dependents, self.duration, self.team
-        push, pop = heapq.heappush, heapq.heappop
-        waiting = [0] * size
-        released = []
-        for task in self.order:
-            count = waiting[task] = len(deps[task])
-            if count == 0:
-                released.append(task)
-        ready = [0] * size
-        start = [0] * size
-        finish = [0] * size
-        free = list(self.capacity)
-        queues: list[list[int]] = [[] for _ in free]
-        dirty: set[int] = set()
-        running: list[int] = []
-        now = 0
-        while True:
-            for task in released:
-                ready[task] = now
-                team = team_of[task]
-                push(queues[team], place[task])
-                dirty.add(team)
-            released = []
-            # Teams do not interact within one instant: the order they are served in is irrelevant.
-            for team in dirty:
-                queue = queues[team]
-                while queue and free[team] > 0:
-                    task = by[pop(queue)]
-                    free[team] -= 1
-                    start[task] = now
-                    end = now + duration[task]
-                    finish[task] = end
-                    push(running, end * size + task)
-            dirty.clear()
-            if not running:
-                break
-            now = running[0] // size
-            edge = (now + 1) * size
-            while running and running[0] < edge:
-                task = pop(running) % size
-                team = team_of[task]
-                free[team] += 1
-                dirty.add(team)
-                for dependent in dependents[task]:
-                    left = waiting[dependent] - 1
-                    waiting[dependent] = left
-                    if left == 0:
-                        released.append(dependent)
-        return ready, start, finish
+        start and finish of each task (:func:`planner.engine.numbered.list_schedule`)."""
+        return list_schedule(
+            by,
+            order=self.order,
+            waiting=list(map(len, self.deps)),
+            dependents=self.dependents,
+            duration=self.duration,
+            team_of=self.team,
+            capacity=self.capacity,
+        )
 
     def last(self, times: list[int]) -> int:
         """The task that ends last (the smallest id among ties)."""

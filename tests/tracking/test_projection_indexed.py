@@ -28,9 +28,9 @@ def random_outline(seed: int) -> Outline:
     state = dict.fromkeys(ids, DOWN)
     begun: dict[str, datetime] = {}
     restored: dict[str, datetime] = {}
-    for s in ids:  # restored only when every dependency is
+    for s in ids:  # restored only when every dependency is (but for a few: a forced one)
         roll = rng.random()
-        if roll < 0.25 and all(state[d] == RESTORED for d in deps[s]):
+        if roll < 0.25 and (all(state[d] == RESTORED for d in deps[s]) or roll < 0.02):
             state[s] = RESTORED
             restored[s] = START + timedelta(minutes=rng.randint(1, 90))
         elif roll < 0.4 and all(state[d] == RESTORED for d in deps[s]):
@@ -63,6 +63,16 @@ def test_the_projection_schedules_as_the_id_keyed_schedule_does(seed: int) -> No
     _, _, finish = list_schedule(problem, keys)
     projected = project(outline, now)
     assert projected.offsets == finish
+    assert list(projected.offsets) == problem.order
     assert projected.at_risk == [s for s in problem.order if (r := rto[s]) is not None and 0 <= r < finish[s]]
     assert projected.late == [s for s in problem.order if (r := rto[s]) is not None and r < 0]
     assert projected.eta == now + timedelta(seconds=max(finish.values(), default=0))
+    assert projected.missed == [
+        s
+        for s in outline.state
+        if (r := outline.rto[s]) is not None
+        and (
+            (s in finish and rto[s] < 0)
+            or (s in outline.restored and outline.restored[s] > START + timedelta(seconds=r))
+        )
+    ]
