@@ -58,22 +58,23 @@ _TYPES: dict[str, frozenset[type]] = {
 
 CHANGED_TASKS = (
     f"SELECT {TASKS.fields} FROM tasks WHERE incident = ? AND (state != 'down' OR verified != 0 OR "
-    "reopened != 0 OR begun IS NOT NULL OR restored IS NOT NULL OR escalations != 0)"
+    "reopened != 0 OR begun IS NOT NULL OR restored IS NOT NULL OR escalations != 0 OR "
+    "position != CAST(position AS INTEGER) OR wave != CAST(wave AS INTEGER) OR "
+    "duration != CAST(duration AS INTEGER) OR rto != CAST(rto AS INTEGER))"
 )
-"""The task rows that are no longer as the start writes them (:class:`TaskRow`'s defaults)."""
+"""The task rows that are no longer as the start writes them (:class:`TaskRow`'s defaults), and
+those holding something else than a whole number in a number column: SQLite keeps what another
+program wrote there (PostgreSQL's column types refuse it), and reading such a row is the
+:class:`~planner.tracking.persistence.damage.DamagedRowError` that sends the reader to every
+row, which names the damage."""
 CHANGED_CHECKS = (
     f"SELECT {CHECKS.fields} FROM checks WHERE incident = ? AND (state != 'pending' OR observed IS NOT NULL)"
 )
 """The check rows that are no longer as the start writes them (:class:`CheckRow`'s defaults)."""
 COUNTS = (
-    "SELECT (SELECT count(*) FROM tasks WHERE incident = ?), "
-    "(SELECT count(*) FROM checks WHERE incident = ?), "
-    "(SELECT count(*) FROM tasks WHERE incident = ? AND (position != CAST(position AS INTEGER) OR "
-    "wave != CAST(wave AS INTEGER) OR duration != CAST(duration AS INTEGER) OR rto != CAST(rto AS INTEGER)))"
+    "SELECT (SELECT count(*) FROM tasks WHERE incident = ?), (SELECT count(*) FROM checks WHERE incident = ?)"
 )
-"""How many task and check rows the incident has, and how many task rows hold something else than
-a whole number in a number column (SQLite keeps what another program wrote there; PostgreSQL's
-column types refuse it, and the count is 0)."""
+"""How many task and check rows the incident has."""
 
 
 def rows_json(view: MemoryView) -> str:
@@ -118,8 +119,8 @@ def _view(
     positions: list[int] = columns[1]
     if any(a >= b for a, b in pairwise(positions)):  # the tables' order is by position
         return None
-    task_count, check_count, damaged = db.execute(COUNTS, (incident,) * 3).fetchone()
-    if int(task_count) != count or int(check_count) != sum(map(len, deps)) or int(damaged):
+    task_count, check_count = db.execute(COUNTS, (incident, incident)).fetchone()
+    if int(task_count) != count or int(check_count) != sum(map(len, deps)):
         return None
     made = dict(zip(services, map(TaskRow, *columns), strict=True))
     if len(made) != count:
