@@ -15,6 +15,7 @@ from planner.tracking.domain.state import RESTORED
 from planner.tracking.persistence.clock import Now
 from planner.tracking.reports.progress import Projection
 from planner.tracking.reports.status_json import _iso_texts, status_json
+from planner.tracking.reports.status_text import rto_left
 
 _TIMES = st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31))
 
@@ -55,3 +56,35 @@ def test_each_projected_finish_is_the_projections_past_the_year_9999_none(clock:
     assert all(
         finishes[s] == (None if (f := projection.finish(s)) is None else f.isoformat()) for s in finishes
     )
+
+
+def test_rto_minutes_are_each_tasks_even_at_zero_left() -> None:
+    """Tasks sharing RTOs, one without, one exactly at its deadline (0 left is a time, not none),
+    one restored after its RTO: each its own RTO and time left in minutes."""
+    services = [
+        {"id": "none", "restore_time": "10m"},
+        {"id": "due", "restore_time": "10m", "rto": "1h"},
+        {"id": "same", "restore_time": "10m", "rto": "1h"},
+        {"id": "long", "restore_time": "10m", "rto": "90m"},
+        {"id": "late", "restore_time": "10m", "rto": "30m"},
+    ]
+    plan = Plan.model_validate({"version": 1, "name": "rtos", "services": services})
+    start = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
+    state, _ = initial_state(
+        plan, "h", "INC-1", scenario=None, failed=None, title=None, exercise=False, actor="a", at=start
+    )
+    state.tasks["late"].state = RESTORED
+    state.tasks["late"].restored = start + timedelta(minutes=45)
+    now = start + timedelta(hours=1)
+    doc = status_json(state, [], Projection(now, {}, None, [], [], []), now)
+    got = {s["service"]: (s["rto_minutes"], s["rto_left_minutes"]) for s in doc["services"]}
+    assert got == {
+        "none": (None, None),
+        "due": (60.0, 0.0),
+        "same": (60.0, 0.0),
+        "long": (90.0, 30.0),
+        "late": (30.0, -15.0),
+    }
+    for task in state.tasks.values():
+        left = rto_left(state, task, now)
+        assert got[task.service][1] == (None if left is None else left.total_seconds() / 60)

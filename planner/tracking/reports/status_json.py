@@ -132,8 +132,17 @@ def _services(state: MemoryView, projection: Projection, now: datetime) -> list[
     tasks = state.tasks
     restored_ones = {service for service, task in tasks.items() if task.state == RESTORED}
     checks_of, finish_of = state.checks, _finishes(projection).get
+    lefts = rto_times_left(state, now)
+    # each distinct RTO and time left (a few) in minutes once: one float each, not 20,000
+    rtos = {task.rto for task in tasks.values()}
+    minutes: dict[int | None, float] = {rto: rto / 60 for rto in rtos if rto is not None}
+    left_minutes: dict[timedelta | None, float] = {
+        left: left.total_seconds() / 60
+        for left in set(lefts)
+        if left is not None  # 0 is one
+    }
     services = []
-    for task, left in zip(tasks.values(), rto_times_left(state, now), strict=True):
+    for task, left in zip(tasks.values(), lefts, strict=True):
         service = task.service
         checks = checks_of(service)
         blockers, ready = blocked_or_ready(task.state, checks, restored_ones)
@@ -157,8 +166,8 @@ def _services(state: MemoryView, projection: Projection, now: datetime) -> list[
                 "blocked_by": blockers,
                 "checks": states,
                 "check_evidence": evidence,
-                "rto_minutes": None if task.rto is None else task.rto / 60,
-                "rto_left_minutes": None if left is None else left.total_seconds() / 60,
+                "rto_minutes": minutes.get(task.rto),
+                "rto_left_minutes": left_minutes.get(left),
                 "rto_status": None if left is None else rto_word(task, marks),
                 "projected_finish": finish_of(service),
                 "restored": task.restored.isoformat() if task.restored else None,
