@@ -9,26 +9,42 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from models.duration import later
 from models.plan import Plan
 from planner.tracking.domain.opening import initial_state
 from planner.tracking.domain.state import RESTORED
 from planner.tracking.persistence.clock import Now
 from planner.tracking.reports.progress import Projection
-from planner.tracking.reports.status_json import _iso_texts, status_json
+from planner.tracking.reports.status_json import _finish_texts, _utc_texts, status_json
 from planner.tracking.reports.status_text import rto_left
 
-_TIMES = st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31))
+_OFFSETS = st.lists(st.integers(min_value=-(10**10), max_value=400 * 365 * 86400), max_size=8)
 
 
-@settings(max_examples=50, deadline=None)
-@given(st.lists(_TIMES, max_size=5), st.sampled_from([UTC, timezone(timedelta(hours=5, seconds=30)), None]))
-def test_times_are_written_as_isoformat_writes_them(times: list[datetime], zone: timezone | None) -> None:
-    """In UTC orjson writes them; in a zone of a seconds offset (which it would round) or none,
-    ``isoformat`` does."""
-    whens: list[datetime | None] = [t.replace(tzinfo=zone) for t in times]
-    now = datetime(2026, 1, 1, tzinfo=zone)
-    expected = [None if w is None else w.isoformat() for w in [*whens, None]]
-    assert _iso_texts([*whens, None], now) == expected
+@settings(max_examples=60, deadline=None)
+@given(
+    st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31)),
+    _OFFSETS,
+    st.sampled_from([UTC, timezone(timedelta(hours=5, seconds=30)), None]),
+    st.booleans(),
+)
+def test_finishes_are_written_as_isoformat_writes_them(
+    now: datetime, offsets: list[int], zone: timezone | None, floats: bool
+) -> None:
+    """In UTC (from a time given or a :class:`Now`) a day's date and a time of day are written
+    once each; else, or for offsets that are not whole seconds, ``isoformat`` writes each; past
+    the calendar's ends, None."""
+    now = now.replace(tzinfo=zone)
+    seconds: list[float] = [o + 0.25 if floats else o for o in offsets]
+    given: dict[str, int] = {f"s{i}": o for i, o in enumerate(seconds)}  # type: ignore[misc]
+    projection = Projection(now, given, None, [], [], [])
+    expected = {o: None if (when := later(now, o)) is None else when.isoformat() for o in seconds}
+    assert _finish_texts(projection) == expected
+    if zone is UTC and not floats:
+        clock = Now.fromtimestamp(0, UTC).replace(
+            now.year, now.month, now.day, now.hour, now.minute, now.second, now.microsecond
+        )
+        assert _utc_texts(clock, offsets) == expected
 
 
 @pytest.mark.parametrize("clock", [datetime, Now])
