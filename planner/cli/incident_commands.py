@@ -153,6 +153,7 @@ def list_incidents(fmt: str, store_path: str | None) -> int:
 def status(incident_id: str, fmt: str, store_path: str | None, at: str | None) -> int:
     """Where the recovery of incident ID stands: progress, next update due, projected finish,
     each task in wave order with its checks and what blocks it, open workarounds, the journal."""
+    from planner.planfile.lifetime import keep_until_exit
     from planner.tracking.domain.components import component_views
     from planner.tracking.domain.outline import outline_of
     from planner.tracking.reports.odds import current_odds
@@ -169,7 +170,10 @@ def status(incident_id: str, fmt: str, store_path: str | None, at: str | None) -
     if fmt == "json":
         doc = status_json(state, journal, projection, now, components=views)
         doc["forecast"] = None if odds is None else odds.to_json()
-        emit_json({**doc, **_status_extras(state, journal, now)})
+        whole = {**doc, **_status_extras(state, journal, now)}
+        emit_json(whole)
+        # the console script ends without freeing these object by object (see run)
+        keep_until_exit(state, journal, outline, projection, plan, whole)
     elif fmt == "markdown":
         text = status_markdown(state, journal, projection, now, components=views)
         say(text + _status_tail(state, journal, now, markdown=True), nl=False, fit=False)

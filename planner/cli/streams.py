@@ -65,8 +65,12 @@ def emit_json(data: object) -> None:
 
     sys.stdout.flush()  # anything already written as text goes first
     # bytes straight out: decoding and re-encoding 127 MB (that audit as JSON) cost 0.3 s
-    options = orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE
-    write_all(sys.stdout.buffer, orjson.dumps(data, option=options))
+    options = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
+    try:  # keys all strings: a sixth faster than when orjson must look at each key's type
+        out = orjson.dumps(data, option=options)
+    except orjson.JSONEncodeError:  # a key that is not a string (a number, an enum): written as one
+        out = orjson.dumps(data, option=options | orjson.OPT_NON_STR_KEYS)
+    write_all(sys.stdout.buffer, out)
     sys.stdout.buffer.flush()
 
 

@@ -23,4 +23,5 @@ def test_it_is_task_blockers_and_task_ready(
     checks = [CheckRow("x", dependency, None, check) for dependency, check in links]
     expected_blockers = task_blockers([c.dependency for c in checks], states.__getitem__)
     expected_ready = task_ready(state, ((states[c.dependency], c.state) for c in checks))
-    assert blocked_or_ready(state, checks, states) == (expected_blockers, expected_ready)
+    restored = {d for d, s in states.items() if s == TaskState.RESTORED}
+    assert blocked_or_ready(state, checks, restored) == (expected_blockers, expected_ready)
