@@ -52,19 +52,15 @@ def test_a_full_output_device_is_still_an_error() -> None:
     assert "cannot write the output" in done.stderr
 
 
-def test_incident_status_json_ends_quickly_with_its_whole_answer(tmp_path: Path) -> None:
+@pytest.mark.parametrize("fmt", ["json", "text", "markdown"])
+def test_incident_status_ends_quickly_with_its_whole_answer(tmp_path: Path, fmt: str) -> None:
     """``incident status`` closes its store before it answers: the console script ends it
     without freeing its state and document (no collection on the way out), answer unchanged."""
     env = {**os.environ, "PLANNER_STORE": str(tmp_path / "s.db")}
-    start = [
-        str(EXAMPLES / "enterprise.yaml"),
-        "--scenario",
-        "storage-outage",
-        "--at",
-        "2026-11-28T02:10:00Z",
-    ]
+    # a plan without components: nothing else on the way is kept until the exit
+    start = [str(EXAMPLES / "small.yaml"), "--failed", "storage-cluster", "--at", "2026-11-28T02:10:00Z"]
     subprocess.run([sys.executable, "-m", "planner", "incident", "start", *start], env=env, check=True)
-    argv = ["incident", "status", "INC-1", "--format", "json", "--at", "2026-11-28T03:00:00Z"]
+    argv = ["incident", "status", "INC-1", "--format", fmt, "--at", "2026-11-28T03:00:00Z"]
     watched = (
         "import gc, sys; from planner.cli import main, run; gc.collect(); sys.argv[0] = 'planner'; "
         "gc.callbacks.append(lambda phase, _: phase == 'start' and sys.stderr.write('collected'))"
@@ -81,6 +77,6 @@ def test_incident_status_json_ends_quickly_with_its_whole_answer(tmp_path: Path)
     )
     assert (quick.returncode, quick.stdout) == (ordinary.returncode, ordinary.stdout)
     assert quick.returncode == 0
-    assert '"incident": "INC-1"' in quick.stdout
+    assert "INC-1" in quick.stdout
     assert "collected" not in quick.stderr
     assert "collected" in ordinary.stderr
