@@ -7,7 +7,7 @@ log after the fact) and its sequence number in the store.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
@@ -330,6 +330,7 @@ Event = Annotated[
 """Any journal event."""
 
 _ADAPTER: TypeAdapter[Event] | None = None
+_KINDS: dict[str, type[Event]] | None = None
 
 
 def event_adapter() -> TypeAdapter[Event]:
@@ -341,8 +342,16 @@ def event_adapter() -> TypeAdapter[Event]:
 
 
 def event_from_json(text: str) -> Event:
-    """An event from its stored JSON."""
-    return event_adapter().validate_json(text)
+    """An event from its stored JSON: read directly when it is in the form the store writes (as
+    validating it would give: :mod:`models.event_reading`), else validated, which says why a
+    damaged event cannot be read."""
+    from models.event_reading import read_plain  # only readers of the journal need it
+
+    global _KINDS  # noqa: PLW0603 - a lazily built module constant
+    if _KINDS is None:
+        _KINDS = {member.model_fields["kind"].default: member for member in get_args(get_args(Event)[0])}
+    event = read_plain(text, _KINDS)
+    return event if event is not None else event_adapter().validate_json(text)
 
 
 def event_to_json(event: Event) -> str:
