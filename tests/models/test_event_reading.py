@@ -132,6 +132,12 @@ def raw(fields: str, kind: str = "note", at: str = f'"{AT}"') -> str:
     return f'{{"kind": "{kind}", "incident": "I", "at": {at}, "actor": "a", {fields}}}'
 
 
+def test_ids_up_to_their_longest_are_read() -> None:
+    assert check(json.dumps(stored("failed_again", reopened=["a" * 200, "b-2.x_y"]))) is not None
+    assert check(json.dumps(stored("failed_again", reopened=[]))) is not None
+    assert check(json.dumps(stored("verified", service="s" * 200))) is not None
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -171,6 +177,12 @@ def raw(fields: str, kind: str = "note", at: str = f'"{AT}"') -> str:
         json.dumps(stored("verified") | {"run": RUN | {"seconds": "0.5"}}),
         json.dumps(stored("verified") | {"run": RUN | {"shell": "false"}}),
         json.dumps(stored("verified") | {"run": RUN | {"seconds": 10**400}}),
+        json.dumps(stored("failed_again") | {"reopened": ["db", "x" * 201]}),
+        json.dumps(stored("failed_again") | {"reopened": ["db\napi"]}),
+        json.dumps(stored("failed_again") | {"reopened": ["db", 1]}),
+        json.dumps(stored("failed_again") | {"reopened": ["", "db"]}),
+        json.dumps(stored("failed_again") | {"reopened": ["db", "-db"]}),
+        json.dumps(stored("verified") | {"service": "x" * 201}),
         "null",
         "[1, 2]",
         "",
