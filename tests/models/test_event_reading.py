@@ -16,6 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
+import models.event_reading
+import models.events
 from models.event_reading import read_plain
 from models.events import Event, event_adapter, event_from_json
 from tests.strategies import examples
@@ -237,3 +239,14 @@ def test_any_change_to_a_stored_event_reads_as_validated_or_is_left(kind: str, d
         else:
             where[name] = data.draw(JSON_VALUES)
     check(json.dumps(event))
+
+
+def test_a_long_journal_is_validated_past_the_first_events(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(models.events, "_ADAPTER", None)
+    monkeypatch.setattr(models.event_reading, "_left", 2)
+    texts = [json.dumps(stored("note", text=f"note {n}")) for n in range(3)]
+    events = [event_from_json(texts[0]), event_from_json(texts[1])]
+    assert models.events._ADAPTER is None  # read without the validator
+    events.append(event_from_json(texts[2]))
+    assert models.events._ADAPTER is not None
+    assert [e.text for e in events] == ["note 0", "note 1", "note 2"]  # type: ignore[union-attr]
