@@ -1,4 +1,5 @@
-"""Reading a stored event without building a validator.
+"""Reading a stored event without building a validator, and dumping one without building a
+serializer.
 
 Every status and report reads the incident's journal, and building pydantic's validator of the 25
 kinds of event (or of each kind met) costs more than reading the events: about 8 ms of CPU of a
@@ -12,9 +13,10 @@ most 1 MB and 200 brackets.
 Anything else (a damaged event, a value pydantic would coerce, a model this reader does not know
 how to read) is not read here: :func:`read_plain` returns None and the caller validates the text,
 which gives the same event as before, or the same error saying why it cannot be read. Past
-:data:`PLAIN_READS` events in a process (a long journal), the validator reads them: faster then. A model
-is read here only when each of its fields is one of the types below, with no alias, validator or
-setting that changes what validation gives; any other model is always validated.
+:data:`PLAIN_READS` events in a process (a long journal), the validator reads them: faster then.
+A model is read here only when each of its fields is one of the types below, with no alias,
+validator, serializer or setting that changes what validation or a dump gives; any other model is
+always validated. :func:`plain_dump` is ``model_dump(mode="json")`` of such a model.
 """
 
 from __future__ import annotations
@@ -53,7 +55,9 @@ _UTC_METADATA = [AfterValidator(as_utc)]
 _TIME = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{6}))?Z")
 """A time as ``model_dump_json`` writes a UTC one."""
 _SETTINGS = {"extra", "frozen", "defer_build"}
-"""The model settings that do not change what validating JSON gives (with ``extra="forbid"``)."""
+"""The model settings that do not change what validating JSON gives (with ``extra="forbid"``),
+nor what dumping it gives."""
+
 _BIGGEST = 1 << 53
 
 Read = Callable[[Any], Any]
@@ -86,6 +90,37 @@ def plain_event(text: str) -> Event | None:
     if event is not None:
         _left -= 1
     return cast("Event | None", event)
+
+
+def plain_dump(event: BaseModel) -> dict[str, Any]:
+    """``event.model_dump(mode="json")`` (the same keys in the same order, the same values),
+    without building its model's serializer when the model is one this module reads (a status
+    dumps the journal's events: 7 ms of building for 11 kinds)."""
+    if _model_reader(type(event)) is not None:
+        try:
+            return _dumped(event)
+        except _UnreadError:
+            pass  # a time not in UTC, a number that is not finite: pydantic's own words
+    return event.model_dump(mode="json")
+
+
+def _dumped(model: BaseModel) -> dict[str, Any]:
+    values = model.__dict__
+    return {name: _dumped_value(values[name]) for name in type(model).model_fields}
+
+
+def _dumped_value(value: object) -> object:
+    if value is None or type(value) in (str, int, bool):
+        return value
+    if isinstance(value, float) and type(value) is float and math.isfinite(value):
+        return value
+    if isinstance(value, datetime) and type(value) is datetime and value.tzinfo is UTC:
+        return value.replace(tzinfo=None).isoformat() + "Z"
+    if isinstance(value, list) and type(value) is list:
+        return [_dumped_value(each) for each in value]
+    if isinstance(value, BaseModel) and _model_reader(type(value)) is not None:
+        return _dumped(value)
+    raise _UnreadError
 
 
 def read_plain(text: str, kinds: Mapping[str, type[M]]) -> M | None:
@@ -154,6 +189,9 @@ def _reader_of(model: type[BaseModel]) -> Read:
                 decorators.field_validators,
                 decorators.root_validators,
                 decorators.model_validators,
+                decorators.field_serializers,
+                decorators.model_serializers,
+                decorators.computed_fields,
             )
         )
     ):
@@ -174,6 +212,9 @@ def _field_reader(field: FieldInfo) -> Read:
     plain = (
         field.alias,
         field.validation_alias,
+        field.serialization_alias,
+        field.exclude,
+        field.exclude_if,
         field.discriminator,
         field.validate_default,
         field.default_factory not in (None, list),

@@ -8,7 +8,7 @@ it and gives the same instance (class, values in order, fields set, nested model
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, get_args
 
 import pytest
@@ -18,8 +18,8 @@ from pydantic import BaseModel, ValidationError
 
 import models.event_reading
 import models.events
-from models.event_reading import read_plain
-from models.events import Event, event_adapter, event_from_json
+from models.event_reading import plain_dump, read_plain
+from models.events import Event, RunEvidence, event_adapter, event_from_json
 from tests.strategies import examples
 
 KINDS = {member.model_fields["kind"].default: member for member in get_args(get_args(Event)[0])}
@@ -114,7 +114,13 @@ def check(text: str) -> BaseModel | None:
         assert read is None, text
         return None
     assert read is None or same(read, valid), text
+    assert dumped(valid) == json.dumps(valid.model_dump(mode="json")), text
     return read
+
+
+def dumped(event: BaseModel) -> str:
+    """:func:`plain_dump` as text: the keys' order counts too."""
+    return json.dumps(plain_dump(event))
 
 
 @pytest.mark.parametrize("kind", list(KINDS))
@@ -250,3 +256,19 @@ def test_a_long_journal_is_validated_past_the_first_events(monkeypatch: pytest.M
     events.append(event_from_json(texts[2]))
     assert models.events._ADAPTER is not None
     assert [e.text for e in events] == ["note 0", "note 1", "note 2"]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"at": datetime(2026, 12, 6, 1, 44, 0, 7, tzinfo=UTC)},
+        {"at": datetime(1, 1, 1, tzinfo=UTC)},
+        {"at": datetime(2026, 12, 6, 2, 44, tzinfo=timezone(timedelta(hours=1)))},  # not UTC: pydantic's
+        {"at": datetime(2026, 12, 6, 1, 44)},  # naive: pydantic's words
+        {"run": RunEvidence.model_validate({**RUN, "seconds": float("inf")})},
+        {"run": RunEvidence.model_validate({**RUN, "seconds": 1e300, "error": "x"})},
+    ],
+)
+def test_a_dump_is_the_models_own(changes: dict[str, Any]) -> None:
+    event = KINDS["verified"].model_validate(stored("verified")).model_copy(update=changes)
+    assert dumped(event) == json.dumps(event.model_dump(mode="json"))
