@@ -27,14 +27,13 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from types import NoneType, UnionType
-from typing import Any, Literal, TypeVar, Union, cast, get_args, get_origin
+from typing import Any, Literal, TypeVar, Union, get_args, get_origin
 
 from annotated_types import Ge, MinLen
 from pydantic import AfterValidator, BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from models.events import Event
 from models.scalars import Id, UtcDatetime, as_utc
 
 M = TypeVar("M", bound=BaseModel)
@@ -75,21 +74,18 @@ PLAIN_READS = 500
 """Events a process reads here: the validator costs 8 ms to build and then reads an event in 5 us
 (against 15 us here), so the rest of a longer journal is validated."""
 _left = PLAIN_READS
-_KINDS: dict[str, type[BaseModel]] = {}
 
 
-def plain_event(text: str) -> Event | None:
-    """:func:`read_plain` of any kind of event, for the first :data:`PLAIN_READS` events of the
-    process read here (None after that)."""
+def plain_event(text: str, kinds: Callable[[], Mapping[str, type[M]]]) -> M | None:
+    """:func:`read_plain` of ``text`` (``kinds()``: the models by their ``kind``), for the first
+    :data:`PLAIN_READS` events of the process read here (None after that)."""
     global _left  # noqa: PLW0603 - a count of this process's reads
     if _left <= 0:
         return None
-    if not _KINDS:
-        _KINDS.update((kind.model_fields["kind"].default, kind) for kind in get_args(get_args(Event)[0]))
-    event = read_plain(text, _KINDS)
+    event = read_plain(text, kinds())
     if event is not None:
         _left -= 1
-    return cast("Event | None", event)
+    return event
 
 
 def plain_dump(event: BaseModel) -> dict[str, Any]:
