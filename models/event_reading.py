@@ -217,8 +217,10 @@ def _field_reader(field: FieldInfo) -> Read:
     )
     if any(value not in (None, False) for value in plain):
         raise _UnknownError(field)
-    if field.default is not PydanticUndefined and type(field.default) not in (int, str, bool, NoneType):
-        raise _UnknownError(field)  # a default validation would copy
+    default = field.default
+    immutable = type(default) in (int, str, bool, NoneType)
+    if default is not PydanticUndefined and not immutable and not (type(default) is list and not default):
+        raise _UnknownError(field)  # validation and model_construct copy an empty list alike
     metadata = field.metadata
     annotation = field.annotation
     if metadata == _ID_METADATA and annotation is str:

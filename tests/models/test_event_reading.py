@@ -272,3 +272,17 @@ def test_a_long_journal_is_validated_past_the_first_events(monkeypatch: pytest.M
 def test_a_dump_is_the_models_own(changes: dict[str, Any]) -> None:
     event = KINDS["verified"].model_validate(stored("verified")).model_copy(update=changes)
     assert dumped(event) == json.dumps(event.model_dump(mode="json"))
+
+
+@pytest.mark.parametrize("kind", ["failed_again", "stakeholder_update", "resolved"])
+def test_a_list_left_out_is_a_new_empty_list_each_time(kind: str) -> None:
+    name = next(n for n, f in KINDS[kind].model_fields.items() if f.default == [])
+    data = {k: v for k, v in stored(kind).items() if k != name}
+    read = [read_plain(json.dumps(data), KINDS), read_plain(json.dumps(data), KINDS)]
+    valid = [KINDS[kind].model_validate(data), KINDS[kind].model_validate(data)]
+    for first, second in (read, valid):
+        assert first is not None
+        assert second is not None
+        assert getattr(first, name) == []
+        assert getattr(first, name) is not getattr(second, name)
+        assert name not in first.model_fields_set
