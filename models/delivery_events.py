@@ -2,7 +2,8 @@
 --send``, ``planner incident deliver``): one per attempt, one per outcome. None holds a webhook URL
 or a password: only the destination's name and label from the delivery config."""
 
-from __future__ import annotations
+# No ``from __future__ import annotations``: pydantic would evaluate every field's annotation
+# text again for each event class (1.5 ms of every `planner incident` action).
 
 from typing import Literal
 

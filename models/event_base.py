@@ -1,6 +1,7 @@
 """What every journal event records (:mod:`models.events` has the events themselves)."""
 
-from __future__ import annotations
+# No ``from __future__ import annotations``: pydantic would evaluate every field's annotation
+# text again for each event class (1.5 ms of every `planner incident` action).
 
 from pydantic import BaseModel, ConfigDict
 
