@@ -106,7 +106,7 @@ def _load(
             inject_due(store, incident_id, now, quiet=True)
         state = store.snapshot(incident_id)
         assert state is not None, "required by with_incident"
-        return state, store.events(incident_id), plan_with_components(store, state.row)
+        return state, store.events(incident_id), plan_with_components(store, state.row, state.info.components)
 
     return with_incident(store_path, incident_id, read)
 

@@ -85,7 +85,7 @@ class Session:
             assert state is not None, "required above"
             unreadable = store.skipped.get(self.incident, 0)
             if self.state is None:  # an incident's plan never changes
-                self.plan = plan_with_components(store, state.row)
+                self.plan = plan_with_components(store, state.row, state.info.components)
         self.state = state
         self.journal = journal
         self.seen = max(journal[-1].seq if journal else 0, unreadable)

@@ -33,6 +33,25 @@ def test_the_plan_of_an_incident_comes_back_once(where: str, run_cli) -> None:  
     assert len(json.loads(status.out)["components"]) == 10
 
 
+def test_an_incident_knows_from_its_start_whether_its_plan_declares_components(
+    where: str,
+    run_cli,  # type: ignore[no-untyped-def]
+) -> None:
+    stored_plan._CACHE.clear()
+    enterprise = enterprise_incident(where)
+    small = run_cli("incident", "start", EXAMPLES / "small.yaml", "--store", where, "--at", T0).out.split()[
+        -1
+    ]
+    with Store(where) as store:
+        said = {i: store.snapshot(i).info.components for i in (enterprise, small)}  # type: ignore[union-attr]
+        assert said == {enterprise: True, small: False}
+        row = store.require(enterprise)
+        # what the start saw is believed: the plan is not read (nor parsed) when it said none
+        assert stored_plan.plan_with_components(store, row, False) is None
+        assert stored_plan.plan_with_components(store, row, True) is not None
+        assert stored_plan.plan_with_components(store, row, None) is not None  # an older incident
+
+
 @pytest.mark.parametrize(
     ("text", "parsed"),
     [

@@ -154,6 +154,7 @@ def _meta(plan: Plan, owners: set[str]) -> IncidentMeta:
         teams=teams,
         people=people,
         run_checks=plan.policy.run_checks,
+        components=bool(plan.components),
     )
 
 

@@ -91,13 +91,19 @@ class IncidentMeta:
     """The plan's ``policy.run_checks``: ``never`` forbids running its commands (``--run``)."""
     plan_workarounds: list[PlanWorkaround] = field(default_factory=list)
     """The plan's open workarounds on an impacted service or dependency (by id)."""
+    components: bool | None = None
+    """Whether the plan declares components (None: not known, for an incident started before
+    this was kept): a status of an incident whose plan declares none does not read the plan."""
 
     def to_json(self) -> str:
-        """Stored form (an incident without plan workarounds stores none: as before they existed)."""
+        """Stored form (an incident without plan workarounds stores none: as before they existed;
+        one that does not know about components, nothing about them)."""
         raw = asdict(self)
         raw["plan_workarounds"] = [w.to_raw() for w in self.plan_workarounds]
         if not raw["plan_workarounds"]:
             del raw["plan_workarounds"]
+        if self.components is None:
+            del raw["components"]
         return json.dumps(raw, separators=(",", ":"))
 
     @classmethod
@@ -123,6 +129,7 @@ class IncidentMeta:
             people,
             raw.get("run_checks", "ask"),
             [PlanWorkaround.from_raw(w) for w in raw.get("plan_workarounds", [])],
+            said if isinstance(said := raw.get("components"), bool) else None,
         )
 
     def person(self, pid: str) -> Person:
