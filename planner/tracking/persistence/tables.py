@@ -58,16 +58,24 @@ def insert_incident(db: Db, state: MemoryView) -> None:
     db.execute("INSERT INTO shapes (incident, data, rows) VALUES (?, ?, ?)", shape)
 
 
-def read_outline(db: Db, incident: str) -> Outline | None:
-    """An incident in outline: its stored shape, and only the rows that changed since the start."""
+def _head(db: Db, incident: str, column: str) -> tuple[IncidentRow, IncidentMeta, object] | None:
+    """An incident's row, its meta and ``column`` of its shape (None when it has no shape)."""
     row = incident_row(db, incident)
     if row is None:
         return None
-    meta_text, shape = db.execute(
-        "SELECT i.meta, s.data FROM incidents i JOIN shapes s ON s.incident = i.id WHERE i.id = ?",
+    meta_text, value = db.execute(
+        f"SELECT i.meta, s.{column} FROM incidents i LEFT JOIN shapes s ON s.incident = i.id WHERE i.id = ?",
         (incident,),
     ).fetchone()
-    meta = _meta(incident, meta_text)
+    return row, _meta(incident, meta_text), value
+
+
+def read_outline(db: Db, incident: str) -> Outline | None:
+    """An incident in outline: its stored shape, and only the rows that changed since the start."""
+    head = _head(db, incident, "data")
+    if head is None:
+        return None
+    row, meta, shape = head
     tasks = [
         (
             r[0],
@@ -198,14 +206,10 @@ def every_row(db: Db, incident: str) -> MemoryView | None:
 
 
 def _snapshot(db: Db, incident: str, *, quick: bool) -> MemoryView | None:
-    row = incident_row(db, incident)
-    if row is None:
+    head = _head(db, incident, "rows")
+    if head is None:
         return None
-    meta_text, fixed = db.execute(
-        "SELECT i.meta, s.rows FROM incidents i LEFT JOIN shapes s ON s.incident = i.id WHERE i.id = ?",
-        (incident,),
-    ).fetchone()
-    meta = _meta(incident, meta_text)
+    row, meta, fixed = head
     was = [
         WORKAROUNDS.read(r, incident)
         for r in db.execute(f"SELECT {WORKAROUNDS.fields} FROM workarounds WHERE incident = ?", (incident,))
