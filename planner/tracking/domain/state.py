@@ -92,18 +92,14 @@ class IncidentMeta:
     plan_workarounds: list[PlanWorkaround] = field(default_factory=list)
     """The plan's open workarounds on an impacted service or dependency (by id)."""
     components: bool | None = None
-    """Whether the plan declares components (None: not known, for an incident started before
-    this was kept): a status of an incident whose plan declares none does not read the plan."""
+    """Whether the plan declares components (None: an incident started before this was kept)."""
 
     def to_json(self) -> str:
-        """Stored form (an incident without plan workarounds stores none: as before they existed;
-        one that does not know about components, nothing about them)."""
+        """Stored form (without plan workarounds or the components' answer when there is none)."""
         raw = asdict(self)
         raw["plan_workarounds"] = [w.to_raw() for w in self.plan_workarounds]
-        if not raw["plan_workarounds"]:
-            del raw["plan_workarounds"]
-        if self.components is None:
-            del raw["components"]
+        for empty in [k for k in ("plan_workarounds", "components") if raw[k] in ([], None)]:
+            del raw[empty]
         return json.dumps(raw, separators=(",", ":"))
 
     @classmethod
