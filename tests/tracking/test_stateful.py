@@ -52,6 +52,9 @@ def rows(state: MemoryView) -> tuple[object, ...]:
 class IncidentMachine(RuleBasedStateMachine):
     """One incident on a random plan; rules are the responders' actions."""
 
+    every_row_each_step = True
+    """Read every row after each step to compare with the snapshot (see below)."""
+
     def __init__(self) -> None:
         super().__init__()
         self.dir = Path(tempfile.mkdtemp(dir=SCRATCH))
@@ -320,7 +323,8 @@ class IncidentMachine(RuleBasedStateMachine):
         self.every_bypass_has_a_reason_and_a_workaround_until_removed(state, journal)
         self.the_fold_of_the_journal_is_the_live_state(state, folded)
         self.the_stored_outline_is_the_outline_of_the_fold(folded)
-        self.the_start_s_record_and_the_changed_rows_are_every_row(state)
+        if self.every_row_each_step:
+            self.the_start_s_record_and_the_changed_rows_are_every_row(state)
 
     def no_row_says_what_no_guard_allows(self, state: MemoryView) -> None:
         """Whatever was done and corrected: a verified task is begun, a restored one was begun,
@@ -408,6 +412,10 @@ TestIncidentMachine = IncidentMachine.TestCase
 
 class PostgresIncidentMachine(IncidentMachine):
     """The same machine with its store in a fresh PostgreSQL database."""
+
+    every_row_each_step = False
+    """A third read per step on a server, on the suite's longest file: the same SQL is checked
+    on PostgreSQL by tests/store/test_fixed_rows.py."""
 
     def location(self) -> str:
         self.database = create_database()
