@@ -112,15 +112,18 @@ def _view(
     deps: list[list[int]] = record["deps"]
     commands: list[list[str | None]] = record["commands"]
     count = len(services)
-    if any(len(c) != count for c in (*columns, deps, commands)) or not all(
-        set(map(type, c)) <= _TYPES[name] for name, c in zip(FIXED, columns, strict=True)
+    sizes = list(map(len, deps))
+    if (
+        any(len(c) != count for c in (*columns, deps, commands))
+        or sizes != list(map(len, commands))
+        or not all(set(map(type, c)) <= _TYPES[name] for name, c in zip(FIXED, columns, strict=True))
     ):
         return None
     positions: list[int] = columns[1]
     if any(a >= b for a, b in pairwise(positions)):  # the tables' order is by position
         return None
     task_count, check_count = db.execute(COUNTS, (incident, incident)).fetchone()
-    if int(task_count) != count or int(check_count) != sum(map(len, deps)):
+    if int(task_count) != count or int(check_count) != sum(sizes):
         return None
     made = dict(zip(services, map(TaskRow, *columns), strict=True))
     if len(made) != count:
@@ -130,9 +133,6 @@ def _view(
         if held is None or _fixed(held) != _fixed(changed):
             return None
         made[changed.service] = changed
-    sizes = list(map(len, deps))
-    if sizes != list(map(len, commands)):
-        return None
     owners = list(chain.from_iterable(map(repeat, services, sizes)))
     dependencies = list(map(services.__getitem__, chain.from_iterable(deps)))
     checks = list(map(CheckRow, owners, dependencies, chain.from_iterable(commands)))
